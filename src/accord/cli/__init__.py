@@ -1,0 +1,54 @@
+"""accord's command line: parse, call the library, print. Each feature adds its commands here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from accord.scenario import ScenarioError
+
+from ._common import console_err
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="accord")
+def cli() -> None:
+    """Model and forecast multi-party negotiations.
+
+    Every command that takes a SCENARIO accepts a shipped scenario's name (see `accord
+    scenarios`) or a file (YAML, a BDM table, a KTAB SMP CSV or a decide TSV); without one it
+    uses the shipped default, ukraine-2025.
+    """
+
+
+from . import core  # noqa: E402  (commands register themselves on `cli`)
+
+_ = core
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `accord` console script: no traceback for a bad scenario."""
+    try:
+        cli.main(args=argv, prog_name="accord", standalone_mode=False)
+    except ScenarioError as exc:
+        for p in exc.problems:
+            console_err.print(f"[red]error:[/red] {p}", highlight=False, markup=True, soft_wrap=True)
+        n = len(exc.problems)
+        console_err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was run.", highlight=False)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        console_err.print("aborted.")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        console_err.print("interrupted.")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)

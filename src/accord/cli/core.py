@@ -1,0 +1,146 @@
+"""The foundation's commands: forecast, explain, validate, schema, scenarios."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+from rich.table import Table
+
+import accord
+from accord.explain import narrate
+from accord.forecast import forecast as run_forecast
+from accord.models.registry import MODELS, get_model, model_names
+from accord.scenario import Scenario, ScenarioError, shipped_scenarios
+from accord.scenario.loader import load_scenario, resolve_scenario_path
+
+from . import cli
+from ._common import console, emit_json, format_option, read_scenario, scenario_argument
+
+
+def _models_option():
+    return click.option(
+        "--model", "-m", "models", multiple=True, metavar="NAME",
+        help=f"model to run (repeatable; default all): {', '.join(model_names())}",
+    )
+
+
+def _check_models(models: tuple[str, ...]) -> list[str] | None:
+    if not models:
+        return None
+    names = []
+    for chunk in models:
+        names.extend(x.strip() for x in chunk.split(",") if x.strip())
+    for n in names:
+        try:
+            get_model(n)
+        except KeyError as exc:
+            raise click.BadParameter(str(exc.args[0]), param_hint="--model") from None
+    return names
+
+
+@cli.command()
+@scenario_argument
+@_models_option()
+@format_option("table", "json", "csv")
+@click.option("--seed", type=int, default=0, show_default=True, help="seed for stochastic models")
+def forecast(scenario: str | None, models: tuple[str, ...], fmt: str, seed: int) -> None:
+    """Forecast each issue's outcome with every model, with the scale label it lands on."""
+    scn = read_scenario(scenario)
+    result = run_forecast(scn, _check_models(models), seed=seed)
+    if fmt == "json":
+        emit_json(result.to_dict())
+        return
+    if fmt == "csv":
+        frame = result.to_frame()
+        frame.to_csv(sys.stdout, index=False, quoting=csv.QUOTE_MINIMAL, float_format="%.6g")
+        return
+    labels = {m.name: m.label for m in MODELS}
+    console.print(f"[bold]{scn.metadata.title}[/bold]")
+    for s in result.issues():
+        issue = scn.issue(s.issue_id)
+        t = Table(title=f"{s.issue_id}: {s.question}", title_justify="left", show_lines=False)
+        t.add_column("model")
+        t.add_column("forecast", justify="right")
+        t.add_column(f"nearest deal term (scale {issue.scale.min:g}..{issue.scale.max:g})", overflow="fold")
+        for name, value in s.values.items():
+            t.add_row(labels.get(name, name), f"{value:.1f}", s.labels[name])
+        console.print(t)
+        agree = "models agree" if s.spread_share <= 0.1 else "models disagree"
+        console.print(
+            f"  spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): {agree}\n"
+        )
+    console.print(f"evidence: {result.coverage}")
+
+
+@cli.command()
+@click.argument("scenario", required=False, metavar="[SCENARIO]")
+@click.option("--issue", "issue_id", required=True, help="issue id (see `accord validate`)")
+@_models_option()
+@click.option("--seed", type=int, default=0, show_default=True)
+def explain(scenario: str | None, issue_id: str, models: tuple[str, ...], seed: int) -> None:
+    """Tell, round by round, how each model reaches its forecast on one issue."""
+    scn = read_scenario(scenario)
+    if issue_id not in scn.issue_ids:
+        raise click.BadParameter(f"no issue {issue_id!r}; issues are {', '.join(scn.issue_ids)}",
+                                 param_hint="--issue")
+    result = run_forecast(scn, _check_models(models), seed=seed)
+    labels = {m.name: m.label for m in MODELS}
+    issue = scn.issue(issue_id)
+    console.print(f"[bold]{issue.id}[/bold]: {issue.question}")
+    for mf in result.models:
+        console.print(f"\n[bold]{labels.get(mf.model, mf.model)}[/bold]")
+        for line in narrate(scn, mf.issues[issue_id]):
+            console.print("  " + line, soft_wrap=True)
+
+
+@cli.command()
+@click.argument("file", metavar="FILE")
+@format_option("text", "json", default="text")
+def validate(file: str, fmt: str) -> None:
+    """Check a scenario file and report every problem at once (exit 2 if any)."""
+    try:
+        scn = load_scenario(file)
+    except ScenarioError as exc:
+        if fmt == "json":
+            emit_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
+            sys.exit(2)
+        raise
+    cov = scn.evidence_coverage()
+    if fmt == "json":
+        emit_json({"valid": True, "actors": len(scn.actors), "issues": len(scn.issues),
+                   "evidence": {"numbers": cov.total, "quoted": cov.quoted,
+                                "judgement": cov.judgement, "unsupported": cov.unsupported}})
+        return
+    console.print(f"{resolve_scenario_path(file)}: valid scenario '{scn.metadata.title}'")
+    console.print(f"  {len(scn.actors)} actors: {', '.join(scn.actor_ids)}")
+    console.print(f"  {len(scn.issues)} issues: {', '.join(scn.issue_ids)}")
+    console.print(f"  evidence: {cov}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format."""
+    sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
+
+
+@cli.command()
+@format_option("table", "json")
+def scenarios(fmt: str) -> None:
+    """List the scenarios that ship with accord."""
+    rows = []
+    for name, path in shipped_scenarios().items():
+        scn = load_scenario(path)
+        rows.append((name, scn.metadata.title, len(scn.actors), len(scn.issues), str(path)))
+    if fmt == "json":
+        emit_json([{"name": r[0], "title": r[1], "actors": r[2], "issues": r[3], "path": r[4]} for r in rows])
+        return
+    t = Table()
+    for col in ("name", "title", "actors", "issues"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r[0], r[1], str(r[2]), str(r[3]))
+    console.print(t)
+    console.print(f"accord {accord.__version__}; default scenario: ukraine-2025")

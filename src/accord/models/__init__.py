@@ -1,0 +1,11 @@
+"""Forecasting models, one module each, and the registry of all of them."""
+
+from .base import Forecaster, IssueForecast, IssueTrace, ModelForecast, PerIssueModel, TraceEvent
+from .compromise import WeightedMean
+from .median import MedianVoter
+from .registry import MODELS, get_model, model_names
+
+__all__ = [
+    "Forecaster", "IssueForecast", "IssueTrace", "ModelForecast", "PerIssueModel", "TraceEvent",
+    "WeightedMean", "MedianVoter", "MODELS", "get_model", "model_names",
+]

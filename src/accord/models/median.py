@@ -1,0 +1,76 @@
+"""The median voter: the weighted median, and the pairwise (Condorcet) winner where one exists."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from accord.scenario import IssueArrays
+
+from .base import IssueForecast, IssueTrace, PerIssueModel
+
+__all__ = ["MedianVoter", "weighted_median", "condorcet_winner"]
+
+
+def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The position at which the cumulative weight first reaches half the total.
+
+    Along the last axis; leading axes are batches. With Black's single-peaked, symmetric
+    preferences on one dimension this is the position no majority of weight can defeat
+    ([Black1948]; [BDM1994, p. 74]). An exact half split resolves to the lower of the two
+    middle positions ([Scholz2011] replication, see ``notes/bdm-expected-utility.md``, item 6).
+    """
+    position = np.asarray(position, dtype=float)
+    weight = np.asarray(weight, dtype=float)
+    order = np.argsort(position, axis=-1, kind="stable")
+    xs = np.take_along_axis(position, order, axis=-1)
+    ws = np.take_along_axis(weight, order, axis=-1)
+    cum = np.cumsum(ws, axis=-1)
+    half = 0.5 * cum[..., -1:]
+    # first index where cumulative weight >= half  [Black1948]
+    tol = 1e-12 * np.maximum(np.abs(half), 1.0)
+    idx = np.argmax(cum >= half - tol, axis=-1)
+    return np.take_along_axis(xs, idx[..., None], axis=-1)[..., 0]
+
+
+def condorcet_winner(position: np.ndarray, weight: np.ndarray) -> float | None:
+    """The actor position that no other position beats in a weighted pairwise vote.
+
+    Each actor votes its weight for whichever of two positions is nearer its own ([Black1948]).
+    Returns ``None`` when every position loses to some other (no Condorcet winner).
+    Ties count as not losing; among several unbeaten positions the lowest is returned.
+    """
+    x = np.unique(np.asarray(position, dtype=float))
+    pos = np.asarray(position, dtype=float)
+    w = np.asarray(weight, dtype=float)
+    # d[a, k] = distance of voter k from candidate a
+    d = np.abs(x[:, None] - pos[None, :])
+    # support[a, b] = weight of voters strictly nearer a than b
+    support = ((d[:, None, :] < d[None, :, :]) * w).sum(axis=-1)
+    beaten = (support.T > support + 1e-12).any(axis=1)
+    winners = x[~beaten]
+    return float(winners[0]) if winners.size else None
+
+
+class MedianVoter(PerIssueModel):
+    """Median voter model: the capability × salience weighted median of positions.
+
+    Black's median voter theorem ([Black1948]) applied with weights as in [BDM1994]: on one
+    dimension with single-peaked preferences, the weighted median position cannot be beaten
+    by a weighted majority. ``details['condorcet']`` reports the pairwise (Condorcet) winner
+    among actor positions, found by explicit pairwise votes, or ``None`` where none exists.
+    """
+
+    name: ClassVar[str] = "median"
+    label: ClassVar[str] = "Median voter"
+    citation: ClassVar[str] = "[Black1948]"
+
+    def __init__(self, *, use_salience: bool = True):
+        self.use_salience = use_salience
+
+    def forecast_issue(self, arr: IssueArrays, *, rng: np.random.Generator) -> IssueForecast:
+        w = arr.weight if self.use_salience else arr.capability
+        value = float(weighted_median(arr.position, w))
+        trace = IssueTrace(arr.actor_ids, arr.position[None, :].copy(), np.array([value]))
+        return IssueForecast(arr.issue_id, value, trace, {"condorcet": condorcet_winner(arr.position, w)})

@@ -1,0 +1,281 @@
+"""Reading scenarios: YAML natively, other tools' files through :mod:`accord.io`.
+
+Every reader reports all problems at once as a :class:`ScenarioError`; nothing here lets a
+traceback reach the user for a bad file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .checks import check_scenario
+from .errors import Problem, ScenarioError
+from .model import Scenario
+
+__all__ = [
+    "load_scenario",
+    "scenario_from_dict",
+    "shipped_scenarios",
+    "shipped_path",
+    "resolve_scenario_path",
+    "IMPORTERS",
+    "register_importer",
+]
+
+#: Readers for other tools' formats: each takes (path, text) and returns a Scenario or raises
+#: ScenarioError. ``sniff`` decides from the suffix and the first lines whether it applies.
+IMPORTERS: list[tuple[str, Callable[[Path, str], bool], Callable[[Path, str], Scenario]]] = []
+
+
+def register_importer(
+    name: str, sniff: Callable[[Path, str], bool], read: Callable[[Path, str], Scenario]
+) -> None:
+    IMPORTERS.append((name, sniff, read))
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Names and paths of the scenarios that ship with accord (``ukraine-2025`` first)."""
+    folder = resources.files("accord") / "scenarios"
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            found[entry.name.rsplit(".", 1)[0]] = Path(str(entry))
+    order = sorted(found, key=lambda k: (k != "ukraine-2025", k))
+    return {k: found[k] for k in order}
+
+
+def shipped_path(name: str) -> Path:
+    return shipped_scenarios()[name]
+
+
+DEFAULT_SCENARIO = "ukraine-2025"
+
+
+def resolve_scenario_path(ref: str | os.PathLike | None) -> Path:
+    """A path for ``ref``: a shipped scenario's name or a file path."""
+    if ref is None:
+        ref = DEFAULT_SCENARIO
+    ref_s = os.fspath(ref)
+    path = Path(ref_s)
+    if path.exists():
+        return path
+    shipped = shipped_scenarios()
+    if ref_s in shipped:
+        return shipped[ref_s]
+    raise ScenarioError(
+        [
+            Problem(
+                ref_s,
+                "file",
+                "does not exist and is not a shipped scenario",
+                fix=f"give a path, or one of: {', '.join(shipped)}",
+            )
+        ]
+    )
+
+
+def load_scenario(ref: str | os.PathLike | None = None) -> Scenario:
+    """Read and validate a scenario from a shipped name, a YAML file or an importable file.
+
+    Raises :class:`ScenarioError` listing every problem found.
+    """
+    path = resolve_scenario_path(ref)
+    label = str(ref) if ref is not None and not Path(os.fspath(ref)).exists() else str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem(label, "file", f"cannot be read ({exc.strerror})")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(label, f"byte {exc.start}", "is not valid UTF-8", fix="save the file as UTF-8")]
+        ) from None
+    if "\x00" in text:
+        raise ScenarioError([Problem(label, "file", "is binary, not a text scenario file")])
+
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        _ensure_importers()
+        for _name, sniff, read in IMPORTERS:
+            if sniff(path, text):
+                return read(path, text)
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    "file",
+                    "is in no format accord can read",
+                    fix="use a YAML scenario, a BDM table (Actor,Capability,Position,Salience), "
+                    "a KTAB SMP CSV or a decide TSV",
+                )
+            ]
+        )
+    return _load_yaml_text(text, label)
+
+
+def _ensure_importers() -> None:
+    if not IMPORTERS:
+        from accord import io  # noqa: F401  (registers the importers)
+
+
+def _load_yaml_text(text: str, label: str) -> Scenario:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(
+            [Problem(label, place, f"is not valid YAML: {problem}", fix="check indentation and quotes")]
+        ) from None
+    except RecursionError:
+        raise ScenarioError([Problem(label, "file", "is nested too deeply to be a scenario")]) from None
+    return scenario_from_dict(data, label, node=node)
+
+
+def scenario_from_dict(data: Any, file: str = "<scenario>", *, node: Any = None) -> Scenario:
+    """Validate a plain mapping as a scenario, reporting every problem with its place."""
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [Problem(file, "file", "must hold a mapping with metadata, actors and issues",
+                     type(data).__name__)]
+        )
+    try:
+        scn = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_from_pydantic(exc, file, data, node)) from None
+    except RecursionError:
+        raise ScenarioError([Problem(file, "file", "is nested too deeply to be a scenario")]) from None
+    problems = check_scenario(scn, file)
+    if problems:
+        raise ScenarioError([_with_line(p, node) for p in problems])
+    return scn
+
+
+# -- turning pydantic's errors into ours ---------------------------------------------------------
+
+def _place(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Drop pydantic's internal tags (function-before, union members) from the path.
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+
+
+_RULES = {
+    "missing": ("is required", "add it"),
+    "extra_forbidden": ("is not a known field", "check the spelling against `accord schema`"),
+    "float_parsing": ("must be a number", None),
+    "float_type": ("must be a number", None),
+    "int_parsing": ("must be a whole number", None),
+    "string_type": ("must be text", None),
+    "bool_type": ("must be true or false", None),
+    "dict_type": ("must be a mapping", None),
+    "list_type": ("must be a list", None),
+    "model_type": ("must be a mapping", None),
+    "model_attributes_type": ("must be a mapping", None),
+    "string_too_short": ("must not be empty", None),
+    "literal_error": ("must be one of the listed options", None),
+    "greater_than": ("is too small", None),
+}
+
+
+def _from_pydantic(exc: ValidationError, file: str, data: Any, node: Any) -> list[Problem]:
+    problems = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(err["loc"])
+        # A bare-number Quantity reports its errors at `.value`; show the field itself.
+        if loc and loc[-1] == "value" and not _has_key(data, loc):
+            loc = loc[:-1]
+        place = _place(loc) or "file"
+        rule, fix = _RULES.get(err["type"], (None, None))
+        if rule is None:
+            msg = str(err.get("msg", "is invalid"))
+            msg = msg.removeprefix("Value error, ")
+            rule = msg if msg[:1].islower() else msg[:1].lower() + msg[1:]
+            rule = rule if rule.startswith(("must", "is", "needs", "expected")) else f"is invalid: {rule}"
+        if err["type"] == "literal_error":
+            rule = f"must be one of {err.get('ctx', {}).get('expected', 'the listed options')}"
+        key = (place, rule)
+        if key in seen:
+            continue
+        seen.add(key)
+        has_input = err["type"] != "missing"
+        p = Problem(file, place, rule, err.get("input"), fix) if has_input else Problem(file, place, rule, fix=fix)
+        problems.append(_with_line(p, node, loc))
+    return problems
+
+
+def _has_key(data: Any, loc: tuple[Any, ...]) -> bool:
+    cur = data
+    for part in loc:
+        try:
+            cur = cur[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return True
+
+
+def _with_line(p: Problem, node: Any, loc: tuple[Any, ...] | None = None) -> Problem:
+    if node is None:
+        return p
+    if loc is None:
+        loc = _parse_place(p.place)
+    line = _line_of(node, loc)
+    if line is None:
+        return p
+    return Problem(p.file, p.place, p.rule, p.value, p.fix, line=line)
+
+
+def _parse_place(place: str) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for chunk in place.replace("[", ".[").split("."):
+        if not chunk:
+            continue
+        if chunk.startswith("[") and chunk.endswith("]") and chunk[1:-1].isdigit():
+            out.append(int(chunk[1:-1]))
+        else:
+            out.append(chunk)
+    return tuple(out)
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the deepest YAML node found along ``loc``."""
+    line = None
+    cur = node
+    for part in loc:
+        if isinstance(cur, yaml.MappingNode):
+            nxt = None
+            for k, v in cur.value:
+                if str(getattr(k, "value", None)) == str(part):
+                    nxt = v
+                    line = k.start_mark.line + 1
+                    break
+            if nxt is None:
+                return line
+            cur = nxt
+        elif isinstance(cur, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(cur.value):
+                return line
+            cur = cur.value[part]
+            line = cur.start_mark.line + 1
+        else:
+            return line if line is not None else cur.start_mark.line + 1
+    return line

@@ -1,0 +1,28 @@
+"""Shared test fixtures: where the shared reference data lives, and small scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+DATA = SHARED / "data"
+SOURCES = SHARED / "sources"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def shared_file(*parts: str) -> Path:
+    """Path into ../shared/data, skipping the test (saying why) when it is absent."""
+    path = DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared reference data sits beside the checkout in CI")
+    return path
+
+
+@pytest.fixture
+def eu_scenario():
+    import accord
+
+    return accord.load_scenario("eu-emissions-1994")
