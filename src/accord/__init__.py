@@ -4,7 +4,7 @@
 >>> scn = accord.load_scenario("eu-emissions-1994")
 >>> result = accord.forecast(scn, models=["compromise"])
 >>> round(result.model("compromise").value("year"), 2)
-7.27
+7.39
 """
 
 from accord.forecast import ForecastResult, forecast

@@ -1,0 +1,146 @@
+"""One invariant suite that every registered forecasting model must pass ([STYLE] check suite).
+
+For each model in the registry: forecasts stay on each issue's scale; reordering actors changes
+nothing; multiplying every capability by one constant changes nothing; the same seed gives the
+same result. A model class that exists in ``accord.models`` but is missing from the registry
+fails ``test_every_model_class_is_registered``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import accord.models
+from accord.models.registry import MODELS
+from accord.scenario import Scenario, scenario_from_dict
+
+SCALES = [(0.0, 100.0), (4.0, 10.0), (-1.0, 1.0)]
+
+
+def random_scenario(seed: int, n_actors: int, n_issues: int) -> Scenario:
+    """A random but well-formed scenario: continuous values, so exact ties are improbable."""
+    rng = np.random.default_rng(seed)
+    issues = []
+    for k in range(n_issues):
+        lo, hi = SCALES[k % len(SCALES)]
+        issues.append({"id": f"i{k}", "question": f"issue {k}?",
+                       "scale": {"min": lo, "max": hi, "labels": {lo: "low end", hi: "high end"}}})
+    actors = []
+    for a in range(n_actors):
+        stances = {}
+        for k in range(n_issues):
+            lo, hi = SCALES[k % len(SCALES)]
+            stances[f"i{k}"] = {"position": float(rng.uniform(lo, hi)),
+                                "salience": float(rng.uniform(0.05, 1.0))}
+        actors.append({"id": f"a{a}", "name": f"Actor {a}", "capability": float(rng.uniform(0.1, 10.0)),
+                       "stances": stances})
+    return scenario_from_dict({"metadata": {"title": f"random {seed}"}, "actors": actors, "issues": issues})
+
+
+def permuted(scn: Scenario, order: list[int]) -> Scenario:
+    data = scn.model_dump()
+    data["actors"] = [data["actors"][i] for i in order]
+    return scenario_from_dict(data)
+
+
+def scaled_capabilities(scn: Scenario, factor: float) -> Scenario:
+    data = scn.model_dump()
+    for a in data["actors"]:
+        a["capability"]["value"] *= factor
+        for stance in a["stances"].values():
+            if stance.get("capability"):
+                stance["capability"]["value"] *= factor
+    return scenario_from_dict(data)
+
+
+def values(model, scn: Scenario, seed: int = 0) -> np.ndarray:
+    fc = model.forecast(scn, rng=np.random.default_rng(seed))
+    return np.array([fc.issues[i.id].value for i in scn.issues])
+
+
+scenario_args = st.tuples(st.integers(0, 2**32 - 1), st.integers(3, 7), st.integers(1, 3))
+suite = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(params=MODELS, ids=lambda m: m.name)
+def model(request):
+    return request.param()
+
+
+def test_registry_names_are_unique_and_documented():
+    names = [m.name for m in MODELS]
+    assert len(names) == len(set(names))
+    for m in MODELS:
+        assert m.label and m.citation.startswith("["), m
+        assert "[" in (m.__doc__ or ""), f"{m.__name__} docstring must cite its source"
+
+
+def test_every_model_class_is_registered():
+    found = set()
+    for info in pkgutil.iter_modules(accord.models.__path__):
+        mod = importlib.import_module(f"accord.models.{info.name}")
+        for _, obj in inspect.getmembers(mod, inspect.isclass):
+            if obj.__module__ != mod.__name__ or inspect.isabstract(obj):
+                continue
+            if isinstance(getattr(obj, "name", None), str) and obj.name and callable(getattr(obj, "forecast", None)):
+                found.add(obj)
+    missing = found - set(MODELS)
+    assert not missing, f"model classes missing from accord.models.registry.MODELS: {missing}"
+
+
+@suite
+@given(scenario_args)
+def test_forecast_lies_on_the_issue_scale(model, args):
+    scn = random_scenario(*args)
+    v = values(model, scn)
+    for x, issue in zip(v, scn.issues, strict=True):
+        assert issue.scale.min - 1e-9 <= x <= issue.scale.max + 1e-9
+
+
+@suite
+@given(scenario_args, st.randoms(use_true_random=False))
+def test_actor_order_is_irrelevant(model, args, rnd):
+    scn = random_scenario(*args)
+    order = list(range(len(scn.actors)))
+    rnd.shuffle(order)
+    np.testing.assert_allclose(values(model, permuted(scn, order)), values(model, scn), rtol=1e-9, atol=1e-9)
+
+
+@suite
+@given(scenario_args, st.floats(0.01, 1000.0))
+def test_scaling_every_capability_is_irrelevant(model, args, factor):
+    scn = random_scenario(*args)
+    np.testing.assert_allclose(values(model, scaled_capabilities(scn, factor)), values(model, scn),
+                               rtol=1e-7, atol=1e-7)
+
+
+@suite
+@given(scenario_args, st.integers(0, 2**32 - 1))
+def test_same_seed_same_result(model, args, seed):
+    scn = random_scenario(*args)
+    assert values(model, scn, seed).tolist() == values(model, scn, seed).tolist()
+
+
+def test_trace_is_consistent_with_result(model):
+    scn = random_scenario(7, 6, 2)
+    fc = model.forecast(scn, rng=np.random.default_rng(0))
+    for issue in scn.issues:
+        res = fc.issues[issue.id]
+        if res.trace is None:
+            continue
+        assert res.trace.positions.shape[0] == len(res.trace.forecast)
+        assert res.trace.positions.shape[1] == len(res.trace.actor_ids)
+        assert res.trace.forecast[-1] == pytest.approx(res.value)
+
+
+def test_eu_case_with_ties_is_order_free(model, eu_scenario):
+    """The EU table has many equal positions: models must not depend on the listing order."""
+    rev = permuted(eu_scenario, list(range(len(eu_scenario.actors)))[::-1])
+    np.testing.assert_allclose(values(model, rev), values(model, eu_scenario), atol=1e-9)
