@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -24,9 +25,9 @@ def cli() -> None:
     """
 
 
-from . import core  # noqa: E402  (commands register themselves on `cli`)
+from . import backtest, core  # noqa: E402  (commands register themselves on `cli`)
 
-_ = core
+_ = (backtest, core)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -52,3 +53,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as exc:  # a bug, not bad input: say so plainly, keep the traceback on request
+        if os.environ.get("ACCORD_DEBUG"):
+            raise
+        console_err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", highlight=False)
+        console_err.print("This is a bug in accord, not in your input; run again with ACCORD_DEBUG=1 "
+                          "for the traceback and please report it.", highlight=False)
+        sys.exit(1)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from .base import Forecaster
 from .compromise import WeightedMean
 from .median import MedianVoter
+from .ensemble import Ensemble
 
 __all__ = ["MODELS", "get_model", "model_names"]
 
 #: The registry. A model class that exists but is missing here fails a test.
-MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter)
+MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter, Ensemble)
 
 
 def model_names() -> list[str]:

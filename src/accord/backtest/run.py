@@ -1,0 +1,184 @@
+"""Backtest: run every model on every DEU issue and score it against the real outcome."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from accord.forecast import resolve_models
+from accord.models.base import Forecaster
+from accord.models.median import weighted_median
+
+from .capabilities import capabilities_for
+from .deu import DeuData, DeuProposal, proposal_scenario, read_deu
+from .ensemble import fit_stacking_weights
+
+__all__ = ["BacktestResult", "backtest", "score", "period_of", "BASELINES"]
+
+log = logging.getLogger(__name__)
+
+#: Known baselines on DEU III, from ../shared/data/README.md; reproduced by the reference test.
+BASELINES = ("baseline:salience_mean", "baseline:median_actor", "baseline:commission",
+             "baseline:reference_point")
+
+
+def period_of(year: int | None) -> str:
+    """The DEU wave a proposal belongs to, by introduction year ([Thomson2006]; [Arregui2021])."""
+    if year is None:
+        return "unknown"
+    if year <= 2001:
+        return "1996-2001 (DEU I)"
+    if year <= 2010:
+        return "2002-2010 (DEU II)"
+    return "2011-2019 (DEU III)"
+
+
+def score(err: np.ndarray) -> dict[str, float]:
+    """MAE, RMSE and the share of issues within 10 points of the outcome."""
+    err = np.asarray(err, dtype=float)
+    if err.size == 0:
+        return {"n": 0, "mae": float("nan"), "rmse": float("nan"), "within10": float("nan")}
+    return {
+        "n": int(err.size),
+        "mae": float(np.mean(np.abs(err))),
+        "rmse": float(np.sqrt(np.mean(err**2))),
+        "within10": float(np.mean(np.abs(err) <= 10.0)),
+    }
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Per-issue forecasts (``rows``) and their scores, overall, per period and per split."""
+
+    rows: pd.DataFrame
+    split: str
+    test_from: int | None
+    capabilities: str
+    ensemble_weights: dict[str, float]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    failures: dict[str, int] = field(default_factory=dict)
+
+    def summary(self, by: Sequence[str] = ("model",), *, part: str | None = None) -> pd.DataFrame:
+        frame = self.rows if part is None else self.rows[self.rows["split"] == part]
+        out = []
+        for key, grp in frame.groupby(list(by), sort=False):
+            key = key if isinstance(key, tuple) else (key,)
+            out.append({**dict(zip(by, key, strict=True)), **score(grp["forecast"] - grp["outcome"])})
+        return pd.DataFrame(out)
+
+    def to_dict(self) -> dict:
+        return {
+            "split": self.split,
+            "test_from": self.test_from,
+            "capabilities": self.capabilities,
+            "ensemble_weights": self.ensemble_weights,
+            "overall": self.summary().to_dict(orient="records"),
+            "test": self.summary(part="test").to_dict(orient="records"),
+            "train": self.summary(part="train").to_dict(orient="records"),
+            "by_period": self.summary(("model", "period")).to_dict(orient="records"),
+            "notes": list(self.notes),
+            "failures": self.failures,
+        }
+
+
+def _baselines(prop: DeuProposal) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {b: {} for b in BASELINES}
+    for iss in prop.issues:
+        if not iss.position:
+            continue
+        x = np.array(list(iss.position.values()))
+        s = np.array([iss.salience[a] for a in iss.position])
+        out["baseline:salience_mean"][iss.issue_id] = float((s * x).sum() / s.sum()) if s.sum() > 0 else float(x.mean())
+        out["baseline:median_actor"][iss.issue_id] = float(weighted_median(x, s if s.sum() > 0 else np.ones_like(s)))
+        if "com" in iss.position:
+            out["baseline:commission"][iss.issue_id] = iss.position["com"]
+        if iss.reference_point is not None:
+            out["baseline:reference_point"][iss.issue_id] = iss.reference_point
+    return out
+
+
+def _assign_split(data: DeuData, split: str, test_from: int, seed: int, test_share: float) -> dict[str, str]:
+    if split == "year":
+        return {p.proposal_id: ("unknown" if p.year is None else "test" if p.year >= test_from else "train")
+                for p in data.proposals}
+    if split == "proposal":
+        rng = np.random.default_rng(seed)
+        ids = [p.proposal_id for p in data.proposals]
+        test = set(rng.choice(ids, size=int(round(test_share * len(ids))), replace=False).tolist())
+        return {i: "test" if i in test else "train" for i in ids}
+    raise ValueError(f"split must be 'year' or 'proposal', got {split!r}")
+
+
+def backtest(
+    dataset: str | Path | DeuData,
+    models: Sequence[str | Forecaster] | None = None,
+    *,
+    split: str = "year",
+    test_from: int = 2004,
+    test_share: float = 0.3,
+    capabilities: str = "equal",
+    institution_share: float = 0.1,
+    seed: int = 0,
+    ensemble: bool = True,
+) -> BacktestResult:
+    """Run ``models`` (default: every registered model but the ensemble) on every DEU issue.
+
+    ``split='year'`` trains on proposals introduced before ``test_from`` and tests on the rest
+    (a time split); ``split='proposal'`` holds out a random ``test_share`` of proposals (seeded).
+    The stacking ensemble's weights are fitted on training issues only and scored on test
+    issues only.
+    """
+    data = dataset if isinstance(dataset, DeuData) else read_deu(dataset)
+    chosen = [m for m in resolve_models(models) if m.name != "ensemble"]
+    parts = _assign_split(data, split, test_from, seed, test_share)
+    seeds = np.random.SeedSequence(seed).spawn(len(data.proposals))
+    rows = []
+    failures: dict[str, int] = {}
+    for prop, ss in zip(data.proposals, seeds, strict=True):
+        caps = capabilities_for(capabilities, prop.introduced, gdp=data.gdp, institution_share=institution_share)
+        scn = proposal_scenario(prop, caps)
+        preds: dict[str, dict[str, float]] = _baselines(prop)
+        if scn is not None:
+            model_seeds = ss.spawn(len(chosen))
+            for m, ms in zip(chosen, model_seeds, strict=True):
+                try:
+                    fc = m.forecast(scn, rng=np.random.default_rng(ms))
+                except Exception as exc:  # one model's failure on one case must not end the run
+                    failures[m.name] = failures.get(m.name, 0) + 1
+                    log.warning("%s failed on proposal %s: %s", m.name, prop.proposal_id, exc)
+                    continue
+                preds[m.name] = {k: v.value for k, v in fc.issues.items()}
+        for iss in prop.issues:
+            if iss.outcome is None:
+                continue
+            for model, by_issue in preds.items():
+                if iss.issue_id in by_issue:
+                    rows.append({"proposal": prop.proposal_id, "issue": iss.issue_id, "year": prop.year,
+                                 "period": period_of(prop.year), "split": parts[prop.proposal_id],
+                                 "model": model, "forecast": by_issue[iss.issue_id], "outcome": iss.outcome})
+    frame = pd.DataFrame(rows)
+    weights: dict[str, float] = {}
+    if ensemble and chosen:
+        names = [m.name for m in chosen]
+        wide = frame[frame.model.isin(names)].pivot_table(index=["proposal", "issue"], columns="model",
+                                                           values="forecast")
+        meta = frame.drop_duplicates(["proposal", "issue"]).set_index(["proposal", "issue"])
+        wide = wide.dropna()
+        train = wide[meta.loc[wide.index, "split"].to_numpy() == "train"]
+        if len(train):
+            y = meta.loc[train.index, "outcome"].to_numpy()
+            w = fit_stacking_weights(train[names].to_numpy(), y)
+            weights = {n: float(v) for n, v in zip(names, w, strict=True)}
+            pred = wide[names].to_numpy() @ w
+            ens = meta.loc[wide.index, ["year", "period", "split", "outcome"]].copy()
+            ens["forecast"] = pred
+            ens["model"] = "ensemble"
+            ens = ens.reset_index()
+            frame = pd.concat([frame, ens[frame.columns]], ignore_index=True)
+    return BacktestResult(frame, split, test_from if split == "year" else None, capabilities, weights,
+                          data.notes, failures)

@@ -1,0 +1,66 @@
+"""A stacking ensemble of the other registered models, with weights fitted on past outcomes."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any, ClassVar
+
+import numpy as np
+
+from accord.scenario import Scenario
+
+from .base import IssueForecast, ModelForecast, as_generator
+
+__all__ = ["Ensemble", "shipped_weights"]
+
+
+def shipped_weights() -> dict[str, Any]:
+    """The weights that ship with accord and where they come from (``ensemble_weights.json``)."""
+    path = resources.files("accord.models") / "ensemble_weights.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class Ensemble:
+    """Stacking ensemble: a convex combination of other models' forecasts ([Wolpert1992]).
+
+    The weights are fitted by least absolute error under w ≥ 0, Σw = 1
+    (:func:`accord.backtest.fit_stacking_weights`) on training proposals of a backtest only
+    (DEU data, [Arregui2021]); ``accord backtest --save-weights`` writes them. By default the
+    weights that ship in ``ensemble_weights.json`` are used; that file names the data, split
+    and date of its fit. Because every component is invariant to actor order and to scaling
+    capabilities, so is the ensemble.
+    """
+
+    name: ClassVar[str] = "ensemble"
+    label: ClassVar[str] = "Stacking ensemble"
+    citation: ClassVar[str] = "[Wolpert1992]"
+
+    def __init__(self, *, weights: dict[str, float] | None = None):
+        self.weights = weights
+
+    def get_params(self) -> dict[str, Any]:
+        return {"weights": self.weights}
+
+    def resolved_weights(self) -> dict[str, float]:
+        w = self.weights if self.weights is not None else shipped_weights()["weights"]
+        w = {k: float(v) for k, v in w.items() if float(v) > 0}
+        if not w or any(v < 0 for v in w.values()):
+            raise ValueError(f"ensemble weights must be non-negative with a positive sum, got {w}")
+        total = sum(w.values())
+        return {k: v / total for k, v in w.items()}
+
+    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
+        from .registry import get_model
+
+        weights = self.resolved_weights()
+        gen = as_generator(rng)
+        seeds = gen.bit_generator.seed_seq.spawn(len(weights))  # type: ignore[attr-defined]
+        parts = {name: get_model(name).forecast(scenario, rng=np.random.default_rng(s))
+                 for name, s in zip(weights, seeds, strict=True)}
+        out = {}
+        for issue in scenario.issues:
+            comp = {name: fc.issues[issue.id].value for name, fc in parts.items()}
+            value = sum(weights[n] * v for n, v in comp.items())  # [Wolpert1992] convex stack
+            out[issue.id] = IssueForecast(issue.id, float(value), None, {"components": comp, "weights": weights})
+        return ModelForecast(self.name, out, {"weights": weights})
