@@ -26,3 +26,18 @@ def eu_scenario():
     import accord
 
     return accord.load_scenario("eu-emissions-1994")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_run_store(tmp_path_factory):
+    """Runs recorded during tests go to a throw-away SQLite file, never the user's store."""
+    import os
+
+    path = tmp_path_factory.mktemp("store") / "runs.sqlite"
+    old = os.environ.get("ACCORD_DB")
+    os.environ["ACCORD_DB"] = f"sqlite:///{path}"
+    yield
+    if old is None:
+        os.environ.pop("ACCORD_DB", None)
+    else:
+        os.environ["ACCORD_DB"] = old

@@ -25,9 +25,9 @@ def cli() -> None:
     """
 
 
-from . import backtest, core  # noqa: E402  (commands register themselves on `cli`)
+from . import backtest, core, runs  # noqa: E402  (commands register themselves on `cli`)
 
-_ = (backtest, core)
+_ = (backtest, core, runs)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,3 +40,47 @@ def _default(o: Any) -> Any:
     if isinstance(o, np.ndarray):
         return o.tolist()
     raise TypeError(type(o).__name__)
+
+
+# -- saving runs -------------------------------------------------------------------------------
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from time import perf_counter  # noqa: E402
+
+db_option = click.option(
+    "--db", default=None, metavar="URL",
+    help="run store (default: $ACCORD_DB or SQLite in the user's data folder); e.g. postgresql://...",
+)
+save_option = click.option("--save/--no-save", default=True, show_default=True, help="record this run in the run store")
+
+
+def open_store(db: str | None):
+    from accord.store import RunStore
+
+    try:
+        return RunStore(db)
+    except Exception as exc:  # a bad URL or an unreachable server is the user's input
+        raise click.ClickException(f"cannot open the run store {db or '(default)'}: {exc}") from None
+
+
+@contextmanager
+def recorded(kind: str, scenario: Scenario | None, params: dict[str, Any], seed: int | None,
+             db: str | None, save: bool = True) -> Iterator[dict[str, Any]]:
+    """Record a run: a `running` row first, then results and timings in one transaction."""
+    store = open_store(db) if save else None
+    run_id = store.start(kind, scenario=scenario, params=params, seed=seed) if store else None
+    holder: dict[str, Any] = {"run_id": run_id}
+    t0 = perf_counter()
+    try:
+        yield holder
+    except BaseException as exc:
+        if store is not None and run_id is not None:
+            store.fail(run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    else:
+        if store is not None and run_id is not None:
+            timings = {"total_s": perf_counter() - t0, **holder.get("timings", {})}
+            store.finish(run_id, results=holder.get("results"), timings=timings)
+    finally:
+        if store is not None:
+            store.close()

@@ -17,7 +17,10 @@ from accord.scenario import Scenario, ScenarioError, shipped_scenarios
 from accord.scenario.loader import load_scenario, resolve_scenario_path
 
 from . import cli
-from ._common import console, emit_json, format_option, read_scenario, scenario_argument
+from ._common import (
+    console, db_option, emit_json, format_option, read_scenario, recorded, save_option,
+    scenario_argument,
+)
 
 
 def _models_option():
@@ -46,10 +49,16 @@ def _check_models(models: tuple[str, ...]) -> list[str] | None:
 @_models_option()
 @format_option("table", "json", "csv")
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for stochastic models")
-def forecast(scenario: str | None, models: tuple[str, ...], fmt: str, seed: int) -> None:
+@db_option
+@save_option
+def forecast(scenario: str | None, models: tuple[str, ...], fmt: str, seed: int, db: str | None,
+             save: bool) -> None:
     """Forecast each issue's outcome with every model, with the scale label it lands on."""
     scn = read_scenario(scenario)
-    result = run_forecast(scn, _check_models(models), seed=seed)
+    names = _check_models(models)
+    with recorded("forecast", scn, {"models": names or "all"}, seed, db, save) as run:
+        result = run_forecast(scn, names, seed=seed)
+        run["results"] = result.to_dict()
     if fmt == "json":
         emit_json(result.to_dict())
         return
