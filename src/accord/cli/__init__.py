@@ -25,9 +25,9 @@ def cli() -> None:
     """
 
 
-from . import backtest, core, runs  # noqa: E402  (commands register themselves on `cli`)
+from . import backtest, core, report, runs  # noqa: E402  (commands register themselves on `cli`)
 
-_ = (backtest, core, runs)
+_ = (backtest, core, report, runs)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -42,6 +42,9 @@ class Ensemble:
     def get_params(self) -> dict[str, Any]:
         return {"weights": self.weights}
 
+    def __repr__(self) -> str:
+        return f"Ensemble(weights={self.weights!r})"
+
     def resolved_weights(self) -> dict[str, float]:
         w = self.weights if self.weights is not None else shipped_weights()["weights"]
         w = {k: float(v) for k, v in w.items() if float(v) > 0}

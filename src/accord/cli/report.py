@@ -1,0 +1,66 @@
+"""`accord report`: the brief as one self-contained HTML file (optionally PDF)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import cli
+from ._common import console, db_option, read_scenario, recorded, save_option, scenario_argument
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print the brief to PDF with a headless Chromium (Debian's `chromium`), atomically."""
+    exe = _chromium()
+    if exe is None:
+        raise click.ClickException("--pdf needs Chromium (Debian: apt-get install chromium); the HTML was written")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "brief.pdf"
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",
+               "--no-pdf-header-footer", f"--print-to-pdf={out}", html_path.resolve().as_uri()]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0 or not out.exists():
+            raise click.ClickException(f"Chromium could not print the PDF: {proc.stderr.strip()[-300:]}")
+        from accord._atomic import atomic_write_bytes
+
+        atomic_write_bytes(pdf_path, out.read_bytes())
+
+
+@cli.command()
+@scenario_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="brief.html", show_default=True)
+@click.option("--pdf", is_flag=True, help="also write a PDF beside the HTML (needs Chromium)")
+@click.option("--draws", type=int, default=2000, show_default=True, help="Monte Carlo draws for the fan charts")
+@click.option("--runs", type=int, default=500, show_default=True, help="runs per process in the process comparison")
+@click.option("--months", type=int, default=36, show_default=True, help="months scanned for ripeness")
+@click.option("--seed", type=int, default=0, show_default=True)
+@db_option
+@save_option
+def report(scenario, output, pdf, draws, runs, months, seed, db, save):
+    """Write the brief: key judgements, forecasts, charts, evidence, assumptions."""
+    from accord._atomic import atomic_write_text
+    from accord.report.brief import build_brief
+
+    scn = read_scenario(scenario)
+    params = {"draws": draws, "runs": runs, "months": months, "output": str(output)}
+    with recorded("report", scn, params, seed, db, save) as run:
+        text = build_brief(scn, seed=seed, draws=draws, runs=runs, months=months)
+        atomic_write_text(output, text)
+        run["results"] = {"output": str(output), "bytes": len(text)}
+    console.print(f"wrote {output} ({len(text) / 1024:.0f} KiB)")
+    if pdf:
+        pdf_path = Path(output).with_suffix(".pdf")
+        html_to_pdf(Path(output), pdf_path)
+        console.print(f"wrote {pdf_path}")

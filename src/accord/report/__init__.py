@@ -1,0 +1,1 @@
+"""Plots and reports; imports the layers above it, never the reverse."""

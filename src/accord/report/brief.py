@@ -1,0 +1,211 @@
+"""The brief: one self-contained HTML file (inline SVG charts and CSS, no network at view time).
+
+Sections are built by small functions over a shared context; each analysis that exists adds
+its own section. Key judgements come first, in plain words; every input number is footnoted
+with its quote or judgement; the assumptions close the brief.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+import accord
+from accord.forecast import ForecastResult, forecast
+from accord.models.registry import MODELS
+from accord.scenario import Scenario
+
+from . import charts
+
+__all__ = ["BriefContext", "Section", "build_brief", "SECTIONS"]
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    body: Markup
+    judgements: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BriefContext:
+    scenario: Scenario
+    seed: int = 0
+    draws: int = 0
+    runs: int = 0
+    months: int = 36
+    result: ForecastResult | None = None
+    notes: list[str] = field(default_factory=list)
+    footnotes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {m.name: m.label for m in MODELS}
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _figure(fig, caption: str) -> str:
+    return f'<figure>{charts.to_svg(fig)}<figcaption>{_e(caption)}</figcaption></figure>'
+
+
+def _fn(ctx: BriefContext, place: str) -> str:
+    """A footnote marker for the input number at ``place``."""
+    n = ctx.footnotes.setdefault(place, len(ctx.footnotes) + 1)
+    return f'<sup><a href="#fn{n}" id="ref{n}">{n}</a></sup>'
+
+
+# -- sections ------------------------------------------------------------------------------------
+
+def section_forecasts(ctx: BriefContext) -> Section:
+    res = ctx.result
+    assert res is not None
+    parts, judgements = [], []
+    for s in res.issues():
+        issue = ctx.scenario.issue(s.issue_id)
+        rows = [[_e(ctx.labels.get(m, m)), f"{v:.1f}", _e(s.labels[m])] for m, v in s.values.items()]
+        verdict = "the models agree" if s.spread_share <= 0.1 else "the models disagree"
+        central = sorted(s.values.values())[len(s.values) // 2]
+        judgements.append(
+            f"<b>{_e(issue.name or issue.id)}</b>: heading for about {central:.0f} on {issue.scale.min:g}..{issue.scale.max:g} "
+            f"— {_e(issue.scale.describe(central))}; {verdict} (models' range {s.low:.1f}–{s.high:.1f})."
+        )
+        parts.append(f"<h3>{_e(issue.name or issue.id)}</h3><p class=q>{_e(issue.question)}</p>")
+        parts.append(_table(["model", "forecast", "nearest deal term"], rows))
+        parts.append(f"<p>Spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): {verdict}.</p>")
+        parts.append(_figure(charts.forecast_chart(res, s.issue_id),
+                             "Dots: actors' positions (area ∝ capability × salience). Markers: each model's forecast."))
+    return Section("forecasts", "Where each issue is heading", Markup("".join(parts)), judgements)
+
+
+def section_trajectories(ctx: BriefContext) -> Section | None:
+    res = ctx.result
+    assert res is not None
+    parts = []
+    for mf in res.models:
+        for issue in ctx.scenario.issues:
+            fc = mf.issues[issue.id]
+            if fc.trace is None or fc.trace.rounds < 1:
+                continue
+            title = f"{ctx.labels.get(mf.model, mf.model)}: positions by round on {issue.name or issue.id}"
+            parts.append(_figure(charts.trajectory_chart(ctx.scenario, fc, title),
+                                 "Lines: each actor's position after each round; dashed: the model's forecast."))
+    if not parts:
+        return None
+    return Section("trajectories", "How positions move, round by round", Markup("".join(parts)))
+
+
+def section_inputs(ctx: BriefContext) -> Section:
+    scn = ctx.scenario
+    rows = []
+    for a_idx, actor in enumerate(scn.actors):
+        cap = f"{actor.capability.value:g}{_fn(ctx, f'actors[{a_idx}].capability')}"
+        for issue_id, st in actor.stances.items():
+            base = f"actors[{a_idx}].stances.{issue_id}"
+            red = "—" if st.red_line is None else f"{st.red_line.value:g}{_fn(ctx, base + '.red_line')}"
+            rows.append([_e(actor.name), cap, _e(issue_id), f"{st.position.value:g}{_fn(ctx, base + '.position')}",
+                         f"{st.salience.value:g}{_fn(ctx, base + '.salience')}", red])
+            cap = ""
+    body = _table(["actor", "capability", "issue", "position", "salience", "red line"], rows, "inputs")
+    cov = scn.evidence_coverage()
+    body += f"<p>Evidence: {_e(cov)}.</p>"
+    return Section("inputs", "Inputs and their evidence", Markup(body))
+
+
+def section_assumptions(ctx: BriefContext) -> Section:
+    items = []
+    for place, q in ctx.scenario.quantities():
+        if q.evidence is not None and q.evidence.kind == "judgement":
+            items.append(f"<li><code>{_e(place)}</code> = {q.value:g}: {_e(q.evidence.judgement)}</li>")
+        elif q.evidence is None:
+            items.append(f"<li><code>{_e(place)}</code> = {q.value:g}: no evidence given</li>")
+    models = "".join(f"<li>{_e(m.label)} {_e(m.citation)}: default options ({_e(repr(m()))})</li>" for m in MODELS)
+    body = (f"<p>Numbers that rest on the analyst's judgement rather than a quote:</p><ul>{''.join(items) or '<li>none</li>'}</ul>"
+            f"<p>Models and their settings:</p><ul>{models}</ul><p>Seed: {ctx.seed}.</p>")
+    return Section("assumptions", "Assumptions", Markup(body))
+
+
+def _footnotes(ctx: BriefContext) -> Markup:
+    by_place = dict(ctx.scenario.quantities())
+    src = {s.id: s for s in ctx.scenario.sources}
+    items = []
+    for place, n in sorted(ctx.footnotes.items(), key=lambda kv: kv[1]):
+        q = by_place.get(place)
+        ev = q.evidence if q is not None else None
+        if ev is None:
+            text = "no evidence given"
+        elif ev.kind == "source":
+            s = src.get(ev.source or "")
+            cite = _e(s.title if s else ev.source) + (f", {_e(s.publication)}" if s and s.publication else "")
+            text = f"“{_e(ev.quote)}” — {cite}" + (f". <i>{_e(ev.note)}</i>" if ev.note else "")
+        else:
+            text = f"Judgement: {_e(ev.judgement)}"
+        items.append(f'<li id="fn{n}"><code>{_e(place)}</code>: {text} <a href="#ref{n}">↩</a></li>')
+    return Markup(f"<ol class=fn>{''.join(items)}</ol>")
+
+
+#: The brief's sections in order; later analyses append theirs (see `register_section`).
+SECTIONS: list[Callable[[BriefContext], Section | None]] = [section_forecasts, section_trajectories]
+TAIL: list[Callable[[BriefContext], Section | None]] = [section_inputs, section_assumptions]
+
+
+def register_section(fn: Callable[[BriefContext], Section | None]) -> Callable[[BriefContext], Section | None]:
+    SECTIONS.append(fn)
+    return fn
+
+
+TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{{ title }} — accord brief</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em} h2{border-bottom:2px solid #333;padding-bottom:.2em;margin-top:2em} h3{margin-bottom:.2em}
+.meta{color:#666;font-size:.9em} .q{color:#555;font-style:italic;margin-top:0}
+table{border-collapse:collapse;margin:.6em 0;font-size:.9em} td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f3f3f3} table.inputs td:nth-child(n+4){text-align:right}
+.key{background:#f7f9fc;border-left:4px solid #0072B2;padding:.6em 1.2em} .key li{margin:.3em 0}
+figure{margin:1em 0} figure svg{max-width:100%;height:auto} figcaption{font-size:.85em;color:#555}
+ol.fn{font-size:.85em} code{font-size:.9em} nav a{margin-right:1em}
+</style></head><body>
+<h1>{{ title }}</h1>
+<p class=meta>{{ meta }}</p>
+{% if description %}<p>{{ description }}</p>{% endif %}
+<nav>{% for s in sections %}<a href="#{{ s.id }}">{{ s.title }}</a>{% endfor %}</nav>
+<h2 id=key>Key judgements</h2>
+<div class=key><ul>{% for j in judgements %}<li>{{ j }}</li>{% endfor %}</ul></div>
+{% for s in sections %}<h2 id="{{ s.id }}">{{ s.title }}</h2>{{ s.body }}{% endfor %}
+<h2 id=evidence>Evidence for every input number</h2>{{ footnotes }}
+<p class=meta>Made by accord {{ version }} on {{ made }}. Scenario hash {{ hash }}.</p>
+</body></html>"""
+
+
+def build_brief(scenario: Scenario, *, seed: int = 0, draws: int = 0, runs: int = 0, months: int = 36,
+                models: list[str] | None = None) -> str:
+    """The whole brief as one HTML string."""
+    ctx = BriefContext(scenario, seed=seed, draws=draws, runs=runs, months=months)
+    ctx.result = forecast(scenario, models, seed=seed)
+    sections = [s for fn in (*SECTIONS, *TAIL) if (s := fn(ctx)) is not None]
+    judgements = [Markup(j) for s in sections for j in s.judgements]
+    md = scenario.metadata
+    meta = " · ".join(x for x in (md.author, md.date) if x)
+    env = Environment(autoescape=True)
+    return env.from_string(TEMPLATE).render(
+        title=md.title, meta=meta, description=md.description, sections=sections, judgements=judgements,
+        footnotes=_footnotes(ctx), version=accord.__version__, hash=scenario.content_hash()[:12],
+        made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )

@@ -1,0 +1,137 @@
+"""Charts for the brief and the dashboard, rendered without any download (matplotlib, Agg).
+
+Every chart labels its axes in the issue's units and puts the scale's deal terms on the axis,
+so a reader sees what a number means.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from accord.forecast import ForecastResult  # noqa: E402
+from accord.models.base import IssueForecast  # noqa: E402
+from accord.models.registry import MODELS  # noqa: E402
+from accord.scenario import Issue, Scenario  # noqa: E402
+
+from .style import MODEL_MARKERS, actor_colours, model_colour, wrap  # noqa: E402
+
+__all__ = ["to_svg", "to_png", "forecast_chart", "trajectory_chart"]
+
+plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
+                     "axes.spines.right": False, "figure.dpi": 100})
+
+
+def to_svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def to_png(fig, path) -> None:
+    fig.savefig(path, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def _label_axis(ax, issue: Issue, axis: str = "x") -> None:
+    scale = issue.scale
+    pts = sorted(scale.labels)
+    if pts:
+        ticks, labels = pts, [f"{p:g}: " + wrap(scale.labels[p], 24, 3) for p in pts]
+    else:
+        ticks = list(np.linspace(scale.min, scale.max, 5))
+        labels = [f"{t:g}" for t in ticks]
+    if axis == "x":
+        ax.set_xlim(scale.min - 0.03 * (scale.max - scale.min), scale.max + 0.03 * (scale.max - scale.min))
+        ax.set_xticks(ticks)
+        ax.set_xticklabels(labels, fontsize=7, rotation=0)
+        ax.set_xlabel(f"{issue.name or issue.id} (scale {scale.min:g}..{scale.max:g})")
+    else:
+        ax.set_ylim(scale.min - 0.03 * (scale.max - scale.min), scale.max + 0.03 * (scale.max - scale.min))
+        ax.set_yticks(ticks)
+        ax.set_yticklabels(labels, fontsize=7)
+        ax.set_ylabel(f"{issue.name or issue.id} (scale {scale.min:g}..{scale.max:g})")
+
+
+def forecast_chart(result: ForecastResult, issue_id: str):
+    """Actors' positions (dot area ∝ capability × salience) and each model's forecast."""
+    scn = result.scenario
+    issue = scn.issue(issue_id)
+    arr = scn.arrays(issue_id)
+    colours = actor_colours(scn)
+    names = {a.id: a.name for a in scn.actors}
+    models = result.models
+    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.42 * (len(models) + 1)))
+    w = arr.weight / arr.weight.max() if arr.weight.max() > 0 else np.ones(arr.n)
+    rows = {m.model: i + 1 for i, m in enumerate(models)}
+    # actors at (nearly) the same position are spread vertically so none hides another
+    width = issue.scale.max - issue.scale.min
+    offsets = np.zeros(arr.n)
+    groups: dict[int, list[int]] = {}
+    for k in range(arr.n):
+        groups.setdefault(int(round((arr.position[k] - issue.scale.min) / width * 100)), []).append(k)
+    for members in groups.values():
+        if len(members) > 1:
+            offsets[members] = np.linspace(-0.3, 0.3, len(members))
+    for k, aid in enumerate(arr.actor_ids):
+        ax.scatter(arr.position[k], offsets[k], s=40 + 260 * w[k], color=colours[aid], alpha=0.85,
+                   edgecolor="white", zorder=3, label=names[aid])
+    for m in models:
+        v = m.issues[issue_id].value
+        ax.scatter(v, rows[m.model], marker=MODEL_MARKERS.get(m.model, "o"), s=80, color=model_colour(m.model), zorder=4)
+        ax.annotate(f"{v:.1f}", (v, rows[m.model]), textcoords="offset points", xytext=(7, -3), fontsize=8)
+    ax.set_yticks([0, *rows.values()])
+    labels = {m.name: m.label for m in MODELS}
+    ax.set_yticklabels(["actors' positions", *[labels.get(m.model, m.model) for m in models]], fontsize=8)
+    ax.set_ylim(-0.7, len(models) + 0.7)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    _label_axis(ax, issue, "x")
+    leg = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="actors",
+                    title_fontsize=8)
+    for handle in leg.legend_handles:
+        handle.set_sizes([40])
+    ax.set_title(wrap(issue.question, 110, 2), fontsize=9, loc="left")
+    return fig
+
+
+def trajectory_chart(scenario: Scenario, fc: IssueForecast, title: str):
+    """Each actor's position round by round (actor colours) and the model's forecast (black)."""
+    issue = scenario.issue(fc.issue_id)
+    tr = fc.trace
+    assert tr is not None
+    colours = actor_colours(scenario)
+    names = {a.id: a.name for a in scenario.actors}
+    rounds = np.arange(tr.positions.shape[0])
+    fig, ax = plt.subplots(figsize=(8.5, 3.6))
+    for k, aid in enumerate(tr.actor_ids):
+        ax.plot(rounds, tr.positions[:, k], color=colours.get(aid, "#888"), linewidth=1.4, alpha=0.85,
+                marker="o", markersize=2.5, label=names.get(aid, aid))
+    ax.plot(rounds, tr.forecast, color="black", linewidth=2.2, linestyle="--", label="forecast")
+    ax.set_xlabel("round")
+    ax.set_xticks(rounds)
+    _label_axis(ax, issue, "y")
+    ax.grid(color="#eeeeee", linewidth=0.6)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    ax.set_title(title, fontsize=9, loc="left")
+    return fig
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[float], *, xlabel: str, title: str, colours=None):
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 + 0.32 * len(labels)))
+    y = np.arange(len(labels))
+    ax.barh(y, values, color=colours or "#4E79A7")
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.grid(axis="x", color="#eeeeee")
+    return fig
