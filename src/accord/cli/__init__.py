@@ -25,9 +25,9 @@ def cli() -> None:
     """
 
 
-from . import backtest, core, report, runs  # noqa: E402  (commands register themselves on `cli`)
+from . import backtest, core, report, runs, serve  # noqa: E402  (commands register themselves on `cli`)
 
-_ = (backtest, core, report, runs)
+_ = (backtest, core, report, runs, serve)
 
 
 def main(argv: list[str] | None = None) -> None:

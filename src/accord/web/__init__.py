@@ -1,0 +1,1 @@
+"""The dashboard: a thin FastAPI app over the same library (`accord serve`)."""

@@ -1,0 +1,206 @@
+// accord dashboard: forms built from the scenario JSON Schema; charts drawn as SVG.
+"use strict";
+const ACTOR_PALETTE = ["#0072B2","#D55E00","#009E73","#CC79A7","#E69F00","#56B4E9","#F0E442","#000000",
+  "#4E79A7","#F28E2B","#E15759","#76B7B2","#59A14F","#EDC948","#B07AA1","#FF9DA7","#9C755F","#BAB0AC"];
+const MODEL_COLOURS = {compromise:"#1b9e77", median:"#d95f02", bdm:"#7570b3", smp:"#e7298a", exchange:"#66a61e", ensemble:"#444444"};
+const S = {schema:null, name:null, data:null, timer:null};
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs={}, ...kids) => { const e = document.createElement(tag);
+  for (const [k,v] of Object.entries(attrs)) { if (k === "text") e.textContent = v; else if (k.startsWith("on")) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v); }
+  for (const k of kids) if (k != null) e.append(k); return e; };
+async function api(path, opts={}) {
+  const r = await fetch(path, {headers:{"content-type":"application/json"}, ...opts});
+  const body = r.headers.get("content-type")?.includes("json") ? await r.json() : await r.text();
+  return {ok:r.ok, status:r.status, body};
+}
+// ---- paths ---------------------------------------------------------------------------------
+function placeOf(path) { return path.map((p) => typeof p === "number" ? `[${p}]` : "." + p).join("").replace(/^\./, ""); }
+function setIn(obj, path, value) { let o = obj; for (let i = 0; i < path.length - 1; i++) o = o[path[i]]; 
+  if (value === undefined) delete o[path.at(-1)]; else o[path.at(-1)] = value; }
+function resolve(s) { while (s && s.$ref) s = S.schema.$defs[s.$ref.split("/").pop()]; return s || {}; }
+function optional(s) { if (s.anyOf) { const non = s.anyOf.filter((x) => x.type !== "null"); if (non.length === 1) return [resolve(non[0]), true]; } return [resolve(s), false]; }
+function blank(s) { s = optional(s)[0]; if (s.default !== undefined) return structuredClone(s.default);
+  if (s.title === "Quantity") return {value:0}; if (s.type === "object") { const o = {}; for (const r of s.required || []) o[r] = blank(s.properties[r]); return o; }
+  if (s.type === "array") return []; if (s.type === "number" || s.type === "integer") return 0; if (s.type === "boolean") return false; return ""; }
+function changed() { clearTimeout(S.timer); S.timer = setTimeout(validate, 350); $("save-status").textContent = "unsaved changes"; }
+// ---- the form ------------------------------------------------------------------------------
+function render(schema, value, path, label) {
+  const [s, isOpt] = optional(schema);
+  const place = placeOf(path);
+  if (isOpt && (value === null || value === undefined)) {
+    return el("div", {class:"field"}, el("label", {text:label}), el("button", {class:"small", text:"add", onclick:() => { setIn(S.data, path, blank(s)); changed(); draw(); }}));
+  }
+  const wrapOpt = (node) => isOpt ? el("div", {}, node, el("button", {class:"small", text:"remove " + label, onclick:() => { setIn(S.data, path, undefined); changed(); draw(); }})) : node;
+  if (s.title === "Quantity") return wrapOpt(quantity(s, value, path, label));
+  if (s.enum || s.const) {
+    const sel = el("select", {"data-path":place, onchange:(e) => { setIn(S.data, path, e.target.value); changed(); }});
+    for (const o of s.enum || [s.const]) sel.append(el("option", {value:o, text:o}));
+    sel.value = value; return el("div", {class:"field"}, el("label", {text:label}), sel);
+  }
+  if (s.type === "object" && s.properties) {
+    const fs = el("fieldset", {"data-path":place}, el("legend", {text:label}));
+    for (const [k, sub] of Object.entries(s.properties)) fs.append(render(sub, value[k], [...path, k], k));
+    return wrapOpt(fs);
+  }
+  if (s.type === "object") {  // a mapping: keys chosen by the analyst
+    const fs = el("fieldset", {"data-path":place}, el("legend", {text:label}));
+    for (const k of Object.keys(value || {})) {
+      fs.append(el("div", {}, render(s.additionalProperties || {}, value[k], [...path, k], k),
+        el("button", {class:"small", text:"remove " + k, onclick:() => { delete value[k]; changed(); draw(); }})));
+    }
+    fs.append(el("button", {class:"small", text:"add entry", onclick:() => { const k = prompt("key"); if (k) { value[k] = blank(s.additionalProperties || {}); changed(); draw(); } }}));
+    return wrapOpt(fs);
+  }
+  if (s.type === "array") {
+    const fs = el("fieldset", {"data-path":place}, el("legend", {text:`${label} (${value.length})`}));
+    value.forEach((item, i) => fs.append(el("div", {}, render(s.items, item, [...path, i], `${label}[${i}]` + (item && item.id ? ` ${item.id}` : "")),
+      el("button", {class:"small", text:"remove", onclick:() => { value.splice(i, 1); changed(); draw(); }}))));
+    fs.append(el("button", {class:"small", text:"add", onclick:() => { value.push(blank(s.items)); changed(); draw(); }}));
+    return wrapOpt(fs);
+  }
+  let input;
+  if (s.type === "boolean") input = el("input", {type:"checkbox", "data-path":place, onchange:(e) => { setIn(S.data, path, e.target.checked); changed(); }});
+  else if (s.type === "number" || s.type === "integer") input = el("input", {type:"number", step:"any", "data-path":place, onchange:(e) => { setIn(S.data, path, e.target.value === "" ? null : Number(e.target.value)); changed(); }});
+  else { const long = /quote|judgement|description|question|note/.test(label);
+    input = el(long ? "textarea" : "input", {type:"text", "data-path":place, onchange:(e) => { setIn(S.data, path, e.target.value); changed(); }}); }
+  if (s.type === "boolean") input.checked = !!value; else input.value = value ?? "";
+  if (s.description) input.title = s.description;
+  return wrapOpt(el("div", {class:"field"}, el("label", {text:label}), input));
+}
+function quantity(s, value, path, label) {
+  const place = placeOf(path);
+  const num = el("input", {type:"number", step:"any", "data-path":place + ".value", name:place,
+    onchange:(e) => { value.value = Number(e.target.value); changed(); }});
+  num.value = value.value;
+  const ev = value.evidence;
+  const summary = ev ? (ev.quote ? `“${ev.quote}” (${ev.source})` : `judgement: ${ev.judgement}`) : "no evidence";
+  const det = el("details", {class:"ev"}, el("summary", {}, el("span", {class: ev && ev.quote ? "quote" : "", text:summary})));
+  det.addEventListener("toggle", () => { if (det.open && det.childElementCount === 1) {
+    det.append(render(s.properties.evidence, value.evidence, [...path, "evidence"], "evidence"),
+               render(s.properties.uncertainty, value.uncertainty, [...path, "uncertainty"], "uncertainty")); } });
+  return el("div", {class:"field"}, el("label", {text:label}), el("div", {}, num, det));
+}
+function draw() { const f = $("form"); f.replaceChildren(); for (const [k, sub] of Object.entries(S.schema.properties)) { if (S.data[k] !== undefined || sub.anyOf || sub.default !== undefined) f.append(render(sub, S.data[k] ?? null, [k], k)); } }
+async function validate() {
+  const r = await api("/api/validate", {method:"POST", body:JSON.stringify(S.data)});
+  showProblems(r.body.problems || []); return r.body.valid;
+}
+function showProblems(problems) {
+  document.querySelectorAll(".err").forEach((e) => e.remove()); document.querySelectorAll(".bad").forEach((e) => e.classList.remove("bad"));
+  const loose = [];
+  for (const p of problems) {
+    const target = document.querySelector(`[data-path="${CSS.escape(p.place)}"]`) || document.querySelector(`[data-path="${CSS.escape(p.place + ".value")}"]`);
+    const msg = `${p.place} ${p.rule}` + (p.value != null ? `, got ${p.value}` : "") + (p.fix ? `; ${p.fix}` : "");
+    if (target) { target.classList.add("bad"); target.after(el("span", {class:"err", text:msg})); } else loose.push(msg);
+  }
+  $("problems").replaceChildren(...loose.map((m) => el("div", {text:m})));
+  $("save-status").textContent = problems.length ? `${problems.length} problem(s)` : ($("save-status").textContent === "unsaved changes" ? "unsaved changes" : "valid");
+}
+// ---- charts (SVG, interactive tooltips) ----------------------------------------------------
+const NS = "http://www.w3.org/2000/svg";
+const sv = (tag, attrs={}, text) => { const e = document.createElementNS(NS, tag); for (const [k,v] of Object.entries(attrs)) e.setAttribute(k, v); if (text != null) e.textContent = text; return e; };
+function wrapText(text, width, lines) {
+  const words = text.split(/\s+/), out = [""];
+  for (const w of words) { if ((out.at(-1) + " " + w).trim().length > width && out.at(-1)) out.push(w); else out[out.length - 1] = (out.at(-1) + " " + w).trim(); }
+  if (out.length > lines) { out.length = lines; out[lines - 1] = out[lines - 1].slice(0, width - 1) + "…"; }
+  return out;
+}
+function actorColour(id) { const i = S.actors.findIndex((a) => a.id === id); return ACTOR_PALETTE[(i < 0 ? 0 : i) % ACTOR_PALETTE.length]; }
+function forecastChart(c, labels) {
+  const W = 900, left = 150, right = 70, models = Object.keys(c.forecasts), H = 70 + 34 * (models.length + 1);
+  const x = (v) => left + 24 + (v - c.min) / (c.max - c.min) * (W - left - right - 48);
+  const g = sv("svg", {width:W, height:H + 60, viewBox:`0 0 ${W} ${H + 60}`, class:"chart", "data-issue":c.issue});
+  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, `${c.name}: ${c.question}`));
+  const axisY = H - 20; g.append(sv("line", {x1:left, x2:W - right, y1:axisY, y2:axisY, stroke:"#333"}));
+  const gap = c.labels.length > 1 ? Math.min(...c.labels.slice(1).map(([p], i) => x(p) - x(c.labels[i][0]))) : W;
+  const chars = Math.max(12, Math.floor(gap / 6.4));
+  for (const [p, t] of c.labels) { g.append(sv("line", {x1:x(p), x2:x(p), y1:30, y2:axisY + 4, stroke:"#ddd"}));
+    const frac = (p - c.min) / (c.max - c.min), anchor = frac > 0.85 ? "end" : frac < 0.15 ? "start" : "middle";
+    const ax = anchor === "end" ? x(p) + 20 : anchor === "start" ? x(p) - 20 : x(p);
+    const tx = sv("text", {x:ax, y:axisY + 14, "font-size":10, "text-anchor":anchor});
+    wrapText(`${p}: ${t}`, anchor === "middle" ? chars : Math.max(12, Math.floor(chars / 2)), 4).forEach((line, i) => tx.append(sv("tspan", {x:ax, dy: i ? 12 : 0}, line)));
+    tx.append(sv("title", {}, t)); g.append(tx); }
+  g.append(sv("text", {x:(left + W) / 2, y:axisY + 66, "font-size":11, "text-anchor":"middle"}, `${c.name} (scale ${c.min}..${c.max})`));
+  const rowY = (i) => axisY - 26 - 34 * i;
+  g.append(sv("text", {x:left - 8, y:rowY(0) + 4, "font-size":11, "text-anchor":"end"}, "actors' positions"));
+  const wmax = Math.max(...c.actors.map((a) => a.weight), 1e-9);
+  c.actors.forEach((a, k) => { const dot = sv("circle", {cx:x(a.position), cy:rowY(0) + ((k % 3) - 1) * 6, r:4 + 9 * Math.sqrt(a.weight / wmax), fill:actorColour(a.id), "fill-opacity":0.8, stroke:"#fff"});
+    const name = (S.actors.find((b) => b.id === a.id) || {name:a.id}).name; dot.append(sv("title", {}, `${name}: position ${a.position}, capability × salience ${a.weight.toFixed(3)}`)); g.append(dot); });
+  models.forEach((m, i) => { const v = c.forecasts[m], y = rowY(i + 1);
+    g.append(sv("text", {x:left - 8, y:y + 4, "font-size":11, "text-anchor":"end"}, labels[m] || m));
+    const mk = sv("rect", {x:x(v) - 6, y:y - 6, width:12, height:12, fill:MODEL_COLOURS[m] || "#666", class:"forecast", "data-model":m, "data-value":v.toFixed(3)});
+    mk.append(sv("title", {}, `${labels[m] || m}: ${v.toFixed(2)}`)); g.append(mk);
+    g.append(sv("text", {x:x(v) + 10, y:y + 4, "font-size":11}, v.toFixed(1))); });
+  return g;
+}
+function renderForecast(res) {
+  const out = $("results"); out.replaceChildren();
+  S.actors = res.actors;
+  for (const c of res.charts) { out.append(forecastChart(c, res.model_labels));
+    const t = el("table", {}, el("tr", {}, el("th", {text:"model"}), el("th", {text:"forecast"}), el("th", {text:"nearest deal term"})));
+    const item = res.issues.find((i) => i.issue === c.issue);
+    for (const [m, f] of Object.entries(item.forecasts)) t.append(el("tr", {}, el("td", {text:res.model_labels[m] || m}), el("td", {text:f.value.toFixed(1), class:"value", "data-model":m}), el("td", {text:f.label})));
+    out.append(t); }
+  out.append(el("p", {class:"status", text:`evidence: ${res.evidence.quoted} of ${res.evidence.numbers} numbers quoted, ${res.evidence.judgement} judgement`}));
+}
+function renderGeneric(kind, res) { $("results").replaceChildren(el("pre", {style:"white-space:pre-wrap;font-size:.85em", text:JSON.stringify(res, null, 2)})); }
+const RENDERERS = {forecast: renderForecast};
+// ---- actions -------------------------------------------------------------------------------
+async function loadList(select) {
+  const r = await api("/api/scenarios"); const ul = $("scenarios"); ul.replaceChildren();
+  for (const s of r.body) ul.append(el("li", {"data-name":s.name, class: s.name === S.name ? "active" : "", onclick:() => open(s.name)}, s.name, el("small", {text:`${s.title} (${s.actors} actors, ${s.issues} issues)`})));
+  if (select) open(select);
+}
+async function open(name) {
+  S.name = name; const r = await api(`/api/scenarios/${encodeURIComponent(name)}`);
+  document.querySelectorAll("#scenarios li").forEach((li) => li.classList.toggle("active", li.dataset.name === name));
+  if (!r.ok) { $("problems").textContent = JSON.stringify(r.body.detail); return; }
+  S.data = r.body; S.actors = S.data.actors.map((a) => ({id:a.id, name:a.name}));
+  $("title").textContent = S.data.metadata.title; $("brief-link").href = `/api/scenarios/${encodeURIComponent(name)}/brief`;
+  $("save-status").textContent = ""; $("results").replaceChildren(); draw(); validate();
+}
+async function save() {
+  const r = await api(`/api/scenarios/${encodeURIComponent(S.name)}`, {method:"PUT", body:JSON.stringify(S.data)});
+  if (r.ok) { $("save-status").textContent = "saved"; loadList(); } else { showProblems(r.body.problems || []); }
+  return r.ok;
+}
+async function run() {
+  $("job-status").textContent = "saving"; $("bar").style.width = "0%"; $("results").replaceChildren();
+  if (!(await save())) { $("job-status").textContent = "fix the problems in the editor first"; return; }
+  const kind = $("analysis").value;
+  const r = await api(`/api/scenarios/${encodeURIComponent(S.name)}/run/${kind}`, {method:"POST", body:"null"});
+  if (!r.ok) { $("job-status").textContent = JSON.stringify(r.body.detail); return; }
+  const id = r.body.id;
+  for (;;) { const j = (await api(`/api/jobs/${id}`)).body; $("bar").style.width = `${Math.round(j.progress * 100)}%`;
+    $("job-status").textContent = `${j.status} ${j.message || ""}`;
+    if (j.status === "done") { (RENDERERS[kind] || ((x) => renderGeneric(kind, x)))(j.result); $("job-status").textContent = `done (run ${j.run_id})`; return; }
+    if (j.status === "failed") { $("job-status").textContent = `failed: ${j.error}`; return; }
+    await new Promise((ok) => setTimeout(ok, 250)); }
+}
+async function loadRuns() {
+  const r = await api("/api/runs?limit=40"); const t = el("table", {}, el("tr", {}, ...["", "id", "kind", "status", "created (UTC)", "scenario"].map((h) => el("th", {text:h}))));
+  for (const x of r.body) t.append(el("tr", {}, el("td", {}, el("input", {type:"checkbox", class:"pick", value:x.id})), ...[x.id, x.kind, x.status, x.created_at.slice(0, 19), x.scenario || ""].map((v) => el("td", {text:v}))));
+  $("runs").replaceChildren(t);
+}
+async function diff() {
+  const ids = [...document.querySelectorAll(".pick:checked")].map((c) => c.value);
+  if (ids.length !== 2) { $("diff-out").textContent = "select exactly two runs"; return; }
+  const r = await api(`/api/runs/${ids[1]}/diff/${ids[0]}`); $("diff-out").textContent = r.ok ? r.body.lines.join("\n") : JSON.stringify(r.body);
+}
+async function upload(e) {
+  const f = e.target.files[0]; if (!f) return; const fd = new FormData(); fd.append("file", f);
+  const r = await fetch("/api/upload", {method:"POST", body:fd}); const b = await r.json();
+  if (r.ok) loadList(b.name); else $("problems").textContent = JSON.stringify(b.detail);
+}
+async function init() {
+  S.schema = (await api("/api/schema")).body;
+  const an = (await api("/api/analyses")).body; for (const k of Object.keys(an)) $("analysis").append(el("option", {value:k, text:k}));
+  document.querySelectorAll("nav.tabs button").forEach((b) => b.addEventListener("click", () => {
+    document.querySelectorAll("nav.tabs button").forEach((x) => x.classList.toggle("on", x === b));
+    document.querySelectorAll("section.tab").forEach((s) => s.classList.toggle("on", s.id === "tab-" + b.dataset.tab));
+    if (b.dataset.tab === "runs") loadRuns(); }));
+  $("save").onclick = save; $("run").onclick = run; $("refresh-runs").onclick = loadRuns; $("diff").onclick = diff; $("upload").onchange = upload;
+  const first = (await api("/api/scenarios")).body[0];
+  await loadList(first && first.name);
+}
+init();

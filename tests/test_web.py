@@ -1,0 +1,191 @@
+"""The dashboard: its REST API, an OpenAPI fuzz (schemathesis), and a real browser end to end."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed")
+from fastapi.testclient import TestClient  # noqa: E402
+
+import accord  # noqa: E402
+from accord.web.app import create_app  # noqa: E402
+
+DEFAULT = "ukraine-2025"
+
+
+@pytest.fixture
+def client(tmp_path):
+    app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}", max_upload=4096)
+    with TestClient(app) as c:
+        yield c
+
+
+def _wait_job(client, job_id, timeout=60):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+def test_list_edit_validate_save_and_run(client):
+    names = [s["name"] for s in client.get("/api/scenarios").json()]
+    assert names[0] == DEFAULT and "eu-emissions-1994" in names
+    scn = client.get("/api/scenarios/eu-emissions-1994").json()
+    scn["actors"][4]["stances"]["year"]["salience"]["value"] = 1.7
+    bad = client.post("/api/validate", json=scn).json()
+    assert bad == {"valid": False, "problems": [{"place": "actors[4].stances.year.salience", "rule": "must be between 0 and 1",
+                                                 "value": "1.7", "fix": None, "line": None}]}
+    assert client.put("/api/scenarios/mine", json=scn).status_code == 422
+    scn["actors"][4]["stances"]["year"]["salience"]["value"] = 0.1
+    assert client.put("/api/scenarios/mine", json=scn).json()["valid"] is True
+    job = _wait_job(client, client.post("/api/scenarios/mine/run/forecast").json()["id"])
+    assert job["status"] == "done" and job["run_id"]
+    comp = job["result"]["issues"][0]["forecasts"]["compromise"]["value"]
+    assert comp < 5.003 / 0.677  # France (year 10) cares less: the compromise moves earlier
+    runs = client.get("/api/runs").json()
+    assert runs[0]["id"] == job["run_id"] and runs[0]["status"] == "done"
+
+
+def test_paths_cannot_escape_the_folder(client, tmp_path):
+    for name in ("..%2F..%2Fetc%2Fpasswd", "..", ".hidden", "a/b", "x" * 80):
+        r = client.get(f"/api/scenarios/{name}")
+        assert r.status_code in (400, 404), name
+    r = client.put("/api/scenarios/..%2Fescape", json={})
+    assert r.status_code in (400, 404)
+    assert not (tmp_path / "escape.yaml").exists()
+
+
+def test_upload_is_size_limited_and_validated(client):
+    big = b"#" * 5000
+    r = client.post("/api/upload", files={"file": ("big.yaml", big, "application/x-yaml")})
+    assert r.status_code == 413
+    text = Path(accord.scenario.shipped_scenarios()["eu-emissions-1994"]).read_text()
+    small = yaml.safe_dump(yaml.safe_load(text)["metadata"])
+    r = client.post("/api/upload", files={"file": ("tiny.yaml", small.encode(), "application/x-yaml")})
+    assert r.status_code == 422 and any(p["place"] == "actors" for p in r.json()["detail"]["problems"])
+
+
+def test_token_is_required_when_set(tmp_path):
+    app = create_app(tmp_path, token="s3cret", db=f"sqlite:///{tmp_path / 'r.sqlite'}")
+    with TestClient(app) as c:
+        assert c.get("/api/scenarios").status_code == 401
+        assert c.get("/api/scenarios", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert c.get("/api/scenarios", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert c.get("/?token=s3cret").status_code == 200
+        assert c.get("/api/scenarios").status_code == 200  # the cookie set by ?token=
+
+
+def test_serve_refuses_public_address_without_token():
+    p = subprocess.run([sys.executable, "-m", "accord", "serve", "--host", "0.0.0.0"], capture_output=True, text=True,
+                       env={k: v for k, v in os.environ.items() if k != "ACCORD_TOKEN"}, timeout=60)
+    assert p.returncode == 2 and "give --token" in p.stderr
+
+
+def test_openapi_has_no_server_errors(tmp_path):
+    """schemathesis generates requests from the OpenAPI document; no response may be a 5xx."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+
+    app = create_app(tmp_path / "scn", db=f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    failures, calls = [], []
+
+    def make_check(op):
+        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @given(op.as_strategy())
+        def check(case):
+            response = case.call()
+            calls.append(op.path)
+            if response.status_code >= 500:
+                failures.append((op.method, op.path, response.status_code, response.text[:200]))
+
+        return check
+
+    for result in schema.get_all_operations():
+        op = result.ok()
+        make_check(op)()
+    assert not failures, failures
+    assert len(set(calls)) >= 10 and len(calls) >= 60, "every operation must have been exercised"
+    assert not_a_server_error  # the check this test applies by hand to every response
+
+
+# -- a real browser ------------------------------------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "ACCORD_DB": f"sqlite:///{tmp_path / 'runs.sqlite'}"}
+    proc = subprocess.Popen([sys.executable, "-m", "accord", "serve", "--port", str(port), "--folder",
+                             str(tmp_path / "scn")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_browser_edit_run_and_open_brief(server):
+    """Open the default scenario, change one salience, run, see the forecast change, open the brief."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/")
+        page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
+        page.wait_for_selector("#form fieldset")
+
+        def forecasts() -> dict[str, str]:
+            page.click("nav.tabs button[data-tab=results]")
+            page.click("#run")
+            page.wait_for_function("document.querySelector('#job-status').textContent.startsWith('done')")
+            page.wait_for_selector("td.value")
+            cells = page.query_selector_all("td.value")
+            return {f"{i}:{c.get_attribute('data-model')}": c.inner_text() for i, c in enumerate(cells)}
+
+        before = forecasts()
+        page.click("nav.tabs button[data-tab=editor]")
+        # the strongest actor's first salience: set it far from where it is
+        box = page.locator('input[data-path$=".salience.value"]').first
+        old = float(box.input_value())
+        box.fill("0.05" if old > 0.5 else "1")
+        box.dispatch_event("change")
+        after = forecasts()
+        assert after != before, "changing a salience must move some forecast"
+        with page.expect_popup() as popup:
+            page.click("#brief-link")
+        brief = popup.value
+        brief.wait_for_load_state()
+        assert "Key judgements" in brief.content()
+        assert not errors, errors
+        browser.close()
