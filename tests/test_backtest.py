@@ -125,3 +125,20 @@ def test_cli_backtest_bad_file(tmp_path):
     bad.write_text("a\tb\n1\t2\n")
     p = subprocess.run([sys.executable, "-m", "accord", "backtest", str(bad)], capture_output=True, text=True)
     assert p.returncode == 2 and "lacks the official DEU columns" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_conformal_intervals_cover_as_promised(deu):
+    """80 % intervals from training errors must cover 75-85 % of held-out outcomes."""
+    res = backtest(deu, ["compromise", "median"], capabilities="equal")
+    iv = res.intervals().set_index("model")
+    for model in ("compromise", "ensemble"):
+        assert 0.75 <= iv.loc[model, "cover80"] <= 0.85, iv
+        assert 0.40 <= iv.loc[model, "cover50"] <= 0.60, iv
+        assert iv.loc[model, "halfwidth50"] < iv.loc[model, "halfwidth80"]
+
+
+def test_auto_capabilities_are_chosen_on_training_data_only(deu):
+    res = backtest(deu, ["compromise", "median"], capabilities="auto")
+    note = [n for n in res.notes if n.startswith("capability set chosen on the training split")]
+    assert len(note) == 1 and "(chosen)" in note[0]
+    assert res.capabilities.startswith("auto -> ")

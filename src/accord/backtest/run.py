@@ -71,6 +71,31 @@ class BacktestResult:
             out.append({**dict(zip(by, key, strict=True)), **score(grp["forecast"] - grp["outcome"])})
         return pd.DataFrame(out)
 
+    def intervals(self, levels: Sequence[float] = (0.5, 0.8)) -> pd.DataFrame:
+        """Split-conformal intervals ([Vovk2005]; [Lei2018]) and their out-of-sample coverage.
+
+        For each model the half-width at level q is the ⌈(n+1)q⌉-th smallest absolute error
+        on the n training issues; the interval forecast ± half-width (clipped to 0..100) is
+        then scored on the test issues only: the share of real outcomes inside it.
+        """
+        out = []
+        for model, grp in self.rows.groupby("model", sort=False):
+            train = np.abs(grp.loc[grp.split == "train", "forecast"] - grp.loc[grp.split == "train", "outcome"]).to_numpy()
+            test = grp[grp.split == "test"]
+            if len(train) == 0 or len(test) == 0:
+                continue
+            row: dict = {"model": model, "n_train": len(train), "n_test": len(test)}
+            srt = np.sort(train)
+            for q in levels:
+                k = min(int(np.ceil((len(srt) + 1) * q)), len(srt)) - 1  # [Lei2018, split conformal]
+                half = float(srt[k])
+                lo = np.clip(test["forecast"] - half, 0, 100)
+                hi = np.clip(test["forecast"] + half, 0, 100)
+                row[f"halfwidth{int(q * 100)}"] = half
+                row[f"cover{int(q * 100)}"] = float(((test["outcome"] >= lo) & (test["outcome"] <= hi)).mean())
+            out.append(row)
+        return pd.DataFrame(out)
+
     def to_dict(self) -> dict:
         return {
             "split": self.split,
@@ -81,6 +106,7 @@ class BacktestResult:
             "test": self.summary(part="test").to_dict(orient="records"),
             "train": self.summary(part="train").to_dict(orient="records"),
             "by_period": self.summary(("model", "period")).to_dict(orient="records"),
+            "intervals": self.intervals().to_dict(orient="records"),
             "notes": list(self.notes),
             "failures": self.failures,
         }
@@ -134,6 +160,20 @@ def backtest(
     issues only.
     """
     data = dataset if isinstance(dataset, DeuData) else read_deu(dataset)
+    if capabilities == "auto":
+        # choose the capability set on the training split only, by the ensemble's training MAE
+        from .capabilities import CAPABILITY_SETS
+
+        trials = {c: backtest(data, models, split=split, test_from=test_from, test_share=test_share,
+                              capabilities=c, institution_share=institution_share, seed=seed, ensemble=True)
+                  for c in CAPABILITY_SETS}
+        train_mae = {c: r.summary(part="train").set_index("model").loc["ensemble", "mae"] for c, r in trials.items()}
+        best = min(train_mae, key=lambda c: (train_mae[c], c))
+        res = trials[best]
+        note = "capability set chosen on the training split: " + ", ".join(
+            f"{c} {v:.2f}" + (" (chosen)" if c == best else "") for c, v in train_mae.items())
+        return BacktestResult(res.rows, res.split, res.test_from, f"auto -> {best}", res.ensemble_weights,
+                              (*res.notes, note), res.failures)
     chosen = [m for m in resolve_models(models) if m.name != "ensemble"]
     parts = _assign_split(data, split, test_from, seed, test_share)
     seeds = np.random.SeedSequence(seed).spawn(len(data.proposals))

@@ -23,7 +23,8 @@ def _table(title: str, frame) -> Table:
         t.add_column(c)
     for c, head in (("n", "issues"), ("mae", "MAE"), ("rmse", "RMSE"), ("within10", "within 10")):
         t.add_column(head, justify="right")
-    for r in frame.sort_values("mae").itertuples(index=False):
+    order = ["period", "mae"] if "period" in frame.columns else ["mae"]
+    for r in frame.sort_values(order).itertuples(index=False):
         d = r._asdict()
         t.add_row(*[str(d[c]) for c in cols], str(d["n"]), f"{d['mae']:.1f}", f"{d['rmse']:.1f}",
                   f"{d['within10']:.0%}")
@@ -36,7 +37,8 @@ def _table(title: str, frame) -> Table:
 @click.option("--split", type=click.Choice(["year", "proposal"]), default="year", show_default=True,
               help="year: train on proposals before --test-from, test on later ones; proposal: random hold-out")
 @click.option("--test-from", type=int, default=2004, show_default=True, help="first test year (split=year)")
-@click.option("--capabilities", type=click.Choice(sorted(CAPABILITY_SETS)), default="equal", show_default=True)
+@click.option("--capabilities", type=click.Choice(["auto", *sorted(CAPABILITY_SETS)]), default="auto", show_default=True,
+              help="capability set of the EU actors; auto chooses on the training split only")
 @click.option("--institution-share", type=float, default=0.1, show_default=True,
               help="Commission's and Parliament's capability as a share of the member states' total")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -73,6 +75,14 @@ def backtest(dataset, models, split, test_from, capabilities, institution_share,
     console.print(_table(f"Out of sample ({where}); ensemble fitted on the rest", res.summary(part="test")))
     console.print(_table("All issues (in-sample for the ensemble)", res.summary()))
     console.print(_table("By period", res.summary(("model", "period"))))
+    iv = res.intervals()
+    if len(iv):
+        t = Table(title="Intervals from training errors (split conformal), coverage on test issues", title_justify="left")
+        for c in ("model", "±50 %", "covers", "±80 %", "covers"):
+            t.add_column(c, justify="left" if c == "model" else "right")
+        for r in iv.itertuples(index=False):
+            t.add_row(r.model, f"{r.halfwidth50:.1f}", f"{r.cover50:.0%}", f"{r.halfwidth80:.1f}", f"{r.cover80:.0%}")
+        console.print(t)
     if res.ensemble_weights:
         w = ", ".join(f"{k} {v:.2f}" for k, v in res.ensemble_weights.items() if v > 0.005)
         console.print(f"ensemble weights (fitted on training proposals only): {w}")
