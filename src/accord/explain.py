@@ -52,7 +52,8 @@ def narrate(scenario: Scenario, result: IssueForecast, model_label: str = "") ->
     trace = result.trace
     head = f"{model_label}: " if model_label else ""
     if trace is None:
-        lines.append(f"{head}forecast {result.value:.4g} ({issue.scale.describe(result.value)})")
+        lines.append(f"{head}this model has no rounds to tell")
+        lines.append(f"final forecast {result.value:.4g}: {issue.scale.describe(result.value)}")
         return lines
     lines.append(
         f"{head}round 0: forecast {trace.forecast[0]:.4g} ({issue.scale.describe(trace.forecast[0])})"
