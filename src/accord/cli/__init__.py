@@ -26,6 +26,7 @@ def cli() -> None:
 
 
 from . import backtest, core, report, runs, serve  # noqa: E402  (commands register themselves on `cli`)
+from . import simulate  # noqa: E402,F401  (simulate, sensitivity, shock)
 
 _ = (backtest, core, report, runs, serve)
 

@@ -6,11 +6,12 @@ from .base import Forecaster
 from .compromise import WeightedMean
 from .median import MedianVoter
 from .ensemble import Ensemble
+from .exchange import ExchangeModel
 
 __all__ = ["MODELS", "get_model", "model_names"]
 
 #: The registry. A model class that exists but is missing here fails a test.
-MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter, Ensemble)
+MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter, Ensemble, ExchangeModel)
 
 
 def model_names() -> list[str]:

@@ -1,0 +1,124 @@
+"""Benchmark: the exchange model on CoP21, 10 rounds, against decide-exchange-model.
+
+Run by hand (not a test):
+
+    .venv/bin/python benchmarks/bench_exchange.py [--repeat 21]
+        [--decide-python /tmp/decvenv/bin/python --decide-src /tmp/decide_src]
+
+Times ``ExchangeModel().forecast`` (the whole forecast with its trace) and
+``run_exchange_model`` (the model alone) on ``../shared/data/decide/cop21.tsv`` and prints
+medians. With ``--decide-python`` (an interpreter that can import decide-exchange-model,
+e.g. a throwaway venv under /tmp; never the project's) and ``--decide-src`` (a folder holding
+its ``decide`` package, or omit if it is installed), it also times decide's model loop on the
+same file, 10 rounds, in a subprocess, so the ratio comes from one run on one machine. The
+goal of issue 6 is at least 100× faster than decide (11 s model alone on a 2-core machine),
+i.e. at most 110 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import accord
+from accord.models.exchange import ExchangeModel, run_exchange_model
+
+HERE = Path(__file__).resolve().parent
+COP21 = (HERE / ".." / ".." / "shared" / "data" / "decide" / "cop21.tsv").resolve()
+
+# Drives decide's own API (EqualGainModel, ModelLoop) on a decide TSV; prints JSON timings.
+DECIDE_DRIVER = r"""
+import csv, json, sys, time
+from decimal import Decimal
+if sys.argv[2]:
+    sys.path.insert(0, sys.argv[2])
+from decide.model import equalgain, utils
+
+class Quiet:
+    def __getattr__(self, name):
+        return lambda *a, **k: None
+
+def build(path):
+    model = equalgain.EqualGainModel()
+    scale, stances = {}, []
+    for row in csv.reader(open(path), delimiter="\t", quotechar="'"):
+        if not row:
+            continue
+        if row[0] == "#A":
+            model.add_actor(row[1])
+        elif row[0] == "#P":
+            scale[row[1]] = []
+        elif row[0] == "#M":
+            scale[row[1]].append(Decimal(row[2]))
+        elif row[0] == "#D":
+            stances.append(row[1:6])
+    for name, points in scale.items():
+        issue = model.add_issue(name)
+        issue.lower, issue.upper = min(points), max(points)
+    for actor, issue, x, s, c in stances:
+        model.add_actor_issue(actor, issue, Decimal(x), Decimal(s), Decimal(c))
+    return model
+
+times = []
+for _ in range(int(sys.argv[3])):
+    model = build(sys.argv[1])
+    loop = utils.ModelLoop(model, Quiet(), 0)
+    t = time.perf_counter()
+    for _ in range(10):
+        loop.loop()
+    times.append(time.perf_counter() - t)
+print(json.dumps(times))
+"""
+
+
+def time_accord(scenario, repeat: int) -> dict[str, list[float]]:
+    model = ExchangeModel()
+    out: dict[str, list[float]] = {"forecast": [], "model alone": []}
+    model.forecast(scenario)  # warm-up
+    for _ in range(repeat):
+        t = time.perf_counter()
+        model.forecast(scenario)
+        out["forecast"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        run_exchange_model(scenario, rounds=10)
+        out["model alone"].append(time.perf_counter() - t)
+    return out
+
+
+def time_decide(python: str, src: str, repeat: int) -> list[float]:
+    res = subprocess.run([python, "-c", DECIDE_DRIVER, str(COP21), src, str(repeat)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=21)
+    ap.add_argument("--decide-python", default=None)
+    ap.add_argument("--decide-src", default="")
+    ap.add_argument("--decide-repeat", type=int, default=3)
+    args = ap.parse_args()
+    scenario = accord.load_scenario(COP21)
+    n_ex = len(run_exchange_model(scenario, rounds=10).exchanges)
+    print(f"CoP21: {len(scenario.actors)} actors x {len(scenario.issues)} issues, 10 rounds, "
+          f"{n_ex} exchanges realised")
+    ours = time_accord(scenario, args.repeat)
+    print(f"{'what':<40} {'median':>10} {'min':>10} {'runs':>5}")
+    for what, ts in ours.items():
+        print(f"{'accord ' + what:<40} {statistics.median(ts) * 1e3:>8.1f}ms "
+              f"{min(ts) * 1e3:>8.1f}ms {len(ts):>5}")
+    if args.decide_python:
+        theirs = time_decide(args.decide_python, args.decide_src, args.decide_repeat)
+        med = statistics.median(theirs)
+        print(f"{'decide-exchange-model model loop':<40} {med:>9.2f}s {min(theirs):>9.2f}s "
+              f"{len(theirs):>5}")
+        for what, ts in ours.items():
+            print(f"speed-up, accord {what}: {med / statistics.median(ts):.0f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,475 @@
+"""Monte Carlo over every uncertain input: every model and the bargaining analysis on each draw.
+
+:func:`simulate` draws ``N`` versions of a scenario (:mod:`accord.simulation.sampling`), runs
+each requested model and, when available, the bargaining analysis on every draw, and returns a
+:class:`SimulationResult` with the per-draw outputs and their summaries: quantiles per issue and
+model, the probability that a zone of agreement exists, the probability that each actor's red
+line is breached by a forecast, and the distribution of the Nash package.
+
+**Batch protocol.** A model may provide ``forecast_batch(scenario, draws) -> ndarray (D, m)``
+(one forecast per draw and issue; ``draws`` is a :class:`~accord.simulation.sampling.Draws`).
+Models without it but with a known batched kernel go through :data:`BATCH_ADAPTERS` (the
+compromise and median-voter models use their own ``weighted_mean`` / ``weighted_median`` on the
+whole (D, issues, actors) batch; the ensemble combines its components' batches). Any other
+model falls back to its per-draw ``forecast`` on a scenario rebuilt from the draw, with the
+draw's own random stream (``SeedSequence(seed, spawn_key=(d, crc32(model name)))``).
+
+**Reproducibility.** The draws are cut into chunks of ``chunk_size`` whose boundaries depend on
+``N`` and ``chunk_size`` only; each chunk is computed by the same code whichever worker runs it,
+and each draw uses only its own streams. So the result is bit-identical for 1, 2 or 4 local
+worker processes and on any Dask cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import zlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from accord.models.base import Forecaster
+from accord.models.compromise import weighted_mean
+from accord.models.median import weighted_median
+from accord.scenario import Scenario
+
+from . import bargain_batch
+from .sampling import Draws, UncertainInput, sample, uncertain_inputs
+from .shocks import Shock, ShockSchedule
+
+__all__ = [
+    "BATCH_ADAPTERS",
+    "DEFAULT_CHUNK_SIZE",
+    "QUANTILES",
+    "ChunkResult",
+    "SimulationResult",
+    "batch_forecast",
+    "evaluate",
+    "model_stream",
+    "simulate",
+]
+
+log = logging.getLogger(__name__)
+
+#: The quantiles every summary reports.
+QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: Draws per chunk. Chunk boundaries never depend on the number of workers.
+DEFAULT_CHUNK_SIZE = 1024
+
+
+# -- batched model kernels ---------------------------------------------------------------------
+
+def _compromise_batch(model: Any, draws: Draws) -> np.ndarray:
+    """[Achen2006, eq. 1] on the whole batch: Σ w·x / Σ w over the actors of each issue."""
+    w = draws.weight if getattr(model, "use_salience", True) else np.where(draws.mask, draws.capability, 0.0)
+    x = np.where(draws.mask, draws.position, 0.0)
+    x_t, w_t = np.swapaxes(x, 1, 2), np.swapaxes(w, 1, 2)          # (D, m, n)
+    out = weighted_mean(x_t, w_t)
+    total = w_t.sum(axis=-1)
+    if (total <= 0).any():  # all weights zero: plain mean of the stance-takers' positions
+        with np.errstate(invalid="ignore"):
+            plain = np.nanmean(np.swapaxes(np.where(draws.mask, draws.position, np.nan), 1, 2), axis=-1)
+        out = np.where(total > 0, out, plain)
+    return out
+
+
+def _median_batch(model: Any, draws: Draws) -> np.ndarray:
+    """[Black1948] weighted median on the whole batch; absent actors sort last with weight 0."""
+    w = draws.weight if getattr(model, "use_salience", True) else np.where(draws.mask, draws.capability, 0.0)
+    x = np.where(draws.mask, draws.position, np.nan)
+    return weighted_median(np.swapaxes(x, 1, 2), np.swapaxes(w, 1, 2))
+
+
+def _ensemble_batch(model: Any, draws: Draws) -> np.ndarray:
+    """[Wolpert1992] convex stack of the components' batched forecasts, summed in weight order."""
+    from accord.models.registry import get_model
+
+    total: np.ndarray | float = 0.0
+    for name, wgt in model.resolved_weights().items():
+        total = total + wgt * batch_forecast(get_model(name), draws)
+    return np.asarray(total) * np.ones((draws.n_draws, len(draws.scenario.issues)))
+
+
+#: Batched kernels for registered models that have no ``forecast_batch`` of their own, by class
+#: name. Round-based models are added here by name when their kernel exists (see `_bdm_batch`).
+BATCH_ADAPTERS: dict[str, Callable[[Any, Draws], np.ndarray]] = {
+    "WeightedMean": _compromise_batch,
+    "MedianVoter": _median_batch,
+    "Ensemble": _ensemble_batch,
+}
+
+#: Models whose runs have rounds, so shocks apply at their round (see :mod:`.shocks`).
+ROUND_BASED: set[str] = set()
+
+
+def model_stream(name: str) -> int:
+    """The sub-stream number of a model inside a draw: stable, independent of model order."""
+    return zlib.crc32(name.encode())
+
+
+def batch_forecast(model: Forecaster, draws: Draws) -> np.ndarray:
+    """(D, issues) forecasts of ``model`` on every draw: batch method, adapter or per-draw loop."""
+    fn = getattr(model, "forecast_batch", None)
+    if callable(fn):
+        return np.asarray(fn(draws.scenario, draws), dtype=float)
+    adapter = BATCH_ADAPTERS.get(type(model).__name__)
+    if adapter is not None:
+        return adapter(model, draws)
+    issue_ids = draws.scenario.issue_ids
+    out = np.empty((draws.n_draws, len(issue_ids)))
+    stream = model_stream(model.name)
+    for d in range(draws.n_draws):
+        fc = model.forecast(draws.scenario_at(d), rng=draws.rng(d, stream))
+        out[d] = [fc.issues[i].value if i in fc.issues else np.nan for i in issue_ids]
+    return out
+
+
+def _is_round_based(model: Any) -> bool:
+    return bool(getattr(model, "round_based", False)) or type(model).__name__ in ROUND_BASED
+
+
+# -- one chunk ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChunkTask:
+    scenario: Scenario
+    inputs: tuple[UncertainInput, ...]
+    models: tuple[Forecaster, ...]
+    seed: int | None
+    index: np.ndarray
+    shocks: tuple[Shock, ...] = ()
+    bargaining: bool = True
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    index: np.ndarray
+    values: np.ndarray
+    forecasts: np.ndarray            # (D, models, issues)
+    bargain: dict[str, np.ndarray]   # zopa (D,), nash (D, issues), ...
+
+
+def evaluate(draws: Draws, models: Sequence[Forecaster], *, shocks: Sequence[Shock] = (),
+             bargaining: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Every model's forecasts (D, models, issues) and the bargaining outputs on ``draws``.
+
+    With shocks, one-shot models and the bargaining analysis see the state after every shock,
+    round-based models get the per-round schedule (:mod:`accord.simulation.shocks`).
+    """
+    schedule = ShockSchedule(tuple(shocks))
+    final = schedule.final(draws) if schedule else draws
+    out = np.empty((draws.n_draws, len(models), len(draws.scenario.issues)))
+    for j, m in enumerate(models):
+        if schedule and _is_round_based(m):
+            out[:, j] = batch_forecast(m, replace(schedule.at_round(draws, 0), schedule=schedule))
+        else:
+            out[:, j] = batch_forecast(m, final)
+    bargain = bargain_batch.analyse(final) if bargaining else {}
+    return out, bargain
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Sample and evaluate one chunk of draws (runs in a worker process or on a Dask worker)."""
+    draws = sample(task.scenario, task.index, seed=task.seed, inputs=list(task.inputs))
+    fc, bargain = evaluate(draws, task.models, shocks=task.shocks, bargaining=task.bargaining)
+    return ChunkResult(task.index, draws.values, fc, bargain)
+
+
+def _ignore_sigint() -> None:  # worker processes: Ctrl-C is the parent's business
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# -- the result -----------------------------------------------------------------------------------
+
+@dataclass
+class SimulationResult:
+    """Per-draw outputs of a Monte Carlo run and their summaries.
+
+    ``forecasts[d, j, k]`` is model j's forecast of issue k on draw ``index[d]``; ``values``
+    are the drawn inputs; ``bargain`` holds per-draw bargaining outputs (``zopa`` bool, ``nash``
+    (D, issues)) when the analysis ran. ``complete`` is False when the run was interrupted:
+    then only the finished draws are present.
+    """
+
+    scenario: Scenario
+    inputs: tuple[UncertainInput, ...]
+    models: tuple[str, ...]
+    model_params: dict[str, dict[str, Any]]
+    seed: int | None
+    n_requested: int
+    chunk_size: int
+    index: np.ndarray
+    values: np.ndarray
+    forecasts: np.ndarray
+    bargain: dict[str, np.ndarray] = field(default_factory=dict)
+    shocks: tuple[Shock, ...] = ()
+    bargaining: bool = True
+    complete: bool = True
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n_draws(self) -> int:
+        return int(self.index.shape[0])
+
+    @property
+    def issue_ids(self) -> list[str]:
+        return self.scenario.issue_ids
+
+    def quantiles(self, q: Sequence[float] = QUANTILES) -> pd.DataFrame:
+        """One row per (issue, model): the forecast's quantiles, mean and standard deviation."""
+        rows = []
+        qs = np.quantile(self.forecasts, q, axis=0) if self.n_draws else np.full((len(q),) + self.forecasts.shape[1:], np.nan)
+        for k, issue in enumerate(self.issue_ids):
+            for j, model in enumerate(self.models):
+                col = self.forecasts[:, j, k]
+                row = {"issue": issue, "model": model}
+                row.update({f"q{round(p * 100):02d}": float(qs[i, j, k]) for i, p in enumerate(q)})
+                row["mean"] = float(col.mean()) if col.size else np.nan
+                row["sd"] = float(col.std(ddof=1)) if col.size > 1 else 0.0
+                rows.append(row)
+            if "nash" in self.bargain:
+                col = self.bargain["nash"][:, k]
+                ok = col[~np.isnan(col)]
+                row = {"issue": issue, "model": "nash"}
+                qn = np.quantile(ok, q) if ok.size else np.full(len(q), np.nan)
+                row.update({f"q{round(p * 100):02d}": float(v) for p, v in zip(q, qn)})
+                row["mean"] = float(ok.mean()) if ok.size else np.nan
+                row["sd"] = float(ok.std(ddof=1)) if ok.size > 1 else 0.0
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    def p_zone_of_agreement(self) -> float | None:
+        """Share of draws in which a package exists that every party prefers to no deal."""
+        z = self.bargain.get("zopa")
+        return None if z is None or not len(z) else float(np.mean(z))
+
+    def red_line_breaches(self) -> pd.DataFrame:
+        """P(forecast breaches the red line) per model, actor and issue with a red line.
+
+        A red line below the position is breached by a forecast below it, one above by a
+        forecast above it (see the consistency rule in :mod:`accord.simulation.sampling`).
+        Red lines are recomputed from the stored draws, so a reloaded run gives the same table.
+        """
+        from .sampling import inputs_at
+
+        draws = inputs_at(self.scenario, self.inputs, self.values, self.index, self.seed) if self.n_draws else None
+        rows = []
+        if draws is None:
+            return pd.DataFrame(columns=["model", "actor", "issue", "red_line", "p_breach"])
+        final = ShockSchedule(self.shocks).final(draws) if self.shocks else draws
+        written = self.scenario.matrices()["red_line"]
+        for i, actor in enumerate(self.scenario.actor_ids):
+            for k, issue in enumerate(self.issue_ids):
+                side = draws.red_side[i, k]
+                if not final.mask[i, k] or np.isnan(written[i, k]):
+                    continue
+                red = final.red_line[:, i, k]
+                outs = [(m, self.forecasts[:, j, k]) for j, m in enumerate(self.models)]
+                if "nash" in self.bargain:
+                    outs.append(("nash", self.bargain["nash"][:, k]))
+                for model, fc in outs:
+                    if side < 0:
+                        breach = fc < red
+                    elif side > 0:
+                        breach = fc > red
+                    else:
+                        breach = fc != red
+                    rows.append({"model": model, "actor": actor, "issue": issue,
+                                 "red_line": float(np.median(red)), "p_breach": float(np.mean(breach))})
+        return pd.DataFrame(rows, columns=["model", "actor", "issue", "red_line", "p_breach"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per draw: its number, the drawn inputs, every forecast, the bargaining outputs."""
+        cols: dict[str, np.ndarray] = {"draw": self.index.astype(np.int64)}
+        for j, inp in enumerate(self.inputs):
+            cols[f"in:{inp.place}"] = self.values[:, j]
+        for j, m in enumerate(self.models):
+            for k, issue in enumerate(self.issue_ids):
+                cols[f"fc:{m}:{issue}"] = self.forecasts[:, j, k]
+        for key, arr in self.bargain.items():
+            if arr.ndim == 1:
+                cols[f"bg:{key}"] = arr
+            else:
+                for k, issue in enumerate(self.issue_ids):
+                    cols[f"bg:{key}:{issue}"] = arr[:, k]
+        return pd.DataFrame(cols)
+
+    def summary(self) -> dict[str, Any]:
+        """Everything the report shows, as plain data (JSON-ready)."""
+        q = self.quantiles()
+        pz = self.p_zone_of_agreement()
+        return _no_nan({
+            "scenario": self.scenario.metadata.title,
+            "scenario_hash": self.scenario.content_hash(),
+            "seed": self.seed,
+            "draws": self.n_draws,
+            "draws_requested": self.n_requested,
+            "complete": self.complete,
+            "uncertain_inputs": len(self.inputs),
+            "models": list(self.models),
+            "shocks": [s.model_dump(exclude_none=True) for s in self.shocks],
+            "quantiles": q.to_dict(orient="records"),
+            "p_zone_of_agreement": pz,
+            "red_line_breaches": self.red_line_breaches().to_dict(orient="records"),
+            "timings": self.timings,
+        })
+
+
+def _no_nan(obj: Any) -> Any:
+    """NaN (no value, e.g. no Nash package when no zone exists) as None, so the JSON is valid."""
+    if isinstance(obj, dict):
+        return {k: _no_nan(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_no_nan(v) for v in obj]
+    if isinstance(obj, float) and np.isnan(obj):
+        return None
+    return obj
+
+
+# -- the driver ------------------------------------------------------------------------------------
+
+def _chunks(index: np.ndarray, size: int) -> list[np.ndarray]:
+    return [index[i:i + size] for i in range(0, len(index), size)]
+
+
+def simulate(
+    scenario: Scenario,
+    draws: int,
+    *,
+    seed: int | None = 0,
+    models: Sequence[str | Forecaster] | None = None,
+    workers: int = 1,
+    dask: Any = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    shocks: Sequence[Shock] = (),
+    bargaining: bool = True,
+    progress: bool | None = False,
+    index: np.ndarray | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> SimulationResult:
+    """Run every model (and the bargaining analysis) on ``draws`` draws of ``scenario``.
+
+    ``workers`` > 1 uses local worker processes; ``dask`` is a ``distributed.Client`` or a
+    scheduler address, and chunks then run on that cluster. The result does not depend on
+    either (see the module docstring). Ctrl-C (KeyboardInterrupt) stops the run: the finished
+    chunks are kept and the result is marked ``complete=False``. ``index`` restricts the run to
+    the given draw numbers (used to re-run an interrupted run's finished draws).
+    ``progress`` shows a tqdm bar on stderr (None: only when stderr is a terminal).
+    """
+    from time import perf_counter
+
+    from accord.forecast import resolve_models
+
+    if draws < 0:
+        raise ValueError(f"draws must be zero or more, got {draws}")
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    chosen = tuple(resolve_models(models))
+    inputs = tuple(uncertain_inputs(scenario))
+    idx = np.arange(draws, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
+    pieces = _chunks(idx, chunk_size)
+    tasks = [ChunkTask(scenario, inputs, chosen, seed, p, tuple(shocks), bargaining) for p in pieces]
+    n_issues, n_models = len(scenario.issues), len(chosen)
+
+    done: dict[int, ChunkResult] = {}
+    complete = True
+    t0 = perf_counter()
+    bar = _progress_bar(len(idx), progress)
+    try:
+        for k, res in _execute(tasks, workers, dask):
+            done[k] = res
+            bar.update(len(res.index))
+            if on_chunk is not None:
+                on_chunk(len(done), len(tasks))
+    except KeyboardInterrupt:
+        complete = False
+        log.warning("interrupted: keeping %d of %d chunks", len(done), len(tasks))
+    finally:
+        bar.close()
+    elapsed = perf_counter() - t0
+
+    order = sorted(done)
+    if order:
+        index_out = np.concatenate([done[k].index for k in order])
+        values = np.concatenate([done[k].values for k in order])
+        forecasts = np.concatenate([done[k].forecasts for k in order])
+        keys = done[order[0]].bargain.keys()
+        bargain = {key: np.concatenate([done[k].bargain[key] for k in order]) for key in keys}
+    else:
+        index_out = np.empty(0, dtype=np.int64)
+        values = np.empty((0, len(inputs)))
+        forecasts = np.empty((0, n_models, n_issues))
+        bargain = {}
+    return SimulationResult(
+        scenario=scenario, inputs=inputs, models=tuple(m.name for m in chosen),
+        model_params={m.name: m.get_params() for m in chosen}, seed=seed, n_requested=len(idx),
+        chunk_size=chunk_size, index=index_out, values=values, forecasts=forecasts, bargain=bargain,
+        shocks=tuple(shocks), bargaining=bargaining, complete=complete,
+        timings={"total_s": elapsed},
+    )
+
+
+def _progress_bar(total: int, progress: bool | None):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="draw", file=__import__("sys").stderr, disable=(None if progress is None else not progress),
+                desc="simulating", mininterval=0.2)
+
+
+def _execute(tasks: list[ChunkTask], workers: int, dask: Any):
+    """Yield (chunk number, result) as chunks finish, in any order."""
+    if dask is not None:
+        yield from _execute_dask(tasks, dask)
+    elif workers <= 1 or len(tasks) <= 1:
+        for k, t in enumerate(tasks):
+            yield k, run_chunk(t)
+    else:
+        yield from _execute_local(tasks, workers)
+
+
+def _execute_local(tasks: list[ChunkTask], workers: int):
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["accord.simulation.montecarlo"])
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
+                               initializer=_ignore_sigint)
+    pending: dict[Future, int] = {}
+    try:
+        for k, t in enumerate(tasks):
+            pending[pool.submit(run_chunk, t)] = k
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for f in finished:
+                k = pending.pop(f)
+                yield k, f.result()
+    finally:
+        for f in pending:
+            f.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _execute_dask(tasks: list[ChunkTask], dask: Any):
+    from distributed import Client, as_completed
+
+    own = not isinstance(dask, Client)
+    client = Client(dask) if own else dask
+    futures = []
+    try:
+        futures = [client.submit(run_chunk, t, pure=False) for t in tasks]
+        number = {f.key: k for k, f in enumerate(futures)}
+        for f in as_completed(futures):
+            yield number[f.key], f.result()
+    finally:
+        for f in futures:
+            if not f.done():
+                f.cancel()
+        if own:
+            client.close()
