@@ -25,7 +25,7 @@ import accord
 from accord.forecast import resolve_models
 from accord.scenario import ScenarioError
 from accord.simulation import bargain_batch
-from accord.simulation.montecarlo import batch_forecast, simulate
+from accord.simulation.montecarlo import BATCH_ADAPTERS, batch_forecast, simulate
 from accord.simulation.sampling import sample, uncertain_inputs
 from accord.simulation.synthetic import synthetic_scenario, with_uncertainty
 
@@ -58,9 +58,12 @@ def stage_costs(scn, n: int = 10_000) -> dict[str, float]:
     draws = sample(scn, n, seed=0)
     costs["sampling"] = time.perf_counter() - t0
     for m in resolve_models(None):
+        slow = not hasattr(m, "forecast_batch") and type(m).__name__ not in BATCH_ADAPTERS
+        part = draws.take(slice(0, 200)) if slow else draws   # per-draw path: time 200, scale up
         t0 = time.perf_counter()
-        batch_forecast(m, draws)
-        costs[f"model {m.name}"] = time.perf_counter() - t0
+        batch_forecast(m, part)
+        label = f"model {m.name}" + (" (per-draw path, 200 draws x 50)" if slow else "")
+        costs[label] = (time.perf_counter() - t0) * (n / part.n_draws)
     if bargain_batch.available():
         t0 = time.perf_counter()
         bargain_batch.analyse(draws)
@@ -73,6 +76,8 @@ def main() -> None:
     ap.add_argument("--draws", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--models", nargs="+", default=None,
+                    help="models for the timing curve (default: every registered model)")
     ap.add_argument("--figures", type=Path, default=None, help="write the documentation figures here")
     args = ap.parse_args()
 
@@ -83,12 +88,12 @@ def main() -> None:
           f"bargaining analysis {'on' if bargain_batch.available() else 'unavailable'}")
     for name, scn in scenarios().items():
         print(f"\n== {name}: {len(scn.actors)} actors, {len(scn.issues)} issues, "
-              f"{len(uncertain_inputs(scn))} uncertain inputs, models {[m.name for m in resolve_models(None)]}")
+              f"{len(uncertain_inputs(scn))} uncertain inputs, models {[m.name for m in resolve_models(args.models)]}")
         print(f"{'draws':>8} {'workers':>7} {'seconds':>9} {'draws/s':>10} {'s per 1e4':>10}")
         for n in args.draws:
             for w in args.workers:
                 rep = 1 if n >= 100_000 else args.repeat
-                t = timed(lambda scn=scn, n=n, w=w: simulate(scn, n, seed=0, workers=w), rep)
+                t = timed(lambda scn=scn, n=n, w=w: simulate(scn, n, seed=0, workers=w, models=args.models), rep)
                 print(f"{n:>8} {w:>7} {t:>9.3f} {n / t:>10.0f} {t / n * 1e4:>10.3f}", flush=True)
         print("stage costs on one batch of 10,000 draws (one process):")
         for stage, sec in stage_costs(scn).items():

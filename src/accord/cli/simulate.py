@@ -95,8 +95,8 @@ def _fmt(x) -> str:
               help="also apply the shocks listed under the scenario's `extensions.shocks`")
 @click.option("--bargaining/--no-bargaining", default=True, show_default=True,
               help="run the bargaining analysis on every draw")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=1024, show_default=True,
-              help="draws per chunk (results do not depend on it)")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None,
+              help="draws per chunk (default N/8, between 64 and 1024; results do not depend on it)")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="write manifest.json, draws.parquet and scenario.json to this folder")
 @click.option("--rerun", "rerun_dir", type=click.Path(file_okay=False, exists=True), default=None,
@@ -107,7 +107,7 @@ def _fmt(x) -> str:
 @save_option
 def simulate(scenario: str | None, draws: int, seed: int, workers: int, dask_address: str | None,
              models: tuple[str, ...], shock_specs: tuple[str, ...], scenario_shocks: bool,
-             bargaining: bool, chunk_size: int, out_dir: str | None, rerun_dir: str | None,
+             bargaining: bool, chunk_size: int | None, out_dir: str | None, rerun_dir: str | None,
              progress: bool | None, fmt: str, db: str | None, save: bool) -> None:
     """Monte Carlo over every uncertain number: forecast quantiles, P(zone of agreement), red lines.
 

@@ -3,10 +3,11 @@
 from .base import Forecaster, IssueForecast, IssueTrace, ModelForecast, PerIssueModel, TraceEvent
 from .compromise import WeightedMean
 from .exchange import ExchangeModel
+from .expected_utility import ExpectedUtility
 from .median import MedianVoter
 from .registry import MODELS, get_model, model_names
 
 __all__ = [
     "Forecaster", "IssueForecast", "IssueTrace", "ModelForecast", "PerIssueModel", "TraceEvent",
-    "WeightedMean", "MedianVoter", "ExchangeModel", "MODELS", "get_model", "model_names",
+    "WeightedMean", "MedianVoter", "ExpectedUtility", "ExchangeModel", "MODELS", "get_model", "model_names",
 ]

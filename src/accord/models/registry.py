@@ -7,11 +7,12 @@ from .compromise import WeightedMean
 from .median import MedianVoter
 from .ensemble import Ensemble
 from .exchange import ExchangeModel
+from .expected_utility import ExpectedUtility
 
 __all__ = ["MODELS", "get_model", "model_names"]
 
 #: The registry. A model class that exists but is missing here fails a test.
-MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter, Ensemble, ExchangeModel)
+MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter, ExpectedUtility, ExchangeModel, Ensemble)
 
 
 def model_names() -> list[str]:

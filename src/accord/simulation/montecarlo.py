@@ -58,8 +58,16 @@ log = logging.getLogger(__name__)
 
 #: The quantiles every summary reports.
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
-#: Draws per chunk. Chunk boundaries never depend on the number of workers.
+#: Largest default chunk. The default chunk size depends on the number of draws only (never on
+#: the number of workers): N/8 rounded up, between 64 and 1024 draws, so that even short runs
+#: of slow per-draw models split into enough chunks to keep several workers busy.
 DEFAULT_CHUNK_SIZE = 1024
+MIN_CHUNK_SIZE = 64
+TARGET_CHUNKS = 8
+
+
+def default_chunk_size(draws: int) -> int:
+    return int(min(DEFAULT_CHUNK_SIZE, max(MIN_CHUNK_SIZE, -(-draws // TARGET_CHUNKS))))
 
 
 # -- batched model kernels ---------------------------------------------------------------------
@@ -345,7 +353,7 @@ def simulate(
     models: Sequence[str | Forecaster] | None = None,
     workers: int = 1,
     dask: Any = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     shocks: Sequence[Shock] = (),
     bargaining: bool = True,
     progress: bool | None = False,
@@ -360,6 +368,7 @@ def simulate(
     chunks are kept and the result is marked ``complete=False``. ``index`` restricts the run to
     the given draw numbers (used to re-run an interrupted run's finished draws).
     ``progress`` shows a tqdm bar on stderr (None: only when stderr is a terminal).
+    ``chunk_size`` defaults to :func:`default_chunk_size` of the number of draws.
     """
     from time import perf_counter
 
@@ -367,6 +376,8 @@ def simulate(
 
     if draws < 0:
         raise ValueError(f"draws must be zero or more, got {draws}")
+    if chunk_size is None:
+        chunk_size = default_chunk_size(draws if index is None else len(index))
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     if workers < 1:

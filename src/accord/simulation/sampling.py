@@ -93,6 +93,7 @@ class UncertainInput:
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """The input's quantile function at ``u`` in [0, 1] (inverse-transform sampling)."""
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        u = np.where(u < np.finfo(float).tiny, 0.0, u)  # subnormal probabilities: the low end
         lo, hi = self.low, self.high
         width = hi - lo
         if width <= 0:
