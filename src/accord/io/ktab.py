@@ -1,6 +1,6 @@
 """KTAB's Spatial Model of Politics input: CSV (and XML per KTAB's smpSchema.xsd).
 
-CSV: line 1 ``name, description, nActors, nDims``; line 2 a header; then one row per actor
+CSV: line 1 ``name, description, nActors, nDims`` (further fields ignored); line 2 a header; then one row per actor
 ``name, description, capability, (position, salience) × nDims`` on 0..100; trailing commas
 tolerated ([KTAB], ``SMPModel::csvRead``). Saliences become 0..1; dimensions become issues
 on 0..100 named by the header.
@@ -40,7 +40,8 @@ def _rows(text: str):
 
 def sniff_ktab_csv(path: Path, text: str) -> bool:
     rows = [r for _, r in _rows("\n".join(text.splitlines()[:2]))]
-    return len(rows) >= 1 and len(rows[0]) == 4 and _num(rows[0][2]) is not None and _num(rows[0][3]) is not None
+    return (len(rows) >= 2 and len(rows[0]) >= 4 and _num(rows[0][2]) is not None
+            and _num(rows[0][3]) is not None and len(rows[1]) >= 3)
 
 
 def _slug(text: str, fallback: str) -> str:
@@ -62,8 +63,9 @@ def read_ktab_csv(path: Path, text: str) -> Scenario:
     _, first = rows[0]
     title, desc = first[0], first[1]
     n_actors, n_dims = int(_num(first[2]) or 0), int(_num(first[3]) or 0)
-    if n_dims < 1 or n_actors < 1:
-        raise ScenarioError([Problem(label, "line 1", "must give the number of actors and dimensions", first[2:4])])
+    if not 1 <= n_dims <= 1000 or not 1 <= n_actors <= 100_000:
+        raise ScenarioError([Problem(label, "line 1", "must give the number of actors (1..100000) and of "
+                                     "dimensions (1..1000)", first[2:4])])
     header = rows[1][1] if len(rows) > 1 else []
     dims = []
     for k in range(n_dims):
