@@ -25,10 +25,10 @@ def cli() -> None:
     """
 
 
-from . import backtest, core, report, runs, serve  # noqa: E402  (commands register themselves on `cli`)
+from . import bargain, backtest, core, report, runs, serve  # noqa: E402  (commands register themselves on `cli`)
 from . import simulate  # noqa: E402,F401  (simulate, sensitivity, shock)
 
-_ = (backtest, core, report, runs, serve)
+_ = (bargain, backtest, core, report, runs, serve)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -203,6 +203,10 @@ class Actor(_Strict):
     capability: Quantity
     stances: dict[str, Stance] = Field(default_factory=dict)
     no_deal: NoDeal | None = None
+    party: bool = Field(
+        True, description="whether a deal needs this actor's consent (a signatory or veto player); "
+        "False: it shapes the forecasts but not the zone of agreement"
+    )
 
 
 class WarDynamics(_Strict):

@@ -1,0 +1,91 @@
+"""The Pareto frontier of a finite set of utility vectors, exactly.
+
+q dominates p when q ≥ p on every coordinate and q > p on at least one. The frontier is the set
+of points no other point dominates ([Kung1975]). Two coordinates: sort by the first (descending,
+ties by the second descending) and keep each point whose second exceeds every earlier one, in
+O(P log P). More coordinates: a point can only be dominated by a point with a larger coordinate
+sum, so points are visited in decreasing sum order and each block is checked, vectorised,
+against the frontier found so far (a block-nested-loop scan in the spirit of [Kung1975]).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["pareto_mask", "pareto_mask_reference"]
+
+
+def _mask_2d(u: np.ndarray) -> np.ndarray:
+    """Sort by the first coordinate (descending); within a run of equal firsts only the largest
+    second can survive, and it survives if it beats every second seen before the run."""
+    order = np.argsort(-u[:, 0])                      # ties are grouped below, so no stable sort
+    srt = u[order]
+    xs, ys = srt[:, 0], srt[:, 1]
+    n = len(xs)
+    starts = np.flatnonzero(np.concatenate([[True], xs[1:] != xs[:-1]]))
+    gmax = np.maximum.reduceat(ys, starts)
+    prev_best = np.concatenate([[-np.inf], np.maximum.accumulate(gmax)[:-1]])
+    gid = np.repeat(np.arange(len(starts)), np.diff(np.concatenate([starts, [n]])))
+    keep = (ys == gmax[gid]) & (ys > prev_best[gid])
+    out = np.zeros(n, dtype=bool)
+    out[order] = keep
+    return out
+
+
+def _dominated_by(front: np.ndarray, cand: np.ndarray, budget: int = 2_000_000) -> np.ndarray:
+    """(len(cand),) whether some row of ``front`` dominates each row of ``cand``."""
+    out = np.zeros(len(cand), dtype=bool)
+    if not len(front) or not len(cand):
+        return out
+    step = max(1, budget // max(1, len(front)))
+    for c0 in range(0, len(cand), step):
+        c = cand[c0:c0 + step]
+        ge = (front[:, None, :] >= c[None, :, :]).all(axis=-1)
+        gt = (front[:, None, :] > c[None, :, :]).any(axis=-1)
+        out[c0:c0 + step] = (ge & gt).any(axis=0)
+    return out
+
+
+def pareto_mask(u: np.ndarray, *, block: int = 2048) -> np.ndarray:
+    """(P,) True where the row of ``u`` (P, k) is not dominated by any other row."""
+    u = np.asarray(u, dtype=float)
+    if u.ndim != 2:
+        raise ValueError("utilities must be a 2-D array (packages × actors)")
+    n, k = u.shape
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    if k == 1:
+        return u[:, 0] == u[:, 0].max()
+    if k == 2:
+        return _mask_2d(u)
+    # Points in decreasing order of their sum: a point can only be dominated by one with a
+    # strictly larger sum, so the undominated points of each leading block are final; each
+    # new frontier point then removes every later point it dominates ([Kung1975]).
+    order = np.argsort(-u.sum(axis=1), kind="stable")
+    us = u[order]
+    remaining = np.arange(n)
+    keep = np.zeros(n, dtype=bool)
+    size = 16
+    while remaining.size:
+        blk, rest = remaining[:size], remaining[size:]
+        c = us[blk]
+        ge = (c[:, None, :] >= c[None, :, :]).all(axis=-1)
+        gt = (c[:, None, :] > c[None, :, :]).any(axis=-1)
+        new = blk[~(ge & gt).any(axis=0)]
+        keep[new] = True
+        remaining = rest[~_dominated_by(us[new], us[rest])]
+        size = min(size * 2, block)
+    out = np.zeros(n, dtype=bool)
+    out[order] = keep
+    return out
+
+
+def pareto_mask_reference(u: np.ndarray) -> np.ndarray:
+    """The plain O(P²) scan, for tests and benchmarks."""
+    u = np.asarray(u, dtype=float)
+    out = np.ones(len(u), dtype=bool)
+    for i in range(len(u)):
+        ge = (u >= u[i]).all(axis=1)
+        gt = (u > u[i]).any(axis=1)
+        out[i] = not (ge & gt).any()
+    return out

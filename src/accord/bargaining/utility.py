@@ -1,0 +1,143 @@
+"""Actors' utilities over packages, red lines, and the no-deal (continued war) payoff over time.
+
+A *package* fixes a value on every issue. Actor i's utility of package p is
+
+    u_i(p) = 1 − Σ_k ŝ_ik · L(|p_k − x_ik| / W_k)                 [Enelow1984, ch. 2]
+
+with x_ik its position, ŝ_ik its salience normalised to sum to one over the issues it cares
+about, W_k the issue's scale width and L the loss shape: ``linear`` (L(d) = d, city-block
+spatial preferences) or ``quadratic`` (L(d) = d², the usual Euclidean-quadratic form). So u = 1
+at the actor's ideal package and 0 at the far end of every scale it cares about.
+
+Red lines are hard limits: a red line r_ik is the worst value i accepts, so values beyond it,
+on the side away from x_ik, are unacceptable (a red line equal to the position accepts only it).
+
+No deal at month t is the continued war ([Fearon1995]: war is costly, so a bargaining range
+exists unless information or commitment problems close it; [Zartman2000]: a "mutually hurting
+stalemate" ripens a conflict; [Fisher1981]: the no-agreement alternative, BATNA):
+
+    sq_k(t) = clip(sq_k + δ_k · t)          status quo of issue k, drifting δ_k per month
+    d_i(t)  = u_i(sq(t)) − c_i · Σ_{τ=1..t} (1 + ρ)^{−τ}
+
+with c_i the actor's cost per month (utility) and ρ the monthly discount rate; an actor's fixed
+``no_deal.utility`` replaces u_i(sq(t)). Capabilities trend by (1 + g_i)^t (used to weight the
+asymmetric Nash solution).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from accord.scenario import Problem, Scenario, ScenarioError
+
+__all__ = ["Loss", "actor_matrices", "package_utility", "red_line_ok", "status_quo", "no_deal_utility",
+           "capabilities_at"]
+
+Loss = Literal["linear", "quadratic"]
+
+
+def actor_matrices(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Positions, normalised saliences (ŝ, rows sum to 1), red lines (NaN = none), widths, bounds."""
+    m = scenario.matrices()
+    sal = m["salience"]
+    tot = sal.sum(axis=1, keepdims=True)
+    shat = np.where(tot > 0, sal / np.where(tot > 0, tot, 1.0), 0.0)
+    lo = np.array([i.scale.min for i in scenario.issues])
+    hi = np.array([i.scale.max for i in scenario.issues])
+    return {"position": np.nan_to_num(m["position"], nan=0.0), "shat": shat, "red_line": m["red_line"],
+            "width": hi - lo, "min": lo, "max": hi, "capability": np.array([a.capability.value for a in scenario.actors])}
+
+
+def package_utility(scenario: Scenario, packages: np.ndarray, *, loss: Loss = "linear",
+                    mats: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """(P, n) utilities of packages (P, m) for every actor."""
+    mats = mats or actor_matrices(scenario)
+    p = np.atleast_2d(np.asarray(packages, dtype=float))
+    d = np.abs(p[:, None, :] - mats["position"][None, :, :]) / mats["width"]      # (P, n, m)
+    if loss == "linear":
+        lossv = d                                                                  # [Enelow1984] city-block
+    elif loss == "quadratic":
+        lossv = d * d                                                              # [Enelow1984] quadratic
+    else:
+        raise ValueError(f"loss must be 'linear' or 'quadratic', got {loss!r}")
+    return 1.0 - (lossv * mats["shat"][None, :, :]).sum(axis=-1)
+
+
+def red_line_ok(scenario: Scenario, packages: np.ndarray, *, mats: dict[str, np.ndarray] | None = None,
+                ignore: np.ndarray | None = None) -> np.ndarray:
+    """(P,) whether a package breaks no red line; ``ignore`` (n,) bool drops actors' red lines."""
+    mats = mats or actor_matrices(scenario)
+    p = np.atleast_2d(np.asarray(packages, dtype=float))
+    red, pos = mats["red_line"], mats["position"]
+    if ignore is not None:
+        red = np.where(ignore[:, None], np.nan, red)
+    has = ~np.isnan(red)
+    below = has & (red < pos)          # acceptable: p ≥ red
+    above = has & (red > pos)          # acceptable: p ≤ red
+    equal = has & (red == pos)
+    tol = 1e-9 * mats["width"]
+    ok = np.ones(p.shape[0], dtype=bool)
+    for i, k in zip(*np.nonzero(below), strict=True):
+        ok &= p[:, k] >= red[i, k] - tol[k]
+    for i, k in zip(*np.nonzero(above), strict=True):
+        ok &= p[:, k] <= red[i, k] + tol[k]
+    for i, k in zip(*np.nonzero(equal), strict=True):
+        ok &= np.abs(p[:, k] - red[i, k]) <= tol[k]
+    return ok
+
+
+def status_quo(scenario: Scenario, month: float = 0.0) -> np.ndarray:
+    """(m,) the no-deal package at ``month``: each issue's status quo moved by its drift."""
+    missing = [k for k, i in enumerate(scenario.issues) if i.status_quo is None]
+    if missing:
+        raise ScenarioError([Problem("<scenario>", f"issues[{k}].status_quo",
+                                     "is needed by the bargaining analysis (where the issue stands with no deal)",
+                                     fix="add status_quo to every issue") for k in missing])
+    sq = np.array([i.status_quo.value for i in scenario.issues], dtype=float)
+    if scenario.war is not None:
+        for k, issue in enumerate(scenario.issues):
+            q = scenario.war.drift_per_month.get(issue.id)
+            if q is not None:
+                sq[k] = np.clip(sq[k] + q.value * month, issue.scale.min, issue.scale.max)
+    return sq
+
+
+def _discounted_months(month: float, rate: float) -> float:
+    t = int(np.floor(month))
+    if t <= 0:
+        return 0.0
+    if rate == 0:
+        return float(t)
+    return float(((1 + rate) ** -np.arange(1, t + 1)).sum())   # Σ_{τ=1..t} (1+ρ)^{−τ}
+
+
+def no_deal_utility(scenario: Scenario, month: float = 0.0, *, loss: Loss = "linear",
+                    mats: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """(n,) each actor's utility of continued war at ``month`` (see the module docstring)."""
+    mats = mats or actor_matrices(scenario)
+    base = package_utility(scenario, status_quo(scenario, month)[None, :], loss=loss, mats=mats)[0]
+    rate = 0.0
+    if scenario.war is not None and scenario.war.discount_rate_per_month is not None:
+        rate = scenario.war.discount_rate_per_month.value
+    months = _discounted_months(month, rate)
+    out = base.copy()
+    for i, a in enumerate(scenario.actors):
+        nd = a.no_deal
+        if nd is None:
+            continue
+        if nd.utility is not None:
+            out[i] = nd.utility.value
+        if nd.cost_per_month is not None:
+            out[i] -= nd.cost_per_month.value * months                # [Fearon1995] costs of war
+    return out
+
+
+def capabilities_at(scenario: Scenario, month: float = 0.0) -> np.ndarray:
+    """(n,) capabilities after ``month`` months of their trends: c_i (1 + g_i)^t."""
+    caps = np.array([a.capability.value for a in scenario.actors], dtype=float)
+    for i, a in enumerate(scenario.actors):
+        if a.no_deal is not None and a.no_deal.capability_trend_per_month is not None:
+            caps[i] *= (1 + a.no_deal.capability_trend_per_month.value) ** month
+    return caps
