@@ -174,3 +174,22 @@ def test_default_scenario_answers(tmp_path):
 def test_bargain_needs_status_quo_and_says_so():
     p = subprocess.run([sys.executable, "-m", "accord", "bargain", "eu-emissions-1994"], capture_output=True, text=True)
     assert p.returncode == 2 and "status_quo" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_monte_carlo_bargaining_matches_the_analysis_on_each_draw():
+    """The vectorised per-draw zone/Nash equals the full analysis run on each drawn scenario."""
+    from accord.simulation.bargain_batch import analyse as batch
+    from accord.simulation.sampling import sample
+
+    scn = _toy(cost=0.0, sq=50)
+    data = scn.model_dump()
+    data["actors"][0]["no_deal"]["utility"] = {"value": 0.3, "uncertainty": {"low": 0.2, "high": 0.6}}
+    data["actors"][1]["stances"]["x"]["position"] = {"value": 100, "uncertainty": {"low": 70, "high": 100}}
+    scn = scenario_from_dict(data)
+    draws = sample(scn, 40, seed=5)
+    out = batch(draws)
+    for d in range(draws.n_draws):
+        res = analyse(draws.scenario_at(d), months=0)
+        assert out["zopa"][d] == res.zone_exists
+        if res.zone_exists:
+            assert out["nash"][d, 0] == pytest.approx(res.solutions["nash"].values["x"])

@@ -191,6 +191,7 @@ def test_quantiles_are_monotone(seed, n_actors, n_issues):
                    models=["compromise", "median"])
     q = res.quantiles()
     cols = [f"q{round(p * 100):02d}" for p in QUANTILES]
+    q = q.dropna(subset=cols)  # the Nash package has no quantiles when no draw has a zone of agreement
     assert np.all(np.diff(q[cols].to_numpy(), axis=1) >= 0)
     for _, row in q.iterrows():
         assert row["q05"] >= 0 and row["q95"] <= 100
