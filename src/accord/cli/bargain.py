@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from . import cli
@@ -15,7 +16,7 @@ def _package_table(title: str, pkg, scn) -> Table:
     t.add_column("value", justify="right")
     t.add_column("deal term")
     for issue in scn.issues:
-        t.add_row(issue.id, f"{pkg.values[issue.id]:g}", pkg.labels[issue.id])
+        t.add_row(escape(issue.id), f"{pkg.values[issue.id]:g}", escape(pkg.labels[issue.id]))
     return t
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 import accord
@@ -75,7 +76,7 @@ def forecast(scenario: str | None, models: tuple[str, ...], fmt: str, seed: int,
         t.add_column("forecast", justify="right")
         t.add_column(f"nearest deal term (scale {issue.scale.min:g}..{issue.scale.max:g})", overflow="fold")
         for name, value in s.values.items():
-            t.add_row(labels.get(name, name), f"{value:.1f}", s.labels[name])
+            t.add_row(escape(labels.get(name, name)), f"{value:.1f}", escape(s.labels[name]))
         console.print(t)
         agree = "models agree" if s.spread_share <= 0.1 else "models disagree"
         console.print(
@@ -102,7 +103,7 @@ def explain(scenario: str | None, issue_id: str, models: tuple[str, ...], seed: 
     for mf in result.models:
         console.print(f"\n[bold]{labels.get(mf.model, mf.model)}[/bold]")
         for line in narrate(scn, mf.issues[issue_id]):
-            console.print("  " + line, soft_wrap=True)
+            console.print("  " + line, soft_wrap=True, markup=False)
 
 
 @cli.command()

@@ -110,6 +110,47 @@ def section_trajectories(ctx: BriefContext) -> Section | None:
     return Section("trajectories", "How positions move, round by round", Markup("".join(parts)))
 
 
+def section_bargaining(ctx: BriefContext) -> Section | None:
+    from accord.bargaining import analyse
+
+    if any(i.status_quo is None for i in ctx.scenario.issues):
+        return None
+    res = analyse(ctx.scenario, months=ctx.months)
+    names = {a.id: a.name for a in ctx.scenario.actors}
+    parts, judgements = [], []
+
+    def pkg_table(pkg) -> str:
+        rows = [[_e(i.name or i.id), f"{pkg.values[i.id]:g}", _e(pkg.labels[i.id])] for i in ctx.scenario.issues]
+        gains = "; ".join(f"{_e(names[a])} {g:+.3f}" for a, g in sorted(pkg.gain.items(), key=lambda kv: -kv[1]))
+        return _table(["issue", "value", "deal term"], rows) + f"<p>Gains over no deal: {gains}.</p>"
+
+    if res.zone_exists:
+        judgements.append(f"A deal every party prefers to continued war exists now ({res.zopa_size} packages).")
+        parts.append("<h3>Nash bargaining solution</h3>" + pkg_table(res.solutions["nash"]))
+        if res.solutions["kalai_smorodinsky"] is not None:
+            parts.append("<h3>Kalai–Smorodinsky solution</h3>" + pkg_table(res.solutions["kalai_smorodinsky"]))
+    else:
+        text = "No deal beats continued war for every party today"
+        if res.relaxation is not None:
+            who = ", ".join(names[a] for a in res.relaxation.actors)
+            text += f"; the smallest change that opens one involves {who}"
+        judgements.append(_e(text) + ".")
+        parts.append(f"<p>{_e(text)}.</p>")
+    if res.opens_at is not None and res.package_at_opening is not None:
+        judgements.append(f"As war costs mount, a zone of agreement opens at month {res.opens_at} under the "
+                          "scenario's assumptions; its Nash package is shown below.")
+        parts.append(f"<h3>When the zone opens: month {res.opens_at}</h3>" + pkg_table(res.package_at_opening))
+    else:
+        judgements.append(f"No zone of agreement opens within {ctx.months} months under the scenario's assumptions.")
+    parts.append(_figure(charts.ripeness_chart(res, "Ripeness: the zone of agreement as the war goes on"),
+                         "Top: packages every party prefers to no deal, by month. Bottom: each party's no-deal utility."))
+    fig = charts.bargaining_map(res, "Bargaining map (first two parties)")
+    if fig is not None:
+        parts.append(_figure(fig, "Grey: every package; blue: within every party's red lines; green: the zone of "
+                                  "agreement; dotted lines: no-deal utilities today."))
+    return Section("bargaining", "Is there a deal, which one, and when?", Markup("".join(parts)), judgements)
+
+
 def section_inputs(ctx: BriefContext) -> Section:
     scn = ctx.scenario
     rows = []
@@ -160,7 +201,8 @@ def _footnotes(ctx: BriefContext) -> Markup:
 
 
 #: The brief's sections in order; later analyses append theirs (see `register_section`).
-SECTIONS: list[Callable[[BriefContext], Section | None]] = [section_forecasts, section_trajectories]
+SECTIONS: list[Callable[[BriefContext], Section | None]] = [section_forecasts, section_trajectories,
+                                                             section_bargaining]
 TAIL: list[Callable[[BriefContext], Section | None]] = [section_inputs, section_assumptions]
 
 

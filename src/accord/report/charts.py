@@ -135,3 +135,68 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, xlabel: str, ti
     ax.set_title(title, fontsize=9, loc="left")
     ax.grid(axis="x", color="#eeeeee")
     return fig
+
+
+def ripeness_chart(result, title: str):
+    """Size of the zone of agreement month by month, and each party's no-deal utility."""
+    from .style import actor_colours
+
+    scn = result.scenario
+    months = np.array([p.month for p in result.timeline])
+    sizes = np.array([p.zopa_size for p in result.timeline])
+    colours = actor_colours(scn)
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8.5, 5.0), sharex=True)
+    ax1.step(months, sizes, where="post", color="#333333")
+    ax1.set_ylabel("packages in the zone")
+    if result.opens_at is not None:
+        ax1.axvline(result.opens_at, color="#D55E00", linestyle="--")
+        ax1.annotate(f"zone opens: month {result.opens_at}", (result.opens_at, max(sizes.max(), 1) * 0.8),
+                     xytext=(6, 0), textcoords="offset points", color="#D55E00", fontsize=8)
+    ax1.set_title(title, fontsize=9, loc="left")
+    for a in scn.actors:
+        if not a.party:
+            continue
+        ax2.plot(months, [p.no_deal[a.id] for p in result.timeline], color=colours[a.id], label=a.name)
+    ax2.set_xlabel("months of continued war")
+    ax2.set_ylabel("no-deal utility (0..1)")
+    ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    for ax in (ax1, ax2):
+        ax.grid(color="#eeeeee")
+    return fig
+
+
+def bargaining_map(result, title: str):
+    """Packages in the utility plane of two parties: all, the zone, the frontier, no deal, solutions."""
+    scn = result.scenario
+    parties = [i for i, a in enumerate(scn.actors) if a.party][:2]
+    if len(parties) < 2:
+        return None
+    i, j = parties
+    sp = result.space
+    u = sp.utility
+    d = sp.no_deal
+    fig, ax = plt.subplots(figsize=(6.5, 5.2))
+    ax.scatter(u[:, i], u[:, j], s=3, color="#cccccc", label="all packages", rasterized=True)
+    ax.scatter(u[sp.feasible, i], u[sp.feasible, j], s=4, color="#8da0cb", label="within every party's red lines", rasterized=True)
+    z = sp.zopa
+    if z.any():
+        ax.scatter(u[z, i], u[z, j], s=6, color="#1b9e77", label="zone of agreement", rasterized=True)
+    ax.axvline(d[i], color="#999999", linestyle=":")
+    ax.axhline(d[j], color="#999999", linestyle=":")
+    ax.scatter([d[i]], [d[j]], marker="X", s=90, color="black", label="no deal (now)", zorder=5)
+    marks = {"nash": ("*", "Nash"), "kalai_smorodinsky": ("P", "Kalai–Smorodinsky")}
+    for key, (mk, lab) in marks.items():
+        pkg = result.solutions.get(key)
+        if pkg is not None:
+            ax.scatter([pkg.utility[scn.actor_ids[i]]], [pkg.utility[scn.actor_ids[j]]], marker=mk, s=160,
+                       color="#D55E00", label=lab, zorder=6)
+    if result.package_at_opening is not None:
+        p = result.package_at_opening
+        ax.scatter([p.utility[scn.actor_ids[i]]], [p.utility[scn.actor_ids[j]]], marker="*", s=180,
+                   color="#E69F00", label=f"Nash when the zone opens (month {result.opens_at})", zorder=6)
+    ax.set_xlabel(f"utility of {scn.actors[i].name} (0..1)")
+    ax.set_ylabel(f"utility of {scn.actors[j].name} (0..1)")
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.legend(fontsize=7, loc="lower left", frameon=True)
+    ax.grid(color="#eeeeee")
+    return fig

@@ -50,7 +50,28 @@ def run_forecast(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
     return payload
 
 
+def run_bargain(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
+    from accord.bargaining import analyse
+
+    job.report(0.1, "searching the packages")
+    res = analyse(scn, months=int(params.get("months", 60)), resolution=int(params.get("resolution", 11)))
+    out = res.to_dict()
+    out.pop("grid", None)
+    return out
+
+
+def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
+    from accord.simulation import simulate
+
+    job.report(0.05, "drawing inputs")
+    res = simulate(scn, int(params.get("draws", 500)), seed=int(params.get("seed", 0)),
+                   models=params.get("models") or ["compromise", "median", "bdm"])
+    return {"quantiles": res.quantiles().to_dict(orient="records")}
+
+
 #: kind -> (function, default parameters). Later analyses register here.
 ANALYSES: dict[str, tuple[Callable[[Scenario, Job, dict[str, Any]], Any], dict[str, Any]]] = {
     "forecast": (run_forecast, {"seed": 0}),
+    "bargain": (run_bargain, {"months": 60, "resolution": 11}),
+    "simulate": (run_simulate, {"draws": 500, "seed": 0, "models": None}),
 }
