@@ -182,7 +182,7 @@ def _relax(space: PackageSpace, d: np.ndarray, mats, max_actors: int | None = No
     return best
 
 
-def analyse(scenario: Scenario, *, months: int = 60, resolution: int = 11, loss: Loss = "linear",
+def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss: Loss = "linear",
             max_frontier: int = 50) -> BargainResult:
     """The whole bargaining analysis at month 0, plus the ripeness scan over ``months``."""
     space = build_space(scenario, resolution=resolution, month=0, loss=loss)

@@ -62,7 +62,7 @@ def package_utility(scenario: Scenario, packages: np.ndarray, *, loss: Loss = "l
         lossv = d * d                                                              # [Enelow1984] quadratic
     else:
         raise ValueError(f"loss must be 'linear' or 'quadratic', got {loss!r}")
-    return 1.0 - (lossv * mats["shat"][None, :, :]).sum(axis=-1)
+    return np.clip(1.0 - (lossv * mats["shat"][None, :, :]).sum(axis=-1), 0.0, 1.0)  # clip rounding only
 
 
 def red_line_ok(scenario: Scenario, packages: np.ndarray, *, mats: dict[str, np.ndarray] | None = None,

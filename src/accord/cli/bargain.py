@@ -27,7 +27,7 @@ def _gains(pkg, scn) -> str:
 
 @cli.command()
 @scenario_argument
-@click.option("--months", type=int, default=60, show_default=True, help="months of continued war to scan for ripeness")
+@click.option("--months", type=int, default=120, show_default=True, help="months of continued war to scan for ripeness")
 @click.option("--resolution", type=int, default=11, show_default=True, help="grid points per continuous issue")
 @click.option("--loss", type=click.Choice(["linear", "quadratic"]), default="linear", show_default=True)
 @format_option("table", "json")

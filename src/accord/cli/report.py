@@ -44,7 +44,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 @click.option("--pdf", is_flag=True, help="also write a PDF beside the HTML (needs Chromium)")
 @click.option("--draws", type=int, default=2000, show_default=True, help="Monte Carlo draws for the fan charts")
 @click.option("--runs", type=int, default=500, show_default=True, help="runs per process in the process comparison")
-@click.option("--months", type=int, default=36, show_default=True, help="months scanned for ripeness")
+@click.option("--months", type=int, default=120, show_default=True, help="months scanned for ripeness")
 @click.option("--seed", type=int, default=0, show_default=True)
 @db_option
 @save_option

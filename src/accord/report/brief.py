@@ -40,7 +40,7 @@ class BriefContext:
     seed: int = 0
     draws: int = 0
     runs: int = 0
-    months: int = 36
+    months: int = 120
     result: ForecastResult | None = None
     notes: list[str] = field(default_factory=list)
     footnotes: dict[str, int] = field(default_factory=dict)
@@ -236,7 +236,7 @@ ol.fn{font-size:.85em} code{font-size:.9em} nav a{margin-right:1em}
 </body></html>"""
 
 
-def build_brief(scenario: Scenario, *, seed: int = 0, draws: int = 0, runs: int = 0, months: int = 36,
+def build_brief(scenario: Scenario, *, seed: int = 0, draws: int = 0, runs: int = 0, months: int = 120,
                 models: list[str] | None = None) -> str:
     """The whole brief as one HTML string."""
     ctx = BriefContext(scenario, seed=seed, draws=draws, runs=runs, months=months)

@@ -54,7 +54,7 @@ def run_bargain(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     from accord.bargaining import analyse
 
     job.report(0.1, "searching the packages")
-    res = analyse(scn, months=int(params.get("months", 60)), resolution=int(params.get("resolution", 11)))
+    res = analyse(scn, months=int(params.get("months", 120)), resolution=int(params.get("resolution", 11)))
     out = res.to_dict()
     out.pop("grid", None)
     return out
@@ -72,6 +72,6 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
 #: kind -> (function, default parameters). Later analyses register here.
 ANALYSES: dict[str, tuple[Callable[[Scenario, Job, dict[str, Any]], Any], dict[str, Any]]] = {
     "forecast": (run_forecast, {"seed": 0}),
-    "bargain": (run_bargain, {"months": 60, "resolution": 11}),
+    "bargain": (run_bargain, {"months": 120, "resolution": 11}),
     "simulate": (run_simulate, {"draws": 500, "seed": 0, "models": None}),
 }
