@@ -22,12 +22,19 @@ def _mask_2d(u: np.ndarray) -> np.ndarray:
     srt = u[order]
     xs, ys = srt[:, 0], srt[:, 1]
     n = len(xs)
+    out = np.zeros(n, dtype=bool)
+    if n > 1 and not (xs[1:] == xs[:-1]).any():        # no ties in the first coordinate: one sweep
+        best = np.maximum.accumulate(ys)
+        keep = np.empty(n, dtype=bool)
+        keep[0] = True
+        keep[1:] = ys[1:] > best[:-1]
+        out[order] = keep
+        return out
     starts = np.flatnonzero(np.concatenate([[True], xs[1:] != xs[:-1]]))
     gmax = np.maximum.reduceat(ys, starts)
     prev_best = np.concatenate([[-np.inf], np.maximum.accumulate(gmax)[:-1]])
     gid = np.repeat(np.arange(len(starts)), np.diff(np.concatenate([starts, [n]])))
     keep = (ys == gmax[gid]) & (ys > prev_best[gid])
-    out = np.zeros(n, dtype=bool)
     out[order] = keep
     return out
 
@@ -46,8 +53,12 @@ def _dominated_by(front: np.ndarray, cand: np.ndarray, budget: int = 2_000_000) 
     return out
 
 
-def pareto_mask(u: np.ndarray, *, block: int = 2048) -> np.ndarray:
-    """(P,) True where the row of ``u`` (P, k) is not dominated by any other row."""
+def pareto_mask(u: np.ndarray, *, block: int = 2048, first: int = 1) -> np.ndarray:
+    """(P,) True where the row of ``u`` (P, k) is not dominated by any other row.
+
+    Beyond two coordinates the leading block starts at ``first`` points and doubles up to
+    ``block``: the first (largest-sum) points remove most others cheaply.
+    """
     u = np.asarray(u, dtype=float)
     if u.ndim != 2:
         raise ValueError("utilities must be a 2-D array (packages × actors)")
@@ -65,7 +76,7 @@ def pareto_mask(u: np.ndarray, *, block: int = 2048) -> np.ndarray:
     us = u[order]
     remaining = np.arange(n)
     keep = np.zeros(n, dtype=bool)
-    size = 16
+    size = first
     while remaining.size:
         blk, rest = remaining[:size], remaining[size:]
         c = us[blk]
