@@ -33,7 +33,7 @@ def _table(title: str, frame) -> Table:
 
 @cli.command()
 @click.argument("dataset", type=click.Path(dir_okay=False))
-@click.option("--model", "-m", "models", multiple=True, help="models to score (default: all registered)")
+@click.option("--models", "--model", "-m", "models", multiple=True, help="models to score, comma-separated or repeated (default: all registered)")
 @click.option("--split", type=click.Choice(["year", "proposal"]), default="year", show_default=True,
               help="year: train on proposals before --test-from, test on later ones; proposal: random hold-out")
 @click.option("--test-from", type=int, default=2004, show_default=True, help="first test year (split=year)")

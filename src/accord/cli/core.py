@@ -26,7 +26,7 @@ from ._common import (
 
 def _models_option():
     return click.option(
-        "--model", "-m", "models", multiple=True, metavar="NAME",
+        "--model", "--models", "-m", "models", multiple=True, metavar="NAME",
         help=f"model to run (repeatable; default all): {', '.join(model_names())}",
     )
 
