@@ -6,7 +6,6 @@ Both run in this process; medians of repeated runs, ratio = loop / vectorised.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 import bdm_loop  # noqa: E402
+from _timing import timed  # noqa: E402
 
 from accord.models.expected_utility import run_expected_utility  # noqa: E402
 
@@ -22,13 +22,6 @@ EU = ([4, 7, 4, 4, 10, 10, 10, 7, 4, 7], [.08, .08, .03, .16, .16, .16, .16, .05
       [.8, .4, .2, .8, .6, .6, .9, .1, 1, .7])
 
 
-def timed(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:

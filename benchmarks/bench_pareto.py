@@ -7,21 +7,17 @@ The reference is the plain O(P²) numpy scan, run on a subset and scaled, in the
 
 from __future__ import annotations
 
-import statistics
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _timing import timed  # noqa: E402
 
 from accord.bargaining import pareto_mask, pareto_mask_reference
 
 
-def timed(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:

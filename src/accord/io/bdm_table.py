@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from pathlib import Path
 
+from accord.io._util import finite_number as _num
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
 __all__ = ["sniff_bdm_table", "read_bdm_table"]
@@ -25,12 +25,6 @@ def sniff_bdm_table(path: Path, text: str) -> bool:
     return set(COLUMNS) <= set(cols)
 
 
-def _num(v: str) -> float | None:
-    try:
-        x = float(v)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
 
 
 def read_bdm_table(path: Path, text: str) -> Scenario:

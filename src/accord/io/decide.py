@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from pathlib import Path
 
+from accord.io._util import finite_number as _num
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
 __all__ = ["sniff_decide", "read_decide"]
@@ -39,12 +39,6 @@ def sniff_decide(path: Path, text: str) -> bool:
     return tagged >= max(1, len(lines) // 2)
 
 
-def _num(value: str) -> float | None:
-    try:
-        v = float(value.replace(",", ".")) if value.count(",") == 1 and "." not in value else float(value)
-    except ValueError:
-        return None
-    return v if math.isfinite(v) else None
 
 
 def read_decide(path: Path, text: str) -> Scenario:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from accord.io._util import finite_number as _num
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
 __all__ = ["sniff_ktab_csv", "read_ktab_csv", "sniff_ktab_xml", "read_ktab_xml"]
@@ -22,12 +22,6 @@ __all__ = ["sniff_ktab_csv", "read_ktab_csv", "sniff_ktab_xml", "read_ktab_xml"]
 MAX_XML = 20 * 1024 * 1024
 
 
-def _num(v: str) -> float | None:
-    try:
-        x = float(v)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
 
 
 def _rows(text: str):

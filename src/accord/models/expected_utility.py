@@ -38,7 +38,7 @@ of Scholz's own code, which gives the EU emissions medians 8.416, 9.611, 9.962, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -220,7 +220,6 @@ def run_expected_utility(
     x = np.array(position, dtype=float)
     c0 = np.broadcast_to(np.asarray(capability, dtype=float), x.shape)
     s0 = np.broadcast_to(np.asarray(salience, dtype=float), x.shape)
-    n = x.shape[-1]
     if delta is None:
         delta = x.max(axis=-1) - x.min(axis=-1)              # range of the initial positions
     delta = np.broadcast_to(np.asarray(delta, dtype=float), x.shape[:-1]).copy()
@@ -229,7 +228,6 @@ def run_expected_utility(
     act0 = np.ones(x.shape, dtype=bool)
     med = [weighted_median(x, np.where(act0, c0 * s0, 0.0))]
     risks, kinds, props, eu_own_all, eu_prop_all = [], [], [], [], []
-    idx = np.arange(n)
     for t in range(rounds):
         c = c0 if schedule is None or schedule.capability is None else schedule.capability[t]
         s = s0 if schedule is None or schedule.salience is None else schedule.salience[t]
