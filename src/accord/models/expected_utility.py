@@ -123,25 +123,30 @@ def _same(x):
     return np.abs(x[..., :, None] - x[..., None, :]) <= 1e-12
 
 
-def success_probability(x, w, r, delta, *, rule: str = "scholz", chunk: int = 64, d=None) -> np.ndarray:
+def success_probability(x, w, r, delta, *, rule: str = "scholz", chunk: int = 64, d=None, same=None,
+                        unit: bool | None = None) -> np.ndarray:
     """P[..., i, j]: probability that i prevails over j with third parties' votes.
 
     Votes v_k(i, j) = c_k s_k [(|x_k − x_j|/Δ)^{r_k} − (|x_k − x_i|/Δ)^{r_k}]  # [Scholz2011, eq. 1]
     """
     if d is None:
         d = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None]   # d[k, a]
-    y = d if np.all(r == 1.0) else d ** r[..., :, None]                      # y[k, a] = d_ka^{r_k}
+    if unit is None:
+        unit = bool(np.all(r == 1.0))
+    if same is None:
+        same = _same(x)
+    y = d if unit else d ** r[..., :, None]                                   # y[k, a] = d_ka^{r_k}
     n = x.shape[-1]
-    if x.ndim == 1 and n > 48 and np.all(r == 1.0):
+    if x.ndim == 1 and n > 48 and unit:
         abs_sum, net = _vote_sums_linear(x, w, float(delta))
         pos, tot = 0.5 * (net + abs_sum), abs_sum   # max(0, v) = (v + |v|) / 2
-        return _finish_probability(x, w, y, pos, tot, net, rule)
+        return _finish_probability(x, w, y, pos, tot, net, rule, same)
     if n <= 24 and rule == "scholz":               # small cases: one n³ array is cheapest
         v = w[..., :, None, None] * (y[..., :, None, :] - y[..., :, :, None])    # [Scholz2011, eq. 1]
         denom = np.abs(v).sum(axis=(-3, -2, -1))[..., None, None]
         pos = np.clip(v, 0, None).sum(axis=-3)
         P = pos / np.where(denom > 0, denom, 1.0)
-        return np.where(_same(x), 0.0, P)
+        return np.where(same, 0.0, P)
     pos = np.zeros(x.shape[:-1] + (n, n))
     tot = np.zeros(x.shape[:-1] + (n, n))
     net = np.zeros(x.shape[:-1] + (n, n))
@@ -153,10 +158,10 @@ def success_probability(x, w, r, delta, *, rule: str = "scholz", chunk: int = 64
         if rule != "scholz":
             tot += np.abs(v).sum(axis=-3)
             net += v.sum(axis=-3)
-    return _finish_probability(x, w, y, pos, tot, net, rule)
+    return _finish_probability(x, w, y, pos, tot, net, rule, same)
 
 
-def _finish_probability(x, w, y, pos, tot, net, rule):
+def _finish_probability(x, w, y, pos, tot, net, rule, same):
     if rule == "scholz":
         denom = (w * _pair_abs_sum(y)).sum(axis=-1)[..., None, None]        # Σ_k Σ_a Σ_b |v_k(a,b)|
         P = np.where(denom > 0, pos / np.where(denom > 0, denom, 1.0), 0.0)  # [Scholz2011, code]
@@ -166,7 +171,7 @@ def _finish_probability(x, w, y, pos, tot, net, rule):
         P = np.where(tot > 0, np.clip(net, 0, None) / np.where(tot > 0, tot, 1.0), 0.0)
     else:
         raise ValueError(f"probability must be 'scholz', 'bdm' or 'dmasad', got {rule!r}")
-    return np.where(_same(x), 0.0, P)
+    return np.where(same, 0.0, P)
 
 
 def _utilities(dist, r):
@@ -185,7 +190,7 @@ def expected_utilities(P, dist, s, r_row):
     return sj * (P * us + (1 - P) * uf) + (1 - sj) * us - usq
 
 
-def risk_exponents(x, w, s, delta, d=None) -> np.ndarray:
+def risk_exponents(x, w, s, delta, d=None, same=None) -> np.ndarray:
     """r_i from how attractive i is as a target ([BDM1985]; [Scholz2011, eqs. 9-10]).
 
     S_i = Σ_{j≠i} EU_j(Δx_ji) with r = 1; R_i = (2S_i − S_max − S_min)/(S_max − S_min);
@@ -193,11 +198,11 @@ def risk_exponents(x, w, s, delta, d=None) -> np.ndarray:
     """
     ones = np.ones_like(x)
     dist = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None] if d is None else d
-    P1 = success_probability(x, w, ones, delta, d=dist)
-    E1 = expected_utilities(P1, dist, s, ones)
-    n = x.shape[-1]
-    E1 = E1 * (1 - np.eye(n))
-    S = E1.sum(axis=-2)                                      # S_i = Σ_j EU_j(challenge i)
+    P1 = success_probability(x, w, ones, delta, d=dist, same=same, unit=True)
+    us, uf, usq = _utilities(dist, 1.0)
+    sj = s[..., None, :]
+    E1 = sj * (P1 * us + (1 - P1) * uf) + (1 - sj) * us - usq   # [Scholz2011, eq. 8], r = 1
+    S = E1.sum(axis=-2) - np.diagonal(E1, axis1=-2, axis2=-1)   # S_i = Σ_{j≠i} EU_j(challenge i)
     smax, smin = S.max(axis=-1, keepdims=True), S.min(axis=-1, keepdims=True)
     span = smax - smin
     R = np.where(span > _EPS, (2 * S - smax - smin) / np.where(span > _EPS, span, 1.0), 0.0)  # [Scholz2011, eq. 9]
@@ -231,13 +236,17 @@ def run_expected_utility(
     for t in range(rounds):
         c = c0 if schedule is None or schedule.capability is None else schedule.capability[t]
         s = s0 if schedule is None or schedule.salience is None else schedule.salience[t]
-        act = act0 if schedule is None or schedule.active is None else schedule.active[t].astype(bool)
-        w = np.where(act, c * s, 0.0)
-        dist = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None]
-        r = risk_exponents(x, w, s, delta, d=dist)
-        r = np.where(act, r, 1.0)
+        everyone = schedule is None or schedule.active is None
+        act = act0 if everyone else schedule.active[t].astype(bool)
+        w = c * s if everyone else np.where(act, c * s, 0.0)
+        diff = x[..., :, None] - x[..., None, :]
+        dist = np.abs(diff) / delta[..., None, None]
+        same = np.abs(diff) <= 1e-12
+        r = risk_exponents(x, w, s, delta, d=dist, same=same)
+        if not everyone:
+            r = np.where(act, r, 1.0)
         rv = r if vote_risk == "own" else np.ones_like(r)
-        P = success_probability(x, w, rv, delta, rule=probability, d=dist)
+        P = success_probability(x, w, rv, delta, rule=probability, d=dist, same=same, unit=vote_risk != "own")
         us, uf, usq = _utilities(dist, r[..., :, None])    # receiver i's exponent on row i
         sj = s[..., None, :]
         eu_ij = sj * (P * us + (1 - P) * uf) + (1 - sj) * us - usq   # [Scholz2011, eq. 8] i challenges j
@@ -245,7 +254,9 @@ def run_expected_utility(
         si = s[..., :, None]
         Pji = np.swapaxes(P, -1, -2)
         eu_ji = si * (Pji * us + (1 - Pji) * uf) + (1 - si) * us - usq
-        valid = (act[..., :, None] & act[..., None, :] & ~_same(x) & (eu_ji > 0))
+        valid = ~same & (eu_ji > 0)
+        if not everyone:
+            valid &= act[..., :, None] & act[..., None, :]
         conflict = valid & (eu_ij > 0) & (eu_ji > eu_ij)                      # i expects to lose
         comp = valid & (eu_ij < 0) & (eu_ji > np.abs(eu_ij))
         if capitulation == "corrected":
@@ -258,7 +269,6 @@ def run_expected_utility(
         ratio = np.abs(eu_ij) / np.where(eu_ji > 0, eu_ji, 1.0)
         x_comp = xi + (xj - xi) * ratio                                       # [Scholz2011, eq. 11] compromise
         x_new = np.where(comp, x_comp, np.broadcast_to(xj, valid.shape))
-        move = np.abs(x_new - xi)
         big = np.inf
         if offer_rule == "scholz":
             # lexicographic: any conflict beats any compromise beats any capitulation; within a tier
@@ -272,7 +282,7 @@ def run_expected_utility(
             key = np.where(tier == best_tier, within, big)
         elif offer_rule == "closest":
             any_offer = conflict | comp | capit
-            key = np.where(any_offer, move, big)
+            key = np.where(any_offer, np.abs(x_new - xi), big)
         else:
             raise ValueError(f"offer_rule must be 'scholz' or 'closest', got {offer_rule!r}")
         # ties go to the proposer whose position is lowest, then the first listed: argmin is stable
