@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import math
+import re
+from collections.abc import Iterator
 
-__all__ = ["finite_number"]
+__all__ = ["finite_number", "split_lines", "safe_id"]
 
 
 def finite_number(text: str) -> float | None:
@@ -17,3 +20,30 @@ def finite_number(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+def split_lines(text: str, delimiter: str, quotechar: str = '"') -> Iterator[tuple[int, list[str]]]:
+    """``(line number, stripped fields)`` for each non-blank physical line of ``text``.
+
+    Each line is split on its own, so an unbalanced quote never swallows the lines after it
+    and every problem can be reported on the line it sits on (1-based).
+    """
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = next(csv.reader([line], delimiter=delimiter, quotechar=quotechar), [])
+        except csv.Error:  # e.g. a field beyond csv's size limit: fall back to a plain split
+            row = line.split(delimiter)
+        yield lineno, [c.strip() for c in row]
+
+
+def safe_id(name: str, taken: set[str], fallback: str = "item") -> str:
+    """An identifier made from ``name`` (letters, digits, ``_`` and ``-``) not yet in ``taken``."""
+    base = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or fallback
+    out, n = base, 1
+    while out in taken:
+        n += 1
+        out = f"{base}_{n}"
+    taken.add(out)
+    return out

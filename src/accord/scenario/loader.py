@@ -33,6 +33,9 @@ __all__ = [
 #: ScenarioError. ``sniff`` decides from the suffix and the first lines whether it applies.
 IMPORTERS: list[tuple[str, Callable[[Path, str], bool], Callable[[Path, str], Scenario]]] = []
 
+#: Suffixes of binary formats: their readers get ``text=""`` and read the file themselves.
+BINARY_SUFFIXES = (".xlsx",)
+
 
 def register_importer(
     name: str, sniff: Callable[[Path, str], bool], read: Callable[[Path, str], Scenario]
@@ -92,6 +95,12 @@ def load_scenario(ref: str | os.PathLike | None = None) -> Scenario:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioError([Problem(label, "file", f"cannot be read ({exc.strerror})")]) from None
+    suffix = path.suffix.lower()
+    if suffix in BINARY_SUFFIXES:  # zip containers (XLSX): the reader opens the file itself
+        _ensure_importers()
+        for _name, sniff, read in IMPORTERS:
+            if sniff(path, ""):
+                return read(path, "")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -101,7 +110,6 @@ def load_scenario(ref: str | os.PathLike | None = None) -> Scenario:
     if "\x00" in text:
         raise ScenarioError([Problem(label, "file", "is binary, not a text scenario file")])
 
-    suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
         _ensure_importers()
         for _name, sniff, read in IMPORTERS:
@@ -114,7 +122,7 @@ def load_scenario(ref: str | os.PathLike | None = None) -> Scenario:
                     "file",
                     "is in no format accord can read",
                     fix="use a YAML scenario, a BDM table (Actor,Capability,Position,Salience), "
-                    "a KTAB SMP CSV or a decide TSV",
+                    "a KTAB SMP CSV or XML, a decide TSV/CSV, a GENIUS XML domain or an accord XLSX workbook",
                 )
             ]
         )
@@ -126,10 +134,18 @@ def _ensure_importers() -> None:
         from accord import io  # noqa: F401  (registers the importers)
 
 
+#: libyaml's safe loader when PyYAML was built with it (about 20 times faster), else PyYAML's own.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml_text(text: str, label: str) -> Scenario:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _YAML_LOADER(text)
+        try:  # parse once: the node tree gives line numbers, the same tree gives the data
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
