@@ -1,9 +1,26 @@
-"""The bargaining analysis: zone of agreement, frontier, solutions, blocking red lines, ripeness."""
+"""The bargaining analysis: zone of agreement, frontier, solutions, blocking red lines, ripeness.
+
+Steps of :func:`analyse`:
+
+1. build the package grid and each actor's utility and no-deal utility now
+   (:func:`~accord.bargaining.space.build_space`);
+2. the zone of possible agreement: packages within every party's red lines that every party
+   strictly prefers to no deal ([Raiffa1982]; [Fearon1995]: costly war leaves such a range unless
+   information or commitment problems close it);
+3. its exact Pareto frontier ([Kung1975]) and the Nash [Nash1950], capability-weighted Nash
+   [Kalai1977; Roth1979], Kalai–Smorodinsky [Kalai1975] and egalitarian [Kalai1977] packages on
+   the grid, each refined on the continuous scales (:mod:`accord.bargaining.refine`) to say how
+   close the grid comes to the continuous optimum;
+4. when the zone is empty: which red lines block it and the smallest relaxation
+   (:mod:`accord.bargaining.relax`);
+5. ripeness: the first month a zone opens as war costs mount and the line moves
+   (:mod:`accord.bargaining.ripeness`, [Zartman2000]), and the Nash packages then.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -11,44 +28,64 @@ import numpy as np
 from accord.scenario import Scenario
 
 from .frontier import pareto_mask
+from .package import Package, make_package
+from .refine import (
+    MAX_COMBINATIONS,
+    ContinuousProblem,
+    continuous_problem,
+    discrete_combinations,
+    kalai_smorodinsky_continuous,
+    max_min_gain,
+    nash_continuous,
+)
+from .relax import BlockingRedLine, Relaxation, blocking_red_lines, preferred, smallest_relaxations
+from .ripeness import RipenessPoint, scan
 from .solutions import egalitarian, kalai_smorodinsky, nash
 from .space import PackageSpace, build_space
-from .utility import Loss, actor_matrices, capabilities_at, no_deal_utility, red_line_ok
+from .utility import Loss, actor_matrices, capabilities_at, package_utility
 
-__all__ = ["Package", "Relaxation", "RipenessPoint", "BargainResult", "analyse"]
+__all__ = [
+    "SOLUTIONS",
+    "BargainResult",
+    "BlockingRedLine",
+    "ContinuousSolution",
+    "Package",
+    "Relaxation",
+    "RipenessPoint",
+    "analyse",
+]
+
+log = logging.getLogger(__name__)
+
+#: The solutions reported, in order, with their titles.
+SOLUTIONS = {"nash": "Nash bargaining solution", "nash_weighted": "Nash, weighted by capability",
+             "kalai_smorodinsky": "Kalai–Smorodinsky", "egalitarian": "Egalitarian"}
 
 
 @dataclass(frozen=True)
-class Package:
-    """A deal: a value per issue (with its scale label), each actor's utility and gain over no deal."""
+class ContinuousSolution:
+    """A solution's optimum on the continuous scales against the grid's.
 
-    values: dict[str, float]
-    labels: dict[str, str]
-    utility: dict[str, float]
-    gain: dict[str, float]
+    ``objective`` is the solution's criterion (Nash: Σ w_i log(u_i − d_i); Kalai–Smorodinsky: the
+    smallest gain relative to the continuous ideal point; egalitarian: the smallest gain), for the
+    continuous package and for the grid package; ``distance`` is how far each issue's grid value
+    lies from the continuous one, in scale points.
+    """
+
+    package: Package
+    objective: float
+    grid_objective: float
+    distance: dict[str, float]
+
+    @property
+    def gap(self) -> float:
+        """How much the continuous optimum improves the criterion over the grid (≥ 0 up to solver tolerance)."""
+        return self.objective - self.grid_objective
 
     def to_dict(self) -> dict[str, Any]:
-        return {"values": self.values, "labels": self.labels,
-                "utility": {k: round(v, 6) for k, v in self.utility.items()},
-                "gain": {k: round(v, 6) for k, v in self.gain.items()}}
-
-
-@dataclass(frozen=True)
-class Relaxation:
-    """The smallest change that opens the zone: whose constraints, and by how much."""
-
-    actors: tuple[str, ...]
-    kind: str                      # "no_deal" (accept less than its no-deal payoff) or "red_line"
-    size: float                    # utility points (no_deal) or scale points (red_line), summed
-    moves: dict[str, Any]
-    package: Package
-
-
-@dataclass(frozen=True)
-class RipenessPoint:
-    month: int
-    zopa_size: int
-    no_deal: dict[str, float]
+        return {"package": self.package.to_dict(), "objective": round(self.objective, 6),
+                "grid_objective": round(self.grid_objective, 6), "gap": round(self.gap, 6),
+                "distance": {k: round(v, 6) for k, v in self.distance.items()}}
 
 
 @dataclass(frozen=True)
@@ -58,176 +95,184 @@ class BargainResult:
     zopa_size: int
     frontier: tuple[Package, ...]
     solutions: dict[str, Package | None]
-    blocking_red_lines: tuple[str, ...]
-    blocking_no_deal: tuple[str, ...]
-    relaxation: Relaxation | None
+    blocking_red_lines: tuple[str, ...]             # actors whose red lines, dropped together, open the zone
+    blocking_no_deal: tuple[str, ...]               # actors whose accepting less than no deal alone opens it
+    relaxation: Relaxation | None                   # the preferred of ``relaxations``
     timeline: tuple[RipenessPoint, ...]
-    opens_at: int | None
-    package_at_opening: Package | None
+    opens_at: int | None                            # first month with a zone on the grid
+    package_at_opening: Package | None              # the grid's Nash package then
     notes: tuple[str, ...] = field(default_factory=tuple)
+    frontier_size: int = 0
+    continuous: dict[str, ContinuousSolution | None] = field(default_factory=dict)
+    max_min_gain: float | None = None               # continuous, now: > 0 exactly when a zone exists
+    red_lines: tuple[BlockingRedLine, ...] = ()     # every party's red line and whether dropping it opens the zone
+    relaxations: dict[str, Relaxation | None] = field(default_factory=dict)
+    opens_at_continuous: int | None = None          # first month with a zone on the continuous scales
+    solutions_at_opening: dict[str, Package | None] = field(default_factory=dict)
+    continuous_at_opening: Package | None = None    # continuous Nash package at ``opens_at_continuous``
 
     @property
     def zone_exists(self) -> bool:
         return self.zopa_size > 0
 
     def to_dict(self) -> dict[str, Any]:
-        sol = {k: (None if v is None else v.to_dict()) for k, v in self.solutions.items()}
+        def pk(p: Package | None):
+            return None if p is None else p.to_dict()
+
         return {
             "scenario": self.scenario.metadata.title,
-            "packages": int(len(self.space.packages)),
+            "packages": len(self.space.packages),
             "grid": {i.id: [float(v) for v in g] for i, g in zip(self.scenario.issues, self.space.grids, strict=True)},
             "coarse_grid": self.space.coarse,
             "loss": self.space.loss,
             "no_deal": dict(zip(self.scenario.actor_ids, map(float, self.space.no_deal), strict=True)),
             "zone_exists": self.zone_exists,
             "zopa_size": self.zopa_size,
-            "frontier_size": len(self.frontier),
-            "solutions": sol,
+            "frontier_size": self.frontier_size,
+            "frontier": [p.to_dict() for p in self.frontier],
+            "solutions": {k: pk(v) for k, v in self.solutions.items()},
+            "continuous": {k: (None if v is None else v.to_dict()) for k, v in self.continuous.items()},
+            "max_min_gain": None if self.max_min_gain is None else round(self.max_min_gain, 6),
             "blocking_red_lines": list(self.blocking_red_lines),
             "blocking_no_deal": list(self.blocking_no_deal),
-            "relaxation": None if self.relaxation is None else {
-                "actors": list(self.relaxation.actors), "kind": self.relaxation.kind,
-                "size": self.relaxation.size, "moves": self.relaxation.moves,
-                "package": self.relaxation.package.to_dict()},
+            "red_lines": [r.to_dict() for r in self.red_lines],
+            "relaxation": None if self.relaxation is None else self.relaxation.to_dict(),
+            "relaxations": {k: (None if v is None else v.to_dict()) for k, v in self.relaxations.items()},
             "ripeness": {"opens_at_month": self.opens_at,
-                         "package": None if self.package_at_opening is None else self.package_at_opening.to_dict(),
-                         "timeline": [{"month": p.month, "zopa_size": p.zopa_size} for p in self.timeline]},
+                         "package": pk(self.package_at_opening),
+                         "solutions": {k: pk(v) for k, v in self.solutions_at_opening.items()},
+                         "opens_at_month_continuous": self.opens_at_continuous,
+                         "package_continuous": pk(self.continuous_at_opening),
+                         "timeline": [p.to_dict() for p in self.timeline]},
             "notes": list(self.notes),
         }
 
 
-def _package(space: PackageSpace, idx: int, d: np.ndarray) -> Package:
-    scn = space.scenario
-    vals = {i.id: float(v) for i, v in zip(scn.issues, space.packages[idx], strict=True)}
-    labels = {i.id: i.scale.describe(v) for i, v in zip(scn.issues, space.packages[idx], strict=True)}
-    u = space.utility[idx]
-    return Package(vals, labels, dict(zip(scn.actor_ids, map(float, u), strict=True)),
-                   dict(zip(scn.actor_ids, map(float, u - d), strict=True)))
+def _weights(caps: np.ndarray) -> np.ndarray | None:
+    """Capability weights of the parties, normalised to mean 1 (the Nash solution depends only on
+    their ratios)."""
+    return caps / caps.sum() * len(caps) if caps.sum() > 0 else None
 
 
-def _solutions(space: PackageSpace, d: np.ndarray, caps: np.ndarray, rows: np.ndarray) -> dict[str, Package | None]:
-    """The solutions among the parties (non-parties' utilities are reported, not bargained over)."""
+def _grid_solutions(space: PackageSpace, d: np.ndarray, caps: np.ndarray, rows: np.ndarray
+                    ) -> dict[str, int | None]:
+    """Row indices of the four solutions among ``rows`` (the parties bargain; others are reported)."""
     pt = space.parties
-    u, dp, cp = space.utility[rows][:, pt], d[pt], caps[pt]
-    out: dict[str, Package | None] = {}
-    w = cp / cp.sum() * len(cp) if cp.sum() > 0 else None
-    for name, idx in (("nash", nash(u, dp)), ("nash_weighted", nash(u, dp, w)),
-                      ("kalai_smorodinsky", kalai_smorodinsky(u, dp)), ("egalitarian", egalitarian(u, dp))):
-        out[name] = None if idx is None else _package(space, int(rows[idx]), d)
+    u, dp = space.utility[rows][:, pt], d[pt]
+    found = {"nash": nash(u, dp), "nash_weighted": nash(u, dp, _weights(caps[pt])),
+             "kalai_smorodinsky": kalai_smorodinsky(u, dp), "egalitarian": egalitarian(u, dp)}
+    return {k: None if v is None else int(rows[v]) for k, v in found.items()}
+
+
+def _continuous(space: PackageSpace, problem: ContinuousProblem, d: np.ndarray, caps: np.ndarray,
+                grid: dict[str, int | None]) -> dict[str, ContinuousSolution | None]:
+    """Each solution refined on the continuous scales, with the grid's value of the same criterion."""
+    scn, pt = space.scenario, space.parties
+    out: dict[str, ContinuousSolution | None] = {k: None for k in SOLUTIONS}
+    w_full = np.ones(len(d))
+    wts = _weights(caps[pt])
+    if wts is not None:
+        w_full[pt] = wts
+    for name, row in grid.items():
+        if row is None:
+            continue
+        start = space.packages[row]
+        if name in ("nash", "nash_weighted"):
+            w = w_full if name == "nash_weighted" else np.ones(len(d))
+            _, pkg = nash_continuous(problem, d, w, start=start)
+
+            def crit(u, w=w):
+                return float((w[pt] * np.log(u[pt] - d[pt])).sum())               # [Nash1950]
+        elif name == "kalai_smorodinsky":
+            _, pkg, ideal = kalai_smorodinsky_continuous(problem, d, start=start)
+            span = np.where(pt & (ideal - d > 0), ideal - d, 1.0)
+
+            def crit(u, span=span):
+                return float(((u - d) / span)[pt].min())                          # [Kalai1975]
+        else:
+            _, pkg = max_min_gain(problem, d, start=start)
+
+            def crit(u):
+                return float((u - d)[pt].min())                                   # [Kalai1977]
+        if pkg is None:
+            continue
+        u = package_utility(scn, pkg[None, :], loss=space.loss)[0]
+        ug = space.utility[row]
+        dist = {i.id: float(abs(a - b)) for i, a, b in zip(scn.issues, pkg, space.packages[row], strict=True)}
+        out[name] = ContinuousSolution(make_package(scn, pkg, u, d), crit(u), crit(ug), dist)
     return out
 
 
-def _relax(space: PackageSpace, d: np.ndarray, mats, max_actors: int | None = None) -> Relaxation | None:
-    """Fewest actors first, then the smallest move, that opens the zone."""
-    scn = space.scenario
-    n = len(scn.actors)
-    u, p = space.utility, space.packages
-    red, pos, width = mats["red_line"], mats["position"], mats["width"]
-    pt = space.parties
-
-    def violation(i: int) -> np.ndarray:                   # scale points beyond i's red lines, summed
-        v = np.zeros(len(p))
-        for k in range(p.shape[1]):
-            r = red[i, k]
-            if np.isnan(r):
-                continue
-            if r < pos[i, k]:
-                v += np.clip(r - p[:, k], 0, None)
-            elif r > pos[i, k]:
-                v += np.clip(p[:, k] - r, 0, None)
-            else:
-                v += np.abs(p[:, k] - r)
-        return v
-
-    best: Relaxation | None = None
-    for size in range(1, (max_actors or n) + 1):
-        for group in combinations(np.flatnonzero(pt).tolist(), size):
-            g = np.zeros(n, dtype=bool)
-            g[list(group)] = True
-            rest = pt & ~g
-            others_ok = red_line_ok(scn, p, mats=mats, ignore=g | ~pt) & (u[:, rest] > d[rest]).all(axis=1)
-            if not others_ok.any():
-                continue
-            # (a) the group accepts less than its no-deal payoff (its red lines still hold)
-            cand = others_ok & red_line_ok(scn, p, mats=mats, ignore=~g)
-            if cand.any():
-                shortfall = np.clip(d[g][None, :] - u[:, g], 0, None).sum(axis=1) + 0.0
-                idx = int(np.flatnonzero(cand)[np.argmin(shortfall[cand])])
-                moves = {scn.actor_ids[i]: round(float(max(0.0, d[i] - u[idx, i])), 6) for i in group}
-                r = Relaxation(tuple(scn.actor_ids[i] for i in group), "no_deal", float(shortfall[idx]), moves,
-                               _package(space, idx, d))
-                if best is None or (best.kind == "no_deal" and r.size < best.size):
-                    best = r
-            # (b) the group moves its red lines (its no-deal payoff still holds)
-            cand = others_ok & (u[:, g] > d[g]).all(axis=1)
-            if cand.any():
-                viol = sum(violation(i) / width.mean() * 100 for i in group)
-                idx = int(np.flatnonzero(cand)[np.argmin(viol[cand])])
-                moves = {}
-                for i in group:
-                    for k in range(p.shape[1]):
-                        r0 = red[i, k]
-                        if np.isnan(r0):
-                            continue
-                        beyond = (p[idx, k] < r0 <= pos[i, k]) or (p[idx, k] > r0 >= pos[i, k])
-                        if beyond or (r0 == pos[i, k] and p[idx, k] != r0):
-                            moves.setdefault(scn.actor_ids[i], {})[scn.issue_ids[k]] = {
-                                "from": float(r0), "to": float(p[idx, k])}
-                r = Relaxation(tuple(scn.actor_ids[i] for i in group), "red_line", float(viol[idx]), moves,
-                               _package(space, idx, d))
-                if best is None:
-                    best = r
-        if best is not None:
-            return best
-    return best
-
-
 def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss: Loss = "linear",
-            max_frontier: int = 50) -> BargainResult:
-    """The whole bargaining analysis at month 0, plus the ripeness scan over ``months``."""
+            max_frontier: int = 50, refine: bool = True) -> BargainResult:
+    """The whole bargaining analysis at month 0, plus the ripeness scan over ``months``.
+
+    ``resolution`` is the number of evenly spaced grid points per continuous issue (see
+    :func:`build_space` for when the grid falls back to its coarse form); ``max_frontier`` caps how
+    many frontier packages are returned (those with the largest smallest gain first);
+    ``refine`` adds the continuous optima and the continuous ripeness scan.
+    """
     space = build_space(scenario, resolution=resolution, month=0, loss=loss)
     mats = actor_matrices(scenario)
+    scn = scenario
     d = space.no_deal
-    zopa = space.zopa
-    rows = np.flatnonzero(zopa)
-    caps = capabilities_at(scenario, 0)
-    frontier: tuple[Package, ...] = ()
-    if len(rows):
-        fmask = pareto_mask(space.utility[rows])
-        front_rows = rows[fmask]
-        order = np.argsort(-(space.utility[front_rows] - d).min(axis=1))[:max_frontier]
-        frontier = tuple(_package(space, int(r), d) for r in front_rows[order])
-    solutions = _solutions(space, d, caps, rows) if len(rows) else {
-        k: None for k in ("nash", "nash_weighted", "kalai_smorodinsky", "egalitarian")}
-    blocking_red, blocking_nd, relax = [], [], None
     pt = space.parties
+    rows = np.flatnonzero(space.zopa)
+    caps = capabilities_at(scenario, 0)
+    notes: list[str] = []
+    problem = None
+    if refine and discrete_combinations(scenario) > MAX_COMBINATIONS:
+        notes.append(f"more than {MAX_COMBINATIONS} combinations of discrete options: no continuous refinement")
+    elif refine:
+        problem = continuous_problem(scenario, loss=loss, parties=pt)
+        if problem.empty:
+            problem = None
+            notes.append("the parties' red lines leave no package on some issue; no continuous refinement")
+
+    frontier: tuple[Package, ...] = ()
+    frontier_size = 0
+    grid: dict[str, int | None] = {k: None for k in SOLUTIONS}
+    if len(rows):
+        front_rows = rows[pareto_mask(space.utility[rows][:, pt])]
+        frontier_size = len(front_rows)
+        order = np.argsort(-(space.utility[front_rows][:, pt] - d[pt]).min(axis=1), kind="stable")[:max_frontier]
+        frontier = tuple(make_package(scn, space.packages[r], space.utility[r], d) for r in front_rows[order])
+        grid = _grid_solutions(space, d, caps, rows)
+    solutions = {k: None if r is None else make_package(scn, space.packages[r], space.utility[r], d)
+                 for k, r in grid.items()}
+    continuous = _continuous(space, problem, d, caps, grid) if problem is not None else {k: None for k in SOLUTIONS}
+    mmg = None
+    if problem is not None:
+        mmg = float(max_min_gain(problem, d)[0])
+
+    red_lines, blocking_red, blocking_nd = (), (), ()
+    relaxations: dict[str, Relaxation | None] = {"red_line": None, "no_deal": None}
     if not len(rows):
-        u = space.utility
-        part = (u[:, pt] > d[pt]).all(axis=1)
-        for i, a in enumerate(scenario.actors):
-            if not pt[i]:
-                continue
-            g = np.zeros(len(scenario.actors), dtype=bool)
-            g[i] = True
-            if not np.isnan(mats["red_line"][i]).all() and \
-                    (red_line_ok(scenario, space.packages, mats=mats, ignore=g | ~pt) & part).any():
-                blocking_red.append(a.id)
-            rest = pt & ~g
-            if (space.feasible & (u[:, rest] > d[rest]).all(axis=1)).any():
-                blocking_nd.append(a.id)
-        relax = _relax(space, d, mats)
-    timeline, opens_at, at_open = [], None, None
-    for t in range(months + 1):
-        dt = no_deal_utility(scenario, t, loss=loss, mats=mats)
-        z = space.feasible & (space.utility[:, pt] > dt[pt]).all(axis=1)
-        timeline.append(RipenessPoint(t, int(z.sum()), dict(zip(scenario.actor_ids, map(float, dt), strict=True))))
-        if opens_at is None and z.any():
-            opens_at = t
-            zr = np.flatnonzero(z)
-            idx = nash(space.utility[zr][:, pt], dt[pt])
-            at_open = None if idx is None else _package(space, int(zr[idx]), dt)
-    notes = []
+        red_lines, blocking_red, blocking_nd = blocking_red_lines(space, d, mats)
+        relaxations = smallest_relaxations(space, d, mats)
+        if relaxations["red_line"] is None and relaxations["no_deal"] is None:
+            notes.append("no group of parties opens the zone by moving red lines alone or by accepting less "
+                         "than no deal alone")
+
+    timeline, path = scan(space, months, loss=loss, mats=mats, problem=problem)
+    opens_at = next((p.month for p in timeline if p.zopa_size > 0), None)
+    at_open: dict[str, Package | None] = {}
+    if opens_at is not None:
+        dt = path[opens_at]
+        zr = np.flatnonzero(space.feasible & (space.utility[:, pt] > dt[pt]).all(axis=1))
+        at_grid = _grid_solutions(space, dt, capabilities_at(scenario, opens_at), zr)
+        at_open = {k: None if r is None else make_package(scn, space.packages[r], space.utility[r], dt)
+                   for k, r in at_grid.items()}
+    opens_cont = next((p.month for p in timeline if p.max_min_gain is not None and p.max_min_gain > 0), None)
+    cont_open = None
+    if opens_cont is not None and problem is not None:
+        dt = path[opens_cont]
+        _, pkg = nash_continuous(problem, dt)
+        if pkg is not None:
+            cont_open = make_package(scn, pkg, package_utility(scn, pkg[None, :], loss=loss)[0], dt)
     if space.coarse:
-        notes.append("the fine grid was too large; packages use labelled points, red lines, status quo and scale ends")
-    return BargainResult(scenario, space, int(zopa.sum()), frontier, solutions, tuple(blocking_red),
-                         tuple(blocking_nd), relax, tuple(timeline), opens_at, at_open, tuple(notes))
+        notes.append("the fine grid was too large; packages use labelled points, red lines, status quo and "
+                     "scale ends (the continuous refinement covers the values in between)")
+    return BargainResult(scn, space, len(rows), frontier, solutions, blocking_red, blocking_nd,
+                         preferred(relaxations), timeline, opens_at, at_open.get("nash"), tuple(notes),
+                         frontier_size, continuous, mmg, red_lines, relaxations, opens_cont, at_open, cont_open)

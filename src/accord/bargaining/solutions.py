@@ -8,15 +8,16 @@ each actor's disagreement point d):
   zone (the ideal point); ties go to the larger sum of normalised gains.
 - Egalitarian [Kalai1977]: maximise min_i (u_i − d_i); ties go to the larger sum of gains.
 
-On a finite grid these are exact for the grid; the continuous optimum lies within the grid's
-spacing (see :func:`accord.bargaining.build_space`).
+On a finite grid these are exact for the grid. The grid's solution need not be the grid point
+nearest the continuous optimum; :mod:`accord.bargaining.refine` solves the same criteria on the
+continuous scales and the analysis reports both, with the gap in the criterion.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["nash", "kalai_smorodinsky", "egalitarian"]
+__all__ = ["egalitarian", "kalai_smorodinsky", "nash"]
 
 
 def _check(u: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,6 +43,7 @@ def nash(u: np.ndarray, d: np.ndarray, weights: np.ndarray | None = None) -> int
 
 
 def kalai_smorodinsky(u: np.ndarray, d: np.ndarray) -> int | None:
+    """Index of the Kalai–Smorodinsky solution among rows of ``u`` [Kalai1975], or None."""
     u, d = _check(u, d)
     gain = u - d
     ok = (gain > 0).all(axis=1)
@@ -57,6 +59,7 @@ def kalai_smorodinsky(u: np.ndarray, d: np.ndarray) -> int | None:
 
 
 def egalitarian(u: np.ndarray, d: np.ndarray) -> int | None:
+    """Index of the egalitarian solution among rows of ``u`` [Kalai1977], or None."""
     u, d = _check(u, d)
     gain = u - d
     ok = (gain > 0).all(axis=1)

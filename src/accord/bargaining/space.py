@@ -65,17 +65,23 @@ class PackageSpace:
 
     @property
     def zopa(self) -> np.ndarray:
-        """(P,) feasible packages every party strictly prefers to no deal."""
+        """(P,) the zone of possible agreement: feasible packages every party strictly prefers to
+        no deal (non-parties, ``Actor.party = False``, are not asked)."""
         return self.feasible & (self.utility[:, self.parties] > self.no_deal[self.parties]).all(axis=1)
 
 
 def build_space(scenario: Scenario, *, resolution: int = 11, month: float = 0.0, loss: Loss = "linear",
                 max_packages: int = MAX_PACKAGES) -> PackageSpace:
-    """All packages on the issue grids (their Cartesian product).
+    """All packages on the issue grids (their Cartesian product), with utilities, red-line
+    feasibility (the parties' red lines) and the no-deal utilities at ``month``.
 
-    If the product of the fine grids exceeds ``max_packages``, the grids fall back to labelled
-    points, red lines, status quo and the scale's ends (``coarse=True``), so the deal terms the
-    analyst wrote down are always candidates.
+    The fine grid of a continuous issue holds ``resolution`` evenly spaced points from the
+    scale's min to its max, every labelled point, every actor's position and red line and the
+    status quo; a discrete issue holds its labelled options only. If the product of the fine
+    grids exceeds ``max_packages``, every continuous issue falls back to its labelled points, red
+    lines, status quo and scale ends (``coarse=True``), so the deal terms the analyst wrote down
+    are always candidates (the continuous refinement in :mod:`accord.bargaining.refine` then
+    covers the values in between). ``grids`` records the values used on each issue.
     """
     m = len(scenario.issues)
     grids = [issue_grid(scenario, k, resolution, fine=True) for k in range(m)]

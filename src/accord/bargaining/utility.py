@@ -2,12 +2,14 @@
 
 A *package* fixes a value on every issue. Actor i's utility of package p is
 
-    u_i(p) = 1 − Σ_k ŝ_ik · L(|p_k − x_ik| / W_k)                 [Enelow1984, ch. 2]
+    u_i(p) = 1 − Σ_k ŝ_ik · L(|p_k − x_ik| / W_k)                 [Enelow1984, ch. 2; Achen2006]
 
 with x_ik its position, ŝ_ik its salience normalised to sum to one over the issues it cares
 about, W_k the issue's scale width and L the loss shape: ``linear`` (L(d) = d, city-block
-spatial preferences) or ``quadratic`` (L(d) = d², the usual Euclidean-quadratic form). So u = 1
-at the actor's ideal package and 0 at the far end of every scale it cares about.
+spatial preferences) or ``quadratic`` (L(d) = d², the usual Euclidean-quadratic form, under which
+[Achen2006] derives the salience-weighted compromise as a bargaining outcome). So u = 1 at the actor's ideal package and 0 at the
+far end of every scale it cares about; an actor without a stance on an issue has ŝ_ik = 0 there
+(it does not care about it).
 
 Red lines are hard limits: a red line r_ik is the worst value i accepts, so values beyond it,
 on the side away from x_ik, are unacceptable (a red line equal to the position accepts only it).
@@ -19,9 +21,11 @@ stalemate" ripens a conflict; [Fisher1981]: the no-agreement alternative, BATNA)
     sq_k(t) = clip(sq_k + δ_k · t)          status quo of issue k, drifting δ_k per month
     d_i(t)  = u_i(sq(t)) − c_i · Σ_{τ=1..t} (1 + ρ)^{−τ}
 
-with c_i the actor's cost per month (utility) and ρ the monthly discount rate; an actor's fixed
-``no_deal.utility`` replaces u_i(sq(t)). Capabilities trend by (1 + g_i)^t (used to weight the
-asymmetric Nash solution).
+with c_i the actor's cost per month (utility), ρ the monthly discount rate (``war``; none: ρ = 0)
+and t whole months; an actor's fixed ``no_deal.utility`` replaces u_i(sq(t)) (its costs still
+accrue). No deal is the status-quo package, the best alternative to a negotiated agreement
+([Fisher1981]) and each party's reservation value ([Raiffa1982]). Capabilities trend by
+(1 + g_i)^t (used to weight the asymmetric Nash solution at month t).
 """
 
 from __future__ import annotations
@@ -32,8 +36,16 @@ import numpy as np
 
 from accord.scenario import Problem, Scenario, ScenarioError
 
-__all__ = ["Loss", "actor_matrices", "package_utility", "red_line_ok", "status_quo", "no_deal_utility",
-           "capabilities_at"]
+__all__ = [
+    "Loss",
+    "actor_matrices",
+    "capabilities_at",
+    "issue_bounds",
+    "no_deal_utility",
+    "package_utility",
+    "red_line_ok",
+    "status_quo",
+]
 
 Loss = Literal["linear", "quadratic"]
 
@@ -50,19 +62,50 @@ def actor_matrices(scenario: Scenario) -> dict[str, np.ndarray]:
             "width": hi - lo, "min": lo, "max": hi, "capability": np.array([a.capability.value for a in scenario.actors])}
 
 
+def _loss(dist: np.ndarray, loss: str) -> np.ndarray:
+    if loss == "linear":
+        return dist                                                                # [Enelow1984] city-block
+    if loss == "quadratic":
+        return dist * dist                                                         # [Enelow1984] quadratic
+    raise ValueError(f"loss must be 'linear' or 'quadratic', got {loss!r}")
+
+
 def package_utility(scenario: Scenario, packages: np.ndarray, *, loss: Loss = "linear",
                     mats: dict[str, np.ndarray] | None = None) -> np.ndarray:
-    """(P, n) utilities of packages (P, m) for every actor."""
+    """(P, n) utilities of packages (P, m) for every actor.
+
+    Accumulated issue by issue, so memory stays at (P, n) whatever the number of issues.
+    """
     mats = mats or actor_matrices(scenario)
     p = np.atleast_2d(np.asarray(packages, dtype=float))
-    d = np.abs(p[:, None, :] - mats["position"][None, :, :]) / mats["width"]      # (P, n, m)
-    if loss == "linear":
-        lossv = d                                                                  # [Enelow1984] city-block
-    elif loss == "quadratic":
-        lossv = d * d                                                              # [Enelow1984] quadratic
-    else:
-        raise ValueError(f"loss must be 'linear' or 'quadratic', got {loss!r}")
-    return np.clip(1.0 - (lossv * mats["shat"][None, :, :]).sum(axis=-1), 0.0, 1.0)  # clip rounding only
+    pos, shat, width = mats["position"], mats["shat"], mats["width"]
+    if p.shape[1] != pos.shape[1]:
+        raise ValueError(f"packages must have one value per issue ({pos.shape[1]}), got {p.shape[1]}")
+    total = np.zeros((p.shape[0], pos.shape[0]))
+    for k in range(pos.shape[1]):
+        cares = shat[:, k] > 0                                                     # no stance: no loss
+        if not cares.any():
+            continue
+        dist = np.abs(p[:, k, None] - pos[None, cares, k]) / width[k]             # (P, n_k) in 0..1
+        total[:, cares] += _loss(dist, loss) * shat[cares, k]                      # Σ_k ŝ_ik L(d_ik)
+    return np.clip(1.0 - total, 0.0, 1.0)                                          # clip rounding only
+
+
+def issue_bounds(scenario: Scenario, *, mats: dict[str, np.ndarray] | None = None,
+                 ignore: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi), each (m,): the values of each issue that break none of the red lines.
+
+    Red lines bound each issue separately, so the packages within every red line form a box;
+    ``lo > hi`` on some issue means the red lines on it are incompatible.
+    """
+    mats = mats or actor_matrices(scenario)
+    red, pos = mats["red_line"], mats["position"]
+    if ignore is not None:
+        red = np.where(np.asarray(ignore, dtype=bool)[:, None], np.nan, red)
+    has = ~np.isnan(red)
+    lower = np.where(has & (red <= pos), red, -np.inf).max(axis=0)   # acceptable: p ≥ red
+    upper = np.where(has & (red >= pos), red, np.inf).min(axis=0)    # acceptable: p ≤ red
+    return np.maximum(mats["min"], lower), np.minimum(mats["max"], upper)
 
 
 def red_line_ok(scenario: Scenario, packages: np.ndarray, *, mats: dict[str, np.ndarray] | None = None,
