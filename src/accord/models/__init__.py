@@ -5,9 +5,10 @@ from .compromise import WeightedMean
 from .exchange import ExchangeModel
 from .expected_utility import ExpectedUtility
 from .median import MedianVoter
+from .smp import SMP
 from .registry import MODELS, get_model, model_names
 
 __all__ = [
     "Forecaster", "IssueForecast", "IssueTrace", "ModelForecast", "PerIssueModel", "TraceEvent",
-    "WeightedMean", "MedianVoter", "ExpectedUtility", "ExchangeModel", "MODELS", "get_model", "model_names",
+    "WeightedMean", "MedianVoter", "ExpectedUtility", "ExchangeModel", "SMP", "MODELS", "get_model", "model_names",
 ]

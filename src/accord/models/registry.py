@@ -8,11 +8,12 @@ from .median import MedianVoter
 from .ensemble import Ensemble
 from .exchange import ExchangeModel
 from .expected_utility import ExpectedUtility
+from .smp import SMP
 
 __all__ = ["MODELS", "get_model", "model_names"]
 
 #: The registry. A model class that exists but is missing here fails a test.
-MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter, ExpectedUtility, ExchangeModel, Ensemble)
+MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter, ExpectedUtility, ExchangeModel, SMP, Ensemble)
 
 
 def model_names() -> list[str]:
