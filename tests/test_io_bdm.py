@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import shared_file
 
 import accord
 from accord.scenario import ScenarioError
-
-from conftest import shared_file
 
 
 @pytest.mark.reference

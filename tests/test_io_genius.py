@@ -6,12 +6,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import FIXTURES
 
 import accord
 from accord.io.genius import read_genius
 from accord.scenario import ScenarioError
-
-from conftest import FIXTURES
 
 G = FIXTURES / "genius"
 

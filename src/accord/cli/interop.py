@@ -12,7 +12,7 @@ from accord.scenario import Scenario
 from . import cli
 from ._common import console, console_err, read_scenario
 
-__all__ = ["import_", "export", "template"]
+__all__ = ["export", "import_", "template"]
 
 
 def _warn_losses(fmt: str, out: str, losses: list[str]) -> None:

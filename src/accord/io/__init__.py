@@ -25,5 +25,5 @@ register_importer("ktab-csv", lambda p, t: p.suffix.lower() == ".csv" and sniff_
 register_importer("genius", sniff_genius, read_genius_file)
 register_importer("ktab-xml", lambda p, t: p.suffix.lower() == ".xml" and sniff_ktab_xml(p, t), read_ktab_xml)
 
-__all__ = ["FORMATS", "export_scenario", "scenario_to_yaml", "template_xlsx", "read_bdm_table", "read_decide",
-           "read_ktab_csv", "read_ktab_xml", "read_genius", "read_stance_table", "read_xlsx"]
+__all__ = ["FORMATS", "export_scenario", "read_bdm_table", "read_decide", "read_genius", "read_ktab_csv",
+           "read_ktab_xml", "read_stance_table", "read_xlsx", "scenario_to_yaml", "template_xlsx"]

@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Iterator
 
-__all__ = ["finite_number", "split_lines", "safe_id"]
+__all__ = ["finite_number", "safe_id", "split_lines"]
 
 
 def finite_number(text: str) -> float | None:

@@ -21,7 +21,7 @@ from accord.io._util import finite_number as _num
 from accord.io._util import safe_id, split_lines
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
-__all__ = ["sniff_bdm_table", "read_bdm_table", "COLUMNS"]
+__all__ = ["COLUMNS", "read_bdm_table", "sniff_bdm_table"]
 
 COLUMNS = ("actor", "capability", "position", "salience")
 _PERCENT_ABOVE = 10.0  # largest position above which a 0..100 table is read as percentages

@@ -24,7 +24,7 @@ from accord.io._util import finite_number as _num
 from accord.io._util import split_lines
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
-__all__ = ["sniff_decide", "read_decide"]
+__all__ = ["read_decide", "sniff_decide"]
 
 TAGS = ("#A", "#P", "#M", "#D", "#O", "#/")
 

@@ -24,7 +24,7 @@ import yaml
 from accord._atomic import atomic_write_bytes, atomic_write_text
 from accord.scenario import Quantity, Scenario
 
-__all__ = ["FORMATS", "scenario_to_plain", "scenario_to_yaml", "export_scenario"]
+__all__ = ["FORMATS", "export_scenario", "scenario_to_plain", "scenario_to_yaml"]
 
 FORMATS = ("yaml", "csv", "xlsx")
 _INT_SAFE = 2.0**53  # integral floats below this print as integers and read back exactly
@@ -64,7 +64,7 @@ def _number(x: float) -> float | int:
     return x
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when available
     """Safe YAML without anchors/aliases (a shared object is written out each time)."""
 
     def ignore_aliases(self, data: Any) -> bool:

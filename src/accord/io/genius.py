@@ -36,6 +36,7 @@ import math
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +44,14 @@ from accord.io._util import finite_number as _num
 from accord.io._util import safe_id
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
-__all__ = ["MAX_XML", "is_genius", "sniff_genius", "read_genius", "read_genius_file"]
+__all__ = ["MAX_XML", "is_genius", "read_genius", "read_genius_file", "sniff_genius"]
 
 log = logging.getLogger(__name__)
 
 MAX_XML = 20 * 1024 * 1024
 MAX_DEPTH = 64
 _ROOT = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?"
-                   r"(?:<!--.*?-->\s*)*<\s*([A-Za-z_][\w.-]*)", re.S)
+                   r"(?:<!--.*?-->\s*)*<\s*([A-Za-z_][\w.-]*)", re.DOTALL)
 
 
 @dataclass
@@ -248,8 +249,8 @@ def _best(issue: _Issue, label: str, problems: list[Problem], notes: list[str], 
         values = [issue.evals[o] for o in issue.options]
         top = max(values)
         k = values.index(top)
-        if not (all(a <= b for a, b in zip(values[:k], values[1:k + 1]))
-                and all(a >= b for a, b in zip(values[k:], values[k + 1:]))):
+        if not (all(a <= b for a, b in pairwise(values[:k + 1]))
+                and all(a >= b for a, b in pairwise(values[k:]))):
             notes.append(f"{who} on {issue.name}: evaluations {dict(zip(issue.options, values))} are not "
                          "single-peaked in the domain's option order; only the best option is kept")
         return float(k)
@@ -375,6 +376,9 @@ def _scenario(domain: Path, dom: _Space, spaces: list[tuple[Path, _Space]], note
             if (iss.kind == "discrete") != (d.kind == "discrete"):
                 problems.append(Problem(str(path), f"line {iss.line}", f"gives issue {name!r} another type than "
                                         "the domain", iss.kind))
+            elif iss.kind != "discrete" and (iss.lo, iss.hi) != (d.lo, d.hi):
+                problems.append(Problem(str(path), f"line {iss.line}", f"gives issue {name!r} other bounds than "
+                                        f"the domain's {d.lo:g}..{d.hi:g}", (iss.lo, iss.hi)))
         weights = {n: i.weight for n, i in sp.issues.items()}
         if any(w is None for w in weights.values()):
             missing = [n for n, w in weights.items() if w is None]

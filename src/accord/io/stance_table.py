@@ -22,7 +22,7 @@ from typing import Any
 from accord.io._util import finite_number as _num
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
-__all__ = ["COLUMNS", "scenario_to_stance_csv", "sniff_stance_table", "read_stance_table"]
+__all__ = ["COLUMNS", "read_stance_table", "scenario_to_stance_csv", "sniff_stance_table"]
 
 ACTOR_COLS = ("actor_id", "actor_name", "actor_description", "actor_capability", "actor_party")
 ISSUE_COLS = ("issue_id", "issue_name", "issue_question", "scale_min", "scale_max", "scale_discrete", "status_quo")

@@ -32,8 +32,16 @@ from typing import Any
 from accord.io._util import finite_number as _num
 from accord.scenario import Problem, Quantity, Scenario, ScenarioError, scenario_from_dict
 
-__all__ = ["SHEETS", "scenario_to_xlsx", "scenario_to_xlsx_bytes", "template_xlsx", "sniff_xlsx", "read_xlsx",
-           "MAX_BYTES", "MAX_UNZIPPED"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_UNZIPPED",
+    "SHEETS",
+    "read_xlsx",
+    "scenario_to_xlsx",
+    "scenario_to_xlsx_bytes",
+    "sniff_xlsx",
+    "template_xlsx",
+]
 
 MAX_BYTES = 20 * 1024 * 1024        # largest workbook file read
 MAX_UNZIPPED = 200 * 1024 * 1024    # largest total size of its unpacked parts (zip-bomb guard)
@@ -73,12 +81,12 @@ HELP = {
 README = [
     "accord scenario workbook",
     "",
-    "Fill one row per record in each sheet; keep the header rows. Read it with "
-    "`accord validate FILE.xlsx` or `accord import FILE.xlsx -o scenario.yaml`.",
-    "Every number column Q has companion columns: Q_source + Q_quote (a source id from the sources "
-    "sheet and the verbatim passage), or Q_judgement (your reasoning); Q_note says how the quote "
-    "became the number; Q_low, Q_high (and Q_shape: uniform, triangular, truncnorm or beta; Q_sd; "
-    "Q_concentration) give its uncertainty range for the Monte Carlo.",
+    ("Fill one row per record in each sheet; keep the header rows. Read it with "
+     "`accord validate FILE.xlsx` or `accord import FILE.xlsx -o scenario.yaml`."),
+    ("Every number column Q has companion columns: Q_source + Q_quote (a source id from the sources "
+     "sheet and the verbatim passage), or Q_judgement (your reasoning); Q_note says how the quote "
+     "became the number; Q_low, Q_high (and Q_shape: uniform, triangular, truncnorm or beta; Q_sd; "
+     "Q_concentration) give its uncertainty range for the Monte Carlo."),
     "Every problem is reported at once with its sheet and row.",
     "",
     *[f"{k}: {v}" for k, v in HELP.items()],
@@ -114,7 +122,7 @@ def _qcells(q: Quantity | None, name: str) -> dict[str, Any]:
 def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
     import yaml
 
-    from .export import _Dumper, _compact
+    from .export import _compact, _Dumper
 
     meta = [{"key": "accord", "value": float(s.accord)}]
     for k in ("title", "date", "author", "description"):
@@ -229,9 +237,9 @@ def _save(wb, exact: dict[str, dict[str, float]]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            fix = {c: v for c, v in exact.get(parts.get(info.filename, ""), {}).items() if float("%.16g" % v) != v}
+            fix = {c: v for c, v in exact.get(parts.get(info.filename, ""), {}).items() if float(f"{v:.16g}") != v}
             if fix:
-                def put(m: re.Match) -> str:
+                def put(m: re.Match, fix: dict[str, float] = fix) -> str:
                     v = fix.get(m.group(1))
                     return m.group(0) if v is None else f"{m.group(0)[:m.start(3) - m.start(0)]}{v!r}</v>"
                 text = re.sub(r'<c r="([A-Z]+[0-9]+)"([^>]*)><v>([^<]*)</v>', put, data.decode("utf-8"))
@@ -253,7 +261,8 @@ def scenario_to_xlsx_bytes(scenario: Scenario) -> bytes:
 
 def template_xlsx() -> bytes:
     """An empty workbook with every sheet, header and the README, for analysts to fill."""
-    wb, exact = _workbook({"metadata": [{"key": "accord", "value": 1}, {"key": "title", "value": ""}]}, [])
+    meta = [{"key": "accord", "value": 1}] + [{"key": k} for k in ("title", "date", "author", "description")]
+    wb, exact = _workbook({"metadata": meta}, [])
     return _save(wb, exact)
 
 
@@ -282,7 +291,7 @@ def _open(path: Path, label: str):
 
     try:
         return load_workbook(path, read_only=False, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file; all mean bad input
+    except Exception as exc:  # noqa: BLE001  (openpyxl raises many kinds on a damaged file; all mean bad input)
         raise ScenarioError([Problem(label, "file", f"cannot be read as an XLSX workbook ({type(exc).__name__}: "
                                      f"{str(exc)[:120]})", fix="save it again from your spreadsheet program")]) from None
 
@@ -395,6 +404,9 @@ def read_xlsx(path: Path, text: str = "") -> Scenario:
     if missing:
         raise ScenarioError([Problem(label, "file", f"lacks the sheets {', '.join(missing)}",
                                      fix="start from `accord template -o FILE.xlsx`")])
+    charts = [s for s in SHEETS if s in wb.sheetnames and not hasattr(wb[s], "iter_rows")]
+    if charts:
+        raise ScenarioError([Problem(label, "file", f"has chart sheets where data sheets belong: {', '.join(charts)}")])
     sh = {name: _Sheet(wb[name] if name in wb.sheetnames else None, name, label, problems) for name in SHEETS}
     rows: dict[str, int] = {}   # scenario place -> sheet row, to name the row behind later problems
 

@@ -6,6 +6,7 @@ the scenario (``actors[2].stances.territory.salience``) or a line of the input f
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,8 +46,19 @@ class Problem:
         return d
 
 
+def _bounded_repr() -> reprlib.Repr:
+    r = reprlib.Repr()
+    r.maxlevel, r.maxstring, r.maxlong, r.maxother = 3, 200, 200, 200
+    r.maxlist = r.maxtuple = r.maxdict = r.maxset = r.maxfrozenset = r.maxdeque = r.maxarray = 20
+    return r
+
+
+_REPR = _bounded_repr()
+
+
 def _show(value: Any) -> str:
-    text = repr(value)
+    # bounded: a YAML alias bomb can hand us a value whose full repr has billions of items
+    text = _REPR.repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
