@@ -143,9 +143,10 @@ def success_probability(x, w, r, delta, *, rule: str = "scholz", chunk: int = 64
         return _finish_probability(x, w, y, pos, tot, net, rule, same)
     if n <= 24 and rule == "scholz":               # small cases: one n³ array is cheapest
         v = w[..., :, None, None] * (y[..., :, None, :] - y[..., :, :, None])    # [Scholz2011, eq. 1]
-        denom = np.abs(v).sum(axis=(-3, -2, -1))[..., None, None]
-        pos = np.clip(v, 0, None).sum(axis=-3)
-        P = pos / np.where(denom > 0, denom, 1.0)
+        pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
+        # v is antisymmetric in (a, b), so Σ_k Σ_a Σ_b |v_k(a, b)| = 2 Σ max(0, v)  [Scholz2011, code]
+        denom = 2.0 * pos.sum(axis=(-2, -1))[..., None, None]
+        P = pos / np.where(denom > 0, denom, np.inf)          # no votes at all: P = 0 (pos is 0 too)
         return np.where(same, 0.0, P)
     pos = np.zeros(x.shape[:-1] + (n, n))
     tot = np.zeros(x.shape[:-1] + (n, n))
@@ -196,23 +197,23 @@ def risk_exponents(x, w, s, delta, d=None, same=None) -> np.ndarray:
     S_i = Σ_{j≠i} EU_j(Δx_ji) with r = 1; R_i = (2S_i − S_max − S_min)/(S_max − S_min);
     r_i = (1 − R_i/3)/(1 + R_i/3). All equal S (everyone converged) gives r = 1.
     """
-    ones = np.ones_like(x)
     dist = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None] if d is None else d
-    P1 = success_probability(x, w, ones, delta, d=dist, same=same, unit=True)
-    us, uf, usq = _utilities(dist, 1.0)
-    sj = s[..., None, :]
-    E1 = sj * (P1 * us + (1 - P1) * uf) + (1 - sj) * us - usq   # [Scholz2011, eq. 8], r = 1
+    P1 = success_probability(x, w, 1.0, delta, d=dist, same=same, unit=True)
+    h = 0.5 * dist
+    us, uf = 2 - 4 * (0.5 - h), 2 - 4 * (0.5 + h)               # [Scholz2011, eqs. 3-4], r = 1; U^sq = 0 (eq. 7)
+    # s_j[P U^s + (1 − P) U^f] + (1 − s_j) U^s − U^sq = U^s − s_j (1 − P)(U^s − U^f)   [Scholz2011, eq. 8], r = 1
+    E1 = us - s[..., None, :] * (1 - P1) * (us - uf)
     S = E1.sum(axis=-2) - np.diagonal(E1, axis1=-2, axis2=-1)   # S_i = Σ_{j≠i} EU_j(challenge i)
     smax, smin = S.max(axis=-1, keepdims=True), S.min(axis=-1, keepdims=True)
     span = smax - smin
-    R = np.where(span > _EPS, (2 * S - smax - smin) / np.where(span > _EPS, span, 1.0), 0.0)  # [Scholz2011, eq. 9]
+    R = (2 * S - smax - smin) / np.where(span > _EPS, span, np.inf)   # [Scholz2011, eq. 9]; all S equal: R = 0
     return (1 - R / 3) / (1 + R / 3)                         # [Scholz2011, eq. 10]
 
 
-def _pick(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """a[..., i, idx[..., i]]"""
+def _pick(a: np.ndarray, idx: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """a[..., i, idx[..., i]] (``rows``: a cached ``arange`` for the one-case layout)"""
     if a.ndim == 2:
-        return a[np.arange(a.shape[0]), idx]
+        return a[np.arange(a.shape[0]) if rows is None else rows, idx]
     return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0]
 
 
@@ -233,27 +234,29 @@ def run_expected_utility(
     act0 = np.ones(x.shape, dtype=bool)
     med = [weighted_median(x, np.where(act0, c0 * s0, 0.0))]
     risks, kinds, props, eu_own_all, eu_prop_all = [], [], [], [], []
+    w_positive = bool(np.any(c0 * s0 > 0))   # without a schedule the weights never change
+    delta_nn = delta[..., None, None]
+    rows = np.arange(x.shape[0]) if x.ndim == 1 else None
     for t in range(rounds):
         c = c0 if schedule is None or schedule.capability is None else schedule.capability[t]
         s = s0 if schedule is None or schedule.salience is None else schedule.salience[t]
         everyone = schedule is None or schedule.active is None
         act = act0 if everyone else schedule.active[t].astype(bool)
         w = c * s if everyone else np.where(act, c * s, 0.0)
-        diff = x[..., :, None] - x[..., None, :]
-        dist = np.abs(diff) / delta[..., None, None]
-        same = np.abs(diff) <= 1e-12
+        gap = np.abs(x[..., :, None] - x[..., None, :])
+        dist = gap / delta_nn
+        same = gap <= 1e-12
         r = risk_exponents(x, w, s, delta, d=dist, same=same)
         if not everyone:
             r = np.where(act, r, 1.0)
         rv = r if vote_risk == "own" else np.ones_like(r)
         P = success_probability(x, w, rv, delta, rule=probability, d=dist, same=same, unit=vote_risk != "own")
         us, uf, usq = _utilities(dist, r[..., :, None])    # receiver i's exponent on row i
-        sj = s[..., None, :]
-        eu_ij = sj * (P * us + (1 - P) * uf) + (1 - sj) * us - usq   # [Scholz2011, eq. 8] i challenges j
+        # s[P U^s + (1 − P) U^f] + (1 − s) U^s − U^sq = (U^s − U^sq) − s (1 − P)(U^s − U^f)
+        a_, b_ = us - usq, us - uf
+        eu_ij = a_ - s[..., None, :] * (1 - P) * b_                          # [Scholz2011, eq. 8] i challenges j
         # proposer j's EU of challenging i, as receiver i perceives it (i's exponent)  [Scholz2011, sec. 3]
-        si = s[..., :, None]
-        Pji = np.swapaxes(P, -1, -2)
-        eu_ji = si * (Pji * us + (1 - Pji) * uf) + (1 - si) * us - usq
+        eu_ji = a_ - s[..., :, None] * (1 - np.swapaxes(P, -1, -2)) * b_
         valid = ~same & (eu_ji > 0)
         if not everyone:
             valid &= act[..., :, None] & act[..., None, :]
@@ -262,13 +265,13 @@ def run_expected_utility(
         if capitulation == "corrected":
             capit = valid & (eu_ij < 0) & (np.abs(eu_ij) > eu_ji)
         elif capitulation == "replication":
-            capit = np.zeros_like(valid)
+            capit = np.False_                                                 # no capitulations
         else:
             raise ValueError(f"capitulation must be 'replication' or 'corrected', got {capitulation!r}")
         xi, xj = x[..., :, None], x[..., None, :]
         ratio = np.abs(eu_ij) / np.where(eu_ji > 0, eu_ji, 1.0)
         x_comp = xi + (xj - xi) * ratio                                       # [Scholz2011, eq. 11] compromise
-        x_new = np.where(comp, x_comp, np.broadcast_to(xj, valid.shape))
+        x_new = np.where(comp, x_comp, xj)
         big = np.inf
         if offer_rule == "scholz":
             # lexicographic: any conflict beats any compromise beats any capitulation; within a tier
@@ -288,20 +291,20 @@ def run_expected_utility(
         # ties go to the proposer whose position is lowest, then the first listed: argmin is stable
         kmin = key.min(axis=-1, keepdims=True)
         tie = (key <= kmin + 1e-12) & np.isfinite(key)
-        xj_b = np.broadcast_to(xj, key.shape)
-        pick = np.argmin(np.where(tie, xj_b, np.inf), axis=-1)
+        pick = np.argmin(np.where(tie, xj, np.inf), axis=-1)
         has = np.isfinite(kmin[..., 0])
-        chosen_x = _pick(x_new, pick)
+        chosen_x = _pick(x_new, pick, rows)
         kind = np.where(conflict, 1, np.where(comp, 2, np.where(capit, 3, 0)))
-        chosen_kind = np.where(has, _pick(kind, pick), 0)
+        chosen_kind = np.where(has, _pick(kind, pick, rows), 0)
         x = np.where(has, chosen_x, x)
         pos.append(x.copy())
-        med.append(weighted_median(x, w) if np.any(w > 0) else weighted_median(x, np.ones_like(w)))
+        wpos = w_positive if schedule is None else bool(np.any(w > 0))
+        med.append(weighted_median(x, w) if wpos else weighted_median(x, np.ones_like(w)))
         risks.append(r)
         kinds.append(chosen_kind)
         props.append(np.where(has, pick, -1))
-        eu_own_all.append(_pick(eu_ij, pick))
-        eu_prop_all.append(_pick(eu_ji, pick))
+        eu_own_all.append(_pick(eu_ij, pick, rows))
+        eu_prop_all.append(_pick(eu_ji, pick, rows))
     return EUResult(np.stack(pos), np.stack(med), np.stack(risks) if risks else np.zeros((0,) + x.shape),
                     np.stack(kinds) if kinds else np.zeros((0,) + x.shape, int),
                     np.stack(props) if props else np.zeros((0,) + x.shape, int),

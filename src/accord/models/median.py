@@ -23,6 +23,20 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """
     position = np.asarray(position, dtype=float)
     weight = np.asarray(weight, dtype=float)
+    if position.ndim == 1 and position.shape[0] <= 64:   # one small case: Python beats numpy's call overhead
+        xs, ws = position.tolist(), weight.tolist()
+        order = sorted(range(len(xs)), key=xs.__getitem__)  # stable, like argsort(kind="stable")
+        cum = []
+        acc = 0.0
+        for o in order:                                     # sequential, like np.cumsum
+            acc += ws[o]
+            cum.append(acc)
+        half = 0.5 * acc
+        cut = half - 1e-12 * max(abs(half), 1.0)
+        for o, cw in zip(order, cum):
+            if cw >= cut:
+                return np.float64(xs[o])
+        return np.float64(xs[order[0]])                     # like argmax of all-False (NaN weights)
     if position.ndim == 1:                         # one case: plain indexing is much cheaper
         o = np.argsort(position, kind="stable")
         cum = np.cumsum(weight[o])
