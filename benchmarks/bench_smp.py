@@ -1,0 +1,82 @@
+"""Benchmark of KTAB's Spatial Model of Politics in accord (run by hand; never a timed test).
+
+    .venv/bin/python benchmarks/bench_smp.py            # KTAB examples, kernels, the actors × dimensions curve
+    .venv/bin/python benchmarks/bench_smp.py --quick    # smaller curve
+
+Prints (1) accord on KTAB's own 40/80/160-actor examples (``../shared/data/ktab``) against the
+times of KTAB's ``smpc`` quoted in issue 6 (7.2 s, 67 s and about 13 minutes on a 2-core machine
+like CI's, minimal logging), with the number of turns; (2) the default "blocked" challenge kernel
+against the straightforward "pairs" kernel (one evaluation per (i, j) pair, as KTAB's
+``probEduChlg``) in the same process, with a check that both give the same positions; (3) the
+time of one run against the number of actors and dimensions on random inputs (medians).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _timing import timed  # noqa: E402
+
+import accord  # noqa: E402
+from accord.models.smp import SMP, run_smp  # noqa: E402
+
+KTAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "ktab"
+SMPC_SECONDS = {"dummyData-a040": 7.2, "dummyData-a080": 67.0, "dummyData-a160": 13 * 60.0}  # issue 6
+
+
+def random_case(n: int, m: int, seed: int):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 1, (n, m))
+    sal = rng.uniform(0.1, 1, (n, m))
+    sal = sal / sal.sum(axis=1, keepdims=True) * rng.uniform(0.5, 1.0, (n, 1))   # rows sum to at most 1
+    cap = rng.uniform(1, 100, n)
+    return x, sal, cap
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
+
+    print("\n1. KTAB's examples (default options, deterministic)")
+    print(f"{'example':<18}{'actors':>7}{'dims':>6}{'turns':>7}{'accord s':>10}{'smpc s':>9}{'ratio':>8}")
+    if KTAB.is_dir():
+        for name, smpc in SMPC_SECONDS.items():
+            scn = accord.load_scenario(KTAB / f"{name}.csv")
+            t, (run, _) = timed(lambda scn=scn: SMP().run(scn), 3 if len(scn.actors) < 160 else 1)
+            print(f"{name:<18}{len(scn.actors):>7}{len(scn.issues):>6}{run.turns:>7}{t:>10.2f}{smpc:>9.0f}"
+                  f"{smpc / t:>8.0f}")
+    else:
+        print(f"  (skipped: {KTAB} is absent)")
+
+    print("\n2. challenge kernels, same process (random inputs, 3 dimensions)")
+    print(f"{'actors':>7}{'blocked s':>11}{'pairs s':>10}{'ratio':>8}  same positions")
+    for n in ((20, 40) if args.quick else (20, 40, 80)):
+        x, sal, cap = random_case(n, 3, seed=n)
+        tb, rb = timed(lambda: run_smp(x, sal, cap), 3)
+        tp, rp = timed(lambda: run_smp(x, sal, cap, kernel="pairs"), 1)
+        same = rb.positions.shape == rp.positions.shape and np.allclose(rb.positions, rp.positions, atol=1e-12)
+        print(f"{n:>7}{tb:>11.3f}{tp:>10.3f}{tp / tb:>8.1f}  {same}")
+
+    print("\n3. one run against actors and dimensions (random inputs; median seconds, turns)")
+    actors = (10, 20, 40, 80) if args.quick else (10, 20, 40, 80, 160)
+    dims = (1, 3, 6)
+    print(f"{'actors':>7}" + "".join(f"{f'{m} dim s':>12}{'turns':>7}" for m in dims))
+    for n in actors:
+        row = f"{n:>7}"
+        for m in dims:
+            x, sal, cap = random_case(n, m, seed=1000 * n + m)
+            t, run = timed(lambda: run_smp(x, sal, cap), 3 if n <= 40 else 1)
+            row += f"{t:>12.3f}{run.turns:>7}"
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
