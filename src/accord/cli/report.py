@@ -42,21 +42,25 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 @scenario_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="brief.html", show_default=True)
 @click.option("--pdf", is_flag=True, help="also write a PDF beside the HTML (needs Chromium)")
-@click.option("--draws", type=int, default=2000, show_default=True, help="Monte Carlo draws for the fan charts")
-@click.option("--runs", type=int, default=500, show_default=True, help="runs per process in the process comparison")
+@click.option("--draws", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Monte Carlo draws for the spread and fan charts (0: leave the section out)")
+@click.option("--mc-models", type=click.Choice(["batched", "all"]), default="batched", show_default=True,
+              help="models run on the draws: those with a batched kernel, or every model (slower)")
+@click.option("--runs", type=click.IntRange(min=0), default=200, show_default=True,
+              help="runs per process in the process comparison (0: leave the section out)")
 @click.option("--months", type=int, default=120, show_default=True, help="months scanned for ripeness")
 @click.option("--seed", type=int, default=0, show_default=True)
 @db_option
 @save_option
-def report(scenario, output, pdf, draws, runs, months, seed, db, save):
+def report(scenario, output, pdf, draws, mc_models, runs, months, seed, db, save):
     """Write the brief: key judgements, forecasts, charts, evidence, assumptions."""
     from accord._atomic import atomic_write_text
     from accord.report.brief import build_brief
 
     scn = read_scenario(scenario)
-    params = {"draws": draws, "runs": runs, "months": months, "output": str(output)}
+    params = {"draws": draws, "mc_models": mc_models, "runs": runs, "months": months, "output": str(output)}
     with recorded("report", scn, params, seed, db, save) as run:
-        text = build_brief(scn, seed=seed, draws=draws, runs=runs, months=months)
+        text = build_brief(scn, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models)
         atomic_write_text(output, text)
         run["results"] = {"output": str(output), "bytes": len(text)}
     console.print(f"wrote {output} ({len(text) / 1024:.0f} KiB)")

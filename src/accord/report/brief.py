@@ -44,6 +44,10 @@ class BriefContext:
     result: ForecastResult | None = None
     notes: list[str] = field(default_factory=list)
     footnotes: dict[str, int] = field(default_factory=dict)
+    mc_models: str = "batched"     # "batched": models with a Monte Carlo kernel; "all": every model
+    bargain: Any = None            # the bargaining analysis, once its section ran
+    process: Any = None            # [(title, ProcessComparison)], once the process section ran
+    montecarlo: Any = None         # the SimulationResult, once the Monte Carlo section ran
 
     @property
     def labels(self) -> dict[str, str]:
@@ -116,6 +120,7 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
     if any(i.status_quo is None for i in ctx.scenario.issues):
         return None
     res = analyse(ctx.scenario, months=ctx.months)
+    ctx.bargain = res
     names = {a.id: a.name for a in ctx.scenario.actors}
     parts, judgements = [], []
 
@@ -142,6 +147,12 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
         parts.append(f"<h3>When the zone opens: month {res.opens_at}</h3>" + pkg_table(res.package_at_opening))
     else:
         judgements.append(f"No zone of agreement opens within {ctx.months} months under the scenario's assumptions.")
+    oc, pc = getattr(res, "opens_at_continuous", None), getattr(res, "continuous_at_opening", None)
+    if oc is not None and pc is not None and oc != res.opens_at:
+        judgements.append(f"Between the labelled deal terms (on the continuous scales) a zone opens earlier, at "
+                          f"month {oc}; its Nash package: " + _e(", ".join(
+                              f"{i.name or i.id} {pc.values[i.id]:.0f}" for i in ctx.scenario.issues)) + ".")
+        parts.append(f"<h3>On the continuous scales: month {oc}</h3>" + pkg_table(pc))
     parts.append(_figure(charts.ripeness_chart(res, "Ripeness: the zone of agreement as the war goes on"),
                          "Top: packages every party prefers to no deal, by month. Bottom: each party's no-deal utility."))
     fig = charts.bargaining_map(res, "Bargaining map (first two parties)")
@@ -237,9 +248,17 @@ ol.fn{font-size:.85em} code{font-size:.9em} nav a{margin-right:1em}
 
 
 def build_brief(scenario: Scenario, *, seed: int = 0, draws: int = 0, runs: int = 0, months: int = 120,
-                models: list[str] | None = None) -> str:
-    """The whole brief as one HTML string."""
-    ctx = BriefContext(scenario, seed=seed, draws=draws, runs=runs, months=months)
+                models: list[str] | None = None, mc_models: str = "batched") -> str:
+    """The whole brief as one HTML string.
+
+    ``draws`` > 0 adds the Monte Carlo and sensitivity sections (``mc_models``: "batched", the
+    models with a Monte Carlo kernel, or "all"); ``runs`` > 0 adds the process comparison.
+    """
+    from . import sections  # noqa: F401  (registers the process, Monte Carlo and tornado sections)
+
+    if mc_models not in ("batched", "all"):
+        raise ValueError(f"mc_models must be 'batched' or 'all', got {mc_models!r}")
+    ctx = BriefContext(scenario, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models)
     ctx.result = forecast(scenario, models, seed=seed)
     sections = [s for fn in (*SECTIONS, *TAIL) if (s := fn(ctx)) is not None]
     judgements = [Markup(j) for s in sections for j in s.judgements]

@@ -61,6 +61,36 @@ def _label_axis(ax, issue: Issue, axis: str = "x") -> None:
         ax.set_ylabel(f"{issue.name or issue.id} (scale {scale.min:g}..{scale.max:g})")
 
 
+def _zoom_axis(ax, issue: Issue, lo: float, hi: float, axis: str = "x") -> None:
+    """Show only the part of the issue's scale the data use (plus a margin), with numeric ticks,
+    and name the deal terms inside that window under the chart, so close labels never overlap."""
+    ax.set_axisbelow(True)
+    scale = issue.scale
+    width = scale.max - scale.min
+    pad = max(0.08 * (hi - lo), 0.03 * width)
+    a, b = max(scale.min, lo - pad), min(scale.max, hi + pad)
+    if b - a < 0.1 * width:                       # keep at least a tenth of the scale in view
+        mid = 0.5 * (a + b)
+        a, b = max(scale.min, mid - 0.05 * width), min(scale.max, mid + 0.05 * width)
+    inside = [p for p in sorted(scale.labels) if a <= p <= b]
+    name = f"{issue.name or issue.id} (scale {scale.min:g}..{scale.max:g}; view {a:.0f}..{b:.0f})"
+    if axis == "x":
+        ax.set_xlim(a, b)
+        ax.set_xlabel(name)
+        for p in inside:
+            ax.axvline(p, color="#777777", linewidth=0.8, linestyle=":", zorder=1.5)
+    else:
+        ax.set_ylim(a, b)
+        ax.set_ylabel(name)
+        for p in inside:
+            ax.axhline(p, color="#777777", linewidth=0.8, linestyle=":", zorder=1.5)
+    if inside:
+        text = "\n".join(f"{p:g} = {wrap(scale.labels[p], 110, 1)}" for p in inside)
+        ax.annotate("dotted lines, deal terms:\n" + text, xy=(0, 0), xycoords="axes fraction",
+                    xytext=(0, -34 if axis == "x" else -30), textcoords="offset points", va="top", ha="left",
+                    fontsize=7, color="#444444")
+
+
 def forecast_chart(result: ForecastResult, issue_id: str):
     """Actors' positions (dot area ∝ capability × salience) and each model's forecast."""
     scn = result.scenario
@@ -199,4 +229,94 @@ def bargaining_map(result, title: str):
     ax.set_title(title, fontsize=9, loc="left")
     ax.legend(fontsize=7, loc="lower left", frameon=True)
     ax.grid(color="#eeeeee")
+    return fig
+
+
+# -- uncertainty and process charts -------------------------------------------------------------
+
+def interval_chart(issue: Issue, rows: Sequence[dict], title: str):
+    """Monte Carlo spread per model on one issue: 5–95 % whisker, 25–75 % box, median dot.
+
+    ``rows``: dicts with ``label``, ``colour`` and the quantiles ``q05 q25 q50 q75 q95``.
+    """
+    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.38 * len(rows)))
+    for y, r in enumerate(rows):
+        ax.plot([r["q05"], r["q95"]], [y, y], color=r["colour"], linewidth=1.2)
+        ax.add_patch(plt.Rectangle((r["q25"], y - 0.22), r["q75"] - r["q25"], 0.44, facecolor=r["colour"],
+                                   alpha=0.35, edgecolor=r["colour"]))
+        ax.plot([r["q50"]], [y], marker="o", color=r["colour"], markersize=5)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([r["label"] for r in rows], fontsize=8)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    _zoom_axis(ax, issue, min(r["q05"] for r in rows), max(r["q95"] for r in rows), "x")
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.grid(axis="x", color="#eeeeee")
+    return fig
+
+
+def fan_chart(issue: Issue, medians: np.ndarray, title: str, colour: str = "#7570b3"):
+    """A round-by-round forecast across Monte Carlo draws: median line, 50 % and 90 % bands.
+
+    ``medians``: (rounds + 1, draws) the model's forecast after each round in every draw.
+    """
+    q = np.nanquantile(medians, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
+    t = np.arange(medians.shape[0])
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    ax.fill_between(t, q[0], q[4], color=colour, alpha=0.18, linewidth=0, label="90 % of draws")
+    ax.fill_between(t, q[1], q[3], color=colour, alpha=0.35, linewidth=0, label="50 % of draws")
+    ax.plot(t, q[2], color=colour, linewidth=2, label="median draw")
+    ax.set_xlabel("round")
+    ax.set_xticks(t)
+    _zoom_axis(ax, issue, float(np.nanmin(q[0])), float(np.nanmax(q[4])), "y")
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.grid(color="#eeeeee")
+    return fig
+
+
+def tornado_chart(issue: Issue, rows: Sequence[dict], base: float, title: str):
+    """One-at-a-time sensitivity: for each input the forecast at its low and high end.
+
+    ``rows`` (widest swing first): ``label``, ``at_low``, ``at_high``, ``low``, ``high``, ``colour``.
+    """
+    fig, ax = plt.subplots(figsize=(8.5, 1.3 + 0.36 * len(rows)))
+    for y, r in enumerate(rows):
+        lo, hi = min(r["at_low"], r["at_high"]), max(r["at_low"], r["at_high"])
+        ax.barh(y, hi - lo, left=lo, color=r["colour"], alpha=0.8, height=0.6)
+        ax.annotate(f"{r['low']:g}", (r["at_low"], y), xytext=(-3 if r["at_low"] <= r["at_high"] else 3, 0),
+                    textcoords="offset points", ha="right" if r["at_low"] <= r["at_high"] else "left",
+                    va="center", fontsize=6.5, color="#333333")
+        ax.annotate(f"{r['high']:g}", (r["at_high"], y), xytext=(3 if r["at_high"] >= r["at_low"] else -3, 0),
+                    textcoords="offset points", ha="left" if r["at_high"] >= r["at_low"] else "right",
+                    va="center", fontsize=6.5, color="#333333")
+    ax.axvline(base, color="black", linewidth=1, linestyle="--")
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([r["label"] for r in rows], fontsize=8)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ends = [v for r in rows for v in (r["at_low"], r["at_high"])] + [base]
+    _zoom_axis(ax, issue, min(ends), max(ends), "x")
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.grid(axis="x", color="#eeeeee")
+    return fig
+
+
+def process_chart(names: Sequence[str], deal: Sequence[float], breakdown: Sequence[float],
+                  escalation: Sequence[float], title: str):
+    """Stacked bars per process: P(deal), P(breakdown), P(escalation) (they sum to one)."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.45 * len(names)))
+    y = np.arange(len(names))
+    deal, breakdown, escalation = (np.asarray(v, dtype=float) for v in (deal, breakdown, escalation))
+    ax.barh(y, deal, color="#009E73", label="deal")
+    ax.barh(y, breakdown, left=deal, color="#BBBBBB", label="breakdown (talks end, war goes on)")
+    ax.barh(y, escalation, left=deal + breakdown, color="#D55E00", label="escalation")
+    for k in range(len(names)):
+        ax.annotate(f"{deal[k]:.0%}", (0.005, y[k]), va="center", fontsize=7, color="white" if deal[k] > 0.08 else "black",
+                    xytext=(2, 0), textcoords="offset points")
+    ax.set_yticks(y)
+    ax.set_yticklabels(list(names), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of simulated runs")
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig
