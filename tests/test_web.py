@@ -58,6 +58,37 @@ def test_list_edit_validate_save_and_run(client):
     assert runs[0]["id"] == job["run_id"] and runs[0]["status"] == "done"
 
 
+def test_process_simulate_and_sensitivity_jobs(client):
+    from accord.simulation.negotiation import compare_processes
+
+    params = {"runs": 10, "seed": 2, "month": 75, "strategy": "conceder", "compare": "prep-talks,summit,mediated"}
+    job = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/process", json=params).json()["id"])
+    assert job["status"] == "done", job["error"]
+    direct = compare_processes(accord.load_scenario(DEFAULT), ["prep-talks", "summit", "mediated"], runs=10, seed=2,
+                               overrides=["start_month=75.0", "default_strategy=conceder"])
+    got = {p["process"]: p for p in job["result"]["processes"]}
+    for p in direct.processes:
+        assert got[p.process]["p_deal"] == p.p_deal
+        assert abs(got[p.process]["p_deal"] + got[p.process]["p_breakdown"] + got[p.process]["p_escalation"] - 1) < 1e-9
+    job = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/simulate",
+                                        json={"draws": 30, "models": ["compromise", "bdm"]}).json()["id"])
+    assert job["status"] == "done", job["error"]
+    res = job["result"]
+    assert res["draws"] == 30 and len(res["issues"]) == 7
+    for issue in res["issues"]:
+        for r in issue["rows"]:
+            q = [r[k] for k in ("q05", "q25", "q50", "q75", "q95")]
+            assert q == sorted(q) and issue["min"] <= q[0] and q[-1] <= issue["max"]
+    job = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/sensitivity",
+                                        json={"model": "compromise", "top": 4}).json()["id"])
+    assert job["status"] == "done", job["error"]
+    for issue in job["result"]["issues"]:
+        swings = [r["swing"] for r in issue["rows"]]
+        assert swings == sorted(swings, reverse=True) and len(swings) <= 4
+    bad = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/process", json={"strategy": "nonsense"}).json()["id"])
+    assert bad["status"] == "failed" and "nonsense" in bad["error"]
+
+
 def test_paths_cannot_escape_the_folder(client, tmp_path):
     for name in ("..%2F..%2Fetc%2Fpasswd", "..", ".hidden", "a/b", "x" * 80):
         r = client.get(f"/api/scenarios/{name}")
@@ -187,5 +218,18 @@ def test_browser_edit_run_and_open_brief(server):
         brief = popup.value
         brief.wait_for_load_state()
         assert "Key judgements" in brief.content()
+        # the other analyses draw their charts: process outcomes, Monte Carlo spreads, the tornado
+        for kind, params, selector in (
+                ("process", '{"runs": 6, "seed": 0, "month": 75, "strategy": "conceder", '
+                            '"compare": "prep-talks,summit,mediated"}', "rect.outcome"),
+                ("simulate", '{"draws": 40, "seed": 0, "models": ["compromise", "bdm"]}', "svg.chart g.range"),
+                ("sensitivity", '{"model": "compromise", "seed": 0, "top": 5}', "svg.chart g.range")):
+            page.select_option("#analysis", kind)
+            page.fill("#params", params)
+            page.click("#run")
+            page.wait_for_function("document.querySelector('#job-status').textContent.startsWith('done')",
+                                   timeout=60_000)
+            page.wait_for_selector(selector)
+            assert page.locator(selector).count() >= 3, kind
         assert not errors, errors
         browser.close()

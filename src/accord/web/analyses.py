@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -60,13 +61,77 @@ def run_bargain(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     return out
 
 
+def _issue_frame(issue) -> dict[str, Any]:
+    return {"issue": issue.id, "name": issue.name or issue.id, "min": issue.scale.min, "max": issue.scale.max,
+            "labels": [[p, t] for p, t in sorted(issue.scale.labels.items())]}
+
+
+def _finite(x: Any) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
 def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
+    """Monte Carlo: per issue and model the 5/25/50/75/95 % quantiles (the brief's spread charts)."""
+    from accord.report.sections import batched_models
     from accord.simulation import simulate
 
-    job.report(0.05, "drawing inputs")
-    res = simulate(scn, int(params.get("draws", 500)), seed=int(params.get("seed", 0)),
-                   models=params.get("models") or ["compromise", "median", "bdm"])
-    return {"quantiles": res.quantiles().to_dict(orient="records")}
+    models = params.get("models") or batched_models()
+    draws = int(params.get("draws", 500))
+    job.report(0.05, f"drawing {draws} sets of inputs")
+
+    def progress(done: int, total: int) -> None:
+        job.report(0.05 + 0.9 * done / max(total, 1), f"{done} of {total} chunks of draws")
+
+    res = simulate(scn, draws, seed=int(params.get("seed", 0)), models=models, on_chunk=progress)
+    q = res.quantiles()
+    labels = {m.name: m.label for m in MODELS} | {"nash": "Nash package"}
+    issues = []
+    for issue in scn.issues:
+        rows = [{"model": r.model, "label": labels.get(r.model, r.model),
+                 **{c: _finite(getattr(r, c)) for c in ("q05", "q25", "q50", "q75", "q95")}}
+                for r in q[q["issue"] == issue.id].itertuples()]
+        issues.append({**_issue_frame(issue), "rows": [r for r in rows if r["q50"] is not None]})
+    return {"draws": res.n_draws, "models": list(models), "p_zone": res.p_zone_of_agreement(), "issues": issues,
+            "quantiles": q.to_dict(orient="records")}
+
+
+def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
+    """The process comparison (the brief's process section) at one starting month."""
+    from accord.simulation.negotiation import compare_processes
+
+    overrides = [f"start_month={float(params.get('month', 0))}"]
+    if params.get("strategy"):
+        overrides.append(f"default_strategy={params['strategy']}")
+    job.report(0.1, "simulating the talks")
+    cmp = compare_processes(scn, [p.strip() for p in str(params.get("compare")).split(",") if p.strip()],
+                            runs=int(params.get("runs", 100)), seed=int(params.get("seed", 0)), overrides=overrides)
+    out = cmp.to_dict()
+    out["names"] = {a.id: a.name for a in scn.actors}
+    return out
+
+
+def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
+    """One-at-a-time tornado per issue for one model (the brief's tornado charts)."""
+    from accord.report.sections import _input_label
+    from accord.simulation.sensitivity import tornado
+
+    model = str(params.get("model", "bdm"))
+    job.report(0.1, "moving each input to its low and high end")
+    res = tornado(scn, models=[model], seed=int(params.get("seed", 0)))
+    names = {a.id: a.name for a in scn.actors}
+    issues = []
+    for issue in scn.issues:
+        out = f"{model}:{issue.id}"
+        if out not in res.outputs:
+            continue
+        top = res.top(out, int(params.get("top", 8)))
+        rows = [{"label": _input_label(r, names), "actor": r.actor if isinstance(r.actor, str) else None,
+                 "low": _finite(r.low), "high": _finite(r.high), "at_low": _finite(r.at_low),
+                 "at_high": _finite(r.at_high), "swing": _finite(r.swing)} for r in top.itertuples()]
+        issues.append({**_issue_frame(issue), "base": _finite(res.base[out]),
+                       "rows": [r for r in rows if r["swing"] is not None and r["swing"] > 0]})
+    return {"model": model, "issues": issues}
 
 
 #: kind -> (function, default parameters). Later analyses register here.
@@ -74,4 +139,7 @@ ANALYSES: dict[str, tuple[Callable[[Scenario, Job, dict[str, Any]], Any], dict[s
     "forecast": (run_forecast, {"seed": 0}),
     "bargain": (run_bargain, {"months": 120, "resolution": 11}),
     "simulate": (run_simulate, {"draws": 500, "seed": 0, "models": None}),
+    "process": (run_process, {"runs": 100, "seed": 0, "month": 0, "strategy": "",
+                              "compare": "prep-talks,summit,ultimatum,mediated"}),
+    "sensitivity": (run_sensitivity, {"model": "bdm", "seed": 0, "top": 8}),
 }

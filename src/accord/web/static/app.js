@@ -144,7 +144,67 @@ function renderForecast(res) {
   out.append(el("p", {class:"status", text:`evidence: ${res.evidence.quoted} of ${res.evidence.numbers} numbers quoted, ${res.evidence.judgement} judgement`}));
 }
 function renderGeneric(kind, res) { $("results").replaceChildren(el("pre", {style:"white-space:pre-wrap;font-size:.85em", text:JSON.stringify(res, null, 2)})); }
-const RENDERERS = {forecast: renderForecast};
+function ensureActors() { if (!S.actors || !S.actors.length) S.actors = ((S.data && S.data.actors) || []).map((a) => ({id:a.id, name:a.name || a.id})); }
+// rows: [{label, colour, lo, hi, boxLo, boxHi, mid, tip}] drawn on the part of the issue's scale they use
+function rangeChart(c, rows, title, base) {
+  const W = 940, left = 330, right = 40, rowH = 30, H = 46 + rowH * rows.length;
+  const vals = rows.flatMap((r) => [r.lo, r.hi]).concat(base == null ? [] : [base]).filter((v) => v != null);
+  const width = c.max - c.min; let a = Math.min(...vals), b = Math.max(...vals); const pad = Math.max(0.08 * (b - a), 0.03 * width);
+  a = Math.max(c.min, a - pad); b = Math.min(c.max, b + pad); if (b - a < 0.1 * width) { const m = (a + b) / 2; a = Math.max(c.min, m - 0.05 * width); b = Math.min(c.max, m + 0.05 * width); }
+  const x = (v) => left + (v - a) / (b - a) * (W - left - right);
+  const inside = c.labels.filter(([p]) => p >= a && p <= b);
+  const g = sv("svg", {width:W, height:H + 40 + 14 * inside.length, viewBox:`0 0 ${W} ${H + 40 + 14 * inside.length}`, class:"chart", "data-issue":c.issue});
+  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, title));
+  const axisY = H - 6; g.append(sv("line", {x1:left, x2:W - right, y1:axisY, y2:axisY, stroke:"#333"}));
+  for (let k = 0; k <= 5; k++) { const v = a + (b - a) * k / 5; g.append(sv("line", {x1:x(v), x2:x(v), y1:axisY, y2:axisY + 4, stroke:"#333"})); g.append(sv("text", {x:x(v), y:axisY + 16, "font-size":10, "text-anchor":"middle"}, v.toFixed(1))); }
+  for (const [p, t] of inside) { const ln = sv("line", {x1:x(p), x2:x(p), y1:24, y2:axisY, stroke:"#777", "stroke-dasharray":"2,3"}); ln.append(sv("title", {}, `${p}: ${t}`)); g.append(ln); }
+  g.append(sv("text", {x:(left + W - right) / 2, y:axisY + 32, "font-size":11, "text-anchor":"middle"}, `${c.name} (scale ${c.min}..${c.max}; view ${a.toFixed(0)}..${b.toFixed(0)})`));
+  inside.forEach(([p, t], i) => g.append(sv("text", {x:left, y:axisY + 48 + 14 * i, "font-size":10, fill:"#444"}, `dotted ${p} = ${t}`)));
+  if (base != null) g.append(sv("line", {x1:x(base), x2:x(base), y1:24, y2:axisY, stroke:"#000", "stroke-dasharray":"5,3"}));
+  rows.forEach((r, i) => { const y = 36 + rowH * i, grp = sv("g", {class:"range", "data-label":r.label});
+    grp.append(sv("text", {x:left - 8, y:y + 4, "font-size":11, "text-anchor":"end"}, r.label));
+    grp.append(sv("line", {x1:x(r.lo), x2:x(r.hi), y1:y, y2:y, stroke:r.colour, "stroke-width":2}));
+    if (r.boxLo != null) grp.append(sv("rect", {x:Math.min(x(r.boxLo), x(r.boxHi)), y:y - 8, width:Math.max(1, Math.abs(x(r.boxHi) - x(r.boxLo))), height:16, fill:r.colour, "fill-opacity":0.35, stroke:r.colour}));
+    if (r.mid != null) grp.append(sv("circle", {cx:x(r.mid), cy:y, r:5, fill:r.colour}));
+    grp.append(sv("title", {}, r.tip)); g.append(grp); });
+  return g;
+}
+function renderSimulate(res) {
+  const out = $("results"); out.replaceChildren(); ensureActors();
+  out.append(el("p", {class:"status", text:`${res.draws} draws; P(zone of agreement today) = ${res.p_zone == null ? "–" : Math.round(100 * res.p_zone) + "%"}; models: ${res.models.join(", ")}`}));
+  for (const c of res.issues) { if (!c.rows.length) continue;
+    const rows = c.rows.map((r) => ({label:r.label, colour:r.model === "nash" ? "#000" : (MODEL_COLOURS[r.model] || "#666"), lo:r.q05, hi:r.q95, boxLo:r.q25, boxHi:r.q75, mid:r.q50,
+      tip:`${r.label}: median ${r.q50.toFixed(1)}; middle 50% ${r.q25.toFixed(1)}–${r.q75.toFixed(1)}; 90% ${r.q05.toFixed(1)}–${r.q95.toFixed(1)}`}));
+    out.append(rangeChart(c, rows, `Spread over draws: ${c.name}`)); }
+}
+function renderSensitivity(res) {
+  const out = $("results"); out.replaceChildren(); ensureActors();
+  out.append(el("p", {class:"status", text:`one input at a time at its low and high end; model ${res.model}; bar colour: the input's actor`}));
+  for (const c of res.issues) { if (!c.rows.length) { out.append(el("p", {text:`${c.name}: no single input moves this forecast.`})); continue; }
+    const rows = c.rows.map((r) => ({label:r.label, colour:r.actor ? actorColour(r.actor) : "#666", lo:Math.min(r.at_low, r.at_high), hi:Math.max(r.at_low, r.at_high), boxLo:r.at_low, boxHi:r.at_high,
+      tip:`${r.label}: at ${r.low} the forecast is ${r.at_low.toFixed(1)}, at ${r.high} it is ${r.at_high.toFixed(1)} (swing ${r.swing.toFixed(1)})`}));
+    out.append(rangeChart(c, rows, `What moves the forecast on ${c.name}`, c.base)); }
+}
+function renderProcess(res) {
+  const out = $("results"); out.replaceChildren();
+  const W = 900, left = 120, rowH = 30, H = 40 + rowH * res.processes.length, g = sv("svg", {width:W, height:H + 30, viewBox:`0 0 ${W} ${H + 30}`, class:"chart"});
+  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, `How the talks end (${res.runs} runs per process)`));
+  const x = (v) => left + v * (W - left - 180);
+  res.processes.forEach((p, i) => { const y = 28 + rowH * i; let at = 0;
+    g.append(sv("text", {x:left - 8, y:y + 14, "font-size":11, "text-anchor":"end"}, p.process));
+    for (const [key, colour, name] of [["p_deal", "#009E73", "deal"], ["p_breakdown", "#BBBBBB", "breakdown"], ["p_escalation", "#D55E00", "escalation"]]) {
+      const r = sv("rect", {x:x(at), y, width:Math.max(0, x(at + p[key]) - x(at)), height:20, fill:colour, class:"outcome", "data-process":p.process, "data-outcome":name, "data-value":p[key]});
+      r.append(sv("title", {}, `${p.process}: ${name} in ${Math.round(100 * p[key])}% of runs`)); g.append(r); at += p[key]; }
+    g.append(sv("text", {x:x(1) + 6, y:y + 14, "font-size":11}, `deal ${Math.round(100 * p.p_deal)}%`)); });
+  g.append(sv("text", {x:x(0.5), y:H + 20, "font-size":11, "text-anchor":"middle"}, "share of simulated runs: deal (green), breakdown (grey), escalation (red)"));
+  out.append(g);
+  const t = el("table", {}, el("tr", {}, ...["process", "P(deal)", "P(breakdown)", "P(escalation)", "months to deal (median)", "most common deal"].map((h) => el("th", {text:h}))));
+  for (const p of res.processes) t.append(el("tr", {}, ...[p.process, `${Math.round(100 * p.p_deal)}%`, `${Math.round(100 * p.p_breakdown)}%`, `${Math.round(100 * p.p_escalation)}%`,
+    p.months_to_deal ? String(p.months_to_deal.median) : "–", p.most_common_deal ? Object.entries(p.most_common_deal.values).map(([k, v]) => `${k} ${v}`).join("; ") : "–"].map((v) => el("td", {text:v}))));
+  out.append(t);
+  for (const n of res.notes || []) out.append(el("p", {class:"status", text:n}));
+}
+const RENDERERS = {forecast: renderForecast, simulate: renderSimulate, sensitivity: renderSensitivity, process: renderProcess};
 // ---- actions -------------------------------------------------------------------------------
 async function loadList(select) {
   const r = await api("/api/scenarios"); const ul = $("scenarios"); ul.replaceChildren();
@@ -168,7 +228,9 @@ async function run() {
   $("job-status").textContent = "saving"; $("bar").style.width = "0%"; $("results").replaceChildren();
   if (!(await save())) { $("job-status").textContent = "fix the problems in the editor first"; return; }
   const kind = $("analysis").value;
-  const r = await api(`/api/scenarios/${encodeURIComponent(S.name)}/run/${kind}`, {method:"POST", body:"null"});
+  let params = null;
+  try { params = $("params").value.trim() ? JSON.parse($("params").value) : null; } catch (e) { $("job-status").textContent = `parameters are not valid JSON: ${e.message}`; return; }
+  const r = await api(`/api/scenarios/${encodeURIComponent(S.name)}/run/${kind}`, {method:"POST", body:JSON.stringify(params)});
   if (!r.ok) { $("job-status").textContent = JSON.stringify(r.body.detail); return; }
   const id = r.body.id;
   for (;;) { const j = (await api(`/api/jobs/${id}`)).body; $("bar").style.width = `${Math.round(j.progress * 100)}%`;
@@ -195,6 +257,8 @@ async function upload(e) {
 async function init() {
   S.schema = (await api("/api/schema")).body;
   const an = (await api("/api/analyses")).body; for (const k of Object.keys(an)) $("analysis").append(el("option", {value:k, text:k}));
+  const showParams = () => { $("params").value = JSON.stringify(an[$("analysis").value] || {}); };
+  $("analysis").addEventListener("change", showParams); showParams();
   document.querySelectorAll("nav.tabs button").forEach((b) => b.addEventListener("click", () => {
     document.querySelectorAll("nav.tabs button").forEach((x) => x.classList.toggle("on", x === b));
     document.querySelectorAll("section.tab").forEach((s) => s.classList.toggle("on", s.id === "tab-" + b.dataset.tab));
