@@ -920,6 +920,32 @@ class SMP:
         run.dims = inp.issue_ids
         return run, inp
 
+    def forecast_batch(self, scenario: Scenario, draws: Any) -> np.ndarray:
+        """(D, issues) forecasts for Monte Carlo draws, all draws advancing turn by turn together
+        (:mod:`accord.models.smp_batch`). With options other than KTAB's defaults, the
+        weighted-mean forecast rule, ideal adjustment, shocks or actors present in some draws
+        only, each draw runs on its own, as the per-draw model."""
+        from .smp_batch import DEFAULT_ONLY, run_smp_batch
+
+        params = self.get_params()
+        mask = np.asarray(draws.mask, dtype=bool)
+        inp = smp_inputs(scenario)
+        batched = (all(params[k] == v for k, v in DEFAULT_ONLY.items()) and self.forecast_rule == "most_probable"
+                   and inp.accommodation is None and getattr(draws, "schedule", None) is None and mask.ndim == 2)
+        x = sal = cap = None
+        if batched:
+            x, sal, cap, ok = _draw_inputs(scenario, draws, inp.order, mask)
+            batched = bool(ok.all())
+        if not batched:
+            out = np.empty((draws.n_draws, len(scenario.issues)))
+            for d in range(draws.n_draws):
+                fc = self.forecast(draws.scenario_at(d), rng=draws.rng(d, _stream(self.name)))
+                out[d] = [fc.issues[i.id].value for i in scenario.issues]
+            return out
+        fc, _ = run_smp_batch(x, sal, cap, min_turns=self.min_turns, max_turns=self.max_turns,
+                              stop_ratio=self.stop_ratio)
+        return inp.low[None, :] + fc * inp.span[None, :]
+
     def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
         """Forecast every issue; the trace holds every actor's position at every turn.
 
@@ -972,3 +998,33 @@ class SMP:
             }
             out[issue.id] = IssueForecast(issue.id, float(trace.forecast[-1]), trace, details)
         return ModelForecast(self.name, out, self.get_params())
+
+
+def _stream(name: str) -> int:
+    from accord.simulation.montecarlo import model_stream
+
+    return model_stream(name)
+
+
+def _draw_inputs(scenario: Scenario, draws: Any, order: np.ndarray, mask: np.ndarray):
+    """Per-draw SMP inputs as :func:`smp_inputs` builds them, for every draw at once:
+    positions (D, n, m) and saliences on 0..1, capabilities (D, n), canonical order, and
+    whether each draw is valid (positive capabilities and some salience for every actor)."""
+    low = np.array([iss.scale.min for iss in scenario.issues], dtype=float)
+    span = np.array([iss.scale.max - iss.scale.min for iss in scenario.issues], dtype=float)
+    has = mask[order]                                                       # (n, m)
+    pos = (np.asarray(draws.position, dtype=float)[:, order] - low) / span
+    sal = np.where(has[None], np.asarray(draws.salience, dtype=float)[:, order], 0.0)
+    cap = np.asarray(draws.actor_capability, dtype=float)[:, order]
+    for k in range(pos.shape[2]):
+        if not has[:, k].all():   # no stance: the capability-weighted mean of those with one (smp_inputs)
+            w = np.where(has[:, k], cap, 0.0)
+            tot = w.sum(axis=1)
+            mean = np.where(tot > 0, (np.where(has[:, k], pos[:, :, k], 0.0) * w).sum(axis=1)
+                            / np.where(tot > 0, tot, 1.0), 0.5)
+            pos[:, :, k] = np.where(has[None, :, k], pos[:, :, k], mean[:, None])
+    pos = np.clip(pos, 0.0, 1.0)
+    total = sal.sum(axis=2)
+    sal = np.where(total[:, :, None] > 1.0, sal / np.where(total > 0, total, 1.0)[:, :, None], sal)
+    ok = (cap > 0).all(axis=1) & (total > 0).all(axis=1) & np.isfinite(pos).all(axis=(1, 2))
+    return pos, sal, cap, ok
