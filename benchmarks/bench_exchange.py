@@ -101,6 +101,8 @@ def main() -> None:
     ap.add_argument("--decide-python", default=None)
     ap.add_argument("--decide-src", default="")
     ap.add_argument("--decide-repeat", type=int, default=3)
+    ap.add_argument("--draws", type=int, nargs="*", default=[1000, 10000],
+                    help="Monte Carlo batch sizes on ukraine-2025 (none: skip)")
     args = ap.parse_args()
     scenario = accord.load_scenario(COP21)
     n_ex = len(run_exchange_model(scenario, rounds=10).exchanges)
@@ -118,6 +120,36 @@ def main() -> None:
               f"{len(theirs):>5}")
         for what, ts in ours.items():
             print(f"speed-up, accord {what}: {med / statistics.median(ts):.0f}x")
+    monte_carlo(args.draws)
+
+
+def monte_carlo(sizes: list[int]) -> None:
+    """Monte Carlo draws of ukraine-2025: one run per draw against the batched kernel, same process."""
+    import numpy as np
+
+    from accord.models.exchange import ExchangeModel
+    from accord.simulation.sampling import sample
+
+    scn = accord.load_scenario("ukraine-2025")
+    model = ExchangeModel()
+    loop_n = 200
+    d = sample(scn, loop_n, seed=0)
+    t0 = time.perf_counter()
+    ref = np.array([[model.forecast(d.scenario_at(i)).issues[x.id].value for x in scn.issues]
+                    for i in range(loop_n)])
+    per_loop = (time.perf_counter() - t0) / loop_n * 1e3
+    same = np.allclose(model.forecast_batch(scn, d), ref, atol=1e-9, rtol=0)
+    print(f"\nukraine-2025 Monte Carlo draws: one run per draw {per_loop:.2f} ms per draw "
+          f"({loop_n} draws); batch equal: {same}")
+    for n in sizes:
+        dn = sample(scn, n, seed=0)
+        ts = []
+        for _ in range(3 if n <= 1000 else 1):
+            t0 = time.perf_counter()
+            model.forecast_batch(scn, dn)
+            ts.append(time.perf_counter() - t0)
+        per = statistics.median(ts) / n * 1e3
+        print(f"  batch, {n:>6} draws: {per:.3f} ms per draw ({per_loop / per:.0f}x)")
 
 
 if __name__ == "__main__":

@@ -74,37 +74,43 @@ class _Rounds:
             k = (sA_sup + sB_dem) / (sA_dem + sB_sup)         # [Stokman1994, (E)]
         k = np.where(self.valid, k, 1.0)
         gfac = k * sA_dem - sA_sup                            # [Stokman1994, (U)]
-        self.f = np.stack([fA, fB])
-        self.k, self.gfac = k, gfac
-        self.target = np.stack([x[r, B, IA], x[r, A, IB]])   # each moves towards the other
-        self.start = np.stack([x[r, A, IA], x[r, B, IB]])
+        # each moves towards the other; packed (rows fA fB k tA tB gfac startA startB) for one gather
+        self.consts = np.stack([fA, fB, k, x[r, B, IA], x[r, A, IB], gfac, x[r, A, IA], x[r, B, IB]]).reshape(8, -1)
         self.keyA, self.keyB = A * m + IA, B * m + IB         # flat (actor, issue) of the movers
         self.vkA, self.vkB = B * m + IA, A * m + IB           # flat (demander, issue) of their views
+        kt = np.int16 if n * m < 2**15 else np.int64          # narrow keys: the touch test reads less
+        self.kA16, self.kB16 = self.keyA.astype(kt), self.keyB.astype(kt)
+        self.vA16, self.vB16 = self.vkA.astype(kt), self.vkB.astype(kt)
+        self.key_type = kt
+        base = (np.arange(D) * (n * m))[:, None]              # the same keys in the flat state arrays
+        self.keys = np.stack([self.keyA + base, self.keyB + base, self.vkA + base, self.vkB + base]).reshape(4, -1)
         self.cur = x.reshape(D, n * m).copy()
+        self.cur_flat = self.cur.reshape(-1)
         self.V = np.broadcast_to(nbs0[:, None, :], (D, n, m)).reshape(D, n * m).copy()
+        self.V_flat = self.V.reshape(-1)
         self.U = np.full((D, n, m, n), np.nan)
         self.gain = np.full((D, K), -np.inf)
+        self.gain_flat = self.gain.reshape(-1)
         self.alive = self.valid.copy()
-        self.move = np.zeros((2, D, K))
+        self.alive_flat = self.alive.reshape(-1)
+        self.move = np.zeros((2, D * K))
 
-    def calculate(self, sel: np.ndarray) -> None:
-        """Equal-gain exchanges for the selected (draw, candidate) entries ([Stokman1994], (S), (E),
-        (U); decide's ``check_nbs``), exactly as :meth:`accord.models.exchange._Round.calculate`."""
-        dd, kk = np.nonzero(sel)
-        if not len(dd):
+    def calculate(self, idx: np.ndarray) -> None:
+        """Equal-gain exchanges for the (draw, candidate) entries ``idx`` (flat: draw × K +
+        candidate) ([Stokman1994], (S), (E), (U); decide's ``check_nbs``), exactly as
+        :meth:`accord.models.exchange._Round.calculate`."""
+        if not len(idx):
             return
-        f = self.f[:, dd, kk]
-        k = self.k[dd, kk]
-        target = self.target[:, dd, kk]
-        gfac = self.gfac[dd, kk]
-        start = self.start[:, dd, kk]
-        cur = np.stack([self.cur[dd, self.keyA[dd, kk]], self.cur[dd, self.keyB[dd, kk]]])
+        c = self.consts.take(idx, axis=1)
+        f, k, target, gfac, start = c[0:2], c[2], c[3:5], c[5], c[6:8]
+        keys = self.keys.take(idx, axis=1)
+        cur = self.cur_flat[keys[0:2]]
         d = target - cur
         sgn = np.sign(d)
         full = np.abs(d) / f
         rA = np.minimum(full[1] / k, full[0])                 # [Stokman1994, (S), (E)]
         gain0 = rA * gfac                                     # [Stokman1994, (U)], before the outcome check
-        view = np.stack([self.V[dd, self.vkA[dd, kk]], self.V[dd, self.vkB[dd, kk]]])
+        view = self.V_flat[keys[2:4]]
         cap = np.maximum(sgn * (target - view), 0.0)          # room for the outcome to move
         rA = np.minimum(np.minimum(rA, cap[0]), cap[1] / k)   # check_nbs of A, then of B
         r = np.empty_like(full)
@@ -114,9 +120,9 @@ class _Rounds:
         valid = ((gain0 >= _MIN_GAIN) & (np.abs(move) > _MIN_MOVE).all(axis=0)
                  & (((cur - start) * sgn).min(axis=0) >= 0))
         gain = rA * gfac                                      # [Stokman1994, (U)]
-        self.gain[dd, kk] = np.where(valid, gain, -np.inf)
-        self.alive[dd, kk] = valid
-        self.move[:, dd, kk] = move
+        self.gain_flat[idx] = np.where(valid, gain, -np.inf)
+        self.alive_flat[idx] = valid
+        self.move[:, idx] = move
 
     def _record(self, rows, demander, issue, mover, y) -> None:
         """decide's ``updates``: the demander has seen the outcome on ``issue`` move (see
@@ -130,8 +136,9 @@ class _Rounds:
     def run(self) -> np.ndarray:
         """The greedy loop in every draw; returns the voting positions (D, n, m) at the round's end."""
         m = self.m
-        if self.K:
-            self.calculate(self.valid)
+        K = self.K
+        if K:
+            self.calculate(np.flatnonzero(self.valid))
         while self.K:
             top = self.gain.max(axis=1)
             rows = np.nonzero(top > -np.inf)[0]
@@ -143,21 +150,22 @@ class _Rounds:
             ka, kb = self.keyA[rows, e], self.keyB[rows, e]
             a, ia = np.divmod(ka, m)
             b, ib = np.divmod(kb, m)
-            mA, mB = self.move[0, rows, e], self.move[1, rows, e]
+            mA, mB = self.move[0, rows * K + e], self.move[1, rows * K + e]
             ya, yb = self.cur[rows, ka] + mA, self.cur[rows, kb] + mB
             self.alive[rows, e] = False
             self.gain[rows, e] = -np.inf
             self.cur[rows, ka], self.cur[rows, kb] = ya, yb
             self._record(rows, b, ia, a, ya)
             self._record(rows, a, ib, b, yb)
-            va, vb = (b * m + ia)[:, None], (a * m + ib)[:, None]
-            kA, kB, vA, vB = self.keyA[rows], self.keyB[rows], self.vkA[rows], self.vkB[rows]
-            ka_, kb_ = ka[:, None], kb[:, None]
-            touched = (((kA == ka_) | (kA == kb_) | (kB == ka_) | (kB == kb_)
-                        | (vA == va) | (vA == vb) | (vB == va) | (vB == vb)) & self.alive[rows])
-            sel = np.zeros_like(self.alive)
-            sel[rows] = touched
-            self.calculate(sel)
+            # the candidates this touched: same mover (actor, issue), or same demander's view;
+            # draws without an exchange this step match nothing (key −1)
+            full = np.full((4, self.D_, 1), -1, dtype=self.key_type)
+            full[0, rows, 0], full[1, rows, 0] = ka, kb
+            full[2, rows, 0], full[3, rows, 0] = b * m + ia, a * m + ib
+            kA, kB, vA, vB = self.kA16, self.kB16, self.vA16, self.vB16
+            touched = (((kA == full[0]) | (kA == full[1]) | (kB == full[0]) | (kB == full[1])
+                        | (vA == full[2]) | (vA == full[3]) | (vB == full[2]) | (vB == full[3])) & self.alive)
+            self.calculate(np.flatnonzero(touched))
         return self.cur.reshape(self.x0.shape)
 
 
