@@ -142,7 +142,8 @@ def success_probability(x, w, r, delta, *, rule: str = "scholz", chunk: int = 64
         pos, tot = 0.5 * (net + abs_sum), abs_sum   # max(0, v) = (v + |v|) / 2
         return _finish_probability(x, w, y, pos, tot, net, rule, same)
     if n <= 24 and rule == "scholz":               # small cases: one n³ array is cheapest
-        v = w[..., :, None, None] * (y[..., :, None, :] - y[..., :, :, None])    # [Scholz2011, eq. 1]
+        wy = w[..., :, None] * y                                                 # c_k s_k d_ka^{r_k}
+        v = wy[..., :, None, :] - wy[..., :, :, None]                             # [Scholz2011, eq. 1]
         pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
         # v is antisymmetric in (a, b), so Σ_k Σ_a Σ_b |v_k(a, b)| = 2 Σ max(0, v)  [Scholz2011, code]
         denom = 2.0 * pos.sum(axis=(-2, -1))[..., None, None]
