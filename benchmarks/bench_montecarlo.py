@@ -79,6 +79,7 @@ def main() -> None:
     ap.add_argument("--models", nargs="+", default=None,
                     help="models for the timing curve (default: every registered model)")
     ap.add_argument("--figures", type=Path, default=None, help="write the documentation figures here")
+    ap.add_argument("--scenario", default=None, help="only the scenarios whose name starts with this")
     args = ap.parse_args()
 
     import os
@@ -87,6 +88,8 @@ def main() -> None:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
           f"bargaining analysis {'on' if bargain_batch.available() else 'unavailable'}")
     for name, scn in scenarios().items():
+        if args.scenario and not name.startswith(args.scenario):
+            continue
         print(f"\n== {name}: {len(scn.actors)} actors, {len(scn.issues)} issues, "
               f"{len(uncertain_inputs(scn))} uncertain inputs, models {[m.name for m in resolve_models(args.models)]}")
         print(f"{'draws':>8} {'workers':>7} {'seconds':>9} {'draws/s':>10} {'s per 1e4':>10}")
