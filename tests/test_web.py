@@ -205,6 +205,8 @@ def test_browser_edit_run_and_open_brief(server):
             return {f"{i}:{c.get_attribute('data-model')}": c.inner_text() for i, c in enumerate(cells)}
 
         before = forecasts()
+        # round-based models' trajectories, one chart per model and issue, behind a disclosure
+        assert page.locator("svg.trajectory").count() >= 2
         page.click("nav.tabs button[data-tab=editor]")
         # the strongest actor's first salience: set it far from where it is
         box = page.locator('input[data-path$=".salience.value"]').first
@@ -223,7 +225,8 @@ def test_browser_edit_run_and_open_brief(server):
                 ("process", '{"runs": 6, "seed": 0, "month": 75, "strategy": "conceder", '
                             '"compare": "prep-talks,summit,mediated"}', "rect.outcome"),
                 ("simulate", '{"draws": 40, "seed": 0, "models": ["compromise", "bdm"]}', "svg.chart g.range"),
-                ("sensitivity", '{"model": "compromise", "seed": 0, "top": 5}', "svg.chart g.range")):
+                ("sensitivity", '{"model": "compromise", "seed": 0, "top": 5}', "svg.chart g.range"),
+                ("bargain", '{"months": 90, "resolution": 11}', "#ripeness circle.month")):
             page.select_option("#analysis", kind)
             page.fill("#params", params)
             page.click("#run")
@@ -231,5 +234,6 @@ def test_browser_edit_run_and_open_brief(server):
                                    timeout=60_000)
             page.wait_for_selector(selector)
             assert page.locator(selector).count() >= 3, kind
+        assert page.locator("#bargaining-map rect.solution").count() >= 1
         assert not errors, errors
         browser.close()

@@ -58,7 +58,35 @@ def run_bargain(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     res = analyse(scn, months=int(params.get("months", 120)), resolution=int(params.get("resolution", 11)))
     out = res.to_dict()
     out.pop("grid", None)
+    out["map"] = _bargaining_map(res)
+    out["names"] = {a.id: a.name for a in scn.actors}
     return out
+
+
+def _bargaining_map(res, max_points: int = 4000) -> dict[str, Any] | None:
+    """The packages in the utility plane of the first two parties (as the brief's map), thinned
+    to at most ``max_points`` evenly spaced packages; the zone's packages are always kept."""
+    import numpy as np
+
+    scn = res.scenario
+    parties = [i for i, a in enumerate(scn.actors) if a.party][:2]
+    if len(parties) < 2:
+        return None
+    i, j = parties
+    sp = res.space
+    code = np.where(sp.zopa, 2, np.where(sp.feasible, 1, 0))
+    keep = np.zeros(len(code), dtype=bool)
+    keep[:: max(1, len(code) // max_points)] = True
+    keep |= code == 2
+    pts = np.column_stack([sp.utility[keep, i], sp.utility[keep, j], code[keep]])
+    sols = {k: [p.utility[scn.actor_ids[i]], p.utility[scn.actor_ids[j]]]
+            for k, p in res.solutions.items() if p is not None}
+    if res.package_at_opening is not None:
+        p = res.package_at_opening
+        sols[f"nash at month {res.opens_at}"] = [p.utility[scn.actor_ids[i]], p.utility[scn.actor_ids[j]]]
+    return {"x": scn.actor_ids[i], "y": scn.actor_ids[j], "points": np.round(pts, 4).tolist(),
+            "no_deal": [float(sp.no_deal[i]), float(sp.no_deal[j])], "solutions": sols,
+            "shown": int(keep.sum()), "packages": int(len(code))}
 
 
 def _issue_frame(issue) -> dict[str, Any]:

@@ -140,7 +140,10 @@ function renderForecast(res) {
     const t = el("table", {}, el("tr", {}, el("th", {text:"model"}), el("th", {text:"forecast"}), el("th", {text:"nearest deal term"})));
     const item = res.issues.find((i) => i.issue === c.issue);
     for (const [m, f] of Object.entries(item.forecasts)) t.append(el("tr", {}, el("td", {text:res.model_labels[m] || m}), el("td", {text:f.value.toFixed(1), class:"value", "data-model":m}), el("td", {text:f.label})));
-    out.append(t); }
+    out.append(t);
+    const traces = Object.entries(c.traces || {});
+    if (traces.length) { const det = el("details", {}, el("summary", {text:`Trajectories on ${c.name} (${traces.length} round-based models)`}));
+      for (const [m, tr] of traces) det.append(trajectoryChart(c, m, tr, res.model_labels[m] || m)); out.append(det); } }
   out.append(el("p", {class:"status", text:`evidence: ${res.evidence.quoted} of ${res.evidence.numbers} numbers quoted, ${res.evidence.judgement} judgement`}));
 }
 function renderGeneric(kind, res) { $("results").replaceChildren(el("pre", {style:"white-space:pre-wrap;font-size:.85em", text:JSON.stringify(res, null, 2)})); }
@@ -204,7 +207,72 @@ function renderProcess(res) {
   out.append(t);
   for (const n of res.notes || []) out.append(el("p", {class:"status", text:n}));
 }
-const RENDERERS = {forecast: renderForecast, simulate: renderSimulate, sensitivity: renderSensitivity, process: renderProcess};
+function axes(g, x, y, xs, ys, xlab, ylab, L, T, W, H) {
+  g.append(sv("line", {x1:L, x2:W, y1:H, y2:H, stroke:"#333"})); g.append(sv("line", {x1:L, x2:L, y1:T, y2:H, stroke:"#333"}));
+  for (const v of xs) { g.append(sv("line", {x1:x(v), x2:x(v), y1:H, y2:H + 4, stroke:"#333"})); g.append(sv("text", {x:x(v), y:H + 16, "font-size":10, "text-anchor":"middle"}, String(v))); }
+  for (const v of ys) { g.append(sv("line", {x1:L - 4, x2:L, y1:y(v), y2:y(v), stroke:"#333"})); g.append(sv("text", {x:L - 6, y:y(v) + 3, "font-size":10, "text-anchor":"end"}, String(v))); }
+  g.append(sv("text", {x:(L + W) / 2, y:H + 32, "font-size":11, "text-anchor":"middle"}, xlab));
+  g.append(sv("text", {x:14, y:(T + H) / 2, "font-size":11, "text-anchor":"middle", transform:`rotate(-90 14 ${(T + H) / 2})`}, ylab));
+}
+function ripenessChart(res) {
+  const all = res.ripeness.timeline, tl = all.filter((p) => p.max_min_gain != null), W = 880, L = 70, T = 30, H = 250, R = W - 20;
+  const gmin = Math.min(...tl.map((p) => p.max_min_gain), 0), gmax = Math.max(...tl.map((p) => p.max_min_gain), 0.01);
+  const mmax = all.at(-1).month, x = (m) => L + (m / mmax) * (R - L), y = (v) => H - (v - gmin) / (gmax - gmin) * (H - T);
+  const g = sv("svg", {width:W, height:H + 50, viewBox:`0 0 ${W} ${H + 50}`, class:"chart", id:"ripeness"});
+  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, "Ripeness: the worst-off party's best gain over no deal, as the war goes on"));
+  axes(g, x, y, [0, 24, 48, 72, 96, 120].filter((m) => m <= mmax), [gmin, gmin / 2, 0].map((v) => +v.toFixed(3)), "months of continued war", "gain of the worst-off party", L, T, R, H);
+  g.append(sv("line", {x1:L, x2:R, y1:y(0), y2:y(0), stroke:"#999", "stroke-dasharray":"4,3"}));
+  g.append(sv("polyline", {points:tl.map((p) => `${x(p.month)},${y(p.max_min_gain)}`).join(" "), fill:"none", stroke:"#0072B2", "stroke-width":2}));
+  for (const p of tl) { const c = sv("circle", {cx:x(p.month), cy:y(p.max_min_gain), r:3, fill:p.zopa_size > 0 ? "#009E73" : "#0072B2", class:"month"});
+    c.append(sv("title", {}, `month ${p.month}: worst-off party's best gain ${p.max_min_gain.toFixed(3)}; ${p.zopa_size} grid packages in the zone`)); g.append(c); }
+  for (const [m, lab, col] of [[res.ripeness.opens_at_month_continuous, "zone opens (continuous scales)", "#D55E00"], [res.ripeness.opens_at_month, "zone opens (grid)", "#E69F00"]]) {
+    if (m == null) continue; g.append(sv("line", {x1:x(m), x2:x(m), y1:T, y2:H, stroke:col, "stroke-dasharray":"5,3"}));
+    g.append(sv("text", {x:x(m) + 4, y:T + 12 + (col === "#E69F00" ? 14 : 0), "font-size":10, fill:col}, `${lab}: month ${m}`)); }
+  return g;
+}
+function mapChart(mp, names) {
+  const W = 620, L = 60, T = 30, H = 470, R = W - 20, x = (v) => L + v * (R - L), y = (v) => H - v * (H - T);
+  const g = sv("svg", {width:W, height:H + 50, viewBox:`0 0 ${W} ${H + 50}`, class:"chart", id:"bargaining-map"});
+  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, `Bargaining map: ${mp.shown} of ${mp.packages} packages`));
+  axes(g, x, y, [0, 0.25, 0.5, 0.75, 1], [0, 0.25, 0.5, 0.75, 1], `utility of ${names[mp.x] || mp.x}`, `utility of ${names[mp.y] || mp.y}`, L, T, R, H);
+  const col = ["#cccccc", "#8da0cb", "#1b9e77"];
+  for (const [u, v, c] of mp.points) g.append(sv("circle", {cx:x(u), cy:y(v), r:c === 2 ? 3 : 1.6, fill:col[c]}));
+  const nd = sv("path", {d:`M${x(mp.no_deal[0]) - 6},${y(mp.no_deal[1]) - 6}l12,12m0,-12l-12,12`, stroke:"#000", "stroke-width":3}); nd.append(sv("title", {}, `no deal now: ${mp.no_deal.map((v) => v.toFixed(3)).join(", ")}`)); g.append(nd);
+  for (const [k, [u, v]] of Object.entries(mp.solutions)) { const s = sv("rect", {x:x(u) - 5, y:y(v) - 5, width:10, height:10, fill:"#D55E00", class:"solution"}); s.append(sv("title", {}, `${k}: ${u.toFixed(3)}, ${v.toFixed(3)}`)); g.append(s); }
+  g.append(sv("text", {x:L + 8, y:T + 10, "font-size":10, fill:"#555"}, "grey: all packages; blue: within every red line; green: the zone; X: no deal; squares: solutions (hover)"));
+  return g;
+}
+function renderBargain(res) {
+  const out = $("results"); out.replaceChildren(); ensureActors();
+  const names = res.names || {};
+  out.append(el("p", {class:"status", text:res.zone_exists ? `A zone of agreement exists now: ${res.zopa_size} packages.` : "No package beats continued war for every party now."}));
+  out.append(ripenessChart(res));
+  if (res.map) out.append(mapChart(res.map, names));
+  const pk = res.ripeness.package || (res.solutions && res.solutions.nash);
+  if (pk) { const t = el("table", {}, el("tr", {}, el("th", {text:"issue"}), el("th", {text:"value"}), el("th", {text:"deal term"})));
+    for (const [k, v] of Object.entries(pk.values)) t.append(el("tr", {}, el("td", {text:k}), el("td", {text:String(v)}), el("td", {text:pk.labels[k]})));
+    out.append(el("h3", {text:res.zone_exists ? "Nash package now" : `Nash package when the zone opens (month ${res.ripeness.opens_at_month})`}), t); }
+  for (const n of res.notes || []) out.append(el("p", {class:"status", text:n}));
+}
+function trajectoryChart(c, model, tr, label) {
+  const W = 880, L = 300, T = 30, H = 200, R = W - 140, n = tr.positions.length - 1;
+  const x = (t) => L + (n ? t / n : 0) * (R - L), y = (v) => H - (v - c.min) / (c.max - c.min) * (H - T);
+  const g = sv("svg", {width:W, height:H + 46, viewBox:`0 0 ${W} ${H + 46}`, class:"chart trajectory", "data-issue":c.issue, "data-model":model});
+  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, `${label}: positions round by round on ${c.name}`));
+  axes(g, x, y, [...Array(n + 1).keys()], [], "round", "", L, T, R, H);
+  c.labels.forEach(([p, t]) => { const tx = sv("text", {x:L - 8, y:y(p) + 3, "font-size":9, "text-anchor":"end", fill:"#555"}, `${p}: ${wrapText(t, 44, 1)[0]}`); tx.append(sv("title", {}, t)); g.append(tx); });
+  tr.actors.forEach((a, k) => { const name = (S.actors.find((b) => b.id === a) || {name:a}).name;
+    const ln = sv("polyline", {points:tr.positions.map((row, t) => `${x(t)},${y(row[k])}`).join(" "), fill:"none", stroke:actorColour(a), "stroke-width":2});
+    ln.append(sv("title", {}, `${name}: ${tr.positions.map((row) => row[k].toFixed(1)).join(" → ")}`)); g.append(ln); });
+  const ends = new Map();   // actors ending at the same place share one label
+  tr.actors.forEach((a, k) => { const v = tr.positions.at(-1)[k].toFixed(1); ends.set(v, [...(ends.get(v) || []), a]); });
+  for (const [v, ids] of ends) { const tx = sv("text", {x:R + 6, y:y(+v) + 3, "font-size":9, fill:ids.length > 1 ? "#333" : actorColour(ids[0])},
+      ids.length > 1 ? `${ids.length} actors at ${v}` : (S.actors.find((b) => b.id === ids[0]) || {name:ids[0]}).name.slice(0, 22));
+    tx.append(sv("title", {}, ids.map((a) => (S.actors.find((b) => b.id === a) || {name:a}).name).join(", "))); g.append(tx); }
+  g.append(sv("polyline", {points:tr.forecast.map((v, t) => `${x(t)},${y(v)}`).join(" "), fill:"none", stroke:"#000", "stroke-dasharray":"5,3", "stroke-width":1.5}));
+  return g;
+}
+const RENDERERS = {forecast: renderForecast, simulate: renderSimulate, sensitivity: renderSensitivity, process: renderProcess, bargain: renderBargain};
 // ---- actions -------------------------------------------------------------------------------
 async function loadList(select) {
   const r = await api("/api/scenarios"); const ul = $("scenarios"); ul.replaceChildren();
