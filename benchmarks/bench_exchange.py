@@ -138,7 +138,7 @@ def monte_carlo(sizes: list[int]) -> None:
     ref = np.array([[model.forecast(d.scenario_at(i)).issues[x.id].value for x in scn.issues]
                     for i in range(loop_n)])
     per_loop = (time.perf_counter() - t0) / loop_n * 1e3
-    same = np.allclose(model.forecast_batch(scn, d), ref, atol=1e-9, rtol=0)
+    same = np.allclose(model.forecast_arrays(d), ref, atol=1e-9, rtol=0)
     print(f"\nukraine-2025 Monte Carlo draws: one run per draw {per_loop:.2f} ms per draw "
           f"({loop_n} draws); batch equal: {same}")
     for n in sizes:
@@ -146,7 +146,7 @@ def monte_carlo(sizes: list[int]) -> None:
         ts = []
         for _ in range(3 if n <= 1000 else 1):
             t0 = time.perf_counter()
-            model.forecast_batch(scn, dn)
+            model.forecast_arrays(dn)
             ts.append(time.perf_counter() - t0)
         per = statistics.median(ts) / n * 1e3
         print(f"  batch, {n:>6} draws: {per:.3f} ms per draw ({per_loop / per:.0f}x)")

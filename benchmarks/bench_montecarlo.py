@@ -25,7 +25,7 @@ import accord
 from accord.forecast import resolve_models
 from accord.scenario import ScenarioError
 from accord.simulation import bargain_batch
-from accord.simulation.montecarlo import BATCH_ADAPTERS, batch_forecast, simulate
+from accord.simulation.montecarlo import batch_forecast, simulate
 from accord.simulation.sampling import sample, uncertain_inputs
 from accord.simulation.synthetic import synthetic_scenario, with_uncertainty
 
@@ -58,7 +58,7 @@ def stage_costs(scn, n: int = 10_000) -> dict[str, float]:
     draws = sample(scn, n, seed=0)
     costs["sampling"] = time.perf_counter() - t0
     for m in resolve_models(None):
-        slow = not hasattr(m, "forecast_batch") and type(m).__name__ not in BATCH_ADAPTERS
+        slow = not m.tags.batched
         part = draws.take(slice(0, 200)) if slow else draws   # per-draw path: time 200, scale up
         t0 = time.perf_counter()
         batch_forecast(m, part)

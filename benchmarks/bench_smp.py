@@ -10,7 +10,7 @@ against the straightforward "pairs" kernel (one evaluation per (i, j) pair, as K
 ``probEduChlg``) in the same process, with a check that both give the same positions; (3) the
 time of one run against the number of actors and dimensions on random inputs (medians); (4) the
 Monte Carlo path on the default scenario: one run per draw against all draws in lock-step
-(``SMP.forecast_batch``), same process, with a check that both give the same forecasts.
+(``SMP.forecast_arrays``), same process, with a check that both give the same forecasts.
 """
 
 from __future__ import annotations
@@ -88,11 +88,11 @@ def main() -> None:
     d = sample(scn, loop_n, seed=0)
     t_loop, ref = timed(lambda: np.array([[model.forecast(d.scenario_at(i)).issues[x.id].value for x in scn.issues]
                                           for i in range(d.n_draws)]), 1)
-    same = np.allclose(model.forecast_batch(scn, d), ref, atol=1e-9, rtol=0)
+    same = np.allclose(model.forecast_arrays(d), ref, atol=1e-9, rtol=0)
     print(f"{'draws':>7}{'loop ms':>10}{'batch ms':>10}{'ratio':>8}  same forecasts ({loop_n} draws): {same}")
     for n in ((1000,) if args.quick else (1000, 10000)):
         dn = sample(scn, n, seed=0)
-        t_b, _ = timed(lambda dn=dn: model.forecast_batch(scn, dn), 3 if n <= 1000 else 1)
+        t_b, _ = timed(lambda dn=dn: model.forecast_arrays(dn), 3 if n <= 1000 else 1)
         per_loop, per_b = t_loop / loop_n * 1e3, t_b / n * 1e3
         print(f"{n:>7}{per_loop:>10.2f}{per_b:>10.3f}{per_loop / per_b:>8.0f}")
 

@@ -25,7 +25,7 @@ def test_default_scenario_batch_equals_per_draw():
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 40, seed=11)
     model = ExchangeModel()
-    np.testing.assert_allclose(model.forecast_batch(scn, draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
 
 
 @pytest.mark.reference
@@ -34,7 +34,7 @@ def test_cop21_with_uncertainty_batch_equals_per_draw():
     scn = with_uncertainty(accord.load_scenario(shared_file("decide", "cop21.tsv")), share=0.1)
     draws = sample(scn, 3, seed=4)
     model = ExchangeModel()
-    np.testing.assert_allclose(model.forecast_batch(scn, draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
 
 
 @settings(max_examples=20, deadline=None)
@@ -43,7 +43,7 @@ def test_batch_equals_per_draw_on_random_scenarios(seed, n, m, rounds):
     scn = synthetic_scenario(n, m, seed=seed)
     draws = sample(scn, 5, seed=seed)
     model = ExchangeModel(rounds=rounds)
-    np.testing.assert_allclose(model.forecast_batch(scn, draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
 
 
 def test_chunks_do_not_matter(monkeypatch):
@@ -51,15 +51,15 @@ def test_chunks_do_not_matter(monkeypatch):
 
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 30, seed=2)
-    whole = ExchangeModel().forecast_batch(scn, draws)
+    whole = ExchangeModel().forecast_arrays(draws)
     monkeypatch.setattr(exchange, "BATCH_CHUNK", 7)
-    np.testing.assert_array_equal(ExchangeModel().forecast_batch(scn, draws), whole)
+    np.testing.assert_array_equal(ExchangeModel().forecast_arrays(draws), whole)
 
 
 def test_randomized_gain_runs_draw_by_draw_reproducibly():
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 3, seed=0)
     model = ExchangeModel(gain="random", repetitions=2)
-    a, b = model.forecast_batch(scn, draws), model.forecast_batch(scn, draws)
+    a, b = model.forecast_arrays(draws), model.forecast_arrays(draws)
     np.testing.assert_array_equal(a, b)
     assert np.isfinite(a).all()

@@ -34,7 +34,7 @@ from accord.simulation import (
     uncertain_inputs,
     with_uncertainty,
 )
-from accord.simulation.montecarlo import BATCH_ADAPTERS, QUANTILES, batch_forecast
+from accord.simulation.montecarlo import QUANTILES, batch_forecast
 from accord.simulation.sampling import UncertainInput, draw_seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,12 +174,15 @@ def test_batch_path_matches_per_draw_forecast(name):
         np.testing.assert_allclose(batch[d], [fc.value(i) for i in scn.issue_ids], rtol=1e-10, atol=1e-9)
 
 
-def test_registered_models_without_batch_path_are_known():
-    # every registered model either has forecast_batch, an adapter, or takes the per-draw path;
-    # the per-draw path is correct but slow, so the list of slow models is explicit here
-    slow = [n for n in model_names() if not hasattr(get_model(n), "forecast_batch")
-            and type(get_model(n)).__name__ not in BATCH_ADAPTERS]
-    assert set(slow) <= {"exchange", "smp"}, f"models without a batch path: {slow}"
+def test_every_registered_model_declares_its_tags():
+    # the Monte Carlo, the brief and the dashboard read these tags; nothing is probed
+    from accord.models.base import ModelTags
+    from accord.models.registry import MODELS
+
+    for cls in MODELS:
+        assert isinstance(cls.__dict__.get("tags"), ModelTags), f"{cls.__name__} declares no tags"
+    round_based = {cls.name for cls in MODELS if cls.tags.round_based}
+    assert round_based == {"bdm", "exchange", "smp"}
 
 
 # -- results ----------------------------------------------------------------------------------------
@@ -390,11 +393,11 @@ def test_scenario_at_holds_every_drawn_value():
 def test_bargaining_outputs_flow_through_summaries_and_files(monkeypatch, tmp_path):
     """The engine's handling of per-draw bargaining arrays, with a stand-in analysis whose
     answers are known: zone exists iff the compromise lies above 50; 'Nash' = that compromise."""
+    from accord.models.compromise import WeightedMean
     from accord.simulation import bargain_batch
-    from accord.simulation.montecarlo import _compromise_batch
 
     def fake(draws):
-        wm = _compromise_batch(None, draws)
+        wm = WeightedMean().forecast_arrays(draws)
         return {"zopa": wm[:, 0] > 50, "nash": np.where(wm[:, [0]] > 50, wm, np.nan)}
 
     monkeypatch.setattr(bargain_batch, "analyse", fake)
@@ -417,19 +420,17 @@ def test_round_based_models_receive_the_shock_schedule():
 
     seen = {}
 
-    class RoundModel:
+    from accord.models.base import Model, ModelTags
+
+    class RoundModel(Model):
         name = "rounds-probe"
-        label = citation = ""
-        round_based = True
+        tags = ModelTags(round_based=True)
 
-        def get_params(self):
-            return {}
-
-        def forecast_batch(self, scenario, draws):
+        def forecast_arrays(self, draws, *, rng=None):
             r = draws.schedule.rounds(draws, 3)
             seen["mask"] = r["mask"]
             seen["start"] = draws.mask.copy()
-            return np.zeros((draws.n_draws, len(scenario.issues)))
+            return np.zeros((draws.n_draws, len(draws.scenario.issues)))
 
     scn = synthetic_scenario(3, 1, seed=1)
     simulate(scn, 10, seed=0, models=[RoundModel()], shocks=[parse_shock("A1:leave@2")], bargaining=False)

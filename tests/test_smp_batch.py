@@ -26,14 +26,14 @@ def test_default_scenario_batch_equals_per_draw():
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 40, seed=7)
     model = SMP()
-    np.testing.assert_allclose(model.forecast_batch(scn, draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
 
 
 def test_synthetic_scenario_batch_equals_per_draw():
     scn = synthetic_scenario(9, 4, seed=3)
     draws = sample(scn, 25, seed=1)
     model = SMP()
-    np.testing.assert_allclose(model.forecast_batch(scn, draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
 
 
 @pytest.mark.reference
@@ -41,7 +41,7 @@ def test_ktab_example_with_uncertainty_batch_equals_per_draw():
     scn = with_uncertainty(accord.load_scenario(shared_file("ktab", "dummyData_3Dim.csv")), share=0.1)
     draws = sample(scn, 12, seed=2)
     model = SMP()
-    np.testing.assert_allclose(model.forecast_batch(scn, draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
 
 
 @settings(max_examples=25, deadline=None)
@@ -64,7 +64,7 @@ def test_other_options_fall_back_to_one_run_per_draw():
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 4, seed=0)
     model = SMP(victory_model="Square")
-    np.testing.assert_allclose(model.forecast_batch(scn, draws), _per_draw(model, scn, draws), rtol=0, atol=0)
+    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=0)
 
 
 def test_monte_carlo_uses_the_batch_and_is_reproducible():

@@ -7,10 +7,16 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
+from accord.rng import as_generator, model_stream
 from accord.scenario import IssueArrays, Scenario
+from accord.scenario.arrays import ScenarioArrays
+
+from .params import Param, check_params
 
 __all__ = [
     "Forecaster",
+    "Model",
+    "ModelTags",
     "PerIssueModel",
     "TraceEvent",
     "IssueTrace",
@@ -20,11 +26,25 @@ __all__ = [
 ]
 
 
-def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """A generator from a seed, an existing generator, or a fixed default seed of 0."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    return np.random.default_rng(0 if rng is None else rng)
+@dataclass(frozen=True)
+class ModelTags:
+    """What a model can do, declared on its class and read (never probed) by every caller.
+
+    ``round_based``: the model runs in rounds, so a shock applies at its round
+    (:class:`accord.scenario.shocks.ShockSchedule`); one-shot models see the state after every
+    shock. ``stochastic``: some option set draws random numbers (from the ``rng`` it is given,
+    or each Monte Carlo draw's own stream). ``multi_issue``: issues interact inside the model
+    (trades, multi-dimensional positions), so it cannot be run issue by issue.
+    ``combines``: the model combines other registered models' forecasts (the ensemble).
+    ``batched``: with its default options, ``forecast_arrays`` runs every draw at once (fast on
+    many Monte Carlo draws); otherwise it runs draw by draw.
+    """
+
+    round_based: bool = False
+    stochastic: bool = False
+    multi_issue: bool = False
+    combines: bool = False
+    batched: bool = True
 
 
 @dataclass(frozen=True)
@@ -80,30 +100,71 @@ class ModelForecast:
 
 @runtime_checkable
 class Forecaster(Protocol):
-    """A forecasting model. Hyperparameters are keyword-only and stored unchanged."""
+    """A forecasting model: the one way a model plugs in (see the README's contributor guide).
+
+    Hyperparameters are keyword-only, declared in ``PARAMS``, checked at construction and
+    stored unchanged. ``forecast_arrays`` is the one array entry point: forecasts shaped
+    (draws, issues) for a :class:`ScenarioArrays` batch (a single scenario is the one-draw
+    case); ``forecast`` gives one scenario's typed result with its traces.
+    """
 
     name: ClassVar[str]
     label: ClassVar[str]
     citation: ClassVar[str]
+    tags: ClassVar[ModelTags]
+    PARAMS: ClassVar[tuple[Param, ...]]
 
     def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast: ...
+
+    def forecast_arrays(self, arrays: ScenarioArrays, *,
+                        rng: np.random.Generator | None = None) -> np.ndarray: ...
 
     def get_params(self) -> dict[str, Any]: ...
 
 
-class PerIssueModel:
-    """Base for models that treat each issue on its own."""
+class Model:
+    """Shared plumbing of every registered model: parameters from ``PARAMS``, the repr, and
+    the per-draw array path for models whose kernel has no draw axis yet.
+
+    ``forecast_arrays`` here runs :meth:`forecast` on each draw's scenario, each draw with its
+    own random stream (``arrays.rng(d, model_stream(name))``), so results never depend on how
+    draws are batched; models with a batched kernel override it.
+    """
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     citation: ClassVar[str] = ""
+    tags: ClassVar[ModelTags] = ModelTags()
+    PARAMS: ClassVar[tuple[Param, ...]] = ()
+
+    def _check_params(self) -> None:
+        check_params(self.PARAMS, self.get_params())
 
     def get_params(self) -> dict[str, Any]:
-        return dict(vars(self))
+        return {p.name: getattr(self, p.name) for p in self.PARAMS}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
+
+    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
+        raise NotImplementedError
+
+    def forecast_arrays(self, arrays: ScenarioArrays, *,
+                        rng: np.random.Generator | None = None) -> np.ndarray:
+        """(draws, issues) forecasts, one :meth:`forecast` per draw on its own stream."""
+        issue_ids = arrays.scenario.issue_ids
+        out = np.empty((arrays.n_draws, len(issue_ids)))
+        stream = model_stream(self.name)
+        for d in range(arrays.n_draws):
+            gen = rng if rng is not None and arrays.n_draws == 1 else arrays.rng(d, stream)
+            fc = self.forecast(arrays.scenario_at(d), rng=gen)
+            out[d] = [fc.issues[i].value if i in fc.issues else np.nan for i in issue_ids]
+        return out
+
+
+class PerIssueModel(Model):
+    """Base for models that treat each issue on its own."""
 
     def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
         gen = as_generator(rng)

@@ -7,10 +7,22 @@ from typing import ClassVar
 import numpy as np
 
 from accord.scenario import IssueArrays
+from accord.scenario.arrays import ScenarioArrays
 
-from .base import IssueForecast, IssueTrace, PerIssueModel
+from .base import IssueForecast, IssueTrace, ModelTags, PerIssueModel
+from .params import Param
 
-__all__ = ["WeightedMean", "weighted_mean"]
+__all__ = ["WeightedMean", "USE_SALIENCE", "voting_weights", "weighted_mean"]
+
+#: The one hyperparameter of the one-shot models (compromise, median voter).
+USE_SALIENCE = Param("use_salience", bool, True, source="[BDM1994]; [Achen2006]",
+                     help="weigh positions by capability × salience (true) or capability alone")
+
+
+def voting_weights(arrays: ScenarioArrays, use_salience: bool) -> np.ndarray:
+    """(D, issues, actors) weights: capability × salience (or capability), 0 where no stance."""
+    w = arrays.weight if use_salience else np.where(arrays.mask, arrays.capability, 0.0)
+    return np.swapaxes(w, 1, 2)
 
 
 def weighted_mean(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -40,8 +52,26 @@ class WeightedMean(PerIssueModel):
     label: ClassVar[str] = "Weighted compromise"
     citation: ClassVar[str] = "[Achen2006]"
 
+    tags: ClassVar[ModelTags] = ModelTags()
+    PARAMS: ClassVar[tuple[Param, ...]] = (USE_SALIENCE,)
+
     def __init__(self, *, use_salience: bool = True):
         self.use_salience = use_salience
+        self._check_params()
+
+    def forecast_arrays(self, arrays: ScenarioArrays, *,
+                        rng: np.random.Generator | None = None) -> np.ndarray:
+        """[Achen2006, eq. 1] on every draw and issue at once: Σ w·x / Σ w over the actors."""
+        w = voting_weights(arrays, self.use_salience)
+        x = np.swapaxes(np.where(arrays.mask, arrays.position, 0.0), 1, 2)   # (D, m, n)
+        out = weighted_mean(x, w)
+        total = w.sum(axis=-1)
+        if (total <= 0).any():  # all weights zero: plain mean of the stance-takers' positions
+            with np.errstate(invalid="ignore"):
+                plain = np.nanmean(np.swapaxes(np.where(arrays.mask, arrays.position, np.nan), 1, 2),
+                                   axis=-1)
+            out = np.where(total > 0, out, plain)
+        return out
 
     def forecast_issue(self, arr: IssueArrays, *, rng: np.random.Generator) -> IssueForecast:
         w = arr.weight if self.use_salience else arr.capability

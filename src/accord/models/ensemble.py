@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from accord.scenario import Scenario
+from accord.scenario.arrays import ScenarioArrays
 
-from .base import IssueForecast, ModelForecast, as_generator
+from .base import IssueForecast, Model, ModelForecast, ModelTags, as_generator
+from .params import Param
 
 __all__ = ["Ensemble", "shipped_weights"]
 
@@ -21,7 +23,7 @@ def shipped_weights() -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-class Ensemble:
+class Ensemble(Model):
     """Stacking ensemble: a convex combination of other models' forecasts ([Wolpert1992]).
 
     The weights are fitted by least absolute error under w ≥ 0, Σw = 1
@@ -36,14 +38,26 @@ class Ensemble:
     label: ClassVar[str] = "Stacking ensemble"
     citation: ClassVar[str] = "[Wolpert1992]"
 
+    tags: ClassVar[ModelTags] = ModelTags(combines=True)
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("weights", dict, None, none=True, source="[Wolpert1992]",
+              help="model name -> non-negative weight; None: the shipped fitted weights"),
+    )
+
     def __init__(self, *, weights: dict[str, float] | None = None):
         self.weights = weights
+        self._check_params()
 
-    def get_params(self) -> dict[str, Any]:
-        return {"weights": self.weights}
+    def forecast_arrays(self, arrays: ScenarioArrays, *,
+                        rng: np.random.Generator | None = None) -> np.ndarray:
+        """[Wolpert1992] convex stack of the components' (draws, issues) forecasts."""
+        from .registry import get_model
 
-    def __repr__(self) -> str:
-        return f"Ensemble(weights={self.weights!r})"
+        total: np.ndarray | float = 0.0
+        for name, wgt in self.resolved_weights().items():
+            part = get_model(name)
+            total = total + wgt * part.forecast_arrays(arrays.for_model(part.tags.round_based))
+        return np.asarray(total) * np.ones((arrays.n_draws, len(arrays.scenario.issues)))
 
     def resolved_weights(self) -> dict[str, float]:
         w = self.weights if self.weights is not None else shipped_weights()["weights"]

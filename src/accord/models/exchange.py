@@ -40,9 +40,12 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from accord.rng import model_stream
 from accord.scenario import Scenario
+from accord.scenario.arrays import ScenarioArrays
 
-from .base import IssueForecast, IssueTrace, ModelForecast, TraceEvent, as_generator
+from .base import IssueForecast, IssueTrace, Model, ModelForecast, ModelTags, TraceEvent, as_generator
+from .params import Param
 
 __all__ = ["CONSTANTS", "ExchangeModel", "ExchangeRun", "RealizedExchange", "run_exchange_model"]
 
@@ -387,7 +390,8 @@ def _canonical(scenario: Scenario):
 
 def run_exchange_model(scenario: Scenario, *, rounds: int = 10, gain: str = "equal",
                        p: float = 0.0, rng: np.random.Generator | None = None,
-                       choose: Chooser | None = None) -> ExchangeRun:
+                       choose: Chooser | None = None,
+                       states: RoundStates | None = None) -> ExchangeRun:
     """Run the exchange model once and return every round's positions and exchanges.
 
     Positions and moves are on each issue's scale rescaled to 0..100 (decide's convention).
@@ -397,10 +401,17 @@ def run_exchange_model(scenario: Scenario, *, rounds: int = 10, gain: str = "equ
     ``(actor, supply_issue, partner, partner_supply_issue, gain)`` in canonical order, and
     returns the index of the one to realise (the reference test uses it to replay the ties
     that the original implementation resolved its own way).
+
+    ``states`` (shocks): a function of the round r (0 = the start) giving, in canonical actor
+    order, the saliences, capabilities and stances in force; an actor without a stance in a
+    round counts for nothing and trades nothing there, and keeps its position.
     """
     order, x, s, c, has, _lo, _span = _canonical(scenario)
     ids = tuple(scenario.actor_ids[i] for i in order)
     issue_ids = tuple(scenario.issue_ids)
+    has_all = has
+    if states is not None:
+        s, c, has = _state(states, 0, has_all)
     w = c * s
     x = x.copy()
     positions = [np.where(has, x, np.nan)]
@@ -408,6 +419,9 @@ def run_exchange_model(scenario: Scenario, *, rounds: int = 10, gain: str = "equ
     outcome = [nbs(x, w)]
     realized: list[RealizedExchange] = []
     for r in range(1, rounds + 1):
+        if states is not None:
+            s, c, has = _state(states, r, has_all)
+            w = c * s
         rnd = _Round(x, s, w, has, gain, p, rng, ids, issue_ids, choose)
         done = rnd.run(r)
         y = rnd.cur
@@ -426,7 +440,17 @@ def run_exchange_model(scenario: Scenario, *, rounds: int = 10, gain: str = "equ
                        tuple(realized))
 
 
-class ExchangeModel:
+#: Shocks inside a run: round -> (saliences, capabilities, stances), each (actors, issues).
+RoundStates = Callable[[int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _state(states: RoundStates, r: int, has_all: np.ndarray):
+    sal, cap, has = states(r)
+    has = has & has_all
+    return np.where(has, sal, 0.0), np.where(has, cap, 0.0), has
+
+
+class ExchangeModel(Model):
     """Stokman–Van Oosten exchange of voting positions ([Stokman1994]), equal or random gain.
 
     Per round: the outcome of each issue is the Nash bargaining solution of the model, the
@@ -468,57 +492,68 @@ class ExchangeModel:
     label: ClassVar[str] = "Exchange model (Stokman)"
     citation: ClassVar[str] = "[Stokman1994]"
 
+    tags: ClassVar[ModelTags] = ModelTags(round_based=True, stochastic=True, multi_issue=True)
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("rounds", int, 10, low=1, high=1000, source="[DecideExchange]", help="rounds of exchange"),
+        Param("gain", str, "equal", choices=("equal", "random"), source="[Stokman1994]; [Dijkstra2008]",
+              help="equal gain, or the randomized-gain variant"),
+        Param("p", float, 0.5, low=0.0, high=1.0, source="[Dijkstra2008]",
+              help="the randomized variant's spread"),
+        Param("repetitions", int, 10, low=1, high=10_000, source="[Dijkstra2008]",
+              help="randomized runs averaged"),
+    )
+
     def __init__(self, *, rounds: int = 10, gain: Literal["equal", "random"] = "equal",
                  p: float = 0.5, repetitions: int = 10):
         self.rounds = rounds
         self.gain = gain
         self.p = p
         self.repetitions = repetitions
+        self._check_params()
 
-    def get_params(self) -> dict[str, Any]:
-        return {"rounds": self.rounds, "gain": self.gain, "p": self.p,
-                "repetitions": self.repetitions}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"ExchangeModel({args})"
-
-    def _check(self) -> None:
-        if not isinstance(self.rounds, int | np.integer) or self.rounds < 1:
-            raise ValueError(f"rounds must be a positive integer, got {self.rounds!r}")
-        if self.gain not in ("equal", "random"):
-            raise ValueError(f"gain must be 'equal' or 'random', got {self.gain!r}")
-        if not 0.0 <= float(self.p) <= 1.0:
-            raise ValueError(f"p must be between 0 and 1, got {self.p!r}")
-        if not isinstance(self.repetitions, int | np.integer) or self.repetitions < 1:
-            raise ValueError(f"repetitions must be a positive integer, got {self.repetitions!r}")
-
-    def runs(self, scenario: Scenario, *, rng: np.random.Generator | int | None = None) -> list[ExchangeRun]:
+    def runs(self, scenario: Scenario, *, rng: np.random.Generator | int | None = None,
+             states: RoundStates | None = None) -> list[ExchangeRun]:
         """Every repetition's run (one for equal gain)."""
-        self._check()
         if self.gain == "equal":
-            return [run_exchange_model(scenario, rounds=self.rounds)]
+            return [run_exchange_model(scenario, rounds=self.rounds, states=states)]
         gen = as_generator(rng)
         streams = gen.bit_generator.seed_seq.spawn(self.repetitions)  # type: ignore[attr-defined]
         return [run_exchange_model(scenario, rounds=self.rounds, gain="random", p=float(self.p),
-                                   rng=np.random.default_rng(ss)) for ss in streams]
+                                   rng=np.random.default_rng(ss), states=states) for ss in streams]
 
-    def forecast_batch(self, scenario: Scenario, draws: Any) -> np.ndarray:
+    def _shocked(self, arrays: ScenarioArrays) -> np.ndarray:
+        """Draw by draw with the shock schedule: round r uses the state of round r."""
+        sched = arrays.schedule
+        assert sched is not None
+        last = min(self.rounds, sched.last_round)
+        out = np.empty((arrays.n_draws, len(arrays.scenario.issues)))
+        for d in range(arrays.n_draws):
+            per = sched.rounds(arrays.take(np.array([d])), last)
+            scn = arrays.scenario_at(d)
+            order, *_rest, lo, span = _canonical(scn)
+
+            def states(r: int, per: dict[str, np.ndarray] = per, order: list[int] = order):
+                k = min(r, last)
+                return (per["salience"][0, k][order], per["capability"][0, k][order],
+                        per["mask"][k][order])
+
+            runs = self.runs(scn, rng=arrays.rng(d, model_stream(self.name)), states=states)
+            out[d] = lo + np.mean([run.nbs[-1] for run in runs], axis=0) / 100.0 * span
+        return out
+
+    def forecast_arrays(self, arrays: ScenarioArrays, *,
+                        rng: np.random.Generator | None = None) -> np.ndarray:
         """(D, issues) forecasts for Monte Carlo draws: the equal-gain model on all draws at once
         (:mod:`accord.models.exchange_batch`, chunks of ``BATCH_CHUNK`` draws); the randomized
         variant, shocks or actors present in some draws only run draw by draw."""
-        from accord.simulation.montecarlo import model_stream
-
         from .exchange_batch import run_exchange_batch
 
-        self._check()
+        draws, scenario = arrays, arrays.scenario
+        if draws.schedule is not None:
+            return self._shocked(draws)
         mask = np.asarray(draws.mask, dtype=bool)
-        if self.gain != "equal" or getattr(draws, "schedule", None) is not None or mask.ndim != 2:
-            out = np.empty((draws.n_draws, len(scenario.issues)))
-            for d in range(draws.n_draws):
-                fc = self.forecast(draws.scenario_at(d), rng=draws.rng(d, model_stream(self.name)))
-                out[d] = [fc.issues[i.id].value for i in scenario.issues]
-            return out
+        if self.gain != "equal" or mask.ndim != 2:
+            return super().forecast_arrays(draws, rng=rng)
         order, _x, _s, _c, _has, lo, span = _canonical(scenario)
         pos = np.asarray(draws.position, dtype=float)[:, order]
         has = mask[order][None] & ~np.isnan(pos)

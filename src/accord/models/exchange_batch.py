@@ -12,7 +12,7 @@ whose movers or demanders' views it touched. Every equation is the per-draw mode
 order of operations, so the forecasts are the same (``tests/test_exchange_batch.py``).
 
 Scope: the equal-gain model (the default). The randomized-gain variant draws random numbers
-per recalculation and runs draw by draw (:meth:`accord.models.exchange.ExchangeModel.forecast_batch`).
+per recalculation and runs draw by draw (:meth:`accord.models.exchange.ExchangeModel.forecast_arrays`).
 """
 
 from __future__ import annotations

@@ -43,9 +43,11 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from accord.scenario import IssueArrays
+from accord.scenario.arrays import ScenarioArrays
 
-from .base import IssueForecast, IssueTrace, PerIssueModel, TraceEvent
+from .base import IssueForecast, IssueTrace, ModelTags, PerIssueModel, TraceEvent
 from .median import weighted_median
+from .params import Param
 
 __all__ = ["ExpectedUtility", "run_expected_utility", "EUResult", "Schedule", "risk_exponents",
            "success_probability", "expected_utilities"]
@@ -64,6 +66,7 @@ class Schedule:
     capability: np.ndarray | None = None
     salience: np.ndarray | None = None
     active: np.ndarray | None = None
+    initial_active: np.ndarray | None = None   # (..., n): who is present at round 0
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,8 @@ def run_expected_utility(
     delta[delta <= 0] = 1.0
     pos = [x.copy()]
     act0 = np.ones(x.shape, dtype=bool)
+    if schedule is not None and schedule.initial_active is not None:
+        act0 = np.broadcast_to(np.asarray(schedule.initial_active, dtype=bool), x.shape)
     med = [weighted_median(x, np.where(act0, c0 * s0, 0.0))]
     risks, kinds, props, eu_own_all, eu_prop_all = [], [], [], [], []
     w_positive = bool(np.any(c0 * s0 > 0))   # without a schedule the weights never change
@@ -327,6 +332,22 @@ class ExpectedUtility(PerIssueModel):
     name: ClassVar[str] = "bdm"
     label: ClassVar[str] = "Expected utility (BDM)"
     citation: ClassVar[str] = "[Scholz2011]"
+    tags: ClassVar[ModelTags] = ModelTags(round_based=True)
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("rounds", int, 10, low=0, high=1000, source="[Scholz2011]", help="rounds of challenges"),
+        Param("stop_after", int, None, low=1, high=1000, none=True, source="[Scholz2011] ran 8",
+              help="stop once the median has not changed for this many rounds"),
+        Param("probability", str, "scholz", choices=("scholz", "bdm", "dmasad"),
+              source="[Scholz2011]; [BDM1985]", help="probability of success (see the module)"),
+        Param("delta", str, "initial", choices=("initial", "scale"), source="[Scholz2011]",
+              help="the range that scales distances"),
+        Param("vote_risk", str, "own", choices=("own", "one"), source="[Scholz2011]",
+              help="risk exponent inside the votes"),
+        Param("capitulation", str, "replication", choices=("replication", "corrected"),
+              source="[Scholz2011], sec. 3", help="whether capitulations can happen"),
+        Param("offer_rule", str, "scholz", choices=("scholz", "closest"),
+              source="[Scholz2011]; [BDM1997]", help="which offer an actor accepts"),
+    )
 
     def __init__(self, *, rounds: int = 10, stop_after: int | None = None,
                  probability: Literal["scholz", "bdm", "dmasad"] = "scholz",
@@ -340,6 +361,7 @@ class ExpectedUtility(PerIssueModel):
         self.vote_risk = vote_risk
         self.capitulation = capitulation
         self.offer_rule = offer_rule
+        self._check_params()
 
     def run(self, arr: IssueArrays) -> EUResult:
         d = None if self.delta == "initial" else arr.scale_max - arr.scale_min
@@ -363,23 +385,43 @@ class ExpectedUtility(PerIssueModel):
                 done |= hit
         return last
 
-    def forecast_batch(self, scenario, draws) -> np.ndarray:
-        """(D, issues) forecasts for Monte Carlo draws, each issue's draws in one batched run."""
-        out = np.empty((draws.n_draws, len(scenario.issues)))
-        for k, issue in enumerate(scenario.issues):
-            mask = np.asarray(draws.mask)
-            mask = mask[..., :, k] if mask.ndim == 2 else mask[:, :, k]
-            cols = np.flatnonzero(mask.any(axis=0) if mask.ndim == 2 else mask)
-            varies = mask.ndim == 2 and not mask[:, cols].all()
-            if getattr(draws, "schedule", None) is not None or varies:
-                for d in range(draws.n_draws):   # shocks or absent actors: one draw at a time
-                    out[d, k] = self.forecast(draws.scenario_at(d)).value(issue.id)
+    def _issue_inputs(self, arrays: ScenarioArrays, k: int, per_round: dict[str, np.ndarray] | None):
+        """Issue k's kernel inputs over every draw: columns of the actors with a stance, and
+        with shocks the per-round schedule (row t: the state in force during round t + 1)."""
+        present = np.asarray(arrays.mask, dtype=bool)[:, k]
+        cols = np.flatnonzero(present)
+        x = arrays.position[:, cols, k]
+        if per_round is None:
+            return cols, x, arrays.capability[:, cols, k], arrays.salience[:, cols, k], None
+        act = per_round["mask"][:, cols, k]                              # (R+1, c)
+        cap = np.moveaxis(per_round["capability"][:, :, cols, k], 1, 0)   # (R+1, D, c)
+        sal = np.moveaxis(per_round["salience"][:, :, cols, k], 1, 0)
+        shape = (act.shape[0], x.shape[0], len(cols))
+        sched = Schedule(capability=cap[1:], salience=sal[1:],
+                         active=np.broadcast_to(act[:, None, :], shape)[1:],
+                         initial_active=np.broadcast_to(act[0], x.shape))
+        return cols, x, cap[0], sal[0], sched
+
+    def forecast_arrays(self, arrays: ScenarioArrays, *,
+                        rng: np.random.Generator | None = None) -> np.ndarray:
+        """(draws, issues) forecasts, each issue's draws in one batched run of the kernel.
+
+        With a shock schedule every shock applies at its round through the kernel's
+        :class:`Schedule`; without one the run is the plain kernel (bit for bit).
+        """
+        scn = arrays.scenario
+        per_round = None if arrays.schedule is None else arrays.schedule.rounds(arrays, self.rounds)
+        out = np.empty((arrays.n_draws, len(scn.issues)))
+        for k, issue in enumerate(scn.issues):
+            cols, x, cap, sal, sched = self._issue_inputs(arrays, k, per_round)
+            if len(cols) == 0:
+                out[:, k] = np.nan
                 continue
             d_scale = None if self.delta == "initial" else issue.scale.max - issue.scale.min
-            res = run_expected_utility(draws.position[:, cols, k], draws.capability[:, cols, k],
-                                       draws.salience[:, cols, k], rounds=self.rounds, delta=d_scale,
+            res = run_expected_utility(x, cap, sal, rounds=self.rounds, delta=d_scale,
                                        probability=self.probability, vote_risk=self.vote_risk,
-                                       capitulation=self.capitulation, offer_rule=self.offer_rule)
+                                       capitulation=self.capitulation, offer_rule=self.offer_rule,
+                                       schedule=sched)
             last = self._last_round(res.medians)
             out[:, k] = np.take_along_axis(res.medians, last[None, :], axis=0)[0]
         return out

@@ -7,8 +7,11 @@ from typing import ClassVar
 import numpy as np
 
 from accord.scenario import IssueArrays
+from accord.scenario.arrays import ScenarioArrays
 
-from .base import IssueForecast, IssueTrace, PerIssueModel
+from .base import IssueForecast, IssueTrace, ModelTags, PerIssueModel
+from .compromise import USE_SALIENCE, voting_weights
+from .params import Param
 
 __all__ = ["MedianVoter", "weighted_median", "condorcet_winner"]
 
@@ -85,8 +88,18 @@ class MedianVoter(PerIssueModel):
     label: ClassVar[str] = "Median voter"
     citation: ClassVar[str] = "[Black1948]"
 
+    tags: ClassVar[ModelTags] = ModelTags()
+    PARAMS: ClassVar[tuple[Param, ...]] = (USE_SALIENCE,)
+
     def __init__(self, *, use_salience: bool = True):
         self.use_salience = use_salience
+        self._check_params()
+
+    def forecast_arrays(self, arrays: ScenarioArrays, *,
+                        rng: np.random.Generator | None = None) -> np.ndarray:
+        """[Black1948] weighted median on every draw and issue; absent actors weigh nothing."""
+        x = np.swapaxes(np.where(arrays.mask, arrays.position, np.nan), 1, 2)
+        return weighted_median(x, voting_weights(arrays, self.use_salience))
 
     def forecast_issue(self, arr: IssueArrays, *, rng: np.random.Generator) -> IssueForecast:
         w = arr.weight if self.use_salience else arr.capability

@@ -40,13 +40,18 @@ on 0..1), each actor judging by its own utilities, capabilities as weights.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
 
-from accord.models.base import IssueForecast, IssueTrace, ModelForecast, TraceEvent, as_generator
+from accord.rng import model_stream
 from accord.scenario import Scenario
+from accord.scenario.arrays import ScenarioArrays
+
+from .base import IssueForecast, IssueTrace, Model, ModelForecast, ModelTags, TraceEvent, as_generator
+from .params import Param
 
 __all__ = ["SMP", "SMPRun", "SMPBargain", "run_smp", "smp_inputs", "KTAB_DEFAULTS", "OPTIONS"]
 
@@ -630,6 +635,37 @@ def _turn(turn, x, ideal, sal, s_sum, cap, d, r, rhat, o: _Opts, rng):
     return new, bargains, chosen, chosen_p
 
 
+#: Shocks inside a run: turn -> (present actors (n,), saliences (n, m), capabilities (n,)).
+TurnStates = Callable[[int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _turn_present(turn, x, ideal, sal, cap, act, o: _Opts, rng):
+    """One turn among the actors present (shocks): the others keep their positions."""
+    idx = np.flatnonzero(act)
+    xs, ids_, ss, cs = x[idx], ideal[idx], sal[idx], cap[idx]
+    d, r, rhat = _utilities(xs, ids_, ss, cs, o)
+    new_s, bargains, chosen, chosen_p = _turn(turn, xs, ids_, ss, ss.sum(axis=1), cs, d, r, rhat, o, rng)
+    new = x.copy()
+    new[idx] = new_s
+    back = [replace(b, initiator=int(idx[b.initiator]), receiver=int(idx[b.receiver])) for b in bargains]
+    where = {id(b): k for k, b in enumerate(bargains)}
+    adopted = {int(idx[a]): back[where[id(b)]] for a, b in chosen.items()}
+    return new, back, adopted, {int(idx[a]): p for a, p in chosen_p.items()}
+
+
+def _present_report(x, ideal, sal, cap, act, o: _Opts):
+    """Risk attitudes and KTAB's reported probabilities among the actors present; the absent
+    have R 0, probability 0 and are never among the unique positions."""
+    idx = np.flatnonzero(act)
+    d, r_s, rhat = _utilities(x[idx], ideal[idx], sal[idx], cap[idx], o)
+    prob_s, uniq_s, p_u = _state_report(x[idx], d, rhat, cap[idx], o)
+    r = np.zeros(len(x))
+    r[idx] = r_s
+    prob = np.zeros(len(x))
+    prob[idx] = prob_s
+    return r, prob, idx[uniq_s], p_u
+
+
 def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarray, *,
             accommodation: np.ndarray | None = None, voting_rule: str = "Proportional",
             victory_model: str = "Linear", pce_model: str = "Conditional",
@@ -637,7 +673,8 @@ def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarr
             big_r_range: str = "Mid", big_r_adjust: str = "OneThird", interpolation: str = "S2P2",
             bargain_model: str = "InitOnlyInterp", min_turns: int = 2, max_turns: int = 100,
             stop_ratio: float = 0.02, min_significant_delta: float = 1e-4,
-            rng: np.random.Generator | int | None = None, kernel: str = "blocked") -> SMPRun:
+            rng: np.random.Generator | int | None = None, kernel: str = "blocked",
+            states: TurnStates | None = None) -> SMPRun:
     """Run the SMP on arrays: positions (actors × dimensions, on 0..1), saliences (rows summing
     to at most 1), capabilities (> 0). Returns every state; see :class:`SMP` for the options.
 
@@ -645,6 +682,10 @@ def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarr
     initiator blocks with shared per-perspective utilities; "pairs" one evaluation per (i, j)
     pair, as KTAB's ``probEduChlg`` -- slower, kept as the straightforward check of the other
     (benchmarks/bench_smp.py). Both give the same numbers.
+
+    ``states`` (shocks): a function of the turn t (0 = the start) giving who is present, the
+    saliences and the capabilities in force; absent actors neither challenge nor are
+    challenged nor vote, and keep their positions. Without it nothing changes between turns.
     """
     if kernel not in ("blocked", "pairs"):
         raise ValueError(f"kernel must be 'blocked' or 'pairs', got {kernel!r}")
@@ -679,22 +720,36 @@ def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarr
     gen = as_generator(rng)
     s_sum = sal.sum(axis=1)
     ideal = x.copy()
-    d, r, rhat = _utilities(x, ideal, sal, cap, o)
-    prob, uniq, p_u = _state_report(x, d, rhat, cap, o)
+    act = np.ones(n, dtype=bool)
+    if states is not None:
+        act, sal, cap = states(0)
+        s_sum = sal.sum(axis=1)
+    if states is None:
+        d, r, rhat = _utilities(x, ideal, sal, cap, o)
+        prob, uniq, p_u = _state_report(x, d, rhat, cap, o)
+    else:
+        r, prob, uniq, p_u = _present_report(x, ideal, sal, cap, act, o)
     xs, ideals, probs, risks = [x], [ideal], [prob], [r]
     run = SMPRun((), (), np.empty(0), np.empty(0), np.empty(0), np.empty(0), unique=[uniq], unique_probability=[p_u])
     d01 = None
     turn = 0
     while True:
         turn += 1
-        new, bargains, chosen, chosen_p = _turn(turn, x, ideal, sal, s_sum, cap, d, r, rhat, o, gen)
+        if states is None:
+            new, bargains, chosen, chosen_p = _turn(turn, x, ideal, sal, s_sum, cap, d, r, rhat, o, gen)
+        else:
+            act, sal, cap = states(turn)
+            new, bargains, chosen, chosen_p = _turn_present(turn, x, ideal, sal, cap, act, o, gen)
         if acc is None:
             new_ideal = new.copy()
         else:  # [KTAB] ``newIdeals``: ideal <- A pos + (1 - row sum) ideal
             new_ideal = acc @ new + np.clip(1.0 - acc.sum(axis=1), 0.0, 1.0)[:, None] * ideal
         x, ideal = new, new_ideal
-        d, r, rhat = _utilities(x, ideal, sal, cap, o)
-        prob, uniq, p_u = _state_report(x, d, rhat, cap, o)
+        if states is None:
+            d, r, rhat = _utilities(x, ideal, sal, cap, o)
+            prob, uniq, p_u = _state_report(x, d, rhat, cap, o)
+        else:
+            r, prob, uniq, p_u = _present_report(x, ideal, sal, cap, act, o)
         run.unique.append(uniq)
         run.unique_probability.append(p_u)
         xs.append(x)
@@ -828,7 +883,7 @@ def smp_inputs(scenario: Scenario) -> SMPInputs:
     return SMPInputs(ids, tuple(scenario.issue_ids), pos, sal, cap, has, low, span, acc, order)
 
 
-class SMP:
+class SMP(Model):
     """KTAB's Spatial Model of Politics ([Wise2015]; [KTAB]; applied in [Efird2016]).
 
     Actors with capabilities, positions and saliences on every issue (one dimension each)
@@ -868,6 +923,17 @@ class SMP:
     name: ClassVar[str] = "smp"
     label: ClassVar[str] = "KTAB spatial model (SMP)"
     citation: ClassVar[str] = "[Wise2015]; [KTAB]"
+    tags: ClassVar[ModelTags] = ModelTags(round_based=True, stochastic=True, multi_issue=True)
+    PARAMS: ClassVar[tuple[Param, ...]] = tuple(
+        Param(k, str, v[0], choices=v, source="[KTAB] ModelParameters") for k, v in OPTIONS.items()
+        if k != "forecast_rule"
+    ) + (
+        Param("min_turns", int, 2, low=1, high=10_000, source="[KTAB] SMPModel::configExec"),
+        Param("max_turns", int, 100, low=1, high=10_000, source="[KTAB] SMPModel::configExec"),
+        Param("stop_ratio", float, 0.02, low=0.0, high=1.0, source="[KTAB] smpStopFn"),
+        Param("forecast_rule", str, "most_probable", choices=OPTIONS["forecast_rule"],
+              help="the most probable position, or the probability-weighted mean"),
+    )
 
     def __init__(self, *, voting_rule: str = "Proportional", victory_model: str = "Linear",
                  pce_model: str = "Conditional", state_transitions: str = "Deterministic",
@@ -887,13 +953,9 @@ class SMP:
         self.max_turns = max_turns
         self.stop_ratio = stop_ratio
         self.forecast_rule = forecast_rule
-
-    def get_params(self) -> dict[str, Any]:
-        return dict(vars(self))
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"SMP({args})"
+        self._check_params()
+        if min_turns > max_turns:
+            raise ValueError(f"min_turns must be at most max_turns; got {min_turns!r} > {max_turns!r}")
 
     @classmethod
     def from_ktab_parameters(cls, params: dict[str, str], **overrides: Any) -> SMP:
@@ -908,43 +970,81 @@ class SMP:
         kw.update(overrides)
         return cls(**kw)
 
-    def run(self, scenario: Scenario, *, rng: np.random.Generator | int | None = None) -> tuple[SMPRun, SMPInputs]:
+    def run(self, scenario: Scenario, *, rng: np.random.Generator | int | None = None,
+            states: TurnStates | None = None) -> tuple[SMPRun, SMPInputs]:
         """The whole run on a scenario, in the canonical actor order, positions on 0..1."""
-        if self.forecast_rule not in OPTIONS["forecast_rule"]:
-            raise ValueError(f"forecast_rule must be one of {OPTIONS['forecast_rule']}, got {self.forecast_rule!r}")
         inp = smp_inputs(scenario)
         params = {k: v for k, v in self.get_params().items() if k != "forecast_rule"}
         run = run_smp(inp.positions, inp.saliences, inp.capabilities, accommodation=inp.accommodation,
-                      rng=rng, **params)
+                      rng=rng, states=states, **params)
         run.actor_ids = inp.actor_ids
         run.dims = inp.issue_ids
         return run, inp
 
-    def forecast_batch(self, scenario: Scenario, draws: Any) -> np.ndarray:
+    def forecast_arrays(self, arrays: ScenarioArrays, *,
+                        rng: np.random.Generator | None = None) -> np.ndarray:
         """(D, issues) forecasts for Monte Carlo draws, all draws advancing turn by turn together
         (:mod:`accord.models.smp_batch`). With options other than KTAB's defaults, the
         weighted-mean forecast rule, ideal adjustment, shocks or actors present in some draws
         only, each draw runs on its own, as the per-draw model."""
         from .smp_batch import DEFAULT_ONLY, run_smp_batch
 
+        draws, scenario = arrays, arrays.scenario
+        if draws.schedule is not None:
+            return self._shocked(draws)
         params = self.get_params()
         mask = np.asarray(draws.mask, dtype=bool)
         inp = smp_inputs(scenario)
         batched = (all(params[k] == v for k, v in DEFAULT_ONLY.items()) and self.forecast_rule == "most_probable"
-                   and inp.accommodation is None and getattr(draws, "schedule", None) is None and mask.ndim == 2)
+                   and inp.accommodation is None and mask.ndim == 2)
         x = sal = cap = None
         if batched:
             x, sal, cap, ok = _draw_inputs(scenario, draws, inp.order, mask)
             batched = bool(ok.all())
         if not batched:
-            out = np.empty((draws.n_draws, len(scenario.issues)))
-            for d in range(draws.n_draws):
-                fc = self.forecast(draws.scenario_at(d), rng=draws.rng(d, _stream(self.name)))
-                out[d] = [fc.issues[i.id].value for i in scenario.issues]
-            return out
+            return super().forecast_arrays(draws, rng=rng)
         fc, _ = run_smp_batch(x, sal, cap, min_turns=self.min_turns, max_turns=self.max_turns,
                               stop_ratio=self.stop_ratio)
         return inp.low[None, :] + fc * inp.span[None, :]
+
+    def _shocked(self, arrays: ScenarioArrays) -> np.ndarray:
+        """Draw by draw with the shock schedule: each turn t uses the state of round t."""
+        sched = arrays.schedule
+        assert sched is not None
+        last = min(self.max_turns, sched.last_round)
+        out = np.empty((arrays.n_draws, len(arrays.scenario.issues)))
+        for d in range(arrays.n_draws):
+            per = sched.rounds(arrays.take(np.array([d])), last)
+            scn = arrays.scenario_at(d)
+            order = smp_inputs(scn).order
+
+            def states(t: int, per: dict[str, np.ndarray] = per, order: np.ndarray = order):
+                r = min(t, last)
+                mask = per["mask"][r][order]
+                sal = np.where(mask, per["salience"][0, r][order], 0.0)
+                total = sal.sum(axis=1)
+                sal = np.where(total[:, None] > 1.0, sal / np.where(total > 0, total, 1.0)[:, None], sal)
+                return mask.any(axis=1), sal, per["actor_capability"][0, r][order]
+
+            run, inp = self.run(scn, rng=arrays.rng(d, model_stream(self.name)), states=states)
+            fc, _ = self._forecast_path(run)
+            out[d] = inp.to_issue(np.arange(len(inp.issue_ids)), fc[-1])
+        return out
+
+    def _forecast_path(self, run: SMPRun) -> tuple[np.ndarray, list[float | None]]:
+        """The forecast (on 0..1) at every turn by the forecast rule, and its probability."""
+        fc = np.empty((run.positions.shape[0], run.positions.shape[2]))
+        fc_p: list[float | None] = []
+        for t, x in enumerate(run.positions):
+            uniq, p_u = run.unique[t], run.unique_probability[t]
+            if self.forecast_rule == "most_probable":
+                best = int(np.argmax(p_u))  # first most probable, canonical order
+                fc[t] = x[uniq[best]]
+                fc_p.append(float(p_u[best]))
+            else:
+                fc[t] = (p_u / p_u.sum()) @ x[uniq]
+                fc_p.append(None)
+        return fc, fc_p
 
     def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
         """Forecast every issue; the trace holds every actor's position at every turn.
@@ -957,17 +1057,7 @@ class SMP:
         """
         run, inp = self.run(scenario, rng=rng)
         ids = inp.actor_ids
-        fc = np.empty((run.positions.shape[0], len(inp.issue_ids)))
-        fc_p: list[float | None] = []
-        for t, x in enumerate(run.positions):
-            uniq, p_u = run.unique[t], run.unique_probability[t]
-            if self.forecast_rule == "most_probable":
-                best = int(np.argmax(p_u))  # first most probable, canonical order
-                fc[t] = x[uniq[best]]
-                fc_p.append(float(p_u[best]))
-            else:
-                fc[t] = (p_u / p_u.sum()) @ x[uniq]
-                fc_p.append(None)
+        fc, fc_p = self._forecast_path(run)
         back = np.argsort(inp.order)  # scenario order -> canonical index
         scen_ids = scenario.actor_ids
         events: dict[str, list[TraceEvent]] = {iid: [] for iid in inp.issue_ids}
@@ -998,12 +1088,6 @@ class SMP:
             }
             out[issue.id] = IssueForecast(issue.id, float(trace.forecast[-1]), trace, details)
         return ModelForecast(self.name, out, self.get_params())
-
-
-def _stream(name: str) -> int:
-    from accord.simulation.montecarlo import model_stream
-
-    return model_stream(name)
 
 
 def _draw_inputs(scenario: Scenario, draws: Any, order: np.ndarray, mask: np.ndarray):

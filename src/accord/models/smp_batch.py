@@ -14,7 +14,7 @@ options present, whose order is kept.
 
 Scope: KTAB's default options (Proportional votes, Linear victory probability, Conditional PCE,
 SemiCommit, Mid big-R range, OneThird estimates, S2P2 interpolation, InitOnlyInterp,
-Deterministic) without ideal adjustment; :meth:`accord.models.smp.SMP.forecast_batch` falls back
+Deterministic) without ideal adjustment; :meth:`accord.models.smp.SMP.forecast_arrays` falls back
 to one run per draw otherwise. The numbers equal the per-draw model's up to floating-point
 summation order (sums over more than eight padded options group differently), which
 ``tests/test_smp_batch.py`` checks to 1e-9 on scenarios and random cases.

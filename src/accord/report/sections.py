@@ -30,9 +30,7 @@ TORNADO_TOP = 8
 
 def batched_models() -> list[str]:
     """Registered models with a batched Monte Carlo kernel (fast on many draws)."""
-    from accord.simulation.montecarlo import BATCH_ADAPTERS
-
-    return [m.name for m in MODELS if callable(getattr(m, "forecast_batch", None)) or m.__name__ in BATCH_ADAPTERS]
+    return [m.name for m in MODELS if m.tags.batched]
 
 
 def _mc_models(ctx: BriefContext) -> tuple[list[str], list[str]]:

@@ -6,13 +6,12 @@ each requested model and, when available, the bargaining analysis on every draw,
 model, the probability that a zone of agreement exists, the probability that each actor's red
 line is breached by a forecast, and the distribution of the Nash package.
 
-**Batch protocol.** A model may provide ``forecast_batch(scenario, draws) -> ndarray (D, m)``
-(one forecast per draw and issue; ``draws`` is a :class:`~accord.simulation.sampling.Draws`).
-Models without it but with a known batched kernel go through :data:`BATCH_ADAPTERS` (the
-compromise and median-voter models use their own ``weighted_mean`` / ``weighted_median`` on the
-whole (D, issues, actors) batch; the ensemble combines its components' batches). Any other
-model falls back to its per-draw ``forecast`` on a scenario rebuilt from the draw, with the
-draw's own random stream (``SeedSequence(seed, spawn_key=(d, crc32(model name)))``).
+**One protocol.** Every model is called through ``forecast_arrays(arrays) -> ndarray (D, m)``
+(:class:`accord.models.base.Forecaster`): one forecast per draw and issue of a
+:class:`~accord.scenario.arrays.ScenarioArrays` batch. Models with a batched kernel run every
+draw at once; the others run each draw with its own random stream
+(``SeedSequence(seed, spawn_key=(d, crc32(model name)))``). Shocks reach the models their tags
+declare ``round_based`` at their round, the others as the state after every shock.
 
 **Reproducibility.** The draws are cut into chunks of ``chunk_size`` whose boundaries depend on
 ``N`` and ``chunk_size`` only; each chunk is computed by the same code whichever worker runs it,
@@ -24,26 +23,23 @@ from __future__ import annotations
 
 import logging
 import signal
-import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from accord.models.base import Forecaster
-from accord.models.compromise import weighted_mean
-from accord.models.median import weighted_median
+from accord.rng import model_stream
 from accord.scenario import Scenario
 
 from . import bargain_batch
 from .sampling import Draws, UncertainInput, sample, uncertain_inputs
-from .shocks import Shock, ShockSchedule
+from accord.scenario.shocks import Shock, ShockSchedule
 
 __all__ = [
-    "BATCH_ADAPTERS",
     "DEFAULT_CHUNK_SIZE",
     "QUANTILES",
     "ChunkResult",
@@ -70,75 +66,16 @@ def default_chunk_size(draws: int) -> int:
     return int(min(DEFAULT_CHUNK_SIZE, max(MIN_CHUNK_SIZE, -(-draws // TARGET_CHUNKS))))
 
 
-# -- batched model kernels ---------------------------------------------------------------------
-
-def _compromise_batch(model: Any, draws: Draws) -> np.ndarray:
-    """[Achen2006, eq. 1] on the whole batch: Σ w·x / Σ w over the actors of each issue."""
-    w = draws.weight if getattr(model, "use_salience", True) else np.where(draws.mask, draws.capability, 0.0)
-    x = np.where(draws.mask, draws.position, 0.0)
-    x_t, w_t = np.swapaxes(x, 1, 2), np.swapaxes(w, 1, 2)          # (D, m, n)
-    out = weighted_mean(x_t, w_t)
-    total = w_t.sum(axis=-1)
-    if (total <= 0).any():  # all weights zero: plain mean of the stance-takers' positions
-        with np.errstate(invalid="ignore"):
-            plain = np.nanmean(np.swapaxes(np.where(draws.mask, draws.position, np.nan), 1, 2), axis=-1)
-        out = np.where(total > 0, out, plain)
-    return out
-
-
-def _median_batch(model: Any, draws: Draws) -> np.ndarray:
-    """[Black1948] weighted median on the whole batch; absent actors sort last with weight 0."""
-    w = draws.weight if getattr(model, "use_salience", True) else np.where(draws.mask, draws.capability, 0.0)
-    x = np.where(draws.mask, draws.position, np.nan)
-    return weighted_median(np.swapaxes(x, 1, 2), np.swapaxes(w, 1, 2))
-
-
-def _ensemble_batch(model: Any, draws: Draws) -> np.ndarray:
-    """[Wolpert1992] convex stack of the components' batched forecasts, summed in weight order."""
-    from accord.models.registry import get_model
-
-    total: np.ndarray | float = 0.0
-    for name, wgt in model.resolved_weights().items():
-        total = total + wgt * batch_forecast(get_model(name), draws)
-    return np.asarray(total) * np.ones((draws.n_draws, len(draws.scenario.issues)))
-
-
-#: Batched kernels for registered models that have no ``forecast_batch`` of their own, by class
-#: name. Round-based models are added here by name when their kernel exists (see `_bdm_batch`).
-BATCH_ADAPTERS: dict[str, Callable[[Any, Draws], np.ndarray]] = {
-    "WeightedMean": _compromise_batch,
-    "MedianVoter": _median_batch,
-    "Ensemble": _ensemble_batch,
-}
-
-#: Models whose runs have rounds, so shocks apply at their round (see :mod:`.shocks`).
-ROUND_BASED: set[str] = set()
-
-
-def model_stream(name: str) -> int:
-    """The sub-stream number of a model inside a draw: stable, independent of model order."""
-    return zlib.crc32(name.encode())
-
+# -- the models on a batch ---------------------------------------------------------------------
 
 def batch_forecast(model: Forecaster, draws: Draws) -> np.ndarray:
-    """(D, issues) forecasts of ``model`` on every draw: batch method, adapter or per-draw loop."""
-    fn = getattr(model, "forecast_batch", None)
-    if callable(fn):
-        return np.asarray(fn(draws.scenario, draws), dtype=float)
-    adapter = BATCH_ADAPTERS.get(type(model).__name__)
-    if adapter is not None:
-        return adapter(model, draws)
-    issue_ids = draws.scenario.issue_ids
-    out = np.empty((draws.n_draws, len(issue_ids)))
-    stream = model_stream(model.name)
-    for d in range(draws.n_draws):
-        fc = model.forecast(draws.scenario_at(d), rng=draws.rng(d, stream))
-        out[d] = [fc.issues[i].value if i in fc.issues else np.nan for i in issue_ids]
-    return out
+    """(D, issues) forecasts of ``model`` on every draw, through its one array entry point.
 
-
-def _is_round_based(model: Any) -> bool:
-    return bool(getattr(model, "round_based", False)) or type(model).__name__ in ROUND_BASED
+    What the model sees follows its declared tags: a round-based model gets the draws with
+    their shock schedule, a one-shot model the state after every shock
+    (:meth:`~accord.scenario.arrays.ScenarioArrays.for_model`).
+    """
+    return np.asarray(model.forecast_arrays(draws.for_model(model.tags.round_based)), dtype=float)
 
 
 # -- one chunk ----------------------------------------------------------------------------------
@@ -170,14 +107,11 @@ def evaluate(draws: Draws, models: Sequence[Forecaster], *, shocks: Sequence[Sho
     round-based models get the per-round schedule (:mod:`accord.simulation.shocks`).
     """
     schedule = ShockSchedule(tuple(shocks))
-    final = schedule.final(draws) if schedule else draws
+    scheduled = draws.with_schedule(schedule if schedule else None)
     out = np.empty((draws.n_draws, len(models), len(draws.scenario.issues)))
     for j, m in enumerate(models):
-        if schedule and _is_round_based(m):
-            out[:, j] = batch_forecast(m, replace(schedule.at_round(draws, 0), schedule=schedule))
-        else:
-            out[:, j] = batch_forecast(m, final)
-    bargain = bargain_batch.analyse(final) if bargaining else {}
+        out[:, j] = batch_forecast(m, scheduled)
+    bargain = bargain_batch.analyse(scheduled.for_model(round_based=False)) if bargaining else {}
     return out, bargain
 
 
