@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _timing import timed
 
-from accord.simulation.negotiation import OutcomeSpace, TimeDependent, alternating_offers
+from accord.process import OutcomeSpace, TimeDependent, alternating_offers
 
 NEGMAS_MS = 20.7          # NegMAS SAO, per negotiation, 2-core machine (issue 5)
 

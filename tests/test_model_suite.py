@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import pkgutil
 
 import numpy as np
@@ -144,3 +145,98 @@ def test_eu_case_with_ties_is_order_free(model, eu_scenario):
     """The EU table has many equal positions: models must not depend on the listing order."""
     rev = permuted(eu_scenario, list(range(len(eu_scenario.actors)))[::-1])
     np.testing.assert_allclose(values(model, rev), values(model, eu_scenario), atol=1e-9)
+
+
+# -- the declared protocol: tags, parameter tables, one array entry point ----------------------
+
+def _bad_values(p):
+    """Values that break a parameter's row: a wrong type, and out of its choices or range."""
+    out = ["bogus-value"] if p.type is not str else [123]
+    if p.choices is not None:
+        out.append("bogus")
+    if p.low is not None:
+        out.append(p.type(p.low) - (1 if p.type is int else 0.5))
+    if p.high is not None:
+        out.append(p.type(p.high) + (1 if p.type is int else 0.5))
+    if p.type in (int, float) and p.type is not bool:
+        out.append(True)                      # a bool is not a number here
+    return out
+
+
+def test_every_model_declares_tags_and_a_parameter_table(model):
+    from accord.models.base import ModelTags
+    from accord.models.params import Param
+
+    cls = type(model)
+    assert isinstance(cls.tags, ModelTags)
+    assert all(isinstance(p, Param) for p in cls.PARAMS)
+    assert list(model.get_params()) == [p.name for p in cls.PARAMS]
+    # the table's defaults are the constructor's defaults
+    assert model.get_params() == {p.name: p.default for p in cls.PARAMS}
+
+
+def test_invalid_parameters_raise_with_the_house_template(model):
+    cls = type(model)
+    for p in cls.PARAMS:
+        for bad in _bad_values(p):
+            with pytest.raises(ValueError, match=rf"^{p.name} must be .*; got {re.escape(repr(bad))}$"):
+                cls(**{p.name: bad})
+
+
+def test_bdm_error_message_reads_as_documented():
+    from accord.models.expected_utility import ExpectedUtility
+
+    with pytest.raises(ValueError) as err:
+        ExpectedUtility(vote_risk="bogus")
+    assert str(err.value) == "vote_risk must be one of 'own', 'one'; got 'bogus'"
+    with pytest.raises(ValueError, match="rounds must be an integer between 0 and 1000; got -3"):
+        ExpectedUtility(rounds=-3)
+
+
+def test_params_round_trip_forecasts_the_same(model):
+    scn = random_scenario(11, 5, 2)
+    clone = type(model)(**model.get_params())
+    np.testing.assert_array_equal(values(clone, scn), values(model, scn))
+
+
+def _option_sets():
+    """Every registered model with each non-default choice of each parameter, one at a time."""
+    for cls in MODELS:
+        for p in cls.PARAMS:
+            for c in p.choices or ():
+                if c != p.default:
+                    yield pytest.param(cls, {p.name: c}, id=f"{cls.name}-{p.name}={c}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cls, kw", list(_option_sets()))
+def test_every_option_passes_the_invariants(cls, kw):
+    model = cls(**kw)
+    scn = random_scenario(5, 5, 2)
+    v = values(model, scn)
+    for x, issue in zip(v, scn.issues, strict=True):
+        assert issue.scale.min - 1e-9 <= x <= issue.scale.max + 1e-9
+    order = list(range(len(scn.actors)))[::-1]
+    np.testing.assert_allclose(values(model, permuted(scn, order)), v, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(values(model, scaled_capabilities(scn, 7.5)), v, rtol=1e-7, atol=1e-7)
+
+
+def test_a_batch_equals_one_run_per_draw(model):
+    from accord.simulation.synthetic import synthetic_scenario
+    from accord.simulation.sampling import sample
+
+    scn = synthetic_scenario(5, 2, seed=3)
+    draws = sample(scn, 8, seed=1)
+    whole = model.forecast_arrays(draws)
+    assert whole.shape == (8, len(scn.issues))
+    for d in range(draws.n_draws):
+        np.testing.assert_allclose(model.forecast_arrays(draws.take(np.array([d])))[0], whole[d],
+                                   rtol=0, atol=1e-9)
+
+
+def test_forecast_equals_the_one_draw_array_case(model):
+    from accord.scenario.arrays import ScenarioArrays
+
+    scn = random_scenario(3, 5, 2)
+    one = model.forecast_arrays(ScenarioArrays.from_scenario(scn), rng=np.random.default_rng(0))
+    np.testing.assert_allclose(one[0], values(model, scn), rtol=0, atol=1e-9)

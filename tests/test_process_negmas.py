@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import FIXTURES
 
-from accord.simulation.negotiation import CURVES, OutcomeSpace, TimeDependent, alternating_offers
+from accord.process import CURVES, OutcomeSpace, TimeDependent, alternating_offers
 
 FIX = json.loads((FIXTURES / "negmas_sao_boulware_conceder.json").read_text())
 

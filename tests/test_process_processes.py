@@ -13,7 +13,7 @@ import accord
 from accord.bargaining import no_deal_utility
 from accord.cli import cli
 from accord.scenario import Scenario, ScenarioError
-from accord.simulation.negotiation import (
+from accord.process import (
     PROCESSES,
     ProcessSettings,
     compare_processes,

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.bargaining import analyse, build_space, nash
-from accord.simulation.negotiation import (
+from accord.process import (
     Beliefs,
     HardLiner,
     OutcomeSpace,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import FIXTURES
 
-from accord.simulation.negotiation import (
+from accord.process import (
     CURVES,
     STRATEGIES,
     HardLiner,
@@ -23,7 +23,7 @@ from accord.simulation.negotiation import (
     parse_strategy,
     single_text,
 )
-from accord.simulation.negotiation.strategies import Turn
+from accord.process.strategies import Turn
 
 FARATIN = json.loads((FIXTURES / "faratin1998_concession.json").read_text())
 
@@ -161,7 +161,7 @@ def test_every_strategy_plays_the_single_text_protocol(cls):
 
 
 def test_random_absolute_tit_for_tat_needs_and_uses_the_streams():
-    from accord.simulation.negotiation import RunStreams
+    from accord.process import RunStreams
 
     rng = np.random.default_rng(2)
     sp = _space(rng, n=2, red=False)
@@ -176,8 +176,8 @@ def test_random_absolute_tit_for_tat_needs_and_uses_the_streams():
 def test_docs_run_as_doctests():
     import doctest
 
-    import accord.simulation.negotiation as pkg
-    from accord.simulation.negotiation import processes
+    import accord.process as pkg
+    from accord.process import processes
 
     for mod in (pkg, processes):
         result = doctest.testmod(mod, verbose=False)

@@ -11,7 +11,7 @@ import accord
 from accord.report import sections
 from accord.report.brief import BriefContext, build_brief, section_bargaining
 from accord.simulation.montecarlo import simulate
-from accord.simulation.negotiation import compare_processes
+from accord.process import compare_processes
 from accord.simulation.sensitivity import tornado
 
 RUNS, DRAWS, SEED = 12, 60, 3

@@ -59,7 +59,7 @@ def test_list_edit_validate_save_and_run(client):
 
 
 def test_process_simulate_and_sensitivity_jobs(client):
-    from accord.simulation.negotiation import compare_processes
+    from accord.process import compare_processes
 
     params = {"runs": 10, "seed": 2, "month": 75, "strategy": "conceder", "compare": "prep-talks,summit,mediated"}
     job = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/process", json=params).json()["id"])

@@ -9,7 +9,8 @@ from typing import Any
 import click
 from rich.console import Console
 
-from accord.scenario import Scenario, load_scenario
+from accord.io import read_any as load_scenario
+from accord.scenario import Scenario
 
 console = Console(highlight=False, soft_wrap=False)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)

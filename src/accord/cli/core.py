@@ -15,7 +15,8 @@ from accord.explain import narrate
 from accord.forecast import forecast as run_forecast
 from accord.models.registry import MODELS, get_model, model_names
 from accord.scenario import Scenario, ScenarioError, shipped_scenarios
-from accord.scenario.loader import load_scenario, resolve_scenario_path
+from accord.io import read_any as load_scenario
+from accord.scenario.loader import resolve_scenario_path
 
 from . import cli
 from ._common import (

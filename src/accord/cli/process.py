@@ -64,7 +64,7 @@ def _overrides(strategies: tuple[str, ...], default_strategy: str | None, month:
 @save_option
 def process(scenario, compare, runs, seed, strategies, default_strategy, month, mediator, sets, fmt, db, save):
     """Compare negotiation processes: P(deal), the deal on each issue, time to a deal, escalation."""
-    from accord.simulation.negotiation import compare_processes, settings_from_scenario
+    from accord.process import compare_processes, settings_from_scenario
 
     scn = read_scenario(scenario)
     file = scenario or "<default scenario>"

@@ -7,71 +7,22 @@ with its quote or judgement; the assumptions close the brief.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 import accord
-from accord.forecast import ForecastResult, forecast
+from accord.forecast import forecast
 from accord.models.registry import MODELS
 from accord.scenario import Scenario
 
 from . import charts
+from .html import BriefContext, Section, escape, figure, footnote, table
+from .sections import section_montecarlo, section_process, section_sensitivity
 
 __all__ = ["BriefContext", "Section", "build_brief", "SECTIONS"]
-
-
-@dataclass
-class Section:
-    id: str
-    title: str
-    body: Markup
-    judgements: list[str] = field(default_factory=list)
-
-
-@dataclass
-class BriefContext:
-    scenario: Scenario
-    seed: int = 0
-    draws: int = 0
-    runs: int = 0
-    months: int = 120
-    result: ForecastResult | None = None
-    notes: list[str] = field(default_factory=list)
-    footnotes: dict[str, int] = field(default_factory=dict)
-    mc_models: str = "batched"     # "batched": models with a Monte Carlo kernel; "all": every model
-    bargain: Any = None            # the bargaining analysis, once its section ran
-    process: Any = None            # [(title, ProcessComparison)], once the process section ran
-    montecarlo: Any = None         # the SimulationResult, once the Monte Carlo section ran
-
-    @property
-    def labels(self) -> dict[str, str]:
-        return {m.name: m.label for m in MODELS}
-
-
-def _e(x: Any) -> str:
-    return html.escape(str(x))
-
-
-def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
-    th = "".join(f"<th>{h}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _figure(fig, caption: str) -> str:
-    return f'<figure>{charts.to_svg(fig)}<figcaption>{_e(caption)}</figcaption></figure>'
-
-
-def _fn(ctx: BriefContext, place: str) -> str:
-    """A footnote marker for the input number at ``place``."""
-    n = ctx.footnotes.setdefault(place, len(ctx.footnotes) + 1)
-    return f'<sup><a href="#fn{n}" id="ref{n}">{n}</a></sup>'
 
 
 # -- sections ------------------------------------------------------------------------------------
@@ -82,17 +33,17 @@ def section_forecasts(ctx: BriefContext) -> Section:
     parts, judgements = [], []
     for s in res.issues():
         issue = ctx.scenario.issue(s.issue_id)
-        rows = [[_e(ctx.labels.get(m, m)), f"{v:.1f}", _e(s.labels[m])] for m, v in s.values.items()]
+        rows = [[escape(ctx.labels.get(m, m)), f"{v:.1f}", escape(s.labels[m])] for m, v in s.values.items()]
         verdict = "the models agree" if s.spread_share <= 0.1 else "the models disagree"
         central = sorted(s.values.values())[len(s.values) // 2]
         judgements.append(
-            f"<b>{_e(issue.name or issue.id)}</b>: heading for about {central:.0f} on {issue.scale.min:g}..{issue.scale.max:g} "
-            f"— {_e(issue.scale.describe(central))}; {verdict} (models' range {s.low:.1f}–{s.high:.1f})."
+            f"<b>{escape(issue.name or issue.id)}</b>: heading for about {central:.0f} on {issue.scale.min:g}..{issue.scale.max:g} "
+            f"— {escape(issue.scale.describe(central))}; {verdict} (models' range {s.low:.1f}–{s.high:.1f})."
         )
-        parts.append(f"<h3>{_e(issue.name or issue.id)}</h3><p class=q>{_e(issue.question)}</p>")
-        parts.append(_table(["model", "forecast", "nearest deal term"], rows))
+        parts.append(f"<h3>{escape(issue.name or issue.id)}</h3><p class=q>{escape(issue.question)}</p>")
+        parts.append(table(["model", "forecast", "nearest deal term"], rows))
         parts.append(f"<p>Spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): {verdict}.</p>")
-        parts.append(_figure(charts.forecast_chart(res, s.issue_id),
+        parts.append(figure(charts.forecast_chart(res, s.issue_id),
                              "Dots: actors' positions (area ∝ capability × salience). Markers: each model's forecast."))
     return Section("forecasts", "Where each issue is heading", Markup("".join(parts)), judgements)
 
@@ -107,7 +58,7 @@ def section_trajectories(ctx: BriefContext) -> Section | None:
             if fc.trace is None or fc.trace.rounds < 1:
                 continue
             title = f"{ctx.labels.get(mf.model, mf.model)}: positions by round on {issue.name or issue.id}"
-            parts.append(_figure(charts.trajectory_chart(ctx.scenario, fc, title),
+            parts.append(figure(charts.trajectory_chart(ctx.scenario, fc, title),
                                  "Lines: each actor's position after each round; dashed: the model's forecast."))
     if not parts:
         return None
@@ -125,9 +76,9 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
     parts, judgements = [], []
 
     def pkg_table(pkg) -> str:
-        rows = [[_e(i.name or i.id), f"{pkg.values[i.id]:g}", _e(pkg.labels[i.id])] for i in ctx.scenario.issues]
-        gains = "; ".join(f"{_e(names[a])} {g:+.3f}" for a, g in sorted(pkg.gain.items(), key=lambda kv: -kv[1]))
-        return _table(["issue", "value", "deal term"], rows) + f"<p>Gains over no deal: {gains}.</p>"
+        rows = [[escape(i.name or i.id), f"{pkg.values[i.id]:g}", escape(pkg.labels[i.id])] for i in ctx.scenario.issues]
+        gains = "; ".join(f"{escape(names[a])} {g:+.3f}" for a, g in sorted(pkg.gain.items(), key=lambda kv: -kv[1]))
+        return table(["issue", "value", "deal term"], rows) + f"<p>Gains over no deal: {gains}.</p>"
 
     if res.zone_exists:
         judgements.append(f"A deal every party prefers to continued war exists now ({res.zopa_size} packages).")
@@ -139,8 +90,8 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
         if res.relaxation is not None:
             who = ", ".join(names[a] for a in res.relaxation.actors)
             text += f"; the smallest change that opens one involves {who}"
-        judgements.append(_e(text) + ".")
-        parts.append(f"<p>{_e(text)}.</p>")
+        judgements.append(escape(text) + ".")
+        parts.append(f"<p>{escape(text)}.</p>")
     if res.opens_at is not None and res.package_at_opening is not None:
         judgements.append(f"As war costs mount, a zone of agreement opens at month {res.opens_at} under the "
                           "scenario's assumptions; its Nash package is shown below.")
@@ -150,14 +101,14 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
     oc, pc = getattr(res, "opens_at_continuous", None), getattr(res, "continuous_at_opening", None)
     if oc is not None and pc is not None and oc != res.opens_at:
         judgements.append(f"Between the labelled deal terms (on the continuous scales) a zone opens earlier, at "
-                          f"month {oc}; its Nash package: " + _e(", ".join(
+                          f"month {oc}; its Nash package: " + escape(", ".join(
                               f"{i.name or i.id} {pc.values[i.id]:.0f}" for i in ctx.scenario.issues)) + ".")
         parts.append(f"<h3>On the continuous scales: month {oc}</h3>" + pkg_table(pc))
-    parts.append(_figure(charts.ripeness_chart(res, "Ripeness: the zone of agreement as the war goes on"),
+    parts.append(figure(charts.ripeness_chart(res, "Ripeness: the zone of agreement as the war goes on"),
                          "Top: packages every party prefers to no deal, by month. Bottom: each party's no-deal utility."))
     fig = charts.bargaining_map(res, "Bargaining map (first two parties)")
     if fig is not None:
-        parts.append(_figure(fig, "Grey: every package; blue: within every party's red lines; green: the zone of "
+        parts.append(figure(fig, "Grey: every package; blue: within every party's red lines; green: the zone of "
                                   "agreement; dotted lines: no-deal utilities today."))
     return Section("bargaining", "Is there a deal, which one, and when?", Markup("".join(parts)), judgements)
 
@@ -166,16 +117,16 @@ def section_inputs(ctx: BriefContext) -> Section:
     scn = ctx.scenario
     rows = []
     for a_idx, actor in enumerate(scn.actors):
-        cap = f"{actor.capability.value:g}{_fn(ctx, f'actors[{a_idx}].capability')}"
+        cap = f"{actor.capability.value:g}{footnote(ctx, f'actors[{a_idx}].capability')}"
         for issue_id, st in actor.stances.items():
             base = f"actors[{a_idx}].stances.{issue_id}"
-            red = "—" if st.red_line is None else f"{st.red_line.value:g}{_fn(ctx, base + '.red_line')}"
-            rows.append([_e(actor.name), cap, _e(issue_id), f"{st.position.value:g}{_fn(ctx, base + '.position')}",
-                         f"{st.salience.value:g}{_fn(ctx, base + '.salience')}", red])
+            red = "—" if st.red_line is None else f"{st.red_line.value:g}{footnote(ctx, base + '.red_line')}"
+            rows.append([escape(actor.name), cap, escape(issue_id), f"{st.position.value:g}{footnote(ctx, base + '.position')}",
+                         f"{st.salience.value:g}{footnote(ctx, base + '.salience')}", red])
             cap = ""
-    body = _table(["actor", "capability", "issue", "position", "salience", "red line"], rows, "inputs")
+    body = table(["actor", "capability", "issue", "position", "salience", "red line"], rows, "inputs")
     cov = scn.evidence_coverage()
-    body += f"<p>Evidence: {_e(cov)}.</p>"
+    body += f"<p>Evidence: {escape(cov)}.</p>"
     return Section("inputs", "Inputs and their evidence", Markup(body))
 
 
@@ -183,10 +134,10 @@ def section_assumptions(ctx: BriefContext) -> Section:
     items = []
     for place, q in ctx.scenario.quantities():
         if q.evidence is not None and q.evidence.kind == "judgement":
-            items.append(f"<li><code>{_e(place)}</code> = {q.value:g}: {_e(q.evidence.judgement)}</li>")
+            items.append(f"<li><code>{escape(place)}</code> = {q.value:g}: {escape(q.evidence.judgement)}</li>")
         elif q.evidence is None:
-            items.append(f"<li><code>{_e(place)}</code> = {q.value:g}: no evidence given</li>")
-    models = "".join(f"<li>{_e(m.label)} {_e(m.citation)}: default options ({_e(repr(m()))})</li>" for m in MODELS)
+            items.append(f"<li><code>{escape(place)}</code> = {q.value:g}: no evidence given</li>")
+    models = "".join(f"<li>{escape(m.label)} {escape(m.citation)}: default options ({escape(repr(m()))})</li>" for m in MODELS)
     body = (f"<p>Numbers that rest on the analyst's judgement rather than a quote:</p><ul>{''.join(items) or '<li>none</li>'}</ul>"
             f"<p>Models and their settings:</p><ul>{models}</ul><p>Seed: {ctx.seed}.</p>")
     return Section("assumptions", "Assumptions", Markup(body))
@@ -203,23 +154,20 @@ def _footnotes(ctx: BriefContext) -> Markup:
             text = "no evidence given"
         elif ev.kind == "source":
             s = src.get(ev.source or "")
-            cite = _e(s.title if s else ev.source) + (f", {_e(s.publication)}" if s and s.publication else "")
-            text = f"“{_e(ev.quote)}” — {cite}" + (f". <i>{_e(ev.note)}</i>" if ev.note else "")
+            cite = escape(s.title if s else ev.source) + (f", {escape(s.publication)}" if s and s.publication else "")
+            text = f"“{escape(ev.quote)}” — {cite}" + (f". <i>{escape(ev.note)}</i>" if ev.note else "")
         else:
-            text = f"Judgement: {_e(ev.judgement)}"
-        items.append(f'<li id="fn{n}"><code>{_e(place)}</code>: {text} <a href="#ref{n}">↩</a></li>')
+            text = f"Judgement: {escape(ev.judgement)}"
+        items.append(f'<li id="fn{n}"><code>{escape(place)}</code>: {text} <a href="#ref{n}">↩</a></li>')
     return Markup(f"<ol class=fn>{''.join(items)}</ol>")
 
 
-#: The brief's sections in order; later analyses append theirs (see `register_section`).
-SECTIONS: list[Callable[[BriefContext], Section | None]] = [section_forecasts, section_trajectories,
-                                                             section_bargaining]
-TAIL: list[Callable[[BriefContext], Section | None]] = [section_inputs, section_assumptions]
-
-
-def register_section(fn: Callable[[BriefContext], Section | None]) -> Callable[[BriefContext], Section | None]:
-    SECTIONS.append(fn)
-    return fn
+#: The brief's sections in order, listed explicitly (nothing registers itself); the tail
+#: sections come after every analysis.
+SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
+    section_forecasts, section_trajectories, section_bargaining, section_process,
+    section_montecarlo, section_sensitivity)
+TAIL: tuple[Callable[[BriefContext], Section | None], ...] = (section_inputs, section_assumptions)
 
 
 TEMPLATE = """<!doctype html>
@@ -254,8 +202,6 @@ def build_brief(scenario: Scenario, *, seed: int = 0, draws: int = 0, runs: int 
     ``draws`` > 0 adds the Monte Carlo and sensitivity sections (``mc_models``: "batched", the
     models with a Monte Carlo kernel, or "all"); ``runs`` > 0 adds the process comparison.
     """
-    from . import sections  # noqa: F401  (registers the process, Monte Carlo and tornado sections)
-
     if mc_models not in ("batched", "all"):
         raise ValueError(f"mc_models must be 'batched' or 'all', got {mc_models!r}")
     ctx = BriefContext(scenario, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models)

@@ -2,7 +2,7 @@
 comparison), how robust the forecasts are (Monte Carlo spreads and fan charts), and which inputs
 move them most (the tornado).
 
-Each section is a function of the brief's context, registered in :data:`accord.report.brief.SECTIONS`
+Each section is a function of the brief's context, listed in :data:`accord.report.brief.SECTIONS`
 when this module is imported; each returns None when its analysis does not apply (no uncertain
 inputs, no status quo, zero draws or runs), and says in the brief what it left out and why.
 """
@@ -17,7 +17,7 @@ from markupsafe import Markup
 from accord.models.registry import MODELS
 
 from . import charts
-from .brief import BriefContext, Section, _e, _figure, _table
+from .html import BriefContext, Section, escape, figure, table
 from .style import actor_colours, model_colour
 
 __all__ = ["batched_models", "section_process", "section_montecarlo", "section_sensitivity"]
@@ -54,21 +54,21 @@ def _process_table(cmp: Any) -> str:
         months = "–" if not p.months_to_deal else f"{p.months_to_deal['median']:g}"
         deal = "–"
         if p.most_common_deal:
-            deal = "; ".join(f"{_e(k)} {v:g}" for k, v in p.most_common_deal["values"].items())
+            deal = "; ".join(f"{escape(k)} {v:g}" for k, v in p.most_common_deal["values"].items())
             deal += f" ({p.most_common_deal['share_of_deals']:.0%} of deals)"
-        rows.append([_e(p.process), _pct(p.p_deal), _pct(p.p_breakdown), _pct(p.p_escalation), months, deal])
-    return _table(["process", "P(deal)", "P(breakdown)", "P(escalation)", "months to deal (median)",
+        rows.append([escape(p.process), _pct(p.p_deal), _pct(p.p_breakdown), _pct(p.p_escalation), months, deal])
+    return table(["process", "P(deal)", "P(breakdown)", "P(escalation)", "months to deal (median)",
                    "most common deal"], rows)
 
 
 def _gain_table(cmp: Any, names: dict[str, str]) -> str:
     actors = list(cmp.processes[0].expected_gain) if cmp.processes else []
-    rows = [[_e(names.get(a, a))] + [f"{p.expected_gain[a]:+.3f}" for p in cmp.processes] for a in actors]
-    return _table(["expected gain over no deal"] + [_e(p.process) for p in cmp.processes], rows)
+    rows = [[escape(names.get(a, a))] + [f"{p.expected_gain[a]:+.3f}" for p in cmp.processes] for a in actors]
+    return table(["expected gain over no deal"] + [escape(p.process) for p in cmp.processes], rows)
 
 
 def section_process(ctx: BriefContext) -> Section | None:
-    from accord.simulation.negotiation import compare_processes
+    from accord.process import compare_processes
 
     scn = ctx.scenario
     if ctx.runs <= 0 or any(i.status_quo is None for i in scn.issues):
@@ -86,31 +86,31 @@ def section_process(ctx: BriefContext) -> Section | None:
                      (f"talks starting at month {opens}, every party conceding early (Conceder)", conceder)]
     ctx.process = settings
     parts = [f"<p>{ctx.runs} simulated runs per process and setting (seed {ctx.seed}). Strategies: "
-             + _e(", ".join(f"{names.get(a, a)} {s}" for a, s in now.strategies.items()))
-             + (f"; mediator {_e(names.get(now.mediator, now.mediator))}" if now.mediator else "")
-             + (f"; ultimatum to {_e(names.get(now.ultimatum_target, now.ultimatum_target))}"
+             + escape(", ".join(f"{names.get(a, a)} {s}" for a, s in now.strategies.items()))
+             + (f"; mediator {escape(names.get(now.mediator, now.mediator))}" if now.mediator else "")
+             + (f"; ultimatum to {escape(names.get(now.ultimatum_target, now.ultimatum_target))}"
                 if now.ultimatum_target else "") + ". Processes: "
-             + _e("; ".join(f"{p.process}: {p.description}" for p in now.processes)) + ".</p>"]
+             + escape("; ".join(f"{p.process}: {p.description}" for p in now.processes)) + ".</p>"]
     judgements = []
     for title, cmp in settings:
-        parts.append(f"<h3>{_e(title[0].upper() + title[1:])}</h3>")
-        parts.append(_figure(charts.process_chart([p.process for p in cmp.processes], [p.p_deal for p in cmp.processes],
+        parts.append(f"<h3>{escape(title[0].upper() + title[1:])}</h3>")
+        parts.append(figure(charts.process_chart([p.process for p in cmp.processes], [p.p_deal for p in cmp.processes],
                                                   [p.p_breakdown for p in cmp.processes],
                                                   [p.p_escalation for p in cmp.processes],
                                                   f"How the talks end: {title}"),
                              "Share of runs ending in a deal (green), a breakdown (grey) or an escalation (red)."))
         parts.append(_process_table(cmp))
         parts.append(_gain_table(cmp, names))
-        parts.extend(f"<p class=meta>{_e(n)}</p>" for n in cmp.notes)
+        parts.extend(f"<p class=meta>{escape(n)}</p>" for n in cmp.notes)
         best = max(cmp.processes, key=lambda p: (p.p_deal, -p.p_escalation))
         if best.p_deal > 0:
-            judgements.append(f"Process, {_e(title)}: {_e(best.process)} is likeliest to end in a deal "
-                              f"({best.p_deal:.0%} of runs); " + _e(", ".join(
+            judgements.append(f"Process, {escape(title)}: {escape(best.process)} is likeliest to end in a deal "
+                              f"({best.p_deal:.0%} of runs); " + escape(", ".join(
                                   f"{p.process} {p.p_deal:.0%}" for p in cmp.processes if p is not best)) + ".")
         else:
             worst = max(cmp.processes, key=lambda p: p.p_escalation)
-            judgements.append(f"Process, {_e(title)}: no process ends in a deal in any run"
-                              + (f"; a {_e(worst.process)} ends in escalation in {worst.p_escalation:.0%} of runs"
+            judgements.append(f"Process, {escape(title)}: no process ends in a deal in any run"
+                              + (f"; a {escape(worst.process)} ends in escalation in {worst.p_escalation:.0%} of runs"
                                  if worst.p_escalation > 0 else "") + ".")
     parts.append("<p>The processes share each run's prior beliefs about the others' red lines and no-deal "
                  "payoffs (drawn around the truth with the scenario's uncertainty); preparatory talks narrow "
@@ -157,9 +157,9 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
     q = res.quantiles()
     p_zone = res.p_zone_of_agreement()
     parts = [f"<p>{res.n_draws} draws of the {len(inputs)} uncertain inputs (seed {ctx.seed}); every model "
-             f"and the bargaining analysis on each draw. Models run: {_e(', '.join(labels.get(m, m) for m in models))}."
+             f"and the bargaining analysis on each draw. Models run: {escape(', '.join(labels.get(m, m) for m in models))}."
              + (f" Left out for speed (no batched kernel yet; run <code>accord simulate</code> for them): "
-                f"{_e(', '.join(labels.get(m, m) for m in left_out))}." if left_out else "") + "</p>"]
+                f"{escape(', '.join(labels.get(m, m) for m in left_out))}." if left_out else "") + "</p>"]
     judgements = []
     if p_zone is not None:
         parts.append(f"<p>Probability that a zone of agreement exists today: <b>{p_zone:.0%}</b> of draws.</p>")
@@ -181,34 +181,34 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
                 if widest is None or span > widest[0]:
                     widest = (span, issue, name, r["q05"], r["q95"])
         if rows:
-            parts.append(f"<h3>{_e(issue.name or issue.id)}</h3>")
-            parts.append(_figure(charts.interval_chart(issue, rows, f"Spread over draws: {issue.name or issue.id}"),
+            parts.append(f"<h3>{escape(issue.name or issue.id)}</h3>")
+            parts.append(figure(charts.interval_chart(issue, rows, f"Spread over draws: {issue.name or issue.id}"),
                                  "Dot: median draw; box: middle 50 % of draws; line: 90 % of draws."))
         if draws is not None:
             med = _bdm_medians(draws, k)
             if med is not None:
-                parts.append(_figure(charts.fan_chart(issue, med, f"{labels.get('bdm', 'bdm')} round by round: "
+                parts.append(figure(charts.fan_chart(issue, med, f"{labels.get('bdm', 'bdm')} round by round: "
                                                       f"{issue.name or issue.id}", model_colour("bdm")),
                                      "Fan chart: the model's forecast after each round across the draws "
                                      "(median, middle 50 %, 90 %)."))
     if widest is not None:
         span, issue, name, lo, hi = widest
-        judgements.append(f"The least settled forecast: {_e(issue.name or issue.id)} under the {_e(name)} model, "
+        judgements.append(f"The least settled forecast: {escape(issue.name or issue.id)} under the {escape(name)} model, "
                           f"whose 90 % range runs from {lo:.0f} to {hi:.0f} ({span:.0%} of the scale).")
     br = res.red_line_breaches()
     if not br.empty:
         br = br[br["model"] != "nash"].sort_values("p_breach", ascending=False, kind="stable").head(10)
         names = {a.id: a.name for a in scn.actors}
-        rows = [[_e(labels.get(r.model, r.model)), _e(names.get(r.actor, r.actor)), _e(r.issue), f"{r.red_line:g}",
+        rows = [[escape(labels.get(r.model, r.model)), escape(names.get(r.actor, r.actor)), escape(r.issue), f"{r.red_line:g}",
                  _pct(float(r.p_breach))] for r in br.itertuples()]
-        parts.append("<h3>Red lines the forecasts cross</h3>" + _table(
+        parts.append("<h3>Red lines the forecasts cross</h3>" + table(
             ["model", "actor", "issue", "red line (nominal)", "P(forecast breaches it)"], rows))
     return Section("montecarlo", "How robust are the forecasts?", Markup("".join(parts)), judgements)
 
 
 # -- tornado ------------------------------------------------------------------------------------
 
-def _input_label(row: Any, names: dict[str, str]) -> str:
+def input_label(row: Any, names: dict[str, str]) -> str:
     """An input in words: the actor's name, then what the number is."""
     actor = row.actor if isinstance(row.actor, str) else None
     if actor and row.label.startswith(actor + " "):
@@ -231,7 +231,7 @@ def section_sensitivity(ctx: BriefContext) -> Section | None:
     labels = ctx.labels
     names = {a.id: a.name for a in scn.actors}
     parts = [f"<p>Each uncertain input set to the low and then the high end of its range, all others at their "
-             f"values; bars span the forecast between the two. Charts: the {_e(labels.get(shown, shown))} model "
+             f"values; bars span the forecast between the two. Charts: the {escape(labels.get(shown, shown))} model "
              f"(top {TORNADO_TOP} inputs per issue; bar colour: the input's actor; numbers at the bar ends: "
              f"the input's low and high value).</p>"]
     for issue in scn.issues:
@@ -241,12 +241,12 @@ def section_sensitivity(ctx: BriefContext) -> Section | None:
         top = res.top(out, TORNADO_TOP)
         top = top[top["swing"] > 1e-3 * (issue.scale.max - issue.scale.min)]
         if top.empty:
-            parts.append(f"<p>{_e(issue.name or issue.id)}: no single input moves this forecast.</p>")
+            parts.append(f"<p>{escape(issue.name or issue.id)}: no single input moves this forecast.</p>")
             continue
-        rows = [{"label": _input_label(r, names), "at_low": r.at_low, "at_high": r.at_high, "low": r.low, "high": r.high,
+        rows = [{"label": input_label(r, names), "at_low": r.at_low, "at_high": r.at_high, "low": r.low, "high": r.high,
                  "colour": colours.get(r.actor, "#666666") if isinstance(r.actor, str) else "#666666"}
                 for r in top.itertuples()]
-        parts.append(_figure(charts.tornado_chart(issue, rows, res.base[out],
+        parts.append(figure(charts.tornado_chart(issue, rows, res.base[out],
                                                   f"What moves the forecast on {issue.name or issue.id}"),
                              "Dashed line: the forecast with every input at its value."))
     frame = res.frame.dropna(subset=["swing"]).copy()
@@ -254,24 +254,13 @@ def section_sensitivity(ctx: BriefContext) -> Section | None:
     frame = frame[frame["model"].isin(models)]
     width = {i.id: i.scale.max - i.scale.min for i in scn.issues}
     frame["share"] = frame["swing"] / frame["output"].str.split(":").str[1].map(width)
-    frame["words"] = [_input_label(r, names) for r in frame.itertuples()]
+    frame["words"] = [input_label(r, names) for r in frame.itertuples()]
     crit = frame.groupby("words")["share"].mean().sort_values(ascending=False, kind="stable").head(10)
-    rows = [[_e(lbl), f"{v:.1%}"] for lbl, v in crit.items()]
+    rows = [[escape(lbl), f"{v:.1%}"] for lbl, v in crit.items()]
     parts.append("<h3>Critical inputs</h3><p>Mean swing over every issue and model, as a share of the scale.</p>"
-                 + _table(["input", "mean swing"], rows))
+                 + table(["input", "mean swing"], rows))
     judgements = []
     if len(crit):
-        judgements.append(f"The input that moves the forecasts most: {_e(crit.index[0])} (a swing of "
+        judgements.append(f"The input that moves the forecasts most: {escape(crit.index[0])} (a swing of "
                           f"{crit.iloc[0]:.0%} of the scale on average over issues and models).")
     return Section("sensitivity", "Which inputs matter most", Markup("".join(parts)), judgements)
-
-
-def _register() -> None:
-    from .brief import SECTIONS
-
-    for fn in (section_process, section_montecarlo, section_sensitivity):
-        if fn not in SECTIONS:
-            SECTIONS.append(fn)
-
-
-_register()

@@ -3,8 +3,8 @@
 from .errors import Problem, ScenarioError
 from .loader import (
     DEFAULT_SCENARIO,
+    Importer,
     load_scenario,
-    register_importer,
     scenario_from_dict,
     shipped_scenarios,
 )
@@ -27,6 +27,6 @@ from .model import (
 __all__ = [
     "Actor", "Evidence", "Issue", "IssueArrays", "Metadata", "NoDeal", "Problem", "Quantity",
     "Scale", "Scenario", "ScenarioError", "Source", "Stance", "Uncertainty", "WarDynamics",
-    "DEFAULT_SCENARIO", "load_scenario", "register_importer", "scenario_from_dict",
+    "DEFAULT_SCENARIO", "Importer", "load_scenario", "scenario_from_dict",
     "shipped_scenarios",
 ]

@@ -7,7 +7,7 @@ traceback reach the user for a bad file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,22 +25,17 @@ __all__ = [
     "shipped_scenarios",
     "shipped_path",
     "resolve_scenario_path",
-    "IMPORTERS",
-    "register_importer",
+    "Importer",
 ]
 
-#: Readers for other tools' formats: each takes (path, text) and returns a Scenario or raises
-#: ScenarioError. ``sniff`` decides from the suffix and the first lines whether it applies.
-IMPORTERS: list[tuple[str, Callable[[Path, str], bool], Callable[[Path, str], Scenario]]] = []
+#: A reader for another tool's format: (name, sniff, read). ``read`` takes (path, text) and
+#: returns a Scenario or raises ScenarioError; ``sniff`` decides from the suffix and the first
+#: lines whether it applies. The readers are listed explicitly in :data:`accord.io.IMPORTERS`
+#: and passed in by the caller (:func:`accord.io.read_any`); nothing registers itself.
+Importer = tuple[str, Callable[[Path, str], bool], Callable[[Path, str], Scenario]]
 
 #: Suffixes of binary formats: their readers get ``text=""`` and read the file themselves.
 BINARY_SUFFIXES = (".xlsx",)
-
-
-def register_importer(
-    name: str, sniff: Callable[[Path, str], bool], read: Callable[[Path, str], Scenario]
-) -> None:
-    IMPORTERS.append((name, sniff, read))
 
 
 def shipped_scenarios() -> dict[str, Path]:
@@ -84,8 +79,10 @@ def resolve_scenario_path(ref: str | os.PathLike | None) -> Path:
     )
 
 
-def load_scenario(ref: str | os.PathLike | None = None) -> Scenario:
-    """Read and validate a scenario from a shipped name, a YAML file or an importable file.
+def load_scenario(ref: str | os.PathLike | None = None, *,
+                  importers: Sequence[Importer] = ()) -> Scenario:
+    """Read and validate a scenario from a shipped name or a YAML file; other tools' files
+    through the ``importers`` given (:func:`accord.io.read_any` passes every reader).
 
     Raises :class:`ScenarioError` listing every problem found.
     """
@@ -97,8 +94,7 @@ def load_scenario(ref: str | os.PathLike | None = None) -> Scenario:
         raise ScenarioError([Problem(label, "file", f"cannot be read ({exc.strerror})")]) from None
     suffix = path.suffix.lower()
     if suffix in BINARY_SUFFIXES:  # zip containers (XLSX): the reader opens the file itself
-        _ensure_importers()
-        for _name, sniff, read in IMPORTERS:
+        for _name, sniff, read in importers:
             if sniff(path, ""):
                 return read(path, "")
     try:
@@ -111,8 +107,7 @@ def load_scenario(ref: str | os.PathLike | None = None) -> Scenario:
         raise ScenarioError([Problem(label, "file", "is binary, not a text scenario file")])
 
     if suffix not in (".yaml", ".yml", ".json"):
-        _ensure_importers()
-        for _name, sniff, read in IMPORTERS:
+        for _name, sniff, read in importers:
             if sniff(path, text):
                 return read(path, text)
         raise ScenarioError(
@@ -127,11 +122,6 @@ def load_scenario(ref: str | os.PathLike | None = None) -> Scenario:
             ]
         )
     return _load_yaml_text(text, label)
-
-
-def _ensure_importers() -> None:
-    if not IMPORTERS:
-        from accord import io  # noqa: F401  (registers the importers)
 
 
 #: libyaml's safe loader when PyYAML was built with it (about 20 times faster), else PyYAML's own.

@@ -1,6 +1,6 @@
 """Uncertainty at scale: Monte Carlo over every uncertain input, sensitivity, shocks.
 
-(The process simulation of negotiations lives in :mod:`accord.simulation.negotiation`.)
+(The process simulation of negotiations lives in :mod:`accord.process`.)
 Names are imported lazily, so importing this package loads nothing heavy.
 
 >>> import accord

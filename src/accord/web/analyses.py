@@ -126,7 +126,7 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
 
 def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
     """The process comparison (the brief's process section) at one starting month."""
-    from accord.simulation.negotiation import compare_processes
+    from accord.process import compare_processes
 
     overrides = [f"start_month={float(params.get('month', 0))}"]
     if params.get("strategy"):
@@ -141,7 +141,7 @@ def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
 
 def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
     """One-at-a-time tornado per issue for one model (the brief's tornado charts)."""
-    from accord.report.sections import _input_label
+    from accord.report.sections import input_label
     from accord.simulation.sensitivity import tornado
 
     model = str(params.get("model", "bdm"))
@@ -154,7 +154,7 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
         if out not in res.outputs:
             continue
         top = res.top(out, int(params.get("top", 8)))
-        rows = [{"label": _input_label(r, names), "actor": r.actor if isinstance(r.actor, str) else None,
+        rows = [{"label": input_label(r, names), "actor": r.actor if isinstance(r.actor, str) else None,
                  "low": _finite(r.low), "high": _finite(r.high), "at_low": _finite(r.at_low),
                  "at_high": _finite(r.at_high), "swing": _finite(r.swing)} for r in top.itertuples()]
         issues.append({**_issue_frame(issue), "base": _finite(res.base[out]),

@@ -20,7 +20,8 @@ from pydantic import BaseModel
 
 import accord
 from accord._atomic import atomic_write_text
-from accord.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict, shipped_scenarios
+from accord.io import read_any as load_scenario
+from accord.scenario import Scenario, ScenarioError, scenario_from_dict, shipped_scenarios
 from accord.store import RunStore, diff_runs
 
 from .analyses import ANALYSES

@@ -4,7 +4,7 @@ An :class:`OutcomeSpace` is plain arrays: ``utility`` (P, n) — or (R, P, n), o
 — in each actor's utility, ``no_deal`` (n,) or (R, n), and ``acceptable`` (P, n), whether a
 package respects the actor's own red lines. When the packages' issue values and the red lines
 are known (``packages``, ``red_line``, ``red_side``) the actors can also hold beliefs about each
-other's red lines (:mod:`accord.simulation.negotiation.beliefs`). Build one from plain arrays
+other's red lines (:mod:`accord.process.beliefs`). Build one from plain arrays
 for tests and benchmarks, or from a scenario through the bargaining analysis
 (:func:`from_scenario`, which calls :func:`accord.bargaining.build_space`).
 """

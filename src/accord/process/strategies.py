@@ -4,7 +4,7 @@ Every strategy works on arrays of runs (``R`` negotiations advancing in lock-ste
 its turns an actor gets a :class:`Turn` (the relative time ``t``, its rational utility range
 ``lo..hi``, the offers it has received, its previous target) and returns two targets in its own
 utility: the level it offers at and the level it accepts at. The protocol turns targets into
-packages (see :mod:`accord.simulation.negotiation.protocols`): an offer is a package at or above
+packages (see :mod:`accord.process.protocols`): an offer is a package at or above
 the offering target, an offer received is accepted when its utility reaches the accepting
 target (minus a small tolerance) and it breaks none of the actor's red lines.
 
@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .protocols import _Engine
+    from .protocols import Engine
 
 __all__ = [
     "CURVES",
@@ -113,7 +113,7 @@ class Turn:
     own_last: np.ndarray             # (R,) its previous offer (package index), -1 before
     standing: np.ndarray             # (R,) the offer on the table, -1 if none
     u_standing: np.ndarray           # (R,) its utility of the standing offer, NaN if none
-    engine: _Engine | None = field(default=None, repr=False)
+    engine: Engine | None = field(default=None, repr=False)
     rng: Any = field(default=None, repr=False)
 
 

@@ -84,7 +84,7 @@ class NegotiationResult:
         return len(self.agreed)
 
 
-class _Engine:
+class Engine:
     """Shared state of a protocol run: utilities by run, red lines, beliefs and cached scores."""
 
     def __init__(self, space: OutcomeSpace, runs: int, *, beliefs: Beliefs | None, tolerance: float,
@@ -361,7 +361,7 @@ def alternating_offers(space: OutcomeSpace, strategies: Sequence[Strategy], *, r
     nd = _schedule(space.no_deal if no_deal is None else no_deal, R, n)
     if beliefs is None and space.has_red_lines:
         beliefs = Beliefs.perfect(space, R)                         # no beliefs given: perfect information
-    eng = _Engine(space, R, beliefs=beliefs, tolerance=tolerance, streams=streams)
+    eng = Engine(space, R, beliefs=beliefs, tolerance=tolerance, streams=streams)
 
     standing = np.full(R, -1, dtype=np.int64)
     n_acc = np.zeros(R, dtype=np.int64)
@@ -444,7 +444,7 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
         beliefs = Beliefs.perfect(space, R)
     if streams is None and criticism_noise > 0:
         streams = RunStreams(None, R)
-    eng = _Engine(space, R, beliefs=beliefs, tolerance=tolerance, streams=streams, single_text=True)
+    eng = Engine(space, R, beliefs=beliefs, tolerance=tolerance, streams=streams, single_text=True)
     package = np.full(R, -1, dtype=np.int64)
     deal_round = np.full(R, -1, dtype=np.int64)
     done = np.zeros(R, dtype=bool)
@@ -501,7 +501,7 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
                              eng.blocking(text, d_now) & parties[None, :]), rounds, tuple(turns) if trace else None)
 
 
-def _party_nash(eng: _Engine, i: int, parties: np.ndarray) -> np.ndarray:
+def _party_nash(eng: Engine, i: int, parties: np.ndarray) -> np.ndarray:
     """Σ_j log(max(u_j − d_j, 1e-9)) over the parties as observer i believes them [Nash1950]
     (clipped, so texts i believes someone rejects still rank by how close they come)."""
     def build() -> np.ndarray:

@@ -9,7 +9,7 @@ single text [Raiffa1982], vectorised across runs) and :mod:`.processes` (the pro
 sources argue about, compared on a scenario).
 
 >>> import numpy as np
->>> from accord.simulation.negotiation import OutcomeSpace, alternating_offers, parse_strategy
+>>> from accord.process import OutcomeSpace, alternating_offers, parse_strategy
 >>> share = np.linspace(0, 1, 101)                      # split a pie: share of actor 0
 >>> space = OutcomeSpace(np.stack([share, 1 - share], axis=1), no_deal=[0.0, 0.0])
 >>> res = alternating_offers(space, [parse_strategy("boulware"), parse_strategy("conceder")], rounds=20)

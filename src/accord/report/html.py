@@ -1,0 +1,65 @@
+"""The brief's building blocks: its context, a section, and small HTML helpers."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from accord.forecast import ForecastResult
+from accord.models.registry import MODELS
+from accord.scenario import Scenario
+
+from . import charts
+
+__all__ = ["BriefContext", "Section", "escape", "figure", "footnote", "table"]
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    body: Markup
+    judgements: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BriefContext:
+    scenario: Scenario
+    seed: int = 0
+    draws: int = 0
+    runs: int = 0
+    months: int = 120
+    result: ForecastResult | None = None
+    notes: list[str] = field(default_factory=list)
+    footnotes: dict[str, int] = field(default_factory=dict)
+    mc_models: str = "batched"     # "batched": models with a Monte Carlo kernel; "all": every model
+    bargain: Any = None            # the bargaining analysis, once its section ran
+    process: Any = None            # [(title, ProcessComparison)], once the process section ran
+    montecarlo: Any = None         # the SimulationResult, once the Monte Carlo section ran
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {m.name: m.label for m in MODELS}
+
+
+def escape(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def figure(fig: Any, caption: str) -> str:
+    return f'<figure>{charts.to_svg(fig)}<figcaption>{escape(caption)}</figcaption></figure>'
+
+
+def footnote(ctx: BriefContext, place: str) -> str:
+    """A footnote marker for the input number at ``place``."""
+    n = ctx.footnotes.setdefault(place, len(ctx.footnotes) + 1)
+    return f'<sup><a href="#fn{n}" id="ref{n}">{n}</a></sup>'
