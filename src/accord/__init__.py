@@ -10,10 +10,23 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from accord.forecast import ForecastResult, forecast
-from accord.models import MODELS
-from accord.scenario import Scenario, ScenarioError
+if TYPE_CHECKING:
+    from accord.forecast import ForecastResult, forecast
+    from accord.models import MODELS
+    from accord.scenario import Scenario, ScenarioError
+
+#: Names loaded on first use, so that ``import accord`` (and ``accord --help``) stays light.
+_LAZY = {"forecast": "accord.forecast", "ForecastResult": "accord.forecast",
+         "MODELS": "accord.models", "Scenario": "accord.scenario", "ScenarioError": "accord.scenario"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'accord' has no attribute {name!r}")
 
 
 def load_scenario(ref: str | os.PathLike[str] | None = None) -> Scenario:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from accord.models.base import Forecaster, ModelForecast
 from accord.models.registry import MODELS, get_model
 from accord.scenario import Scenario
 from accord.scenario.model import EvidenceCoverage
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ForecastResult", "IssueSummary", "forecast", "resolve_models"]
 
@@ -89,6 +91,8 @@ class ForecastResult:
                         "spread": s.spread,
                     }
                 )
+        import pandas as pd
+
         return pd.DataFrame(rows, columns=["issue", "model", "forecast", "label", "spread"])
 
     def to_dict(self) -> dict[str, Any]:

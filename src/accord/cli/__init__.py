@@ -25,10 +25,17 @@ def cli() -> None:
     """
 
 
-from . import bargain, backtest, core, report, runs, serve  # noqa: E402  (commands register themselves on `cli`)
-from . import simulate  # noqa: E402,F401  (simulate, sensitivity, shock)
-from . import process  # noqa: E402,F401  (process)
-from . import interop  # noqa: E402,F401  (import, export, template)
+from . import (  # noqa: E402  (commands register themselves on `cli`)
+    backtest,
+    bargain,
+    core,
+    interop,  # noqa: E402,F401  (import, export, template)
+    process,  # noqa: E402,F401  (process)
+    report,
+    runs,
+    serve,
+    simulate,  # noqa: E402,F401  (simulate, sensitivity, shock)
+)
 
 _ = (bargain, backtest, core, report, runs, serve)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 
-from accord.io import read_any as load_scenario
-from accord.scenario import Scenario
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
 
 console = Console(highlight=False, soft_wrap=False)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -19,7 +19,9 @@ scenario_argument = click.argument("scenario", required=False, metavar="[SCENARI
 
 
 def read_scenario(ref: str | None) -> Scenario:
-    return load_scenario(ref)
+    from accord.io import read_any
+
+    return read_any(ref)
 
 
 def format_option(*choices: str, default: str = "table"):

@@ -9,8 +9,7 @@ import click
 from rich.table import Table
 
 import accord
-from accord.backtest import CAPABILITY_SETS, backtest as run_backtest
-from accord.backtest.deu import read_deu
+from accord.backtest.capabilities import CAPABILITY_SETS
 
 from . import cli
 from ._common import console, emit_json, format_option
@@ -52,6 +51,9 @@ def backtest(dataset, models, split, test_from, capabilities, institution_share,
     from accord._atomic import atomic_write_text
 
     names = [x.strip() for chunk in models for x in chunk.split(",") if x.strip()] or None
+    from accord.backtest import backtest as run_backtest
+    from accord.backtest.deu import read_deu
+
     data = read_deu(dataset)
     res = run_backtest(data, names, split=split, test_from=test_from, capabilities=capabilities,
                        institution_share=institution_share, seed=seed)

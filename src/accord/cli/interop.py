@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
 
-from accord.scenario import Scenario
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
 
 from . import cli
 from ._common import console, console_err, read_scenario

@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-from accord.scenario import Problem, Scenario, ScenarioError
+from accord.scenario import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
 
 from . import cli
 from ._common import (
@@ -47,7 +51,7 @@ def _check_models(models: tuple[str, ...]) -> list[str] | None:
 
 
 def _shock_option():
-    from accord.simulation.shocks import SHOCK_SYNTAX
+    from accord.scenario.syntax import SHOCK_SYNTAX
 
     return click.option("--shock", "shock_specs", multiple=True, metavar="SPEC",
                         help=f"a shock (repeatable): {SHOCK_SYNTAX}")

@@ -5,8 +5,8 @@ from .compromise import WeightedMean
 from .exchange import ExchangeModel
 from .expected_utility import ExpectedUtility
 from .median import MedianVoter
-from .smp import SMP
 from .registry import MODELS, get_model, model_names
+from .smp import SMP
 
 __all__ = [
     "Forecaster", "IssueForecast", "IssueTrace", "ModelForecast", "PerIssueModel", "TraceEvent",

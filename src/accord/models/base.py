@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
 from accord.rng import as_generator, model_stream
-from accord.scenario import IssueArrays, Scenario
-from accord.scenario.arrays import ScenarioArrays
 
 from .params import Param, check_params
+
+if TYPE_CHECKING:
+    from accord.scenario import IssueArrays, Scenario
+    from accord.scenario.arrays import ScenarioArrays
 
 __all__ = [
     "Forecaster",

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from accord.scenario import IssueArrays
-from accord.scenario.arrays import ScenarioArrays
-
 from .base import IssueForecast, IssueTrace, ModelTags, PerIssueModel
 from .params import Param
+
+if TYPE_CHECKING:
+    from accord.scenario import IssueArrays
+    from accord.scenario.arrays import ScenarioArrays
 
 __all__ = ["WeightedMean", "USE_SALIENCE", "voting_weights", "weighted_mean"]
 

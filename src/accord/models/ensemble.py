@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from accord.scenario import Scenario
-from accord.scenario.arrays import ScenarioArrays
-
 from .base import IssueForecast, Model, ModelForecast, ModelTags, as_generator
 from .params import Param
+
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
+    from accord.scenario.arrays import ScenarioArrays
 
 __all__ = ["Ensemble", "shipped_weights"]
 

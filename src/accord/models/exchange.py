@@ -36,16 +36,26 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
 from accord.rng import model_stream
-from accord.scenario import Scenario
-from accord.scenario.arrays import ScenarioArrays
 
-from .base import IssueForecast, IssueTrace, Model, ModelForecast, ModelTags, TraceEvent, as_generator
+from .base import (
+    IssueForecast,
+    IssueTrace,
+    Model,
+    ModelForecast,
+    ModelTags,
+    TraceEvent,
+    as_generator,
+)
 from .params import Param
+
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
+    from accord.scenario.arrays import ScenarioArrays
 
 __all__ = ["CONSTANTS", "ExchangeModel", "ExchangeRun", "RealizedExchange", "run_exchange_model"]
 

@@ -38,16 +38,17 @@ of Scholz's own code, which gives the EU emissions medians 8.416, 9.611, 9.962, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
-
-from accord.scenario import IssueArrays
-from accord.scenario.arrays import ScenarioArrays
 
 from .base import IssueForecast, IssueTrace, ModelTags, PerIssueModel, TraceEvent
 from .median import weighted_median
 from .params import Param
+
+if TYPE_CHECKING:
+    from accord.scenario import IssueArrays
+    from accord.scenario.arrays import ScenarioArrays
 
 __all__ = ["ExpectedUtility", "run_expected_utility", "EUResult", "Schedule", "risk_exponents",
            "success_probability", "expected_utilities"]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-
-from accord.scenario import IssueArrays
-from accord.scenario.arrays import ScenarioArrays
 
 from .base import IssueForecast, IssueTrace, ModelTags, PerIssueModel
 from .compromise import USE_SALIENCE, voting_weights
 from .params import Param
+
+if TYPE_CHECKING:
+    from accord.scenario import IssueArrays
+    from accord.scenario.arrays import ScenarioArrays
 
 __all__ = ["MedianVoter", "weighted_median", "condorcet_winner"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from .base import Forecaster
 from .compromise import WeightedMean
-from .median import MedianVoter
 from .ensemble import Ensemble
 from .exchange import ExchangeModel
 from .expected_utility import ExpectedUtility
+from .median import MedianVoter
 from .smp import SMP
 
 __all__ = ["MODELS", "get_model", "model_names"]

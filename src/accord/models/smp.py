@@ -42,16 +42,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from accord.rng import model_stream
-from accord.scenario import Scenario
-from accord.scenario.arrays import ScenarioArrays
 
-from .base import IssueForecast, IssueTrace, Model, ModelForecast, ModelTags, TraceEvent, as_generator
+from .base import (
+    IssueForecast,
+    IssueTrace,
+    Model,
+    ModelForecast,
+    ModelTags,
+    TraceEvent,
+    as_generator,
+)
 from .params import Param
+
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
+    from accord.scenario.arrays import ScenarioArrays
 
 __all__ = ["SMP", "SMPRun", "SMPBargain", "run_smp", "smp_inputs", "KTAB_DEFAULTS", "OPTIONS"]
 

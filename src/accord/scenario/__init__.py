@@ -1,28 +1,47 @@
-"""Scenarios: actors, issues on labelled scales, stances and the evidence behind each number."""
+"""Scenarios: actors, issues on labelled scales, stances and the evidence behind each number.
 
-from .errors import Problem, ScenarioError
-from .loader import (
-    DEFAULT_SCENARIO,
-    Importer,
-    load_scenario,
-    scenario_from_dict,
-    shipped_scenarios,
-)
-from .model import (
-    Actor,
-    Evidence,
-    Issue,
-    IssueArrays,
-    Metadata,
-    NoDeal,
-    Quantity,
-    Scale,
-    Scenario,
-    Source,
-    Stance,
-    Uncertainty,
-    WarDynamics,
-)
+Names are imported lazily: ``from accord.scenario import ScenarioError`` loads neither the
+pydantic models nor YAML, so the command line's start-up stays light.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import Problem, ScenarioError
+    from .loader import (
+        DEFAULT_SCENARIO,
+        Importer,
+        load_scenario,
+        scenario_from_dict,
+        shipped_scenarios,
+    )
+    from .model import (
+        Actor,
+        Evidence,
+        Issue,
+        IssueArrays,
+        Metadata,
+        NoDeal,
+        Quantity,
+        Scale,
+        Scenario,
+        Source,
+        Stance,
+        Uncertainty,
+        WarDynamics,
+    )
+
+_EXPORTS = {
+    "Problem": "errors", "ScenarioError": "errors",
+    "DEFAULT_SCENARIO": "shipped", "Importer": "loader", "load_scenario": "loader",
+    "scenario_from_dict": "loader", "shipped_scenarios": "shipped",
+    **{name: "model" for name in ("Actor", "Evidence", "Issue", "IssueArrays", "Metadata", "NoDeal",
+                                  "Quantity", "Scale", "Scenario", "Source", "Stance", "Uncertainty",
+                                  "WarDynamics")},
+}
 
 __all__ = [
     "Actor", "Evidence", "Issue", "IssueArrays", "Metadata", "NoDeal", "Problem", "Quantity",
@@ -30,3 +49,13 @@ __all__ = [
     "DEFAULT_SCENARIO", "Importer", "load_scenario", "scenario_from_dict",
     "shipped_scenarios",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
 from accord.rng import draw_generator
 
 from .errors import Problem, ScenarioError

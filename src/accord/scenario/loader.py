@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 from .checks import check_scenario
 from .errors import Problem, ScenarioError
 from .model import Scenario
+from .shipped import DEFAULT_SCENARIO, shipped_path, shipped_scenarios
 
 __all__ = [
     "load_scenario",
@@ -38,22 +38,6 @@ Importer = tuple[str, Callable[[Path, str], bool], Callable[[Path, str], Scenari
 BINARY_SUFFIXES = (".xlsx",)
 
 
-def shipped_scenarios() -> dict[str, Path]:
-    """Names and paths of the scenarios that ship with accord (``ukraine-2025`` first)."""
-    folder = resources.files("accord") / "scenarios"
-    found = {}
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.endswith((".yaml", ".yml")):
-            found[entry.name.rsplit(".", 1)[0]] = Path(str(entry))
-    order = sorted(found, key=lambda k: (k != "ukraine-2025", k))
-    return {k: found[k] for k in order}
-
-
-def shipped_path(name: str) -> Path:
-    return shipped_scenarios()[name]
-
-
-DEFAULT_SCENARIO = "ukraine-2025"
 
 
 def resolve_scenario_path(ref: str | os.PathLike | None) -> Path:

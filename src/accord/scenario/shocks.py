@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .arrays import ScenarioArrays
 from .errors import Problem, ScenarioError
 from .model import Scenario
+from .syntax import SHOCK_SYNTAX
 
 __all__ = [
     "SHOCK_SYNTAX",
@@ -47,7 +48,6 @@ __all__ = [
     "shocks_from_scenario",
 ]
 
-SHOCK_SYNTAX = "ACTOR:KIND[.ISSUE][=VALUE|*FACTOR][@ROUND], e.g. US:leave@3, RU:salience.territory=0.4@2"
 
 
 class Shock(BaseModel):
