@@ -11,6 +11,7 @@ from accord.models.registry import MODELS
 from accord.scenario import Scenario
 
 from .jobs import Job
+from .params import PARAMS
 
 __all__ = ["ANALYSES", "forecast_payload"]
 
@@ -47,7 +48,7 @@ def forecast_payload(scn: Scenario, seed: int = 0) -> dict[str, Any]:
 def run_forecast(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
     job.report(0.1, "running the models")
     payload = forecast_payload(scn, int(params.get("seed", 0)))
-    job.report(1.0, "done")
+    job.report(0.95, "drawing the charts")
     return payload
 
 
@@ -55,7 +56,9 @@ def run_bargain(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     from accord.bargaining import analyse
 
     job.report(0.1, "searching the packages")
-    res = analyse(scn, months=int(params.get("months", 120)), resolution=int(params.get("resolution", 11)))
+    res = analyse(scn, months=int(params.get("months", 120)),
+                  resolution=int(params.get("resolution", 11)))
+    job.report(0.9, "drawing the map")
     out = res.to_dict()
     out.pop("grid", None)
     out["map"] = _bargaining_map(res)
@@ -86,7 +89,7 @@ def _bargaining_map(res, max_points: int = 4000) -> dict[str, Any] | None:
         sols[f"nash at month {res.opens_at}"] = [p.utility[scn.actor_ids[i]], p.utility[scn.actor_ids[j]]]
     return {"x": scn.actor_ids[i], "y": scn.actor_ids[j], "points": np.round(pts, 4).tolist(),
             "no_deal": [float(sp.no_deal[i]), float(sp.no_deal[j])], "solutions": sols,
-            "shown": int(keep.sum()), "packages": int(len(code))}
+            "shown": int(keep.sum()), "packages": len(code)}
 
 
 def _issue_frame(issue) -> dict[str, Any]:
@@ -112,6 +115,7 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
         job.report(0.05 + 0.9 * done / max(total, 1), f"{done} of {total} chunks of draws")
 
     res = simulate(scn, draws, seed=int(params.get("seed", 0)), models=models, on_chunk=progress)
+    job.report(0.96, "summarising the draws")
     q = res.quantiles()
     labels = {m.name: m.label for m in MODELS} | {"nash": "Nash package"}
     issues = []
@@ -132,8 +136,10 @@ def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     if params.get("strategy"):
         overrides.append(f"default_strategy={params['strategy']}")
     job.report(0.1, "simulating the talks")
-    cmp = compare_processes(scn, [p.strip() for p in str(params.get("compare")).split(",") if p.strip()],
-                            runs=int(params.get("runs", 100)), seed=int(params.get("seed", 0)), overrides=overrides)
+    processes = [p.strip() for p in str(params.get("compare")).split(",") if p.strip()]
+    cmp = compare_processes(scn, processes, runs=int(params.get("runs", 100)),
+                            seed=int(params.get("seed", 0)), overrides=overrides)
+    job.report(0.95, "summarising the talks")
     out = cmp.to_dict()
     out["names"] = {a.id: a.name for a in scn.actors}
     return out
@@ -147,6 +153,7 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
     model = str(params.get("model", "bdm"))
     job.report(0.1, "moving each input to its low and high end")
     res = tornado(scn, models=[model], seed=int(params.get("seed", 0)))
+    job.report(0.9, "ranking the inputs")
     names = {a.id: a.name for a in scn.actors}
     issues = []
     for issue in scn.issues:
@@ -162,12 +169,15 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
     return {"model": model, "issues": issues}
 
 
-#: kind -> (function, default parameters). Later analyses register here.
+_RUNNERS: dict[str, Callable[[Scenario, Job, dict[str, Any]], Any]] = {
+    "forecast": run_forecast,
+    "bargain": run_bargain,
+    "simulate": run_simulate,
+    "process": run_process,
+    "sensitivity": run_sensitivity,
+}
+
+#: kind -> (function, default parameters); the parameters' ranges are in :data:`PARAMS`
 ANALYSES: dict[str, tuple[Callable[[Scenario, Job, dict[str, Any]], Any], dict[str, Any]]] = {
-    "forecast": (run_forecast, {"seed": 0}),
-    "bargain": (run_bargain, {"months": 120, "resolution": 11}),
-    "simulate": (run_simulate, {"draws": 500, "seed": 0, "models": None}),
-    "process": (run_process, {"runs": 100, "seed": 0, "month": 0, "strategy": "",
-                              "compare": "prep-talks,summit,ultimatum,mediated"}),
-    "sensitivity": (run_sensitivity, {"model": "bdm", "seed": 0, "top": 8}),
+    kind: (fn, PARAMS[kind]().model_dump()) for kind, fn in _RUNNERS.items()
 }
