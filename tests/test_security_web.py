@@ -13,12 +13,12 @@ import pytest
 import yaml
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-import accord  # noqa: E402
-from accord.web import app as app_module  # noqa: E402
-from accord.web.app import create_app  # noqa: E402
-from accord.web.jobs import JobQueue, QueueFull  # noqa: E402
+import accord
+from accord.web import app as app_module
+from accord.web.app import create_app
+from accord.web.jobs import JobQueue, QueueFull
 
 DEFAULT = "ukraine-2025"
 BASE = "http://127.0.0.1:8765"
@@ -64,7 +64,8 @@ def _wait(client, job_id, states=("done", "failed", "cancelled"), timeout=60.0):
 def test_requests_without_token_or_cookie_are_refused(anon):
     for method, path in (("GET", "/"), ("GET", "/api/scenarios"), ("GET", "/static/app.js"),
                          ("GET", "/openapi.json"), ("POST", "/api/validate"),
-                         ("PUT", "/api/scenarios/x"), ("POST", f"/api/scenarios/{DEFAULT}/run/forecast")):
+                         ("PUT", "/api/scenarios/x"),
+                         ("POST", f"/api/scenarios/{DEFAULT}/run/forecast")):
         r = anon.request(method, path, json={})
         assert r.status_code in (401, 403), (method, path, r.status_code)
 
@@ -250,7 +251,8 @@ def test_upload_parsing_runs_off_the_event_loop(client, monkeypatch):
 
     original = app_module.parse_upload
     monkeypatch.setattr(app_module, "parse_upload", spy)
-    r = client.post("/api/upload", files={"file": ("eu.yaml", SCENARIO_TEXT.encode(), "application/x-yaml")})
+    files = {"file": ("eu.yaml", SCENARIO_TEXT.encode(), "application/x-yaml")}
+    r = client.post("/api/upload", files=files)
     assert r.status_code == 200 and seen == ["in a worker thread"]
 
 

@@ -144,17 +144,20 @@ class RunStore:
         if not rows:
             raise KeyError(f"no run {run_id!r}")
         if len(rows) > 1:
-            raise KeyError(f"run id prefix {run_id!r} is ambiguous: {', '.join(r['id'] for r in rows)}")
+            ids = ", ".join(r["id"] for r in rows)
+            raise KeyError(f"run id prefix {run_id!r} is ambiguous: {ids}")
         return self._record(rows[0])
 
     def _record(self, row) -> RunRecord:
         status = row["status"]
-        if status == "running" and row["host"] == socket.gethostname() and row["pid"] and not _alive(row["pid"]):
+        if status == "running" and row["host"] == socket.gethostname() and row["pid"] \
+                and not _alive(row["pid"]):
             status = "interrupted"
         load = lambda s: None if s is None else json.loads(s)
         return RunRecord(
-            row["id"], row["kind"], status, row["created_at"], row["finished_at"], row["scenario_title"],
-            row["scenario_hash"], load(row["scenario"]), load(row["params"]) or {}, row["seed"], row["version"],
+            row["id"], row["kind"], status, row["created_at"], row["finished_at"],
+            row["scenario_title"], row["scenario_hash"], load(row["scenario"]),
+            load(row["params"]) or {}, row["seed"], row["version"],
             load(row["results"]), load(row["timings"]), row["error"],
         )
 

@@ -29,7 +29,8 @@ def forecast_payload(scn: Scenario, seed: int = 0) -> dict[str, Any]:
         for mf in res.models:
             tr = mf.issues[issue.id].trace
             if tr is not None and tr.rounds >= 1:
-                traces[mf.model] = {"actors": list(tr.actor_ids), "positions": tr.positions.tolist(),
+                traces[mf.model] = {"actors": list(tr.actor_ids),
+                                    "positions": tr.positions.tolist(),
                                     "forecast": tr.forecast.tolist()}
         charts.append({
             "issue": issue.id, "name": issue.name or issue.id, "question": issue.question,
@@ -86,14 +87,16 @@ def _bargaining_map(res, max_points: int = 4000) -> dict[str, Any] | None:
             for k, p in res.solutions.items() if p is not None}
     if res.package_at_opening is not None:
         p = res.package_at_opening
-        sols[f"nash at month {res.opens_at}"] = [p.utility[scn.actor_ids[i]], p.utility[scn.actor_ids[j]]]
+        sols[f"nash at month {res.opens_at}"] = [p.utility[scn.actor_ids[i]],
+                                                 p.utility[scn.actor_ids[j]]]
     return {"x": scn.actor_ids[i], "y": scn.actor_ids[j], "points": np.round(pts, 4).tolist(),
             "no_deal": [float(sp.no_deal[i]), float(sp.no_deal[j])], "solutions": sols,
             "shown": int(keep.sum()), "packages": len(code)}
 
 
 def _issue_frame(issue) -> dict[str, Any]:
-    return {"issue": issue.id, "name": issue.name or issue.id, "min": issue.scale.min, "max": issue.scale.max,
+    return {"issue": issue.id, "name": issue.name or issue.id, "min": issue.scale.min,
+            "max": issue.scale.max,
             "labels": [[p, t] for p, t in sorted(issue.scale.labels.items())]}
 
 
@@ -103,7 +106,7 @@ def _finite(x: Any) -> float | None:
 
 
 def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
-    """Monte Carlo: per issue and model the 5/25/50/75/95 % quantiles (the brief's spread charts)."""
+    """Monte Carlo: per issue and model the 5/25/50/75/95 % quantiles (the brief's spreads)."""
     from accord.report.sections import batched_models
     from accord.simulation import simulate
 
@@ -124,7 +127,8 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
                  **{c: _finite(getattr(r, c)) for c in ("q05", "q25", "q50", "q75", "q95")}}
                 for r in q[q["issue"] == issue.id].itertuples()]
         issues.append({**_issue_frame(issue), "rows": [r for r in rows if r["q50"] is not None]})
-    return {"draws": res.n_draws, "models": list(models), "p_zone": res.p_zone_of_agreement(), "issues": issues,
+    return {"draws": res.n_draws, "models": list(models), "p_zone": res.p_zone_of_agreement(),
+            "issues": issues,
             "quantiles": q.to_dict(orient="records")}
 
 
@@ -161,9 +165,11 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
         if out not in res.outputs:
             continue
         top = res.top(out, int(params.get("top", 8)))
-        rows = [{"label": _input_label(r, names), "actor": r.actor if isinstance(r.actor, str) else None,
+        rows = [{"label": _input_label(r, names),
+                 "actor": r.actor if isinstance(r.actor, str) else None,
                  "low": _finite(r.low), "high": _finite(r.high), "at_low": _finite(r.at_low),
-                 "at_high": _finite(r.at_high), "swing": _finite(r.swing)} for r in top.itertuples()]
+                 "at_high": _finite(r.at_high), "swing": _finite(r.swing)}
+                for r in top.itertuples()]
         issues.append({**_issue_frame(issue), "base": _finite(res.base[out]),
                        "rows": [r for r in rows if r["swing"] is not None and r["swing"] > 0]})
     return {"model": model, "issues": issues}
