@@ -363,3 +363,23 @@ def test_upload_does_not_overwrite_without_the_flag_and_keeps_a_backup(client, a
     assert client.put("/api/scenarios/eu", json=scn).json()["valid"] is True
     assert len(sorted(folder.glob("eu.yaml.*.bak"))) == 2
     assert [s["name"] for s in client.get("/api/scenarios").json()].count("eu") == 1
+
+
+def test_yaml_alias_bomb_and_zip_bomb_uploads_are_refused(client):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 20)]
+    bomb = ("\n".join(lines) + "\n").encode()
+    t0 = time.perf_counter()
+    r = client.post("/api/upload", files={"file": ("bomb.yaml", bomb, "application/x-yaml")})
+    assert r.status_code == 422 and "aliases" in r.json()["detail"]
+    assert time.perf_counter() - t0 < 5
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_BZIP2) as z:
+        z.writestr("xl/big.xml", b"\0" * (80 * 1024 * 1024))
+    assert len(buf.getvalue()) < 64 * 1024
+    files = {"file": ("zip.xlsx", buf.getvalue(), "application/octet-stream")}
+    r = client.post("/api/upload", files=files)
+    assert r.status_code == 413 and "unpacks" in r.json()["detail"]

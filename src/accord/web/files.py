@@ -21,6 +21,10 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 IMPORTABLE = (".yaml", ".yml", ".csv", ".tsv", ".xml", ".xlsx", ".json")
 #: backups kept per scenario; older ones are removed
 KEEP_BACKUPS = 20
+#: an uploaded XLSX (a zip) may unpack to at most this many bytes (defeats zip bombs)
+MAX_UNPACKED = 64 * 1024 * 1024
+#: an uploaded YAML file may use at most this many aliases (defeats "billion laughs")
+MAX_YAML_ALIASES = 100
 
 
 def problems_detail(exc: ScenarioError) -> dict[str, list[dict[str, object]]]:
@@ -34,12 +38,43 @@ def upload_stem(filename: str | None, name: str | None) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", stem)[:64].strip("-") or "upload"
 
 
+def _check_xlsx(data: bytes) -> None:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except zipfile.BadZipFile:
+        raise HTTPException(422, "the XLSX file is not a valid workbook (not a zip file)") from None
+    if unpacked > MAX_UNPACKED:
+        raise HTTPException(413, f"the workbook unpacks to {unpacked} bytes; at most "
+                                 f"{MAX_UNPACKED} are read")
+
+
+def _check_yaml(data: bytes) -> None:
+    aliases = 0
+    try:
+        for event in yaml.parse(data.decode("utf-8", "replace")):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_YAML_ALIASES:
+                    raise HTTPException(422, f"the YAML file uses more than {MAX_YAML_ALIASES} "
+                                             "aliases (*name); write the values out")
+    except yaml.YAMLError:
+        return  # the scenario loader reports where the YAML is broken
+
+
 def parse_upload(data: bytes, filename: str | None) -> Scenario:
     """Parse an uploaded file (CPU-bound for XLSX: call it in a worker thread)."""
     suffix = Path(filename or "x.yaml").suffix.lower()
     if suffix not in IMPORTABLE:
         raise HTTPException(415, "upload a YAML scenario or a file accord can import "
                                  "(csv, tsv, xml, xlsx)")
+    if suffix == ".xlsx":
+        _check_xlsx(data)
+    elif suffix in (".yaml", ".yml"):
+        _check_yaml(data)
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / f"upload{suffix}"
         p.write_bytes(data)
