@@ -383,3 +383,12 @@ def test_yaml_alias_bomb_and_zip_bomb_uploads_are_refused(client):
     files = {"file": ("zip.xlsx", buf.getvalue(), "application/octet-stream")}
     r = client.post("/api/upload", files=files)
     assert r.status_code == 413 and "unpacks" in r.json()["detail"]
+
+
+def test_a_real_workbook_still_uploads(client):
+    from accord.io.xlsx import scenario_to_xlsx_bytes
+
+    data = scenario_to_xlsx_bytes(accord.load_scenario("eu-emissions-1994"))
+    files = {"file": ("eu-book.xlsx", data, "application/octet-stream")}
+    r = client.post("/api/upload", files=files)
+    assert r.status_code == 200 and r.json()["name"] == "eu-book"
