@@ -101,6 +101,18 @@ async def _send_json(send: Send, status: int, detail: str,
     await send({"type": "http.response.body", "body": body})
 
 
+_LOGIN_PAGE = (b"<!doctype html><meta charset=utf-8><title>accord</title>"
+               b"<p>This dashboard needs its token. Open the URL that <code>accord serve</code> "
+               b"printed (it ends in <code>?token=...</code>) in this browser.</p>")
+
+
+async def _send_login_page(send: Send) -> None:
+    await send({"type": "http.response.start", "status": 401, "headers": [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(len(_LOGIN_PAGE)).encode())]})
+    await send({"type": "http.response.body", "body": _LOGIN_PAGE})
+
+
 async def _redirect_home(send: Send, extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
     await send({"type": "http.response.start", "status": 303, "headers": [
         (b"location", b"/"), (b"content-length", b"0"), *extra]})
@@ -268,6 +280,9 @@ class TokenAuth:
                                             "to the page; send the cookie or Authorization: Bearer")
             return
         if not self._authenticated(scope):
+            if scope["path"] == "/" and scope["method"] == "GET":
+                await _send_login_page(send)
+                return
             await _send_json(send, 401, "a valid token is required: open the URL printed by "
                                         "'accord serve', or send Authorization: Bearer <token>",
                              [(b"www-authenticate", b"Bearer")])
