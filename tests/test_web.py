@@ -25,7 +25,8 @@ DEFAULT = "ukraine-2025"
 @pytest.fixture
 def client(tmp_path):
     app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}", max_upload=4096)
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert c.get(f"/?token={app.state.token}").status_code == 200  # exchanged for the cookie
         yield c
 
 
@@ -110,7 +111,7 @@ def test_upload_is_size_limited_and_validated(client):
 
 def test_token_is_required_when_set(tmp_path):
     app = create_app(tmp_path, token="s3cret", db=f"sqlite:///{tmp_path / 'r.sqlite'}")
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://localhost") as c:
         assert c.get("/api/scenarios").status_code == 401
         assert c.get("/api/scenarios", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert c.get("/api/scenarios", headers={"Authorization": "Bearer s3cret"}).status_code == 200
@@ -130,15 +131,16 @@ def test_openapi_has_no_server_errors(tmp_path):
     from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import not_a_server_error
 
-    app = create_app(tmp_path / "scn", db=f"sqlite:///{tmp_path / 'runs.sqlite'}")
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    app = create_app(tmp_path / "scn", db=f"sqlite:///{tmp_path / 'runs.sqlite'}", hosts=["testserver"])
+    auth = {"Authorization": f"Bearer {app.state.token}"}
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers=auth)
     failures, calls = [], []
 
     def make_check(op):
         @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(op.as_strategy())
         def check(case):
-            response = case.call()
+            response = case.call(headers=auth)
             calls.append(op.path)
             if response.status_code >= 500:
                 failures.append((op.method, op.path, response.status_code, response.text[:200]))
@@ -166,7 +168,7 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path):
     port = _free_port()
-    env = {**os.environ, "ACCORD_DB": f"sqlite:///{tmp_path / 'runs.sqlite'}"}
+    env = {**os.environ, "ACCORD_DB": f"sqlite:///{tmp_path / 'runs.sqlite'}", "ACCORD_TOKEN": "browser-test-token"}
     proc = subprocess.Popen([sys.executable, "-m", "accord", "serve", "--port", str(port), "--folder",
                              str(tmp_path / "scn")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -192,7 +194,7 @@ def test_browser_edit_run_and_open_brief(server):
         page = browser.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server + "/")
+        page.goto(server + "/?token=browser-test-token")
         page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
         page.wait_for_selector("#form fieldset")
 

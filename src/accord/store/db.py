@@ -24,32 +24,11 @@ from platformdirs import user_data_dir
 import accord
 from accord.scenario import Scenario
 
-__all__ = ["RunStore", "RunRecord", "default_url", "DEFAULT_ENV"]
+from .schema import SCHEMA_VERSION, ensure_schema, open_engine, redact_url, retry_locked, runs
+
+__all__ = ["DEFAULT_ENV", "SCHEMA_VERSION", "RunRecord", "RunStore", "default_url"]
 
 DEFAULT_ENV = "ACCORD_DB"
-
-_meta = sa.MetaData()
-runs = sa.Table(
-    "accord_runs",
-    _meta,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("kind", sa.String(32), nullable=False, index=True),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False, index=True),
-    sa.Column("finished_at", sa.String(32)),
-    sa.Column("scenario_title", sa.Text),
-    sa.Column("scenario_hash", sa.String(64), index=True),
-    sa.Column("scenario", sa.Text),
-    sa.Column("params", sa.Text, nullable=False),
-    sa.Column("seed", sa.BigInteger),
-    sa.Column("version", sa.String(32), nullable=False),
-    sa.Column("host", sa.String(255)),
-    sa.Column("pid", sa.Integer),
-    sa.Column("results", sa.Text),
-    sa.Column("timings", sa.Text),
-    sa.Column("error", sa.Text),
-)
-
 
 def default_url() -> str:
     """``$ACCORD_DB`` if set, else SQLite in the user's data folder."""
@@ -105,47 +84,50 @@ class RunStore:
 
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
-        kwargs: dict[str, Any] = {"future": True}
-        if self.url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30}
-        self.engine = sa.create_engine(self.url, **kwargs)
-        if self.url.startswith("sqlite"):
-            @sa.event.listens_for(self.engine, "connect")
-            def _pragmas(dbapi_conn, _record):  # durable and safe for concurrent readers
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=FULL")
-                cur.close()
-        _meta.create_all(self.engine)
+        self.engine = open_engine(self.url)
+        #: writes take SQLite's write lock up front (``BEGIN IMMEDIATE``), so they wait in
+        #: the busy handler instead of failing on a lock upgrade
+        self._writer = self.engine.execution_options(accord_immediate=True)
+        ensure_schema(self.engine)
+
+    @property
+    def safe_url(self) -> str:
+        """The store's URL with any password masked, for messages."""
+        return redact_url(self.url)
 
     def close(self) -> None:
         self.engine.dispose()
 
     # -- writing ---------------------------------------------------------------------------
-    def start(self, kind: str, *, scenario: Scenario | None, params: dict[str, Any], seed: int | None) -> str:
+    def _write(self, stmt: sa.Executable) -> None:
+        """One statement in its own write transaction, retried while SQLite reports a lock."""
+        def step() -> None:
+            with self._writer.begin() as conn:
+                conn.execute(stmt)
+
+        retry_locked(step)
+
+    def start(self, kind: str, *, scenario: Scenario | None, params: dict[str, Any],
+              seed: int | None) -> str:
         run_id = uuid.uuid4().hex[:12]
-        with self.engine.begin() as conn:
-            conn.execute(
-                runs.insert().values(
-                    id=run_id, kind=kind, status="running", created_at=_now(),
-                    scenario_title=None if scenario is None else scenario.metadata.title,
-                    scenario_hash=None if scenario is None else scenario.content_hash(),
-                    scenario=None if scenario is None else _dumps(scenario.model_dump(mode="json")),
-                    params=_dumps(params), seed=seed, version=accord.__version__,
-                    host=socket.gethostname(), pid=os.getpid(),
-                )
-            )
+        self._write(runs.insert().values(
+            id=run_id, kind=kind, status="running", created_at=_now(),
+            scenario_title=None if scenario is None else scenario.metadata.title,
+            scenario_hash=None if scenario is None else scenario.content_hash(),
+            scenario=None if scenario is None else _dumps(scenario.model_dump(mode="json")),
+            params=_dumps(params), seed=seed, version=accord.__version__,
+            host=socket.gethostname(), pid=os.getpid(),
+        ))
         return run_id
 
     def finish(self, run_id: str, *, results: Any, timings: dict[str, float] | None = None) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(runs.update().where(runs.c.id == run_id).values(
-                status="done", finished_at=_now(), results=_dumps(results), timings=_dumps(timings or {})))
+        self._write(runs.update().where(runs.c.id == run_id).values(
+            status="done", finished_at=_now(), results=_dumps(results),
+            timings=_dumps(timings or {})))
 
     def fail(self, run_id: str, error: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(runs.update().where(runs.c.id == run_id).values(
-                status="failed", finished_at=_now(), error=error))
+        self._write(runs.update().where(runs.c.id == run_id).values(
+            status="failed", finished_at=_now(), error=error))
 
     # -- reading ---------------------------------------------------------------------------
     def list(self, *, kind: str | None = None, limit: int = 50) -> list[RunRecord]:
@@ -157,21 +139,25 @@ class RunStore:
 
     def get(self, run_id: str) -> RunRecord:
         with self.engine.connect() as conn:
-            rows = list(conn.execute(sa.select(runs).where(runs.c.id.like(f"{run_id}%"))).mappings())
+            q = sa.select(runs).where(runs.c.id.startswith(run_id, autoescape=True))
+            rows = list(conn.execute(q).mappings())
         if not rows:
-            raise KeyError(f"no run {run_id!r} in {self.url}")
+            raise KeyError(f"no run {run_id!r}")
         if len(rows) > 1:
-            raise KeyError(f"run id prefix {run_id!r} is ambiguous: {', '.join(r['id'] for r in rows)}")
+            ids = ", ".join(r["id"] for r in rows)
+            raise KeyError(f"run id prefix {run_id!r} is ambiguous: {ids}")
         return self._record(rows[0])
 
     def _record(self, row) -> RunRecord:
         status = row["status"]
-        if status == "running" and row["host"] == socket.gethostname() and row["pid"] and not _alive(row["pid"]):
+        if status == "running" and row["host"] == socket.gethostname() and row["pid"] \
+                and not _alive(row["pid"]):
             status = "interrupted"
-        load = lambda s: None if s is None else json.loads(s)  # noqa: E731
+        load = lambda s: None if s is None else json.loads(s)
         return RunRecord(
-            row["id"], row["kind"], status, row["created_at"], row["finished_at"], row["scenario_title"],
-            row["scenario_hash"], load(row["scenario"]), load(row["params"]) or {}, row["seed"], row["version"],
+            row["id"], row["kind"], status, row["created_at"], row["finished_at"],
+            row["scenario_title"], row["scenario_hash"], load(row["scenario"]),
+            load(row["params"]) or {}, row["seed"], row["version"],
             load(row["results"]), load(row["timings"]), row["error"],
         )
 

@@ -11,6 +11,7 @@ from accord.models.registry import MODELS
 from accord.scenario import Scenario
 
 from .jobs import Job
+from .params import PARAMS
 
 __all__ = ["ANALYSES", "forecast_payload"]
 
@@ -28,7 +29,8 @@ def forecast_payload(scn: Scenario, seed: int = 0) -> dict[str, Any]:
         for mf in res.models:
             tr = mf.issues[issue.id].trace
             if tr is not None and tr.rounds >= 1:
-                traces[mf.model] = {"actors": list(tr.actor_ids), "positions": tr.positions.tolist(),
+                traces[mf.model] = {"actors": list(tr.actor_ids),
+                                    "positions": tr.positions.tolist(),
                                     "forecast": tr.forecast.tolist()}
         charts.append({
             "issue": issue.id, "name": issue.name or issue.id, "question": issue.question,
@@ -47,7 +49,7 @@ def forecast_payload(scn: Scenario, seed: int = 0) -> dict[str, Any]:
 def run_forecast(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
     job.report(0.1, "running the models")
     payload = forecast_payload(scn, int(params.get("seed", 0)))
-    job.report(1.0, "done")
+    job.report(0.95, "drawing the charts")
     return payload
 
 
@@ -55,7 +57,9 @@ def run_bargain(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     from accord.bargaining import analyse
 
     job.report(0.1, "searching the packages")
-    res = analyse(scn, months=int(params.get("months", 120)), resolution=int(params.get("resolution", 11)))
+    res = analyse(scn, months=int(params.get("months", 120)),
+                  resolution=int(params.get("resolution", 11)))
+    job.report(0.9, "drawing the map")
     out = res.to_dict()
     out.pop("grid", None)
     out["map"] = _bargaining_map(res)
@@ -83,14 +87,16 @@ def _bargaining_map(res, max_points: int = 4000) -> dict[str, Any] | None:
             for k, p in res.solutions.items() if p is not None}
     if res.package_at_opening is not None:
         p = res.package_at_opening
-        sols[f"nash at month {res.opens_at}"] = [p.utility[scn.actor_ids[i]], p.utility[scn.actor_ids[j]]]
+        sols[f"nash at month {res.opens_at}"] = [p.utility[scn.actor_ids[i]],
+                                                 p.utility[scn.actor_ids[j]]]
     return {"x": scn.actor_ids[i], "y": scn.actor_ids[j], "points": np.round(pts, 4).tolist(),
             "no_deal": [float(sp.no_deal[i]), float(sp.no_deal[j])], "solutions": sols,
-            "shown": int(keep.sum()), "packages": int(len(code))}
+            "shown": int(keep.sum()), "packages": len(code)}
 
 
 def _issue_frame(issue) -> dict[str, Any]:
-    return {"issue": issue.id, "name": issue.name or issue.id, "min": issue.scale.min, "max": issue.scale.max,
+    return {"issue": issue.id, "name": issue.name or issue.id, "min": issue.scale.min,
+            "max": issue.scale.max,
             "labels": [[p, t] for p, t in sorted(issue.scale.labels.items())]}
 
 
@@ -100,7 +106,7 @@ def _finite(x: Any) -> float | None:
 
 
 def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
-    """Monte Carlo: per issue and model the 5/25/50/75/95 % quantiles (the brief's spread charts)."""
+    """Monte Carlo: per issue and model the 5/25/50/75/95 % quantiles (the brief's spreads)."""
     from accord.report.sections import batched_models
     from accord.simulation import simulate
 
@@ -112,6 +118,7 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
         job.report(0.05 + 0.9 * done / max(total, 1), f"{done} of {total} chunks of draws")
 
     res = simulate(scn, draws, seed=int(params.get("seed", 0)), models=models, on_chunk=progress)
+    job.report(0.96, "summarising the draws")
     q = res.quantiles()
     labels = {m.name: m.label for m in MODELS} | {"nash": "Nash package"}
     issues = []
@@ -120,7 +127,8 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
                  **{c: _finite(getattr(r, c)) for c in ("q05", "q25", "q50", "q75", "q95")}}
                 for r in q[q["issue"] == issue.id].itertuples()]
         issues.append({**_issue_frame(issue), "rows": [r for r in rows if r["q50"] is not None]})
-    return {"draws": res.n_draws, "models": list(models), "p_zone": res.p_zone_of_agreement(), "issues": issues,
+    return {"draws": res.n_draws, "models": list(models), "p_zone": res.p_zone_of_agreement(),
+            "issues": issues,
             "quantiles": q.to_dict(orient="records")}
 
 
@@ -132,8 +140,10 @@ def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     if params.get("strategy"):
         overrides.append(f"default_strategy={params['strategy']}")
     job.report(0.1, "simulating the talks")
-    cmp = compare_processes(scn, [p.strip() for p in str(params.get("compare")).split(",") if p.strip()],
-                            runs=int(params.get("runs", 100)), seed=int(params.get("seed", 0)), overrides=overrides)
+    processes = [p.strip() for p in str(params.get("compare")).split(",") if p.strip()]
+    cmp = compare_processes(scn, processes, runs=int(params.get("runs", 100)),
+                            seed=int(params.get("seed", 0)), overrides=overrides)
+    job.report(0.95, "summarising the talks")
     out = cmp.to_dict()
     out["names"] = {a.id: a.name for a in scn.actors}
     return out
@@ -147,6 +157,7 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
     model = str(params.get("model", "bdm"))
     job.report(0.1, "moving each input to its low and high end")
     res = tornado(scn, models=[model], seed=int(params.get("seed", 0)))
+    job.report(0.9, "ranking the inputs")
     names = {a.id: a.name for a in scn.actors}
     issues = []
     for issue in scn.issues:
@@ -154,20 +165,25 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
         if out not in res.outputs:
             continue
         top = res.top(out, int(params.get("top", 8)))
-        rows = [{"label": input_label(r, names), "actor": r.actor if isinstance(r.actor, str) else None,
+        rows = [{"label": input_label(r, names),
+                 "actor": r.actor if isinstance(r.actor, str) else None,
                  "low": _finite(r.low), "high": _finite(r.high), "at_low": _finite(r.at_low),
-                 "at_high": _finite(r.at_high), "swing": _finite(r.swing)} for r in top.itertuples()]
+                 "at_high": _finite(r.at_high), "swing": _finite(r.swing)}
+                for r in top.itertuples()]
         issues.append({**_issue_frame(issue), "base": _finite(res.base[out]),
                        "rows": [r for r in rows if r["swing"] is not None and r["swing"] > 0]})
     return {"model": model, "issues": issues}
 
 
-#: kind -> (function, default parameters). Later analyses register here.
+_RUNNERS: dict[str, Callable[[Scenario, Job, dict[str, Any]], Any]] = {
+    "forecast": run_forecast,
+    "bargain": run_bargain,
+    "simulate": run_simulate,
+    "process": run_process,
+    "sensitivity": run_sensitivity,
+}
+
+#: kind -> (function, default parameters); the parameters' ranges are in :data:`PARAMS`
 ANALYSES: dict[str, tuple[Callable[[Scenario, Job, dict[str, Any]], Any], dict[str, Any]]] = {
-    "forecast": (run_forecast, {"seed": 0}),
-    "bargain": (run_bargain, {"months": 120, "resolution": 11}),
-    "simulate": (run_simulate, {"draws": 500, "seed": 0, "models": None}),
-    "process": (run_process, {"runs": 100, "seed": 0, "month": 0, "strategy": "",
-                              "compare": "prep-talks,summit,ultimatum,mediated"}),
-    "sensitivity": (run_sensitivity, {"model": "bdm", "seed": 0, "top": 8}),
+    kind: (fn, PARAMS[kind]().model_dump()) for kind, fn in _RUNNERS.items()
 }

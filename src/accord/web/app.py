@@ -1,36 +1,48 @@
 """The dashboard's web app and REST API (FastAPI). Thin: every answer comes from the library.
 
-Safety: binds to 127.0.0.1 unless a token is given; with a token every request must carry it
-(``Authorization: Bearer``, or ``?token=`` once, which sets a cookie); uploads are size-limited;
-scenario names are plain names, so no request can reach a path outside the scenario folder.
+Safety (see docs/security.md): every request needs the per-server token or the cookie it was
+exchanged for, even on loopback; state-changing requests from another site or origin get 403;
+only known Host names are served; bodies are limited before they are read; analyses run in a
+bounded job pool with ranged parameters, cancellation and a time limit; scenario names are
+plain names, so no request can reach a path outside the scenario folder; overwriting a
+scenario keeps the previous version.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
-from fastapi import Body, FastAPI, HTTPException, Request, UploadFile
+import anyio
+from fastapi import Body, FastAPI, HTTPException, Query, UploadFile
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 import accord
-from accord._atomic import atomic_write_text
-from accord.io import read_any as load_scenario
-from accord.scenario import Scenario, ScenarioError, scenario_from_dict, shipped_scenarios
+from accord.scenario import Scenario, ScenarioError, scenario_from_dict
 from accord.store import RunStore, diff_runs
 
 from .analyses import ANALYSES
-from .jobs import JobQueue
+from .files import NAME_RE, ScenarioFolder, parse_upload, upload_stem
+from .jobs import Job, JobQueue, QueueFull
+from .params import MAX_SEED, PARAMS
+from .security import SecurityConfig, host_names, install
 
-__all__ = ["create_app", "NAME_RE"]
+__all__ = ["DEFAULT_MAX_UPLOAD", "NAME_RE", "create_app"]
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
+#: room for the multipart envelope around an upload of ``max_upload`` bytes
+BODY_SLACK = 64 * 1024
+JsonBody = Annotated[dict[str, Any], Body()]
+OptionalBody = Annotated[dict[str, Any] | None, Body()]
+RunId = Annotated[str, PathParam(min_length=1, max_length=32, pattern=r"^[0-9a-fA-F]+$",
+                                 description="a run id or a prefix of one (hex digits)")]
 
 
 class ProblemOut(BaseModel):
@@ -79,69 +91,54 @@ def _problems(exc: ScenarioError) -> list[ProblemOut]:
     out = []
     for p in exc.problems:
         d = p.to_dict()
-        out.append(ProblemOut(place=d["place"], rule=d["rule"], value=d.get("value"), fix=d.get("fix"), line=d.get("line")))
+        out.append(ProblemOut(place=d["place"], rule=d["rule"], value=d.get("value"),
+                              fix=d.get("fix"), line=d.get("line")))
     return out
 
 
-def create_app(folder: str | Path, *, token: str | None = None, db: str | None = None,
-               max_upload: int = DEFAULT_MAX_UPLOAD) -> FastAPI:
-    """The app over the scenarios in ``folder`` (shipped scenarios are read-only templates)."""
-    root = Path(folder).resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    jobs = JobQueue()
-    app = FastAPI(title="accord", version=accord.__version__,
-                  description="Model and forecast multi-party negotiations: the dashboard's REST API.")
+def _info(name: str, scn: Scenario, origin: str) -> ScenarioInfo:
+    return ScenarioInfo(name=name, title=scn.metadata.title, actors=len(scn.actors),
+                        issues=len(scn.issues), origin=origin)
 
-    # -- safety --------------------------------------------------------------------------------
-    @app.middleware("http")
-    async def _auth(request: Request, call_next):
-        if token is not None:
-            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip() or \
-                request.cookies.get("accord_token") or request.query_params.get("token")
-            if not given or not secrets.compare_digest(given, token):
-                return JSONResponse({"detail": "a valid token is required"}, status_code=401)
-        response = await call_next(request)
-        if token is not None and request.query_params.get("token") == token:
-            response.set_cookie("accord_token", token, httponly=True, samesite="strict")
-        return response
 
-    def path_of(name: str) -> Path:
-        if not NAME_RE.match(name):
-            raise HTTPException(400, f"scenario name must match {NAME_RE.pattern}, got {name!r}")
-        path = (root / f"{name}.yaml").resolve()
-        if path.parent != root:
-            raise HTTPException(400, "scenario name escapes the scenario folder")
-        return path
+def _static(name: str) -> str:
+    return (resources.files("accord.web") / "static" / name).read_text(encoding="utf-8")
 
-    def load(name: str) -> Scenario:
-        path = path_of(name)
+
+def _validated_params(kind: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """The analysis' parameters, checked against their ranges (422 with the reason)."""
+    if kind not in PARAMS:
+        raise HTTPException(404, f"no analysis {kind!r}; analyses are {sorted(PARAMS)}")
+    try:
+        return PARAMS[kind].model_validate(params or {}).model_dump()
+    except ValidationError as exc:
+        errors = [{**e, "loc": ["body", *e["loc"]]} for e in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+
+
+def _job_work(kind: str, scn: Scenario, params: dict[str, Any],
+              db: str | None) -> Callable[[Job], Any]:
+    fn = ANALYSES[kind][0]
+
+    def work(job: Job) -> Any:
+        store = RunStore(db)
         try:
-            if path.exists():
-                return load_scenario(path)
-            if name in shipped_scenarios():
-                return load_scenario(name)
-        except ScenarioError as exc:
-            raise HTTPException(422, {"problems": [p.model_dump() for p in _problems(exc)]}) from None
-        raise HTTPException(404, f"no scenario named {name!r}")
+            job.run_id = store.start(kind, scenario=scn, params=params, seed=params.get("seed"))
+            try:
+                result = fn(scn, job, params)
+                job.check()
+            except Exception as exc:
+                store.fail(job.run_id, f"{type(exc).__name__}: {exc}")
+                raise
+            store.finish(job.run_id, results=result)
+            return result
+        finally:
+            store.close()
 
-    def names() -> dict[str, str]:
-        found = {n: "shipped" for n in shipped_scenarios()}
-        for p in sorted(root.glob("*.yaml")):
-            if NAME_RE.match(p.stem):
-                found[p.stem] = "folder"
-        return found
+    return work
 
-    # -- pages ---------------------------------------------------------------------------------
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> str:
-        return (resources.files("accord.web") / "static" / "index.html").read_text(encoding="utf-8")
 
-    @app.get("/static/app.js", include_in_schema=False)
-    def app_js() -> Response:
-        text = (resources.files("accord.web") / "static" / "app.js").read_text(encoding="utf-8")
-        return Response(text, media_type="application/javascript")
-
-    # -- scenarios -------------------------------------------------------------------------------
+def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) -> None:
     @app.get("/api/schema", summary="JSON Schema of the scenario format")
     def schema() -> dict[str, Any]:
         return Scenario.model_json_schema()
@@ -149,126 +146,121 @@ def create_app(folder: str | Path, *, token: str | None = None, db: str | None =
     @app.get("/api/scenarios", response_model=list[ScenarioInfo])
     def list_scenarios() -> list[ScenarioInfo]:
         out = []
-        for name, origin in names().items():
+        for name, origin in folder.names().items():
             try:
-                scn = load(name)
+                out.append(_info(name, folder.load(name), origin))
             except HTTPException:
-                out.append(ScenarioInfo(name=name, title="(invalid)", actors=0, issues=0, origin=origin))
-                continue
-            out.append(ScenarioInfo(name=name, title=scn.metadata.title, actors=len(scn.actors),
-                                    issues=len(scn.issues), origin=origin))
+                out.append(ScenarioInfo(name=name, title="(invalid)", actors=0, issues=0,
+                                        origin=origin))
         return out
 
     @app.get("/api/scenarios/{name}")
     def get_scenario(name: str) -> dict[str, Any]:
-        return load(name).model_dump(mode="json", exclude_none=True)
+        return folder.load(name).model_dump(mode="json", exclude_none=True)
 
     @app.post("/api/validate", response_model=ValidationOut)
-    def validate(body: dict[str, Any] = Body(...)) -> ValidationOut:
+    def validate(body: JsonBody) -> ValidationOut:
         try:
             scenario_from_dict(body, "scenario")
         except ScenarioError as exc:
             return ValidationOut(valid=False, problems=_problems(exc))
         return ValidationOut(valid=True)
 
-    @app.put("/api/scenarios/{name}", response_model=ValidationOut)
-    def save_scenario(name: str, body: dict[str, Any] = Body(...)) -> JSONResponse:
-        path = path_of(name)
+    @app.put("/api/scenarios/{name}", response_model=ValidationOut,
+             summary="Save a scenario (the previous version is kept as a timestamped backup)")
+    def save_scenario(name: str, body: JsonBody) -> JSONResponse:
+        folder.path_of(name)
         try:
             scn = scenario_from_dict(body, f"{name}.yaml")
         except ScenarioError as exc:
-            return JSONResponse(ValidationOut(valid=False, problems=_problems(exc)).model_dump(), status_code=422)
-        text = yaml.safe_dump(scn.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
-        atomic_write_text(path, text)
+            out = ValidationOut(valid=False, problems=_problems(exc))
+            return JSONResponse(out.model_dump(), status_code=422)
+        folder.save(name, scn, overwrite=True)
         return JSONResponse(ValidationOut(valid=True).model_dump())
 
-    @app.post("/api/upload", response_model=ScenarioInfo, summary="Import a scenario file into the folder")
-    async def upload(file: UploadFile, name: str | None = None) -> ScenarioInfo:
-        import tempfile
-
-        stem = name or Path(file.filename or "upload").stem
-        stem = re.sub(r"[^A-Za-z0-9_-]", "-", stem)[:64].strip("-") or "upload"
-        target = path_of(stem)
+    @app.post("/api/upload", response_model=ScenarioInfo,
+              summary="Import a scenario file into the folder",
+              description="An existing scenario of that name is replaced only with "
+                          "overwrite=true, and then kept as a timestamped backup.")
+    async def upload(file: UploadFile, name: str | None = Query(None, max_length=64),
+                     overwrite: bool = False) -> ScenarioInfo:
+        stem = upload_stem(file.filename, name)
+        target = folder.path_of(stem)
+        if target.exists() and not overwrite:
+            raise HTTPException(409, f"a scenario named {stem!r} exists; send overwrite=true "
+                                     "to replace it (a backup is kept)")
         data = await file.read(max_upload + 1)
         if len(data) > max_upload:
             raise HTTPException(413, f"uploads are limited to {max_upload} bytes")
-        suffix = Path(file.filename or "x.yaml").suffix.lower()
-        if suffix not in (".yaml", ".yml", ".csv", ".tsv", ".xml", ".xlsx", ".json"):
-            raise HTTPException(415, "upload a YAML scenario or a file accord can import (csv, tsv, xml, xlsx)")
-        with tempfile.TemporaryDirectory() as tmp:
-            p = Path(tmp) / f"upload{suffix}"
-            p.write_bytes(data)
-            try:
-                scn = load_scenario(p)
-            except ScenarioError as exc:
-                raise HTTPException(422, {"problems": [q.model_dump() for q in _problems(exc)]}) from None
-        atomic_write_text(target, yaml.safe_dump(scn.model_dump(mode="json", exclude_none=True), sort_keys=False,
-                                                 allow_unicode=True))
-        return ScenarioInfo(name=stem, title=scn.metadata.title, actors=len(scn.actors), issues=len(scn.issues),
-                            origin="folder")
+        scn = await run_in_threadpool(parse_upload, data, file.filename)
+        await run_in_threadpool(lambda: folder.save(stem, scn, overwrite=overwrite))
+        return _info(stem, scn, "folder")
+
+
+def _add_analysis_routes(app: FastAPI, folder: ScenarioFolder, jobs: JobQueue,
+                         db: str | None, brief_slots: int) -> None:
+    briefs = anyio.CapacityLimiter(brief_slots)
 
     @app.get("/api/scenarios/{name}/brief", response_class=HTMLResponse)
-    def brief(name: str, seed: int = 0) -> str:
+    async def brief(name: str, seed: int = Query(0, ge=0, le=MAX_SEED)) -> str:
         from accord.report.brief import build_brief
 
-        return build_brief(load(name), seed=seed)
+        scn = await run_in_threadpool(folder.load, name)
+        return await anyio.to_thread.run_sync(lambda: build_brief(scn, seed=seed), limiter=briefs)
 
-    # -- analyses ----------------------------------------------------------------------------------
-    @app.get("/api/analyses")
+    @app.get("/api/analyses", summary="Each analysis' default parameters")
     def analyses() -> dict[str, dict[str, Any]]:
         return {k: dict(v[1]) for k, v in ANALYSES.items()}
 
-    @app.post("/api/scenarios/{name}/run/{kind}", response_model=JobOut)
-    def run(name: str, kind: str, params: dict[str, Any] | None = Body(None)) -> JobOut:
-        if kind not in ANALYSES:
-            raise HTTPException(404, f"no analysis {kind!r}; analyses are {sorted(ANALYSES)}")
-        scn = load(name)
-        fn, defaults = ANALYSES[kind]
-        merged = {**defaults, **(params or {})}
-        unknown = set(merged) - set(defaults)
-        if unknown:
-            raise HTTPException(422, f"unknown parameters {sorted(unknown)}; known: {sorted(defaults)}")
+    @app.get("/api/analyses/schema", summary="Each analysis' parameters with their ranges")
+    def analyses_schema() -> dict[str, dict[str, Any]]:
+        return {k: model.model_json_schema() for k, model in PARAMS.items()}
 
-        def work(job):
-            store = RunStore(db)
-            try:
-                job.run_id = store.start(kind, scenario=scn, params=merged, seed=merged.get("seed"))
-                try:
-                    result = fn(scn, job, merged)
-                except Exception as exc:
-                    store.fail(job.run_id, f"{type(exc).__name__}: {exc}")
-                    raise
-                store.finish(job.run_id, results=result)
-                return result
-            finally:
-                store.close()
-
-        return JobOut(**jobs.submit(kind, name, work).public())
+    @app.post("/api/scenarios/{name}/run/{kind}", response_model=JobOut,
+              description="Parameters and their ranges: GET /api/analyses/schema. "
+                          "429 when the job queue is full.")
+    def run(name: str, kind: str, params: OptionalBody = None) -> JobOut:
+        merged = _validated_params(kind, params)
+        scn = folder.load(name)
+        try:
+            job = jobs.submit(kind, name, _job_work(kind, scn, merged, db))
+        except QueueFull as exc:
+            raise HTTPException(429, str(exc)) from None
+        return JobOut(**job.public())
 
     @app.get("/api/jobs/{job_id}", response_model=JobOut)
     def job(job_id: str) -> JobOut:
         j = jobs.get(job_id)
         if j is None:
-            raise HTTPException(404, f"no job {job_id!r}")
+            raise HTTPException(404, "no such job")
         return JobOut(**j.public())
 
-    # -- runs ----------------------------------------------------------------------------------------
+    @app.post("/api/jobs/{job_id}/cancel", response_model=JobOut,
+              summary="Cancel a job (a running one stops at its next stage or chunk)")
+    def cancel(job_id: str) -> JobOut:
+        j = jobs.cancel(job_id)
+        if j is None:
+            raise HTTPException(404, "no such job")
+        return JobOut(**j.public())
+
+
+def _add_run_routes(app: FastAPI, db: str | None) -> None:
     @app.get("/api/runs", response_model=list[RunOut])
-    def runs(limit: int = 50) -> list[RunOut]:
+    def runs(limit: int = Query(50, ge=1, le=500)) -> list[RunOut]:
         store = RunStore(db)
         try:
-            return [RunOut(id=r.id, kind=r.kind, status=r.status, created_at=r.created_at, scenario=r.scenario_title,
-                           seed=r.seed) for r in store.list(limit=max(1, min(limit, 500)))]
+            return [RunOut(id=r.id, kind=r.kind, status=r.status, created_at=r.created_at,
+                           scenario=r.scenario_title, seed=r.seed) for r in store.list(limit=limit)]
         finally:
             store.close()
 
     @app.get("/api/runs/{a}/diff/{b}")
-    def diff(a: str, b: str) -> dict[str, Any]:
+    def diff(a: RunId, b: RunId) -> dict[str, Any]:
         store = RunStore(db)
         try:
             try:
                 ra, rb = store.get(a), store.get(b)
-            except KeyError as exc:
+            except KeyError as exc:  # the store's message names the run, never the store
                 raise HTTPException(404, str(exc.args[0])) from None
             d = diff_runs(ra, rb)
             return {"a": d.a, "b": d.b, "lines": d.lines(),
@@ -277,4 +269,47 @@ def create_app(folder: str | Path, *, token: str | None = None, db: str | None =
         finally:
             store.close()
 
+
+def _add_pages(app: FastAPI) -> None:
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> str:
+        return _static("index.html")
+
+    @app.get("/static/app.js", include_in_schema=False)
+    def app_js() -> Response:
+        return Response(_static("app.js"), media_type="application/javascript")
+
+
+def create_app(folder: str | Path, *, token: str | None = None, db: str | None = None,
+               max_upload: int = DEFAULT_MAX_UPLOAD, hosts: Iterable[str] = (),
+               origins: Iterable[str] = (), workers: int = 2, max_queued: int = 8,
+               job_time_limit: float | None = 600.0, secure_cookie: bool = False,
+               cookie_name: str = "accord_session") -> FastAPI:
+    """The app over the scenarios in ``folder`` (shipped scenarios are read-only templates).
+
+    ``token`` is generated when not given; read it from ``app.state.token``. ``hosts`` are Host
+    names accepted besides loopback (the bound address, a team server's DNS name), ``origins``
+    extra origins allowed to send state-changing requests (e.g. a TLS proxy's https origin).
+    """
+    config = SecurityConfig(hosts=host_names(None, hosts), origins=tuple(origins),
+                            max_body=max_upload + BODY_SLACK, cookie_name=cookie_name,
+                            secure_cookie=secure_cookie,
+                            **({"token": token} if token else {}))
+    jobs = JobQueue(workers, max_queued=max_queued, time_limit=job_time_limit)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(title="accord", version=accord.__version__, docs_url=None, redoc_url=None,
+                  lifespan=lifespan, description="Model and forecast multi-party negotiations: "
+                                                 "the dashboard's REST API.")
+    app.state.token, app.state.jobs, app.state.security = config.token, jobs, config
+    install(app, config)
+    scenarios = ScenarioFolder(folder)
+    _add_pages(app)
+    _add_scenario_routes(app, scenarios, max_upload)
+    _add_analysis_routes(app, scenarios, jobs, db, brief_slots=workers)
+    _add_run_routes(app, db)
     return app

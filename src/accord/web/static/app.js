@@ -300,12 +300,18 @@ async function run() {
   try { params = $("params").value.trim() ? JSON.parse($("params").value) : null; } catch (e) { $("job-status").textContent = `parameters are not valid JSON: ${e.message}`; return; }
   const r = await api(`/api/scenarios/${encodeURIComponent(S.name)}/run/${kind}`, {method:"POST", body:JSON.stringify(params)});
   if (!r.ok) { $("job-status").textContent = JSON.stringify(r.body.detail); return; }
-  const id = r.body.id;
-  for (;;) { const j = (await api(`/api/jobs/${id}`)).body; $("bar").style.width = `${Math.round(j.progress * 100)}%`;
-    $("job-status").textContent = `${j.status} ${j.message || ""}`;
-    if (j.status === "done") { (RENDERERS[kind] || ((x) => renderGeneric(kind, x)))(j.result); $("job-status").textContent = `done (run ${j.run_id})`; return; }
-    if (j.status === "failed") { $("job-status").textContent = `failed: ${j.error}`; return; }
-    await new Promise((ok) => setTimeout(ok, 250)); }
+  const id = r.body.id; S.job = id; $("cancel").disabled = false;
+  try {
+    for (;;) { const j = (await api(`/api/jobs/${id}`)).body; $("bar").style.width = `${Math.round(j.progress * 100)}%`;
+      $("job-status").textContent = `${j.status} ${j.message || ""}`;
+      if (j.status === "done") { (RENDERERS[kind] || ((x) => renderGeneric(kind, x)))(j.result); $("job-status").textContent = `done (run ${j.run_id})`; return; }
+      if (j.status === "failed") { $("job-status").textContent = `failed: ${j.error}`; return; }
+      if (j.status === "cancelled") { $("job-status").textContent = "cancelled"; return; }
+      await new Promise((ok) => setTimeout(ok, 250)); }
+  } finally { if (S.job === id) { S.job = null; $("cancel").disabled = true; } }
+}
+async function cancelJob() {
+  if (S.job) await api(`/api/jobs/${S.job}/cancel`, {method:"POST"});
 }
 async function loadRuns() {
   const r = await api("/api/runs?limit=40"); const t = el("table", {}, el("tr", {}, ...["", "id", "kind", "status", "created (UTC)", "scenario"].map((h) => el("th", {text:h}))));
@@ -319,7 +325,10 @@ async function diff() {
 }
 async function upload(e) {
   const f = e.target.files[0]; if (!f) return; const fd = new FormData(); fd.append("file", f);
-  const r = await fetch("/api/upload", {method:"POST", body:fd}); const b = await r.json();
+  let r = await fetch("/api/upload", {method:"POST", body:fd}); let b = await r.json();
+  if (r.status === 409 && confirm(`${b.detail}\n\nReplace it? The current version is kept as a backup.`)) {
+    r = await fetch("/api/upload?overwrite=true", {method:"POST", body:fd}); b = await r.json(); }
+  e.target.value = "";
   if (r.ok) loadList(b.name); else $("problems").textContent = JSON.stringify(b.detail);
 }
 async function init() {
@@ -331,7 +340,7 @@ async function init() {
     document.querySelectorAll("nav.tabs button").forEach((x) => x.classList.toggle("on", x === b));
     document.querySelectorAll("section.tab").forEach((s) => s.classList.toggle("on", s.id === "tab-" + b.dataset.tab));
     if (b.dataset.tab === "runs") loadRuns(); }));
-  $("save").onclick = save; $("run").onclick = run; $("refresh-runs").onclick = loadRuns; $("diff").onclick = diff; $("upload").onchange = upload;
+  $("save").onclick = save; $("run").onclick = run; $("cancel").onclick = cancelJob; $("refresh-runs").onclick = loadRuns; $("diff").onclick = diff; $("upload").onchange = upload;
   const first = (await api("/api/scenarios")).body[0];
   await loadList(first && first.name);
 }

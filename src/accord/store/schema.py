@@ -1,0 +1,172 @@
+"""The run store's tables, its engine set-up and the one guarded step that creates the schema.
+
+Several processes may open a fresh store at the same moment (parallel CLI runs, a dashboard's
+jobs). The schema is therefore created in a single locked transaction: on SQLite under
+``BEGIN IMMEDIATE`` (the write lock, waited for by the busy handler), on PostgreSQL under a
+transaction-scoped advisory lock; inside it every ``CREATE`` checks first, and the schema
+version is recorded in ``accord_schema``. "database is locked" is retried with a back-off.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ensure_schema",
+    "open_engine",
+    "redact_url",
+    "retry_locked",
+    "runs",
+    "schema_info",
+]
+
+#: bump when the tables change (and add the migration step to :func:`ensure_schema`)
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 30.0
+_PG_LOCK_KEY = 0x616363_6F7264  # "accord": one advisory lock for the schema step
+_T = TypeVar("_T")
+
+_meta = sa.MetaData()
+runs = sa.Table(
+    "accord_runs",
+    _meta,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False, index=True),
+    sa.Column("finished_at", sa.String(32)),
+    sa.Column("scenario_title", sa.Text),
+    sa.Column("scenario_hash", sa.String(64), index=True),
+    sa.Column("scenario", sa.Text),
+    sa.Column("params", sa.Text, nullable=False),
+    sa.Column("seed", sa.BigInteger),
+    sa.Column("version", sa.String(32), nullable=False),
+    sa.Column("host", sa.String(255)),
+    sa.Column("pid", sa.Integer),
+    sa.Column("results", sa.Text),
+    sa.Column("timings", sa.Text),
+    sa.Column("error", sa.Text),
+)
+schema_info = sa.Table(
+    "accord_schema",
+    _meta,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("accord_version", sa.String(32), nullable=False),
+)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password masked (``***``); an unparsable URL is not shown at all."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a message must never fail
+        return "(an unparsable store URL)"
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text or "busy" in text
+
+
+def retry_locked(fn: Callable[[], _T], *, attempts: int = 8, first_wait: float = 0.05) -> _T:
+    """Call ``fn``; on SQLite's "database is locked" wait (doubling) and call it again."""
+    wait = first_wait
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OperationalError as exc:
+            if attempt == attempts - 1 or not _is_locked(exc):
+                raise
+            time.sleep(wait)
+            wait = min(wait * 2, 2.0)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    """Per connection: our own transaction control, a busy timeout, WAL and durable commits."""
+    dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" hook below emits BEGIN itself
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        # switching a fresh file to WAL needs a moment's exclusive lock: retried, never fatal
+        for attempt in range(20):
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+                break
+            except Exception as exc:
+                if not _is_locked(exc) or attempt == 19:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        cur.execute("PRAGMA synchronous=FULL")
+    finally:
+        cur.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    immediate = conn.get_execution_options().get("accord_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def open_engine(url: str) -> sa.Engine:
+    """An engine for ``url``; on SQLite with a busy timeout, WAL and explicit transactions."""
+    kwargs: dict[str, Any] = {}
+    sqlite = url.startswith("sqlite")
+    if sqlite:
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+    engine = sa.create_engine(url, **kwargs)
+    if sqlite:
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _current_version(engine: sa.Engine) -> int | None:
+    """The recorded schema version, or None when the store has not been set up (cheap read)."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.max(schema_info.c.version))).scalar()
+    except sa.exc.DBAPIError:
+        return None
+
+
+def _create(conn: sa.Connection) -> None:
+    from datetime import UTC, datetime
+
+    import accord
+
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    _meta.create_all(conn, checkfirst=True)
+    found = conn.execute(sa.select(sa.func.max(schema_info.c.version))).scalar()
+    if found is None:
+        conn.execute(schema_info.insert().values(
+            version=SCHEMA_VERSION, created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            accord_version=accord.__version__))
+    elif found > SCHEMA_VERSION:
+        raise RuntimeError(f"the run store has schema version {found}; this accord knows "
+                           f"{SCHEMA_VERSION}: upgrade accord")
+
+
+def ensure_schema(engine: sa.Engine) -> int:
+    """Create the tables once, safely under concurrency; returns the schema version."""
+    found = _current_version(engine)
+    if found == SCHEMA_VERSION:
+        return found
+    if found is not None and found > SCHEMA_VERSION:
+        raise RuntimeError(f"the run store has schema version {found}; this accord knows "
+                           f"{SCHEMA_VERSION}: upgrade accord")
+    writer = engine.execution_options(accord_immediate=True)
+
+    def step() -> None:
+        with writer.begin() as conn:
+            _create(conn)
+
+    retry_locked(step)
+    return SCHEMA_VERSION

@@ -1,0 +1,69 @@
+"""The parameters of each analysis, with the range each may take (422 outside it).
+
+The ranges bound the work one request can ask for; within them a job still runs under the
+job pool's time limit (see :mod:`accord.web.jobs`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["MAX_SEED", "PARAMS", "AnalysisParams", "BargainParams", "ForecastParams",
+           "ProcessParams", "SensitivityParams", "SimulateParams", "seed_field"]
+
+MAX_SEED = 2**32 - 1
+
+
+def seed_field() -> Any:
+    return Field(0, ge=0, le=MAX_SEED, description=f"random seed, 0 to {MAX_SEED}")
+
+
+class AnalysisParams(BaseModel):
+    """Unknown parameters are refused, so a typo never silently runs the default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ForecastParams(AnalysisParams):
+    seed: int = seed_field()
+
+
+class BargainParams(AnalysisParams):
+    months: int = Field(120, ge=1, le=600, description="months looked ahead, 1 to 600")
+    resolution: int = Field(11, ge=2, le=101,
+                            description="grid points per continuous issue, 2 to 101")
+
+
+class SimulateParams(AnalysisParams):
+    draws: int = Field(500, ge=1, le=20_000, description="Monte Carlo draws, 1 to 20,000")
+    seed: int = seed_field()
+    models: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        None, max_length=16,
+        description="model names (at most 16); default: the batched models")
+
+
+class ProcessParams(AnalysisParams):
+    runs: int = Field(100, ge=1, le=2_000, description="simulated talks per process, 1 to 2,000")
+    seed: int = seed_field()
+    month: float = Field(0, ge=0, le=600, description="starting month, 0 to 600")
+    strategy: str = Field("", max_length=64, description="default strategy (empty: the model's)")
+    compare: str = Field("prep-talks,summit,ultimatum,mediated", min_length=1, max_length=256,
+                         description="comma-separated processes to compare")
+
+
+class SensitivityParams(AnalysisParams):
+    model: str = Field("bdm", min_length=1, max_length=64, description="the model to vary")
+    seed: int = seed_field()
+    top: int = Field(8, ge=1, le=100, description="inputs shown per issue, 1 to 100")
+
+
+#: kind -> its parameters' model
+PARAMS: dict[str, type[AnalysisParams]] = {
+    "forecast": ForecastParams,
+    "bargain": BargainParams,
+    "simulate": SimulateParams,
+    "process": ProcessParams,
+    "sensitivity": SensitivityParams,
+}
