@@ -59,11 +59,14 @@ save_option = click.option("--save/--no-save", default=True, show_default=True, 
 
 def open_store(db: str | None):
     from accord.store import RunStore
+    from accord.store.schema import redact_url
 
     try:
         return RunStore(db)
     except Exception as exc:  # a bad URL or an unreachable server is the user's input
-        raise click.ClickException(f"cannot open the run store {db or '(default)'}: {exc}") from None
+        where = redact_url(db) if db else "(default)"
+        detail = str(exc).replace(db, where) if db else str(exc)
+        raise click.ClickException(f"cannot open the run store {where}: {detail}") from None
 
 
 @contextmanager

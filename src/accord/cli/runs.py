@@ -36,7 +36,7 @@ def list_runs(ctx: click.Context, kind: str | None, limit: int, fmt: str) -> Non
     for r in recs:
         t.add_row(r.id, r.kind, r.status, r.created_at[:19], r.scenario_title or "", "" if r.seed is None else str(r.seed))
     console.print(t)
-    console.print(f"store: {store.url}")
+    console.print(f"store: {store.safe_url}")
 
 
 @runs.command("show")
