@@ -24,7 +24,7 @@ import numpy as np
 import accord
 from accord.forecast import resolve_models
 from accord.scenario import ScenarioError
-from accord.simulation import bargain_batch
+from accord.bargaining.arrays import analyse_arrays
 from accord.simulation.montecarlo import batch_forecast, simulate
 from accord.simulation.sampling import sample, uncertain_inputs
 from accord.simulation.synthetic import synthetic_scenario, with_uncertainty
@@ -64,10 +64,9 @@ def stage_costs(scn, n: int = 10_000) -> dict[str, float]:
         batch_forecast(m, part)
         label = f"model {m.name}" + (" (per-draw path, 200 draws x 50)" if slow else "")
         costs[label] = (time.perf_counter() - t0) * (n / part.n_draws)
-    if bargain_batch.available():
-        t0 = time.perf_counter()
-        bargain_batch.analyse(draws)
-        costs["bargaining"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    analyse_arrays(draws)
+    costs["bargaining"] = time.perf_counter() - t0
     return costs
 
 
@@ -86,7 +85,7 @@ def main() -> None:
 
     print(f"accord {accord.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
-          f"bargaining analysis {'on' if bargain_batch.available() else 'unavailable'}")
+          "bargaining analysis on")
     for name, scn in scenarios().items():
         if args.scenario and not name.startswith(args.scenario):
             continue

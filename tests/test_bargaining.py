@@ -178,7 +178,7 @@ def test_bargain_needs_status_quo_and_says_so():
 
 def test_monte_carlo_bargaining_matches_the_analysis_on_each_draw():
     """The vectorised per-draw zone/Nash equals the full analysis run on each drawn scenario."""
-    from accord.simulation.bargain_batch import analyse as batch
+    from accord.bargaining.arrays import analyse_arrays as batch
     from accord.simulation.sampling import sample
 
     scn = _toy(cost=0.0, sq=50)

@@ -394,13 +394,13 @@ def test_bargaining_outputs_flow_through_summaries_and_files(monkeypatch, tmp_pa
     """The engine's handling of per-draw bargaining arrays, with a stand-in analysis whose
     answers are known: zone exists iff the compromise lies above 50; 'Nash' = that compromise."""
     from accord.models.compromise import WeightedMean
-    from accord.simulation import bargain_batch
+    from accord.simulation import montecarlo
 
     def fake(draws):
         wm = WeightedMean().forecast_arrays(draws)
         return {"zopa": wm[:, 0] > 50, "nash": np.where(wm[:, [0]] > 50, wm, np.nan)}
 
-    monkeypatch.setattr(bargain_batch, "analyse", fake)
+    monkeypatch.setattr(montecarlo, "analyse_arrays", fake)
     scn = synthetic_scenario(5, 2, seed=3)
     res = simulate(scn, 400, seed=2, models=["compromise"])
     fc = res.forecasts[:, 0, 0]

@@ -31,11 +31,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from accord.bargaining.arrays import analyse_arrays
 from accord.models.base import Forecaster
 from accord.rng import model_stream
 from accord.scenario import Scenario
 
-from . import bargain_batch
 from .sampling import Draws, UncertainInput, sample, uncertain_inputs
 from accord.scenario.shocks import Shock, ShockSchedule
 
@@ -111,7 +111,7 @@ def evaluate(draws: Draws, models: Sequence[Forecaster], *, shocks: Sequence[Sho
     out = np.empty((draws.n_draws, len(models), len(draws.scenario.issues)))
     for j, m in enumerate(models):
         out[:, j] = batch_forecast(m, scheduled)
-    bargain = bargain_batch.analyse(scheduled.for_model(round_based=False)) if bargaining else {}
+    bargain = analyse_arrays(scheduled.for_model(round_based=False)) if bargaining else {}
     return out, bargain
 
 

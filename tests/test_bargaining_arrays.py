@@ -1,10 +1,9 @@
-"""The Monte Carlo bargaining kernel (accord.simulation.bargain_batch) against the bargaining
+"""The Monte Carlo bargaining kernel (accord.bargaining.arrays) against the bargaining
 module's own functions applied draw by draw on the same package grid."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +12,7 @@ from accord.bargaining import build_space
 from accord.bargaining.solutions import nash
 from accord.bargaining.utility import no_deal_utility, package_utility, red_line_ok
 from accord.scenario import scenario_from_dict
-from accord.simulation.bargain_batch import analyse
+from accord.bargaining.arrays import analyse_arrays as analyse
 from accord.simulation.sampling import sample
 
 

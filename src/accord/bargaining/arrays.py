@@ -1,8 +1,9 @@
 """The bargaining analysis on every draw: does a zone of agreement exist, and the Nash package.
 
-Meant to wrap :mod:`accord.bargaining` (utilities over packages, no-deal utilities, the zone of
-possible agreement and the Nash bargaining solution [Nash1950]) for a batch of
-:class:`~accord.simulation.sampling.Draws`, returning per-draw arrays ``zopa`` (bool, D) and
+The bargaining analysis (utilities over packages, no-deal utilities, the zone of possible
+agreement and the Nash bargaining solution [Nash1950]) on a batch of
+:class:`~accord.scenario.arrays.ScenarioArrays` (one scenario is the one-draw case), returning
+per-draw arrays ``zopa`` (bool, D) and
 ``nash`` (D, issues; NaN where no zone exists). The Monte Carlo engine, the summaries
 (P(zone), the Nash package's quantiles, red-line breaches by the Nash package), the Parquet
 columns (``bg:zopa``, ``bg:nash:<issue>``) and the sensitivity outputs already consume these
@@ -30,22 +31,19 @@ import logging
 
 import numpy as np
 
-from .sampling import Draws
+from typing import TYPE_CHECKING
 
-__all__ = ["analyse", "available"]
+if TYPE_CHECKING:
+    from accord.scenario.arrays import ScenarioArrays
+
+__all__ = ["analyse_arrays"]
 
 log = logging.getLogger(__name__)
-_warned = False
 
 
-def available() -> bool:
-    """Bargaining outputs are computed on draws whenever the scenario has status quos."""
-    return True
-
-
-def analyse(draws: Draws, *, budget: int = 4_000_000) -> dict[str, np.ndarray]:
+def analyse_arrays(draws: ScenarioArrays, *, budget: int = 4_000_000) -> dict[str, np.ndarray]:
     """``{"zopa": (D,) bool, "nash": (D, m)}`` at month 0, or ``{}`` without status quos."""
-    from accord.bargaining import build_space
+    from .space import build_space
 
     scn = draws.scenario
     if any(i.status_quo is None for i in scn.issues):
