@@ -68,7 +68,8 @@ def test_montecarlo_section_quantiles_are_monotone_and_match_simulate(ctx, ukrai
     assert "zone of agreement exists today" in body
     # one spread chart per issue, and one fan chart per issue for the round-based BDM model
     assert body.count("<svg") == 2 * len(ukraine.issues)
-    assert "Left out for speed" in body or set(sections.batched_models()) == {m.name for m in accord.models.MODELS}
+    left_out = {m.name for m in accord.models.MODELS} - set(sections.batched_models())
+    assert ("Left out for speed" in body) == bool(left_out)
 
 
 def test_fan_chart_bands_come_from_the_round_by_round_medians(ukraine):

@@ -13,14 +13,16 @@ import os
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+# ``forecast`` is bound eagerly: a lazy name would be shadowed by the submodule of the same name
+# once it is imported. It is light (numpy and the models; pandas loads on ``to_frame``).
+from accord.forecast import ForecastResult, forecast
+from accord.models import MODELS
+
 if TYPE_CHECKING:
-    from accord.forecast import ForecastResult, forecast
-    from accord.models import MODELS
     from accord.scenario import Scenario, ScenarioError
 
 #: Names loaded on first use, so that ``import accord`` (and ``accord --help``) stays light.
-_LAZY = {"forecast": "accord.forecast", "ForecastResult": "accord.forecast",
-         "MODELS": "accord.models", "Scenario": "accord.scenario", "ScenarioError": "accord.scenario"}
+_LAZY = {"Scenario": "accord.scenario", "ScenarioError": "accord.scenario"}
 
 
 def __getattr__(name: str) -> Any:

@@ -10,11 +10,11 @@ import numpy as np
 
 from accord.models.base import Forecaster, ModelForecast
 from accord.models.registry import MODELS, get_model
-from accord.scenario import Scenario
-from accord.scenario.model import EvidenceCoverage
-
 if TYPE_CHECKING:
     import pandas as pd
+
+    from accord.scenario import Scenario
+    from accord.scenario.model import EvidenceCoverage
 
 __all__ = ["ForecastResult", "IssueSummary", "forecast", "resolve_models"]
 
