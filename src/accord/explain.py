@@ -31,7 +31,7 @@ def describe_event(ev: TraceEvent, scenario: Scenario) -> str:
     template = _TEMPLATES.get(ev.kind, "{actor} ({kind}) with {other} on {issue}: {before} to {after}")
     text = template.format(
         actor=names.get(ev.actor, ev.actor),
-        other=names.get(ev.other, ev.other or "another actor"),
+        other=names.get(ev.other or "", ev.other or "another actor"),
         issue=issue_name,
         before=_num(ev.before),
         after=_num(ev.after),

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -212,7 +213,8 @@ def proposal_scenario(prop: DeuProposal, capabilities: dict[str, float], *, min_
     Saliences are divided by 100. Issues with fewer than ``min_actors`` stances are left out;
     returns ``None`` when no issue is left.
     """
-    issues, actors = [], {}
+    issues: list[dict[str, Any]] = []
+    actors: dict[str, dict[str, Any]] = {}
     for iss in prop.issues:
         if len(iss.position) < min_actors:
             continue

@@ -181,18 +181,18 @@ def _continuous(space: PackageSpace, problem: ContinuousProblem, d: np.ndarray, 
             w = w_full if name == "nash_weighted" else np.ones(len(d))
             _, pkg = nash_continuous(problem, d, w, start=start)
 
-            def crit(u, w=w):
+            def crit(u: np.ndarray, w: np.ndarray = w) -> float:
                 return float((w[pt] * np.log(u[pt] - d[pt])).sum())               # [Nash1950]
         elif name == "kalai_smorodinsky":
             _, pkg, ideal = kalai_smorodinsky_continuous(problem, d, start=start)
             span = np.where(pt & (ideal - d > 0), ideal - d, 1.0)
 
-            def crit(u, span=span):
-                return float(((u - d) / span)[pt].min())                          # [Kalai1975]
+            def crit(u: np.ndarray, w: np.ndarray = span) -> float:
+                return float(((u - d) / w)[pt].min())                             # [Kalai1975]
         else:
             _, pkg = max_min_gain(problem, d, start=start)
 
-            def crit(u):
+            def crit(u: np.ndarray, w: np.ndarray = w_full) -> float:
                 return float((u - d)[pt].min())                                   # [Kalai1977]
         if pkg is None:
             continue
@@ -240,12 +240,15 @@ def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss
         grid = _grid_solutions(space, d, caps, rows)
     solutions = {k: None if r is None else make_package(scn, space.packages[r], space.utility[r], d)
                  for k, r in grid.items()}
-    continuous = _continuous(space, problem, d, caps, grid) if problem is not None else {k: None for k in SOLUTIONS}
+    continuous: dict[str, ContinuousSolution | None] = (
+        _continuous(space, problem, d, caps, grid) if problem is not None else dict.fromkeys(SOLUTIONS))
     mmg = None
     if problem is not None:
         mmg = float(max_min_gain(problem, d)[0])
 
-    red_lines, blocking_red, blocking_nd = (), (), ()
+    red_lines: tuple[BlockingRedLine, ...] = ()
+    blocking_red: tuple[str, ...] = ()
+    blocking_nd: tuple[str, ...] = ()
     relaxations: dict[str, Relaxation | None] = {"red_line": None, "no_deal": None}
     if not len(rows):
         red_lines, blocking_red, blocking_nd = blocking_red_lines(space, d, mats)

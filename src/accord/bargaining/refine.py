@@ -251,6 +251,7 @@ def _max_min(prog: _Program, d: np.ndarray, span: np.ndarray, parties: np.ndarra
     idx = np.flatnonzero(parties)
     if prog.loss == "linear":
         x = _lp(prog, d, span, parties)
+        assert x is not None                      # without a target the max–min LP is always solved
         return float(((prog.u_at(x) - d) / span)[idx].min()), x
     idx = np.flatnonzero(parties)
     z0 = prog.start(x0)

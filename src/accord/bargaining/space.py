@@ -50,7 +50,7 @@ class PackageSpace:
     feasible: np.ndarray       # (P,) breaks no red line
     no_deal: np.ndarray        # (n,) at `month`
     month: float
-    loss: str
+    loss: Loss
     grids: tuple[np.ndarray, ...]
     coarse: bool
     parties: np.ndarray        # (n,) actors whose consent a deal needs (`Actor.party`)

@@ -138,7 +138,7 @@ def status_quo(scenario: Scenario, month: float = 0.0) -> np.ndarray:
         raise ScenarioError([Problem("<scenario>", f"issues[{k}].status_quo",
                                      "is needed by the bargaining analysis (where the issue stands with no deal)",
                                      fix="add status_quo to every issue") for k in missing])
-    sq = np.array([i.status_quo.value for i in scenario.issues], dtype=float)
+    sq = np.array([float(i.status_quo.value) for i in scenario.issues if i.status_quo is not None])
     if scenario.war is not None:
         for k, issue in enumerate(scenario.issues):
             q = scenario.war.drift_per_month.get(issue.id)

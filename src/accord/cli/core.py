@@ -37,7 +37,7 @@ def _models_option():
 def _check_models(models: tuple[str, ...]) -> list[str] | None:
     if not models:
         return None
-    names = []
+    names: list[str] = []
     for chunk in models:
         names.extend(x.strip() for x in chunk.split(",") if x.strip())
     for n in names:

@@ -37,7 +37,7 @@ def _write(scn: Scenario, out: str, to: str | None) -> None:
     if fmt is None:
         raise click.BadParameter(f"cannot tell the format from {out!r}; give --to {'|'.join(FORMATS)}",
                                  param_hint="--to")
-    losses = export_scenario(scn, fmt, out)
+    losses = export_scenario(scn, fmt, out)  # type: ignore[arg-type]  # checked by format_for / --to
     console.print(f"wrote {escape(out)} ({fmt}): {escape(_summary(scn))}", soft_wrap=True)
     _warn_losses(fmt, out, losses)
 

@@ -153,7 +153,7 @@ def simulate(scenario: str | None, draws: int, seed: int, workers: int, dask_add
         _print_summary(result, saved)
     if not result.complete:
         console_err.print(f"interrupted: kept {result.n_draws} of {result.n_requested} draws"
-                          + (f" in {Path(out_dir)}" if saved else ""))
+                          + (f" in {saved}" if saved else ""))
         sys.exit(130)
 
 
@@ -234,7 +234,9 @@ def sensitivity(scenario: str | None, method: str, samples: int, seed: int, mode
             "critical_actors": [c.to_dict() for c in crit],
         })
         return
-    outputs = (tor or sob).outputs
+    either = tor if tor is not None else sob
+    assert either is not None
+    outputs = either.outputs
     for out in outputs:
         t = Table(title=f"{out}: inputs that move it most", title_justify="left")
         t.add_column("input")
@@ -251,7 +253,7 @@ def sensitivity(scenario: str | None, method: str, samples: int, seed: int, mode
                     cells += ([_fmt(sidx.loc[r["input"], "S1"]), _fmt(sidx.loc[r["input"], "ST"])]
                               if sidx is not None else ["—", "—"])
                 t.add_row(*cells)
-        else:
+        elif sob is not None:
             if out not in sob.outputs:
                 continue
             for _, r in sob.indices(out).sort_values("ST", ascending=False).head(top).iterrows():
@@ -262,7 +264,7 @@ def sensitivity(scenario: str | None, method: str, samples: int, seed: int, mode
                   title_justify="left")
         for name in ("rank", "actor", "score", "most influential input"):
             t.add_column(name)
-        labels = {i.place: i.label for i in sob.inputs}
+        labels = {i.place: i.label for i in sob.inputs} if sob is not None else {}
         for k, c in enumerate(crit, 1):
             t.add_row(str(k), c.actor, f"{c.score:.3f}", labels.get(c.top_input or "", ""))
         console.print(t)

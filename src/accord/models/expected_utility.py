@@ -247,8 +247,9 @@ def run_expected_utility(
     for t in range(rounds):
         c = c0 if schedule is None or schedule.capability is None else schedule.capability[t]
         s = s0 if schedule is None or schedule.salience is None else schedule.salience[t]
-        everyone = schedule is None or schedule.active is None
-        act = act0 if everyone else schedule.active[t].astype(bool)
+        active = None if schedule is None else schedule.active
+        everyone = active is None
+        act = act0 if active is None else active[t].astype(bool)
         w = c * s if everyone else np.where(act, c * s, 0.0)
         gap = np.abs(x[..., :, None] - x[..., None, :])
         dist = gap / delta_nn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -17,7 +17,23 @@ if TYPE_CHECKING:
 __all__ = ["MedianVoter", "weighted_median", "condorcet_winner"]
 
 
-def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def _small_median(xs: list[float], ws: list[float]) -> float:
+    """The weighted median of one small case in plain Python, with numpy's exact semantics."""
+    order = sorted(range(len(xs)), key=xs.__getitem__)  # stable, like argsort(kind="stable")
+    cum = []
+    acc = 0.0
+    for o in order:                                     # sequential, like np.cumsum
+        acc += ws[o]
+        cum.append(acc)
+    half = 0.5 * acc
+    cut = half - 1e-12 * max(abs(half), 1.0)
+    for o, cw in zip(order, cum, strict=True):
+        if cw >= cut:
+            return xs[o]
+    return xs[order[0]]                                 # like argmax of all-False (NaN weights)
+
+
+def weighted_median(position: np.ndarray, weight: np.ndarray) -> Any:
     """The position at which the cumulative weight first reaches half the total.
 
     Along the last axis; leading axes are batches. With Black's single-peaked, symmetric
@@ -28,24 +44,12 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     position = np.asarray(position, dtype=float)
     weight = np.asarray(weight, dtype=float)
     if position.ndim == 1 and position.shape[0] <= 64:   # one small case: Python beats numpy's call overhead
-        xs, ws = position.tolist(), weight.tolist()
-        order = sorted(range(len(xs)), key=xs.__getitem__)  # stable, like argsort(kind="stable")
-        cum = []
-        acc = 0.0
-        for o in order:                                     # sequential, like np.cumsum
-            acc += ws[o]
-            cum.append(acc)
-        half = 0.5 * acc
-        cut = half - 1e-12 * max(abs(half), 1.0)
-        for o, cw in zip(order, cum):
-            if cw >= cut:
-                return np.float64(xs[o])
-        return np.float64(xs[order[0]])                     # like argmax of all-False (NaN weights)
+        return np.float64(_small_median(position.tolist(), weight.tolist()))
     if position.ndim == 1:                         # one case: plain indexing is much cheaper
-        o = np.argsort(position, kind="stable")
-        cum = np.cumsum(weight[o])
-        half = 0.5 * cum[-1]
-        return position[o[np.argmax(cum >= half - 1e-12 * max(abs(half), 1.0))]]
+        o1 = np.argsort(position, kind="stable")
+        cum1 = np.cumsum(weight[o1])
+        half1 = 0.5 * cum1[-1]
+        return np.float64(position[o1[np.argmax(cum1 >= half1 - 1e-12 * max(abs(half1), 1.0))]])
     order = np.argsort(position, axis=-1, kind="stable")
     xs = np.take_along_axis(position, order, axis=-1)
     ws = np.take_along_axis(weight, order, axis=-1)

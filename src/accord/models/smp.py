@@ -814,7 +814,7 @@ class SMPInputs:
     accommodation: np.ndarray | None
     order: np.ndarray  # canonical index -> index in scenario.actors
 
-    def to_issue(self, k: int, v):
+    def to_issue(self, k: int | np.ndarray, v: Any) -> Any:
         """Values on 0..1 back to issue k's own scale."""
         return self.low[k] + np.asarray(v) * self.span[k]
 
@@ -976,7 +976,7 @@ class SMP(Model):
                  "BigRAdjust": "big_r_adjust", "BigRRange": "big_r_range", "ThirdPartyCommit": "third_party",
                  "InterVecBrgn": "interpolation", "BargnModel": "bargain_model"}
         aliases = {"Prop": "Proportional", "No": "None"}
-        kw = {names[k]: aliases.get(v, v) for k, v in params.items() if k in names}
+        kw: dict[str, Any] = {names[k]: aliases.get(v, v) for k, v in params.items() if k in names}
         kw.update(overrides)
         return cls(**kw)
 
@@ -1007,11 +1007,10 @@ class SMP(Model):
         inp = smp_inputs(scenario)
         batched = (all(params[k] == v for k, v in DEFAULT_ONLY.items()) and self.forecast_rule == "most_probable"
                    and inp.accommodation is None and mask.ndim == 2)
-        x = sal = cap = None
-        if batched:
-            x, sal, cap, ok = _draw_inputs(scenario, draws, inp.order, mask)
-            batched = bool(ok.all())
         if not batched:
+            return super().forecast_arrays(draws, rng=rng)
+        x, sal, cap, ok = _draw_inputs(scenario, draws, inp.order, mask)
+        if not ok.all():
             return super().forecast_arrays(draws, rng=rng)
         fc, _ = run_smp_batch(x, sal, cap, min_turns=self.min_turns, max_turns=self.max_turns,
                               stop_ratio=self.stop_ratio)

@@ -414,8 +414,10 @@ def _summarise(ctx: _Context, proc: _Process, out: ProcessRuns) -> ProcessSummar
     d0 = ctx.space.no_deal
     gain = out.utility - d0[None, :]
     issues = []
+    packages = ctx.space.packages
+    assert packages is not None
     if deal.any():
-        vals = ctx.space.packages[out.package[deal]]
+        vals = packages[out.package[deal]]
         for k, issue in enumerate(scn.issues):
             q = np.quantile(vals[:, k], QUANTILES)
             keys = [f"q{round(p * 100):02d}" for p in QUANTILES]
@@ -423,7 +425,7 @@ def _summarise(ctx: _Context, proc: _Process, out: ProcessRuns) -> ProcessSummar
                                             {kk: issue.scale.describe(float(v)) for kk, v in zip(keys, q, strict=True)},
                                             float(vals[:, k].mean())))
         idx, count = Counter(out.package[deal].tolist()).most_common(1)[0]
-        values = ctx.space.packages[idx]
+        values = packages[idx]
         common = {"share_of_deals": count / int(deal.sum()),
                   "values": {i.id: float(v) for i, v in zip(scn.issues, values, strict=True)},
                   "labels": {i.id: i.scale.describe(float(v)) for i, v in zip(scn.issues, values, strict=True)}}

@@ -182,6 +182,7 @@ class Engine:
             return out
         red = self.beliefs.red_line[:, i]                           # (R, n, m)
         sd = self.beliefs.red_line_sd[:, i]
+        assert sp.red_line is not None and sp.red_side is not None
         for k, g in enumerate(sp.grids):
             tol = 1e-9 * (sp.width[k] if sp.width is not None else 1.0)
             per_value = np.zeros((self.R, len(g)), dtype=np.float32)
@@ -458,9 +459,10 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
         t = np.full(R, _time(s, rounds))
         # the mediator drafts: largest believed Nash product among parties, within its own aspiration
         nash = _party_nash(eng, mediator, parties)
-        if parties[mediator] and strategies[mediator] is not None:
+        med_strategy = strategies[mediator]
+        if parties[mediator] and med_strategy is not None:
             lo, hi = eng.bounds(mediator, d_now)
-            own_t, _ = strategies[mediator].targets(Turn(mediator, t, lo, hi, received[mediator],
+            own_t, _ = med_strategy.targets(Turn(mediator, t, lo, hi, received[mediator],
                                                          last_target[mediator], text, text, np.full(R, np.nan),
                                                          engine=eng, rng=streams))
             last_target[mediator] = own_t
@@ -476,11 +478,12 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
         text = np.where(done, text, new)
         rejecters = np.zeros((R, n), dtype=bool)
         all_ok = ~done
-        for i in np.flatnonzero(parties):
+        for i in np.flatnonzero(parties).tolist():
             lo, hi = eng.bounds(i, d_now)
             u = eng.utility_of(i, text)
             received[i].append(u)
             strat = strategies[i]
+            assert strat is not None, "every party needs a strategy"
             turn = Turn(int(i), t, lo, hi, received[i], last_target[i], np.full(R, -1), text, u, engine=eng, rng=streams)
             off_t, acc_t = strat.targets(turn)
             last_target[i] = off_t
@@ -495,7 +498,7 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
             break
         pairs = np.zeros((R, n, n), dtype=bool)
         pairs[:, mediator, :] = rejecters                            # criticism reaches the mediator
-        if criticism_noise > 0 and pairs.any():
+        if criticism_noise > 0 and pairs.any() and streams is not None:
             beliefs.signal(space, streams, pairs=pairs, noise=criticism_noise, no_deal=d_now)
     return NegotiationResult(done, package, deal_round, text, np.where(done[:, None], False,
                              eng.blocking(text, d_now) & parties[None, :]), rounds, tuple(turns) if trace else None)

@@ -129,7 +129,7 @@ def settings_from_scenario(scenario: Scenario, *, file: str = "<scenario>",
     return settings
 
 
-def _rule(err: dict[str, Any]) -> str:
+def _rule(err: Any) -> str:
     msg = err.get("msg", "is invalid")
     if err.get("type") == "extra_forbidden":
         return "is not a process setting"
@@ -198,11 +198,13 @@ def _check_actors(scn: Scenario, s: ProcessSettings, file: str, problems: list[P
     except ValueError as exc:
         problems.append(Problem(file, "extensions.process.default_strategy", f"is not a valid strategy: {exc}",
                                 s.default_strategy))
-    for place, actor in (("extensions.process.mediator", s.mediator),
-                         ("extensions.process.mediated.mediator", s.mediated.mediator),
-                         ("extensions.process.ultimatum.target", s.ultimatum.target)):
-        if actor is not None and actor not in ids:
-            problems.append(Problem(file, place, "names an actor that does not exist", actor, f"use one of {ids}"))
+    named: tuple[tuple[str, str | None], ...] = (
+        ("extensions.process.mediator", s.mediator),
+        ("extensions.process.mediated.mediator", s.mediated.mediator),
+        ("extensions.process.ultimatum.target", s.ultimatum.target))
+    for place, who in named:
+        if who is not None and who not in ids:
+            problems.append(Problem(file, place, "names an actor that does not exist", who, f"use one of {ids}"))
     parties = [a.id for a in scn.actors if a.party]
     if len(parties) < 2:
         problems.append(Problem(file, "actors", "need at least two parties (`party: true`) to negotiate",

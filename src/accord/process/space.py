@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import Literal
+
 import numpy as np
 
 from accord.scenario import Scenario
@@ -92,7 +94,8 @@ class OutcomeSpace:
         """The same space restricted to some actors (columns), e.g. the parties."""
         a = np.asarray(actors, dtype=int)
         return OutcomeSpace(
-            self.utility[..., a], self.no_deal[..., a], self.acceptable[:, a], self.packages,
+            self.utility[..., a], self.no_deal[..., a],
+            None if self.acceptable is None else self.acceptable[:, a], self.packages,
             None if self.red_line is None else self.red_line[a],
             None if self.red_side is None else self.red_side[a], self.width, self.scale_min, self.scale_max,
             tuple(self.actor_ids[i] for i in a), self.issue_ids, self.grid_index, self.grids)
@@ -116,7 +119,8 @@ def from_package_space(space) -> OutcomeSpace:
                         mats["min"], mats["max"], tuple(scn.actor_ids), tuple(scn.issue_ids))
 
 
-def from_scenario(scenario: Scenario, *, month: float = 0.0, resolution: int = 11, loss: str = "linear") -> OutcomeSpace:
+def from_scenario(scenario: Scenario, *, month: float = 0.0, resolution: int = 11,
+                  loss: Literal["linear", "quadratic"] = "linear") -> OutcomeSpace:
     """The bargaining analysis's package grid for ``scenario`` as an outcome space."""
     from accord.bargaining import build_space
 

@@ -276,6 +276,7 @@ class Zeuthen(Strategy):
 
     def propose(self, turn: Turn) -> np.ndarray | None:
         eng = turn.engine
+        assert eng is not None, "the Zeuthen strategy needs the negotiation engine"
         i = turn.actor
         nash = eng.log_nash(i)
         rows = np.arange(len(turn.standing))

@@ -127,7 +127,8 @@ def forecast_chart(result: ForecastResult, issue_id: str):
     leg = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="actors",
                     title_fontsize=8)
     for handle in leg.legend_handles:
-        handle.set_sizes([40])
+        if handle is not None and hasattr(handle, "set_sizes"):
+            handle.set_sizes([40])
     ax.set_title(wrap(issue.question, 110, 2), fontsize=9, loc="left")
     return fig
 
@@ -305,10 +306,10 @@ def process_chart(names: Sequence[str], deal: Sequence[float], breakdown: Sequen
     """Stacked bars per process: P(deal), P(breakdown), P(escalation) (they sum to one)."""
     fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.45 * len(names)))
     y = np.arange(len(names))
-    deal, breakdown, escalation = (np.asarray(v, dtype=float) for v in (deal, breakdown, escalation))
-    ax.barh(y, deal, color="#009E73", label="deal")
-    ax.barh(y, breakdown, left=deal, color="#BBBBBB", label="breakdown (talks end, war goes on)")
-    ax.barh(y, escalation, left=deal + breakdown, color="#D55E00", label="escalation")
+    p_deal, p_break, p_esc = (np.asarray(v, dtype=float) for v in (deal, breakdown, escalation))
+    ax.barh(y, p_deal, color="#009E73", label="deal")
+    ax.barh(y, p_break, left=p_deal, color="#BBBBBB", label="breakdown (talks end, war goes on)")
+    ax.barh(y, p_esc, left=p_deal + p_break, color="#D55E00", label="escalation")
     for k in range(len(names)):
         ax.annotate(f"{deal[k]:.0%}", (0.005, y[k]), va="center", fontsize=7, color="white" if deal[k] > 0.08 else "black",
                     xytext=(2, 0), textcoords="offset points")

@@ -199,10 +199,10 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
     if not br.empty:
         br = br[br["model"] != "nash"].sort_values("p_breach", ascending=False, kind="stable").head(10)
         names = {a.id: a.name for a in scn.actors}
-        rows = [[escape(labels.get(r.model, r.model)), escape(names.get(r.actor, r.actor)), escape(r.issue), f"{r.red_line:g}",
-                 _pct(float(r.p_breach))] for r in br.itertuples()]
+        cells = [[escape(labels.get(r.model, r.model)), escape(names.get(r.actor, r.actor)), escape(r.issue),
+                  f"{r.red_line:g}", _pct(float(r.p_breach))] for r in br.itertuples()]
         parts.append("<h3>Red lines the forecasts cross</h3>" + table(
-            ["model", "actor", "issue", "red line (nominal)", "P(forecast breaches it)"], rows))
+            ["model", "actor", "issue", "red line (nominal)", "P(forecast breaches it)"], cells))
     return Section("montecarlo", "How robust are the forecasts?", Markup("".join(parts)), judgements)
 
 
@@ -256,9 +256,9 @@ def section_sensitivity(ctx: BriefContext) -> Section | None:
     frame["share"] = frame["swing"] / frame["output"].str.split(":").str[1].map(width)
     frame["words"] = [input_label(r, names) for r in frame.itertuples()]
     crit = frame.groupby("words")["share"].mean().sort_values(ascending=False, kind="stable").head(10)
-    rows = [[escape(lbl), f"{v:.1%}"] for lbl, v in crit.items()]
+    cells = [[escape(lbl), f"{v:.1%}"] for lbl, v in crit.items()]
     parts.append("<h3>Critical inputs</h3><p>Mean swing over every issue and model, as a share of the scale.</p>"
-                 + table(["input", "mean swing"], rows))
+                 + table(["input", "mean swing"], cells))
     judgements = []
     if len(crit):
         judgements.append(f"The input that moves the forecasts most: {escape(crit.index[0])} (a swing of "

@@ -169,7 +169,7 @@ class SimulationResult:
         for k, issue in enumerate(self.issue_ids):
             for j, model in enumerate(self.models):
                 col = self.forecasts[:, j, k]
-                row = {"issue": issue, "model": model}
+                row: dict[str, Any] = {"issue": issue, "model": model}
                 row.update({f"q{round(p * 100):02d}": float(qs[i, j, k]) for i, p in enumerate(q)})
                 row["mean"] = float(col.mean()) if col.size else np.nan
                 row["sd"] = float(col.std(ddof=1)) if col.size > 1 else 0.0
@@ -177,7 +177,7 @@ class SimulationResult:
             if "nash" in self.bargain:
                 col = self.bargain["nash"][:, k]
                 ok = col[~np.isnan(col)]
-                row = {"issue": issue, "model": "nash"}
+                row = {"issue": issue, "model": "nash"}  # same keys as above
                 qn = np.quantile(ok, q) if ok.size else np.full(len(q), np.nan)
                 row.update({f"q{round(p * 100):02d}": float(v) for p, v in zip(q, qn)})
                 row["mean"] = float(ok.mean()) if ok.size else np.nan

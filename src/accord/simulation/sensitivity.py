@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 EVAL_BATCH = 8192
 
 
-def scenario_outputs(scenario: Scenario, inputs: Sequence[UncertainInput], *,
+def scenario_outputs(scenario: Scenario, inputs: list[UncertainInput] | tuple[UncertainInput, ...], *,
                      models: Sequence[str | Forecaster] | None = None, bargaining: bool = False,
                      shocks: Sequence[Shock] = (), seed: int | None = 0
                      ) -> tuple[list[str], Callable[[np.ndarray], np.ndarray]]:

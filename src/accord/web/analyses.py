@@ -171,7 +171,7 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
                  "at_high": _finite(r.at_high), "swing": _finite(r.swing)}
                 for r in top.itertuples()]
         issues.append({**_issue_frame(issue), "base": _finite(res.base[out]),
-                       "rows": [r for r in rows if r["swing"] is not None and r["swing"] > 0]})
+                       "rows": [r for r in rows if isinstance(r["swing"], float) and r["swing"] > 0]})
     return {"model": model, "issues": issues}
 
 
