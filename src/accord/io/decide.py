@@ -168,7 +168,7 @@ def _check_defined(rd: _Read) -> None:
 def _scales(rd: _Read) -> dict[str, tuple[float, float, dict[float, str]]]:
     """Each issue's scale: its lowest to highest #M point; 0..100 (decide's default) without."""
     scales: dict[str, tuple[float, float, dict[float, str]]] = {}
-    for issue_id, info in rd.issues.items():
+    for issue_id in rd.issues:
         pts = rd.points.get(issue_id, {})
         if len(pts) == 1:
             ((v, (line, _)),) = pts.items()

@@ -25,8 +25,24 @@ from .model import (
 )
 
 __all__ = [
-    "Actor", "Evidence", "Issue", "IssueArrays", "Metadata", "NoDeal", "Problem", "Quantity",
-    "Scale", "Scenario", "ScenarioError", "Source", "Stance", "Uncertainty", "WarDynamics",
-    "DEFAULT_SCENARIO", "load_scenario", "register_importer", "scenario_from_dict",
+    "DEFAULT_SCENARIO",
+    "Actor",
+    "Evidence",
+    "Issue",
+    "IssueArrays",
+    "Metadata",
+    "NoDeal",
+    "Problem",
+    "Quantity",
+    "Scale",
+    "Scenario",
+    "ScenarioError",
+    "Source",
+    "Stance",
+    "Uncertainty",
+    "WarDynamics",
+    "load_scenario",
+    "register_importer",
+    "scenario_from_dict",
     "shipped_scenarios",
 ]

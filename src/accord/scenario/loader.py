@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -179,10 +178,6 @@ class _Loader(_YAML_BASE):  # type: ignore[misc,valid-type]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-# YAML 1.2 and JSON read 1e-05 as a number; YAML 1.1 (PyYAML) as text without this resolver
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"))
 
 _MERGE = "tag:yaml.org,2002:merge"
 _TRUE = ("yes", "true", "on", "y")

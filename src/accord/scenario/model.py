@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -46,6 +47,15 @@ def _fail(rule: str, fix: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("accord_rule", rule, {_FIX_KEY: fix} if fix else None)
 
 
+def _text_number_fix(v: str) -> str:
+    m = re.match(r"^\s*([-+]?\d+(?:\.\d*)?)[eE]([-+]?)(\d+)\s*$", v)
+    if m is None:
+        return "remove the quotes: write the number itself"
+    mant = m.group(1) if "." in m.group(1) else m.group(1) + ".0"
+    return (f"write it as {mant}e{m.group(2) or '+'}{m.group(3)}: YAML reads an exponent as a "
+            "number only with a decimal point and a signed exponent")
+
+
 def finite_number(v: Any) -> Any:
     """``v`` if it is a finite number; a clear error for booleans, text and huge numbers."""
     if isinstance(v, bool):
@@ -56,7 +66,7 @@ def finite_number(v: Any) -> Any:
             float(v)
         except ValueError:
             raise _fail("must be a number") from None
-        raise _fail("must be a number, not text", "remove the quotes: write the number itself")
+        raise _fail("must be a number, not text", _text_number_fix(v))
     if isinstance(v, int):
         if abs(v) > _FLOAT_MAX:
             raise _fail("is too large: numbers must lie within ±1.8e308")
