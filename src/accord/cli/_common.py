@@ -18,7 +18,7 @@ scenario_argument = click.argument("scenario", required=False, metavar="[SCENARI
 
 
 def read_scenario(ref: str | None) -> Scenario:
-    return load_scenario(ref)
+    return load_scenario(ref, runnable=True)   # what the models need is checked before they run
 
 
 def format_option(*choices: str, default: str = "table"):

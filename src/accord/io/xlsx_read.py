@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.io._util import finite_number as _num
+from accord.io._util import restore
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
 from .xlsx_layout import META_KEYS, NO_DEAL, SHEETS
@@ -61,7 +62,7 @@ class _Sheet:
             return str(int(v))
         if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
             return v.isoformat()[:10] if isinstance(v, _dt.datetime) and v.time() == _dt.time() else v.isoformat()
-        return str(v)
+        return restore(v) if isinstance(v, str) else str(v)
 
     def number(self, r: int, rec: dict, col: str, required: bool = False) -> float | None:
         v = rec.get(col)

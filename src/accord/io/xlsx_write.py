@@ -7,6 +7,7 @@ import re
 import zipfile
 from typing import Any
 
+from accord.io._util import neutralise
 from accord.scenario import Quantity, Scenario
 
 from .xlsx_layout import HELP, NO_DEAL, README, SHEETS
@@ -134,7 +135,7 @@ def _workbook(records: dict[str, list[dict[str, Any]]], losses: list[str]):
                     continue
                 cell = ws.cell(r, j)
                 if isinstance(v, str):
-                    cell.value = _text_loss(v, f"{sheet} row {r} {c}", losses)
+                    cell.value = neutralise(_text_loss(v, f"{sheet} row {r} {c}", losses))
                     cell.data_type = "s"  # never a formula, even when the text starts with '='
                 else:
                     cell.value = v
