@@ -223,12 +223,9 @@ class Scale(_Strict):
     def _points(cls, v: Any) -> Any:
         if isinstance(v, dict):
             for point in v:
-                if isinstance(point, bool):
-                    raise _fail("must be keyed by numbers, not true/false",
-                                "write each point as a number")
                 if not isinstance(point, str):   # JSON keys are text: "0" is the point 0
                     finite_number(point)
-                elif point.strip().lower() in ("nan", "inf", "-inf", "+inf", "infinity"):
+                elif point.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
                     raise _fail("must be keyed by finite numbers")
         return v
 
