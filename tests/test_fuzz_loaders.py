@@ -46,7 +46,7 @@ def _outcome(suffix: str, data: bytes, name: str = "junk") -> Scenario | None:
 BDM = b"Actor,Capability,Position,Salience\nNetherlands,0.08,4,0.8\nBelgium,0.08,7,0.4\nFrance,0.16,10,0.6\n"
 DECIDE_TSV = (b"'#O'\t'Case'\n'#A'\t'A'\t'Alpha'\n'#A'\t'B'\t'Beta'\n'#P'\t'x'\t'Tax'\t''\n'#M'\t'x'\t0\t'none'\n"
               b"'#M'\t'x'\t100\t'all'\n'#D'\t'A'\t'x'\t10\t0.5\t2\n'#D'\t'B'\t'x'\t90\t0.25\t1\n")
-DECIDE_CSV = b"#/;comment;;\n#A;A;Alpha;;\n#A;B;Beta;;\n#P;x;Tax;;\n#M;x;0;none\n#D;A;x;10;0.5;2\n#D;B;x;90;0.25;3\n"
+DECIDE_CSV = b"#/;comment;;\n#A;A;Alpha;;\n#A;B;Beta;;\n#P;x;Tax;;\n#M;x;0;none\n#M;x;100;all\n#D;A;x;10;0.5;2\n#D;B;x;90;0.25;3\n"
 KTAB = b"S,d,2,2\nActor,Desc,Power,P1,S1,P2,S2\nA,a,10,20,50,30,40\nB,b,20,80,60,10,90\n"
 GENIUS = b"""<negotiation_template><utility_space number_of_issues="1"><objective index="0" name="root" type="objective">
 <issue index="1" name="Tax" type="discrete" etype="discrete" vtype="discrete"><item index="1" value="low"/>

@@ -21,7 +21,7 @@ scenario_argument = click.argument("scenario", required=False, metavar="[SCENARI
 def read_scenario(ref: str | None) -> Scenario:
     from accord.io import read_any
 
-    return read_any(ref)
+    return read_any(ref, runnable=True)   # what the models need is checked before they run
 
 
 def format_option(*choices: str, default: str = "table"):

@@ -119,10 +119,11 @@ def explain(scenario: str | None, issue_id: str, models: tuple[str, ...], seed: 
 @format_option("text", "json", default="text")
 def validate(file: str, fmt: str) -> None:
     """Check a scenario file and report every problem at once (exit 2 if any)."""
+    warnings: list = []
     try:
         from accord.io import read_any as load_scenario
 
-        scn = load_scenario(file)
+        scn = load_scenario(file, warnings=warnings, runnable=True)
     except ScenarioError as exc:
         if fmt == "json":
             emit_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
@@ -132,8 +133,11 @@ def validate(file: str, fmt: str) -> None:
     if fmt == "json":
         emit_json({"valid": True, "actors": len(scn.actors), "issues": len(scn.issues),
                    "evidence": {"numbers": cov.total, "quoted": cov.quoted,
-                                "judgement": cov.judgement, "unsupported": cov.unsupported}})
+                                "judgement": cov.judgement, "unsupported": cov.unsupported},
+                   "warnings": [p.to_dict() for p in warnings]})
         return
+    for p in warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(str(p))}", soft_wrap=True)
     from accord.scenario.loader import resolve_scenario_path
 
     console.print(f"{resolve_scenario_path(file)}: valid scenario '{scn.metadata.title}'")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from accord.scenario import Importer, Scenario, load_scenario
+from accord.scenario import Importer, Problem, Scenario, load_scenario
 
 from .bdm_table import read_bdm_table, sniff_bdm_table
 from .decide import read_decide, sniff_decide
@@ -38,9 +38,11 @@ IMPORTERS: tuple[Importer, ...] = (
 )
 
 
-def read_any(ref: str | os.PathLike[str] | None = None) -> Scenario:
-    """A scenario from a shipped name, a YAML file or any format in :data:`IMPORTERS`."""
-    return load_scenario(ref, importers=IMPORTERS)
+def read_any(ref: str | os.PathLike[str] | None = None, *, warnings: list[Problem] | None = None,
+             runnable: bool = False) -> Scenario:
+    """A scenario from a shipped name, a YAML file or any format in :data:`IMPORTERS`; see
+    :func:`accord.scenario.load_scenario` for ``warnings`` and ``runnable``."""
+    return load_scenario(ref, importers=IMPORTERS, warnings=warnings, runnable=runnable)
 
 
 __all__ = ["FORMATS", "IMPORTERS", "read_any", "export_scenario", "read_bdm_table", "read_decide", "read_genius", "read_ktab_csv",

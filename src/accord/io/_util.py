@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Iterator
 
-__all__ = ["finite_number", "safe_id", "split_lines"]
+__all__ = ["finite_number", "neutralise", "restore", "safe_id", "split_lines"]
 
 
 def finite_number(text: str) -> float | None:
@@ -47,3 +47,24 @@ def safe_id(name: str, taken: set[str], fallback: str = "item") -> str:
         out = f"{base}_{n}"
     taken.add(out)
     return out
+
+
+def _formula_like(text: str) -> bool:
+    if not text:
+        return False
+    head = text[0]
+    if head in "=@\t\r'":
+        return True
+    return head in "+-" and not (len(text) > 1 and (text[1].isdigit() or text[1] == "."))
+
+
+def neutralise(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would run it as a formula (it begins
+    with ``=``, ``@``, a tab, a carriage return, or ``+``/``-`` not followed by a digit); a
+    text that begins with ``'`` gets one more, so :func:`restore` gives the text back."""
+    return "'" + text if _formula_like(text) else text
+
+
+def restore(text: str) -> str:
+    """The text :func:`neutralise` was given."""
+    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text

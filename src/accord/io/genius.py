@@ -329,6 +329,7 @@ def read_genius(domain: Path, profiles: list[Path] | None = None) -> tuple[Scena
                 break
         else:                                       # none: the utility space is its own domain
             candidates, profiles = [(domain, dom)], []
+    explicit = profiles is not None
     if profiles is None:
         profiles = _siblings(domain)
     for p in profiles:
@@ -338,13 +339,25 @@ def read_genius(domain: Path, profiles: list[Path] | None = None) -> tuple[Scena
         if sp is None or not sp.has_evaluations:    # another domain beside this one
             continue
         if set(sp.issues) != set(dom.issues):
-            notes.append(f"{Path(p).name} skipped: its issues {sorted(sp.issues)} are not the domain's")
+            if explicit or set(sp.issues) & set(dom.issues):    # meant for this domain: a fault
+                problems.append(_mismatch(Path(p), sp, dom, domain))
+            else:                                               # another domain's profile
+                notes.append(f"{Path(p).name} skipped: its issues {sorted(sp.issues)} are not the "
+                             "domain's (a profile of another domain)")
             continue
         candidates.append((Path(p), sp))
     if not candidates and not problems:
         problems.append(Problem(str(domain), "file", "is a GENIUS domain with no utility space (profile) beside it",
                                 fix="put the utility-space XML files in the same folder or give them with --profile"))
     return _scenario(domain, dom, candidates, notes, problems)
+
+
+def _mismatch(path: Path, sp: _Space, dom: _Space, domain: Path) -> Problem:
+    missing, extra = sorted(set(dom.issues) - set(sp.issues)), sorted(set(sp.issues) - set(dom.issues))
+    parts = ([f"lacks the domain's issues {', '.join(missing)}"] if missing else []) + (
+        [f"names issues the domain does not have: {', '.join(extra)}"] if extra else [])
+    return Problem(str(path), "file", f"does not match the domain {domain.name}: " + "; ".join(parts),
+                   fix="use the issue names of the domain, or leave this profile out")
 
 
 def _scenario(domain: Path, dom: _Space, spaces: list[tuple[Path, _Space]], notes: list[str],

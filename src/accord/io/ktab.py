@@ -35,8 +35,15 @@ from accord.io._util import finite_number as _num
 from accord.io._util import safe_id, split_lines
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
-__all__ = ["sniff_ktab_csv", "read_ktab_csv", "sniff_ktab_xml", "read_ktab_xml", "scenario_to_ktab_csv",
-           "write_ktab_csv", "MODEL_PARAMETERS"]
+__all__ = [
+    "MODEL_PARAMETERS",
+    "read_ktab_csv",
+    "read_ktab_xml",
+    "scenario_to_ktab_csv",
+    "sniff_ktab_csv",
+    "sniff_ktab_xml",
+    "write_ktab_csv",
+]
 
 MAX_XML = 20 * 1024 * 1024
 MAX_ACTORS = 100_000  # KTAB itself takes 3..250 (``Model::minNumActor``, ``maxNumActor``)

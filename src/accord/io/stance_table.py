@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.io._util import finite_number as _num
+from accord.io._util import neutralise, restore
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
 __all__ = ["COLUMNS", "read_stance_table", "scenario_to_stance_csv", "sniff_stance_table"]
@@ -40,7 +41,7 @@ def _cell(x: Any) -> str:
         return "true" if x else "false"
     if isinstance(x, float):
         return repr(x)
-    return str(getattr(x, "value", x)) if not isinstance(x, str) else x
+    return str(getattr(x, "value", x)) if not isinstance(x, str) else neutralise(x)
 
 
 def scenario_to_stance_csv(scenario: Scenario) -> tuple[str, list[str]]:
@@ -180,7 +181,7 @@ def read_stance_table(path: Path, text: str) -> Scenario:
                     continue
                 vals[c] = raw.lower() in ("true", "yes", "1")
             else:
-                vals[c] = row[k]
+                vals[c] = restore(row[k])
         a_id, i_id = vals.get("actor_id"), vals.get("issue_id")
         if a_id is None or i_id is None:
             continue

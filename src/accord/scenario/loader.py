@@ -6,6 +6,8 @@ traceback reach the user for a bad file.
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .checks import check_scenario
+from .checks import check_data, check_runnable, check_warnings
 from .errors import Problem, ScenarioError
 from .model import Scenario
 from .shipped import DEFAULT_SCENARIO, shipped_path, shipped_scenarios
@@ -36,6 +38,8 @@ Importer = tuple[str, Callable[[Path, str], bool], Callable[[Path, str], Scenari
 
 #: Suffixes of binary formats: their readers get ``text=""`` and read the file themselves.
 BINARY_SUFFIXES = (".xlsx",)
+
+log = logging.getLogger(__name__)
 
 
 
@@ -64,14 +68,38 @@ def resolve_scenario_path(ref: str | os.PathLike | None) -> Path:
 
 
 def load_scenario(ref: str | os.PathLike | None = None, *,
-                  importers: Sequence[Importer] = ()) -> Scenario:
+                  importers: Sequence[Importer] = (), warnings: list[Problem] | None = None,
+                  runnable: bool = False) -> Scenario:
     """Read and validate a scenario from a shipped name or a YAML file; other tools' files
     through the ``importers`` given (:func:`accord.io.read_any` passes every reader).
 
-    Raises :class:`ScenarioError` listing every problem found.
+    Raises :class:`ScenarioError` listing every problem found. Suspicious but legal inputs
+    (:func:`~accord.scenario.checks.check_warnings`) are appended to ``warnings`` when a list
+    is given, else logged as warnings (printed on stderr when logging is not configured).
+    With ``runnable``, also what every model needs (:func:`~accord.scenario.checks.check_runnable`:
+    two actors, capabilities and saliences above zero): `accord validate` and the commands
+    that run models ask for it, so that nothing they accept fails inside a model.
     """
     path = resolve_scenario_path(ref)
     label = str(ref) if ref is not None and not Path(os.fspath(ref)).exists() else str(path)
+    scn, node = _read_any(path, label, importers, runnable)
+    plain = scn.model_dump()
+    if runnable:   # YAML was checked with its other faults; an importer's result is checked here
+        faults = [_with_line(p, node) for p in check_runnable(plain, label)]
+        if faults:
+            raise ScenarioError(faults)
+    found = [_with_line(p, node) for p in check_warnings(plain, label)]
+    if warnings is not None:
+        warnings.extend(found)
+    else:
+        for p in found:
+            log.warning("warning: %s", p)
+    return scn
+
+
+def _read_any(path: Path, label: str, importers: Sequence[Importer],
+              runnable: bool = False) -> tuple[Scenario, Any]:
+    """The scenario in ``path`` and, for YAML, its node tree (for the lines of warnings)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -80,7 +108,7 @@ def load_scenario(ref: str | os.PathLike | None = None, *,
     if suffix in BINARY_SUFFIXES:  # zip containers (XLSX): the reader opens the file itself
         for _name, sniff, read in importers:
             if sniff(path, ""):
-                return read(path, "")
+                return read(path, ""), None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -93,7 +121,7 @@ def load_scenario(ref: str | os.PathLike | None = None, *,
     if suffix not in (".yaml", ".yml", ".json"):
         for _name, sniff, read in importers:
             if sniff(path, text):
-                return read(path, text)
+                return read(path, text), None
         raise ScenarioError(
             [
                 Problem(
@@ -105,18 +133,89 @@ def load_scenario(ref: str | os.PathLike | None = None, *,
                 )
             ]
         )
-    return _load_yaml_text(text, label)
+    return _load_yaml_text(text, label, runnable)
 
 
 #: libyaml's safe loader when PyYAML was built with it (about 20 times faster), else PyYAML's own.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load_yaml_text(text: str, label: str) -> Scenario:
+class _Loader(_YAML_BASE):  # type: ignore[misc,valid-type]
+    """libyaml's parser with a constructor that does not crash on integers too long to convert
+    (Python refuses more than 4300 digits): they become infinite, and :func:`_scan_nodes` has
+    reported them already."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            return -math.inf if str(node.value).lstrip().startswith("-") else math.inf
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+_MERGE = "tag:yaml.org,2002:merge"
+_TRUE = ("yes", "true", "on", "y")
+_MAX_INT_CHARS = 320   # an integer literal this long is beyond a float's range (1.8e308)
+
+
+def _key_of(node: Any) -> Any:
+    """What a scalar mapping key means (``yes`` and ``true`` are the same key), or None."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    if node.tag.endswith(":bool"):
+        return ("bool", str(node.value).lower() in _TRUE)
+    return (node.tag, node.value)
+
+
+def _scan_nodes(root: Any, label: str) -> list[Problem]:
+    """Faults the YAML parser lets through: repeated mapping keys (YAML keeps the last value
+    silently) and integers too large for a float. Aliased nodes are visited once."""
+    out: list[Problem] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(root, ())]
+    while stack:
+        node, loc = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            _scan_mapping(node, loc, label, out, stack)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, (*loc, k)) for k, v in enumerate(node.value))
+        elif node.tag.endswith(":int") and len(str(node.value)) > _MAX_INT_CHARS:
+            digits = sum(c.isdigit() for c in str(node.value))
+            out.append(Problem(label, _place(loc) or "file",
+                               f"is a number too large for a float ({digits} digits)",
+                               fix="numbers must lie within ±1.8e308",
+                               line=node.start_mark.line + 1))
+    return sorted(out, key=lambda p: p.line or 0)
+
+
+def _scan_mapping(node: yaml.MappingNode, loc: tuple[Any, ...], label: str, out: list[Problem],
+                  stack: list[tuple[Any, tuple[Any, ...]]]) -> None:
+    first: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        key = _key_of(key_node)
+        name = str(getattr(key_node, "value", "?"))
+        if key is not None and key_node.tag != _MERGE:
+            if key in first:
+                out.append(Problem(label, _place((*loc, name)),
+                                   f"repeats a key (first on line {first[key]}); YAML would keep "
+                                   "only the last value", name,
+                                   "remove one of the two, or rename it", line=line))
+            else:
+                first[key] = line
+        stack.append((value_node, (*loc, name)))
+
+
+def _load_yaml_text(text: str, label: str, runnable: bool = False) -> tuple[Scenario, Any]:
     try:
-        loader = _YAML_LOADER(text)
+        loader = _Loader(text)
         try:  # parse once: the node tree gives line numbers, the same tree gives the data
             node = loader.get_single_node()
+            found = _scan_nodes(node, label) if node is not None else []
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -129,26 +228,50 @@ def _load_yaml_text(text: str, label: str) -> Scenario:
         ) from None
     except RecursionError:
         raise ScenarioError([Problem(label, "file", "is nested too deeply to be a scenario")]) from None
-    return scenario_from_dict(data, label, node=node)
+    return scenario_from_dict(data, label, node=node, runnable=runnable, _found=found), node
 
 
-def scenario_from_dict(data: Any, file: str = "<scenario>", *, node: Any = None) -> Scenario:
-    """Validate a plain mapping as a scenario, reporting every problem with its place."""
+def scenario_from_dict(data: Any, file: str = "<scenario>", *, node: Any = None,
+                       runnable: bool = False, _found: list[Problem] | None = None) -> Scenario:
+    """Validate a plain mapping as a scenario, reporting every problem with its place.
+
+    Field validation and the checks across fields both run, so one run reports all faults;
+    a cross-field fault at (or inside) a place whose field is already wrong is left out.
+    ``runnable`` adds what the models need (see :func:`load_scenario`).
+    """
+    found = list(_found or [])
     if not isinstance(data, dict):
-        raise ScenarioError(
-            [Problem(file, "file", "must hold a mapping with metadata, actors and issues",
-                     type(data).__name__)]
+        raise ScenarioError(found + [
+            Problem(file, "file", "must hold a mapping with metadata, actors and issues",
+                    type(data).__name__)]
         )
+    scn: Scenario | None = None
+    field: list[Problem] = []
     try:
         scn = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_from_pydantic(exc, file, data, node)) from None
+        field = _from_pydantic(exc, file, data, node)
     except RecursionError:
         raise ScenarioError([Problem(file, "file", "is nested too deeply to be a scenario")]) from None
-    problems = check_scenario(scn, file)
-    if problems:
-        raise ScenarioError([_with_line(p, node) for p in problems])
+    try:
+        cross = check_data(data, file) + (check_runnable(data, file) if runnable else [])
+        cross = [_with_line(p, node) for p in cross]
+    except RecursionError:
+        cross = []
+    problems = found + _not_within(field, found) + _not_within(cross, found + field)
+    if problems or scn is None:
+        raise ScenarioError(problems or field)
     return scn
+
+
+def _within(place: str, outer: str) -> bool:
+    return place == outer or place.startswith((outer + ".", outer + "["))
+
+
+def _not_within(problems: list[Problem], earlier: list[Problem]) -> list[Problem]:
+    """``problems`` except those at or inside a place an earlier problem names."""
+    places = [p.place for p in earlier if p.place != "file"]
+    return [p for p in problems if not any(_within(p.place, q) for q in places)]
 
 
 # -- turning pydantic's errors into ours ---------------------------------------------------------
@@ -196,6 +319,8 @@ def _from_pydantic(exc: ValidationError, file: str, data: Any, node: Any) -> lis
             loc = loc[:-1]
         place = _place(loc) or "file"
         rule, fix = _RULES.get(err["type"], (None, None))
+        if err["type"] == "accord_rule":   # raised by the model's validators, with their fix
+            rule, fix = str(err["msg"]), (err.get("ctx") or {}).get("fix")
         if rule is None:
             msg = str(err.get("msg", "is invalid"))
             msg = msg.removeprefix("Value error, ")

@@ -11,30 +11,91 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
-    "Evidence",
-    "Uncertainty",
-    "Quantity",
-    "Source",
-    "Metadata",
-    "Scale",
-    "Issue",
-    "Stance",
-    "NoDeal",
     "Actor",
-    "WarDynamics",
-    "Scenario",
+    "Evidence",
+    "Issue",
     "IssueArrays",
+    "Metadata",
+    "NoDeal",
+    "Quantity",
+    "Scale",
+    "Scenario",
+    "Source",
+    "Stance",
+    "Uncertainty",
+    "WarDynamics",
 ]
+
+
+# -- validators shared by the fields: numbers, switches, ids and texts ---------------------------
+
+_FLOAT_MAX = 1.7976931348623157e308
+_FIX_KEY = "fix"
+
+
+def _fail(rule: str, fix: str | None = None) -> PydanticCustomError:
+    # the loader reads ``fix`` from the error's context (scenario.loader._from_pydantic)
+    return PydanticCustomError("accord_rule", rule, {_FIX_KEY: fix} if fix else None)
+
+
+def _text_number_fix(v: str) -> str:
+    m = re.match(r"^\s*([-+]?\d+(?:\.\d*)?)[eE]([-+]?)(\d+)\s*$", v)
+    if m is None:
+        return "remove the quotes: write the number itself"
+    mant = m.group(1) if "." in m.group(1) else m.group(1) + ".0"
+    return (f"write it as {mant}e{m.group(2) or '+'}{m.group(3)}: YAML reads an exponent as a "
+            "number only with a decimal point and a signed exponent")
+
+
+def finite_number(v: Any) -> Any:
+    """``v`` if it is a finite number; a clear error for booleans, text and huge numbers."""
+    if isinstance(v, bool):
+        raise _fail("must be a number, not true/false",
+                    "write a number; YAML reads yes/no/on/off/true/false as true/false")
+    if isinstance(v, str):
+        try:
+            float(v)
+        except ValueError:
+            raise _fail("must be a number") from None
+        raise _fail("must be a number, not text", _text_number_fix(v))
+    if isinstance(v, int):
+        if abs(v) > _FLOAT_MAX:
+            raise _fail("is too large: numbers must lie within ±1.8e308")
+        return v
+    if isinstance(v, float) and not math.isfinite(v):
+        raise _fail("must be a finite number, not infinity or NaN")
+    return v
+
+
+def strict_bool(v: Any) -> Any:
+    if not isinstance(v, bool):
+        raise _fail("must be true or false")
+    return v
+
+
+def clean_id(v: Any) -> Any:
+    if not isinstance(v, str):
+        return v                               # pydantic reports the type
+    if not v.isprintable():
+        raise _fail("must hold printable characters only (no control characters, escape "
+                    "sequences, tabs or line breaks)", "retype the id")
+    if v != v.strip():
+        raise _fail("must not begin or end with spaces", "remove the spaces")
+    return v
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
 
 
 class Evidence(_Strict):
@@ -73,6 +134,11 @@ class Uncertainty(_Strict):
     sd: float | None = Field(None, gt=0)
     concentration: float | None = Field(None, gt=0)
 
+    @field_validator("low", "high", "sd", "concentration", mode="before")
+    @classmethod
+    def _numbers(cls, v: Any) -> Any:
+        return finite_number(v)
+
     @model_validator(mode="after")
     def _ordered(self) -> Uncertainty:
         if not self.low <= self.high:
@@ -90,20 +156,16 @@ class Quantity(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _from_number(cls, data: Any) -> Any:
-        if isinstance(data, bool):
-            raise ValueError("expected a number, got a boolean")
-        if isinstance(data, (int, float)):
-            return {"value": data}
-        if not isinstance(data, dict):
-            raise ValueError("must be a number, or a mapping with `value` and optional `evidence`")
-        return data
+        if isinstance(data, dict):
+            return data
+        if isinstance(data, (bool, int, float, str)):
+            return {"value": finite_number(data)}
+        raise _fail("must be a number, or a mapping with `value` and optional `evidence`")
 
-    @field_validator("value")
+    @field_validator("value", mode="before")
     @classmethod
-    def _finite(cls, v: float) -> float:
-        if not np.isfinite(v):
-            raise ValueError(f"must be a finite number, got {v}")
-        return v
+    def _finite(cls, v: Any) -> Any:
+        return finite_number(v)
 
     def __float__(self) -> float:
         return float(self.value)
@@ -117,12 +179,24 @@ class Source(_Strict):
     date: str | None = None
     url: str | None = None
 
+    @field_validator("id", mode="after")
+    @classmethod
+    def _id(cls, v: Any) -> Any:
+        return clean_id(v)
+
 
 class Metadata(_Strict):
     title: str
     date: str | None = None
     author: str | None = None
     description: str | None = None
+
+    @field_validator("title", mode="after")
+    @classmethod
+    def _titled(cls, v: str) -> str:
+        if not v.strip():
+            raise _fail("must not be empty", "give the scenario a title")
+        return v
 
 
 class Scale(_Strict):
@@ -134,6 +208,26 @@ class Scale(_Strict):
     discrete: bool = Field(
         False, description="only the labelled points are possible outcomes (options, not a range)"
     )
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _bounds(cls, v: Any) -> Any:
+        return finite_number(v)
+    @field_validator("discrete", mode="before")
+    @classmethod
+    def _discrete(cls, v: Any) -> Any:
+        return strict_bool(v)
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _points(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            for point in v:
+                if not isinstance(point, str):   # JSON keys are text: "0" is the point 0
+                    finite_number(point)
+                elif point.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+                    raise _fail("must be keyed by finite numbers")
+        return v
 
     @model_validator(mode="after")
     def _range(self) -> Scale:
@@ -169,6 +263,11 @@ class Issue(_Strict):
     status_quo: Quantity | None = Field(
         None, description="where the issue stands if no deal is made (today's facts)"
     )
+
+    @field_validator("id", mode="after")
+    @classmethod
+    def _id(cls, v: Any) -> Any:
+        return clean_id(v)
 
 
 class Stance(_Strict):
@@ -208,6 +307,15 @@ class Actor(_Strict):
         "False: it shapes the forecasts but not the zone of agreement"
     )
 
+    @field_validator("id", mode="after")
+    @classmethod
+    def _id(cls, v: Any) -> Any:
+        return clean_id(v)
+    @field_validator("party", mode="before")
+    @classmethod
+    def _party(cls, v: Any) -> Any:
+        return strict_bool(v)
+
 
 class WarDynamics(_Strict):
     """How the no-deal situation moves with time."""
@@ -228,6 +336,14 @@ class Scenario(_Strict):
     extensions: dict[str, Any] = Field(
         default_factory=dict, description="settings of later analyses (process, simulation, ...)"
     )
+
+    @field_validator("accord", mode="before")
+    @classmethod
+    def _version(cls, v: Any) -> Any:
+        if isinstance(v, bool) or v != 1 or not isinstance(v, (int, float)):
+            raise _fail("is an unknown format version",
+                        "this version of accord reads format version 1: write `accord: 1`")
+        return 1
 
     # -- lookups ---------------------------------------------------------------------------
     @property
