@@ -93,7 +93,7 @@ def scenarios(draw) -> Scenario:
             if draw(st.booleans()):
                 actor["no_deal"]["cost_per_month"] = draw(quantity(-1, 1, source_ids))
         actors.append(actor)
-    data = {"metadata": {"title": draw(TEXT), **({"date": draw(TEXT)} if draw(st.booleans()) else {})},
+    data = {"metadata": {"title": draw(TEXT.filter(lambda t: t.strip())), **({"date": draw(TEXT)} if draw(st.booleans()) else {})},
             "sources": sources, "issues": issues, "actors": actors}
     if draw(st.booleans()):
         data["war"] = {"drift_per_month": {i: draw(quantity(-5, 5, source_ids))

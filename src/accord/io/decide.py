@@ -66,7 +66,7 @@ class _Read:
     problems: list[Problem] = field(default_factory=list)
 
     def bad(self, lineno: int, rule: str, *value: Any, fix: str | None = None) -> None:
-        self.problems.append(Problem(self.label, f"line {lineno}", rule, *value, fix=fix))
+        self.problems.append(Problem(self.label, f"line {lineno}", rule, **({"value": value[0]} if value else {}), fix=fix))
 
 
 def read_decide(path: Path, text: str) -> Scenario:

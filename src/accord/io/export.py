@@ -24,7 +24,7 @@ import yaml
 from accord._atomic import atomic_write_bytes, atomic_write_text
 from accord.scenario import Quantity, Scenario
 
-__all__ = ["FORMATS", "export_scenario", "scenario_to_plain", "scenario_to_yaml"]
+__all__ = ["FORMATS", "YamlDumper", "compact_plain", "export_scenario", "scenario_to_plain", "scenario_to_yaml"]
 
 FORMATS = ("yaml", "csv", "xlsx")
 _INT_SAFE = 2.0**53  # integral floats below this print as integers and read back exactly
@@ -33,10 +33,10 @@ _INT_SAFE = 2.0**53  # integral floats below this print as integers and read bac
 def scenario_to_plain(scenario: Scenario) -> dict[str, Any]:
     """The scenario as plain data in accord's YAML layout: absent fields left out, a quantity
     without evidence or uncertainty written as a bare number."""
-    return _compact(scenario, Scenario)
+    return compact_plain(scenario, Scenario)
 
 
-def _compact(obj: Any, _type: Any = None) -> Any:
+def compact_plain(obj: Any, _type: Any = None) -> Any:
     from pydantic import BaseModel
 
     if isinstance(obj, Quantity) and obj.evidence is None and obj.uncertainty is None:
@@ -47,12 +47,12 @@ def _compact(obj: Any, _type: Any = None) -> Any:
             val = getattr(obj, name)
             if val is None:
                 continue
-            out[name] = _compact(val)
+            out[name] = compact_plain(val)
         return out
     if isinstance(obj, dict):
-        return {(_number(k) if isinstance(k, float) else k): _compact(v) for k, v in obj.items()}
+        return {(_number(k) if isinstance(k, float) else k): compact_plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_compact(v) for v in obj]
+        return [compact_plain(v) for v in obj]
     if isinstance(obj, float):
         return _number(obj)
     return obj
@@ -64,7 +64,10 @@ def _number(x: float) -> float | int:
     return x
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when available
+_BASE_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)   # libyaml's emitter when available
+
+
+class YamlDumper(_BASE_DUMPER):
     """Safe YAML without anchors/aliases (a shared object is written out each time)."""
 
     def ignore_aliases(self, data: Any) -> bool:
@@ -73,7 +76,7 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitt
 
 def scenario_to_yaml(scenario: Scenario) -> str:
     """accord's native YAML for ``scenario`` (reads back equal to it)."""
-    return yaml.dump(scenario_to_plain(scenario), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+    return yaml.dump(scenario_to_plain(scenario), Dumper=YamlDumper, sort_keys=False, allow_unicode=True,
                      width=100, default_flow_style=False)
 
 

@@ -140,7 +140,7 @@ class _Space:
 
 def _space(root: _Node, label: str, problems: list[Problem]) -> _Space:
     def bad(node: _Node, rule: str, *value: Any, fix: str | None = None) -> None:
-        problems.append(Problem(label, f"line {node.line}", rule, *value, fix=fix))
+        problems.append(Problem(label, f"line {node.line}", rule, **({"value": value[0]} if value else {}), fix=fix))
 
     us = root if root.tag == "utility_space" else next(iter(root.kids("utility_space")), None)
     if us is None:
@@ -161,12 +161,12 @@ def _space(root: _Node, label: str, problems: list[Problem]) -> _Space:
 
     def walk(obj: _Node, weight: float) -> None:
         weights: dict[str, tuple[float, _Node]] = {}
-        for w in obj.kids("weight"):
-            v = _num(w.attrs.get("value", ""))
+        for wnode in obj.kids("weight"):
+            v = _num(wnode.attrs.get("value", ""))
             if v is None or v < 0:
-                bad(w, "weight must be a number, zero or more", w.attrs.get("value"))
+                bad(wnode, "weight must be a number, zero or more", wnode.attrs.get("value"))
                 v = 0.0                                 # reported; read on so that later faults show too
-            weights[w.attrs.get("index", "")] = (v, w)
+            weights[wnode.attrs.get("index", "")] = (v, wnode)
         for child in obj.children:
             if child.tag not in ("issue", "objective"):
                 continue
@@ -258,7 +258,7 @@ def _best(issue: _Issue, label: str, problems: list[Problem], notes: list[str], 
     line = f"line {ev.get('line', issue.line)}"
     ftype = ev.get("ftype", "").lower()
     if ftype == "linear":
-        slope = _num(ev.get("slope", ""))
+        slope: float | None = _num(ev.get("slope", ""))
         if slope is None:
             u0, u1 = _num(ev.get("utility0", "")), _num(ev.get("utility1", ""))
             slope = None if u0 is None or u1 is None else u1 - u0
@@ -267,12 +267,12 @@ def _best(issue: _Issue, label: str, problems: list[Problem], notes: list[str], 
             return None
         return issue.hi if slope >= 0 else issue.lo
     if ftype == "triangular":
-        top = _num(ev.get("topvalue", ""))
-        if top is None or not issue.lo <= top <= issue.hi:
+        peak = _num(ev.get("topvalue", ""))
+        if peak is None or not issue.lo <= peak <= issue.hi:
             problems.append(Problem(label, line, f"triangular evaluator of {issue.name!r} needs a topvalue "
                                     f"between {issue.lo:g} and {issue.hi:g}", ev.get("topvalue")))
             return None
-        return top
+        return peak
     problems.append(Problem(label, line, f"evaluator of {issue.name!r} has a type accord cannot read",
                             ev.get("ftype"), fix="use a linear or triangular evaluator"))
     return None
@@ -398,7 +398,7 @@ def _scenario(domain: Path, dom: _Space, spaces: list[tuple[Path, _Space]], note
             problems.append(Problem(str(path), "file", f"gives no <weight> to the issues {', '.join(missing)}",
                                     fix='add <weight index="N" value="..."/> beside the issues'))
             continue
-        total = sum(weights.values())
+        total = sum(w for w in weights.values() if w is not None)
         if total <= 0:
             problems.append(Problem(str(path), "file", "has weights that sum to zero", weights))
             continue
@@ -409,7 +409,7 @@ def _scenario(domain: Path, dom: _Space, spaces: list[tuple[Path, _Space]], note
             pos = _best(iss, str(path), problems, notes, who)
             if pos is None:
                 continue
-            stances[issue_ids[name]] = {"position": pos, "salience": weights[name] / total}
+            stances[issue_ids[name]] = {"position": pos, "salience": (weights[name] or 0.0) / total}
         actor: dict[str, Any] = {"id": safe_id(who, taken_actor, "actor"), "name": who, "capability": 1.0,
                                  "stances": stances}
         if sp.reservation is not None:

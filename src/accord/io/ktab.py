@@ -24,6 +24,7 @@ naming the line.
 from __future__ import annotations
 
 import csv
+from typing import Any
 import io
 import math
 import xml.etree.ElementTree as ET
@@ -117,7 +118,8 @@ def read_ktab_csv(path: Path, text: str) -> Scenario:
                            for k in range(n_dims)])
     problems: list[Problem] = []
     taken: set[str] = set()
-    actors, order = [], []
+    actors: list[dict[str, Any]] = []
+    order: list[str] = []
     want = 3 + 2 * n_dims
     for lineno, row in rows[2:]:
         place = f"line {lineno}"
@@ -243,7 +245,8 @@ def read_ktab_xml(path: Path, text: str) -> Scenario:
             if value is None:
                 problems.append(Problem(label, _line(params_el), f"ModelParameters needs <{key}>"))
             elif value not in allowed:
-                problems.append(Problem(label, _line(el), f"{key} must be one of {', '.join(allowed)}", value))
+                problems.append(Problem(label, _line(el) if el is not None else "ModelParameters",
+                                        f"{key} must be one of {', '.join(allowed)}", value))
             else:
                 params[key] = value
         ktab["model_parameters"] = params
@@ -251,7 +254,10 @@ def read_ktab_xml(path: Path, text: str) -> Scenario:
     if not dim_els:
         problems.append(Problem(label, _line(root), "needs <Dimensions> with at least one <dName>"))
     dims = _dimension_ids([(d.text or "").strip() or f"dim{k + 1}" for k, d in enumerate(dim_els)])
-    actors, order, names, taken = [], [], {}, set()
+    actors = []
+    order = []
+    names: dict[str, str] = {}
+    taken: set[str] = set()
     actor_els = root.findall("./Actors/Actor")
     if not actor_els:
         problems.append(Problem(label, _line(root), "needs <Actors> with at least one <Actor>"))
@@ -288,23 +294,23 @@ def read_ktab_xml(path: Path, text: str) -> Scenario:
         order.append(aid)
         actors.append({"id": aid, "name": name, "description": (a.findtext("description") or "").strip() or None,
                        "capability": cap if cap is not None and cap > 0 else 0.0, "stances": stances})
-    adjust = []
+    adjust: list[dict[str, Any]] = []
     for pair in root.findall("./IdealAdjustment/iaPair"):
         who, ref = (pair.findtext("adjustingIdeal") or "").strip(), (pair.findtext("referencePos") or "").strip()
-        value = _num(pair.findtext("adjust") or "")
+        amount = _num(pair.findtext("adjust") or "")
         if who not in names or ref not in names:
             problems.append(Problem(label, _line(pair), "adjustingIdeal and referencePos must name actors",
                                     (who, ref)))
             continue
-        if value is None or not 0 <= value <= 1:
+        if amount is None or not 0 <= amount <= 1:
             problems.append(Problem(label, _line(pair), "adjust must be a number in 0..1", pair.findtext("adjust")))
             continue
-        adjust.append({"actor": names[who], "reference": names[ref], "adjust": value})
+        adjust.append({"actor": names[who], "reference": names[ref], "adjust": amount})
     if adjust:
         # the matrix starts as the identity; listed pairs overwrite their entries (KTAB's xmlRead)
         mat: dict[tuple[str, str], float] = {(aid, aid): 1.0 for aid in order}
-        for p in adjust:
-            mat[(p["actor"], p["reference"])] = p["adjust"]
+        for pair_spec in adjust:
+            mat[(str(pair_spec["actor"]), str(pair_spec["reference"]))] = float(pair_spec["adjust"])
         for aid in order:
             total = sum(v for (who, _), v in mat.items() if who == aid)
             if total > 1 + 1e-10:

@@ -48,7 +48,7 @@ class _Sheet:
                 self.rows.append((r, rec))
 
     def bad(self, row: int, rule: str, *value: Any, fix: str | None = None) -> None:
-        self.problems.append(Problem(self.label, f"{self.name} row {row}", rule, *value, fix=fix))
+        self.problems.append(Problem(self.label, f"{self.name} row {row}", rule, **({"value": value[0]} if value else {}), fix=fix))
 
     def text(self, r: int, rec: dict, col: str, required: bool = False) -> str | None:
         v = rec.get(col)

@@ -43,14 +43,14 @@ def _qcells(q: Quantity | None, name: str) -> dict[str, Any]:
 def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
     import yaml
 
-    from .export import _compact, _Dumper
+    from .export import compact_plain, YamlDumper
 
     meta = [{"key": "accord", "value": float(s.accord)}]
     for k in ("title", "date", "author", "description"):
         if getattr(s.metadata, k) is not None:
             meta.append({"key": k, "value": getattr(s.metadata, k)})
     if s.extensions:
-        meta.append({"key": "extensions", "value": yaml.dump(_compact(s.extensions), Dumper=_Dumper,
+        meta.append({"key": "extensions", "value": yaml.dump(compact_plain(s.extensions), Dumper=YamlDumper,
                                                              sort_keys=False, allow_unicode=True)})
     actors = []
     for a in s.actors:

@@ -46,7 +46,7 @@ value, and are clipped by the same rule when the position moves past them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -291,19 +291,19 @@ class ScenarioArrays:
                     "position": q(self.position[d, i, k]), "salience": q(self.salience[d, i, k]),
                     "red_line": None if st.red_line is None else q(self.red_line[d, i, k]),
                     "capability": q(cap) if override else None})
-            update = {"capability": q(self.actor_capability[d, i]), "stances": stances}
+            changes: dict[str, Any] = {"capability": q(self.actor_capability[d, i]), "stances": stances}
             if a.no_deal is not None:
                 nd = {f: q(by_place[f"actors[{i}].no_deal.{f}"]) for f in type(a.no_deal).model_fields
                       if f"actors[{i}].no_deal.{f}" in by_place}
-                update["no_deal"] = a.no_deal.model_copy(update=nd)
-            actors.append(a.model_copy(update=update))
+                changes["no_deal"] = a.no_deal.model_copy(update=nd)
+            actors.append(a.model_copy(update=changes))
         issues = [iss.model_copy(update={"status_quo": q(by_place[f"issues[{k}].status_quo"])})
                   if f"issues[{k}].status_quo" in by_place else iss for k, iss in enumerate(scn.issues)]
-        update = {"actors": actors, "issues": issues}
+        update: dict[str, Any] = {"actors": actors, "issues": issues}
         if scn.war is not None:
             drift = {i: q(by_place[f"war.drift_per_month.{i}"]) if f"war.drift_per_month.{i}" in by_place else v
                      for i, v in scn.war.drift_per_month.items()}
-            war = {"drift_per_month": drift}
+            war: dict[str, Any] = {"drift_per_month": drift}
             if "war.discount_rate_per_month" in by_place:
                 war["discount_rate_per_month"] = q(by_place["war.discount_rate_per_month"])
             update["war"] = scn.war.model_copy(update=war)
@@ -390,18 +390,20 @@ def inputs_at(scenario: Scenario, inputs: list[UncertainInput] | tuple[Uncertain
             "stance_capability": "capability"}
     for j, inp in enumerate(inputs):
         col = values[:, j]
+        a_ix = actor_ix.get(inp.actor or "", -1)
+        i_ix = issue_ix.get(inp.issue or "", -1)
         if inp.kind in slot:
-            arr[slot[inp.kind]][:, actor_ix[inp.actor], issue_ix[inp.issue]] = col
+            arr[slot[inp.kind]][:, a_ix, i_ix] = col
         elif inp.kind == "capability":
-            arr["actor_capability"][:, actor_ix[inp.actor]] = col
+            arr["actor_capability"][:, a_ix] = col
         elif inp.kind == "status_quo":
-            arr["status_quo"][:, issue_ix[inp.issue]] = col
+            arr["status_quo"][:, i_ix] = col
         elif inp.kind == "drift":
-            arr["drift"][:, issue_ix[inp.issue]] = col
+            arr["drift"][:, i_ix] = col
         elif inp.kind == "discount_rate":
             arr["discount_rate"][:] = col
         else:  # no-deal fields of an actor
-            arr[inp.kind][:, actor_ix[inp.actor]] = col
+            arr[inp.kind][:, a_ix] = col
     mask = nom["mask"]
     # a stance without its own capability uses the actor's (drawn) capability
     inherit = mask & ~stance_cap_set
@@ -417,4 +419,4 @@ def inputs_at(scenario: Scenario, inputs: list[UncertainInput] | tuple[Uncertain
     arr["red_line"] = red
     idx = np.arange(rows, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
     return ScenarioArrays(scenario=scenario, inputs=tuple(inputs), index=idx, values=values,
-                 red_side=side, mask=mask, seed=seed, **arr)
+                          red_side=side, mask=mask, seed=seed, **arr)  # type: ignore[arg-type]

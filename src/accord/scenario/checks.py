@@ -123,7 +123,7 @@ def check_data(data: Any, file: str) -> list[Problem]:
         add("issues", "must list at least one issue", fix="add an issue with an id and a question")
     for name, items in (("actors", actors), ("issues", issues), ("sources", sources)):
         _check_unique(add, name, items)
-    scales = {}
+    scales: dict[str, Any] = {}
     for iss in issues:
         iid, sc = _text_id(_dict(iss).get("id")), _scale(iss)
         if iid is not None and sc is not None:
@@ -179,7 +179,7 @@ def _check_unique(add: Add, name: str, items: list[Any]) -> None:
 
 
 def _check_issues(add: Add, issues: list[Any], actors: list[Any]) -> None:
-    stanced = set()
+    stanced: set[str] = set()
     for a in actors:
         stanced.update(k for k in _dict(_dict(a).get("stances")) if isinstance(k, str))
     for k, iss in enumerate(issues):

@@ -64,7 +64,7 @@ class Shock(BaseModel):
     label: str | None = Field(None, description="what happened, in words")
 
     def describe(self) -> str:
-        what = self.kind
+        what: str = self.kind
         if self.issue:
             what += f" on {self.issue}"
         if self.to is not None:
