@@ -48,7 +48,7 @@ def _eu(P, x, s, i, j, r, delta):
     dist = abs(x[i] - x[j]) / delta
     us = 2 - 4 * (0.5 - 0.5 * dist) ** r
     uf = 2 - 4 * (0.5 + 0.5 * dist) ** r
-    usq = 2 - 4 * 0.5 ** r
+    usq = 2 - 4 * 0.5**r
     return s[j] * (P[i][j] * us + (1 - P[i][j]) * uf) + (1 - s[j]) * us - usq
 
 

@@ -18,10 +18,11 @@ from _timing import timed  # noqa: E402
 
 from accord.models.expected_utility import run_expected_utility  # noqa: E402
 
-EU = ([4, 7, 4, 4, 10, 10, 10, 7, 4, 7], [.08, .08, .03, .16, .16, .16, .16, .05, .05, .08],
-      [.8, .4, .2, .8, .6, .6, .9, .1, 1, .7])
-
-
+EU = (
+    [4, 7, 4, 4, 10, 10, 10, 7, 4, 7],
+    [0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08],
+    [0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1, 0.7],
+)
 
 
 def main() -> None:
@@ -34,21 +35,30 @@ def main() -> None:
     rng = np.random.default_rng(0)
     for n, loop_rounds in ((20, 1), (100, 0), (500, 0)):
         x, c, s = rng.uniform(0, 100, n), rng.uniform(0.1, 1, n), rng.uniform(0.1, 1, n)
-        tv, rv = timed(lambda: run_expected_utility(x, c, s, rounds=10), 3 if n < 500 else 1)
+        tv, rv = timed(
+            lambda x=x, c=c, s=s: run_expected_utility(x, c, s, rounds=10), 3 if n < 500 else 1
+        )
         if loop_rounds:
-            tl, rl = timed(lambda: bdm_loop.run(x, c, s, loop_rounds), 1)
+            tl, rl = timed(lambda x=x, c=c, s=s, k=loop_rounds: bdm_loop.run(x, c, s, k), 1)
             tl_per10 = tl * 10 / loop_rounds
-            same = np.allclose(rv.medians[1:loop_rounds + 1], rl, atol=1e-9)
+            same = np.allclose(rv.medians[1 : loop_rounds + 1], rl, atol=1e-9)
             note = "" if loop_rounds == 10 else f" (loop: {loop_rounds} round(s), scaled to 10)"
-            print(f"{f'synthetic ({n})':<22}{10:>7}{tv:>14.4f}{tl_per10:>12.2f}{tl_per10 / tv:>9.0f}  {same}{note}")
+            print(
+                f"{f'synthetic ({n})':<22}{10:>7}{tv:>14.4f}{tl_per10:>12.2f}{tl_per10 / tv:>9.0f} "
+                f" {same}{note}"
+            )
         else:
-            # time one dyad's probability and scale: 2 passes × n² dyads × rounds (the rest is O(n²))
+            # time one dyad's probability and scale: 2 passes × n² dyads × rounds (the rest is
+            # O(n²))
             w = list(c * s)
             t0 = time.perf_counter()
             bdm_loop.probability_dyad(list(x), w, [1.0] * n, float(x.max() - x.min()), 0, 1)
             per = time.perf_counter() - t0
             est = per * 2 * n * n * 10
-            print(f"{f'synthetic ({n})':<22}{10:>7}{tv:>14.3f}{est:>12.0f}{est / tv:>9.0f}  (loop estimated from one dyad)")
+            print(
+                f"{f'synthetic ({n})':<22}{10:>7}{tv:>14.3f}{est:>12.0f}{est / tv:>9.0f}  (loop "
+                "estimated from one dyad)"
+            )
 
 
 if __name__ == "__main__":

@@ -28,12 +28,21 @@ def main() -> None:
     rows = []
     if COP21.exists():
         rows.append(("read cop21.tsv", timed(lambda: accord.load_scenario(COP21), REPEAT)[0]))
-    rows.append(("read ukraine-2025 (YAML)", timed(lambda: accord.load_scenario("ukraine-2025"), REPEAT)[0]))
+    rows.append(
+        ("read ukraine-2025 (YAML)", timed(lambda: accord.load_scenario("ukraine-2025"), REPEAT)[0])
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in ("yaml", "csv", "xlsx"):
             out = Path(tmp) / f"u.{fmt}"
-            rows.append((f"write {fmt}", timed(lambda fmt=fmt, out=out: export_scenario(scn, fmt, out), REPEAT)[0]))
-            rows.append((f"read {fmt}", timed(lambda out=out: accord.load_scenario(out), REPEAT)[0]))
+            rows.append(
+                (
+                    f"write {fmt}",
+                    timed(lambda fmt=fmt, out=out: export_scenario(scn, fmt, out), REPEAT)[0],
+                )
+            )
+            rows.append(
+                (f"read {fmt}", timed(lambda out=out: accord.load_scenario(out), REPEAT)[0])
+            )
     for name, seconds in rows:
         print(f"{name:28s} {seconds * 1000:8.1f} ms")
 

@@ -1,8 +1,10 @@
 """Benchmark of the Monte Carlo engine (run by hand; never a timed test).
 
-    .venv/bin/python benchmarks/bench_montecarlo.py                    # default scenario + synthetic
+    .venv/bin/python benchmarks/bench_montecarlo.py                    # default scenario +
+    synthetic
     .venv/bin/python benchmarks/bench_montecarlo.py --draws 1000 10000 100000 --workers 1 2
-    .venv/bin/python benchmarks/bench_montecarlo.py --figures docs/figures   # also draw the doc figures
+    .venv/bin/python benchmarks/bench_montecarlo.py --figures docs/figures   # also draw the doc
+    figures
 
 Reports, per scenario: wall time of `simulate` for each number of draws and workers (median of
 ``--repeat`` runs; the 1e5 run once), draws per second, and the cost of each stage on one batch
@@ -22,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 import accord
+from accord.bargaining.arrays import analyse_arrays
 from accord.forecast import resolve_models
 from accord.scenario import ScenarioError
-from accord.bargaining.arrays import analyse_arrays
 from accord.simulation.montecarlo import batch_forecast, simulate
 from accord.simulation.sampling import sample, uncertain_inputs
 from accord.simulation.synthetic import synthetic_scenario, with_uncertainty
@@ -35,10 +37,13 @@ def scenarios() -> dict[str, accord.Scenario]:
     try:
         scn = accord.load_scenario("ukraine-2025")
         out["ukraine-2025" + ("" if uncertain_inputs(scn) else " (+10 % ranges)")] = (
-            scn if uncertain_inputs(scn) else with_uncertainty(scn, share=0.1))
+            scn if uncertain_inputs(scn) else with_uncertainty(scn, share=0.1)
+        )
     except ScenarioError:
         pass
-    out["eu-emissions-1994 (+20 % ranges)"] = with_uncertainty(accord.load_scenario("eu-emissions-1994"), share=0.2)
+    out["eu-emissions-1994 (+20 % ranges)"] = with_uncertainty(
+        accord.load_scenario("eu-emissions-1994"), share=0.2
+    )
     out["synthetic 12 actors x 6 issues"] = synthetic_scenario(12, 6, seed=0)
     return out
 
@@ -59,7 +64,7 @@ def stage_costs(scn, n: int = 10_000) -> dict[str, float]:
     costs["sampling"] = time.perf_counter() - t0
     for m in resolve_models(None):
         slow = not m.tags.batched
-        part = draws.take(slice(0, 200)) if slow else draws   # per-draw path: time 200, scale up
+        part = draws.take(slice(0, 200)) if slow else draws  # per-draw path: time 200, scale up
         t0 = time.perf_counter()
         batch_forecast(m, part)
         label = f"model {m.name}" + (" (per-draw path, 200 draws x 50)" if slow else "")
@@ -71,31 +76,51 @@ def stage_costs(scn, n: int = 10_000) -> dict[str, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--draws", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--models", nargs="+", default=None,
-                    help="models for the timing curve (default: every registered model)")
-    ap.add_argument("--figures", type=Path, default=None, help="write the documentation figures here")
-    ap.add_argument("--scenario", default=None, help="only the scenarios whose name starts with this")
+    ap.add_argument(
+        "--models",
+        nargs="+",
+        default=None,
+        help="models for the timing curve (default: every registered model)",
+    )
+    ap.add_argument(
+        "--figures", type=Path, default=None, help="write the documentation figures here"
+    )
+    ap.add_argument(
+        "--scenario", default=None, help="only the scenarios whose name starts with this"
+    )
     args = ap.parse_args()
 
     import os
 
-    print(f"accord {accord.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
-          "bargaining analysis on")
+    print(
+        f"accord {accord.__version__}, numpy {np.__version__}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
+        "bargaining analysis on"
+    )
     for name, scn in scenarios().items():
         if args.scenario and not name.startswith(args.scenario):
             continue
-        print(f"\n== {name}: {len(scn.actors)} actors, {len(scn.issues)} issues, "
-              f"{len(uncertain_inputs(scn))} uncertain inputs, models {[m.name for m in resolve_models(args.models)]}")
+        print(
+            f"\n== {name}: {len(scn.actors)} actors, {len(scn.issues)} issues, "
+            f"{len(uncertain_inputs(scn))} uncertain inputs, models "
+            f"{[m.name for m in resolve_models(args.models)]}"
+        )
         print(f"{'draws':>8} {'workers':>7} {'seconds':>9} {'draws/s':>10} {'s per 1e4':>10}")
         for n in args.draws:
             for w in args.workers:
                 rep = 1 if n >= 100_000 else args.repeat
-                t = timed(lambda scn=scn, n=n, w=w: simulate(scn, n, seed=0, workers=w, models=args.models), rep)
+                t = timed(
+                    lambda scn=scn, n=n, w=w: simulate(
+                        scn, n, seed=0, workers=w, models=args.models
+                    ),
+                    rep,
+                )
                 print(f"{n:>8} {w:>7} {t:>9.3f} {n / t:>10.0f} {t / n * 1e4:>10.3f}", flush=True)
         print("stage costs on one batch of 10,000 draws (one process):")
         for stage, sec in stage_costs(scn).items():

@@ -49,8 +49,10 @@ def main() -> None:
         u = rng.uniform(0, 1, (n, k))
         t, mask = timed(lambda u=u: pareto_mask(u), 3 if args.quick else rep)
         tr, ref = timed(lambda u=u: numpy_scan(u), 1 if args.quick else rep_ref)
-        print(f"{f'{n:,} packages × {k}':<26}{t * 1000:>10.1f}ms{tr * 1000:>12.0f}ms{tr / t:>8.1f}  "
-              f"{int(mask.sum()):>8}  {np.array_equal(mask, ref)}")
+        print(
+            f"{f'{n:,} packages × {k}':<26}{t * 1000:>10.1f}ms{tr * 1000:>12.0f}ms{tr / t:>8.1f}  "
+            f"{int(mask.sum()):>8}  {np.array_equal(mask, ref)}"
+        )
 
 
 if __name__ == "__main__":

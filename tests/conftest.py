@@ -11,13 +11,22 @@ SHARED = (ROOT / ".." / "shared").resolve()
 DATA = SHARED / "data"
 SOURCES = SHARED / "sources"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: Open-licence reference data kept with the tests (tests/data/README.md names source and licence).
+LOCAL_DATA = Path(__file__).resolve().parent / "data"
 
 
 def shared_file(*parts: str) -> Path:
-    """Path into ../shared/data, skipping the test (saying why) when it is absent."""
+    """A reference data file: from tests/data/ when kept there (open licence), else from
+    ../shared/data/, skipping the test (saying why) when neither has it."""
+    local = LOCAL_DATA.joinpath(*parts)
+    if local.exists():
+        return local
     path = DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} is absent: the shared reference data sits beside the checkout in CI")
+        pytest.skip(
+            f"{path} is absent: reference data whose licence is unclear is read from "
+            "../shared/data beside the checkout (CI has it), not kept in tests/data"
+        )
     return path
 
 

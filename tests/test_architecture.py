@@ -32,39 +32,54 @@ def test_no_private_name_crosses_a_module_boundary():
             if isinstance(node, ast.ImportFrom) and node.module != "__future__":
                 for alias in node.names:
                     if alias.name.startswith("_") and not alias.name.startswith("__"):
-                        crossings.append(f"{path.relative_to(SRC)}:{node.lineno} imports {alias.name} "
-                                         f"from {'.' * node.level}{node.module or ''}")
+                        crossings.append(
+                            f"{path.relative_to(SRC)}:{node.lineno} imports {alias.name} "
+                            f"from {'.' * node.level}{node.module or ''}"
+                        )
     assert not crossings, "\n".join(crossings)
 
 
 def _loaded_after(code: str) -> list[str]:
-    probe = (f"import sys\n{code}\n"
-             f"import json; print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+    probe = (
+        f"import sys\n{code}\n"
+        f"import json; print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["scenarios"], ["forecast", "--help"]])
 def test_light_commands_load_no_heavy_library(argv):
-    code = ("import contextlib, io\nimport accord.cli as c\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n"
-            f"        c.main({argv!r})\n"
-            "    except SystemExit:\n"
-            "        pass")
+    code = (
+        "import contextlib, io\nimport accord.cli as c\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        f"        c.main({argv!r})\n"
+        "    except SystemExit:\n"
+        "        pass"
+    )
     assert _loaded_after(code) == []
 
 
 def test_importing_accord_loads_no_heavy_library():
-    assert _loaded_after("import accord, accord.models.registry, accord.backtest, accord.simulation") == []
+    assert (
+        _loaded_after("import accord, accord.models.registry, accord.backtest, accord.simulation")
+        == []
+    )
 
 
 def test_the_readers_and_sections_are_listed_not_registered():
     from accord.io import IMPORTERS
     from accord.report.brief import SECTIONS, TAIL
 
-    assert {name for name, _s, _r in IMPORTERS} >= {"xlsx", "decide", "ktab-xml", "genius", "bdm-table"}
+    assert {name for name, _s, _r in IMPORTERS} >= {
+        "xlsx",
+        "decide",
+        "ktab-xml",
+        "genius",
+        "bdm-table",
+    }
     assert isinstance(SECTIONS, tuple) and isinstance(TAIL, tuple)
-    for path, tree in _modules():
+    for path, _tree in _modules():
         text = path.read_text(encoding="utf-8")
         assert "register_importer" not in text and "registers the" not in text, path

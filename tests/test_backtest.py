@@ -11,14 +11,13 @@ from datetime import date
 
 import numpy as np
 import pytest
+from conftest import FIXTURES, shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.backtest import backtest, capabilities_for, fit_stacking_weights, read_deu
 from accord.backtest.deu import parse_deu_date
 from accord.models.ensemble import Ensemble
-
-from conftest import FIXTURES, shared_file
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +36,22 @@ def test_importer_reproduces_the_known_baselines(deu):
     # 353 issues carry an outcome; the compromise model with equal capabilities IS the
     # salience-weighted mean, and the median voter the salience-weighted median actor
     assert summary.loc["baseline:salience_mean", "n"] == 353
-    assert summary.loc["compromise", "mae"] == pytest.approx(summary.loc["baseline:salience_mean", "mae"])
-    assert summary.loc["median", "mae"] == pytest.approx(summary.loc["baseline:median_actor", "mae"])
+    assert summary.loc["compromise", "mae"] == pytest.approx(
+        summary.loc["baseline:salience_mean", "mae"]
+    )
+    assert summary.loc["median", "mae"] == pytest.approx(
+        summary.loc["baseline:median_actor", "mae"]
+    )
 
 
 def test_reader_reports_gdp_row_and_date_repairs(deu):
     assert len(deu.proposals) == 141
     assert sum(len(p.issues) for p in deu.proposals) == 364
-    assert deu.gdp["de"] == pytest.approx(4.1) and deu.gdp["fr"] == pytest.approx(2.8) and "com" not in deu.gdp
+    assert (
+        deu.gdp["de"] == pytest.approx(4.1)
+        and deu.gdp["fr"] == pytest.approx(2.8)
+        and "com" not in deu.gdp
+    )
     text = " | ".join(deu.notes)
     assert "GDP row" in text and "repaired yy-mm-dd misreading" in text
     years = [p.year for p in deu.proposals]
@@ -53,8 +60,15 @@ def test_reader_reports_gdp_row_and_date_repairs(deu):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("26-01-00", date(2000, 1, 26)), ("13-12-2016", date(2016, 12, 13)), ("2014-07-04", date(2004, 7, 14)),
-     ("1930-05-01", date(2001, 5, 30)), ("2017-04-18", date(2017, 4, 18)), ("999", None), ("31-02-99", None)],
+    [
+        ("26-01-00", date(2000, 1, 26)),
+        ("13-12-2016", date(2016, 12, 13)),
+        ("2014-07-04", date(2004, 7, 14)),
+        ("1930-05-01", date(2001, 5, 30)),
+        ("2017-04-18", date(2017, 4, 18)),
+        ("999", None),
+        ("31-02-99", None),
+    ],
 )
 def test_deu_dates(text, expected):
     assert parse_deu_date(text)[0] == expected
@@ -89,15 +103,39 @@ def test_stacking_weights_are_convex(seed, k):
 def test_ensemble_never_sees_the_test_split(deu):
     """Scrambling every test-period outcome must leave the fitted weights unchanged."""
     res = backtest(deu, ["compromise", "median"])
-    scrambled = type(deu)(deu.path, tuple(
-        p if (p.year or 0) < 2004 else type(p)(p.proposal_id, p.name, p.introduced, p.procedure, p.voting_rule,
-                                               tuple(type(i)(i.issue_id, i.position, i.salience, i.reference_point,
-                                                             None if i.outcome is None else 100 - i.outcome)
-                                                     for i in p.issues))
-        for p in deu.proposals), deu.gdp, deu.notes)
+    scrambled = type(deu)(
+        deu.path,
+        tuple(
+            p
+            if (p.year or 0) < 2004
+            else type(p)(
+                p.proposal_id,
+                p.name,
+                p.introduced,
+                p.procedure,
+                p.voting_rule,
+                tuple(
+                    type(i)(
+                        i.issue_id,
+                        i.position,
+                        i.salience,
+                        i.reference_point,
+                        None if i.outcome is None else 100 - i.outcome,
+                    )
+                    for i in p.issues
+                ),
+            )
+            for p in deu.proposals
+        ),
+        deu.gdp,
+        deu.notes,
+    )
     res2 = backtest(scrambled, ["compromise", "median"])
     assert res.ensemble_weights == res2.ensemble_weights
-    assert set(res.rows.loc[res.rows.split == "test", "year"]) and res.rows.loc[res.rows.split == "test", "year"].min() >= 2004
+    assert (
+        set(res.rows.loc[res.rows.split == "test", "year"])
+        and res.rows.loc[res.rows.split == "test", "year"].min() >= 2004
+    )
 
 
 def test_ensemble_model_combines_components(eu_scenario):
@@ -110,9 +148,24 @@ def test_ensemble_model_combines_components(eu_scenario):
 def test_cli_backtest_json_and_weights(tmp_path):
     path = shared_file("deu3", "deu3.tsv")
     weights = tmp_path / "w.json"
-    out = subprocess.run([sys.executable, "-m", "accord", "backtest", str(path), "-m", "compromise,median",
-                          "--format", "json", "--save-weights", str(weights)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "backtest",
+            str(path),
+            "-m",
+            "compromise,median",
+            "--format",
+            "json",
+            "--save-weights",
+            str(weights),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     data = json.loads(out)
     test = {r["model"]: r for r in data["test"]}
     assert test["compromise"]["n"] == test["baseline:salience_mean"]["n"] > 100
@@ -123,8 +176,14 @@ def test_cli_backtest_json_and_weights(tmp_path):
 def test_cli_backtest_bad_file(tmp_path):
     bad = tmp_path / "x.tsv"
     bad.write_text("a\tb\n1\t2\n")
-    p = subprocess.run([sys.executable, "-m", "accord", "backtest", str(bad)], capture_output=True, text=True)
-    assert p.returncode == 2 and "lacks the official DEU columns" in p.stderr and "Traceback" not in p.stderr
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "backtest", str(bad)], capture_output=True, text=True
+    )
+    assert (
+        p.returncode == 2
+        and "lacks the official DEU columns" in p.stderr
+        and "Traceback" not in p.stderr
+    )
 
 
 def test_conformal_intervals_cover_as_promised(deu):

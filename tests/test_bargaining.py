@@ -8,18 +8,25 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accord
-from accord.bargaining import (analyse, build_space, egalitarian, kalai_smorodinsky, nash, no_deal_utility,
-                               pareto_mask, pareto_mask_reference)
+from accord.bargaining import (
+    analyse,
+    build_space,
+    egalitarian,
+    kalai_smorodinsky,
+    nash,
+    no_deal_utility,
+    pareto_mask,
+    pareto_mask_reference,
+)
 from accord.scenario import scenario_from_dict
 
-from conftest import FIXTURES
-
 GRID = np.linspace(0, 1, 10001)
-PIE = np.column_stack([1 - GRID, GRID])           # split the pie: player 1 gets 1 − x, player 2 gets x
+PIE = np.column_stack([1 - GRID, GRID])  # split the pie: player 1 gets 1 − x, player 2 gets x
 
 
 @pytest.mark.reference
@@ -39,7 +46,9 @@ def test_disagreement_points_shift_nash(d1, d2):
 @pytest.mark.parametrize("w1, w2", [(2, 1), (1, 3)])
 def test_asymmetric_nash_weights(w1, w2):
     """max w1 log u1 + w2 log u2 on u1 + u2 = 1 gives u1 = w1/(w1 + w2) [Kalai1977; Roth1979]."""
-    assert PIE[nash(PIE, np.zeros(2), np.array([w1, w2])), 0] == pytest.approx(w1 / (w1 + w2), abs=1e-4)
+    assert PIE[nash(PIE, np.zeros(2), np.array([w1, w2])), 0] == pytest.approx(
+        w1 / (w1 + w2), abs=1e-4
+    )
 
 
 def _polygon_points(vertices, step=1e-4):
@@ -82,7 +91,7 @@ def _utils(draw_seed, n, k, ties):
     rng = np.random.default_rng(draw_seed)
     u = rng.uniform(0, 1, (n, k))
     if ties:
-        u = np.round(u * 4) / 4        # many equal coordinates and duplicate points
+        u = np.round(u * 4) / 4  # many equal coordinates and duplicate points
     return u
 
 
@@ -99,7 +108,13 @@ def test_frontier_is_exact(seed, n, k, ties):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 2**31), st.integers(2, 4), st.floats(0.1, 10), st.floats(-5, 5), st.integers(0, 3))
+@given(
+    st.integers(0, 2**31),
+    st.integers(2, 4),
+    st.floats(0.1, 10),
+    st.floats(-5, 5),
+    st.integers(0, 3),
+)
 def test_nash_and_ks_invariant_to_affine_rescaling(seed, k, a, b, who):
     rng = np.random.default_rng(seed)
     u = rng.uniform(0, 1, (400, k))
@@ -118,13 +133,37 @@ def _toy(red_a=None, red_b=None, cost=0.0, sq=50, nd=None):
         if red is not None:
             st_["red_line"] = red
         return st_
-    return scenario_from_dict({
-        "metadata": {"title": "toy"},
-        "issues": [{"id": "x", "question": "?", "scale": {"min": 0, "max": 100}, "status_quo": sq}],
-        "actors": [{"id": "a", "name": "A", "capability": 1, "stances": {"x": stance(0, red_a)},
-                    "no_deal": {"cost_per_month": cost, **({"utility": nd} if nd is not None else {})}},
-                   {"id": "b", "name": "B", "capability": 1, "stances": {"x": stance(100, red_b)},
-                    "no_deal": {"cost_per_month": cost, **({"utility": nd} if nd is not None else {})}}]})
+
+    return scenario_from_dict(
+        {
+            "metadata": {"title": "toy"},
+            "issues": [
+                {"id": "x", "question": "?", "scale": {"min": 0, "max": 100}, "status_quo": sq}
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "capability": 1,
+                    "stances": {"x": stance(0, red_a)},
+                    "no_deal": {
+                        "cost_per_month": cost,
+                        **({"utility": nd} if nd is not None else {}),
+                    },
+                },
+                {
+                    "id": "b",
+                    "name": "B",
+                    "capability": 1,
+                    "stances": {"x": stance(100, red_b)},
+                    "no_deal": {
+                        "cost_per_month": cost,
+                        **({"utility": nd} if nd is not None else {}),
+                    },
+                },
+            ],
+        }
+    )
 
 
 def test_incompatible_red_lines_block_and_are_named():
@@ -164,15 +203,23 @@ def test_default_scenario_answers(tmp_path):
         pkg = res.package_at_opening
         parties = [a.id for a in scn.actors if a.party]
         assert all(pkg.gain[a] > 0 for a in parties)
-    out = subprocess.run([sys.executable, "-m", "accord", "bargain", "--format", "json", "--months", "60"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "accord", "bargain", "--format", "json", "--months", "60"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     data = json.loads(out)
     assert data["ripeness"]["opens_at_month"] == res.opens_at
     assert set(data["solutions"]) == {"nash", "nash_weighted", "kalai_smorodinsky", "egalitarian"}
 
 
 def test_bargain_needs_status_quo_and_says_so():
-    p = subprocess.run([sys.executable, "-m", "accord", "bargain", "eu-emissions-1994"], capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "bargain", "eu-emissions-1994"],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "status_quo" in p.stderr and "Traceback" not in p.stderr
 
 
@@ -183,8 +230,14 @@ def test_monte_carlo_bargaining_matches_the_analysis_on_each_draw():
 
     scn = _toy(cost=0.0, sq=50)
     data = scn.model_dump()
-    data["actors"][0]["no_deal"]["utility"] = {"value": 0.3, "uncertainty": {"low": 0.2, "high": 0.6}}
-    data["actors"][1]["stances"]["x"]["position"] = {"value": 100, "uncertainty": {"low": 70, "high": 100}}
+    data["actors"][0]["no_deal"]["utility"] = {
+        "value": 0.3,
+        "uncertainty": {"low": 0.2, "high": 0.6},
+    }
+    data["actors"][1]["stances"]["x"]["position"] = {
+        "value": 100,
+        "uncertainty": {"low": 70, "high": 100},
+    }
     scn = scenario_from_dict(data)
     draws = sample(scn, 40, seed=5)
     out = batch(draws)

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 import accord
 from accord.bargaining import build_space
+from accord.bargaining.arrays import analyse_arrays as analyse
 from accord.bargaining.solutions import nash
 from accord.bargaining.utility import no_deal_utility, package_utility, red_line_ok
 from accord.scenario import scenario_from_dict
-from accord.bargaining.arrays import analyse_arrays as analyse
 from accord.simulation.sampling import sample
 
 
@@ -41,8 +41,11 @@ def _ukraine_with_a_zone(seed: int = 0, drop_share: float = 0.6):
     data = accord.load_scenario("ukraine-2025").model_dump(mode="json", exclude_none=True)
     rng = np.random.default_rng(seed)
     for a in data["actors"]:
-        a.setdefault("no_deal", {})["utility"] = {"value": 0.45, "evidence": {"judgement": "test"},
-                                                  "uncertainty": {"low": 0.3, "high": 0.6}}
+        a.setdefault("no_deal", {})["utility"] = {
+            "value": 0.45,
+            "evidence": {"judgement": "test"},
+            "uncertainty": {"low": 0.3, "high": 0.6},
+        }
         for st_ in a["stances"].values():
             if "red_line" in st_ and rng.random() < drop_share:
                 st_.pop("red_line")
@@ -53,13 +56,15 @@ def test_kernel_equals_the_per_draw_analysis_on_the_default_scenario_variant():
     draws = sample(_ukraine_with_a_zone(), 60, seed=11)
     zopa, ref = _per_draw(draws)
     out = analyse(draws)
-    assert zopa.any() and not np.isnan(ref[zopa]).any()   # the variant has zones: the test can fail
+    assert zopa.any() and not np.isnan(ref[zopa]).any()  # the variant has zones: the test can fail
     np.testing.assert_array_equal(out["zopa"], zopa)
-    np.testing.assert_array_equal(out["nash"], ref)   # bit-identical, NaN where no zone
+    np.testing.assert_array_equal(out["nash"], ref)  # bit-identical, NaN where no zone
 
 
 def test_default_scenario_has_no_zone_at_month_zero_in_any_draw():
-    """In ukraine-2025 no package beats war for every party at month 0 (the zone opens only as costs mount)."""
+    """In ukraine-2025 no package beats war for every party at month 0 (the zone opens only as costs
+    mount).
+    """
     draws = sample(accord.load_scenario("ukraine-2025"), 50, seed=2)
     zopa, _ = _per_draw(draws)
     out = analyse(draws)
@@ -72,7 +77,7 @@ def test_default_scenario_has_no_zone_at_month_zero_in_any_draw():
 def test_kernel_equals_the_per_draw_analysis_property(seed, drop):
     draws = sample(_ukraine_with_a_zone(seed % 50, drop), 8, seed=seed)
     zopa, ref = _per_draw(draws)
-    out = analyse(draws, budget=200_000)               # small chunks: chunking must not matter
+    out = analyse(draws, budget=200_000)  # small chunks: chunking must not matter
     np.testing.assert_array_equal(out["zopa"], zopa)
     np.testing.assert_array_equal(out["nash"], ref)
 

@@ -14,9 +14,13 @@ values = st.sampled_from([0.0, 0.1, 0.2, 0.3, 1 / 3, 0.5, 1e-17, 1.0, 1 - 1e-16]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 6).flatmap(lambda k: arrays(np.float64, st.tuples(st.integers(1, 120), st.just(k)),
-                                                   elements=values)),
-       st.integers(1, 16), st.integers(1, 8))
+@given(
+    st.integers(1, 6).flatmap(
+        lambda k: arrays(np.float64, st.tuples(st.integers(1, 120), st.just(k)), elements=values)
+    ),
+    st.integers(1, 16),
+    st.integers(1, 8),
+)
 def test_frontier_equals_the_quadratic_scan(u, block, first):
     mask = pareto_mask(u, block=block, first=first)
     np.testing.assert_array_equal(mask, pareto_mask_reference(u))
@@ -34,7 +38,10 @@ def test_rounded_equal_sums_at_a_block_boundary():
     u = np.array([[0.0, 1.0, 1.0], [1e-17, 1.0, 1.0], [0.5, 0.2, 0.1]])
     assert u[0].sum() == u[1].sum()
     for order in (slice(None), slice(None, None, -1)):
-        assert pareto_mask(u[order], block=1, first=1).tolist() == pareto_mask_reference(u[order]).tolist()
+        assert (
+            pareto_mask(u[order], block=1, first=1).tolist()
+            == pareto_mask_reference(u[order]).tolist()
+        )
 
 
 def test_two_party_frontier_of_a_line_keeps_every_point():

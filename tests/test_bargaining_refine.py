@@ -28,13 +28,30 @@ from accord.scenario import scenario_from_dict
 
 def pie(d=(0.0, 0.0), w=(1.0, 1.0), loss="linear"):
     """Split the pie on a 0..100 scale: A at 0, B at 100, both caring only about x."""
-    return scenario_from_dict({
-        "metadata": {"title": "pie"},
-        "issues": [{"id": "x", "question": "?", "scale": {"min": 0, "max": 100}, "status_quo": 50}],
-        "actors": [{"id": "a", "name": "A", "capability": w[0], "stances": {"x": {"position": 0, "salience": 1}},
-                    "no_deal": {"utility": d[0]}},
-                   {"id": "b", "name": "B", "capability": w[1], "stances": {"x": {"position": 100, "salience": 1}},
-                    "no_deal": {"utility": d[1]}}]})
+    return scenario_from_dict(
+        {
+            "metadata": {"title": "pie"},
+            "issues": [
+                {"id": "x", "question": "?", "scale": {"min": 0, "max": 100}, "status_quo": 50}
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "capability": w[0],
+                    "stances": {"x": {"position": 0, "salience": 1}},
+                    "no_deal": {"utility": d[0]},
+                },
+                {
+                    "id": "b",
+                    "name": "B",
+                    "capability": w[1],
+                    "stances": {"x": {"position": 100, "salience": 1}},
+                    "no_deal": {"utility": d[1]},
+                },
+            ],
+        }
+    )
 
 
 @pytest.mark.reference
@@ -80,13 +97,15 @@ def test_three_party_case_worked_by_hand():
     y = x/100, d = (0, 0, 0.3).
 
     Nash: right of y = 0.5 (left of it the derivative of the log-product, −1/(1 − y) + 1/(0.5 + y)
-    + 1/(y − 0.3), is still 4 at 0.5), the first-order condition 1/(y − 0.3) = 1/(1 − y) + 1/(1.5 − y)
+    + 1/(y − 0.3), is still 4 at 0.5), the first-order condition 1/(y − 0.3) = 1/(1 − y) + 1/(1.5 −
+    y)
     gives (1 − y)(1.5 − y) = (y − 0.3)(2.5 − 2y), i.e. 3y² − 5.6y + 2.25 = 0, so
     y* = (5.6 − √4.36)/6 = 0.585323.
     Egalitarian: max min(1 − y, 1 − |y − 0.5|, y − 0.3): 1 − y = y − 0.3 at y = 0.65 (party two's
     gain 0.85 is larger), value 0.35.
     Kalai–Smorodinsky: the ideal point among packages with u ≥ d is (0.7, 1, 1) (party one's best
-    needs y ≥ 0.3), so spans (0.7, 1, 0.7); (1 − y)/0.7 = (y − 0.3)/0.7 again at y = 0.65, value 0.5.
+    needs y ≥ 0.3), so spans (0.7, 1, 0.7); (1 − y)/0.7 = (y − 0.3)/0.7 again at y = 0.65, value
+    0.5.
     """
     scn = accord.load_scenario(FIXTURES / "bargaining" / "three_party.yaml")
     res = analyse(scn, months=0, resolution=101)
@@ -101,7 +120,9 @@ def test_three_party_case_worked_by_hand():
     assert res.solutions["nash"].values["x"] == 59
     assert cont["nash"].distance["x"] == pytest.approx(59 - y_star, abs=1e-4)
     assert 0 <= cont["nash"].gap < 1e-3
-    assert res.solutions["egalitarian"].values["x"] == 65 and cont["egalitarian"].gap == pytest.approx(0, abs=1e-9)
+    assert res.solutions["egalitarian"].values["x"] == 65 and cont[
+        "egalitarian"
+    ].gap == pytest.approx(0, abs=1e-9)
 
 
 def random_scenario(seed: int, n: int, m: int, discrete: bool):
@@ -110,8 +131,15 @@ def random_scenario(seed: int, n: int, m: int, discrete: bool):
     for k in range(m):
         sc = {"min": 0, "max": 100}
         if discrete and k == 0:
-            sc = {"min": 0, "max": 100, "labels": {0: "no", 40: "some", 100: "yes"}, "discrete": True}
-        issues.append({"id": f"i{k}", "question": "?", "scale": sc, "status_quo": float(rng.uniform(0, 100))})
+            sc = {
+                "min": 0,
+                "max": 100,
+                "labels": {0: "no", 40: "some", 100: "yes"},
+                "discrete": True,
+            }
+        issues.append(
+            {"id": f"i{k}", "question": "?", "scale": sc, "status_quo": float(rng.uniform(0, 100))}
+        )
     actors = []
     for i in range(n):
         stances = {}
@@ -119,16 +147,30 @@ def random_scenario(seed: int, n: int, m: int, discrete: bool):
             pos = float(rng.uniform(0, 100))
             s = {"position": pos, "salience": float(rng.uniform(0.1, 1))}
             if rng.uniform() < 0.3:
-                s["red_line"] = float(np.clip(pos + rng.choice([-1, 1]) * rng.uniform(30, 90), 0, 100))
+                s["red_line"] = float(
+                    np.clip(pos + rng.choice([-1, 1]) * rng.uniform(30, 90), 0, 100)
+                )
             stances[f"i{k}"] = s
-        actors.append({"id": f"a{i}", "name": f"A{i}", "capability": float(rng.uniform(0.5, 2)), "stances": stances,
-                       "no_deal": {"utility": float(rng.uniform(0, 0.4))}})
+        actors.append(
+            {
+                "id": f"a{i}",
+                "name": f"A{i}",
+                "capability": float(rng.uniform(0.5, 2)),
+                "stances": stances,
+                "no_deal": {"utility": float(rng.uniform(0, 0.4))},
+            }
+        )
     return scenario_from_dict({"metadata": {"title": "random"}, "issues": issues, "actors": actors})
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 2**31), st.integers(2, 4), st.integers(1, 3), st.booleans(),
-       st.sampled_from(["linear", "quadratic"]))
+@given(
+    st.integers(0, 2**31),
+    st.integers(2, 4),
+    st.integers(1, 3),
+    st.booleans(),
+    st.sampled_from(["linear", "quadratic"]),
+)
 def test_continuous_optimum_is_never_worse_than_the_grid(seed, n, m, discrete, loss):
     """The grid is a subset of the continuous packages, so each continuous criterion is at least
     the grid's (up to solver tolerance), and a random sample of packages never beats it."""
@@ -149,7 +191,8 @@ def test_continuous_optimum_is_never_worse_than_the_grid(seed, n, m, discrete, l
         space = build_space(scn, resolution=6, loss=loss)
         sample = space.packages[rng.integers(0, len(space.packages), 300)]
         sample[:, ~np.array([i.scale.discrete for i in scn.issues])] += rng.normal(0, 3, (300, m))[
-            :, ~np.array([i.scale.discrete for i in scn.issues])]
+            :, ~np.array([i.scale.discrete for i in scn.issues])
+        ]
         sample = np.clip(sample, 0, 100)
         u = package_utility(scn, sample, loss=loss)
         ok = red_line_ok(scn, sample) & (u > d).all(axis=1)
@@ -178,12 +221,29 @@ def test_grid_and_continuous_nash_agree_in_index_on_the_pie():
 
 def test_many_discrete_options_skip_the_refinement_and_say_so():
     """Five discrete issues of four options each: 1,024 combinations exceed the 256 enumerated."""
-    issues = [{"id": f"d{k}", "question": "?", "status_quo": 0,
-               "scale": {"labels": {0: "a", 30: "b", 60: "c", 100: "d"}, "discrete": True}} for k in range(5)]
-    actors = [{"id": i, "name": i, "capability": 1, "no_deal": {"utility": 0.0},
-               "stances": {f"d{k}": {"position": p, "salience": 1} for k in range(5)}}
-              for i, p in (("a", 0), ("b", 100))]
-    res = analyse(scenario_from_dict({"metadata": {"title": "many"}, "issues": issues, "actors": actors}), months=0)
+    issues = [
+        {
+            "id": f"d{k}",
+            "question": "?",
+            "status_quo": 0,
+            "scale": {"labels": {0: "a", 30: "b", 60: "c", 100: "d"}, "discrete": True},
+        }
+        for k in range(5)
+    ]
+    actors = [
+        {
+            "id": i,
+            "name": i,
+            "capability": 1,
+            "no_deal": {"utility": 0.0},
+            "stances": {f"d{k}": {"position": p, "salience": 1} for k in range(5)},
+        }
+        for i, p in (("a", 0), ("b", 100))
+    ]
+    res = analyse(
+        scenario_from_dict({"metadata": {"title": "many"}, "issues": issues, "actors": actors}),
+        months=0,
+    )
     assert res.zone_exists and res.solutions["nash"] is not None
     assert all(v is None for v in res.continuous.values()) and res.max_min_gain is None
     assert any("combinations of discrete options" in n for n in res.notes)

@@ -17,15 +17,34 @@ def blocked(*, red_b_y=None, nd_b=0.1):
     b_y = {"position": 100, "salience": 1}
     if red_b_y is not None:
         b_y["red_line"] = red_b_y
-    return scenario_from_dict({
-        "metadata": {"title": "blocked"},
-        "issues": [{"id": "x", "question": "?", "status_quo": 50}, {"id": "y", "question": "?", "status_quo": 50}],
-        "actors": [
-            {"id": "a", "name": "A", "capability": 1, "no_deal": {"utility": 0.1},
-             "stances": {"x": {"position": 0, "salience": 1, "red_line": 30},
-                         "y": {"position": 0, "salience": 1, "red_line": 40}}},
-            {"id": "b", "name": "B", "capability": 1, "no_deal": {"utility": nd_b},
-             "stances": {"x": {"position": 100, "salience": 1, "red_line": 20}, "y": b_y}}]})
+    return scenario_from_dict(
+        {
+            "metadata": {"title": "blocked"},
+            "issues": [
+                {"id": "x", "question": "?", "status_quo": 50},
+                {"id": "y", "question": "?", "status_quo": 50},
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "capability": 1,
+                    "no_deal": {"utility": 0.1},
+                    "stances": {
+                        "x": {"position": 0, "salience": 1, "red_line": 30},
+                        "y": {"position": 0, "salience": 1, "red_line": 40},
+                    },
+                },
+                {
+                    "id": "b",
+                    "name": "B",
+                    "capability": 1,
+                    "no_deal": {"utility": nd_b},
+                    "stances": {"x": {"position": 100, "salience": 1, "red_line": 20}, "y": b_y},
+                },
+            ],
+        }
+    )
 
 
 def test_one_red_line_blocks_and_is_named():
@@ -36,23 +55,29 @@ def test_one_red_line_blocks_and_is_named():
     assert not res.zone_exists
     opens = {(r.actor, r.issue) for r in res.red_lines if r.opens_zone}
     assert opens == {("a", "y"), ("b", "y")}
-    assert {(r.actor, r.issue) for r in res.red_lines} == {("a", "x"), ("a", "y"), ("b", "x"), ("b", "y")}
+    assert {(r.actor, r.issue) for r in res.red_lines} == {
+        ("a", "x"),
+        ("a", "y"),
+        ("b", "x"),
+        ("b", "y"),
+    }
     assert set(res.blocking_red_lines) == {"a", "b"}
     r = res.relaxations["red_line"]
     assert r is not None and len(r.actors) == 1 and r.size == pytest.approx(0.2)
     (who,) = r.actors
     move = r.moves[who]["y"]
     assert abs(move["to"] - move["from"]) == pytest.approx(20)
-    assert res.relaxation is r                               # fewest actors, red lines first on a tie
+    assert res.relaxation is r  # fewest actors, red lines first on a tie
     # the feasible set is empty, so accepting less than no deal cannot open the zone
     assert res.relaxations["no_deal"] is None
-    assert res.max_min_gain is None                          # no continuous package either
+    assert res.max_min_gain is None  # no continuous package either
 
 
 def test_no_deal_blocks_and_the_shortfall_is_worked_by_hand():
     """Compatible red lines (x in 20..30, y ≤ 40) but B's no deal is 0.5. With s = (x + y)/200,
     u_A = 1 − s and u_B = s; in the box s ≤ 0.35, so B's best is (30, 40) with 0.35: B alone must
-    accept 0.15 less (A then gets 0.65 > 0.1), and the continuous max–min gain is 0.35 − 0.5 = −0.15.
+    accept 0.15 less (A then gets 0.65 > 0.1), and the continuous max–min gain is 0.35 − 0.5 =
+    −0.15.
     B needs x + y > 100: dropping A's x line (x up to 100) or A's y line (y up to 100) opens it,
     B's own lines do not; the smallest red-line move is A's, 40 points in all (x + y = 110 on
     the 10-point grid from 30 + 40), 0.4 of a scale width."""
@@ -95,7 +120,9 @@ def test_eu_emissions_with_a_costly_stalemate_has_a_zone_and_solutions():
     for a in data["actors"]:
         a["no_deal"] = {"utility": 0.0}
     res = analyse(scenario_from_dict(data), months=0)
-    assert res.zone_exists and res.zopa_size == len(res.space.packages) - 2   # the ends give someone 0
+    assert (
+        res.zone_exists and res.zopa_size == len(res.space.packages) - 2
+    )  # the ends give someone 0
     for name, pkg in res.solutions.items():
         assert 4 < pkg.values["year"] < 10, name
         assert all(g > 0 for g in pkg.gain.values())

@@ -55,13 +55,32 @@ def test_capability_trend_weights_the_nash_package_at_opening():
     zone is 40 < x < 60. A's capability doubles every month (trend +100 %), so at month 1 the
     weights are 2 : 1 and the weighted Nash maximises 2 log(0.6 − y) + log(y − 0.4): y = 7/15, on
     the 1-point grid x = 47 (2 ln 0.13 + ln 0.07 = −6.739 beats −6.745 at 46). Symmetric: 50."""
-    scn = scenario_from_dict({
-        "metadata": {"title": "trend"},
-        "issues": [{"id": "x", "question": "?", "status_quo": 50}],
-        "actors": [{"id": "a", "name": "A", "capability": 1, "stances": {"x": {"position": 0, "salience": 1}},
-                    "no_deal": {"utility": 0.9, "cost_per_month": 0.5, "capability_trend_per_month": 1.0}},
-                   {"id": "b", "name": "B", "capability": 1, "stances": {"x": {"position": 100, "salience": 1}},
-                    "no_deal": {"utility": 0.9, "cost_per_month": 0.5}}]})
+    scn = scenario_from_dict(
+        {
+            "metadata": {"title": "trend"},
+            "issues": [{"id": "x", "question": "?", "status_quo": 50}],
+            "actors": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "capability": 1,
+                    "stances": {"x": {"position": 0, "salience": 1}},
+                    "no_deal": {
+                        "utility": 0.9,
+                        "cost_per_month": 0.5,
+                        "capability_trend_per_month": 1.0,
+                    },
+                },
+                {
+                    "id": "b",
+                    "name": "B",
+                    "capability": 1,
+                    "stances": {"x": {"position": 100, "salience": 1}},
+                    "no_deal": {"utility": 0.9, "cost_per_month": 0.5},
+                },
+            ],
+        }
+    )
     res = analyse(scn, months=3, resolution=101)
     assert res.opens_at == 1
     assert res.solutions_at_opening["nash"].values["x"] == 50
@@ -72,16 +91,25 @@ def test_cli_table_and_json(tmp_path):
     runner = CliRunner()
     out = runner.invoke(cli, ["bargain", str(RIPENING), "--months", "12", "--resolution", "11"])
     assert out.exit_code == 0, out.output
-    assert "No zone of agreement now" in out.output and "month 6" in out.output and "month 4" in out.output
+    assert (
+        "No zone of agreement now" in out.output
+        and "month 6" in out.output
+        and "month 4" in out.output
+    )
     out = runner.invoke(cli, ["bargain", str(RIPENING), "--months", "12", "--format", "json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert data["ripeness"]["opens_at_month"] == 6 and data["ripeness"]["opens_at_month_continuous"] == 4
+    assert (
+        data["ripeness"]["opens_at_month"] == 6
+        and data["ripeness"]["opens_at_month_continuous"] == 4
+    )
     assert data["zone_exists"] is False and data["packages"] == 11
 
 
 def test_cli_shows_solutions_when_a_zone_exists():
-    out = CliRunner().invoke(cli, ["bargain", str(FIXTURES / "bargaining" / "three_party.yaml"), "--months", "0"])
+    out = CliRunner().invoke(
+        cli, ["bargain", str(FIXTURES / "bargaining" / "three_party.yaml"), "--months", "0"]
+    )
     assert out.exit_code == 0, out.output
     assert "A zone of agreement exists now" in out.output
     for title in ("Nash bargaining solution", "Kalai–Smorodinsky", "Egalitarian"):
@@ -91,9 +119,17 @@ def test_cli_shows_solutions_when_a_zone_exists():
 
 def test_cli_reports_bad_input_with_exit_2(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text((FIXTURES / "bargaining" / "ripening.yaml").read_text().replace("cost_per_month: 0.01",
-                                                                                 "cost_per_month: lots"))
-    p = subprocess.run([sys.executable, "-m", "accord", "bargain", str(bad)], capture_output=True, text=True, check=False)
+    bad.write_text(
+        (FIXTURES / "bargaining" / "ripening.yaml")
+        .read_text()
+        .replace("cost_per_month: 0.01", "cost_per_month: lots")
+    )
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "bargain", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert p.returncode == 2 and "actors[0].no_deal.cost_per_month (line 22)" in p.stderr
     assert "Traceback" not in p.stderr
     out = CliRunner().invoke(cli, ["bargain", str(RIPENING), "--resolution", "1"])

@@ -26,8 +26,11 @@ from accord.bargaining.space import issue_grid
 from accord.scenario import ScenarioError, scenario_from_dict
 
 
-def two_issue(*, red=None, discrete=False, sq=(50, 0), drift=None, discount=None, no_deal=None, trend=None):
-    """A (positions 0, 0; saliences 3, 1) and B (positions 100, 10 on a 0..10 scale; saliences 1, 1);
+def two_issue(
+    *, red=None, discrete=False, sq=(50, 0), drift=None, discount=None, no_deal=None, trend=None
+):
+    """A (positions 0, 0; saliences 3, 1) and B (positions 100, 10 on a 0..10 scale; saliences
+    1, 1);
     C has a stance on x only. ``red`` maps (actor, issue) to a red line."""
     red = red or {}
 
@@ -37,25 +40,50 @@ def two_issue(*, red=None, discrete=False, sq=(50, 0), drift=None, discount=None
             s["red_line"] = red[(a, i)]
         return s
 
-    y_scale = {"min": 0, "max": 10, "labels": {0: "none", 5: "half", 10: "all"}, "discrete": discrete}
+    y_scale = {
+        "min": 0,
+        "max": 10,
+        "labels": {0: "none", 5: "half", 10: "all"},
+        "discrete": discrete,
+    }
     data = {
         "metadata": {"title": "two issues"},
-        "issues": [{"id": "x", "question": "?", "scale": {"min": 0, "max": 100, "labels": {0: "A", 100: "B"}},
-                    "status_quo": sq[0]},
-                   {"id": "y", "question": "?", "scale": y_scale, "status_quo": sq[1]}],
+        "issues": [
+            {
+                "id": "x",
+                "question": "?",
+                "scale": {"min": 0, "max": 100, "labels": {0: "A", 100: "B"}},
+                "status_quo": sq[0],
+            },
+            {"id": "y", "question": "?", "scale": y_scale, "status_quo": sq[1]},
+        ],
         "actors": [
-            {"id": "a", "name": "A", "capability": 2,
-             "stances": {"x": stance("a", "x", 0, 0.6), "y": stance("a", "y", 0, 0.2)},
-             "no_deal": {"cost_per_month": 0.01, **(no_deal or {}),
-                         **({"capability_trend_per_month": trend} if trend is not None else {})}},
-            {"id": "b", "name": "B", "capability": 1,
-             "stances": {"x": stance("b", "x", 100, 0.5), "y": stance("b", "y", 10, 0.5)},
-             "no_deal": {"cost_per_month": 0.02}},
+            {
+                "id": "a",
+                "name": "A",
+                "capability": 2,
+                "stances": {"x": stance("a", "x", 0, 0.6), "y": stance("a", "y", 0, 0.2)},
+                "no_deal": {
+                    "cost_per_month": 0.01,
+                    **(no_deal or {}),
+                    **({"capability_trend_per_month": trend} if trend is not None else {}),
+                },
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "capability": 1,
+                "stances": {"x": stance("b", "x", 100, 0.5), "y": stance("b", "y", 10, 0.5)},
+                "no_deal": {"cost_per_month": 0.02},
+            },
             {"id": "c", "name": "C", "capability": 1, "stances": {"x": stance("c", "x", 40, 0.9)}},
         ],
     }
     if drift is not None or discount is not None:
-        data["war"] = {"drift_per_month": drift or {}, **({"discount_rate_per_month": discount} if discount else {})}
+        data["war"] = {
+            "drift_per_month": drift or {},
+            **({"discount_rate_per_month": discount} if discount else {}),
+        }
     return scenario_from_dict(data)
 
 
@@ -79,7 +107,9 @@ def test_linear_and_quadratic_utilities_by_hand():
     scn = two_issue()
     p = np.array([[25.0, 5.0]])
     np.testing.assert_allclose(package_utility(scn, p, loss="linear")[0], [0.6875, 0.375, 0.85])
-    np.testing.assert_allclose(package_utility(scn, p, loss="quadratic")[0], [0.890625, 0.59375, 0.9775])
+    np.testing.assert_allclose(
+        package_utility(scn, p, loss="quadratic")[0], [0.890625, 0.59375, 0.9775]
+    )
     # no stance on y: C's utility does not move with y
     q = np.array([[25.0, 0.0], [25.0, 10.0]])
     assert np.ptp(package_utility(scn, q)[:, 2]) == 0.0
@@ -112,7 +142,8 @@ def test_discrete_issue_has_only_its_options_and_grid_has_key_points():
     space = build_space(scn, resolution=5)
     assert sorted(set(space.packages[:, 1])) == [0, 5, 10]
     gx = issue_grid(scn, 0, 5)
-    # 5 even points, the labels (0, 100), the red line 63, positions 0, 100, 40 and the status quo 50
+    # 5 even points, the labels (0, 100), the red line 63, positions 0, 100, 40 and the status quo
+    # 50
     assert gx.tolist() == [0, 25, 40, 50, 63, 75, 100]
     assert len(space.packages) == 7 * 3
 
@@ -122,7 +153,7 @@ def test_grid_falls_back_to_key_points_when_too_large():
     fine = build_space(scn, resolution=101)
     coarse = build_space(scn, resolution=101, max_packages=100)
     assert not fine.coarse and coarse.coarse
-    assert coarse.grids[0].tolist() == [0, 50, 63, 100]            # labels, status quo, red line, ends
+    assert coarse.grids[0].tolist() == [0, 50, 63, 100]  # labels, status quo, red line, ends
     with pytest.raises(ValueError, match="max_packages"):
         build_space(scn, max_packages=3)
 
@@ -131,7 +162,7 @@ def test_status_quo_drifts_and_is_clipped():
     scn = two_issue(drift={"x": 10})
     assert status_quo(scn, 0).tolist() == [50, 0]
     assert status_quo(scn, 3).tolist() == [80, 0]
-    assert status_quo(scn, 12).tolist() == [100, 0]                   # clipped at the scale's end
+    assert status_quo(scn, 12).tolist() == [100, 0]  # clipped at the scale's end
 
 
 def test_no_deal_utility_by_hand():
@@ -141,8 +172,9 @@ def test_no_deal_utility_by_hand():
     d0 = no_deal_utility(scn, 0)
     np.testing.assert_allclose(d0, [1 - 0.75 * 0.5, 1 - 0.5 * 0.5 - 0.5 * 1.0, 1 - 0.1])
     disc = 1 / 1.1 + 1 / 1.21
-    np.testing.assert_allclose(no_deal_utility(scn, 2), [0.475 - 0.01 * disc, (1 - 0.5 * 0.3 - 0.5) - 0.02 * disc,
-                                                         1 - 0.3])
+    np.testing.assert_allclose(
+        no_deal_utility(scn, 2), [0.475 - 0.01 * disc, (1 - 0.5 * 0.3 - 0.5) - 0.02 * disc, 1 - 0.3]
+    )
 
 
 def test_fixed_no_deal_utility_replaces_the_status_quo_and_costs_still_accrue():
@@ -163,21 +195,43 @@ def test_missing_status_quo_is_a_scenario_error():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 2**31), st.integers(1, 5), st.integers(1, 6), st.sampled_from(["linear", "quadratic"]))
+@given(
+    st.integers(0, 2**31),
+    st.integers(1, 5),
+    st.integers(1, 6),
+    st.sampled_from(["linear", "quadratic"]),
+)
 def test_issue_by_issue_accumulation_equals_the_formula(seed, n, m, loss):
     """package_utility (accumulated issue by issue) equals the direct (P, n, m) formula."""
     rng = np.random.default_rng(seed)
     present = rng.uniform(size=(n, m)) < 0.7
-    present[0] = True                                  # every issue needs some stance
+    present[0] = True  # every issue needs some stance
     sal = rng.uniform(0.01, 1, (n, m)) * present
     pos = rng.uniform(0, 100, (n, m))
-    actors = [{"id": f"a{i}", "name": f"A{i}", "capability": 1,
-               "stances": {f"i{k}": {"position": float(pos[i, k]), "salience": float(sal[i, k])}
-                           for k in range(m) if sal[i, k] > 0}} for i in range(n)]
-    scn = scenario_from_dict({"metadata": {"title": "r"}, "actors": actors,
-                              "issues": [{"id": f"i{k}", "question": "?", "status_quo": 0} for k in range(m)]})
+    actors = [
+        {
+            "id": f"a{i}",
+            "name": f"A{i}",
+            "capability": 1,
+            "stances": {
+                f"i{k}": {"position": float(pos[i, k]), "salience": float(sal[i, k])}
+                for k in range(m)
+                if sal[i, k] > 0
+            },
+        }
+        for i in range(n)
+    ]
+    scn = scenario_from_dict(
+        {
+            "metadata": {"title": "r"},
+            "actors": actors,
+            "issues": [{"id": f"i{k}", "question": "?", "status_quo": 0} for k in range(m)],
+        }
+    )
     p = rng.uniform(0, 100, (50, m))
     shat = sal / np.where(sal.sum(axis=1, keepdims=True) > 0, sal.sum(axis=1, keepdims=True), 1)
     dist = np.abs(p[:, None, :] - pos[None]) / 100
-    lossv = dist if loss == "linear" else dist ** 2
-    np.testing.assert_allclose(package_utility(scn, p, loss=loss), 1 - (lossv * shat[None]).sum(-1), atol=1e-12)
+    lossv = dist if loss == "linear" else dist**2
+    np.testing.assert_allclose(
+        package_utility(scn, p, loss=loss), 1 - (lossv * shat[None]).sum(-1), atol=1e-12
+    )

@@ -1,4 +1,5 @@
-"""Bueno de Mesquita's expected-utility model: Scholz et al. (2011) reference values and invariants."""
+"""Bueno de Mesquita's expected-utility model: Scholz et al. (2011) reference values and
+invariants."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import csv
 
 import numpy as np
 import pytest
+from conftest import FIXTURES, shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accord
-from accord.models.expected_utility import ExpectedUtility, Schedule, run_expected_utility, success_probability
-
-from conftest import FIXTURES, shared_file
+from accord.models.expected_utility import (
+    ExpectedUtility,
+    Schedule,
+    run_expected_utility,
+    success_probability,
+)
 
 
 def _table2():
@@ -40,8 +45,10 @@ def test_shared_eu_table_gives_the_same_medians():
     x = [float(r["Position"]) for r in rows]
     c = [float(r["Capability"]) for r in rows]
     s = [float(r["Salience"]) for r in rows]
-    ref = {int(r["round"]): float(r["median_reproduced_jmckib_dmasad_code"])
-           for r in csv.DictReader(open(shared_file("bdm", "eu_emissions_reference_medians.csv")))}
+    ref = {
+        int(r["round"]): float(r["median_reproduced_jmckib_dmasad_code"])
+        for r in csv.DictReader(open(shared_file("bdm", "eu_emissions_reference_medians.csv")))
+    }
     res = run_expected_utility(x, c, s, rounds=8)
     np.testing.assert_allclose(res.medians[1:], [ref[k] for k in range(1, 9)], atol=0.01)
 
@@ -52,21 +59,26 @@ def test_scale_range_variant_differs_as_documented(eu_scenario):
     res = run_expected_utility(arr.position, arr.capability, arr.salience, rounds=4, delta=10.0)
     np.testing.assert_allclose(res.medians[1:], [8.909, 9.871, 9.997, 10.0], atol=0.001)
     # on the shipped 4..10 scale the scale width equals the initial range: same as the default
-    scale = ExpectedUtility(rounds=4, delta="scale").forecast(eu_scenario).issues["year"].trace.forecast
+    scale = (
+        ExpectedUtility(rounds=4, delta="scale").forecast(eu_scenario).issues["year"].trace.forecast
+    )
     initial = ExpectedUtility(rounds=4).forecast(eu_scenario).issues["year"].trace.forecast
     np.testing.assert_allclose(scale, initial)
 
 
 def test_variants_change_results(eu_scenario):
     base = ExpectedUtility(rounds=8).forecast(eu_scenario).value("year")
-    assert ExpectedUtility(rounds=8, vote_risk="one").forecast(eu_scenario).issues["year"].trace.forecast[6] == \
-        pytest.approx(7.524, abs=0.001)  # notes, item 1: r = 1 inside P gives 7.524 in round 6
+    assert ExpectedUtility(rounds=8, vote_risk="one").forecast(eu_scenario).issues[
+        "year"
+    ].trace.forecast[6] == pytest.approx(
+        7.524, abs=0.001
+    )  # notes, item 1: r = 1 inside P gives 7.524 in round 6
     for kw in ({"probability": "bdm"}, {"probability": "dmasad"}, {"offer_rule": "closest"}):
         other = ExpectedUtility(rounds=8, **kw).forecast(eu_scenario).issues["year"].trace.forecast
         assert np.all((other >= 4) & (other <= 10))
     with pytest.raises(ValueError, match="probability must be"):
         ExpectedUtility(probability="nope").forecast(eu_scenario)
-    assert base == pytest.approx(9.671, abs=0.001)   # round 8 of the published replication
+    assert base == pytest.approx(9.671, abs=0.001)  # round 8 of the published replication
     assert ExpectedUtility().rounds == 10
 
 
@@ -85,8 +97,11 @@ def test_stop_after_unchanged_rounds(eu_scenario):
     assert fc.details["rounds"] == 5 and fc.value == pytest.approx(9.962, abs=0.001)
 
 
-cases = st.integers(0, 2**32 - 1).map(np.random.default_rng).map(
-    lambda g: (g.uniform(0, 100, 6).round(1), g.uniform(0.05, 1, 6), g.uniform(0.05, 1, 6)))
+cases = (
+    st.integers(0, 2**32 - 1)
+    .map(np.random.default_rng)
+    .map(lambda g: (g.uniform(0, 100, 6).round(1), g.uniform(0.05, 1, 6), g.uniform(0.05, 1, 6)))
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -126,12 +141,17 @@ def test_shock_changes_nothing_before_its_round(eu_scenario):
     arr = eu_scenario.arrays("year")
     rounds = 6
     act = np.ones((rounds, arr.n), dtype=bool)
-    act[3:, 6] = False                          # the UK leaves from round 4
+    act[3:, 6] = False  # the UK leaves from round 4
     sal = np.tile(arr.salience, (rounds, 1))
-    sal[2:, 0] = 0.05                           # the Netherlands lose interest from round 3
+    sal[2:, 0] = 0.05  # the Netherlands lose interest from round 3
     base = run_expected_utility(arr.position, arr.capability, arr.salience, rounds=rounds)
-    shocked = run_expected_utility(arr.position, arr.capability, arr.salience, rounds=rounds,
-                                   schedule=Schedule(salience=sal, active=act))
+    shocked = run_expected_utility(
+        arr.position,
+        arr.capability,
+        arr.salience,
+        rounds=rounds,
+        schedule=Schedule(salience=sal, active=act),
+    )
     np.testing.assert_array_equal(shocked.positions[:3], base.positions[:3])
     assert not np.allclose(shocked.medians, base.medians)
 

@@ -27,7 +27,9 @@ def test_weighted_mean_and_median_by_hand(eu_scenario):
 def test_weighted_median_batches_and_ties():
     # exact half split resolves to the lower middle position
     assert weighted_median(np.array([1.0, 3.0]), np.array([1.0, 1.0])) == 1.0
-    batch = weighted_median(np.array([[1.0, 2.0, 3.0], [5.0, 0.0, 9.0]]), np.array([[1, 1, 5.0], [1, 1, 1.0]]))
+    batch = weighted_median(
+        np.array([[1.0, 2.0, 3.0], [5.0, 0.0, 9.0]]), np.array([[1, 1, 5.0], [1, 1, 1.0]])
+    )
     assert batch.tolist() == [3.0, 5.0]
 
 
@@ -49,22 +51,46 @@ def test_forecast_api_frame(eu_scenario):
 
 
 def test_cli_forecast_json_and_csv():
-    out = subprocess.run([sys.executable, "-m", "accord", "forecast", "eu-emissions-1994", "--format", "json",
-                          "-m", "compromise,median"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "forecast",
+            "eu-emissions-1994",
+            "--format",
+            "json",
+            "-m",
+            "compromise,median",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     data = json.loads(out)
     assert data["issues"][0]["forecasts"]["median"]["value"] == 7.0
     assert data["evidence"]["share_evidenced"] == 1.0
-    csv_out = subprocess.run([sys.executable, "-m", "accord", "forecast", "eu-emissions-1994", "--format", "csv"],
-                             capture_output=True, text=True, check=True).stdout
+    csv_out = subprocess.run(
+        [sys.executable, "-m", "accord", "forecast", "eu-emissions-1994", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert csv_out.splitlines()[0] == "issue,model,forecast,label,spread"
 
 
 def test_cli_unknown_model_and_missing_file_exit_cleanly(tmp_path):
-    p = subprocess.run([sys.executable, "-m", "accord", "forecast", "eu-emissions-1994", "-m", "nope"],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "forecast", "eu-emissions-1994", "-m", "nope"],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "unknown model 'nope'" in p.stderr and "Traceback" not in p.stderr
-    p = subprocess.run([sys.executable, "-m", "accord", "forecast", str(tmp_path / "none.yaml")],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "forecast", str(tmp_path / "none.yaml")],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "does not exist" in p.stderr and "Traceback" not in p.stderr
 
 

@@ -21,7 +21,8 @@ import accord
 from accord.scenario import Scenario, ScenarioError
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".tsv", ".xml", ".xlsx", ".txt")
-#: examples per fuzz test; raise it for a long run by hand: ACCORD_FUZZ_EXAMPLES=5000 pytest tests/test_fuzz_loaders.py
+# : examples per fuzz test; raise it for a long run by hand: ACCORD_FUZZ_EXAMPLES=5000 pytest
+# tests/test_fuzz_loaders.py
 N = int(os.environ.get("ACCORD_FUZZ_EXAMPLES", "150"))
 fuzz = settings(max_examples=N, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -44,8 +45,10 @@ def _outcome(suffix: str, data: bytes, name: str = "junk") -> Scenario | None:
 # -- valid files of every format, to mutate --------------------------------------------------
 
 BDM = b"Actor,Capability,Position,Salience\nNetherlands,0.08,4,0.8\nBelgium,0.08,7,0.4\nFrance,0.16,10,0.6\n"
-DECIDE_TSV = (b"'#O'\t'Case'\n'#A'\t'A'\t'Alpha'\n'#A'\t'B'\t'Beta'\n'#P'\t'x'\t'Tax'\t''\n'#M'\t'x'\t0\t'none'\n"
-              b"'#M'\t'x'\t100\t'all'\n'#D'\t'A'\t'x'\t10\t0.5\t2\n'#D'\t'B'\t'x'\t90\t0.25\t1\n")
+DECIDE_TSV = (
+    b"'#O'\t'Case'\n'#A'\t'A'\t'Alpha'\n'#A'\t'B'\t'Beta'\n'#P'\t'x'\t'Tax'\t''\n'#M'\t'x'\t0\t'none'\n"
+    b"'#M'\t'x'\t100\t'all'\n'#D'\t'A'\t'x'\t10\t0.5\t2\n'#D'\t'B'\t'x'\t90\t0.25\t1\n"
+)
 DECIDE_CSV = b"#/;comment;;\n#A;A;Alpha;;\n#A;B;Beta;;\n#P;x;Tax;;\n#M;x;0;none\n#M;x;100;all\n#D;A;x;10;0.5;2\n#D;B;x;90;0.25;3\n"
 KTAB = b"S,d,2,2\nActor,Desc,Power,P1,S1,P2,S2\nA,a,10,20,50,30,40\nB,b,20,80,60,10,90\n"
 GENIUS = b"""<negotiation_template><utility_space number_of_issues="1"><objective index="0" name="root" type="objective">
@@ -55,8 +58,10 @@ GENIUS_PROFILE = b"""<utility_space><objective index="0" name="root" type="objec
 type="discrete" etype="discrete" vtype="discrete"><item index="1" value="low" evaluation="1"/><item index="2"
 value="high" evaluation="5"/></issue><weight index="1" value="1.0"/></objective></utility_space>"""
 
-STANCES = (b"actor_id,actor_name,actor_capability,issue_id,issue_question,scale_min,scale_max,position,salience\n"
-           b"A,Alpha,1.5,x,How much?,0,100,20,0.5\nB,Beta,2,x,How much?,0,100,70,1\n")
+STANCES = (
+    b"actor_id,actor_name,actor_capability,issue_id,issue_question,scale_min,scale_max,position,salience\n"
+    b"A,Alpha,1.5,x,How much?,0,100,20,0.5\nB,Beta,2,x,How much?,0,100,70,1\n"
+)
 
 
 def _eu_yaml() -> bytes:
@@ -89,6 +94,7 @@ def test_every_base_file_is_valid():
 
 # -- junk ----------------------------------------------------------------------------------
 
+
 @fuzz
 @given(st.sampled_from(SUFFIXES), st.binary(max_size=400))
 def test_random_bytes(suffix, data):
@@ -103,7 +109,9 @@ def test_random_text(suffix, text):
 
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=12),
-    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=10), kids, max_size=4),
+    lambda kids: (
+        st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=10), kids, max_size=4)
+    ),
     max_leaves=25,
 )
 
@@ -116,10 +124,21 @@ def test_random_yaml_structures(obj):
 
 def _mutation_paths():
     base = yaml.safe_load(_eu_yaml())
-    paths = [("actors", 0, "capability", "value"), ("actors", 3, "stances", "year", "salience", "value"),
-             ("issues", 0, "scale", "min"), ("issues", 0, "id"), ("metadata",), ("actors", 1, "stances"),
-             ("issues", 0, "scale", "labels"), ("actors", 2, "stances", "year", "position"),
-             ("sources",), ("issues", 0, "status_quo"), ("war",), ("extensions",), ("actors", 0)]
+    paths = [
+        ("actors", 0, "capability", "value"),
+        ("actors", 3, "stances", "year", "salience", "value"),
+        ("issues", 0, "scale", "min"),
+        ("issues", 0, "id"),
+        ("metadata",),
+        ("actors", 1, "stances"),
+        ("issues", 0, "scale", "labels"),
+        ("actors", 2, "stances", "year", "position"),
+        ("sources",),
+        ("issues", 0, "status_quo"),
+        ("war",),
+        ("extensions",),
+        ("actors", 0),
+    ]
     return base, paths
 
 
@@ -138,9 +157,39 @@ def test_mutated_valid_yaml_structure(which, value):
 
 # -- mutated valid files of every format ---------------------------------------------------
 
-JUNK = st.sampled_from(["", "-1", "1e309", "nan", "'", '"', "\t", ";", ",", "#D", "#A", "<", "/>", "&amp;",
-                        "999999999", "0.5", "x", "\n", "\r", "\u00e9", "\ufeff", ":", "- ", "{", "[", "]",
-                        "<item value='z' evaluation='-3'/>", "<!DOCTYPE x [<!ENTITY a 'b'>]>", "&a;"])
+JUNK = st.sampled_from(
+    [
+        "",
+        "-1",
+        "1e309",
+        "nan",
+        "'",
+        '"',
+        "\t",
+        ";",
+        ",",
+        "#D",
+        "#A",
+        "<",
+        "/>",
+        "&amp;",
+        "999999999",
+        "0.5",
+        "x",
+        "\n",
+        "\r",
+        "\u00e9",
+        "\ufeff",
+        ":",
+        "- ",
+        "{",
+        "[",
+        "]",
+        "<item value='z' evaluation='-3'/>",
+        "<!DOCTYPE x [<!ENTITY a 'b'>]>",
+        "&a;",
+    ]
+)
 
 
 def _base(fmt: str) -> bytes:
@@ -155,7 +204,7 @@ def mutated(draw, fmt: str) -> bytes:
         op = draw(st.sampled_from(["delete", "insert", "dup_line", "truncate", "byte"]))
         at = draw(st.integers(0, max(0, len(out) - 1)))
         if op == "delete" and out:
-            del out[at:at + draw(st.integers(1, 8))]
+            del out[at : at + draw(st.integers(1, 8))]
         elif op == "insert":
             out[at:at] = draw(JUNK | st.text(max_size=6)).encode()
         elif op == "dup_line":
@@ -177,7 +226,9 @@ def test_mutated_valid_files(data, fmt):
     _outcome(suffix, data.draw(mutated(fmt)))
 
 
-@settings(max_examples=max(1, N * 2 // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(1, N * 2 // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_mutated_genius_profiles(data):
     """A GENIUS domain with a mutated utility space beside it (read as domain + profile)."""
@@ -190,12 +241,17 @@ def test_mutated_genius_profiles(data):
             scn = accord.load_scenario(folder / "tax_domain.xml")
         except ScenarioError as exc:
             assert exc.problems
-            assert all(str(p).startswith((str(folder / "tax_domain.xml"), str(profile))) for p in exc.problems)
+            assert all(
+                str(p).startswith((str(folder / "tax_domain.xml"), str(profile)))
+                for p in exc.problems
+            )
         else:
             assert isinstance(scn, Scenario)
 
 
-@settings(max_examples=max(1, N * 2 // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(1, N * 2 // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_mutated_xlsx_cells(data):
     """The exported workbook with random cells overwritten by junk of any type."""
@@ -206,9 +262,13 @@ def test_mutated_xlsx_cells(data):
         ws = wb[data.draw(st.sampled_from(wb.sheetnames))]
         row = data.draw(st.integers(1, max(1, ws.max_row + 1)))
         col = data.draw(st.integers(1, max(1, ws.max_column + 1)))
-        ws.cell(row, col).value = data.draw(st.none() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
-                                            | st.booleans() | st.text(alphabet=st.characters(
-                                                blacklist_categories=("Cs", "Cc")), max_size=8))
+        ws.cell(row, col).value = data.draw(
+            st.none()
+            | st.integers()
+            | st.floats(allow_nan=True, allow_infinity=True)
+            | st.booleans()
+            | st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=8)
+        )
     if data.draw(st.booleans()):
         del wb[data.draw(st.sampled_from(wb.sheetnames))]
         if not wb.sheetnames:
@@ -218,30 +278,46 @@ def test_mutated_xlsx_cells(data):
     _outcome(".xlsx", buf.getvalue())
 
 
-@settings(max_examples=max(1, N * 2 // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(1, N * 2 // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_mutated_xlsx_bytes(data):
     _outcome(".xlsx", data.draw(mutated("xlsx")))
 
 
 @fuzz
-@given(st.lists(st.sampled_from(["#A", "#P", "#M", "#D", "#/", "#O", "'#D'", "x"]), min_size=1, max_size=12),
-       st.lists(st.text(alphabet="ab01.-9 '", max_size=6), max_size=6))
+@given(
+    st.lists(
+        st.sampled_from(["#A", "#P", "#M", "#D", "#/", "#O", "'#D'", "x"]), min_size=1, max_size=12
+    ),
+    st.lists(st.text(alphabet="ab01.-9 '", max_size=6), max_size=6),
+)
 def test_decide_like_lines(tags, cells):
     lines = ["\t".join([t, *cells]) for t in tags]
     _outcome(".tsv", "\n".join(lines).encode())
 
 
 @fuzz
-@given(st.integers(-2, 5), st.integers(-1, 3), st.lists(st.lists(st.text(alphabet="0123456789.-ab", max_size=5),
-                                                                  max_size=8), max_size=6))
+@given(
+    st.integers(-2, 5),
+    st.integers(-1, 3),
+    st.lists(st.lists(st.text(alphabet="0123456789.-ab", max_size=5), max_size=8), max_size=6),
+)
 def test_ktab_like_csv(n_actors, n_dims, rows):
-    text = f"S,d,{n_actors},{n_dims}\nActor,Desc,Power,P1,S1\n" + "\n".join(",".join(r) for r in rows)
+    text = f"S,d,{n_actors},{n_dims}\nActor,Desc,Power,P1,S1\n" + "\n".join(
+        ",".join(r) for r in rows
+    )
     _outcome(".csv", text.encode())
 
 
 @fuzz
-@given(st.lists(st.lists(st.text(alphabet="0123456789.-ab,\"", max_size=5), min_size=0, max_size=6), max_size=6))
+@given(
+    st.lists(
+        st.lists(st.text(alphabet='0123456789.-ab,"', max_size=5), min_size=0, max_size=6),
+        max_size=6,
+    )
+)
 def test_bdm_like_rows(rows):
     text = "Actor,Capability,Position,Salience\n" + "\n".join(",".join(r) for r in rows)
     _outcome(".csv", text.encode())
@@ -259,9 +335,14 @@ def test_absurd_ktab_header_is_refused_quickly(tmp_path):
 
 
 def test_yaml_bombs_are_refused(tmp_path):
-    """Billion-laughs aliases and deep nesting end as a ScenarioError, not memory or recursion trouble."""
+    """Billion-laughs aliases and deep nesting end as a ScenarioError, not memory or recursion
+    trouble.
+    """
     laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + k)}: &{chr(98 + k)} [*{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, "
-        f"*{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}]\n" for k in range(8))
+        f"{chr(98 + k)}: &{chr(98 + k)} [*{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, "
+        f"*{chr(97 + k)}, "
+        f"*{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}]\n"
+        for k in range(8)
+    )
     assert _outcome(".yaml", laughs.encode()) is None
     assert _outcome(".yaml", ("[" * 5000 + "]" * 5000).encode()) is None

@@ -50,28 +50,44 @@ def test_duplicate_yaml_key(tmp_path):
     text = BASE.replace("  title: toy\n", "  title: toy\n  title: other\n")
     assert _problems(tmp_path, text) == [
         "metadata.title (line 3) repeats a key (first on line 2); YAML would keep only the last "
-        "value, got 'title'; remove one of the two, or rename it"]
+        "value, got 'title'; remove one of the two, or rename it"
+    ]
 
 
 def test_unknown_format_version(tmp_path):
     assert _problems(tmp_path, "accord: 2\n" + BASE) == [
         "accord (line 1) is an unknown format version, got 2; this version of accord reads "
-        "format version 1: write `accord: 1`"]
+        "format version 1: write `accord: 1`"
+    ]
 
 
-@pytest.mark.parametrize("raw, rule", [
-    ("{value: yes}", "must be a number, not true/false, got True; write a number; YAML reads "
-                     "yes/no/on/off/true/false as true/false"),
-    ("yes", "must be a number, not true/false, got True; write a number; YAML reads "
-            "yes/no/on/off/true/false as true/false"),
-    ('"1"', "must be a number, not text, got '1'; remove the quotes: write the number itself"),
-    ("1e300", "must be a number, not text, got '1e300'; write it as 1.0e+300: YAML reads an "
-              "exponent as a number only with a decimal point and a signed exponent"),
-    ("1" + "0" * 5000, "is a number too large for a float (5001 digits); numbers must lie "
-                       "within ±1.8e308"),
-    ("1" + "0" * 400, "is a number too large for a float (401 digits); numbers must lie"),
-    (".inf", "must be a finite number, not infinity or NaN, got inf"),
-])
+@pytest.mark.parametrize(
+    "raw, rule",
+    [
+        (
+            "{value: yes}",
+            "must be a number, not true/false, got True; write a number; YAML reads "
+            "yes/no/on/off/true/false as true/false",
+        ),
+        (
+            "yes",
+            "must be a number, not true/false, got True; write a number; YAML reads "
+            "yes/no/on/off/true/false as true/false",
+        ),
+        ('"1"', "must be a number, not text, got '1'; remove the quotes: write the number itself"),
+        (
+            "1e300",
+            "must be a number, not text, got '1e300'; write it as 1.0e+300: YAML reads an "
+            "exponent as a number only with a decimal point and a signed exponent",
+        ),
+        (
+            "1" + "0" * 5000,
+            "is a number too large for a float (5001 digits); numbers must lie within ±1.8e308",
+        ),
+        ("1" + "0" * 400, "is a number too large for a float (401 digits); numbers must lie"),
+        (".inf", "must be a finite number, not infinity or NaN, got inf"),
+    ],
+)
 def test_numbers_must_be_finite_numbers(tmp_path, raw, rule):
     got = _problems(tmp_path, BASE.replace("capability: 1\n", f"capability: {raw}\n"))
     assert len(got) == 1
@@ -87,7 +103,8 @@ def test_huge_integer_from_python_is_refused():
     with pytest.raises(ScenarioError) as info:
         accord.scenario.scenario_from_dict(data, "d")
     assert str(info.value.problems[0]).startswith(
-        "d: actors[0].capability is too large: numbers must lie within ±1.8e308, got 1000")
+        "d: actors[0].capability is too large: numbers must lie within ±1.8e308, got 1000"
+    )
 
 
 @pytest.mark.parametrize("raw", ['"a\\x1b[31m"', '"a\\n"', '"a\\t"', '"a\\u202e"'])
@@ -95,21 +112,26 @@ def test_ids_must_be_printable(tmp_path, raw):
     got = _problems(tmp_path, BASE.replace("  - id: a\n", f"  - id: {raw}\n"))
     assert len(got) == 1 and got[0].startswith(
         "actors[0].id (line 8) must hold printable characters only (no control characters, "
-        "escape sequences, tabs or line breaks)"), got
+        "escape sequences, tabs or line breaks)"
+    ), got
 
 
 def test_empty_title_is_refused_as_the_schema_requires(tmp_path):
     assert _problems(tmp_path, BASE.replace("title: toy", 'title: "  "')) == [
-        "metadata.title (line 2) must not be empty, got '  '; give the scenario a title"]
+        "metadata.title (line 2) must not be empty, got '  '; give the scenario a title"
+    ]
     assert "title" in accord.Scenario.model_json_schema()["$defs"]["Metadata"]["required"]
 
 
 def test_duplicate_id_and_inverted_range_are_reported_together(tmp_path):
     text = BASE.replace("  - id: b", "  - id: a").replace(
-        "capability: 2", "capability: {value: 2, uncertainty: {low: 3, high: 1}}")
+        "capability: 2", "capability: {value: 2, uncertainty: {low: 3, high: 1}}"
+    )
     got = _problems(tmp_path, text)
-    assert "actors[1].capability.uncertainty (line 15) is invalid: low (3.0) must not exceed " \
-           "high (1.0), got {'high': 1, 'low': 3}" in got
+    assert (
+        "actors[1].capability.uncertainty (line 15) is invalid: low (3.0) must not exceed "
+        "high (1.0), got {'high': 1, 'low': 3}" in got
+    )
     assert "actors[0].id (line 8) must be unique, got 'a'; rename one of the duplicates" in got
     assert "actors[1].id (line 13) must be unique, got 'a'; rename one of the duplicates" in got
     assert len(got) == 3
@@ -117,10 +139,11 @@ def test_duplicate_id_and_inverted_range_are_reported_together(tmp_path):
 
 def test_what_the_models_need_is_checked_when_asked(tmp_path):
     one = BASE.split("  - id: b")[0]
-    assert accord.load_scenario(_write(tmp_path, one)).actor_ids == ["a"]   # a legal file
+    assert accord.load_scenario(_write(tmp_path, one)).actor_ids == ["a"]  # a legal file
     assert _problems(tmp_path, one, runnable=True) == [
         "actors (line 7) must list at least two actors to be forecast (a negotiation needs two "
-        "sides; every model compares actors), got 1; add the other parties"]
+        "sides; every model compares actors), got 1; add the other parties"
+    ]
     zero = BASE.replace("capability: 2", "capability: 0").replace("salience: 0.5", "salience: 0")
     got = _problems(tmp_path, zero, runnable=True)
     assert got == [
@@ -128,7 +151,9 @@ def test_what_the_models_need_is_checked_when_asked(tmp_path):
         "issue to be forecast (the models need something it cares about), got 'a'; add a stance "
         "with a positive salience, or leave the actor out",
         "actors[1].capability (line 15) must be above zero to be forecast (the models weigh every "
-        "actor by its capability), got 0.0; give a small positive capability, or leave the actor out"]
+        "actor by its capability), got 0.0; give a small positive capability, or leave the actor "
+        "out",
+    ]
 
 
 def _write(tmp_path: Path, text: str, name: str = "ok.yaml") -> Path:
@@ -158,7 +183,8 @@ def test_red_line_beyond_own_position_is_a_warning(tmp_path):
         f"{f}: actors[1].stances.x.red_line (line 17) lies on the far side of the actor's own "
         "position 90 from the other actors (their mean position is 10), so it rules out nothing "
         "they want, got 95.0; a red line is the worst value the actor accepts: put it between its "
-        "position and the others', or remove it"]
+        "position and the others', or remove it"
+    ]
     proc = _cli("validate", str(f))
     assert proc.returncode == 0 and "warning:" in proc.stdout and "far side" in proc.stdout
     assert not accord.scenario.checks.check_warnings({"actors": 1}, "x")
@@ -179,18 +205,24 @@ def test_genius_profile_with_other_issue_names_is_refused(tmp_path):
     assert [str(p) for p in info.value.problems] == [
         f"{tmp_path / 'holiday_alice.xml'}: file does not match the domain holiday_domain.xml: "
         "lacks the domain's issues Destination; names issues the domain does not have: "
-        "Destinaton; use the issue names of the domain, or leave this profile out"]
+        "Destinaton; use the issue names of the domain, or leave this profile out"
+    ]
 
 
 def test_decide_issue_with_one_bound_is_refused(tmp_path):
-    f = _write(tmp_path, "#A\tA\tAlpha\n#A\tB\tBeta\n#P\tx\tTax\n#M\tx\t5\tfive\n"
-                         "#D\tA\tx\t5\t0.5\t1\n#D\tB\tx\t5\t0.5\t1\n", "d.tsv")
+    f = _write(
+        tmp_path,
+        "#A\tA\tAlpha\n#A\tB\tBeta\n#P\tx\tTax\n#M\tx\t5\tfive\n"
+        "#D\tA\tx\t5\t0.5\t1\n#D\tB\tx\t5\t0.5\t1\n",
+        "d.tsv",
+    )
     with pytest.raises(ScenarioError) as info:
         accord.load_scenario(f)
     assert [str(p) for p in info.value.problems] == [
         f"{f}: line 4 gives issue 'x' only one scale point (#M), so its scale has one bound, got "
         "5.0; give the issue its lowest and its highest point, or no #M line for decide's "
-        "default scale 0..100"]
+        "default scale 0..100"
+    ]
 
 
 def test_xlsx_four_mistakes_on_four_sheets_in_one_run(tmp_path):
@@ -200,21 +232,29 @@ def test_xlsx_four_mistakes_on_four_sheets_in_one_run(tmp_path):
     export_scenario(accord.load_scenario("eu-emissions-1994"), "xlsx", path)
     wb = openpyxl.load_workbook(path)
     st = wb["stances"]
-    st.cell(3, SHEETS["stances"].index("issue_id") + 1).value = "yeer"             # typo, row 3
+    st.cell(3, SHEETS["stances"].index("issue_id") + 1).value = "yeer"  # typo, row 3
     wb["actors"].cell(2, SHEETS["actors"].index("capability") + 1).value = "lots"  # row 2
-    wb["issues"].cell(2, SHEETS["issues"].index("scale_max") + 1).value = -5       # row 2
-    wb["scale_labels"].append(["nope", 1, "x"])                                    # last row
+    wb["issues"].cell(2, SHEETS["issues"].index("scale_max") + 1).value = -5  # row 2
+    wb["scale_labels"].append(["nope", 1, "x"])  # last row
     wb.save(path)
     n_labels = wb["scale_labels"].max_row
     with pytest.raises(ScenarioError) as info:
         accord.load_scenario(path)
     text = [str(p).removeprefix(f"{path}: ") for p in info.value.problems]
-    assert "stances row 3 names an issue that is not in the issues sheet, got 'yeer'; use one " \
-           "of co2, year" in text or any(t.startswith("stances row 3 names an issue") for t in text)
+    assert (
+        "stances row 3 names an issue that is not in the issues sheet, got 'yeer'; use one "
+        "of co2, year"
+        in text
+        or any(t.startswith("stances row 3 names an issue") for t in text)
+    )
     assert "actors row 2 capability must be a number, got 'lots'" in text
-    assert f"scale_labels row {n_labels} names an issue that is not in the issues sheet, got " \
-           "'nope'" in text
-    assert any(t.startswith("issues row 2 (issues[0].scale) is invalid: scale min") for t in text), text
+    assert (
+        f"scale_labels row {n_labels} names an issue that is not in the issues sheet, got "
+        "'nope'" in text
+    )
+    assert any(
+        t.startswith("issues row 2 (issues[0].scale) is invalid: scale min") for t in text
+    ), text
     assert not any("actors row 3" in t for t in text)
 
 
@@ -237,8 +277,10 @@ def test_zip_bomb_is_refused_quickly(tmp_path):
         accord.load_scenario(path)
     assert time.perf_counter() - t0 < 2
     (p,) = info.value.problems
-    assert str(p).startswith(f"{path}: file has a part (xl/worksheets/sheet1.xml) that inflates "
-                             "more than 200 times its compressed size")
+    assert str(p).startswith(
+        f"{path}: file has a part (xl/worksheets/sheet1.xml) that inflates "
+        "more than 200 times its compressed size"
+    )
     assert str(p).endswith("this is not a workbook accord will open (a zip bomb?)")
 
 
@@ -253,6 +295,7 @@ def test_too_many_cells_are_refused(tmp_path, monkeypatch):
 
 
 # -- export: formulas stay text ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["=SUM(A1:A9)", "+cmd", "-x", "@x", "\tx", "'=x"])
 def test_csv_export_neutralises_formulas_and_reads_back(tmp_path, name):

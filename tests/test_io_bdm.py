@@ -48,7 +48,9 @@ def test_faults_named_by_line(tmp_path):
 
 def test_names_with_odd_characters_get_distinct_ids(tmp_path):
     path = tmp_path / "n.csv"
-    path.write_text('Actor,Capability,Position,Salience\n"EU, Council",1,2,0.5\nEU Council,1,4,0.5\n')
+    path.write_text(
+        'Actor,Capability,Position,Salience\n"EU, Council",1,2,0.5\nEU Council,1,4,0.5\n'
+    )
     scn = accord.load_scenario(path)
     assert scn.actor_ids == ["EU_Council", "EU_Council_2"]
     assert scn.actors[0].name == "EU, Council"

@@ -13,7 +13,9 @@ from accord.cli import cli
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "accord", *args], check=False, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "accord", *args], check=False, capture_output=True, text=True
+    )
 
 
 def test_import_decide_to_yaml(tmp_path):
@@ -21,15 +23,26 @@ def test_import_decide_to_yaml(tmp_path):
     out = tmp_path / "cop21.yaml"
     res = CliRunner().invoke(cli, ["import", str(src), "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    assert "15 actors, 13 issues" in res.output and "0 quoted from sources, 0 judgement" in res.output
+    assert (
+        "15 actors, 13 issues" in res.output and "0 quoted from sources, 0 judgement" in res.output
+    )
     assert accord.load_scenario(out) == accord.load_scenario(src)
 
 
 def test_import_genius_prints_what_was_not_kept(tmp_path):
     out = tmp_path / "h.yaml"
-    res = CliRunner().invoke(cli, ["import", str(FIXTURES / "genius" / "holiday_domain.xml"), "--profile",
-                                   str(FIXTURES / "genius" / "holiday_bob.xml"), "-o", str(out)],
-                             catch_exceptions=False)
+    res = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            str(FIXTURES / "genius" / "holiday_domain.xml"),
+            "--profile",
+            str(FIXTURES / "genius" / "holiday_bob.xml"),
+            "-o",
+            str(out),
+        ],
+        catch_exceptions=False,
+    )
     assert res.exit_code == 0, res.output
     assert "note: discount factors not represented: holiday_bob 0.9" in res.output
     assert accord.load_scenario(out).actor_ids == ["holiday_bob"]
@@ -37,18 +50,27 @@ def test_import_genius_prints_what_was_not_kept(tmp_path):
 
 def test_export_csv_warns_about_each_loss(tmp_path):
     out = tmp_path / "eu.csv"
-    res = CliRunner().invoke(cli, ["export", "eu-emissions-1994", "--to", "csv", "-o", str(out)],
-                             catch_exceptions=False)
+    res = CliRunner().invoke(
+        cli, ["export", "eu-emissions-1994", "--to", "csv", "-o", str(out)], catch_exceptions=False
+    )
     assert res.exit_code == 0
     assert "warning:" in res.output and "CSV cannot hold" in res.output
-    assert "evidence of 30 of 30 numbers" in res.output and "3 scale labels on issues year" in res.output
+    assert (
+        "evidence of 30 of 30 numbers" in res.output
+        and "3 scale labels on issues year" in res.output
+    )
     back = accord.load_scenario(out)
-    assert back.matrices()["position"].tolist() == accord.load_scenario("eu-emissions-1994").matrices()["position"].tolist()
+    assert (
+        back.matrices()["position"].tolist()
+        == accord.load_scenario("eu-emissions-1994").matrices()["position"].tolist()
+    )
 
 
 def test_export_xlsx_then_validate_and_forecast(tmp_path):
     out = tmp_path / "ukraine.xlsx"
-    res = CliRunner().invoke(cli, ["export", "ukraine-2025", "-o", str(out)], catch_exceptions=False)
+    res = CliRunner().invoke(
+        cli, ["export", "ukraine-2025", "-o", str(out)], catch_exceptions=False
+    )
     assert res.exit_code == 0 and "warning" not in res.output
     proc = _run("validate", str(out))
     assert proc.returncode == 0, proc.stderr
@@ -62,7 +84,11 @@ def test_template_refuses_to_overwrite_without_force(tmp_path):
     before = out.read_bytes()
     out.write_bytes(b"filled in by an analyst")
     res = runner.invoke(cli, ["template", "-o", str(out)])
-    assert res.exit_code != 0 and "exists" in res.output and out.read_bytes() == b"filled in by an analyst"
+    assert (
+        res.exit_code != 0
+        and "exists" in res.output
+        and out.read_bytes() == b"filled in by an analyst"
+    )
     assert runner.invoke(cli, ["template", "-o", str(out), "--force"]).exit_code == 0
     assert out.read_bytes()[:2] == before[:2] == b"PK"
 

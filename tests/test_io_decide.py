@@ -42,17 +42,25 @@ def test_small_tsv_maps_every_field(tmp_path):
     assert scn.actor_ids == ["A", "B", "C"] and scn.actor("B").name == "Beta"
     x = scn.issue("x")
     assert (x.name, x.question, x.scale.min, x.scale.max) == ("Tax", "How high is the tax?", 0, 100)
-    assert x.scale.labels == {0.0: "no tax", 100.0: "full tax"}          # unlabelled #M points carry no text
+    assert x.scale.labels == {
+        0.0: "no tax",
+        100.0: "full tax",
+    }  # unlabelled #M points carry no text
     assert scn.issue("y").scale.labels == {} and scn.issue("y").question == "Yield"
-    # constant power -> actor capability; varying power -> per-stance capability, actor gets the largest
+    # constant power -> actor capability; varying power -> per-stance capability, actor gets the
+    # largest
     assert scn.actor("A").capability.value == 2 and scn.actor("A").stances["x"].capability is None
     b = scn.actor("B")
-    assert b.capability.value == 3 and b.stances["x"].capability.value == 1 and b.stances["y"].capability.value == 3
+    assert (
+        b.capability.value == 3
+        and b.stances["x"].capability.value == 1
+        and b.stances["y"].capability.value == 3
+    )
     np.testing.assert_array_equal(scn.arrays("x").capability, [2, 1, 4])
     np.testing.assert_array_equal(scn.arrays("y").capability, [2, 3])
-    assert scn.arrays("y").actor_ids == ("A", "B")                      # C takes no stance on y
+    assert scn.arrays("y").actor_ids == ("A", "B")  # C takes no stance on y
     cov = scn.evidence_coverage()
-    assert cov.quoted == cov.judgement == 0                              # nothing invented
+    assert cov.quoted == cov.judgement == 0  # nothing invented
 
 
 def test_quoted_and_semicolon_forms_read_the_same(tmp_path):
@@ -69,7 +77,10 @@ def test_cop21_tsv_and_labelled_csv():
     assert (len(scn.actors), len(scn.issues)) == (15, 13)
     assert all((i.scale.min, i.scale.max) == (0, 100) for i in scn.issues)
     usa = scn.actor("USA")
-    assert (usa.stances["differentiation"].position.value, usa.stances["differentiation"].salience.value) == (20, 0.95)  # line 223 of cop21.tsv
+    assert (
+        usa.stances["differentiation"].position.value,
+        usa.stances["differentiation"].salience.value,
+    ) == (20, 0.95)  # line 223 of cop21.tsv
     labelled = accord.load_scenario(shared_file("decide", "cop21_with_scale_labels.csv"))
     assert labelled.metadata.title.startswith("CoP21 Paris negotiations")
     assert labelled.issue("mrv").scale.labels[65.0] == "International Assessment and Review (IAR)"
@@ -79,7 +90,8 @@ def test_cop21_tsv_and_labelled_csv():
 def test_copenhagen_errors_are_exactly_the_faults_injected():
     """copenhagen_with_errors.tsv differs from copenhagen.tsv (besides layout and the actor ids
     Canadas/Japans -> Canada/Japan) on exactly two data lines, found by diffing the two files:
-    line 86 Russia/Control position 60 -> 160 and line 87 China India/Control power 0.247 -> -0.247."""
+    line 86 Russia/Control position 60 -> 160 and line 87 China India/Control power
+    0.247 -> -0.247."""
     path = shared_file("decide", "copenhagen_with_errors.tsv")
     with pytest.raises(ScenarioError) as info:
         accord.load_scenario(path)
@@ -96,8 +108,13 @@ def test_copenhagen_errors_repaired_equals_the_clean_file(tmp_path):
     lines[85] = lines[85].replace("\t160\t", "\t60\t")
     lines[86] = lines[86].replace("-0.247", "0.247")
     fixed = tmp_path / "fixed.tsv"
-    fixed.write_text("\n".join(lines).replace("Canada", "Canadas").replace("Japan\t", "Japans\t")
-                     .replace("\tJapan\n", "\tJapans\n") + "\n")
+    fixed.write_text(
+        "\n".join(lines)
+        .replace("Canada", "Canadas")
+        .replace("Japan\t", "Japans\t")
+        .replace("\tJapan\n", "\tJapans\n")
+        + "\n"
+    )
     repaired = accord.load_scenario(fixed)
     assert repaired.actor_ids == clean.actor_ids and repaired.issue_ids == clean.issue_ids
     for key, value in clean.matrices().items():
@@ -106,19 +123,24 @@ def test_copenhagen_errors_repaired_equals_the_clean_file(tmp_path):
 
 def test_validate_cli_exit_2_without_traceback():
     path = shared_file("decide", "copenhagen_with_errors.tsv")
-    proc = subprocess.run([sys.executable, "-m", "accord", "validate", str(path)], check=False, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "accord", "validate", str(path)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "line 86" in proc.stderr and "line 87" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_every_fault_reported_at_once_by_line(tmp_path):
     text = SMALL.splitlines()
-    text[10] = "#D\tA\tx\tten\t0.5\t2"               # line 11: not a number
-    text.append("#D\tZ\tx\t10\t0.5\t1")              # line 16: unknown actor
-    text.append("#D\tB\tx\t90\t0.25\t1")             # line 17: repeats B/x
-    text.append("#Q\tjunk")                          # line 18: unknown tag
-    text.append("#D\tC\ty\t50\t1.5\t1")              # line 19: salience > 1
-    text.append("#M\tnope\t0\tx")                    # line 20: #M for an undefined issue
+    text[10] = "#D\tA\tx\tten\t0.5\t2"  # line 11: not a number
+    text.append("#D\tZ\tx\t10\t0.5\t1")  # line 16: unknown actor
+    text.append("#D\tB\tx\t90\t0.25\t1")  # line 17: repeats B/x
+    text.append("#Q\tjunk")  # line 18: unknown tag
+    text.append("#D\tC\ty\t50\t1.5\t1")  # line 19: salience > 1
+    text.append("#M\tnope\t0\tx")  # line 20: #M for an undefined issue
     path = tmp_path / "bad.tsv"
     path.write_text("\n".join(text))
     with pytest.raises(ScenarioError) as info:
@@ -142,7 +164,7 @@ def test_unbalanced_quote_does_not_shift_line_numbers(tmp_path):
     with pytest.raises(ScenarioError) as info:
         accord.load_scenario(path)
     places = {p.place for p in info.value.problems}
-    assert "line 16" in places                          # the position 500 is named on its own line
+    assert "line 16" in places  # the position 500 is named on its own line
 
 
 def test_issue_without_data_is_named_on_its_p_line(tmp_path):

@@ -21,8 +21,11 @@ from accord.scenario import Scenario, ScenarioError
 
 # -- scenarios made by hypothesis --------------------------------------------------------------
 
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t"),
-               min_size=1, max_size=15)
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t"),
+    min_size=1,
+    max_size=15,
+)
 IDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=8)
 
 
@@ -34,7 +37,9 @@ def _floats(lo: float, hi: float):
 def quantity(draw, lo: float, hi: float, sources: list[str]):
     value = draw(_floats(lo, hi))
     out: dict = {"value": value}
-    kind = draw(st.sampled_from(["none", "source", "judgement"] if sources else ["none", "judgement"]))
+    kind = draw(
+        st.sampled_from(["none", "source", "judgement"] if sources else ["none", "judgement"])
+    )
     if kind == "source":
         out["evidence"] = {"source": draw(st.sampled_from(sources)), "quote": draw(TEXT)}
     elif kind == "judgement":
@@ -43,7 +48,11 @@ def quantity(draw, lo: float, hi: float, sources: list[str]):
         out["evidence"]["note"] = draw(TEXT)
     if draw(st.booleans()):
         low, high = draw(_floats(lo, value)), draw(_floats(value, hi))
-        unc = {"low": low, "high": high, "shape": draw(st.sampled_from(["uniform", "triangular", "truncnorm", "beta"]))}
+        unc = {
+            "low": low,
+            "high": high,
+            "shape": draw(st.sampled_from(["uniform", "triangular", "truncnorm", "beta"])),
+        }
         if draw(st.booleans()):
             unc["sd"] = draw(_floats(1e-6, 1e6))
         if draw(st.booleans()):
@@ -55,16 +64,31 @@ def quantity(draw, lo: float, hi: float, sources: list[str]):
 @st.composite
 def scenarios(draw) -> Scenario:
     source_ids = draw(st.lists(IDS, max_size=2, unique=True))
-    sources = [{"id": s, "title": draw(TEXT), **({"author": draw(TEXT)} if draw(st.booleans()) else {}),
-                **({"url": draw(TEXT)} if draw(st.booleans()) else {})} for s in source_ids]
+    sources = [
+        {
+            "id": s,
+            "title": draw(TEXT),
+            **({"author": draw(TEXT)} if draw(st.booleans()) else {}),
+            **({"url": draw(TEXT)} if draw(st.booleans()) else {}),
+        }
+        for s in source_ids
+    ]
     issue_ids = draw(st.lists(IDS, min_size=1, max_size=3, unique=True))
     issues, ranges = [], {}
     for iid in issue_ids:
         lo = draw(_floats(-1e6, 1e6))
         hi = lo + draw(_floats(1e-3, 1e6))
         labels = {draw(_floats(lo, hi)): draw(TEXT) for _ in range(draw(st.integers(0, 3)))}
-        issue = {"id": iid, "question": draw(TEXT), "scale": {"min": lo, "max": hi, "labels": labels,
-                                                              "discrete": bool(labels) and draw(st.booleans())}}
+        issue = {
+            "id": iid,
+            "question": draw(TEXT),
+            "scale": {
+                "min": lo,
+                "max": hi,
+                "labels": labels,
+                "discrete": bool(labels) and draw(st.booleans()),
+            },
+        }
         if draw(st.booleans()):
             issue["name"] = draw(TEXT)
         if draw(st.booleans()):
@@ -78,14 +102,22 @@ def scenarios(draw) -> Scenario:
         stances = {}
         for iid in chosen:
             lo, hi = ranges[iid]
-            st_ = {"position": draw(quantity(lo, hi, source_ids)), "salience": draw(quantity(0, 1, source_ids))}
+            st_ = {
+                "position": draw(quantity(lo, hi, source_ids)),
+                "salience": draw(quantity(0, 1, source_ids)),
+            }
             if draw(st.booleans()):
                 st_["red_line"] = draw(quantity(lo, hi, source_ids))
             if draw(st.booleans()):
                 st_["capability"] = draw(quantity(0, 1e6, source_ids))
             stances[iid] = st_
-        actor = {"id": aid, "name": draw(TEXT), "capability": draw(quantity(0, 1e6, source_ids)),
-                 "party": draw(st.booleans()), "stances": stances}
+        actor = {
+            "id": aid,
+            "name": draw(TEXT),
+            "capability": draw(quantity(0, 1e6, source_ids)),
+            "party": draw(st.booleans()),
+            "stances": stances,
+        }
         if draw(st.booleans()):
             actor["description"] = draw(TEXT)
         if draw(st.booleans()):
@@ -93,16 +125,32 @@ def scenarios(draw) -> Scenario:
             if draw(st.booleans()):
                 actor["no_deal"]["cost_per_month"] = draw(quantity(-1, 1, source_ids))
         actors.append(actor)
-    data = {"metadata": {"title": draw(TEXT.filter(lambda t: t.strip())), **({"date": draw(TEXT)} if draw(st.booleans()) else {})},
-            "sources": sources, "issues": issues, "actors": actors}
+    data = {
+        "metadata": {
+            "title": draw(TEXT.filter(lambda t: t.strip())),
+            **({"date": draw(TEXT)} if draw(st.booleans()) else {}),
+        },
+        "sources": sources,
+        "issues": issues,
+        "actors": actors,
+    }
     if draw(st.booleans()):
-        data["war"] = {"drift_per_month": {i: draw(quantity(-5, 5, source_ids))
-                                           for i in draw(st.lists(st.sampled_from(issue_ids), unique=True))}}
+        data["war"] = {
+            "drift_per_month": {
+                i: draw(quantity(-5, 5, source_ids))
+                for i in draw(st.lists(st.sampled_from(issue_ids), unique=True))
+            }
+        }
         if draw(st.booleans()):
             data["war"]["discount_rate_per_month"] = draw(quantity(0, 1, source_ids))
     if draw(st.booleans()):
-        data["extensions"] = draw(st.dictionaries(IDS, st.integers() | _floats(-1e9, 1e9) | TEXT
-                                                  | st.lists(st.integers(), max_size=3), max_size=3))
+        data["extensions"] = draw(
+            st.dictionaries(
+                IDS,
+                st.integers() | _floats(-1e9, 1e9) | TEXT | st.lists(st.integers(), max_size=3),
+                max_size=3,
+            )
+        )
     return accord.scenario.scenario_from_dict(data, "<hypothesis>")
 
 
@@ -117,6 +165,7 @@ def _through(scn: Scenario, fmt: str) -> tuple[Scenario, list[str]]:
 
 
 # -- YAML and XLSX hold everything ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", ["yaml", "xlsx"])
 @pytest.mark.parametrize("name", ["eu-emissions-1994", "ukraine-2025"])
@@ -144,7 +193,7 @@ def test_xlsx_round_trip_is_exact(scn):
 def test_xlsx_keeps_all_17_digits_openpyxl_would_round(tmp_path):
     scn = accord.load_scenario("eu-emissions-1994")
     data = scn.model_dump()
-    data["actors"][0]["capability"]["value"] = 0.1 + 0.2          # 0.30000000000000004: 16 digits give 0.3
+    data["actors"][0]["capability"]["value"] = 0.1 + 0.2  # 0.30000000000000004: 16 digits give 0.3
     scn = Scenario.model_validate(data)
     back, _ = _through(scn, "xlsx")
     assert back.actors[0].capability.value == 0.1 + 0.2
@@ -169,6 +218,7 @@ def test_text_that_looks_like_a_formula_stays_text():
 
 # -- CSV: a flat stance table, its losses reported ------------------------------------------------
 
+
 def _without_csv_losses(scn: Scenario, title: str) -> Scenario:
     d = scn.model_dump()
 
@@ -185,7 +235,11 @@ def _without_csv_losses(scn: Scenario, title: str) -> Scenario:
         i["status_quo"] = bare(i["status_quo"])
         i["scale"]["labels"], i["scale"]["discrete"] = {}, False
     d["actors"] = [a for a in d["actors"] if a["stances"]]
-    seen = [iid for a in d["actors"] for iid in sorted(a["stances"], key=[i["id"] for i in d["issues"]].index)]
+    seen = [
+        iid
+        for a in d["actors"]
+        for iid in sorted(a["stances"], key=[i["id"] for i in d["issues"]].index)
+    ]
     d["issues"].sort(key=lambda i: seen.index(i["id"]))
     d.update(metadata={"title": title}, sources=[], war=None, extensions={})
     return Scenario.model_validate(d)
@@ -209,28 +263,40 @@ def test_csv_round_trip_loses_only_what_it_reports(scn):
 def test_csv_losses_for_the_default_scenario():
     _, losses = scenario_to_stance_csv(accord.load_scenario("ukraine-2025"))
     text = " | ".join(losses)
-    for part in ("evidence of 123 of 123 numbers", "uncertainty ranges", "scale labels", "2 sources",
-                 "no-deal terms", "war dynamics", "discrete flag of issues recognition"):
+    for part in (
+        "evidence of 123 of 123 numbers",
+        "uncertainty ranges",
+        "scale labels",
+        "2 sources",
+        "no-deal terms",
+        "war dynamics",
+        "discrete flag of issues recognition",
+    ):
         assert part in text
 
 
 def test_csv_faults_named_by_line(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("actor_id,actor_name,actor_capability,issue_id,issue_question,scale_min,scale_max,position,salience\n"
-                    "A,Alpha,1,x,Q,0,100,20,0.5\n"
-                    "A,Alpha,2,y,Q,0,100,20,0.5\n"          # line 3: capability disagrees with line 2
-                    "B,Beta,1,x,Q,0,100,200,0.5\n"          # line 4: position off the scale
-                    "B,Beta,1,x,Q,0,100,20,0.5\n")          # line 5: repeats B on x
+    path.write_text(
+        "actor_id,actor_name,actor_capability,issue_id,issue_question,scale_min,scale_max,position,salience\n"
+        "A,Alpha,1,x,Q,0,100,20,0.5\n"
+        "A,Alpha,2,y,Q,0,100,20,0.5\n"  # line 3: capability disagrees with line 2
+        "B,Beta,1,x,Q,0,100,200,0.5\n"  # line 4: position off the scale
+        "B,Beta,1,x,Q,0,100,20,0.5\n"
+    )  # line 5: repeats B on x
     with pytest.raises(ScenarioError) as info:
         accord.load_scenario(path)
     assert [p.place for p in info.value.problems] == ["line 3", "line 5"]
-    path.write_text("actor_id,actor_capability,issue_id,position,salience\nA,1,x,20,0.5\nB,1,y,20,0.5\nB,1,x,200,0.5\n")
-    with pytest.raises(ScenarioError) as info:                      # found on the assembled scenario
+    path.write_text(
+        "actor_id,actor_capability,issue_id,position,salience\nA,1,x,20,0.5\nB,1,y,20,0.5\nB,1,x,200,0.5\n"
+    )
+    with pytest.raises(ScenarioError) as info:  # found on the assembled scenario
         accord.load_scenario(path)
     assert [(p.place, p.value) for p in info.value.problems] == [("line 4", 200.0)]
 
 
 # -- the workbook template -------------------------------------------------------------------------
+
 
 def test_template_has_every_sheet_and_reads_back_once_filled(tmp_path):
     import openpyxl
@@ -241,23 +307,31 @@ def test_template_has_every_sheet_and_reads_back_once_filled(tmp_path):
     assert wb.sheetnames == [*SHEETS, "README"]
     for sheet, cols in SHEETS.items():
         assert [c.value for c in wb[sheet][1]] == cols
-    with pytest.raises(ScenarioError) as info:                      # empty: says what is missing
+    with pytest.raises(ScenarioError) as info:  # empty: says what is missing
         accord.load_scenario(path)
     assert {p.place for p in info.value.problems} >= {"actors", "issues"}
     wb["metadata"]["B3"] = "Filled by hand"
     ws = wb["actors"]
     ws.append(["A", "Alpha", None, True, 3])
-    ws.append(["B", "Beta", None, None, "2,5"])                     # a decimal comma typed as text
+    ws.append(["B", "Beta", None, None, "2,5"])  # a decimal comma typed as text
     wb["issues"].append(["tax", "Tax", "How high?", 0, 10])
     wb["scale_labels"].append(["tax", 0, "no tax"])
     st_cols = SHEETS["stances"]
-    row = {"actor_id": "A", "issue_id": "tax", "position": 2, "salience": 0.5, "salience_judgement": "guess"}
+    row = {
+        "actor_id": "A",
+        "issue_id": "tax",
+        "position": 2,
+        "salience": 0.5,
+        "salience_judgement": "guess",
+    }
     wb["stances"].append([row.get(c) for c in st_cols])
     wb["stances"].append(["B", "tax", 8, *[None] * 9, 1])
     wb.save(path)
     scn = accord.load_scenario(path)
     assert scn.metadata.title == "Filled by hand"
-    assert scn.actor("B").capability.value == 2.5 and scn.issue("tax").scale.labels == {0.0: "no tax"}
+    assert scn.actor("B").capability.value == 2.5 and scn.issue("tax").scale.labels == {
+        0.0: "no tax"
+    }
     assert scn.actor("A").stances["tax"].salience.evidence.judgement == "guess"
 
 
@@ -267,7 +341,7 @@ def test_workbook_faults_named_by_sheet_and_row(tmp_path):
     path = tmp_path / "w.xlsx"
     export_scenario(accord.load_scenario("eu-emissions-1994"), "xlsx", path)
     wb = openpyxl.load_workbook(path)
-    wb["stances"]["C4"] = "high"                                    # position of the 3rd stance
+    wb["stances"]["C4"] = "high"  # position of the 3rd stance
     wb["stances"].cell(6, SHEETS["stances"].index("salience") + 1).value = 1.7
     wb["actors"].append(["NL", "Netherlands again", None, None, 1])  # duplicate id, row 12
     wb["scale_labels"].append(["nope", 1, "x"])
@@ -276,7 +350,9 @@ def test_workbook_faults_named_by_sheet_and_row(tmp_path):
         accord.load_scenario(path)
     text = [str(p) for p in info.value.problems]
     assert any("stances row 4 position must be a number, got 'high'" in t for t in text)
-    assert any("scale_labels row 5 names an issue that is not in the issues sheet" in t for t in text)
+    assert any(
+        "scale_labels row 5 names an issue that is not in the issues sheet" in t for t in text
+    )
     path2 = tmp_path / "w2.xlsx"
     wb["stances"]["C4"] = 7
     del wb["scale_labels"]
@@ -285,11 +361,14 @@ def test_workbook_faults_named_by_sheet_and_row(tmp_path):
         accord.load_scenario(path2)
     text = [str(p) for p in info.value.problems]
     assert any("actors row 12 (actors[10].id) must be unique, got 'NL'" in t for t in text), text
-    assert any("stances row 6 (actors[4].stances.year.salience) must be between 0 and 1, got 1.7" in t
-               for t in text), text
+    assert any(
+        "stances row 6 (actors[4].stances.year.salience) must be between 0 and 1, got 1.7" in t
+        for t in text
+    ), text
 
 
 # -- atomic writes -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", ["yaml", "csv", "xlsx"])
 def test_failed_export_leaves_the_old_file_untouched(tmp_path, monkeypatch, fmt):
@@ -303,13 +382,15 @@ def test_failed_export_leaves_the_old_file_untouched(tmp_path, monkeypatch, fmt)
     with pytest.raises(OSError):
         export_scenario(accord.load_scenario("eu-emissions-1994"), fmt, out)
     assert out.read_bytes() == b"the analyst's earlier file"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]   # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary file left behind
 
 
 def test_export_that_cannot_be_encoded_leaves_the_old_file(tmp_path):
     out = tmp_path / "out.yaml"
     out.write_text("old")
-    scn = accord.load_scenario("eu-emissions-1994").model_copy(update={"extensions": {"x": object()}})
+    scn = accord.load_scenario("eu-emissions-1994").model_copy(
+        update={"extensions": {"x": object()}}
+    )
     with pytest.raises(yaml.representer.RepresenterError):
         export_scenario(scn, "yaml", out)
     assert out.read_text() == "old" and len(list(tmp_path.iterdir())) == 1

@@ -12,8 +12,12 @@ from accord.scenario import ScenarioError
 
 
 def test_ktab_csv_examples():
-    for name, actors, dims in (("dummyData_3Dim.csv", 7, 3), ("dummyData_6Dim.csv", 27, 6),
-                               ("SOE-Pol-Comp.csv", 13, 2), ("dummyData-a160.csv", 160, 1)):
+    for name, actors, dims in (
+        ("dummyData_3Dim.csv", 7, 3),
+        ("dummyData_6Dim.csv", 27, 6),
+        ("SOE-Pol-Comp.csv", 13, 2),
+        ("dummyData-a160.csv", 160, 1),
+    ):
         scn = accord.load_scenario(shared_file("ktab", name))
         assert (len(scn.actors), len(scn.issues)) == (actors, dims), name
         assert all(0 <= q.value <= 1 for place, q in scn.quantities() if place.endswith("salience"))
@@ -21,7 +25,9 @@ def test_ktab_csv_examples():
 
 def test_ktab_csv_faults_are_located(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("X,desc,3,1\nActor,Description,Power,P1,S1\nA,a,10,50,20\nB,b,-1,50,20\nC,c,10,150,20,\n")
+    bad.write_text(
+        "X,desc,3,1\nActor,Description,Power,P1,S1\nA,a,10,50,20\nB,b,-1,50,20\nC,c,10,150,20,\n"
+    )
     with pytest.raises(ScenarioError) as info:
         accord.load_scenario(bad)
     text = " | ".join(str(p) for p in info.value.problems)

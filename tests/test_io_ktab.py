@@ -1,16 +1,18 @@
-"""KTAB SMP files: CSV and XML (smpSchema.xsd) into a Scenario, faults with line numbers, CSV export."""
+"""KTAB SMP files: CSV and XML (smpSchema.xsd) into a Scenario, faults with line numbers, CSV
+export.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accord
 from accord.io.ktab import read_ktab_csv, read_ktab_xml, scenario_to_ktab_csv, write_ktab_csv
 from accord.scenario import ScenarioError, scenario_from_dict
-from conftest import shared_file
 
 HEAD = "S,desc,3,2\nActor,Description,Power,Tax Position,Tax Salience,Aid Position,Aid Salience\n"
 
@@ -22,20 +24,31 @@ def problems(text: str, suffix: str = ".csv", tmp_path=None) -> str:
     return " | ".join(str(p) for p in info.value.problems)
 
 
-@pytest.mark.parametrize("name, n, m, dim0", [("dummyData_3Dim.csv", 7, 3, "Pstn1"),
-                                              ("SOE-Policy.csv", 26, 1, "Policy Position"),
-                                              ("SOE-Pol-Comp.csv", 13, 2, "Policy Position"),
-                                              ("dummyData_6Dim.csv", 27, 6, "Dim0 Position")])
+@pytest.mark.parametrize(
+    "name, n, m, dim0",
+    [
+        ("dummyData_3Dim.csv", 7, 3, "Pstn1"),
+        ("SOE-Policy.csv", 26, 1, "Policy Position"),
+        ("SOE-Pol-Comp.csv", 13, 2, "Policy Position"),
+        ("dummyData_6Dim.csv", 27, 6, "Dim0 Position"),
+    ],
+)
 def test_ktab_examples(name, n, m, dim0):
     scn = accord.load_scenario(shared_file("ktab", name))
     assert (len(scn.actors), len(scn.issues)) == (n, m)
-    assert scn.issues[0].name == dim0 and (scn.issues[0].scale.min, scn.issues[0].scale.max) == (0, 100)
+    assert scn.issues[0].name == dim0 and (scn.issues[0].scale.min, scn.issues[0].scale.max) == (
+        0,
+        100,
+    )
     assert scn.extensions["ktab"]["actor_order"] == scn.actor_ids
     assert scn.extensions["ktab"]["format"] == "csv"
 
 
 def test_csv_values():
-    scn = read_ktab_csv(__import__("pathlib").Path("x.csv"), HEAD + "A,a,10,20,30,40,50,\nB,b,5,60,20,10,0\nC,,1,0,100,100,0,,\n")
+    scn = read_ktab_csv(
+        __import__("pathlib").Path("x.csv"),
+        HEAD + "A,a,10,20,30,40,50,\nB,b,5,60,20,10,0\nC,,1,0,100,100,0,,\n",
+    )
     a = scn.actor("A")
     assert a.capability.value == 10 and a.description == "a"
     assert a.stances["Tax_Position"].position.value == 20
@@ -53,7 +66,9 @@ def test_csv_faults_name_their_lines():
     assert "line 1 announces 3 actors but the file has 2" in text
     assert "line 1" in problems("just a title\n")
     assert "number of actors" in problems("S,d,three,2\nActor\n")
-    assert "repeats an actor name" in problems(HEAD + "A,a,1,1,1,1,1\nA,a,1,1,1,1,1\nB,b,1,1,1,1,1\n")
+    assert "repeats an actor name" in problems(
+        HEAD + "A,a,1,1,1,1,1\nA,a,1,1,1,1,1\nB,b,1,1,1,1,1\n"
+    )
 
 
 XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -102,8 +117,10 @@ def test_xml_reads_everything_the_schema_holds(tmp_path):
     k = scn.extensions["ktab"]
     assert k["prng_seed"] == 15455440707583219804 and k["actor_order"] == ["Alice", "Bob", "Carol"]
     assert k["model_parameters"]["VictoryProbModel"] == "Square"
-    assert k["ideal_adjustment"] == [{"actor": "Alice", "reference": "Alice", "adjust": 0.8},
-                                     {"actor": "Alice", "reference": "Bob", "adjust": 0.1}]
+    assert k["ideal_adjustment"] == [
+        {"actor": "Alice", "reference": "Alice", "adjust": 0.8},
+        {"actor": "Alice", "reference": "Bob", "adjust": 0.1},
+    ]
     from accord.models.smp import SMP, smp_inputs
 
     acc = smp_inputs(scn).accommodation
@@ -112,8 +129,10 @@ def test_xml_reads_everything_the_schema_holds(tmp_path):
 
 
 def test_xml_and_csv_of_the_same_data_agree(tmp_path):
-    csv_text = "Three,a test,3,2\nActor,Description,Power,Tax,Tax Sal,Aid,Aid Sal\n" \
-               "Alice,a,100,10,40,90,30\nBob,b,50,70,60,20,10\nCarol,c,30,50,20,50,20\n"
+    csv_text = (
+        "Three,a test,3,2\nActor,Description,Power,Tax,Tax Sal,Aid,Aid Sal\n"
+        "Alice,a,100,10,40,90,30\nBob,b,50,70,60,20,10\nCarol,c,30,50,20,50,20\n"
+    )
     from pathlib import Path
 
     a = read_ktab_csv(Path("t.csv"), csv_text)
@@ -121,23 +140,35 @@ def test_xml_and_csv_of_the_same_data_agree(tmp_path):
     for actor in a.actors:
         other = b.actor(actor.id)
         assert actor.capability.value == other.capability.value
-        assert [s.position.value for s in actor.stances.values()] == [s.position.value for s in other.stances.values()]
-        assert [s.salience.value for s in actor.stances.values()] == [s.salience.value for s in other.stances.values()]
+        assert [s.position.value for s in actor.stances.values()] == [
+            s.position.value for s in other.stances.values()
+        ]
+        assert [s.salience.value for s in actor.stances.values()] == [
+            s.salience.value for s in other.stances.values()
+        ]
 
 
 def test_xml_faults_name_their_lines():
     text = problems(XML.replace("<dCoord>70</dCoord>", "<dCoord>170</dCoord>"), ".xml")
     assert "line 23" in text and "must lie in 0..100" in text
-    text = problems(XML.replace("<BigRRange>Mid</BigRRange>", "<BigRRange>Middle</BigRRange>"), ".xml")
+    text = problems(
+        XML.replace("<BigRRange>Mid</BigRRange>", "<BigRRange>Middle</BigRRange>"), ".xml"
+    )
     assert "line 12 BigRRange must be one of Mid, Min, Max, got 'Middle'" in text
-    text = problems(XML.replace("<capability>50</capability>", "<capability>0</capability>"), ".xml")
+    text = problems(
+        XML.replace("<capability>50</capability>", "<capability>0</capability>"), ".xml"
+    )
     assert "line 22 capability must be a positive number" in text
-    text = problems(XML.replace("<referencePos>Bob</referencePos>", "<referencePos>Dave</referencePos>"), ".xml")
+    text = problems(
+        XML.replace("<referencePos>Bob</referencePos>", "<referencePos>Dave</referencePos>"), ".xml"
+    )
     assert "must name actors" in text
     text = problems(XML.replace("<adjust>0.1</adjust>", "<adjust>0.5</adjust>"), ".xml")
     assert "must total at most 1" in text
     assert "line 3" in problems(XML.replace("<name>Three</name>", "<name>Three</nam>"), ".xml")
-    assert "DTD" in problems('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Scenario/>', ".xml")
+    assert "DTD" in problems(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Scenario/>', ".xml"
+    )
     assert "prngSeed" in problems(XML.replace("15455440707583219804", "seed"), ".xml")
 
 
@@ -149,7 +180,7 @@ def test_export_round_trip(tmp_path):
     assert back.actor_ids == scn.actor_ids
     for a, b in zip(scn.actors, back.actors, strict=True):
         assert a.capability.value == b.capability.value
-        for (ia, sa), sb in zip(a.stances.items(), b.stances.values(), strict=True):
+        for (_ia, sa), sb in zip(a.stances.items(), b.stances.values(), strict=True):
             assert sa.position.value == pytest.approx(sb.position.value, abs=1e-9)
             assert sa.salience.value == pytest.approx(sb.salience.value, abs=1e-12)
     out = tmp_path / "x.csv"
@@ -157,10 +188,15 @@ def test_export_round_trip(tmp_path):
 
 
 def test_commas_and_line_breaks_in_texts():
-    """KTAB's CSV reader unescapes "$$" to a comma (``set_delimiter(',', "$$")``); the writer escapes."""
+    """KTAB's CSV reader unescapes "$$" to a comma (``set_delimiter(',', "$$")``); the writer
+    escapes.
+    """
     from pathlib import Path
 
-    scn = read_ktab_csv(Path("x.csv"), "S,a$$b,3,1\nActor,Description,Power,P,S\nA,one$$ two,1,1,1\nB,b,1,1,1\nC,c,1,1,1\n")
+    scn = read_ktab_csv(
+        Path("x.csv"),
+        "S,a$$b,3,1\nActor,Description,Power,P,S\nA,one$$ two,1,1,1\nB,b,1,1,1\nC,c,1,1,1\n",
+    )
     assert scn.actor("A").description == "one, two" and scn.metadata.description == "a,b"
     data = scn.model_dump()
     data["actors"][1]["description"] = "first line\nsecond, line"
@@ -180,13 +216,22 @@ def test_export_reports_what_ktab_cannot_hold():
     for a in scn.actors:
         x = a.stances[issue.id].position.value
         want = (x - issue.scale.min) / (issue.scale.max - issue.scale.min) * 100
-        assert back.actor(back.actor_ids[scn.actor_ids.index(a.id)]).stances[back.issues[0].id].position.value \
-            == pytest.approx(want)
+        assert back.actor(back.actor_ids[scn.actor_ids.index(a.id)]).stances[
+            back.issues[0].id
+        ].position.value == pytest.approx(want)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(0.01, 1e4), st.lists(st.tuples(st.floats(0, 100), st.floats(0, 50)),
-                                                        min_size=2, max_size=2)), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0.01, 1e4),
+            st.lists(st.tuples(st.floats(0, 100), st.floats(0, 50)), min_size=2, max_size=2),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_any_valid_table_round_trips(rows):
     from pathlib import Path
 

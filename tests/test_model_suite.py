@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import re
 import pkgutil
+import re
 
 import numpy as np
 import pytest
@@ -31,18 +31,33 @@ def random_scenario(seed: int, n_actors: int, n_issues: int) -> Scenario:
     issues = []
     for k in range(n_issues):
         lo, hi = SCALES[k % len(SCALES)]
-        issues.append({"id": f"i{k}", "question": f"issue {k}?",
-                       "scale": {"min": lo, "max": hi, "labels": {lo: "low end", hi: "high end"}}})
+        issues.append(
+            {
+                "id": f"i{k}",
+                "question": f"issue {k}?",
+                "scale": {"min": lo, "max": hi, "labels": {lo: "low end", hi: "high end"}},
+            }
+        )
     actors = []
     for a in range(n_actors):
         stances = {}
         for k in range(n_issues):
             lo, hi = SCALES[k % len(SCALES)]
-            stances[f"i{k}"] = {"position": float(rng.uniform(lo, hi)),
-                                "salience": float(rng.uniform(0.05, 1.0))}
-        actors.append({"id": f"a{a}", "name": f"Actor {a}", "capability": float(rng.uniform(0.1, 10.0)),
-                       "stances": stances})
-    return scenario_from_dict({"metadata": {"title": f"random {seed}"}, "actors": actors, "issues": issues})
+            stances[f"i{k}"] = {
+                "position": float(rng.uniform(lo, hi)),
+                "salience": float(rng.uniform(0.05, 1.0)),
+            }
+        actors.append(
+            {
+                "id": f"a{a}",
+                "name": f"Actor {a}",
+                "capability": float(rng.uniform(0.1, 10.0)),
+                "stances": stances,
+            }
+        )
+    return scenario_from_dict(
+        {"metadata": {"title": f"random {seed}"}, "actors": actors, "issues": issues}
+    )
 
 
 def permuted(scn: Scenario, order: list[int]) -> Scenario:
@@ -67,7 +82,11 @@ def values(model, scn: Scenario, seed: int = 0) -> np.ndarray:
 
 
 scenario_args = st.tuples(st.integers(0, 2**32 - 1), st.integers(3, 7), st.integers(1, 3))
-suite = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+suite = settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.fixture(params=MODELS, ids=lambda m: m.name)
@@ -90,7 +109,11 @@ def test_every_model_class_is_registered():
         for _, obj in inspect.getmembers(mod, inspect.isclass):
             if obj.__module__ != mod.__name__ or inspect.isabstract(obj):
                 continue
-            if isinstance(getattr(obj, "name", None), str) and obj.name and callable(getattr(obj, "forecast", None)):
+            if (
+                isinstance(getattr(obj, "name", None), str)
+                and obj.name
+                and callable(getattr(obj, "forecast", None))
+            ):
                 found.add(obj)
     missing = found - set(MODELS)
     assert not missing, f"model classes missing from accord.models.registry.MODELS: {missing}"
@@ -111,15 +134,18 @@ def test_actor_order_is_irrelevant(model, args, rnd):
     scn = random_scenario(*args)
     order = list(range(len(scn.actors)))
     rnd.shuffle(order)
-    np.testing.assert_allclose(values(model, permuted(scn, order)), values(model, scn), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        values(model, permuted(scn, order)), values(model, scn), rtol=1e-9, atol=1e-9
+    )
 
 
 @suite
 @given(scenario_args, st.floats(0.01, 1000.0))
 def test_scaling_every_capability_is_irrelevant(model, args, factor):
     scn = random_scenario(*args)
-    np.testing.assert_allclose(values(model, scaled_capabilities(scn, factor)), values(model, scn),
-                               rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(
+        values(model, scaled_capabilities(scn, factor)), values(model, scn), rtol=1e-7, atol=1e-7
+    )
 
 
 @suite
@@ -149,6 +175,7 @@ def test_eu_case_with_ties_is_order_free(model, eu_scenario):
 
 # -- the declared protocol: tags, parameter tables, one array entry point ----------------------
 
+
 def _bad_values(p):
     """Values that break a parameter's row: a wrong type, and out of its choices or range."""
     out = ["bogus-value"] if p.type is not str else [123]
@@ -159,7 +186,7 @@ def _bad_values(p):
     if p.high is not None:
         out.append(p.type(p.high) + (1 if p.type is int else 0.5))
     if p.type in (int, float) and p.type is not bool:
-        out.append(True)                      # a bool is not a number here
+        out.append(True)  # a bool is not a number here
     return out
 
 
@@ -179,7 +206,9 @@ def test_invalid_parameters_raise_with_the_house_template(model):
     cls = type(model)
     for p in cls.PARAMS:
         for bad in _bad_values(p):
-            with pytest.raises(ValueError, match=rf"^{p.name} must be .*; got {re.escape(repr(bad))}$"):
+            with pytest.raises(
+                ValueError, match=rf"^{p.name} must be .*; got {re.escape(repr(bad))}$"
+            ):
                 cls(**{p.name: bad})
 
 
@@ -218,20 +247,23 @@ def test_every_option_passes_the_invariants(cls, kw):
         assert issue.scale.min - 1e-9 <= x <= issue.scale.max + 1e-9
     order = list(range(len(scn.actors)))[::-1]
     np.testing.assert_allclose(values(model, permuted(scn, order)), v, rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(values(model, scaled_capabilities(scn, 7.5)), v, rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(
+        values(model, scaled_capabilities(scn, 7.5)), v, rtol=1e-7, atol=1e-7
+    )
 
 
 def test_a_batch_equals_one_run_per_draw(model):
-    from accord.simulation.synthetic import synthetic_scenario
     from accord.simulation.sampling import sample
+    from accord.simulation.synthetic import synthetic_scenario
 
     scn = synthetic_scenario(5, 2, seed=3)
     draws = sample(scn, 8, seed=1)
     whole = model.forecast_arrays(draws)
     assert whole.shape == (8, len(scn.issues))
     for d in range(draws.n_draws):
-        np.testing.assert_allclose(model.forecast_arrays(draws.take(np.array([d])))[0], whole[d],
-                                   rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            model.forecast_arrays(draws.take(np.array([d])))[0], whole[d], rtol=0, atol=1e-9
+        )
 
 
 def test_forecast_equals_the_one_draw_array_case(model):

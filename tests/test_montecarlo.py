@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FAST = ["compromise", "median", "ensemble"]
 
 
-# -- sampling ---------------------------------------------------------------------------------------
+# -- sampling
+# ---------------------------------------------------------------------------------------
 
 shapes = st.sampled_from(["uniform", "triangular", "truncnorm", "beta"])
 
@@ -62,7 +63,14 @@ def uncertain(draw):
     return UncertainInput("x", "drift", value, low, high, shape, sd, conc)
 
 
-@given(uncertain(), st.lists(st.one_of(st.floats(0, 1), st.sampled_from([0.0, 5e-324, 2.2e-313, 1.0])), min_size=1, max_size=50))
+@given(
+    uncertain(),
+    st.lists(
+        st.one_of(st.floats(0, 1), st.sampled_from([0.0, 5e-324, 2.2e-313, 1.0])),
+        min_size=1,
+        max_size=50,
+    ),
+)
 @settings(max_examples=200, deadline=None)
 def test_quantile_function_stays_in_range(inp, us):
     x = inp.ppf(np.array(us))
@@ -81,20 +89,41 @@ def _one_issue(pos, pos_range, red, red_range, sal=0.5):
     lo, hi = 0.0, 100.0
 
     def q(v, rng, shape):
-        return v if rng is None else {"value": v, "uncertainty": {"low": rng[0], "high": rng[1], "shape": shape}}
+        return (
+            v
+            if rng is None
+            else {"value": v, "uncertainty": {"low": rng[0], "high": rng[1], "shape": shape}}
+        )
 
-    return scenario_from_dict({
-        "metadata": {"title": "one issue"},
-        "issues": [{"id": "x", "question": "how much?", "scale": {"min": lo, "max": hi}}],
-        "actors": [
-            {"id": "A", "name": "A", "capability": {"value": 1.0, "uncertainty": {"low": 0.5, "high": 1.5}},
-             "stances": {"x": {"position": q(pos, pos_range, "truncnorm"),
-                               "salience": {"value": sal, "uncertainty": {"low": 0.0, "high": 1.0, "shape": "beta"}},
-                               "red_line": q(red, red_range, "uniform")}}},
-            {"id": "B", "name": "B", "capability": 2.0,
-             "stances": {"x": {"position": 100 - pos, "salience": 0.7}}},
-        ],
-    })
+    return scenario_from_dict(
+        {
+            "metadata": {"title": "one issue"},
+            "issues": [{"id": "x", "question": "how much?", "scale": {"min": lo, "max": hi}}],
+            "actors": [
+                {
+                    "id": "A",
+                    "name": "A",
+                    "capability": {"value": 1.0, "uncertainty": {"low": 0.5, "high": 1.5}},
+                    "stances": {
+                        "x": {
+                            "position": q(pos, pos_range, "truncnorm"),
+                            "salience": {
+                                "value": sal,
+                                "uncertainty": {"low": 0.0, "high": 1.0, "shape": "beta"},
+                            },
+                            "red_line": q(red, red_range, "uniform"),
+                        }
+                    },
+                },
+                {
+                    "id": "B",
+                    "name": "B",
+                    "capability": 2.0,
+                    "stances": {"x": {"position": 100 - pos, "salience": 0.7}},
+                },
+            ],
+        }
+    )
 
 
 @st.composite
@@ -161,7 +190,9 @@ def test_beta_with_value_on_a_bound_is_a_located_error():
     assert "actors[0].stances.x.salience.uncertainty.shape" in str(exc.value)
 
 
-# -- batch kernels agree with the models' own forecast -------------------------------------------------
+# -- batch kernels agree with the models' own forecast
+# -------------------------------------------------
+
 
 @pytest.mark.parametrize("name", [n for n in model_names()])
 def test_batch_path_matches_per_draw_forecast(name):
@@ -171,7 +202,9 @@ def test_batch_path_matches_per_draw_forecast(name):
     batch = batch_forecast(model, draws)
     for d in range(draws.n_draws):
         fc = model.forecast(draws.scenario_at(d), rng=np.random.default_rng(0))
-        np.testing.assert_allclose(batch[d], [fc.value(i) for i in scn.issue_ids], rtol=1e-10, atol=1e-9)
+        np.testing.assert_allclose(
+            batch[d], [fc.value(i) for i in scn.issue_ids], rtol=1e-10, atol=1e-9
+        )
 
 
 def test_every_registered_model_declares_its_tags():
@@ -185,33 +218,49 @@ def test_every_registered_model_declares_its_tags():
     assert round_based == {"bdm", "exchange", "smp"}
 
 
-# -- results ----------------------------------------------------------------------------------------
+# -- results
+# ----------------------------------------------------------------------------------------
+
 
 @given(st.integers(0, 1000), st.integers(2, 6), st.integers(1, 3))
 @settings(max_examples=10, deadline=None)
 def test_quantiles_are_monotone(seed, n_actors, n_issues):
-    res = simulate(synthetic_scenario(n_actors, n_issues, seed=seed), 300, seed=seed,
-                   models=["compromise", "median"])
+    res = simulate(
+        synthetic_scenario(n_actors, n_issues, seed=seed),
+        300,
+        seed=seed,
+        models=["compromise", "median"],
+    )
     q = res.quantiles()
     cols = [f"q{round(p * 100):02d}" for p in QUANTILES]
-    q = q.dropna(subset=cols)  # the Nash package has no quantiles when no draw has a zone of agreement
+    q = q.dropna(
+        subset=cols
+    )  # the Nash package has no quantiles when no draw has a zone of agreement
     assert np.all(np.diff(q[cols].to_numpy(), axis=1) >= 0)
     for _, row in q.iterrows():
         assert row["q05"] >= 0 and row["q95"] <= 100
 
 
 def test_quantiles_match_numpy_on_the_stored_draws():
-    res = simulate(with_uncertainty(accord.load_scenario("eu-emissions-1994"), share=0.2), 2000, seed=3,
-                   models=["median"])
+    res = simulate(
+        with_uncertainty(accord.load_scenario("eu-emissions-1994"), share=0.2),
+        2000,
+        seed=3,
+        models=["median"],
+    )
     q = res.quantiles().set_index(["issue", "model"]).loc[("year", "median")]
     assert q["q50"] == np.quantile(res.forecasts[:, 0, 0], 0.5)
     assert 4 <= q["q05"] < q["q95"] <= 10
 
 
 def test_red_line_breach_probability_counts_wrong_side_forecasts():
-    scn = _one_issue(30, (20, 40), 60, (50, 70))   # red line above A's position: forecasts above breach
+    scn = _one_issue(
+        30, (20, 40), 60, (50, 70)
+    )  # red line above A's position: forecasts above breach
     res = simulate(scn, 4000, seed=1, models=["compromise"])
-    br = res.red_line_breaches().set_index(["model", "actor", "issue"]).loc[("compromise", "A", "x")]
+    br = (
+        res.red_line_breaches().set_index(["model", "actor", "issue"]).loc[("compromise", "A", "x")]
+    )
     draws = sample(scn, res.index, seed=1)
     expected = np.mean(res.forecasts[:, 0, 0] > draws.red_line[:, 0, 0])
     assert br["p_breach"] == pytest.approx(expected)
@@ -231,8 +280,11 @@ def test_per_draw_models_get_their_own_streams_whatever_the_workers():
     from accord.models.exchange import ExchangeModel
 
     scn = synthetic_scenario(4, 2, seed=5)
-    model = ExchangeModel(gain="random", repetitions=2, rounds=3)   # stochastic, no batch path
-    runs = [simulate(scn, 24, seed=3, workers=w, chunk_size=5, models=[model]).to_frame() for w in (1, 2)]
+    model = ExchangeModel(gain="random", repetitions=2, rounds=3)  # stochastic, no batch path
+    runs = [
+        simulate(scn, 24, seed=3, workers=w, chunk_size=5, models=[model]).to_frame()
+        for w in (1, 2)
+    ]
     assert runs[0].equals(runs[1])
     single = simulate(scn, 24, seed=3, chunk_size=24, models=[model]).to_frame()
     assert runs[0].equals(single)
@@ -240,11 +292,16 @@ def test_per_draw_models_get_their_own_streams_whatever_the_workers():
 
 def test_bit_identical_with_1_2_and_4_local_workers():
     scn = synthetic_scenario(6, 2, seed=5)
-    frames = [simulate(scn, 2000, seed=77, workers=w, chunk_size=256, models=FAST).to_frame() for w in (1, 2, 4)]
+    frames = [
+        simulate(scn, 2000, seed=77, workers=w, chunk_size=256, models=FAST).to_frame()
+        for w in (1, 2, 4)
+    ]
     assert frames[0].equals(frames[1]) and frames[0].equals(frames[2])
 
 
-# -- manifest ---------------------------------------------------------------------------------------
+# -- manifest
+# ---------------------------------------------------------------------------------------
+
 
 def test_manifest_round_trip_and_rerun(tmp_path):
     scn = synthetic_scenario(5, 2, seed=8)
@@ -287,19 +344,38 @@ def test_keyboard_interrupt_keeps_finished_chunks():
     assert np.array_equal(res.forecasts, full.forecasts[:200])
 
 
-# -- command line -----------------------------------------------------------------------------------
+# -- command line
+# -----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def synth_file(tmp_path):
     path = tmp_path / "synth.yaml"
-    path.write_text(yaml.safe_dump(synthetic_scenario(6, 2, seed=3).model_dump(mode="json", exclude_none=True)))
+    path.write_text(
+        yaml.safe_dump(synthetic_scenario(6, 2, seed=3).model_dump(mode="json", exclude_none=True))
+    )
     return path
 
 
 def test_cli_simulate_json_and_rerun(synth_file, tmp_path):
     out = tmp_path / "run"
-    r = CliRunner().invoke(cli, ["simulate", str(synth_file), "--draws", "500", "--seed", "2", "-o", str(out),
-                                 "--format", "json", "-m", "compromise,median"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            str(synth_file),
+            "--draws",
+            "500",
+            "--seed",
+            "2",
+            "-o",
+            str(out),
+            "--format",
+            "json",
+            "-m",
+            "compromise,median",
+        ],
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["draws"] == 500 and data["models"] == ["compromise", "median"]
@@ -311,7 +387,9 @@ def test_cli_simulate_json_and_rerun(synth_file, tmp_path):
 
 
 def test_cli_simulate_table(synth_file):
-    r = CliRunner().invoke(cli, ["simulate", str(synth_file), "--draws", "300", "-m", ",".join(FAST)])
+    r = CliRunner().invoke(
+        cli, ["simulate", str(synth_file), "--draws", "300", "-m", ",".join(FAST)]
+    )
     assert r.exit_code == 0, r.output
     assert "P(red line breached" in r.output and "50 %" in r.output
 
@@ -330,13 +408,35 @@ def _env():
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sigint_stops_cleanly_and_keeps_finished_draws(tmp_path, workers):
     path = tmp_path / "big.yaml"
-    path.write_text(yaml.safe_dump(synthetic_scenario(30, 6, seed=1).model_dump(mode="json", exclude_none=True)))
+    path.write_text(
+        yaml.safe_dump(synthetic_scenario(30, 6, seed=1).model_dump(mode="json", exclude_none=True))
+    )
     out = tmp_path / "run"
     n = 400_000
     proc = subprocess.Popen(
-        [sys.executable, "-m", "accord", "simulate", str(path), "--draws", str(n), "--chunk-size", "512",
-         "--progress", "--no-bargaining", "-m", "median", "-o", str(out), "-j", str(workers)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "simulate",
+            str(path),
+            "--draws",
+            str(n),
+            "--chunk-size",
+            "512",
+            "--progress",
+            "--no-bargaining",
+            "-m",
+            "median",
+            "-o",
+            str(out),
+            "-j",
+            str(workers),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
     seen = bytearray()
     progressed = threading.Event()
 
@@ -357,7 +457,7 @@ def test_sigint_stops_cleanly_and_keeps_finished_draws(tmp_path, workers):
     assert proc.returncode == 130, bytes(seen).decode(errors="replace")
     man = json.loads((out / "manifest.json").read_text())
     assert man["complete"] is False and 0 < man["draws_done"] < n
-    assert man["draws_done"] % 512 == 0          # whole chunks only
+    assert man["draws_done"] % 512 == 0  # whole chunks only
     res = load_run(out)
     assert res.n_draws == man["draws_done"]
     assert math.isfinite(float(res.forecasts.mean()))
@@ -368,9 +468,24 @@ def test_sigint_stops_cleanly_and_keeps_finished_draws(tmp_path, workers):
 
 def test_python_module_entry_point_runs(synth_file):
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "accord", "simulate", str(synth_file), "--draws", "100",
-                        "--format", "json"], capture_output=True, text=True, env=_env(), timeout=120,
-                       check=False)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "simulate",
+            str(synth_file),
+            "--draws",
+            "100",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=120,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["draws"] == 100
     assert time.perf_counter() - t0 < 120
@@ -380,12 +495,26 @@ def test_scenario_at_holds_every_drawn_value():
     scn = synthetic_scenario(4, 2, seed=6)
     d = sample(scn, 5, seed=1)
     one = d.scenario_at(3)
-    assert one.war.drift_per_month["i0"].value == d.values[3, [i.place for i in d.inputs].index("war.drift_per_month.i0")]
+    assert (
+        one.war.drift_per_month["i0"].value
+        == d.values[3, [i.place for i in d.inputs].index("war.drift_per_month.i0")]
+    )
     for j, inp in enumerate(d.inputs):
-        if inp.kind in ("no_deal_cost", "status_quo", "discount_rate", "capability", "position", "salience"):
+        if inp.kind in (
+            "no_deal_cost",
+            "status_quo",
+            "discount_rate",
+            "capability",
+            "position",
+            "salience",
+        ):
             obj = one
             for part in inp.place.replace("[", ".[").split("."):
-                obj = obj[int(part[1:-1])] if part.startswith("[") else (obj[part] if isinstance(obj, dict) else getattr(obj, part))
+                obj = (
+                    obj[int(part[1:-1])]
+                    if part.startswith("[")
+                    else (obj[part] if isinstance(obj, dict) else getattr(obj, part))
+                )
             assert obj.value == d.values[3, j], inp.place
     assert scn.actors[0].stances["i0"].position.uncertainty is not None  # the original is untouched
 
@@ -412,7 +541,7 @@ def test_bargaining_outputs_flow_through_summaries_and_files(monkeypatch, tmp_pa
     back = load_run(tmp_path)
     assert back.p_zone_of_agreement() == res.p_zone_of_agreement()
     assert np.array_equal(back.bargain["nash"], res.bargain["nash"], equal_nan=True)
-    assert json.dumps(res.summary(), allow_nan=False)   # NaN (no package) becomes null
+    assert json.dumps(res.summary(), allow_nan=False)  # NaN (no package) becomes null
 
 
 def test_round_based_models_receive_the_shock_schedule():
@@ -433,6 +562,8 @@ def test_round_based_models_receive_the_shock_schedule():
             return np.zeros((draws.n_draws, len(draws.scenario.issues)))
 
     scn = synthetic_scenario(3, 1, seed=1)
-    simulate(scn, 10, seed=0, models=[RoundModel()], shocks=[parse_shock("A1:leave@2")], bargaining=False)
-    assert seen["start"][1, 0]                          # present at round 0
+    simulate(
+        scn, 10, seed=0, models=[RoundModel()], shocks=[parse_shock("A1:leave@2")], bargaining=False
+    )
+    assert seen["start"][1, 0]  # present at round 0
     assert seen["mask"][:, 1, 0].tolist() == [True, True, False, False]

@@ -21,7 +21,7 @@ FIX = json.loads((FIXTURES / "negmas_sao_boulware_conceder.json").read_text())
 
 def _utility(spec: dict) -> np.ndarray:
     w, v = np.array(spec["weights"]), np.array(spec["tables"])
-    a, b, c = np.meshgrid(range(10), range(10), range(10), indexing="ij")   # index = 100a + 10b + c
+    a, b, c = np.meshgrid(range(10), range(10), range(10), indexing="ij")  # index = 100a + 10b + c
     return (w[0] * v[0][a] + w[1] * v[1][b] + w[2] * v[2][c]).ravel()
 
 
@@ -36,17 +36,26 @@ def _index(outcome) -> int:
 def test_fixture_names_negmas_and_its_domain():
     assert FIX["negmas_version"] and "NegMAS" in FIX["source"]
     assert U.shape == (1000, 2)
-    assert len(np.unique(U[:, 0])) == 1000 and len(np.unique(U[:, 1])) == 1000   # no ties
+    assert len(np.unique(U[:, 0])) == 1000 and len(np.unique(U[:, 1])) == 1000  # no ties
 
 
 @pytest.mark.reference
-@pytest.mark.parametrize("case", FIX["cases"], ids=lambda c: f"{c['first']}-first-{c['n_steps']}steps-rv{c['reserved_value']['boulware']}")
+@pytest.mark.parametrize(
+    "case",
+    FIX["cases"],
+    ids=lambda c: f"{c['first']}-first-{c['n_steps']}steps-rv{c['reserved_value']['boulware']}",
+)
 def test_boulware_against_conceder_matches_negmas(case):
     names = [case["first"], "conceder" if case["first"] == "boulware" else "boulware"]
     cols = [0 if nm == "boulware" else 1 for nm in names]
     space = OutcomeSpace(U[:, cols], np.array([case["reserved_value"][nm] for nm in names]))
-    res = alternating_offers(space, [TimeDependent(beta=CURVES[nm]) for nm in names], rounds=case["n_steps"],
-                             tolerance=FIX["conventions"]["tolerance"], trace=True)
+    res = alternating_offers(
+        space,
+        [TimeDependent(beta=CURVES[nm]) for nm in names],
+        rounds=case["n_steps"],
+        tolerance=FIX["conventions"]["tolerance"],
+        trace=True,
+    )
     # agreement reached, agreed outcome, step
     assert bool(res.agreed[0]) == (case["agreement"] is not None)
     if case["agreement"] is not None:
@@ -60,8 +69,8 @@ def test_boulware_against_conceder_matches_negmas(case):
     # the last offer after a timeout; see the fixture's conventions)
     ours = [(t.round, names[t.actor], int(t.offer[0])) for t in res.trace if t.offer[0] >= 0]
     theirs = [(e["step"], e["proposer"], _index(e["outcome"])) for e in case["trace"]]
-    assert [(a, o) for _, a, o in ours[:len(theirs)]] == [(a, o) for _, a, o in theirs]
-    assert [s for s, _, _ in ours[:len(theirs) - 1]] == [s for s, _, _ in theirs[:-1]]
+    assert [(a, o) for _, a, o in ours[: len(theirs)]] == [(a, o) for _, a, o in theirs]
+    assert [s for s, _, _ in ours[: len(theirs) - 1]] == [s for s, _, _ in theirs[:-1]]
     if case["agreement"] is not None:
         assert len(ours) == len(theirs) and theirs[-1][0] == case["agreement_step"]
     else:
@@ -76,9 +85,15 @@ def test_batch_of_runs_reproduces_each_single_negotiation():
     for n_steps in steps:
         group = [c for c in cases if c["n_steps"] == n_steps]
         u = np.stack([U] * len(group))
-        rv = np.array([[c["reserved_value"]["boulware"], c["reserved_value"]["conceder"]] for c in group])
-        res = alternating_offers(OutcomeSpace(u, rv), [TimeDependent(beta=0.25), TimeDependent(beta=4.0)],
-                                 rounds=n_steps, tolerance=FIX["conventions"]["tolerance"])
+        rv = np.array(
+            [[c["reserved_value"]["boulware"], c["reserved_value"]["conceder"]] for c in group]
+        )
+        res = alternating_offers(
+            OutcomeSpace(u, rv),
+            [TimeDependent(beta=0.25), TimeDependent(beta=4.0)],
+            rounds=n_steps,
+            tolerance=FIX["conventions"]["tolerance"],
+        )
         for r, c in enumerate(group):
             assert (int(res.package[r]) if res.agreed[r] else None) == c["agreement_index"]
             assert (int(res.round[r]) if res.agreed[r] else None) == c["agreement_step"]

@@ -22,9 +22,18 @@ from accord.process import (
     single_text,
 )
 
-STRATS = st.sampled_from([TimeDependent(beta=0.25), TimeDependent(beta=1.0), TimeDependent(beta=4.0),
-                          TimeDependent(beta=2.0, kappa=0.3, curve="exponential"), TitForTat(),
-                          TitForTat(mode="absolute", delta=2), HardLiner(firmness=0.3), Zeuthen()])
+STRATS = st.sampled_from(
+    [
+        TimeDependent(beta=0.25),
+        TimeDependent(beta=1.0),
+        TimeDependent(beta=4.0),
+        TimeDependent(beta=2.0, kappa=0.3, curve="exponential"),
+        TitForTat(),
+        TitForTat(mode="absolute", delta=2),
+        HardLiner(firmness=0.3),
+        Zeuthen(),
+    ]
+)
 
 
 @st.composite
@@ -50,23 +59,58 @@ def grid_spaces(draw, max_actors=4):
             elif side[i, k] > 0:
                 ok[:, i] &= packages[:, k] <= red[i, k]
     d = rng.uniform(0.0, 0.8, n)
-    return OutcomeSpace(u, d, ok, packages, red, side, np.full(m, 100.0), np.zeros(m), np.full(m, 100.0))
+    return OutcomeSpace(
+        u, d, ok, packages, red, side, np.full(m, 100.0), np.zeros(m), np.full(m, 100.0)
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(space=grid_spaces(), strats=st.lists(STRATS, min_size=4, max_size=4), rounds=st.integers(1, 25),
-       spread=st.floats(0.0, 0.3), seed=st.integers(0, 1000))
-def test_a_deal_is_never_below_any_partys_no_deal_or_across_a_red_line(space, strats, rounds, spread, seed):
+@given(
+    space=grid_spaces(),
+    strats=st.lists(STRATS, min_size=4, max_size=4),
+    rounds=st.integers(1, 25),
+    spread=st.floats(0.0, 0.3),
+    seed=st.integers(0, 1000),
+)
+def test_a_deal_is_never_below_any_partys_no_deal_or_across_a_red_line(
+    space, strats, rounds, spread, seed
+):
     n, R = space.n_actors, 3
-    beliefs = Beliefs.draw(space, R, no_deal_sd=np.full(n, spread), red_line_sd=np.full((n, space.packages.shape[1]), 30 * spread),
-                           streams=RunStreams(seed, R))
-    # the no-deal payoff moves during the talks (war costs): the test is against the payoff at the deal's round
-    schedule = lambda s: space.no_deal - 0.01 * s
-    for res in (alternating_offers(space, strats[:n], rounds=rounds, runs=R, beliefs=beliefs.copy(),
-                                   offer_policy="believed", no_deal=schedule),
-                alternating_offers(space, strats[:n], rounds=rounds, runs=R, no_deal=schedule),
-                single_text(space, strats[:n], mediator=0, rounds=rounds, runs=R, beliefs=beliefs.copy(),
-                            no_deal=schedule, streams=RunStreams(seed + 1, R))):
+    beliefs = Beliefs.draw(
+        space,
+        R,
+        no_deal_sd=np.full(n, spread),
+        red_line_sd=np.full((n, space.packages.shape[1]), 30 * spread),
+        streams=RunStreams(seed, R),
+    )
+
+    # the no-deal payoff moves during the talks (war costs): the test is against the payoff at the
+    # deal's round
+    def schedule(s):
+        return space.no_deal - 0.01 * s
+
+    for res in (
+        alternating_offers(
+            space,
+            strats[:n],
+            rounds=rounds,
+            runs=R,
+            beliefs=beliefs.copy(),
+            offer_policy="believed",
+            no_deal=schedule,
+        ),
+        alternating_offers(space, strats[:n], rounds=rounds, runs=R, no_deal=schedule),
+        single_text(
+            space,
+            strats[:n],
+            mediator=0,
+            rounds=rounds,
+            runs=R,
+            beliefs=beliefs.copy(),
+            no_deal=schedule,
+            streams=RunStreams(seed + 1, R),
+        ),
+    ):
         for r in np.flatnonzero(res.agreed):
             p = res.package[r]
             assert (space.utility[p] >= schedule(res.round[r]) - 1e-12).all()
@@ -104,14 +148,42 @@ def _two_party_scenario():
 
     data = {
         "metadata": {"title": "two parties"},
-        "issues": [{"id": "x", "question": "x?", "scale": {"min": 0, "max": 100, "labels": {0: "A", 100: "B"}},
-                    "status_quo": 50},
-                   {"id": "y", "question": "y?", "scale": {"min": 0, "max": 10, "labels": {0: "none", 10: "all"}},
-                    "status_quo": 0}],
-        "actors": [{"id": "a", "name": "A", "capability": 1, "no_deal": {"utility": 0.35},
-                    "stances": {"x": {"position": 0, "salience": 0.8, "red_line": 70}, "y": {"position": 0, "salience": 0.2}}},
-                   {"id": "b", "name": "B", "capability": 1, "no_deal": {"utility": 0.3},
-                    "stances": {"x": {"position": 100, "salience": 0.5}, "y": {"position": 10, "salience": 0.5}}}],
+        "issues": [
+            {
+                "id": "x",
+                "question": "x?",
+                "scale": {"min": 0, "max": 100, "labels": {0: "A", 100: "B"}},
+                "status_quo": 50,
+            },
+            {
+                "id": "y",
+                "question": "y?",
+                "scale": {"min": 0, "max": 10, "labels": {0: "none", 10: "all"}},
+                "status_quo": 0,
+            },
+        ],
+        "actors": [
+            {
+                "id": "a",
+                "name": "A",
+                "capability": 1,
+                "no_deal": {"utility": 0.35},
+                "stances": {
+                    "x": {"position": 0, "salience": 0.8, "red_line": 70},
+                    "y": {"position": 0, "salience": 0.2},
+                },
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "capability": 1,
+                "no_deal": {"utility": 0.3},
+                "stances": {
+                    "x": {"position": 100, "salience": 0.5},
+                    "y": {"position": 10, "salience": 0.5},
+                },
+            },
+        ],
     }
     _ = accord
     return Scenario.model_validate(data)
@@ -127,13 +199,19 @@ def test_patient_parties_reach_the_bargaining_analysis_nash_package():
     for order in ([0, 1], [1, 0]):
         res = alternating_offers(space, [Zeuthen(), Zeuthen()], rounds=200, order=order)
         assert res.agreed[0]
-        got = {i: float(v) for i, v in zip(scn.issue_ids, space.packages[res.package[0]], strict=True)}
+        got = {
+            i: float(v) for i, v in zip(scn.issue_ids, space.packages[res.package[0]], strict=True)
+        }
         assert got == result.solutions["nash"].values
 
 
 @settings(max_examples=30, deadline=None)
-@given(space=grid_spaces(max_actors=3), strats=st.lists(STRATS.filter(lambda s: not isinstance(s, Zeuthen)), min_size=3,
-                                                        max_size=3), rounds=st.integers(1, 20), seed=st.integers(0, 99))
+@given(
+    space=grid_spaces(max_actors=3),
+    strats=st.lists(STRATS.filter(lambda s: not isinstance(s, Zeuthen)), min_size=3, max_size=3),
+    rounds=st.integers(1, 20),
+    seed=st.integers(0, 99),
+)
 def test_the_lock_step_batch_equals_each_negotiation_alone(space, strats, rounds, seed):
     """Runs never interact: a batch with a utility matrix and no-deal payoffs per run gives each
     run the result it gets alone."""
@@ -143,24 +221,38 @@ def test_the_lock_step_batch_equals_each_negotiation_alone(space, strats, rounds
     d = space.no_deal[None] * rng.uniform(0.5, 1.0, (R, n))
     batch = alternating_offers(OutcomeSpace(u, d, space.acceptable), strats[:n], rounds=rounds)
     for r in range(R):
-        alone = alternating_offers(OutcomeSpace(u[r], d[r], space.acceptable), strats[:n], rounds=rounds)
-        assert (batch.agreed[r], batch.package[r], batch.round[r]) == (alone.agreed[0], alone.package[0], alone.round[0])
+        alone = alternating_offers(
+            OutcomeSpace(u[r], d[r], space.acceptable), strats[:n], rounds=rounds
+        )
+        assert (batch.agreed[r], batch.package[r], batch.round[r]) == (
+            alone.agreed[0],
+            alone.package[0],
+            alone.round[0],
+        )
 
 
 def test_beliefs_narrow_with_signals_and_runs_do_not_depend_on_the_batch_size():
     rng = np.random.default_rng(0)
-    space = OutcomeSpace(rng.random((8, 3)), [0.2, 0.3, 0.4], None, np.arange(8.0)[:, None],
-                         np.array([[2.0], [np.nan], [6.0]]), np.array([[-1.0], [np.nan], [1.0]]), np.array([10.0]),
-                         np.array([0.0]), np.array([10.0]))
+    space = OutcomeSpace(
+        rng.random((8, 3)),
+        [0.2, 0.3, 0.4],
+        None,
+        np.arange(8.0)[:, None],
+        np.array([[2.0], [np.nan], [6.0]]),
+        np.array([[-1.0], [np.nan], [1.0]]),
+        np.array([10.0]),
+        np.array([0.0]),
+        np.array([10.0]),
+    )
     sd_nd, sd_rl = np.full(3, 0.1), np.full((3, 1), 2.0)
     b20 = Beliefs.draw(space, 20, no_deal_sd=sd_nd, red_line_sd=sd_rl, streams=RunStreams(5, 20))
     b5 = Beliefs.draw(space, 5, no_deal_sd=sd_nd, red_line_sd=sd_rl, streams=RunStreams(5, 5))
     np.testing.assert_array_equal(b20.no_deal[:5], b5.no_deal)
-    assert (b20.no_deal[:, np.arange(3), np.arange(3)] == space.no_deal).all()      # own payoff known
+    assert (b20.no_deal[:, np.arange(3), np.arange(3)] == space.no_deal).all()  # own payoff known
     before = np.abs(b20.red_line[:, 1, 0, 0] - 2.0).mean()
     streams = RunStreams(6, 20)
     for _ in range(8):
         b20.signal(space, streams, pairs=np.ones((3, 3), dtype=bool), noise=1.0)
-    assert b20.no_deal_sd[0, 0, 1] == pytest.approx(0.1 / 3.0)                       # σ/√(k+1), k = 8
+    assert b20.no_deal_sd[0, 0, 1] == pytest.approx(0.1 / 3.0)  # σ/√(k+1), k = 8
     assert np.abs(b20.red_line[:, 1, 0, 0] - 2.0).mean() < before
-    assert np.isnan(b20.red_line[:, 0, 1, 0]).all()                                  # no red line stays none
+    assert np.isnan(b20.red_line[:, 0, 1, 0]).all()  # no red line stays none

@@ -29,19 +29,29 @@ FARATIN = json.loads((FIXTURES / "faratin1998_concession.json").read_text())
 
 
 @pytest.mark.reference
-@pytest.mark.parametrize("case", FARATIN["curves"], ids=lambda c: f"{c['curve']}-b{c['beta']}-k{c['kappa']}-t{c['t']}")
+@pytest.mark.parametrize(
+    "case", FARATIN["curves"], ids=lambda c: f"{c['curve']}-b{c['beta']}-k{c['kappa']}-t{c['t']}"
+)
 def test_concession_curve_matches_faratin_1998(case):
     """α(t) and the target utility equal the values worked by hand from [Faratin1998]'s formulas."""
     a = concession_alpha(case["t"], beta=case["beta"], kappa=case["kappa"], curve=case["curve"])
     assert float(a) == pytest.approx(case["alpha"], abs=1e-12)
-    u = concession_target(case["t"], case["u_min"], case["u_max"], beta=case["beta"], kappa=case["kappa"],
-                          curve=case["curve"])
+    u = concession_target(
+        case["t"],
+        case["u_min"],
+        case["u_max"],
+        beta=case["beta"],
+        kappa=case["kappa"],
+        curve=case["curve"],
+    )
     assert float(u) == pytest.approx(case["u"], abs=1e-12)
 
 
 @pytest.mark.reference
 def test_named_curves_are_negmas_exponents():
-    """NegMAS's a(t) = 1 − t^e with e = 4, 1, 0.25 is Faratin's polynomial curve with β = 1/e, κ = 0."""
+    """NegMAS's a(t) = 1 − t^e with e = 4, 1, 0.25 is Faratin's polynomial curve with β = 1/e, κ =
+    0.
+    """
     t = np.linspace(0, 1, 11)
     for name, e in (("boulware", 4.0), ("linear", 1.0), ("conceder", 0.25)):
         assert CURVES[name] == 1 / e
@@ -50,15 +60,26 @@ def test_named_curves_are_negmas_exponents():
 
 def _turn(received, prev, lo, hi):
     R = 1
-    return Turn(0, np.full(R, 0.5), np.full(R, lo), np.full(R, hi), [np.array([x]) for x in received],
-                np.array([prev]), np.array([0]), np.array([0]), np.array([received[-1]]))
+    return Turn(
+        0,
+        np.full(R, 0.5),
+        np.full(R, lo),
+        np.full(R, hi),
+        [np.array([x]) for x in received],
+        np.array([prev]),
+        np.array([0]),
+        np.array([0]),
+        np.array([received[-1]]),
+    )
 
 
 @pytest.mark.reference
 @pytest.mark.parametrize("case", FARATIN["tit_for_tat"], ids=lambda c: f"{c['mode']}-d{c['delta']}")
 def test_tit_for_tat_reciprocates_as_worked_by_hand(case):
     s = TitForTat(mode=case["mode"], delta=case["delta"])
-    off, acc = s.targets(_turn(case["received"], case["previous_target"], case["u_min"], case["u_max"]))
+    off, acc = s.targets(
+        _turn(case["received"], case["previous_target"], case["u_min"], case["u_max"])
+    )
     assert off[0] == pytest.approx(case["target"], abs=1e-12)
     assert acc[0] == pytest.approx(case["target"], abs=1e-12)
 
@@ -73,28 +94,34 @@ def test_hard_liner_offers_its_best_and_accepts_only_above_firmness():
     assert off[0] == 1.0 and acc[0] == pytest.approx(0.6)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("boulware", TimeDependent(beta=0.25)),
-    ("Conceder", TimeDependent(beta=4.0)),
-    ("time-dependent(beta=0.5, kappa=0.1)", TimeDependent(beta=0.5, kappa=0.1)),
-    ("tit-for-tat(mode=absolute, delta=2)", TitForTat(mode="absolute", delta=2)),
-    ("hard-liner(firmness=0.7)", HardLiner(firmness=0.7)),
-    ({"name": "tft", "mode": "relative"}, TitForTat()),
-    ("zeuthen", Zeuthen()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("boulware", TimeDependent(beta=0.25)),
+        ("Conceder", TimeDependent(beta=4.0)),
+        ("time-dependent(beta=0.5, kappa=0.1)", TimeDependent(beta=0.5, kappa=0.1)),
+        ("tit-for-tat(mode=absolute, delta=2)", TitForTat(mode="absolute", delta=2)),
+        ("hard-liner(firmness=0.7)", HardLiner(firmness=0.7)),
+        ({"name": "tft", "mode": "relative"}, TitForTat()),
+        ("zeuthen", Zeuthen()),
+    ],
+)
 def test_parse_strategy(text, expected):
     assert parse_strategy(text) == expected
 
 
-@pytest.mark.parametrize("bad, words", [
-    ("stubborn", "unknown strategy"),
-    ("boulware(beta)", "key=value"),
-    ("tit-for-tat(mode=sideways)", "mode must be"),
-    ("hard-liner(firmness=2)", "firmness must be"),
-    ("time-dependent(colour=3)", "colour"),
-    ({"mode": "relative"}, "needs `name`"),
-    (3, "name or a mapping"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ("stubborn", "unknown strategy"),
+        ("boulware(beta)", "key=value"),
+        ("tit-for-tat(mode=sideways)", "mode must be"),
+        ("hard-liner(firmness=2)", "firmness must be"),
+        ("time-dependent(colour=3)", "colour"),
+        ({"mode": "relative"}, "needs `name`"),
+        (3, "name or a mapping"),
+    ],
+)
 def test_parse_strategy_rejects_with_a_reason(bad, words):
     with pytest.raises(ValueError, match=words):
         parse_strategy(bad)
@@ -107,8 +134,7 @@ def test_hyperparameters_are_stored_unchanged():
 
 
 # -- one suite for every strategy (Axelrod-style) ---------------------------------------------
-ALL = sorted({type(make()) for make in STRATEGIES.values()},
-             key=lambda c: c.__name__)
+ALL = sorted({type(make()) for make in STRATEGIES.values()}, key=lambda c: c.__name__)
 
 
 def _space(rng, P=60, n=3, red=True):

@@ -34,14 +34,30 @@ def test_brief_footnotes_every_input_with_its_quote(eu_brief, eu_scenario):
 
 def test_cli_report_writes_html_and_keeps_old_file_on_failure(tmp_path):
     out = tmp_path / "brief.html"
-    p = subprocess.run([sys.executable, "-m", "accord", "report", "eu-emissions-1994", "-o", str(out), "--no-save"],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "report",
+            "eu-emissions-1994",
+            "-o",
+            str(out),
+            "--no-save",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 0, p.stderr
     assert out.read_text().startswith("<!doctype html>")
     out.write_text("keep me")
     bad = tmp_path / "bad.yaml"
     bad.write_text("metadata: {title: x}\nactors: []\nissues: []\n")
-    p = subprocess.run([sys.executable, "-m", "accord", "report", str(bad), "-o", str(out)], capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "report", str(bad), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "must list at least one actor" in p.stderr
     assert out.read_text() == "keep me"
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 import accord
+from accord.process import compare_processes
 from accord.report import sections
 from accord.report.brief import BriefContext, build_brief, section_bargaining
 from accord.simulation.montecarlo import simulate
-from accord.process import compare_processes
 from accord.simulation.sensitivity import tornado
 
 RUNS, DRAWS, SEED = 12, 60, 3
@@ -32,9 +32,12 @@ def ctx(ukraine):
 def _cells(html: str, first: str) -> list[list[str]]:
     """Rows of the table whose header starts with ``first``, as text cells."""
     i = html.index(f"<th>{first}</th>")
-    table = html[html.rindex("<table", 0, i): html.index("</table>", i)]
+    table = html[html.rindex("<table", 0, i) : html.index("</table>", i)]
     rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)[1:]
-    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", r, flags=re.S)] for r in rows]
+    return [
+        [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", r, flags=re.S)]
+        for r in rows
+    ]
 
 
 def test_process_section_reports_the_library_numbers(ctx, ukraine):
@@ -51,7 +54,10 @@ def test_process_section_reports_the_library_numbers(ctx, ukraine):
         assert shown == pytest.approx([p.p_deal, p.p_breakdown, p.p_escalation], abs=0.005)
         assert sum(shown) == pytest.approx(1.0, abs=0.02)
     later = ctx.process[2][1]
-    assert later.settings.start_month == ctx.bargain.opens_at and later.strategies["russia"] == "conceder"
+    assert (
+        later.settings.start_month == ctx.bargain.opens_at
+        and later.strategies["russia"] == "conceder"
+    )
     assert len(sec.judgements) == 3 and str(sec.body).count("<svg") == 3
 
 
@@ -60,8 +66,9 @@ def test_montecarlo_section_quantiles_are_monotone_and_match_simulate(ctx, ukrai
     assert sec is not None and ctx.montecarlo is not None
     res = simulate(ukraine, DRAWS, seed=SEED, models=sections.batched_models())
     a, b = ctx.montecarlo.quantiles(), res.quantiles()
-    np.testing.assert_allclose(a[["q05", "q50", "q95"]].to_numpy(), b[["q05", "q50", "q95"]].to_numpy(),
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        a[["q05", "q50", "q95"]].to_numpy(), b[["q05", "q50", "q95"]].to_numpy(), equal_nan=True
+    )
     q = a.dropna(subset=["q50"])[["q05", "q25", "q50", "q75", "q95"]].to_numpy()
     assert (np.diff(q, axis=1) >= -1e-12).all()
     body = str(sec.body)
@@ -102,14 +109,22 @@ def test_sections_leave_themselves_out_when_they_do_not_apply():
     assert sections.section_montecarlo(c) is None
     assert sections.section_sensitivity(c) is None
     c = BriefContext(eu, seed=0, draws=20, runs=20)
-    assert sections.section_process(c) is None          # no status quo: no packages to negotiate over
-    mc = sections.section_montecarlo(c)                  # no uncertainty: says so instead of charting
+    assert sections.section_process(c) is None  # no status quo: no packages to negotiate over
+    mc = sections.section_montecarlo(c)  # no uncertainty: says so instead of charting
     assert mc is not None and "nothing to draw" in str(mc.body)
 
 
 def test_full_brief_with_every_section_is_self_contained(ukraine):
     html = build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS, months=90)
-    for sid in ("forecasts", "bargaining", "process", "montecarlo", "sensitivity", "inputs", "assumptions"):
+    for sid in (
+        "forecasts",
+        "bargaining",
+        "process",
+        "montecarlo",
+        "sensitivity",
+        "inputs",
+        "assumptions",
+    ):
         assert f'<h2 id="{sid}">' in html, sid
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<script src" not in html and "<link" not in html

@@ -18,12 +18,25 @@ MINIMAL = {
     "metadata": {"title": "toy"},
     "sources": [{"id": "s1", "title": "A source"}],
     "issues": [
-        {"id": "x", "question": "How much?", "scale": {"min": 0, "max": 100, "labels": {0: "none", 100: "all"}}}
+        {
+            "id": "x",
+            "question": "How much?",
+            "scale": {"min": 0, "max": 100, "labels": {0: "none", 100: "all"}},
+        }
     ],
     "actors": [
-        {"id": "a", "name": "A", "capability": 1, "stances": {"x": {"position": 10, "salience": 0.5}}},
-        {"id": "b", "name": "B", "capability": {"value": 2, "evidence": {"source": "s1", "quote": "q"}},
-         "stances": {"x": {"position": 90, "salience": 1.0, "red_line": 50}}},
+        {
+            "id": "a",
+            "name": "A",
+            "capability": 1,
+            "stances": {"x": {"position": 10, "salience": 0.5}},
+        },
+        {
+            "id": "b",
+            "name": "B",
+            "capability": {"value": 2, "evidence": {"source": "s1", "quote": "q"}},
+            "stances": {"x": {"position": 90, "salience": 1.0, "red_line": 50}},
+        },
     ],
 }
 
@@ -50,15 +63,25 @@ def test_minimal_scenario_loads_and_bare_numbers_become_quantities():
 
 
 def test_every_problem_is_reported_at_once_with_its_place():
-    data = _bad(actors__0__stances={"x": {"position": 150, "salience": 1.7}, "nope": {"position": 1, "salience": 0}})
+    data = _bad(
+        actors__0__stances={
+            "x": {"position": 150, "salience": 1.7},
+            "nope": {"position": 1, "salience": 0},
+        }
+    )
     data["actors"][1]["capability"]["evidence"]["source"] = "missing"
     with pytest.raises(ScenarioError) as info:
         scenario_from_dict(data, "toy.yaml")
     text = [str(p) for p in info.value.problems]
     assert "toy.yaml: actors[0].stances.x.position must be between 0 and 100, got 150.0" in text
     assert "toy.yaml: actors[0].stances.x.salience must be between 0 and 1, got 1.7" in text
-    assert any(t.startswith("toy.yaml: actors[0].stances names an issue that does not exist, got 'nope'") for t in text)
-    assert any("actors[1].capability.evidence.source must name an entry in `sources`" in t for t in text)
+    assert any(
+        t.startswith("toy.yaml: actors[0].stances names an issue that does not exist, got 'nope'")
+        for t in text
+    )
+    assert any(
+        "actors[1].capability.evidence.source must name an entry in `sources`" in t for t in text
+    )
     assert len(text) == 4
 
 
@@ -68,7 +91,11 @@ def test_type_errors_name_the_field():
     with pytest.raises(ScenarioError) as info:
         scenario_from_dict(data, "toy.yaml")
     text = [str(p) for p in info.value.problems]
-    assert any(t.startswith("toy.yaml: actors[1].stances.x.position must be a number") and t.endswith("got 'far'") for t in text), text
+    assert any(
+        t.startswith("toy.yaml: actors[1].stances.x.position must be a number")
+        and t.endswith("got 'far'")
+        for t in text
+    ), text
     assert "toy.yaml: issues[0].question is required; add it" in text
 
 
@@ -111,7 +138,9 @@ def test_cli_validate_reports_and_exits_nonzero(tmp_path: Path):
     data = _bad(actors__0__stances={"x": {"position": 10, "salience": -1}})
     f = tmp_path / "bad.yaml"
     f.write_text(yaml.safe_dump(data))
-    proc = subprocess.run([sys.executable, "-m", "accord", "validate", str(f)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "accord", "validate", str(f)], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "actors[0].stances.x.salience (line 8) must be between 0 and 1, got -1.0" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -30,8 +30,10 @@ def test_concurrent_first_use_from_processes_keeps_every_run(tmp_path: Path):
     for trial in range(2):
         url = f"sqlite:///{tmp_path / f'fresh{trial}.sqlite'}"
         barrier, errors = ctx.Barrier(4), ctx.Queue()
-        procs = [ctx.Process(target=_runs_in_one_process, args=(url, barrier, 5, errors))
-                 for _ in range(4)]
+        procs = [
+            ctx.Process(target=_runs_in_one_process, args=(url, barrier, 5, errors))
+            for _ in range(4)
+        ]
         for p in procs:
             p.start()
         for p in procs:

@@ -27,8 +27,11 @@ SCENARIO_TEXT = Path(accord.scenario.shipped_scenarios()["eu-emissions-1994"]).r
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'secret-store.sqlite'}",
-                      max_upload=64 * 1024)
+    return create_app(
+        tmp_path / "scenarios",
+        db=f"sqlite:///{tmp_path / 'secret-store.sqlite'}",
+        max_upload=64 * 1024,
+    )
 
 
 @pytest.fixture
@@ -62,10 +65,15 @@ def _wait(client, job_id, states=("done", "failed", "cancelled"), timeout=60.0):
 
 # -- the token ---------------------------------------------------------------------------------
 def test_requests_without_token_or_cookie_are_refused(anon):
-    for method, path in (("GET", "/"), ("GET", "/api/scenarios"), ("GET", "/static/app.js"),
-                         ("GET", "/openapi.json"), ("POST", "/api/validate"),
-                         ("PUT", "/api/scenarios/x"),
-                         ("POST", f"/api/scenarios/{DEFAULT}/run/forecast")):
+    for method, path in (
+        ("GET", "/"),
+        ("GET", "/api/scenarios"),
+        ("GET", "/static/app.js"),
+        ("GET", "/openapi.json"),
+        ("POST", "/api/validate"),
+        ("PUT", "/api/scenarios/x"),
+        ("POST", f"/api/scenarios/{DEFAULT}/run/forecast"),
+    ):
         r = anon.request(method, path, json={})
         assert r.status_code in (401, 403), (method, path, r.status_code)
 
@@ -87,7 +95,7 @@ def test_wrong_and_non_ascii_tokens_give_401_not_500(anon, app):
         assert r.status_code == 401, bad
         r = anon.get("/api/scenarios", headers={"Cookie": b"accord_session=" + bad.encode()})
         assert r.status_code == 401, bad
-    r = anon.get("/api/scenarios", headers={"Cookie": b"accord_session=\xff\xfe; bad=\"\\"})
+    r = anon.get("/api/scenarios", headers={"Cookie": b'accord_session=\xff\xfe; bad="\\'})
     assert r.status_code == 401
 
 
@@ -142,9 +150,13 @@ def test_foreign_host_header_is_refused(client, app):
 
 
 def test_security_headers_on_every_response(client, anon):
-    for r in (client.get("/"), client.get("/api/scenarios"), anon.get("/api/scenarios"),
-              client.get("/api/scenarios", headers={"Host": "evil.example"}),
-              client.get("/api/scenarios/nope")):
+    for r in (
+        client.get("/"),
+        client.get("/api/scenarios"),
+        anon.get("/api/scenarios"),
+        client.get("/api/scenarios", headers={"Host": "evil.example"}),
+        client.get("/api/scenarios/nope"),
+    ):
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
@@ -161,10 +173,16 @@ def test_oversized_parameters_get_422_with_a_message(client):
     assert r.status_code == 422
     detail = r.json()["detail"]
     assert detail[0]["loc"][-1] == "draws" and "less than or equal to 20000" in detail[0]["msg"]
-    for kind, params in (("process", {"runs": 10**7}), ("process", {"month": -1}),
-                         ("bargain", {"resolution": 10**6}), ("bargain", {"months": 0}),
-                         ("sensitivity", {"top": 10**6}), ("forecast", {"seed": -1}),
-                         ("simulate", {"models": ["x"] * 1000}), ("forecast", {"nope": 1})):
+    for kind, params in (
+        ("process", {"runs": 10**7}),
+        ("process", {"month": -1}),
+        ("bargain", {"resolution": 10**6}),
+        ("bargain", {"months": 0}),
+        ("sensitivity", {"top": 10**6}),
+        ("forecast", {"seed": -1}),
+        ("simulate", {"models": ["x"] * 1000}),
+        ("forecast", {"nope": 1}),
+    ):
         r = client.post(f"/api/scenarios/{DEFAULT}/run/{kind}", json=params)
         assert r.status_code == 422, (kind, params)
         assert r.json()["detail"][0]["msg"], (kind, params)
@@ -193,8 +211,11 @@ def test_chunked_body_without_content_length_is_cut_off(client):
         for _ in range(40):
             yield b"x" * 16 * 1024
 
-    r = client.post("/api/upload", content=chunks(),
-                    headers={"content-type": "multipart/form-data; boundary=zz"})
+    r = client.post(
+        "/api/upload",
+        content=chunks(),
+        headers={"content-type": "multipart/form-data; boundary=zz"},
+    )
     assert r.status_code == 413 and "request bodies are limited" in r.json()["detail"]
 
 
@@ -301,10 +322,12 @@ def test_job_time_limit_stops_a_job():
 
 
 def test_queue_full_gives_429(tmp_path):
-    app = create_app(tmp_path / "s", db=f"sqlite:///{tmp_path / 'r.sqlite'}", workers=1,
-                     max_queued=0)
-    with TestClient(app, base_url=BASE,
-                    headers={"Authorization": f"Bearer {app.state.token}"}) as c:
+    app = create_app(
+        tmp_path / "s", db=f"sqlite:///{tmp_path / 'r.sqlite'}", workers=1, max_queued=0
+    )
+    with TestClient(
+        app, base_url=BASE, headers={"Authorization": f"Bearer {app.state.token}"}
+    ) as c:
         first = c.post(f"/api/scenarios/{DEFAULT}/run/simulate", json={"draws": 20000}).json()
         r = c.post(f"/api/scenarios/{DEFAULT}/run/forecast")
         assert r.status_code == 429 and "waiting" in r.json()["detail"]

@@ -41,8 +41,12 @@ def test_fixture_matches_the_closed_form(ishigami):
 
 @pytest.mark.reference
 def test_sobol_wrapper_recovers_ishigami_indices(ishigami):
-    inputs = [UncertainInput(f"x{i}", "drift", 0.0, -math.pi, math.pi, "uniform") for i in (1, 2, 3)]
-    res = sobol_indices(lambda x: _ishigami(x, ishigami["a"], ishigami["b"]), inputs, n=2**14, seed=1)
+    inputs = [
+        UncertainInput(f"x{i}", "drift", 0.0, -math.pi, math.pi, "uniform") for i in (1, 2, 3)
+    ]
+    res = sobol_indices(
+        lambda x: _ishigami(x, ishigami["a"], ishigami["b"]), inputs, n=2**14, seed=1
+    )
     got = res.indices("y0")
     np.testing.assert_allclose(got["S1"], ishigami["S1"], atol=0.02)
     np.testing.assert_allclose(got["ST"], ishigami["ST"], atol=0.02)
@@ -51,8 +55,13 @@ def test_sobol_wrapper_recovers_ishigami_indices(ishigami):
 
 
 def test_sobol_wrapper_is_deterministic_and_checks_n():
-    inputs = [UncertainInput(f"x{i}", "drift", 0.0, -math.pi, math.pi, "uniform") for i in (1, 2, 3)]
-    f = lambda x: _ishigami(x, 7.0, 0.1)
+    inputs = [
+        UncertainInput(f"x{i}", "drift", 0.0, -math.pi, math.pi, "uniform") for i in (1, 2, 3)
+    ]
+
+    def f(x):
+        return _ishigami(x, 7.0, 0.1)
+
     a = sobol_indices(f, inputs, n=256, seed=3).frame
     b = sobol_indices(f, inputs, n=256, seed=3).frame
     assert a.equals(b)
@@ -62,17 +71,37 @@ def test_sobol_wrapper_is_deterministic_and_checks_n():
 
 def _linear_scenario():
     """Compromise forecast = Σ c s x / Σ c s; only B's position is uncertain among positions."""
-    return scenario_from_dict({
-        "metadata": {"title": "two actors"},
-        "issues": [{"id": "x", "question": "how much?", "scale": {"min": 0, "max": 100}}],
-        "actors": [
-            {"id": "A", "name": "A", "capability": 1.0,
-             "stances": {"x": {"position": 20, "salience": 0.5}}},
-            {"id": "B", "name": "B", "capability": {"value": 1.0, "uncertainty": {"low": 0.9, "high": 1.1, "shape": "uniform"}},
-             "stances": {"x": {"position": {"value": 60, "uncertainty": {"low": 40, "high": 80, "shape": "uniform"}},
-                               "salience": 0.5}}},
-        ],
-    })
+    return scenario_from_dict(
+        {
+            "metadata": {"title": "two actors"},
+            "issues": [{"id": "x", "question": "how much?", "scale": {"min": 0, "max": 100}}],
+            "actors": [
+                {
+                    "id": "A",
+                    "name": "A",
+                    "capability": 1.0,
+                    "stances": {"x": {"position": 20, "salience": 0.5}},
+                },
+                {
+                    "id": "B",
+                    "name": "B",
+                    "capability": {
+                        "value": 1.0,
+                        "uncertainty": {"low": 0.9, "high": 1.1, "shape": "uniform"},
+                    },
+                    "stances": {
+                        "x": {
+                            "position": {
+                                "value": 60,
+                                "uncertainty": {"low": 40, "high": 80, "shape": "uniform"},
+                            },
+                            "salience": 0.5,
+                        }
+                    },
+                },
+            ],
+        }
+    )
 
 
 def test_tornado_swings_are_exact_on_a_linear_case():
@@ -80,10 +109,15 @@ def test_tornado_swings_are_exact_on_a_linear_case():
     top = res.top("compromise:x")
     # B's position from 40 to 80 moves the weighted mean (equal weights) from 30 to 50
     assert top.loc[0, "input"] == "actors[1].stances.x.position"
-    assert top.loc[0, "at_low"] == pytest.approx(30.0) and top.loc[0, "at_high"] == pytest.approx(50.0)
+    assert top.loc[0, "at_low"] == pytest.approx(30.0) and top.loc[0, "at_high"] == pytest.approx(
+        50.0
+    )
     assert top.loc[0, "swing"] == pytest.approx(20.0)
+
     # B's capability 0.9 .. 1.1: forecast (20·0.5 + 60·0.5c)/(0.5 + 0.5c)
-    f = lambda c: (20 * 0.5 + 60 * 0.5 * c) / (0.5 + 0.5 * c)
+    def f(c):
+        return (20 * 0.5 + 60 * 0.5 * c) / (0.5 + 0.5 * c)
+
     assert top.loc[1, "swing"] == pytest.approx(f(1.1) - f(0.9))
     assert res.base["compromise:x"] == pytest.approx(40.0)
 
@@ -130,7 +164,9 @@ def test_cli_sensitivity_json(tmp_path):
 
     path = tmp_path / "lin.yaml"
     path.write_text(yaml.safe_dump(_linear_scenario().model_dump(mode="json", exclude_none=True)))
-    r = CliRunner().invoke(cli, ["sensitivity", str(path), "-n", "128", "--format", "json", "-m", "compromise,median"])
+    r = CliRunner().invoke(
+        cli, ["sensitivity", str(path), "-n", "128", "--format", "json", "-m", "compromise,median"]
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["critical_actors"][0]["actor"] == "B"

@@ -25,16 +25,20 @@ def eu():
 
 def test_parse_shock_syntax():
     assert parse_shock("US:leave@3") == Shock(actor="US", kind="leave", round=3)
-    assert parse_shock("RU:salience.territory=0.4@2") == Shock(actor="RU", kind="salience", issue="territory",
-                                                               to=0.4, round=2)
+    assert parse_shock("RU:salience.territory=0.4@2") == Shock(
+        actor="RU", kind="salience", issue="territory", to=0.4, round=2
+    )
     assert parse_shock("UA:capability*0.6") == Shock(actor="UA", kind="capability", scale=0.6)
 
 
-@pytest.mark.parametrize("text,place,rule", [
-    ("US leave", "--shock", "is not a shock"),
-    ("US:explode@2", "--shock.kind", "is invalid"),
-    ("US:capability*-1", "--shock.scale", "is invalid"),
-])
+@pytest.mark.parametrize(
+    "text,place,rule",
+    [
+        ("US leave", "--shock", "is not a shock"),
+        ("US:explode@2", "--shock.kind", "is invalid"),
+        ("US:capability*-1", "--shock.scale", "is invalid"),
+    ],
+)
 def test_parse_errors_name_place_and_rule(text, place, rule):
     with pytest.raises(ScenarioError) as exc:
         parse_shock(text)
@@ -52,8 +56,14 @@ def test_junk_shock_specs_give_scenario_errors_only(text):
 
 
 def test_check_shocks_against_the_scenario(eu):
-    bad = [parse_shock("XX:leave"), parse_shock("DE:salience.nope=0.3"), parse_shock("DE:salience=1.5"),
-           parse_shock("FR:capability"), parse_shock("UK:leave@1"), parse_shock("UK:join@2")]
+    bad = [
+        parse_shock("XX:leave"),
+        parse_shock("DE:salience.nope=0.3"),
+        parse_shock("DE:salience=1.5"),
+        parse_shock("FR:capability"),
+        parse_shock("UK:leave@1"),
+        parse_shock("UK:join@2"),
+    ]
     with pytest.raises(ScenarioError) as exc:
         check_shocks(eu, bad)
     text = str(exc.value)
@@ -66,17 +76,26 @@ def test_check_shocks_against_the_scenario(eu):
 
 def test_shocks_from_scenario_extensions(eu):
     data = eu.model_dump(mode="json", exclude_none=True)
-    data["extensions"] = {"shocks": [{"actor": "DE", "kind": "leave", "round": 2, "label": "Germany walks out"},
-                                     {"actor": "FR", "kind": "salience", "to": 0.1}]}
+    data["extensions"] = {
+        "shocks": [
+            {"actor": "DE", "kind": "leave", "round": 2, "label": "Germany walks out"},
+            {"actor": "FR", "kind": "salience", "to": 0.1},
+        ]
+    }
     shocks = shocks_from_scenario(scenario_from_dict(data, "eu.yaml"), file="eu.yaml")
-    assert [s.kind for s in shocks] == ["leave", "salience"] and shocks[0].label == "Germany walks out"
-    data["extensions"] = {"shocks": [{"actor": "DE", "kind": "leave", "rounds": 2},
-                                     {"actor": "ZZ", "kind": "join"}]}
+    assert [s.kind for s in shocks] == ["leave", "salience"] and shocks[
+        0
+    ].label == "Germany walks out"
+    data["extensions"] = {
+        "shocks": [{"actor": "DE", "kind": "leave", "rounds": 2}, {"actor": "ZZ", "kind": "join"}]
+    }
     with pytest.raises(ScenarioError) as exc:
         shocks_from_scenario(scenario_from_dict(data, "eu.yaml"), file="eu.yaml")
     assert "eu.yaml: extensions.shocks[0].rounds is invalid" in str(exc.value)
     data["extensions"] = {"shocks": [{"actor": "ZZ", "kind": "join"}]}
-    with pytest.raises(ScenarioError, match=r"extensions.shocks\[0\].actor names an actor that does not exist"):
+    with pytest.raises(
+        ScenarioError, match=r"extensions.shocks\[0\].actor names an actor that does not exist"
+    ):
         shocks_from_scenario(scenario_from_dict(data, "eu.yaml"), file="eu.yaml")
     data["extensions"] = {"shocks": {"actor": "DE"}}
     with pytest.raises(ScenarioError, match="must be a list of shocks"):
@@ -95,7 +114,7 @@ def test_one_shot_leave_equals_removing_the_actor(eu):
     without.actors = [a for a in without.actors if a.id != "DE"]
     assert row["unshocked"] == pytest.approx(_compromise(eu))
     assert row["shocked"] == pytest.approx(_compromise(without))
-    assert row["change"] > 0       # Germany (early, 4) leaving moves the compromise later
+    assert row["change"] > 0  # Germany (early, 4) leaving moves the compromise later
 
 
 def test_join_means_absent_in_the_unshocked_run(eu):
@@ -108,8 +127,12 @@ def test_join_means_absent_in_the_unshocked_run(eu):
 
 
 def test_salience_and_capability_jumps(eu):
-    cmp = compare_shocks(eu, [parse_shock("UK:salience=0.1"), parse_shock("IT:capability*0")],
-                         models=["compromise"], bargaining=False)
+    cmp = compare_shocks(
+        eu,
+        [parse_shock("UK:salience=0.1"), parse_shock("IT:capability*0")],
+        models=["compromise"],
+        bargaining=False,
+    )
     changed = eu.model_copy(deep=True)
     changed.actor("UK").stances["year"].salience.value = 0.1
     changed.actor("IT").capability.value = 0.0
@@ -118,7 +141,9 @@ def test_salience_and_capability_jumps(eu):
 
 def test_schedule_rounds_apply_each_shock_from_its_round(eu):
     draws = sample(eu, 3, seed=0)
-    sched = ShockSchedule((parse_shock("DE:leave@2"), parse_shock("FR:join@1"), parse_shock("UK:salience=0.2@3")))
+    sched = ShockSchedule(
+        (parse_shock("DE:leave@2"), parse_shock("FR:join@1"), parse_shock("UK:salience=0.2@3"))
+    )
     r = sched.rounds(draws, 4)
     de, fr, uk = (eu.actor_ids.index(a) for a in ("DE", "FR", "UK"))
     assert r["mask"][:, de, 0].tolist() == [True, True, False, False, False]
@@ -131,8 +156,9 @@ def test_monte_carlo_comparison_uses_common_draws():
     from accord.simulation import synthetic_scenario
 
     scn = synthetic_scenario(5, 2, seed=3)
-    cmp = compare_shocks(scn, [parse_shock("A1:leave")], models=["compromise"], draws=500, seed=4,
-                         bargaining=False)
+    cmp = compare_shocks(
+        scn, [parse_shock("A1:leave")], models=["compromise"], draws=500, seed=4, bargaining=False
+    )
     base = simulate(scn, 500, seed=4, models=["compromise"], bargaining=False)
     q = base.quantiles().set_index(["issue", "model"])
     row = cmp.frame.set_index(["issue", "model"]).loc[("i0", "compromise")]
@@ -141,11 +167,25 @@ def test_monte_carlo_comparison_uses_common_draws():
 
 
 def test_cli_shock_table_and_json(eu, tmp_path):
-    r = CliRunner().invoke(cli, ["shock", "eu-emissions-1994", "--shock", "DE:leave@2", "-m", "compromise"])
+    r = CliRunner().invoke(
+        cli, ["shock", "eu-emissions-1994", "--shock", "DE:leave@2", "-m", "compromise"]
+    )
     assert r.exit_code == 0, r.output
     assert "unshocked" in r.output and "DE leave at round 2" in r.output
-    r = CliRunner().invoke(cli, ["shock", "eu-emissions-1994", "--shock", "DE:leave", "--format", "json",
-                                 "--draws", "50", "--no-bargaining"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "shock",
+            "eu-emissions-1994",
+            "--shock",
+            "DE:leave",
+            "--format",
+            "json",
+            "--draws",
+            "50",
+            "--no-bargaining",
+        ],
+    )
     data = json.loads(r.output)
     assert data["draws"] == 50 and data["shocks"][0]["actor"] == "DE"
     r = CliRunner().invoke(cli, ["shock", "eu-emissions-1994", "--shock", "XX:leave"])
@@ -156,8 +196,21 @@ def test_cli_shock_table_and_json(eu, tmp_path):
 
 
 def test_cli_simulate_with_shock(tmp_path):
-    r = CliRunner().invoke(cli, ["simulate", "eu-emissions-1994", "--draws", "20", "--shock", "DE:leave",
-                                 "--format", "json", "-o", str(tmp_path / "run")])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            "eu-emissions-1994",
+            "--draws",
+            "20",
+            "--shock",
+            "DE:leave",
+            "--format",
+            "json",
+            "-o",
+            str(tmp_path / "run"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     man = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert man["shocks"] == [{"actor": "DE", "kind": "leave", "round": 0}]

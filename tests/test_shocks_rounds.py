@@ -32,8 +32,12 @@ def eu():
 def _one(scn, model, shocks):
     from accord.scenario.arrays import ScenarioArrays
 
-    fc, _ = evaluate(ScenarioArrays.from_scenario(scn), [get_model(model)],
-                     shocks=[parse_shock(s) for s in shocks], bargaining=False)
+    fc, _ = evaluate(
+        ScenarioArrays.from_scenario(scn),
+        [get_model(model)],
+        shocks=[parse_shock(s) for s in shocks],
+        bargaining=False,
+    )
     return fc[0, 0]
 
 
@@ -52,7 +56,9 @@ def test_leaving_early_differs_from_leaving_late(model, scenario, actor, request
     never = _one(scn, model, [])
     # the trajectory differs between rounds 0 and 9 (else the test would say nothing)
     assert not np.allclose(early, never), "leaving at round 0 changed nothing"
-    assert not np.allclose(early, late), f"{model}: leaving at round 0 and at 9 gave the same result"
+    assert not np.allclose(early, late), (
+        f"{model}: leaving at round 0 and at 9 gave the same result"
+    )
 
 
 @pytest.mark.parametrize("model", ROUND_BASED)
@@ -76,5 +82,7 @@ def test_shocks_on_draws_equal_shocks_on_each_draw(model, eu):
     shocks = [parse_shock("DE:leave@2"), parse_shock("UK:salience*0.5@1")]
     whole, _ = evaluate(draws, [get_model(model)], shocks=shocks, bargaining=False)
     for d in range(draws.n_draws):
-        one, _ = evaluate(draws.take(np.array([d])), [get_model(model)], shocks=shocks, bargaining=False)
+        one, _ = evaluate(
+            draws.take(np.array([d])), [get_model(model)], shocks=shocks, bargaining=False
+        )
         np.testing.assert_array_equal(one[0], whole[d])

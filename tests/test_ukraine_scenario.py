@@ -10,9 +10,9 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import SOURCES
 
 import accord
-from conftest import SOURCES
 
 NAME = "ukraine-2025"
 # the captured article each source id of the scenario quotes (see ../shared/sources/README.md)
@@ -78,7 +78,10 @@ def test_every_quote_is_verbatim_in_its_source(scn):
     for sid, fname in SOURCE_FILES.items():
         path = SOURCES / fname
         if not path.exists():
-            pytest.skip(f"{path} is absent: the captured articles sit beside the checkout in ../shared/sources")
+            pytest.skip(
+                f"{path} is absent: the captured articles sit beside the checkout in "
+                "../shared/sources"
+            )
         texts[sid] = _squash(path.read_text(encoding="utf-8"))
     bad = []
     n = 0
@@ -98,7 +101,9 @@ def test_reader_comments_are_marked_as_such(scn):
     """A quote from below Lieven's byline is a reader's opinion and must say whose."""
     path = SOURCES / SOURCE_FILES["lieven2024"]
     if not path.exists():
-        pytest.skip(f"{path} is absent: the captured articles sit beside the checkout in ../shared/sources")
+        pytest.skip(
+            f"{path} is absent: the captured articles sit beside the checkout in ../shared/sources"
+        )
     text = path.read_text(encoding="utf-8")
     article_end = _squash(text[: text.index("Join the discussion")])
     for place, q in scn.quantities():
@@ -165,8 +170,12 @@ def test_matrices_are_complete_for_the_parties(scn):
 
 
 def test_accord_forecast_runs_on_it(scn):
-    out = subprocess.run([sys.executable, "-m", "accord", "forecast", "--format", "json"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "accord", "forecast", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     data = json.loads(out)
     assert data["evidence"]["share_evidenced"] == 1.0
     assert [row["issue"] for row in data["issues"]] == scn.issue_ids
@@ -178,6 +187,8 @@ def test_accord_forecast_runs_on_it(scn):
 
 
 def test_validate_reports_it_clean():
-    p = subprocess.run([sys.executable, "-m", "accord", "validate", NAME], capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "validate", NAME], capture_output=True, text=True
+    )
     assert p.returncode == 0, p.stdout + p.stderr
     assert "0 without evidence" in _squash(p.stdout)

@@ -24,7 +24,9 @@ DEFAULT = "ukraine-2025"
 
 @pytest.fixture
 def client(tmp_path):
-    app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}", max_upload=4096)
+    app = create_app(
+        tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}", max_upload=4096
+    )
     with TestClient(app, base_url="http://127.0.0.1") as c:
         assert c.get(f"/?token={app.state.token}").status_code == 200  # exchanged for the cookie
         yield c
@@ -46,8 +48,18 @@ def test_list_edit_validate_save_and_run(client):
     scn = client.get("/api/scenarios/eu-emissions-1994").json()
     scn["actors"][4]["stances"]["year"]["salience"]["value"] = 1.7
     bad = client.post("/api/validate", json=scn).json()
-    assert bad == {"valid": False, "problems": [{"place": "actors[4].stances.year.salience", "rule": "must be between 0 and 1",
-                                                 "value": "1.7", "fix": None, "line": None}]}
+    assert bad == {
+        "valid": False,
+        "problems": [
+            {
+                "place": "actors[4].stances.year.salience",
+                "rule": "must be between 0 and 1",
+                "value": "1.7",
+                "fix": None,
+                "line": None,
+            }
+        ],
+    }
     assert client.put("/api/scenarios/mine", json=scn).status_code == 422
     scn["actors"][4]["stances"]["year"]["salience"]["value"] = 0.1
     assert client.put("/api/scenarios/mine", json=scn).json()["valid"] is True
@@ -62,17 +74,43 @@ def test_list_edit_validate_save_and_run(client):
 def test_process_simulate_and_sensitivity_jobs(client):
     from accord.process import compare_processes
 
-    params = {"runs": 10, "seed": 2, "month": 75, "strategy": "conceder", "compare": "prep-talks,summit,mediated"}
-    job = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/process", json=params).json()["id"])
+    params = {
+        "runs": 10,
+        "seed": 2,
+        "month": 75,
+        "strategy": "conceder",
+        "compare": "prep-talks,summit,mediated",
+    }
+    job = _wait_job(
+        client, client.post(f"/api/scenarios/{DEFAULT}/run/process", json=params).json()["id"]
+    )
     assert job["status"] == "done", job["error"]
-    direct = compare_processes(accord.load_scenario(DEFAULT), ["prep-talks", "summit", "mediated"], runs=10, seed=2,
-                               overrides=["start_month=75.0", "default_strategy=conceder"])
+    direct = compare_processes(
+        accord.load_scenario(DEFAULT),
+        ["prep-talks", "summit", "mediated"],
+        runs=10,
+        seed=2,
+        overrides=["start_month=75.0", "default_strategy=conceder"],
+    )
     got = {p["process"]: p for p in job["result"]["processes"]}
     for p in direct.processes:
         assert got[p.process]["p_deal"] == p.p_deal
-        assert abs(got[p.process]["p_deal"] + got[p.process]["p_breakdown"] + got[p.process]["p_escalation"] - 1) < 1e-9
-    job = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/simulate",
-                                        json={"draws": 30, "models": ["compromise", "bdm"]}).json()["id"])
+        assert (
+            abs(
+                got[p.process]["p_deal"]
+                + got[p.process]["p_breakdown"]
+                + got[p.process]["p_escalation"]
+                - 1
+            )
+            < 1e-9
+        )
+    job = _wait_job(
+        client,
+        client.post(
+            f"/api/scenarios/{DEFAULT}/run/simulate",
+            json={"draws": 30, "models": ["compromise", "bdm"]},
+        ).json()["id"],
+    )
     assert job["status"] == "done", job["error"]
     res = job["result"]
     assert res["draws"] == 30 and len(res["issues"]) == 7
@@ -80,13 +118,22 @@ def test_process_simulate_and_sensitivity_jobs(client):
         for r in issue["rows"]:
             q = [r[k] for k in ("q05", "q25", "q50", "q75", "q95")]
             assert q == sorted(q) and issue["min"] <= q[0] and q[-1] <= issue["max"]
-    job = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/sensitivity",
-                                        json={"model": "compromise", "top": 4}).json()["id"])
+    job = _wait_job(
+        client,
+        client.post(
+            f"/api/scenarios/{DEFAULT}/run/sensitivity", json={"model": "compromise", "top": 4}
+        ).json()["id"],
+    )
     assert job["status"] == "done", job["error"]
     for issue in job["result"]["issues"]:
         swings = [r["swing"] for r in issue["rows"]]
         assert swings == sorted(swings, reverse=True) and len(swings) <= 4
-    bad = _wait_job(client, client.post(f"/api/scenarios/{DEFAULT}/run/process", json={"strategy": "nonsense"}).json()["id"])
+    bad = _wait_job(
+        client,
+        client.post(f"/api/scenarios/{DEFAULT}/run/process", json={"strategy": "nonsense"}).json()[
+            "id"
+        ],
+    )
     assert bad["status"] == "failed" and "nonsense" in bad["error"]
 
 
@@ -105,8 +152,12 @@ def test_upload_is_size_limited_and_validated(client):
     assert r.status_code == 413
     text = Path(accord.scenario.shipped_scenarios()["eu-emissions-1994"]).read_text()
     small = yaml.safe_dump(yaml.safe_load(text)["metadata"])
-    r = client.post("/api/upload", files={"file": ("tiny.yaml", small.encode(), "application/x-yaml")})
-    assert r.status_code == 422 and any(p["place"] == "actors" for p in r.json()["detail"]["problems"])
+    r = client.post(
+        "/api/upload", files={"file": ("tiny.yaml", small.encode(), "application/x-yaml")}
+    )
+    assert r.status_code == 422 and any(
+        p["place"] == "actors" for p in r.json()["detail"]["problems"]
+    )
 
 
 def test_token_is_required_when_set(tmp_path):
@@ -114,14 +165,21 @@ def test_token_is_required_when_set(tmp_path):
     with TestClient(app, base_url="http://localhost") as c:
         assert c.get("/api/scenarios").status_code == 401
         assert c.get("/api/scenarios", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert c.get("/api/scenarios", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert (
+            c.get("/api/scenarios", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        )
         assert c.get("/?token=s3cret").status_code == 200
         assert c.get("/api/scenarios").status_code == 200  # the cookie set by ?token=
 
 
 def test_serve_refuses_public_address_without_token():
-    p = subprocess.run([sys.executable, "-m", "accord", "serve", "--host", "0.0.0.0"], capture_output=True, text=True,
-                       env={k: v for k, v in os.environ.items() if k != "ACCORD_TOKEN"}, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "serve", "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "ACCORD_TOKEN"},
+        timeout=60,
+    )
     assert p.returncode == 2 and "give --token" in p.stderr
 
 
@@ -131,13 +189,17 @@ def test_openapi_has_no_server_errors(tmp_path):
     from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import not_a_server_error
 
-    app = create_app(tmp_path / "scn", db=f"sqlite:///{tmp_path / 'runs.sqlite'}", hosts=["testserver"])
+    app = create_app(
+        tmp_path / "scn", db=f"sqlite:///{tmp_path / 'runs.sqlite'}", hosts=["testserver"]
+    )
     auth = {"Authorization": f"Bearer {app.state.token}"}
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers=auth)
     failures, calls = [], []
 
     def make_check(op):
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         @given(op.as_strategy())
         def check(case):
             response = case.call(headers=auth)
@@ -155,7 +217,8 @@ def test_openapi_has_no_server_errors(tmp_path):
     assert not_a_server_error  # the check this test applies by hand to every response
 
 
-# -- a real browser ------------------------------------------------------------------------------------
+# -- a real browser
+# ------------------------------------------------------------------------------------
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -168,9 +231,26 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path):
     port = _free_port()
-    env = {**os.environ, "ACCORD_DB": f"sqlite:///{tmp_path / 'runs.sqlite'}", "ACCORD_TOKEN": "browser-test-token"}
-    proc = subprocess.Popen([sys.executable, "-m", "accord", "serve", "--port", str(port), "--folder",
-                             str(tmp_path / "scn")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "ACCORD_DB": f"sqlite:///{tmp_path / 'runs.sqlite'}",
+        "ACCORD_TOKEN": "browser-test-token",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "serve",
+            "--port",
+            str(port),
+            "--folder",
+            str(tmp_path / "scn"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -183,14 +263,25 @@ def server(tmp_path):
     proc.wait(10)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
 def test_browser_edit_run_and_open_brief(server):
-    """Open the default scenario, change one salience, run, see the forecast change, open the brief."""
+    """Open the default scenario, change one salience, run, see the forecast change, open the
+    brief."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -201,10 +292,14 @@ def test_browser_edit_run_and_open_brief(server):
         def forecasts() -> dict[str, str]:
             page.click("nav.tabs button[data-tab=results]")
             page.click("#run")
-            page.wait_for_function("document.querySelector('#job-status').textContent.startsWith('done')")
+            page.wait_for_function(
+                "document.querySelector('#job-status').textContent.startsWith('done')"
+            )
             page.wait_for_selector("td.value")
             cells = page.query_selector_all("td.value")
-            return {f"{i}:{c.get_attribute('data-model')}": c.inner_text() for i, c in enumerate(cells)}
+            return {
+                f"{i}:{c.get_attribute('data-model')}": c.inner_text() for i, c in enumerate(cells)
+            }
 
         before = forecasts()
         # round-based models' trajectories, one chart per model and issue, behind a disclosure
@@ -224,16 +319,27 @@ def test_browser_edit_run_and_open_brief(server):
         assert "Key judgements" in brief.content()
         # the other analyses draw their charts: process outcomes, Monte Carlo spreads, the tornado
         for kind, params, selector in (
-                ("process", '{"runs": 6, "seed": 0, "month": 75, "strategy": "conceder", '
-                            '"compare": "prep-talks,summit,mediated"}', "rect.outcome"),
-                ("simulate", '{"draws": 40, "seed": 0, "models": ["compromise", "bdm"]}', "svg.chart g.range"),
-                ("sensitivity", '{"model": "compromise", "seed": 0, "top": 5}', "svg.chart g.range"),
-                ("bargain", '{"months": 90, "resolution": 11}', "#ripeness circle.month")):
+            (
+                "process",
+                '{"runs": 6, "seed": 0, "month": 75, "strategy": "conceder", '
+                '"compare": "prep-talks,summit,mediated"}',
+                "rect.outcome",
+            ),
+            (
+                "simulate",
+                '{"draws": 40, "seed": 0, "models": ["compromise", "bdm"]}',
+                "svg.chart g.range",
+            ),
+            ("sensitivity", '{"model": "compromise", "seed": 0, "top": 5}', "svg.chart g.range"),
+            ("bargain", '{"months": 90, "resolution": 11}', "#ripeness circle.month"),
+        ):
             page.select_option("#analysis", kind)
             page.fill("#params", params)
             page.click("#run")
-            page.wait_for_function("document.querySelector('#job-status').textContent.startsWith('done')",
-                                   timeout=60_000)
+            page.wait_for_function(
+                "document.querySelector('#job-status').textContent.startsWith('done')",
+                timeout=60_000,
+            )
             page.wait_for_selector(selector)
             assert page.locator(selector).count() >= 3, kind
         assert page.locator("#bargaining-map rect.solution").count() >= 1

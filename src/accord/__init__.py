@@ -31,9 +31,15 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'accord' has no attribute {name!r}")
 
 
-def load_scenario(ref: str | os.PathLike[str] | None = None, *, warnings: list[Any] | None = None,
-                  runnable: bool = False) -> Scenario:
-    """A scenario from a shipped name, a YAML file or another tool's file (:func:`accord.io.read_any`)."""
+def load_scenario(
+    ref: str | os.PathLike[str] | None = None,
+    *,
+    warnings: list[Any] | None = None,
+    runnable: bool = False,
+) -> Scenario:
+    """A scenario from a shipped name, a YAML file or another tool's file
+    (:func:`accord.io.read_any`).
+    """
     from accord.io import read_any
 
     return read_any(ref, warnings=warnings, runnable=runnable)
@@ -41,4 +47,12 @@ def load_scenario(ref: str | os.PathLike[str] | None = None, *, warnings: list[A
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario", "forecast", "ForecastResult", "MODELS", "__version__"]
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "forecast",
+    "ForecastResult",
+    "MODELS",
+    "__version__",
+]

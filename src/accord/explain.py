@@ -15,7 +15,8 @@ _TEMPLATES = {
     "capitulation": "{other} presses {actor} on {issue}; {actor} capitulates, moving from {before} "
     "to {after}",
     "exchange": "{actor} trades with {other}: it moves on {issue} from {before} to {after}",
-    "bargain": "{actor} strikes a bargain with {other} and moves on {issue} from {before} to {after}",
+    "bargain": "{actor} strikes a bargain with {other} and moves on {issue} from {before} to "
+    "{after}",
     "move": "{actor} moves on {issue} from {before} to {after}",
 }
 
@@ -28,7 +29,9 @@ def describe_event(ev: TraceEvent, scenario: Scenario) -> str:
     names = {a.id: a.name for a in scenario.actors}
     issue = scenario.issue(ev.issue) if ev.issue in scenario.issue_ids else None
     issue_name = (issue.name or issue.id) if issue else ev.issue
-    template = _TEMPLATES.get(ev.kind, "{actor} ({kind}) with {other} on {issue}: {before} to {after}")
+    template = _TEMPLATES.get(
+        ev.kind, "{actor} ({kind}) with {other} on {issue}: {before} to {after}"
+    )
     text = template.format(
         actor=names.get(ev.actor, ev.actor),
         other=names.get(ev.other or "", ev.other or "another actor"),
@@ -56,7 +59,8 @@ def narrate(scenario: Scenario, result: IssueForecast, model_label: str = "") ->
         lines.append(f"final forecast {result.value:.4g}: {issue.scale.describe(result.value)}")
         return lines
     lines.append(
-        f"{head}round 0: forecast {trace.forecast[0]:.4g} ({issue.scale.describe(trace.forecast[0])})"
+        f"{head}round 0: forecast {trace.forecast[0]:.4g} "
+        f"({issue.scale.describe(trace.forecast[0])})"
     )
     by_round: dict[int, list[TraceEvent]] = {}
     for ev in trace.events:

@@ -10,6 +10,7 @@ import numpy as np
 
 from accord.models.base import Forecaster, ModelForecast
 from accord.models.registry import MODELS, get_model
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -153,6 +154,7 @@ def forecast(
     else:
         seeds = np.random.SeedSequence(seed).spawn(len(chosen))
     results = tuple(
-        m.forecast(scenario, rng=np.random.default_rng(s)) for m, s in zip(chosen, seeds, strict=True)
+        m.forecast(scenario, rng=np.random.default_rng(s))
+        for m, s in zip(chosen, seeds, strict=True)
     )
     return ForecastResult(scenario, results, seed)

@@ -10,13 +10,30 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "CAPABILITY_SETS": "capabilities", "capabilities_for": "capabilities", "DeuData": "deu",
-    "read_deu": "deu", "fit_stacking_weights": "ensemble", "BASELINES": "run",
-    "BacktestResult": "run", "backtest": "run", "period_of": "run", "score": "run",
+    "CAPABILITY_SETS": "capabilities",
+    "capabilities_for": "capabilities",
+    "DeuData": "deu",
+    "read_deu": "deu",
+    "fit_stacking_weights": "ensemble",
+    "BASELINES": "run",
+    "BacktestResult": "run",
+    "backtest": "run",
+    "period_of": "run",
+    "score": "run",
 }
 
-__all__ = ["CAPABILITY_SETS", "capabilities_for", "DeuData", "read_deu", "fit_stacking_weights",
-           "BASELINES", "BacktestResult", "backtest", "period_of", "score"]
+__all__ = [
+    "CAPABILITY_SETS",
+    "capabilities_for",
+    "DeuData",
+    "read_deu",
+    "fit_stacking_weights",
+    "BASELINES",
+    "BacktestResult",
+    "backtest",
+    "period_of",
+    "score",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -23,24 +23,85 @@ import numpy as np
 
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
-__all__ = ["DeuIssue", "DeuProposal", "DeuData", "read_deu", "parse_deu_date", "DEU_ACTORS", "ACTOR_NAMES"]
+__all__ = [
+    "DeuIssue",
+    "DeuProposal",
+    "DeuData",
+    "read_deu",
+    "parse_deu_date",
+    "DEU_ACTORS",
+    "ACTOR_NAMES",
+]
 
 #: Actor codes in the official DEU column order (after the ``p``/``s`` prefix).
 DEU_ACTORS = (
-    "com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu",
-    "ie", "it", "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "si", "sk", "es", "se", "uk",
+    "com",
+    "ep",
+    "at",
+    "be",
+    "bu",
+    "cr",
+    "cy",
+    "cz",
+    "dk",
+    "ee",
+    "fi",
+    "fr",
+    "de",
+    "el",
+    "hu",
+    "ie",
+    "it",
+    "lv",
+    "lt",
+    "lu",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "si",
+    "sk",
+    "es",
+    "se",
+    "uk",
 )
 ACTOR_NAMES = {
-    "com": "European Commission", "ep": "European Parliament", "at": "Austria", "be": "Belgium",
-    "bu": "Bulgaria", "cr": "Croatia", "cy": "Cyprus", "cz": "Czech Republic", "dk": "Denmark",
-    "ee": "Estonia", "fi": "Finland", "fr": "France", "de": "Germany", "el": "Greece",
-    "hu": "Hungary", "ie": "Ireland", "it": "Italy", "lv": "Latvia", "lt": "Lithuania",
-    "lu": "Luxembourg", "mt": "Malta", "nl": "Netherlands", "pl": "Poland", "pt": "Portugal",
-    "ro": "Romania", "si": "Slovenia", "sk": "Slovakia", "es": "Spain", "se": "Sweden",
+    "com": "European Commission",
+    "ep": "European Parliament",
+    "at": "Austria",
+    "be": "Belgium",
+    "bu": "Bulgaria",
+    "cr": "Croatia",
+    "cy": "Cyprus",
+    "cz": "Czech Republic",
+    "dk": "Denmark",
+    "ee": "Estonia",
+    "fi": "Finland",
+    "fr": "France",
+    "de": "Germany",
+    "el": "Greece",
+    "hu": "Hungary",
+    "ie": "Ireland",
+    "it": "Italy",
+    "lv": "Latvia",
+    "lt": "Lithuania",
+    "lu": "Luxembourg",
+    "mt": "Malta",
+    "nl": "Netherlands",
+    "pl": "Poland",
+    "pt": "Portugal",
+    "ro": "Romania",
+    "si": "Slovenia",
+    "sk": "Slovakia",
+    "es": "Spain",
+    "se": "Sweden",
     "uk": "United Kingdom",
 }
-REQUIRED = ("prnr", "isnr", "prname", "intro", "rp", "out") + tuple(f"p{a}" for a in DEU_ACTORS) + tuple(
-    f"s{a}" for a in DEU_ACTORS
+REQUIRED = (
+    ("prnr", "isnr", "prname", "intro", "rp", "out")
+    + tuple(f"p{a}" for a in DEU_ACTORS)
+    + tuple(f"s{a}" for a in DEU_ACTORS)
 )
 
 
@@ -139,7 +200,9 @@ def read_deu(path: str | Path) -> DeuData:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(label, "file", f"cannot be read as UTF-8 text ({exc})")]) from None
+        raise ScenarioError(
+            [Problem(label, "file", f"cannot be read as UTF-8 text ({exc})")]
+        ) from None
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
     if not rows:
         raise ScenarioError([Problem(label, "file", "is empty")])
@@ -147,8 +210,15 @@ def read_deu(path: str | Path) -> DeuData:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ScenarioError(
-            [Problem(label, "line 1", "lacks the official DEU columns", ", ".join(missing[:8]),
-                     "use the DEU column names (prnr, isnr, p<actor>, s<actor>, rp, out)")]
+            [
+                Problem(
+                    label,
+                    "line 1",
+                    "lacks the official DEU columns",
+                    ", ".join(missing[:8]),
+                    "use the DEU column names (prnr, isnr, p<actor>, s<actor>, rp, out)",
+                )
+            ]
         )
     col = {h: k for k, h in enumerate(header)}
     notes: list[str] = []
@@ -166,7 +236,9 @@ def read_deu(path: str | Path) -> DeuData:
                 v = _num(row[col[f"p{a}"]])
                 if v is not None and a not in ("com", "ep"):
                     gdp[a] = v
-            notes.append(f"line {lineno}: GDP row (no proposal id) read as the 'gdp' capability set")
+            notes.append(
+                f"line {lineno}: GDP row (no proposal id) read as the 'gdp' capability set"
+            )
             continue
         by_prop.setdefault(row[col["prnr"]].strip(), []).append((lineno, row))
     proposals = []
@@ -176,8 +248,10 @@ def read_deu(path: str | Path) -> DeuData:
         intro, form = parse_deu_date(first[col["intro"]])
         date_forms[form] = date_forms.get(form, 0) + 1
         if intro is None:
-            notes.append(f"proposal {pid}: introduction date {first[col['intro']]!r} unreadable; "
-                         "kept out of time splits")
+            notes.append(
+                f"proposal {pid}: introduction date {first[col['intro']]!r} unreadable; "
+                "kept out of time splits"
+            )
         issues = []
         for lineno, row in items:
             pos, sal = {}, {}
@@ -190,24 +264,39 @@ def read_deu(path: str | Path) -> DeuData:
                     dropped_pos += 1
                     continue
                 if not 0 <= p <= 100 or not 0 <= s <= 100:
-                    problems.append(Problem(label, f"line {lineno}", f"p{a}/s{a} must be on 0..100", (p, s)))
+                    problems.append(
+                        Problem(label, f"line {lineno}", f"p{a}/s{a} must be on 0..100", (p, s))
+                    )
                     continue
                 pos[a], sal[a] = p, s
-            issues.append(DeuIssue(row[col["isnr"]].strip(), pos, sal, _num(row[col["rp"]]), _num(row[col["out"]])))
+            issues.append(
+                DeuIssue(
+                    row[col["isnr"]].strip(), pos, sal, _num(row[col["rp"]]), _num(row[col["out"]])
+                )
+            )
         proposals.append(
-            DeuProposal(pid, first[col["prname"]].strip(), intro,
-                        first[col["proc"]].strip() if "proc" in col else "",
-                        first[col["counvte"]].strip() if "counvte" in col else "", tuple(issues))
+            DeuProposal(
+                pid,
+                first[col["prname"]].strip(),
+                intro,
+                first[col["proc"]].strip() if "proc" in col else "",
+                first[col["counvte"]].strip() if "counvte" in col else "",
+                tuple(issues),
+            )
         )
     if problems:
         raise ScenarioError(problems)
     notes.append("dates: " + ", ".join(f"{n} proposals {k}" for k, n in sorted(date_forms.items())))
     if dropped_pos:
-        notes.append(f"{dropped_pos} positions without a salience were dropped (no weight to give them)")
+        notes.append(
+            f"{dropped_pos} positions without a salience were dropped (no weight to give them)"
+        )
     return DeuData(label, tuple(proposals), gdp, tuple(notes))
 
 
-def proposal_scenario(prop: DeuProposal, capabilities: dict[str, float], *, min_actors: int = 1) -> Scenario | None:
+def proposal_scenario(
+    prop: DeuProposal, capabilities: dict[str, float], *, min_actors: int = 1
+) -> Scenario | None:
     """One scenario per proposal: its issues (0..100), the actors with a stance on any of them.
 
     Saliences are divided by 100. Issues with fewer than ``min_actors`` stances are left out;
@@ -218,20 +307,35 @@ def proposal_scenario(prop: DeuProposal, capabilities: dict[str, float], *, min_
     for iss in prop.issues:
         if len(iss.position) < min_actors:
             continue
-        issues.append({"id": iss.issue_id, "question": f"{prop.name}: issue {iss.issue_id}",
-                       "scale": {"min": 0, "max": 100}})
+        issues.append(
+            {
+                "id": iss.issue_id,
+                "question": f"{prop.name}: issue {iss.issue_id}",
+                "scale": {"min": 0, "max": 100},
+            }
+        )
         for a, p in iss.position.items():
             st = actors.setdefault(a, {})
             st[iss.issue_id] = {"position": p, "salience": iss.salience[a] / 100.0}
     if not issues:
         return None
     actor_list = [
-        {"id": a, "name": ACTOR_NAMES[a], "capability": float(capabilities.get(a, 0.0)), "stances": st}
+        {
+            "id": a,
+            "name": ACTOR_NAMES[a],
+            "capability": float(capabilities.get(a, 0.0)),
+            "stances": st,
+        }
         for a, st in actors.items()
     ]
     return scenario_from_dict(
-        {"metadata": {"title": f"DEU proposal {prop.proposal_id} ({prop.name})",
-                      "date": prop.introduced.isoformat() if prop.introduced else None},
-         "actors": actor_list, "issues": issues},
+        {
+            "metadata": {
+                "title": f"DEU proposal {prop.proposal_id} ({prop.name})",
+                "date": prop.introduced.isoformat() if prop.introduced else None,
+            },
+            "actors": actor_list,
+            "issues": issues,
+        },
         f"DEU proposal {prop.proposal_id}",
     )

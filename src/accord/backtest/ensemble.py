@@ -24,8 +24,9 @@ def fit_stacking_weights(forecasts: np.ndarray, outcome: np.ndarray) -> np.ndarr
     a_ub = np.block([[-F, -eye], [F, -eye]])
     b_ub = np.concatenate([-y, y])
     a_eq = np.concatenate([np.ones(k), np.zeros(n)])[None, :]
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=[(0, None)] * (k + n),
-                  method="highs")
+    res = linprog(
+        c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=[(0, None)] * (k + n), method="highs"
+    )
     if not res.success:
         raise RuntimeError(f"stacking weights could not be fitted: {res.message}")
     w = np.clip(res.x[:k], 0.0, None)

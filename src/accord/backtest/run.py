@@ -22,9 +22,13 @@ __all__ = ["BacktestResult", "backtest", "score", "period_of", "BASELINES"]
 
 log = logging.getLogger(__name__)
 
-#: Known baselines on DEU III, from ../shared/data/README.md; reproduced by the reference test.
-BASELINES = ("baseline:salience_mean", "baseline:median_actor", "baseline:commission",
-             "baseline:reference_point")
+#: Known baselines on DEU III, from the DEU III data set's documentation (tests/data/README.md); reproduced by the reference test.
+BASELINES = (
+    "baseline:salience_mean",
+    "baseline:median_actor",
+    "baseline:commission",
+    "baseline:reference_point",
+)
 
 
 def period_of(year: int | None) -> str:
@@ -68,7 +72,9 @@ class BacktestResult:
         out = []
         for key, grp in frame.groupby(list(by), sort=False):
             key = key if isinstance(key, tuple) else (key,)
-            out.append({**dict(zip(by, key, strict=True)), **score(grp["forecast"] - grp["outcome"])})
+            out.append(
+                {**dict(zip(by, key, strict=True)), **score(grp["forecast"] - grp["outcome"])}
+            )
         return pd.DataFrame(out)
 
     def intervals(self, levels: Sequence[float] = (0.5, 0.8)) -> pd.DataFrame:
@@ -80,19 +86,25 @@ class BacktestResult:
         """
         out = []
         for model, grp in self.rows.groupby("model", sort=False):
-            train = np.abs(grp.loc[grp.split == "train", "forecast"] - grp.loc[grp.split == "train", "outcome"]).to_numpy()
+            train = np.abs(
+                grp.loc[grp.split == "train", "forecast"] - grp.loc[grp.split == "train", "outcome"]
+            ).to_numpy()
             test = grp[grp.split == "test"]
             if len(train) == 0 or len(test) == 0:
                 continue
             row: dict = {"model": model, "n_train": len(train), "n_test": len(test)}
             srt = np.sort(train)
             for q in levels:
-                k = min(int(np.ceil((len(srt) + 1) * q)), len(srt)) - 1  # [Lei2018, split conformal]
+                k = (
+                    min(int(np.ceil((len(srt) + 1) * q)), len(srt)) - 1
+                )  # [Lei2018, split conformal]
                 half = float(srt[k])
                 lo = np.clip(test["forecast"] - half, 0, 100)
                 hi = np.clip(test["forecast"] + half, 0, 100)
                 row[f"halfwidth{int(q * 100)}"] = half
-                row[f"cover{int(q * 100)}"] = float(((test["outcome"] >= lo) & (test["outcome"] <= hi)).mean())
+                row[f"cover{int(q * 100)}"] = float(
+                    ((test["outcome"] >= lo) & (test["outcome"] <= hi)).mean()
+                )
             out.append(row)
         return pd.DataFrame(out)
 
@@ -119,8 +131,12 @@ def _baselines(prop: DeuProposal) -> dict[str, dict[str, float]]:
             continue
         x = np.array(list(iss.position.values()))
         s = np.array([iss.salience[a] for a in iss.position])
-        out["baseline:salience_mean"][iss.issue_id] = float((s * x).sum() / s.sum()) if s.sum() > 0 else float(x.mean())
-        out["baseline:median_actor"][iss.issue_id] = float(weighted_median(x, s if s.sum() > 0 else np.ones_like(s)))
+        out["baseline:salience_mean"][iss.issue_id] = (
+            float((s * x).sum() / s.sum()) if s.sum() > 0 else float(x.mean())
+        )
+        out["baseline:median_actor"][iss.issue_id] = float(
+            weighted_median(x, s if s.sum() > 0 else np.ones_like(s))
+        )
         if "com" in iss.position:
             out["baseline:commission"][iss.issue_id] = iss.position["com"]
         if iss.reference_point is not None:
@@ -128,10 +144,16 @@ def _baselines(prop: DeuProposal) -> dict[str, dict[str, float]]:
     return out
 
 
-def _assign_split(data: DeuData, split: str, test_from: int, seed: int, test_share: float) -> dict[str, str]:
+def _assign_split(
+    data: DeuData, split: str, test_from: int, seed: int, test_share: float
+) -> dict[str, str]:
     if split == "year":
-        return {p.proposal_id: ("unknown" if p.year is None else "test" if p.year >= test_from else "train")
-                for p in data.proposals}
+        return {
+            p.proposal_id: (
+                "unknown" if p.year is None else "test" if p.year >= test_from else "train"
+            )
+            for p in data.proposals
+        }
     if split == "proposal":
         rng = np.random.default_rng(seed)
         ids = [p.proposal_id for p in data.proposals]
@@ -164,23 +186,47 @@ def backtest(
         # choose the capability set on the training split only, by the ensemble's training MAE
         from .capabilities import CAPABILITY_SETS
 
-        trials = {c: backtest(data, models, split=split, test_from=test_from, test_share=test_share,
-                              capabilities=c, institution_share=institution_share, seed=seed, ensemble=True)
-                  for c in CAPABILITY_SETS}
-        train_mae = {c: r.summary(part="train").set_index("model").loc["ensemble", "mae"] for c, r in trials.items()}
+        trials = {
+            c: backtest(
+                data,
+                models,
+                split=split,
+                test_from=test_from,
+                test_share=test_share,
+                capabilities=c,
+                institution_share=institution_share,
+                seed=seed,
+                ensemble=True,
+            )
+            for c in CAPABILITY_SETS
+        }
+        train_mae = {
+            c: r.summary(part="train").set_index("model").loc["ensemble", "mae"]
+            for c, r in trials.items()
+        }
         best = min(train_mae, key=lambda c: (train_mae[c], c))
         res = trials[best]
         note = "capability set chosen on the training split: " + ", ".join(
-            f"{c} {v:.2f}" + (" (chosen)" if c == best else "") for c, v in train_mae.items())
-        return BacktestResult(res.rows, res.split, res.test_from, f"auto -> {best}", res.ensemble_weights,
-                              (*res.notes, note), res.failures)
+            f"{c} {v:.2f}" + (" (chosen)" if c == best else "") for c, v in train_mae.items()
+        )
+        return BacktestResult(
+            res.rows,
+            res.split,
+            res.test_from,
+            f"auto -> {best}",
+            res.ensemble_weights,
+            (*res.notes, note),
+            res.failures,
+        )
     chosen = [m for m in resolve_models(models) if m.name != "ensemble"]
     parts = _assign_split(data, split, test_from, seed, test_share)
     seeds = np.random.SeedSequence(seed).spawn(len(data.proposals))
     rows = []
     failures: dict[str, int] = {}
     for prop, ss in zip(data.proposals, seeds, strict=True):
-        caps = capabilities_for(capabilities, prop.introduced, gdp=data.gdp, institution_share=institution_share)
+        caps = capabilities_for(
+            capabilities, prop.introduced, gdp=data.gdp, institution_share=institution_share
+        )
         scn = proposal_scenario(prop, caps)
         preds: dict[str, dict[str, float]] = _baselines(prop)
         if scn is not None:
@@ -198,15 +244,25 @@ def backtest(
                 continue
             for model, by_issue in preds.items():
                 if iss.issue_id in by_issue:
-                    rows.append({"proposal": prop.proposal_id, "issue": iss.issue_id, "year": prop.year,
-                                 "period": period_of(prop.year), "split": parts[prop.proposal_id],
-                                 "model": model, "forecast": by_issue[iss.issue_id], "outcome": iss.outcome})
+                    rows.append(
+                        {
+                            "proposal": prop.proposal_id,
+                            "issue": iss.issue_id,
+                            "year": prop.year,
+                            "period": period_of(prop.year),
+                            "split": parts[prop.proposal_id],
+                            "model": model,
+                            "forecast": by_issue[iss.issue_id],
+                            "outcome": iss.outcome,
+                        }
+                    )
     frame = pd.DataFrame(rows)
     weights: dict[str, float] = {}
     if ensemble and chosen:
         names = [m.name for m in chosen]
-        wide = frame[frame.model.isin(names)].pivot_table(index=["proposal", "issue"], columns="model",
-                                                           values="forecast")
+        wide = frame[frame.model.isin(names)].pivot_table(
+            index=["proposal", "issue"], columns="model", values="forecast"
+        )
         meta = frame.drop_duplicates(["proposal", "issue"]).set_index(["proposal", "issue"])
         wide = wide.dropna()
         train = wide[meta.loc[wide.index, "split"].to_numpy() == "train"]
@@ -220,5 +276,12 @@ def backtest(
             ens["model"] = "ensemble"
             ens = ens.reset_index()
             frame = pd.concat([frame, ens[frame.columns]], ignore_index=True)
-    return BacktestResult(frame, split, test_from if split == "year" else None, capabilities, weights,
-                          data.notes, failures)
+    return BacktestResult(
+        frame,
+        split,
+        test_from if split == "year" else None,
+        capabilities,
+        weights,
+        data.notes,
+        failures,
+    )

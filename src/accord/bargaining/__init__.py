@@ -1,9 +1,11 @@
 """Bargaining analysis: utilities over packages, red lines, no deal over time, the zone of possible
 agreement, the Pareto frontier, Nash / Kalai–Smorodinsky / egalitarian solutions, ripeness.
 
->>> from accord.bargaining import build_space, analyse          # doctest: +SKIP
->>> space = build_space(scenario, resolution=11, month=0, loss="linear")
->>> space.packages, space.utility, space.feasible, space.no_deal   # (P, m), (P, n), (P,), (n,)
+>>> import accord
+>>> from accord.bargaining import build_space
+>>> space = build_space(accord.load_scenario("ukraine-2025"), resolution=11, month=0)
+>>> space.packages.shape, space.utility.shape, space.no_deal.shape   # (P, m), (P, n), (n,)
+((14400, 7), (14400, 6), (6,))
 """
 
 from .analysis import SOLUTIONS, BargainResult, ContinuousSolution, analyse
@@ -15,41 +17,41 @@ from .ripeness import RipenessPoint
 from .solutions import egalitarian, kalai_smorodinsky, nash
 from .space import PackageSpace, build_space
 from .utility import (
-                      capabilities_at,
-                      issue_bounds,
-                      no_deal_utility,
-                      package_utility,
-                      red_line_ok,
-                      status_quo,
+    capabilities_at,
+    issue_bounds,
+    no_deal_utility,
+    package_utility,
+    red_line_ok,
+    status_quo,
 )
 
 __all__ = [
-                      "SOLUTIONS",
-                      "BargainResult",
-                      "BlockingRedLine",
-                      "ContinuousSolution",
-                      "Package",
-                      "PackageSpace",
-                      "Relaxation",
-                      "RipenessPoint",
-                      "analyse",
-                      "blocking_red_lines",
-                      "build_space",
-                      "capabilities_at",
-                      "continuous_problem",
-                      "egalitarian",
-                      "issue_bounds",
-                      "kalai_smorodinsky",
-                      "kalai_smorodinsky_continuous",
-                      "make_package",
-                      "max_min_gain",
-                      "nash",
-                      "nash_continuous",
-                      "no_deal_utility",
-                      "package_utility",
-                      "pareto_mask",
-                      "pareto_mask_reference",
-                      "red_line_ok",
-                      "smallest_relaxations",
-                      "status_quo",
+    "SOLUTIONS",
+    "BargainResult",
+    "BlockingRedLine",
+    "ContinuousSolution",
+    "Package",
+    "PackageSpace",
+    "Relaxation",
+    "RipenessPoint",
+    "analyse",
+    "blocking_red_lines",
+    "build_space",
+    "capabilities_at",
+    "continuous_problem",
+    "egalitarian",
+    "issue_bounds",
+    "kalai_smorodinsky",
+    "kalai_smorodinsky_continuous",
+    "make_package",
+    "max_min_gain",
+    "nash",
+    "nash_continuous",
+    "no_deal_utility",
+    "package_utility",
+    "pareto_mask",
+    "pareto_mask_reference",
+    "red_line_ok",
+    "smallest_relaxations",
+    "status_quo",
 ]

@@ -58,8 +58,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The solutions reported, in order, with their titles.
-SOLUTIONS = {"nash": "Nash bargaining solution", "nash_weighted": "Nash, weighted by capability",
-             "kalai_smorodinsky": "Kalai–Smorodinsky", "egalitarian": "Egalitarian"}
+SOLUTIONS = {
+    "nash": "Nash bargaining solution",
+    "nash_weighted": "Nash, weighted by capability",
+    "kalai_smorodinsky": "Kalai–Smorodinsky",
+    "egalitarian": "Egalitarian",
+}
 
 
 @dataclass(frozen=True)
@@ -79,13 +83,19 @@ class ContinuousSolution:
 
     @property
     def gap(self) -> float:
-        """How much the continuous optimum improves the criterion over the grid (≥ 0 up to solver tolerance)."""
+        """How much the continuous optimum improves the criterion over the grid (≥ 0 up to solver
+        tolerance).
+        """
         return self.objective - self.grid_objective
 
     def to_dict(self) -> dict[str, Any]:
-        return {"package": self.package.to_dict(), "objective": round(self.objective, 6),
-                "grid_objective": round(self.grid_objective, 6), "gap": round(self.gap, 6),
-                "distance": {k: round(v, 6) for k, v in self.distance.items()}}
+        return {
+            "package": self.package.to_dict(),
+            "objective": round(self.objective, 6),
+            "grid_objective": round(self.grid_objective, 6),
+            "gap": round(self.gap, 6),
+            "distance": {k: round(v, 6) for k, v in self.distance.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -95,21 +105,25 @@ class BargainResult:
     zopa_size: int
     frontier: tuple[Package, ...]
     solutions: dict[str, Package | None]
-    blocking_red_lines: tuple[str, ...]             # actors whose red lines, dropped together, open the zone
-    blocking_no_deal: tuple[str, ...]               # actors whose accepting less than no deal alone opens it
-    relaxation: Relaxation | None                   # the preferred of ``relaxations``
+    blocking_red_lines: tuple[str, ...]  # actors whose red lines, dropped together, open the zone
+    blocking_no_deal: tuple[str, ...]  # actors whose accepting less than no deal alone opens it
+    relaxation: Relaxation | None  # the preferred of ``relaxations``
     timeline: tuple[RipenessPoint, ...]
-    opens_at: int | None                            # first month with a zone on the grid
-    package_at_opening: Package | None              # the grid's Nash package then
+    opens_at: int | None  # first month with a zone on the grid
+    package_at_opening: Package | None  # the grid's Nash package then
     notes: tuple[str, ...] = field(default_factory=tuple)
     frontier_size: int = 0
     continuous: dict[str, ContinuousSolution | None] = field(default_factory=dict)
-    max_min_gain: float | None = None               # continuous, now: > 0 exactly when a zone exists
-    red_lines: tuple[BlockingRedLine, ...] = ()     # every party's red line and whether dropping it opens the zone
+    max_min_gain: float | None = None  # continuous, now: > 0 exactly when a zone exists
+    red_lines: tuple[
+        BlockingRedLine, ...
+    ] = ()  # every party's red line and whether dropping it opens the zone
     relaxations: dict[str, Relaxation | None] = field(default_factory=dict)
-    opens_at_continuous: int | None = None          # first month with a zone on the continuous scales
+    opens_at_continuous: int | None = None  # first month with a zone on the continuous scales
     solutions_at_opening: dict[str, Package | None] = field(default_factory=dict)
-    continuous_at_opening: Package | None = None    # continuous Nash package at ``opens_at_continuous``
+    continuous_at_opening: Package | None = (
+        None  # continuous Nash package at ``opens_at_continuous``
+    )
 
     @property
     def zone_exists(self) -> bool:
@@ -122,28 +136,39 @@ class BargainResult:
         return {
             "scenario": self.scenario.metadata.title,
             "packages": len(self.space.packages),
-            "grid": {i.id: [float(v) for v in g] for i, g in zip(self.scenario.issues, self.space.grids, strict=True)},
+            "grid": {
+                i.id: [float(v) for v in g]
+                for i, g in zip(self.scenario.issues, self.space.grids, strict=True)
+            },
             "coarse_grid": self.space.coarse,
             "loss": self.space.loss,
-            "no_deal": dict(zip(self.scenario.actor_ids, map(float, self.space.no_deal), strict=True)),
+            "no_deal": dict(
+                zip(self.scenario.actor_ids, map(float, self.space.no_deal), strict=True)
+            ),
             "zone_exists": self.zone_exists,
             "zopa_size": self.zopa_size,
             "frontier_size": self.frontier_size,
             "frontier": [p.to_dict() for p in self.frontier],
             "solutions": {k: pk(v) for k, v in self.solutions.items()},
-            "continuous": {k: (None if v is None else v.to_dict()) for k, v in self.continuous.items()},
+            "continuous": {
+                k: (None if v is None else v.to_dict()) for k, v in self.continuous.items()
+            },
             "max_min_gain": None if self.max_min_gain is None else round(self.max_min_gain, 6),
             "blocking_red_lines": list(self.blocking_red_lines),
             "blocking_no_deal": list(self.blocking_no_deal),
             "red_lines": [r.to_dict() for r in self.red_lines],
             "relaxation": None if self.relaxation is None else self.relaxation.to_dict(),
-            "relaxations": {k: (None if v is None else v.to_dict()) for k, v in self.relaxations.items()},
-            "ripeness": {"opens_at_month": self.opens_at,
-                         "package": pk(self.package_at_opening),
-                         "solutions": {k: pk(v) for k, v in self.solutions_at_opening.items()},
-                         "opens_at_month_continuous": self.opens_at_continuous,
-                         "package_continuous": pk(self.continuous_at_opening),
-                         "timeline": [p.to_dict() for p in self.timeline]},
+            "relaxations": {
+                k: (None if v is None else v.to_dict()) for k, v in self.relaxations.items()
+            },
+            "ripeness": {
+                "opens_at_month": self.opens_at,
+                "package": pk(self.package_at_opening),
+                "solutions": {k: pk(v) for k, v in self.solutions_at_opening.items()},
+                "opens_at_month_continuous": self.opens_at_continuous,
+                "package_continuous": pk(self.continuous_at_opening),
+                "timeline": [p.to_dict() for p in self.timeline],
+            },
             "notes": list(self.notes),
         }
 
@@ -154,19 +179,31 @@ def _weights(caps: np.ndarray) -> np.ndarray | None:
     return caps / caps.sum() * len(caps) if caps.sum() > 0 else None
 
 
-def _grid_solutions(space: PackageSpace, d: np.ndarray, caps: np.ndarray, rows: np.ndarray
-                    ) -> dict[str, int | None]:
-    """Row indices of the four solutions among ``rows`` (the parties bargain; others are reported)."""
+def _grid_solutions(
+    space: PackageSpace, d: np.ndarray, caps: np.ndarray, rows: np.ndarray
+) -> dict[str, int | None]:
+    """Row indices of the four solutions among ``rows`` (the parties bargain; others are
+    reported)."""
     pt = space.parties
     u, dp = space.utility[rows][:, pt], d[pt]
-    found = {"nash": nash(u, dp), "nash_weighted": nash(u, dp, _weights(caps[pt])),
-             "kalai_smorodinsky": kalai_smorodinsky(u, dp), "egalitarian": egalitarian(u, dp)}
+    found = {
+        "nash": nash(u, dp),
+        "nash_weighted": nash(u, dp, _weights(caps[pt])),
+        "kalai_smorodinsky": kalai_smorodinsky(u, dp),
+        "egalitarian": egalitarian(u, dp),
+    }
     return {k: None if v is None else int(rows[v]) for k, v in found.items()}
 
 
-def _continuous(space: PackageSpace, problem: ContinuousProblem, d: np.ndarray, caps: np.ndarray,
-                grid: dict[str, int | None]) -> dict[str, ContinuousSolution | None]:
-    """Each solution refined on the continuous scales, with the grid's value of the same criterion."""
+def _continuous(
+    space: PackageSpace,
+    problem: ContinuousProblem,
+    d: np.ndarray,
+    caps: np.ndarray,
+    grid: dict[str, int | None],
+) -> dict[str, ContinuousSolution | None]:
+    """Each solution refined on the continuous scales, with the grid's value of the same
+    criterion."""
     scn, pt = space.scenario, space.parties
     out: dict[str, ContinuousSolution | None] = {k: None for k in SOLUTIONS}
     w_full = np.ones(len(d))
@@ -182,29 +219,40 @@ def _continuous(space: PackageSpace, problem: ContinuousProblem, d: np.ndarray, 
             _, pkg = nash_continuous(problem, d, w, start=start)
 
             def crit(u: np.ndarray, w: np.ndarray = w) -> float:
-                return float((w[pt] * np.log(u[pt] - d[pt])).sum())               # [Nash1950]
+                return float((w[pt] * np.log(u[pt] - d[pt])).sum())  # [Nash1950]
         elif name == "kalai_smorodinsky":
             _, pkg, ideal = kalai_smorodinsky_continuous(problem, d, start=start)
             span = np.where(pt & (ideal - d > 0), ideal - d, 1.0)
 
             def crit(u: np.ndarray, w: np.ndarray = span) -> float:
-                return float(((u - d) / w)[pt].min())                             # [Kalai1975]
+                return float(((u - d) / w)[pt].min())  # [Kalai1975]
         else:
             _, pkg = max_min_gain(problem, d, start=start)
 
             def crit(u: np.ndarray, w: np.ndarray = w_full) -> float:
-                return float((u - d)[pt].min())                                   # [Kalai1977]
+                return float((u - d)[pt].min())  # [Kalai1977]
+
         if pkg is None:
             continue
         u = package_utility(scn, pkg[None, :], loss=space.loss)[0]
         ug = space.utility[row]
-        dist = {i.id: float(abs(a - b)) for i, a, b in zip(scn.issues, pkg, space.packages[row], strict=True)}
+        dist = {
+            i.id: float(abs(a - b))
+            for i, a, b in zip(scn.issues, pkg, space.packages[row], strict=True)
+        }
         out[name] = ContinuousSolution(make_package(scn, pkg, u, d), crit(u), crit(ug), dist)
     return out
 
 
-def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss: Loss = "linear",
-            max_frontier: int = 50, refine: bool = True) -> BargainResult:
+def analyse(
+    scenario: Scenario,
+    *,
+    months: int = 120,
+    resolution: int = 11,
+    loss: Loss = "linear",
+    max_frontier: int = 50,
+    refine: bool = True,
+) -> BargainResult:
     """The whole bargaining analysis at month 0, plus the ripeness scan over ``months``.
 
     ``resolution`` is the number of evenly spaced grid points per continuous issue (see
@@ -222,12 +270,17 @@ def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss
     notes: list[str] = []
     problem = None
     if refine and discrete_combinations(scenario) > MAX_COMBINATIONS:
-        notes.append(f"more than {MAX_COMBINATIONS} combinations of discrete options: no continuous refinement")
+        notes.append(
+            f"more than {MAX_COMBINATIONS} combinations of discrete options: no continuous "
+            "refinement"
+        )
     elif refine:
         problem = continuous_problem(scenario, loss=loss, parties=pt)
         if problem.empty:
             problem = None
-            notes.append("the parties' red lines leave no package on some issue; no continuous refinement")
+            notes.append(
+                "the parties' red lines leave no package on some issue; no continuous refinement"
+            )
 
     frontier: tuple[Package, ...] = ()
     frontier_size = 0
@@ -235,13 +288,22 @@ def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss
     if len(rows):
         front_rows = rows[pareto_mask(space.utility[rows][:, pt])]
         frontier_size = len(front_rows)
-        order = np.argsort(-(space.utility[front_rows][:, pt] - d[pt]).min(axis=1), kind="stable")[:max_frontier]
-        frontier = tuple(make_package(scn, space.packages[r], space.utility[r], d) for r in front_rows[order])
+        order = np.argsort(-(space.utility[front_rows][:, pt] - d[pt]).min(axis=1), kind="stable")[
+            :max_frontier
+        ]
+        frontier = tuple(
+            make_package(scn, space.packages[r], space.utility[r], d) for r in front_rows[order]
+        )
         grid = _grid_solutions(space, d, caps, rows)
-    solutions = {k: None if r is None else make_package(scn, space.packages[r], space.utility[r], d)
-                 for k, r in grid.items()}
+    solutions = {
+        k: None if r is None else make_package(scn, space.packages[r], space.utility[r], d)
+        for k, r in grid.items()
+    }
     continuous: dict[str, ContinuousSolution | None] = (
-        _continuous(space, problem, d, caps, grid) if problem is not None else dict.fromkeys(SOLUTIONS))
+        _continuous(space, problem, d, caps, grid)
+        if problem is not None
+        else dict.fromkeys(SOLUTIONS)
+    )
     mmg = None
     if problem is not None:
         mmg = float(max_min_gain(problem, d)[0])
@@ -254,8 +316,10 @@ def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss
         red_lines, blocking_red, blocking_nd = blocking_red_lines(space, d, mats)
         relaxations = smallest_relaxations(space, d, mats)
         if relaxations["red_line"] is None and relaxations["no_deal"] is None:
-            notes.append("no group of parties opens the zone by moving red lines alone or by accepting less "
-                         "than no deal alone")
+            notes.append(
+                "no group of parties opens the zone by moving red lines alone or by accepting less "
+                "than no deal alone"
+            )
 
     timeline, path = scan(space, months, loss=loss, mats=mats, problem=problem)
     opens_at = next((p.month for p in timeline if p.zopa_size > 0), None)
@@ -264,9 +328,13 @@ def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss
         dt = path[opens_at]
         zr = np.flatnonzero(space.feasible & (space.utility[:, pt] > dt[pt]).all(axis=1))
         at_grid = _grid_solutions(space, dt, capabilities_at(scenario, opens_at), zr)
-        at_open = {k: None if r is None else make_package(scn, space.packages[r], space.utility[r], dt)
-                   for k, r in at_grid.items()}
-    opens_cont = next((p.month for p in timeline if p.max_min_gain is not None and p.max_min_gain > 0), None)
+        at_open = {
+            k: None if r is None else make_package(scn, space.packages[r], space.utility[r], dt)
+            for k, r in at_grid.items()
+        }
+    opens_cont = next(
+        (p.month for p in timeline if p.max_min_gain is not None and p.max_min_gain > 0), None
+    )
     cont_open = None
     if opens_cont is not None and problem is not None:
         dt = path[opens_cont]
@@ -274,8 +342,29 @@ def analyse(scenario: Scenario, *, months: int = 120, resolution: int = 11, loss
         if pkg is not None:
             cont_open = make_package(scn, pkg, package_utility(scn, pkg[None, :], loss=loss)[0], dt)
     if space.coarse:
-        notes.append("the fine grid was too large; packages use labelled points, red lines, status quo and "
-                     "scale ends (the continuous refinement covers the values in between)")
-    return BargainResult(scn, space, len(rows), frontier, solutions, blocking_red, blocking_nd,
-                         preferred(relaxations), timeline, opens_at, at_open.get("nash"), tuple(notes),
-                         frontier_size, continuous, mmg, red_lines, relaxations, opens_cont, at_open, cont_open)
+        notes.append(
+            "the fine grid was too large; packages use labelled points, red lines, status quo and "
+            "scale ends (the continuous refinement covers the values in between)"
+        )
+    return BargainResult(
+        scn,
+        space,
+        len(rows),
+        frontier,
+        solutions,
+        blocking_red,
+        blocking_nd,
+        preferred(relaxations),
+        timeline,
+        opens_at,
+        at_open.get("nash"),
+        tuple(notes),
+        frontier_size,
+        continuous,
+        mmg,
+        red_lines,
+        relaxations,
+        opens_cont,
+        at_open,
+        cont_open,
+    )

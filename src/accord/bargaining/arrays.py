@@ -28,10 +28,9 @@ in full (0.15 ms against 11 ms per draw, 400 draws of the default scenario).
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import numpy as np
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from accord.scenario.arrays import ScenarioArrays
@@ -56,7 +55,9 @@ def analyse_arrays(draws: ScenarioArrays, *, budget: int = 4_000_000) -> dict[st
     pos = np.nan_to_num(draws.position)
     sal = np.where(draws.mask, draws.salience, 0.0)
     tot = sal.sum(axis=2, keepdims=True)
-    shat = np.where(tot > 0, sal / np.where(tot > 0, tot, 1.0), 0.0)   # [Enelow1984] normalised saliences
+    shat = np.where(
+        tot > 0, sal / np.where(tot > 0, tot, 1.0), 0.0
+    )  # [Enelow1984] normalised saliences
     red = draws.red_line
     side = np.broadcast_to(np.asarray(draws.red_side), (n, m))
     has_red = ~np.isnan(red) & parties[None, :, None]
@@ -80,19 +81,24 @@ def analyse_arrays(draws: ScenarioArrays, *, budget: int = 4_000_000) -> dict[st
         keep, loss = [], []
         ok_axes = []
         for k, g in enumerate(grids):
-            r = red[sl, :, k][:, :, None]                                             # (c, n, 1)
+            r = red[sl, :, k][:, :, None]  # (c, n, 1)
             tol = 1e-9 * width[k]
             s = side[None, :, k, None]
-            bad = has_red[sl, :, k][:, :, None] & (((s < 0) & (g < r - tol)) | ((s > 0) & (g > r + tol))
-                                                   | ((s == 0) & (np.abs(g - r) > tol)))
-            okv = ~bad.any(axis=1)                                                    # (c, G_k)
+            bad = has_red[sl, :, k][:, :, None] & (
+                ((s < 0) & (g < r - tol))
+                | ((s > 0) & (g > r + tol))
+                | ((s == 0) & (np.abs(g - r) > tol))
+            )
+            okv = ~bad.any(axis=1)  # (c, G_k)
             kv = okv.any(axis=0)
             keep.append(np.flatnonzero(kv))
             ok_axes.append(okv[:, kv])
             gk = g[kv]
-            loss.append(np.abs(gk[None, None, :] - pos[sl, :, k, None]) / width[k] * shat[sl, :, k, None])
+            loss.append(
+                np.abs(gk[None, None, :] - pos[sl, :, k, None]) / width[k] * shat[sl, :, k, None]
+            )
         if any(len(kv) == 0 for kv in keep):
-            continue                                                                  # no feasible package at all
+            continue  # no feasible package at all
         shape = tuple(len(kv) for kv in keep)
         # total loss by outer sums, issue by issue (the order of package_utility's accumulation)
         total = loss[0]
@@ -100,9 +106,9 @@ def analyse_arrays(draws: ScenarioArrays, *, budget: int = 4_000_000) -> dict[st
         for k in range(1, m):
             total = total[..., None] + loss[k].reshape((c, n) + (1,) * k + (shape[k],))
             feas = feas[..., None] & ok_axes[k].reshape((c,) + (1,) * k + (shape[k],))
-        u = np.clip(1.0 - total.reshape(c, n, -1), 0.0, 1.0)                          # (c, n, P')
+        u = np.clip(1.0 - total.reshape(c, n, -1), 0.0, 1.0)  # (c, n, P')
         feas = feas.reshape(c, -1)
-        gain = u[:, parties, :] - dnd[:, parties, None]                               # (c, p, P')
+        gain = u[:, parties, :] - dnd[:, parties, None]  # (c, p, P')
         ok = feas & (gain > 0).all(axis=1)
         has = ok.any(axis=1)
         zopa[sl] = has
@@ -111,7 +117,7 @@ def analyse_arrays(draws: ScenarioArrays, *, budget: int = 4_000_000) -> dict[st
             g = gain[j][:, cand]
             score = np.log(g[0])
             for q in range(1, g.shape[0]):
-                score = score + np.log(g[q])                                          # [Nash1950] Σ log gains
+                score = score + np.log(g[q])  # [Nash1950] Σ log gains
             best = np.unravel_index(cand[int(np.argmax(score))], shape)
             nash[sl.start + j] = [grids[k][keep[k][best[k]]] for k in range(m)]
     return {"zopa": zopa, "nash": nash}

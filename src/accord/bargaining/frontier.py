@@ -20,12 +20,12 @@ __all__ = ["pareto_mask", "pareto_mask_reference"]
 def _mask_2d(u: np.ndarray) -> np.ndarray:
     """Sort by the first coordinate (descending); within a run of equal firsts only the largest
     second can survive, and it survives if it beats every second seen before the run."""
-    order = np.argsort(-u[:, 0])                      # ties are grouped below, so no stable sort
+    order = np.argsort(-u[:, 0])  # ties are grouped below, so no stable sort
     srt = u[order]
     xs, ys = srt[:, 0], srt[:, 1]
     n = len(xs)
     out = np.zeros(n, dtype=bool)
-    if n > 1 and not (xs[1:] == xs[:-1]).any():        # no ties in the first coordinate: one sweep
+    if n > 1 and not (xs[1:] == xs[:-1]).any():  # no ties in the first coordinate: one sweep
         best = np.maximum.accumulate(ys)
         keep = np.empty(n, dtype=bool)
         keep[0] = True
@@ -60,7 +60,7 @@ def _dominated_by(front: np.ndarray, cand: np.ndarray, budget: int = 4_000_000) 
         return out
     step = max(1, budget // max(1, len(front)))
     for c0 in range(0, len(cand), step):
-        out[c0:c0 + step] = _dominates(front, cand[c0:c0 + step]).any(axis=0)
+        out[c0 : c0 + step] = _dominates(front, cand[c0 : c0 + step]).any(axis=0)
     return out
 
 
@@ -86,7 +86,8 @@ def pareto_mask(u: np.ndarray, *, block: int = 2048, first: int = 1) -> np.ndarr
         out[live] = _mask_2d(u[live])
         return out
     # Points in decreasing order of their sum: a point can only be dominated by one with a
-    # larger (or, after rounding, equal) sum, so the undominated points of each leading block are final; each
+    # larger (or, after rounding, equal) sum, so the undominated points of each leading block are
+    # final; each
     # new frontier point then removes every later point it dominates ([Kung1975]).
     total = u.sum(axis=1)
     order = np.argsort(-total)

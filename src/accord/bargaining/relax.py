@@ -30,7 +30,13 @@ import numpy as np
 from .package import Package, make_package
 from .space import PackageSpace
 
-__all__ = ["BlockingRedLine", "Relaxation", "blocking_red_lines", "red_line_violations", "smallest_relaxations"]
+__all__ = [
+    "BlockingRedLine",
+    "Relaxation",
+    "blocking_red_lines",
+    "red_line_violations",
+    "smallest_relaxations",
+]
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,12 @@ class BlockingRedLine:
     opens_zone: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"actor": self.actor, "issue": self.issue, "red_line": self.red_line, "opens_zone": self.opens_zone}
+        return {
+            "actor": self.actor,
+            "issue": self.issue,
+            "red_line": self.red_line,
+            "opens_zone": self.opens_zone,
+        }
 
 
 @dataclass(frozen=True)
@@ -51,17 +62,24 @@ class Relaxation:
     """The smallest change that opens the zone: whose constraints, and by how much."""
 
     actors: tuple[str, ...]
-    kind: str                      # "red_line" (move red lines) or "no_deal" (accept less than no deal)
-    size: float                    # scale-width fractions (red_line) or utility (no_deal), summed
-    moves: dict[str, Any]          # red_line: {actor: {issue: {"from", "to"}}}; no_deal: {actor: shortfall}
+    kind: str  # "red_line" (move red lines) or "no_deal" (accept less than no deal)
+    size: float  # scale-width fractions (red_line) or utility (no_deal), summed
+    moves: dict[str, Any]  # red_line: {actor: {issue: {"from", "to"}}}; no_deal: {actor: shortfall}
     package: Package
 
     def to_dict(self) -> dict[str, Any]:
-        return {"actors": list(self.actors), "kind": self.kind, "size": round(self.size, 6), "moves": self.moves,
-                "package": self.package.to_dict()}
+        return {
+            "actors": list(self.actors),
+            "kind": self.kind,
+            "size": round(self.size, 6),
+            "moves": self.moves,
+            "package": self.package.to_dict(),
+        }
 
 
-def red_line_violations(space: PackageSpace, mats: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def red_line_violations(
+    space: PackageSpace, mats: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     """The parties' red lines as (lines (L, 2) of (actor, issue), beyond (P, L)): how far each
     package lies beyond each red line, in scale points (0 = acceptable)."""
     red, pos = mats["red_line"], mats["position"]
@@ -89,8 +107,9 @@ def _better(space: PackageSpace, d: np.ndarray, who: np.ndarray) -> np.ndarray:
     return (space.utility[:, who] > d[who]).all(axis=1)
 
 
-def blocking_red_lines(space: PackageSpace, d: np.ndarray, mats: dict[str, np.ndarray]
-                       ) -> tuple[tuple[BlockingRedLine, ...], tuple[str, ...], tuple[str, ...]]:
+def blocking_red_lines(
+    space: PackageSpace, d: np.ndarray, mats: dict[str, np.ndarray]
+) -> tuple[tuple[BlockingRedLine, ...], tuple[str, ...], tuple[str, ...]]:
     """(every party's red line and whether dropping it alone opens the zone, the actors whose red
     lines dropped together open it, the actors whose accepting less than no deal alone opens it)."""
     scn = space.scenario
@@ -101,7 +120,11 @@ def blocking_red_lines(space: PackageSpace, d: np.ndarray, mats: dict[str, np.nd
     per_line = []
     for j, (i, k) in enumerate(lines):
         opens = bool((better & (nviol - violated[:, j] == 0)).any())
-        per_line.append(BlockingRedLine(scn.actor_ids[i], scn.issue_ids[k], float(mats["red_line"][i, k]), opens))
+        per_line.append(
+            BlockingRedLine(
+                scn.actor_ids[i], scn.issue_ids[k], float(mats["red_line"][i, k]), opens
+            )
+        )
     by_actor, by_no_deal = [], []
     for i in np.flatnonzero(space.parties):
         own = lines[:, 0] == i
@@ -114,14 +137,19 @@ def blocking_red_lines(space: PackageSpace, d: np.ndarray, mats: dict[str, np.nd
     return tuple(per_line), tuple(by_actor), tuple(by_no_deal)
 
 
-def smallest_relaxations(space: PackageSpace, d: np.ndarray, mats: dict[str, np.ndarray], *,
-                         max_actors: int | None = None) -> dict[str, Relaxation | None]:
+def smallest_relaxations(
+    space: PackageSpace,
+    d: np.ndarray,
+    mats: dict[str, np.ndarray],
+    *,
+    max_actors: int | None = None,
+) -> dict[str, Relaxation | None]:
     """``{"red_line": ..., "no_deal": ...}``: for each kind, the fewest actors and then the
     smallest move that opens the zone on the grid (None when no group of parties can)."""
     scn = space.scenario
     lines, beyond = red_line_violations(space, mats)
     width = mats["width"]
-    frac = beyond / width[lines[:, 1]] if len(lines) else beyond           # scale-width fractions
+    frac = beyond / width[lines[:, 1]] if len(lines) else beyond  # scale-width fractions
     parties = np.flatnonzero(space.parties)
     u = space.utility
     out: dict[str, Relaxation | None] = {"red_line": None, "no_deal": None}
@@ -155,9 +183,13 @@ def smallest_relaxations(space: PackageSpace, d: np.ndarray, mats: dict[str, np.
                 for j, (i, k) in enumerate(lines):
                     if i in group and beyond[idx, j] > 0:
                         moves.setdefault(scn.actor_ids[i], {})[scn.issue_ids[k]] = {
-                            "from": float(mats["red_line"][i, k]), "to": float(space.packages[idx, k])}
+                            "from": float(mats["red_line"][i, k]),
+                            "to": float(space.packages[idx, k]),
+                        }
             else:
-                moves = {scn.actor_ids[i]: round(float(max(0.0, d[i] - u[idx, i])), 6) for i in group}
+                moves = {
+                    scn.actor_ids[i]: round(float(max(0.0, d[i] - u[idx, i])), 6) for i in group
+                }
             out[kind] = Relaxation(tuple(scn.actor_ids[i] for i in group), kind, sz, moves, pkg)
         if out["red_line"] is not None and out["no_deal"] is not None:
             break

@@ -37,19 +37,31 @@ class RipenessPoint:
     """One month of the scan."""
 
     month: int
-    zopa_size: int                      # grid packages every party prefers to no deal
+    zopa_size: int  # grid packages every party prefers to no deal
     no_deal: dict[str, float]
-    max_min_gain: float | None = None   # continuous: > 0 exactly when a zone exists on the real scales
+    max_min_gain: float | None = (
+        None  # continuous: > 0 exactly when a zone exists on the real scales
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"month": self.month, "zopa_size": self.zopa_size,
-                "max_min_gain": None if self.max_min_gain is None else round(self.max_min_gain, 6)}
+        return {
+            "month": self.month,
+            "zopa_size": self.zopa_size,
+            "max_min_gain": None if self.max_min_gain is None else round(self.max_min_gain, 6),
+        }
 
 
-def no_deal_path(space: PackageSpace, months: int, *, loss: Loss = "linear",
-                 mats: dict[str, np.ndarray] | None = None) -> np.ndarray:
+def no_deal_path(
+    space: PackageSpace,
+    months: int,
+    *,
+    loss: Loss = "linear",
+    mats: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """(months + 1, n) no-deal utilities d_i(t) for t = 0..months."""
-    return np.stack([no_deal_utility(space.scenario, t, loss=loss, mats=mats) for t in range(months + 1)])
+    return np.stack(
+        [no_deal_utility(space.scenario, t, loss=loss, mats=mats) for t in range(months + 1)]
+    )
 
 
 def zone_sizes(space: PackageSpace, path: np.ndarray, *, chunk: int = 1_000_000) -> np.ndarray:
@@ -58,16 +70,22 @@ def zone_sizes(space: PackageSpace, path: np.ndarray, *, chunk: int = 1_000_000)
     pt = space.parties
     d = path[:, pt]
     u = space.utility[space.feasible][:, pt]
-    u = u[(u > d.min(axis=0)).all(axis=1)]           # packages that beat no deal in some month
+    u = u[(u > d.min(axis=0)).all(axis=1)]  # packages that beat no deal in some month
     sizes = np.zeros(len(path), dtype=np.int64)
     for t in range(len(path)):
         for c0 in range(0, len(u), chunk):
-            sizes[t] += int((u[c0:c0 + chunk] > d[t]).all(axis=1).sum())
+            sizes[t] += int((u[c0 : c0 + chunk] > d[t]).all(axis=1).sum())
     return sizes
 
 
-def scan(space: PackageSpace, months: int, *, loss: Loss = "linear", mats: dict[str, np.ndarray] | None = None,
-         problem: ContinuousProblem | None = None) -> tuple[tuple[RipenessPoint, ...], np.ndarray]:
+def scan(
+    space: PackageSpace,
+    months: int,
+    *,
+    loss: Loss = "linear",
+    mats: dict[str, np.ndarray] | None = None,
+    problem: ContinuousProblem | None = None,
+) -> tuple[tuple[RipenessPoint, ...], np.ndarray]:
     """The month-by-month timeline and the no-deal path (months + 1, n).
 
     With ``problem`` the continuous max–min gain is computed for every month up to the first month
@@ -83,6 +101,8 @@ def scan(space: PackageSpace, months: int, *, loss: Loss = "linear", mats: dict[
             if v > 0:
                 break
     ids = space.scenario.actor_ids
-    points = tuple(RipenessPoint(t, int(sizes[t]), dict(zip(ids, map(float, path[t]), strict=True)), cont[t])
-                   for t in range(months + 1))
+    points = tuple(
+        RipenessPoint(t, int(sizes[t]), dict(zip(ids, map(float, path[t]), strict=True)), cont[t])
+        for t in range(months + 1)
+    )
     return points, path

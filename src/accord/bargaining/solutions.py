@@ -24,7 +24,9 @@ def _check(u: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     u = np.atleast_2d(np.asarray(u, dtype=float))
     d = np.asarray(d, dtype=float)
     if u.shape[1] != d.shape[0]:
-        raise ValueError(f"{u.shape[1]} actors in the utilities but {d.shape[0]} disagreement points")
+        raise ValueError(
+            f"{u.shape[1]} actors in the utilities but {d.shape[0]} disagreement points"
+        )
     return u, d
 
 
@@ -38,7 +40,7 @@ def nash(u: np.ndarray, d: np.ndarray, weights: np.ndarray | None = None) -> int
         return None
     w = np.ones(u.shape[1]) if weights is None else np.asarray(weights, dtype=float)
     score = np.full(len(u), -np.inf)
-    score[ok] = (w * np.log(gain[ok])).sum(axis=1)       # [Nash1950]; weights [Kalai1977]
+    score[ok] = (w * np.log(gain[ok])).sum(axis=1)  # [Nash1950]; weights [Kalai1977]
     return int(np.argmax(score))
 
 
@@ -49,10 +51,10 @@ def kalai_smorodinsky(u: np.ndarray, d: np.ndarray) -> int | None:
     ok = (gain > 0).all(axis=1)
     if not ok.any():
         return None
-    ideal = u[ok].max(axis=0)                             # [Kalai1975] ideal point
+    ideal = u[ok].max(axis=0)  # [Kalai1975] ideal point
     span = np.where(ideal - d > 0, ideal - d, 1.0)
     rel = gain / span
-    worst = np.where(ok, rel.min(axis=1), -np.inf)        # [Kalai1975] max–min of relative gains
+    worst = np.where(ok, rel.min(axis=1), -np.inf)  # [Kalai1975] max–min of relative gains
     best = worst.max()
     cand = np.flatnonzero(worst >= best - 1e-12)
     return int(cand[np.argmax(rel[cand].sum(axis=1))])
@@ -65,7 +67,7 @@ def egalitarian(u: np.ndarray, d: np.ndarray) -> int | None:
     ok = (gain > 0).all(axis=1)
     if not ok.any():
         return None
-    worst = np.where(ok, gain.min(axis=1), -np.inf)       # [Kalai1977] equal absolute gains
+    worst = np.where(ok, gain.min(axis=1), -np.inf)  # [Kalai1977] equal absolute gains
     best = worst.max()
     cand = np.flatnonzero(worst >= best - 1e-12)
     return int(cand[np.argmax(gain[cand].sum(axis=1))])

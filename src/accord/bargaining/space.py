@@ -42,18 +42,19 @@ def issue_grid(scenario: Scenario, k: int, resolution: int, *, fine: bool = True
 
 @dataclass(frozen=True)
 class PackageSpace:
-    """Every candidate package with each actor's utility, red-line feasibility and no-deal payoff."""
+    """Every candidate package with each actor's utility, red-line feasibility and no-deal
+    payoff."""
 
     scenario: Scenario
-    packages: np.ndarray       # (P, m) issue values
-    utility: np.ndarray        # (P, n) in 0..1
-    feasible: np.ndarray       # (P,) breaks no red line
-    no_deal: np.ndarray        # (n,) at `month`
+    packages: np.ndarray  # (P, m) issue values
+    utility: np.ndarray  # (P, n) in 0..1
+    feasible: np.ndarray  # (P,) breaks no red line
+    no_deal: np.ndarray  # (n,) at `month`
     month: float
     loss: Loss
     grids: tuple[np.ndarray, ...]
     coarse: bool
-    parties: np.ndarray        # (n,) actors whose consent a deal needs (`Actor.party`)
+    parties: np.ndarray  # (n,) actors whose consent a deal needs (`Actor.party`)
 
     @property
     def actor_ids(self) -> list[str]:
@@ -67,11 +68,19 @@ class PackageSpace:
     def zopa(self) -> np.ndarray:
         """(P,) the zone of possible agreement: feasible packages every party strictly prefers to
         no deal (non-parties, ``Actor.party = False``, are not asked)."""
-        return self.feasible & (self.utility[:, self.parties] > self.no_deal[self.parties]).all(axis=1)
+        return self.feasible & (self.utility[:, self.parties] > self.no_deal[self.parties]).all(
+            axis=1
+        )
 
 
-def build_space(scenario: Scenario, *, resolution: int = 11, month: float = 0.0, loss: Loss = "linear",
-                max_packages: int = MAX_PACKAGES) -> PackageSpace:
+def build_space(
+    scenario: Scenario,
+    *,
+    resolution: int = 11,
+    month: float = 0.0,
+    loss: Loss = "linear",
+    max_packages: int = MAX_PACKAGES,
+) -> PackageSpace:
     """All packages on the issue grids (their Cartesian product), with utilities, red-line
     feasibility (the parties' red lines) and the no-deal utilities at ``month``.
 
@@ -90,13 +99,23 @@ def build_space(scenario: Scenario, *, resolution: int = 11, month: float = 0.0,
         grids = [issue_grid(scenario, k, resolution, fine=False) for k in range(m)]
         coarse = True
     if np.prod([len(g) for g in grids], dtype=float) > max_packages:
-        raise ValueError(f"{np.prod([len(g) for g in grids], dtype=float):.0f} packages exceed max_packages "
-                         f"({max_packages}); mark some issues discrete or remove labelled points")
+        raise ValueError(
+            f"{np.prod([len(g) for g in grids], dtype=float):.0f} packages exceed max_packages "
+            f"({max_packages}); mark some issues discrete or remove labelled points"
+        )
     mesh = np.meshgrid(*grids, indexing="ij")
     packages = np.stack([g.ravel() for g in mesh], axis=1)
     mats = actor_matrices(scenario)
     parties = np.array([a.party for a in scenario.actors], dtype=bool)
-    return PackageSpace(scenario, packages, package_utility(scenario, packages, loss=loss, mats=mats),
-                        red_line_ok(scenario, packages, mats=mats, ignore=~parties),
-                        no_deal_utility(scenario, month, loss=loss, mats=mats), month, loss, tuple(grids), coarse,
-                        parties)
+    return PackageSpace(
+        scenario,
+        packages,
+        package_utility(scenario, packages, loss=loss, mats=mats),
+        red_line_ok(scenario, packages, mats=mats, ignore=~parties),
+        no_deal_utility(scenario, month, loss=loss, mats=mats),
+        month,
+        loss,
+        tuple(grids),
+        coarse,
+        parties,
+    )

@@ -7,7 +7,8 @@ A *package* fixes a value on every issue. Actor i's utility of package p is
 with x_ik its position, ŝ_ik its salience normalised to sum to one over the issues it cares
 about, W_k the issue's scale width and L the loss shape: ``linear`` (L(d) = d, city-block
 spatial preferences) or ``quadratic`` (L(d) = d², the usual Euclidean-quadratic form, under which
-[Achen2006] derives the salience-weighted compromise as a bargaining outcome). So u = 1 at the actor's ideal package and 0 at the
+[Achen2006] derives the salience-weighted compromise as a bargaining outcome). So u = 1 at the
+actor's ideal package and 0 at the
 far end of every scale it cares about; an actor without a stance on an issue has ŝ_ik = 0 there
 (it does not care about it).
 
@@ -51,27 +52,40 @@ Loss = Literal["linear", "quadratic"]
 
 
 def actor_matrices(scenario: Scenario) -> dict[str, np.ndarray]:
-    """Positions, normalised saliences (ŝ, rows sum to 1), red lines (NaN = none), widths, bounds."""
+    """Positions, normalised saliences (ŝ, rows sum to 1), red lines (NaN = none), widths,
+    bounds."""
     m = scenario.matrices()
     sal = m["salience"]
     tot = sal.sum(axis=1, keepdims=True)
     shat = np.where(tot > 0, sal / np.where(tot > 0, tot, 1.0), 0.0)
     lo = np.array([i.scale.min for i in scenario.issues])
     hi = np.array([i.scale.max for i in scenario.issues])
-    return {"position": np.nan_to_num(m["position"], nan=0.0), "shat": shat, "red_line": m["red_line"],
-            "width": hi - lo, "min": lo, "max": hi, "capability": np.array([a.capability.value for a in scenario.actors])}
+    return {
+        "position": np.nan_to_num(m["position"], nan=0.0),
+        "shat": shat,
+        "red_line": m["red_line"],
+        "width": hi - lo,
+        "min": lo,
+        "max": hi,
+        "capability": np.array([a.capability.value for a in scenario.actors]),
+    }
 
 
 def _loss(dist: np.ndarray, loss: str) -> np.ndarray:
     if loss == "linear":
-        return dist                                                                # [Enelow1984] city-block
+        return dist  # [Enelow1984] city-block
     if loss == "quadratic":
-        return dist * dist                                                         # [Enelow1984] quadratic
+        return dist * dist  # [Enelow1984] quadratic
     raise ValueError(f"loss must be 'linear' or 'quadratic', got {loss!r}")
 
 
-def package_utility(scenario: Scenario, packages: np.ndarray, *, loss: Loss = "linear",
-                    mats: dict[str, np.ndarray] | None = None) -> np.ndarray:
+def package_utility(
+    scenario: Scenario,
+    packages: np.ndarray,
+    *,
+    loss: Loss = "linear",
+    mats: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """(P, n) utilities of packages (P, m) for every actor.
 
     Accumulated issue by issue, so memory stays at (P, n) whatever the number of issues.
@@ -80,19 +94,25 @@ def package_utility(scenario: Scenario, packages: np.ndarray, *, loss: Loss = "l
     p = np.atleast_2d(np.asarray(packages, dtype=float))
     pos, shat, width = mats["position"], mats["shat"], mats["width"]
     if p.shape[1] != pos.shape[1]:
-        raise ValueError(f"packages must have one value per issue ({pos.shape[1]}), got {p.shape[1]}")
+        raise ValueError(
+            f"packages must have one value per issue ({pos.shape[1]}), got {p.shape[1]}"
+        )
     total = np.zeros((p.shape[0], pos.shape[0]))
     for k in range(pos.shape[1]):
-        cares = shat[:, k] > 0                                                     # no stance: no loss
+        cares = shat[:, k] > 0  # no stance: no loss
         if not cares.any():
             continue
-        dist = np.abs(p[:, k, None] - pos[None, cares, k]) / width[k]             # (P, n_k) in 0..1
-        total[:, cares] += _loss(dist, loss) * shat[cares, k]                      # Σ_k ŝ_ik L(d_ik)
-    return np.clip(1.0 - total, 0.0, 1.0)                                          # clip rounding only
+        dist = np.abs(p[:, k, None] - pos[None, cares, k]) / width[k]  # (P, n_k) in 0..1
+        total[:, cares] += _loss(dist, loss) * shat[cares, k]  # Σ_k ŝ_ik L(d_ik)
+    return np.clip(1.0 - total, 0.0, 1.0)  # clip rounding only
 
 
-def issue_bounds(scenario: Scenario, *, mats: dict[str, np.ndarray] | None = None,
-                 ignore: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def issue_bounds(
+    scenario: Scenario,
+    *,
+    mats: dict[str, np.ndarray] | None = None,
+    ignore: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(lo, hi), each (m,): the values of each issue that break none of the red lines.
 
     Red lines bound each issue separately, so the packages within every red line form a box;
@@ -103,13 +123,18 @@ def issue_bounds(scenario: Scenario, *, mats: dict[str, np.ndarray] | None = Non
     if ignore is not None:
         red = np.where(np.asarray(ignore, dtype=bool)[:, None], np.nan, red)
     has = ~np.isnan(red)
-    lower = np.where(has & (red <= pos), red, -np.inf).max(axis=0)   # acceptable: p ≥ red
-    upper = np.where(has & (red >= pos), red, np.inf).min(axis=0)    # acceptable: p ≤ red
+    lower = np.where(has & (red <= pos), red, -np.inf).max(axis=0)  # acceptable: p ≥ red
+    upper = np.where(has & (red >= pos), red, np.inf).min(axis=0)  # acceptable: p ≤ red
     return np.maximum(mats["min"], lower), np.minimum(mats["max"], upper)
 
 
-def red_line_ok(scenario: Scenario, packages: np.ndarray, *, mats: dict[str, np.ndarray] | None = None,
-                ignore: np.ndarray | None = None) -> np.ndarray:
+def red_line_ok(
+    scenario: Scenario,
+    packages: np.ndarray,
+    *,
+    mats: dict[str, np.ndarray] | None = None,
+    ignore: np.ndarray | None = None,
+) -> np.ndarray:
     """(P,) whether a package breaks no red line; ``ignore`` (n,) bool drops actors' red lines."""
     mats = mats or actor_matrices(scenario)
     p = np.atleast_2d(np.asarray(packages, dtype=float))
@@ -117,8 +142,8 @@ def red_line_ok(scenario: Scenario, packages: np.ndarray, *, mats: dict[str, np.
     if ignore is not None:
         red = np.where(ignore[:, None], np.nan, red)
     has = ~np.isnan(red)
-    below = has & (red < pos)          # acceptable: p ≥ red
-    above = has & (red > pos)          # acceptable: p ≤ red
+    below = has & (red < pos)  # acceptable: p ≥ red
+    above = has & (red > pos)  # acceptable: p ≤ red
     equal = has & (red == pos)
     tol = 1e-9 * mats["width"]
     ok = np.ones(p.shape[0], dtype=bool)
@@ -135,9 +160,17 @@ def status_quo(scenario: Scenario, month: float = 0.0) -> np.ndarray:
     """(m,) the no-deal package at ``month``: each issue's status quo moved by its drift."""
     missing = [k for k, i in enumerate(scenario.issues) if i.status_quo is None]
     if missing:
-        raise ScenarioError([Problem("<scenario>", f"issues[{k}].status_quo",
-                                     "is needed by the bargaining analysis (where the issue stands with no deal)",
-                                     fix="add status_quo to every issue") for k in missing])
+        raise ScenarioError(
+            [
+                Problem(
+                    "<scenario>",
+                    f"issues[{k}].status_quo",
+                    "is needed by the bargaining analysis (where the issue stands with no deal)",
+                    fix="add status_quo to every issue",
+                )
+                for k in missing
+            ]
+        )
     sq = np.array([float(i.status_quo.value) for i in scenario.issues if i.status_quo is not None])
     if scenario.war is not None:
         for k, issue in enumerate(scenario.issues):
@@ -153,11 +186,16 @@ def _discounted_months(month: float, rate: float) -> float:
         return 0.0
     if rate == 0:
         return float(t)
-    return float(((1 + rate) ** -np.arange(1, t + 1)).sum())   # Σ_{τ=1..t} (1+ρ)^{−τ}
+    return float(((1 + rate) ** -np.arange(1, t + 1)).sum())  # Σ_{τ=1..t} (1+ρ)^{−τ}
 
 
-def no_deal_utility(scenario: Scenario, month: float = 0.0, *, loss: Loss = "linear",
-                    mats: dict[str, np.ndarray] | None = None) -> np.ndarray:
+def no_deal_utility(
+    scenario: Scenario,
+    month: float = 0.0,
+    *,
+    loss: Loss = "linear",
+    mats: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """(n,) each actor's utility of continued war at ``month`` (see the module docstring)."""
     mats = mats or actor_matrices(scenario)
     base = package_utility(scenario, status_quo(scenario, month)[None, :], loss=loss, mats=mats)[0]
@@ -173,7 +211,7 @@ def no_deal_utility(scenario: Scenario, month: float = 0.0, *, loss: Loss = "lin
         if nd.utility is not None:
             out[i] = nd.utility.value
         if nd.cost_per_month is not None:
-            out[i] -= nd.cost_per_month.value * months                # [Fearon1995] costs of war
+            out[i] -= nd.cost_per_month.value * months  # [Fearon1995] costs of war
     return out
 
 

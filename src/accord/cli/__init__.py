@@ -46,9 +46,13 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="accord", standalone_mode=False)
     except ScenarioError as exc:
         for p in exc.problems:
-            console_err.print(f"[red]error:[/red] {p}", highlight=False, markup=True, soft_wrap=True)
+            console_err.print(
+                f"[red]error:[/red] {p}", highlight=False, markup=True, soft_wrap=True
+            )
         n = len(exc.problems)
-        console_err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was run.", highlight=False)
+        console_err.print(
+            f"{n} problem{'s' if n != 1 else ''} found; nothing was run.", highlight=False
+        )
         sys.exit(2)
     except click.exceptions.Abort:
         console_err.print("aborted.")
@@ -66,7 +70,12 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug, not bad input: say so plainly, keep the traceback on request
         if os.environ.get("ACCORD_DEBUG"):
             raise
-        console_err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", highlight=False)
-        console_err.print("This is a bug in accord, not in your input; run again with ACCORD_DEBUG=1 "
-                          "for the traceback and please report it.", highlight=False)
+        console_err.print(
+            f"[red]internal error:[/red] {type(exc).__name__}: {exc}", highlight=False
+        )
+        console_err.print(
+            "This is a bug in accord, not in your input; run again with ACCORD_DEBUG=1 "
+            "for the traceback and please report it.",
+            highlight=False,
+        )
         sys.exit(1)

@@ -21,12 +21,16 @@ scenario_argument = click.argument("scenario", required=False, metavar="[SCENARI
 def read_scenario(ref: str | None) -> Scenario:
     from accord.io import read_any
 
-    return read_any(ref, runnable=True)   # what the models need is checked before they run
+    return read_any(ref, runnable=True)  # what the models need is checked before they run
 
 
 def format_option(*choices: str, default: str = "table"):
     return click.option(
-        "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
         help="output format",
     )
 
@@ -51,10 +55,15 @@ from contextlib import contextmanager  # noqa: E402
 from time import perf_counter  # noqa: E402
 
 db_option = click.option(
-    "--db", default=None, metavar="URL",
-    help="run store (default: $ACCORD_DB or SQLite in the user's data folder); e.g. postgresql://...",
+    "--db",
+    default=None,
+    metavar="URL",
+    help="run store (default: $ACCORD_DB or SQLite in the user's data folder); e.g. "
+    "postgresql://...",
 )
-save_option = click.option("--save/--no-save", default=True, show_default=True, help="record this run in the run store")
+save_option = click.option(
+    "--save/--no-save", default=True, show_default=True, help="record this run in the run store"
+)
 
 
 def open_store(db: str | None):
@@ -70,8 +79,14 @@ def open_store(db: str | None):
 
 
 @contextmanager
-def recorded(kind: str, scenario: Scenario | None, params: dict[str, Any], seed: int | None,
-             db: str | None, save: bool = True) -> Iterator[dict[str, Any]]:
+def recorded(
+    kind: str,
+    scenario: Scenario | None,
+    params: dict[str, Any],
+    seed: int | None,
+    db: str | None,
+    save: bool = True,
+) -> Iterator[dict[str, Any]]:
     """Record a run: a `running` row first, then results and timings in one transaction."""
     store = open_store(db) if save else None
     run_id = store.start(kind, scenario=scenario, params=params, seed=seed) if store else None

@@ -29,7 +29,12 @@ from ._common import (
 
 def _models_option():
     return click.option(
-        "--model", "--models", "-m", "models", multiple=True, metavar="NAME",
+        "--model",
+        "--models",
+        "-m",
+        "models",
+        multiple=True,
+        metavar="NAME",
         help=f"model to run (repeatable; default all): {', '.join(model_names())}",
     )
 
@@ -55,8 +60,9 @@ def _check_models(models: tuple[str, ...]) -> list[str] | None:
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for stochastic models")
 @db_option
 @save_option
-def forecast(scenario: str | None, models: tuple[str, ...], fmt: str, seed: int, db: str | None,
-             save: bool) -> None:
+def forecast(
+    scenario: str | None, models: tuple[str, ...], fmt: str, seed: int, db: str | None, save: bool
+) -> None:
     """Forecast each issue's outcome with every model, with the scale label it lands on."""
     scn = read_scenario(scenario)
     names = _check_models(models)
@@ -79,13 +85,16 @@ def forecast(scenario: str | None, models: tuple[str, ...], fmt: str, seed: int,
         t = Table(title=f"{s.issue_id}: {s.question}", title_justify="left", show_lines=False)
         t.add_column("model")
         t.add_column("forecast", justify="right")
-        t.add_column(f"nearest deal term (scale {issue.scale.min:g}..{issue.scale.max:g})", overflow="fold")
+        t.add_column(
+            f"nearest deal term (scale {issue.scale.min:g}..{issue.scale.max:g})", overflow="fold"
+        )
         for name, value in s.values.items():
             t.add_row(escape(labels.get(name, name)), f"{value:.1f}", escape(s.labels[name]))
         console.print(t)
         agree = "models agree" if s.spread_share <= 0.1 else "models disagree"
         console.print(
-            f"  spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): {agree}\n"
+            f"  spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): "
+            f"{agree}\n"
         )
     console.print(f"evidence: {result.coverage}")
 
@@ -99,8 +108,9 @@ def explain(scenario: str | None, issue_id: str, models: tuple[str, ...], seed: 
     """Tell, round by round, how each model reaches its forecast on one issue."""
     scn = read_scenario(scenario)
     if issue_id not in scn.issue_ids:
-        raise click.BadParameter(f"no issue {issue_id!r}; issues are {', '.join(scn.issue_ids)}",
-                                 param_hint="--issue")
+        raise click.BadParameter(
+            f"no issue {issue_id!r}; issues are {', '.join(scn.issue_ids)}", param_hint="--issue"
+        )
     from accord.explain import narrate
     from accord.forecast import forecast as run_forecast
 
@@ -131,10 +141,20 @@ def validate(file: str, fmt: str) -> None:
         raise
     cov = scn.evidence_coverage()
     if fmt == "json":
-        emit_json({"valid": True, "actors": len(scn.actors), "issues": len(scn.issues),
-                   "evidence": {"numbers": cov.total, "quoted": cov.quoted,
-                                "judgement": cov.judgement, "unsupported": cov.unsupported},
-                   "warnings": [p.to_dict() for p in warnings]})
+        emit_json(
+            {
+                "valid": True,
+                "actors": len(scn.actors),
+                "issues": len(scn.issues),
+                "evidence": {
+                    "numbers": cov.total,
+                    "quoted": cov.quoted,
+                    "judgement": cov.judgement,
+                    "unsupported": cov.unsupported,
+                },
+                "warnings": [p.to_dict() for p in warnings],
+            }
+        )
         return
     for p in warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(str(p))}", soft_wrap=True)
@@ -159,17 +179,30 @@ def schema() -> None:
 def scenarios(fmt: str) -> None:
     """List the scenarios that ship with accord."""
     rows = []
-    from accord.scenario import shipped_scenarios
-
     import yaml  # the shipped files are validated by the tests: read their headline fields only
+
+    from accord.scenario import shipped_scenarios
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for name, path in shipped_scenarios().items():
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loader)
-        rows.append((name, str(data["metadata"]["title"]), len(data["actors"]), len(data["issues"]),
-                     str(path)))
+        # noqa: S506 (safe loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        rows.append(
+            (
+                name,
+                str(data["metadata"]["title"]),
+                len(data["actors"]),
+                len(data["issues"]),
+                str(path),
+            )
+        )
     if fmt == "json":
-        emit_json([{"name": r[0], "title": r[1], "actors": r[2], "issues": r[3], "path": r[4]} for r in rows])
+        emit_json(
+            [
+                {"name": r[0], "title": r[1], "actors": r[2], "issues": r[3], "path": r[4]}
+                for r in rows
+            ]
+        )
         return
     t = Table()
     for col in ("name", "title", "actors", "issues"):

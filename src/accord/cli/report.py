@@ -24,15 +24,30 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     """Print the brief to PDF with a headless Chromium (Debian's `chromium`), atomically."""
     exe = _chromium()
     if exe is None:
-        raise click.ClickException("--pdf needs Chromium (Debian: apt-get install chromium); the HTML was written")
+        raise click.ClickException(
+            "--pdf needs Chromium (Debian: apt-get install chromium); the HTML was written"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "brief.pdf"
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",
-               "--no-pdf-header-footer", f"--print-to-pdf={out}", html_path.resolve().as_uri()]
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp}/profile",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            html_path.resolve().as_uri(),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         if proc.returncode != 0 or not out.exists():
-            raise click.ClickException(f"Chromium could not print the PDF: {proc.stderr.strip()[-300:]}")
+            raise click.ClickException(
+                f"Chromium could not print the PDF: {proc.stderr.strip()[-300:]}"
+            )
         from accord._atomic import atomic_write_bytes
 
         atomic_write_bytes(pdf_path, out.read_bytes())
@@ -40,15 +55,34 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 
 @cli.command()
 @scenario_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="brief.html", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), default="brief.html", show_default=True
+)
 @click.option("--pdf", is_flag=True, help="also write a PDF beside the HTML (needs Chromium)")
-@click.option("--draws", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Monte Carlo draws for the spread and fan charts (0: leave the section out)")
-@click.option("--mc-models", type=click.Choice(["batched", "all"]), default="batched", show_default=True,
-              help="models run on the draws: those with a batched kernel, or every model (slower)")
-@click.option("--runs", type=click.IntRange(min=0), default=200, show_default=True,
-              help="runs per process in the process comparison (0: leave the section out)")
-@click.option("--months", type=int, default=120, show_default=True, help="months scanned for ripeness")
+@click.option(
+    "--draws",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Monte Carlo draws for the spread and fan charts (0: leave the section out)",
+)
+@click.option(
+    "--mc-models",
+    type=click.Choice(["batched", "all"]),
+    default="batched",
+    show_default=True,
+    help="models run on the draws: those with a batched kernel, or every model (slower)",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="runs per process in the process comparison (0: leave the section out)",
+)
+@click.option(
+    "--months", type=int, default=120, show_default=True, help="months scanned for ripeness"
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @db_option
 @save_option
@@ -58,9 +92,17 @@ def report(scenario, output, pdf, draws, mc_models, runs, months, seed, db, save
     from accord.report.brief import build_brief
 
     scn = read_scenario(scenario)
-    params = {"draws": draws, "mc_models": mc_models, "runs": runs, "months": months, "output": str(output)}
+    params = {
+        "draws": draws,
+        "mc_models": mc_models,
+        "runs": runs,
+        "months": months,
+        "output": str(output),
+    }
     with recorded("report", scn, params, seed, db, save) as run:
-        text = build_brief(scn, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models)
+        text = build_brief(
+            scn, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models
+        )
         atomic_write_text(output, text)
         run["results"] = {"output": str(output), "bytes": len(text)}
     console.print(f"wrote {output} ({len(text) / 1024:.0f} KiB)")

@@ -29,7 +29,11 @@ def _suffix(path: Path, *suffixes: str) -> bool:
 #: Every reader of another tool's format, in the order they are tried (first match reads).
 IMPORTERS: tuple[Importer, ...] = (
     ("xlsx", sniff_xlsx, read_xlsx),
-    ("stance-table", lambda p, t: _suffix(p, ".csv") and sniff_stance_table(p, t), read_stance_table),
+    (
+        "stance-table",
+        lambda p, t: _suffix(p, ".csv") and sniff_stance_table(p, t),
+        read_stance_table,
+    ),
     ("bdm-table", lambda p, t: _suffix(p, ".csv") and sniff_bdm_table(p, t), read_bdm_table),
     ("decide", lambda p, t: _suffix(p, ".tsv", ".csv", ".txt") and sniff_decide(p, t), read_decide),
     ("ktab-csv", lambda p, t: _suffix(p, ".csv") and sniff_ktab_csv(p, t), read_ktab_csv),
@@ -38,12 +42,29 @@ IMPORTERS: tuple[Importer, ...] = (
 )
 
 
-def read_any(ref: str | os.PathLike[str] | None = None, *, warnings: list[Problem] | None = None,
-             runnable: bool = False) -> Scenario:
+def read_any(
+    ref: str | os.PathLike[str] | None = None,
+    *,
+    warnings: list[Problem] | None = None,
+    runnable: bool = False,
+) -> Scenario:
     """A scenario from a shipped name, a YAML file or any format in :data:`IMPORTERS`; see
     :func:`accord.scenario.load_scenario` for ``warnings`` and ``runnable``."""
     return load_scenario(ref, importers=IMPORTERS, warnings=warnings, runnable=runnable)
 
 
-__all__ = ["FORMATS", "IMPORTERS", "read_any", "export_scenario", "read_bdm_table", "read_decide", "read_genius", "read_ktab_csv",
-           "read_ktab_xml", "read_stance_table", "read_xlsx", "scenario_to_yaml", "template_xlsx"]
+__all__ = [
+    "FORMATS",
+    "IMPORTERS",
+    "read_any",
+    "export_scenario",
+    "read_bdm_table",
+    "read_decide",
+    "read_genius",
+    "read_ktab_csv",
+    "read_ktab_xml",
+    "read_stance_table",
+    "read_xlsx",
+    "scenario_to_yaml",
+    "template_xlsx",
+]

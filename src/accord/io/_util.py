@@ -11,7 +11,8 @@ __all__ = ["finite_number", "neutralise", "restore", "safe_id", "split_lines"]
 
 
 def finite_number(text: str) -> float | None:
-    """The number in ``text`` (a lone decimal comma accepted), or None if it is not a finite number."""
+    """The number in ``text`` (a lone decimal comma accepted), or None if it is not a finite
+    number."""
     t = text.strip()
     if t.count(",") == 1 and "." not in t:
         t = t.replace(",", ".")

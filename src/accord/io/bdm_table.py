@@ -44,13 +44,22 @@ def read_bdm_table(path: Path, text: str) -> Scenario:
     problems: list[Problem] = []
     head = _header(text)
     if head is None or not set(COLUMNS) <= set(head[1]):
-        raise ScenarioError([Problem(label, "line 1", "must be a header naming the columns "
-                                     "Actor, Capability, Position and Salience",
-                                     head[1] if head else "")])
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    "line 1",
+                    "must be a header naming the columns Actor, Capability, Position and Salience",
+                    head[1] if head else "",
+                )
+            ]
+        )
     head_line, names = head
     for c in COLUMNS:
         if names.count(c) > 1:
-            problems.append(Problem(label, f"line {head_line}", f"names the column {c!r} more than once", names))
+            problems.append(
+                Problem(label, f"line {head_line}", f"names the column {c!r} more than once", names)
+            )
     col = {c: names.index(c) for c in COLUMNS}
     need = max(col.values()) + 1
     rows: list[tuple[int, str, dict[str, float]]] = []
@@ -59,31 +68,61 @@ def read_bdm_table(path: Path, text: str) -> Scenario:
         if lineno <= head_line:
             continue
         if len(row) < need:
-            problems.append(Problem(label, f"line {lineno}", f"has {len(row)} columns, the header needs {need}", row,
-                                    "write Actor,Capability,Position,Salience on every row"))
+            problems.append(
+                Problem(
+                    label,
+                    f"line {lineno}",
+                    f"has {len(row)} columns, the header needs {need}",
+                    row,
+                    "write Actor,Capability,Position,Salience on every row",
+                )
+            )
             continue
         name = row[col["actor"]]
         vals: dict[str, float] = {}
         for c in COLUMNS[1:]:
             v = _num(row[col[c]])
             if v is None:
-                problems.append(Problem(label, f"line {lineno}", f"{c} must be a number", row[col[c]]))
+                problems.append(
+                    Problem(label, f"line {lineno}", f"{c} must be a number", row[col[c]])
+                )
             else:
                 vals[c] = v
         if not name:
             problems.append(Problem(label, f"line {lineno}", "needs an actor name", row))
         elif name in seen:
-            problems.append(Problem(label, f"line {lineno}", f"repeats actor {name!r} (first on line {seen[name]})", name))
+            problems.append(
+                Problem(
+                    label,
+                    f"line {lineno}",
+                    f"repeats actor {name!r} (first on line {seen[name]})",
+                    name,
+                )
+            )
         else:
             seen[name] = lineno
         if vals.get("capability", 0.0) < 0:
-            problems.append(Problem(label, f"line {lineno}", "capability must be zero or more", vals["capability"]))
+            problems.append(
+                Problem(
+                    label, f"line {lineno}", "capability must be zero or more", vals["capability"]
+                )
+            )
         if not 0 <= vals.get("salience", 0.0) <= 100:
-            problems.append(Problem(label, f"line {lineno}", "salience must be between 0 and 1 (or 0 and 100)",
-                                    vals["salience"]))
+            problems.append(
+                Problem(
+                    label,
+                    f"line {lineno}",
+                    "salience must be between 0 and 1 (or 0 and 100)",
+                    vals["salience"],
+                )
+            )
         rows.append((lineno, name, vals))
     if not rows and not problems:
-        problems.append(Problem(label, "file", "has no actor rows", fix="add one row per actor under the header"))
+        problems.append(
+            Problem(
+                label, "file", "has no actor rows", fix="add one row per actor under the header"
+            )
+        )
     if problems:
         raise ScenarioError(problems)
     per100 = any(v["salience"] > 1 for _, _, v in rows)
@@ -94,12 +133,35 @@ def read_bdm_table(path: Path, text: str) -> Scenario:
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     taken: set[str] = set()
-    actors = [{"id": safe_id(name, taken, "actor"), "name": name, "capability": v["capability"],
-               "stances": {"issue": {"position": v["position"], "salience": v["salience"] / (100 if per100 else 1)}}}
-              for _, name, v in rows]
-    return scenario_from_dict({
-        "metadata": {"title": path.stem,
-                     "description": f"Imported from the BDM table {path.name} (salience read on "
-                                    f"{'0..100' if per100 else '0..1'}; scale {lo:g}..{hi:g})."},
-        "issues": [{"id": "issue", "question": f"The issue of {path.stem}", "scale": {"min": lo, "max": hi}}],
-        "actors": actors}, label)
+    actors = [
+        {
+            "id": safe_id(name, taken, "actor"),
+            "name": name,
+            "capability": v["capability"],
+            "stances": {
+                "issue": {
+                    "position": v["position"],
+                    "salience": v["salience"] / (100 if per100 else 1),
+                }
+            },
+        }
+        for _, name, v in rows
+    ]
+    return scenario_from_dict(
+        {
+            "metadata": {
+                "title": path.stem,
+                "description": f"Imported from the BDM table {path.name} (salience read on "
+                f"{'0..100' if per100 else '0..1'}; scale {lo:g}..{hi:g}).",
+            },
+            "issues": [
+                {
+                    "id": "issue",
+                    "question": f"The issue of {path.stem}",
+                    "scale": {"min": lo, "max": hi},
+                }
+            ],
+            "actors": actors,
+        },
+        label,
+    )

@@ -1,4 +1,5 @@
-"""decide-exchange-model's input files [DecideExchange]: tab-separated (``.tsv``) and ``;``-separated (``.csv``).
+"""decide-exchange-model's input files [DecideExchange]: tab-separated (``.tsv``) and
+``;``-separated (``.csv``).
 
 Each line starts with a tag: ``#A`` actor (id, name), ``#P`` issue (id, name, description),
 ``#M`` scale point (issue, value, optional label text), ``#D`` data (actor, issue, position,
@@ -66,7 +67,15 @@ class _Read:
     problems: list[Problem] = field(default_factory=list)
 
     def bad(self, lineno: int, rule: str, *value: Any, fix: str | None = None) -> None:
-        self.problems.append(Problem(self.label, f"line {lineno}", rule, **({"value": value[0]} if value else {}), fix=fix))
+        self.problems.append(
+            Problem(
+                self.label,
+                f"line {lineno}",
+                rule,
+                **({"value": value[0]} if value else {}),
+                fix=fix,
+            )
+        )
 
 
 def read_decide(path: Path, text: str) -> Scenario:
@@ -101,28 +110,41 @@ def _actor_line(rd: _Read, lineno: int, f: list[str], rest: list[str]) -> None:
     if not rest or not rest[0]:
         rd.bad(lineno, "an actor line needs an id", f, fix="write '#A<TAB>id<TAB>name'")
     elif rest[0] in rd.actors:
-        rd.bad(lineno, f"repeats the actor id (first on line {rd.actors[rest[0]]['line']})", rest[0])
+        rd.bad(
+            lineno, f"repeats the actor id (first on line {rd.actors[rest[0]]['line']})", rest[0]
+        )
     else:
-        rd.actors[rest[0]] = {"name": rest[1] if len(rest) > 1 and rest[1] else rest[0],
-                              "line": lineno}
+        rd.actors[rest[0]] = {
+            "name": rest[1] if len(rest) > 1 and rest[1] else rest[0],
+            "line": lineno,
+        }
 
 
 def _issue_line(rd: _Read, lineno: int, f: list[str], rest: list[str]) -> None:
     if not rest or not rest[0]:
-        rd.bad(lineno, "an issue line needs an id", f,
-               fix="write '#P<TAB>id<TAB>name<TAB>description'")
+        rd.bad(
+            lineno, "an issue line needs an id", f, fix="write '#P<TAB>id<TAB>name<TAB>description'"
+        )
     elif rest[0] in rd.issues:
-        rd.bad(lineno, f"repeats the issue id (first on line {rd.issues[rest[0]]['line']})", rest[0])
+        rd.bad(
+            lineno, f"repeats the issue id (first on line {rd.issues[rest[0]]['line']})", rest[0]
+        )
     else:
-        rd.issues[rest[0]] = {"name": rest[1] if len(rest) > 1 and rest[1] else rest[0],
-                              "description": rest[2] if len(rest) > 2 and rest[2] else None,
-                              "line": lineno}
+        rd.issues[rest[0]] = {
+            "name": rest[1] if len(rest) > 1 and rest[1] else rest[0],
+            "description": rest[2] if len(rest) > 2 and rest[2] else None,
+            "line": lineno,
+        }
 
 
 def _point_line(rd: _Read, lineno: int, f: list[str], rest: list[str]) -> None:
     if len(rest) < 2:
-        rd.bad(lineno, "a scale point needs an issue id and a value", f,
-               fix="write '#M<TAB>issue<TAB>value<TAB>meaning'")
+        rd.bad(
+            lineno,
+            "a scale point needs an issue id and a value",
+            f,
+            fix="write '#M<TAB>issue<TAB>value<TAB>meaning'",
+        )
         return
     v = _num(rest[1])
     if v is None:
@@ -138,8 +160,12 @@ def _point_line(rd: _Read, lineno: int, f: list[str], rest: list[str]) -> None:
 
 def _data_line(rd: _Read, lineno: int, f: list[str], rest: list[str]) -> None:
     if len(rest) < 5:
-        rd.bad(lineno, "a data line needs actor, issue, position, salience and power", rest,
-               fix="write '#D<TAB>actor<TAB>issue<TAB>position<TAB>salience<TAB>power'")
+        rd.bad(
+            lineno,
+            "a data line needs actor, issue, position, salience and power",
+            rest,
+            fix="write '#D<TAB>actor<TAB>issue<TAB>position<TAB>salience<TAB>power'",
+        )
         return
     nums = [_num(x) for x in rest[2:5]]
     for name, raw, v in zip(("position", "salience", "power"), rest[2:5], nums, strict=True):
@@ -154,11 +180,23 @@ _HANDLERS = {"#A": _actor_line, "#P": _issue_line, "#M": _point_line, "#D": _dat
 
 def _check_defined(rd: _Read) -> None:
     if not rd.actors:
-        rd.problems.append(Problem(rd.label, "file", "defines no actors (#A lines)",
-                                   fix="add '#A<TAB>id<TAB>name' lines"))
+        rd.problems.append(
+            Problem(
+                rd.label,
+                "file",
+                "defines no actors (#A lines)",
+                fix="add '#A<TAB>id<TAB>name' lines",
+            )
+        )
     if not rd.issues:
-        rd.problems.append(Problem(rd.label, "file", "defines no issues (#P lines)",
-                                   fix="add '#P<TAB>id<TAB>name' lines"))
+        rd.problems.append(
+            Problem(
+                rd.label,
+                "file",
+                "defines no issues (#P lines)",
+                fix="add '#P<TAB>id<TAB>name' lines",
+            )
+        )
     for issue_id, pts in rd.points.items():
         if issue_id not in rd.issues:
             first = min(line for line, _ in pts.values())
@@ -172,16 +210,21 @@ def _scales(rd: _Read) -> dict[str, tuple[float, float, dict[float, str]]]:
         pts = rd.points.get(issue_id, {})
         if len(pts) == 1:
             ((v, (line, _)),) = pts.items()
-            rd.bad(line, f"gives issue {issue_id!r} only one scale point (#M), so its scale has "
-                   "one bound", v, fix="give the issue its lowest and its highest point, or no "
-                   "#M line for decide's default scale 0..100")
+            rd.bad(
+                line,
+                f"gives issue {issue_id!r} only one scale point (#M), so its scale has one bound",
+                v,
+                fix="give the issue its lowest and its highest point, or no "
+                "#M line for decide's default scale 0..100",
+            )
         lo, hi = (min(pts), max(pts)) if len(pts) >= 2 else (0.0, 100.0)
         scales[issue_id] = (lo, hi, {p: t for p, (_, t) in sorted(pts.items()) if t})
     return scales
 
 
-def _stances(rd: _Read, scales: dict[str, tuple[float, float, dict[float, str]]]
-             ) -> dict[str, dict[str, tuple[float, float, float]]]:
+def _stances(
+    rd: _Read, scales: dict[str, tuple[float, float, dict[float, str]]]
+) -> dict[str, dict[str, tuple[float, float, float]]]:
     stances: dict[str, dict[str, tuple[float, float, float]]] = {}
     for lineno, a, i, pos, sal, power in rd.data:
         if a not in rd.actors:
@@ -192,7 +235,9 @@ def _stances(rd: _Read, scales: dict[str, tuple[float, float, dict[float, str]]]
             continue
         lo, hi, _ = scales[i]
         if not lo <= pos <= hi:
-            rd.bad(lineno, f"position must be between {lo:g} and {hi:g} (the issue's #M scale)", pos)
+            rd.bad(
+                lineno, f"position must be between {lo:g} and {hi:g} (the issue's #M scale)", pos
+            )
         if not 0 <= sal <= 1:
             rd.bad(lineno, "salience must be between 0 and 1", sal)
         if power < 0:
@@ -207,27 +252,48 @@ def _stances(rd: _Read, scales: dict[str, tuple[float, float, dict[float, str]]]
     return stances
 
 
-def _scenario(path: Path, rd: _Read, scales: dict[str, tuple[float, float, dict[float, str]]],
-              stances: dict[str, dict[str, tuple[float, float, float]]]) -> Scenario:
+def _scenario(
+    path: Path,
+    rd: _Read,
+    scales: dict[str, tuple[float, float, dict[float, str]]],
+    stances: dict[str, dict[str, tuple[float, float, float]]],
+) -> Scenario:
     actor_list = []
     for a, info in rd.actors.items():
         st = stances.get(a, {})
         powers = {p for _, _, p in st.values()}
         varies = len(powers) > 1
         cap = max(powers) if powers else 0.0
-        actor_list.append({
-            "id": a, "name": info["name"], "capability": cap,
-            "stances": {i: {"position": pos, "salience": sal, **({"capability": p} if varies else {})}
-                        for i, (pos, sal, p) in st.items()}})
+        actor_list.append(
+            {
+                "id": a,
+                "name": info["name"],
+                "capability": cap,
+                "stances": {
+                    i: {"position": pos, "salience": sal, **({"capability": p} if varies else {})}
+                    for i, (pos, sal, p) in st.items()
+                },
+            }
+        )
     issue_list = []
     for i, info in rd.issues.items():
         lo, hi, labels = scales[i]
-        issue_list.append({"id": i, "name": info["name"],
-                           "question": info["description"] or info["name"],
-                           "scale": {"min": lo, "max": hi, "labels": labels}})
-    scn_data = {"metadata": {"title": rd.title or path.stem,
-                             "description": f"Imported from the decide-exchange-model file {path.name}."},
-                "actors": actor_list, "issues": issue_list}
+        issue_list.append(
+            {
+                "id": i,
+                "name": info["name"],
+                "question": info["description"] or info["name"],
+                "scale": {"min": lo, "max": hi, "labels": labels},
+            }
+        )
+    scn_data = {
+        "metadata": {
+            "title": rd.title or path.stem,
+            "description": f"Imported from the decide-exchange-model file {path.name}.",
+        },
+        "actors": actor_list,
+        "issues": issue_list,
+    }
     try:
         return scenario_from_dict(scn_data, rd.label)
     except ScenarioError as exc:

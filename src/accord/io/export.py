@@ -24,7 +24,14 @@ import yaml
 from accord._atomic import atomic_write_bytes, atomic_write_text
 from accord.scenario import Quantity, Scenario
 
-__all__ = ["FORMATS", "YamlDumper", "compact_plain", "export_scenario", "scenario_to_plain", "scenario_to_yaml"]
+__all__ = [
+    "FORMATS",
+    "YamlDumper",
+    "compact_plain",
+    "export_scenario",
+    "scenario_to_plain",
+    "scenario_to_yaml",
+]
 
 FORMATS = ("yaml", "csv", "xlsx")
 _INT_SAFE = 2.0**53  # integral floats below this print as integers and read back exactly
@@ -50,7 +57,9 @@ def compact_plain(obj: Any, _type: Any = None) -> Any:
             out[name] = compact_plain(val)
         return out
     if isinstance(obj, dict):
-        return {(_number(k) if isinstance(k, float) else k): compact_plain(v) for k, v in obj.items()}
+        return {
+            (_number(k) if isinstance(k, float) else k): compact_plain(v) for k, v in obj.items()
+        }
     if isinstance(obj, (list, tuple)):
         return [compact_plain(v) for v in obj]
     if isinstance(obj, float):
@@ -59,12 +68,19 @@ def compact_plain(obj: Any, _type: Any = None) -> Any:
 
 
 def _number(x: float) -> float | int:
-    if math.isfinite(x) and x == int(x) and abs(x) < _INT_SAFE and not (x == 0 and math.copysign(1, x) < 0):
+    if (
+        math.isfinite(x)
+        and x == int(x)
+        and abs(x) < _INT_SAFE
+        and not (x == 0 and math.copysign(1, x) < 0)
+    ):
         return int(x)
     return x
 
 
-_BASE_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)   # libyaml's emitter when available
+_BASE_DUMPER: Any = getattr(
+    yaml, "CSafeDumper", yaml.SafeDumper
+)  # libyaml's emitter when available
 
 
 class YamlDumper(_BASE_DUMPER):
@@ -76,12 +92,22 @@ class YamlDumper(_BASE_DUMPER):
 
 def scenario_to_yaml(scenario: Scenario) -> str:
     """accord's native YAML for ``scenario`` (reads back equal to it)."""
-    return yaml.dump(scenario_to_plain(scenario), Dumper=YamlDumper, sort_keys=False, allow_unicode=True,
-                     width=100, default_flow_style=False)
+    return yaml.dump(
+        scenario_to_plain(scenario),
+        Dumper=YamlDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
 
 
-def export_scenario(scenario: Scenario, to: Literal["yaml", "csv", "xlsx"], out: str | os.PathLike) -> list[str]:
-    """Write ``scenario`` to ``out`` in format ``to`` atomically; return what the format could not hold."""
+def export_scenario(
+    scenario: Scenario, to: Literal["yaml", "csv", "xlsx"], out: str | os.PathLike
+) -> list[str]:
+    """Write ``scenario`` to ``out`` in format ``to`` atomically; return what the format could not
+    hold.
+    """
     if to == "yaml":
         atomic_write_text(out, scenario_to_yaml(scenario))
         return []

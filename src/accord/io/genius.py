@@ -50,8 +50,11 @@ log = logging.getLogger(__name__)
 
 MAX_XML = 20 * 1024 * 1024
 MAX_DEPTH = 64
-_ROOT = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?"
-                   r"(?:<!--.*?-->\s*)*<\s*([A-Za-z_][\w.-]*)", re.DOTALL)
+_ROOT = re.compile(
+    r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>\s*)?"
+    r"(?:<!--.*?-->\s*)*<\s*([A-Za-z_][\w.-]*)",
+    re.DOTALL,
+)
 
 
 @dataclass
@@ -71,7 +74,10 @@ def _root_tag(text: str) -> str | None:
 
 
 def sniff_genius(path: Path, text: str) -> bool:
-    return path.suffix.lower() == ".xml" and _root_tag(text) in ("negotiation_template", "utility_space")
+    return path.suffix.lower() == ".xml" and _root_tag(text) in (
+        "negotiation_template",
+        "utility_space",
+    )
 
 
 def is_genius(path: Path) -> bool:
@@ -85,21 +91,41 @@ def is_genius(path: Path) -> bool:
 
 def _parse(text: str, label: str) -> _Node:
     if len(text) > MAX_XML:
-        raise ScenarioError([Problem(label, "file", f"is larger than {MAX_XML // 2**20} MB", len(text))])
+        raise ScenarioError(
+            [Problem(label, "file", f"is larger than {MAX_XML // 2**20} MB", len(text))]
+        )
     m = re.search(r"<!(DOCTYPE|ENTITY)", text)
     if m:
         line = text.count("\n", 0, m.start()) + 1
-        raise ScenarioError([Problem(label, f"line {line}", "declares a DOCTYPE or ENTITY, which GENIUS files do "
-                                     "not use and accord refuses", fix="remove the declaration")])
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    f"line {line}",
+                    "declares a DOCTYPE or ENTITY, which GENIUS files do "
+                    "not use and accord refuses",
+                    fix="remove the declaration",
+                )
+            ]
+        )
     parser = xml.parsers.expat.ParserCreate()
     stack: list[_Node] = []
     root: list[_Node] = []
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         if len(stack) >= MAX_DEPTH:
-            raise ScenarioError([Problem(label, f"line {parser.CurrentLineNumber}",
-                                         f"nests elements deeper than {MAX_DEPTH} levels")])
-        node = _Node(tag.lower(), {k.lower(): v for k, v in attrs.items()}, parser.CurrentLineNumber)
+            raise ScenarioError(
+                [
+                    Problem(
+                        label,
+                        f"line {parser.CurrentLineNumber}",
+                        f"nests elements deeper than {MAX_DEPTH} levels",
+                    )
+                ]
+            )
+        node = _Node(
+            tag.lower(), {k.lower(): v for k, v in attrs.items()}, parser.CurrentLineNumber
+        )
         (stack[-1].children if stack else root).append(node)
         stack.append(node)
 
@@ -111,20 +137,27 @@ def _parse(text: str, label: str) -> _Node:
     try:
         parser.Parse(text, True)
     except xml.parsers.expat.ExpatError as exc:
-        raise ScenarioError([Problem(label, f"line {exc.lineno}", "is not well-formed XML: "
-                                     f"{xml.parsers.expat.ErrorString(exc.code)}")]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    f"line {exc.lineno}",
+                    f"is not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}",
+                )
+            ]
+        ) from None
     return root[0]
 
 
 @dataclass
 class _Issue:
     name: str
-    kind: str                     # "discrete", "integer" or "real"
+    kind: str  # "discrete", "integer" or "real"
     line: int
-    options: list[str]            # discrete: option values in domain order
+    options: list[str]  # discrete: option values in domain order
     lo: float = 0.0
     hi: float = 0.0
-    weight: float | None = None   # profile: product of weights along the objective tree
+    weight: float | None = None  # profile: product of weights along the objective tree
     evals: dict[str, float] = field(default_factory=dict)
     evaluator: dict[str, str] = field(default_factory=dict)
 
@@ -140,7 +173,11 @@ class _Space:
 
 def _space(root: _Node, label: str, problems: list[Problem]) -> _Space:
     def bad(node: _Node, rule: str, *value: Any, fix: str | None = None) -> None:
-        problems.append(Problem(label, f"line {node.line}", rule, **({"value": value[0]} if value else {}), fix=fix))
+        problems.append(
+            Problem(
+                label, f"line {node.line}", rule, **({"value": value[0]} if value else {}), fix=fix
+            )
+        )
 
     us = root if root.tag == "utility_space" else next(iter(root.kids("utility_space")), None)
     if us is None:
@@ -165,7 +202,7 @@ def _space(root: _Node, label: str, problems: list[Problem]) -> _Space:
             v = _num(wnode.attrs.get("value", ""))
             if v is None or v < 0:
                 bad(wnode, "weight must be a number, zero or more", wnode.attrs.get("value"))
-                v = 0.0                                 # reported; read on so that later faults show too
+                v = 0.0  # reported; read on so that later faults show too
             weights[wnode.attrs.get("index", "")] = (v, wnode)
         for child in obj.children:
             if child.tag not in ("issue", "objective"):
@@ -187,7 +224,11 @@ def _space(root: _Node, label: str, problems: list[Problem]) -> _Space:
     for obj in objectives:
         walk(obj, 1.0)
     if not space.issues:
-        bad(objectives[0], "defines no issues", fix='add <issue name="..." type="discrete"> elements with <item>s')
+        bad(
+            objectives[0],
+            "defines no issues",
+            fix='add <issue name="..." type="discrete"> elements with <item>s',
+        )
     return space
 
 
@@ -196,7 +237,9 @@ def _issue(node: _Node, bad, space: _Space) -> _Issue | None:
     if not name:
         bad(node, "an issue needs a name")
         return None
-    kind = (node.attrs.get("type") or node.attrs.get("etype") or node.attrs.get("vtype") or "discrete").lower()
+    kind = (
+        node.attrs.get("type") or node.attrs.get("etype") or node.attrs.get("vtype") or "discrete"
+    ).lower()
     if kind == "discrete":
         items = node.kids("item")
         if not items:
@@ -216,7 +259,11 @@ def _issue(node: _Node, bad, space: _Space) -> _Issue | None:
                 space.has_evaluations = True
                 v = _num(it.attrs["evaluation"])
                 if v is None or v < 0:
-                    bad(it, f"evaluation of option {value!r} must be a number, zero or more", it.attrs["evaluation"])
+                    bad(
+                        it,
+                        f"evaluation of option {value!r} must be a number, zero or more",
+                        it.attrs["evaluation"],
+                    )
                 else:
                     issue.evals[value] = v
         return issue if issue.options else None
@@ -225,8 +272,11 @@ def _issue(node: _Node, bad, space: _Space) -> _Issue | None:
         src = rng.attrs if rng is not None else node.attrs
         lo, hi = _num(src.get("lowerbound", "")), _num(src.get("upperbound", ""))
         if lo is None or hi is None or not lo < hi:
-            bad(node, f"{kind} issue {name!r} needs numeric lowerbound < upperbound",
-                (src.get("lowerbound"), src.get("upperbound")))
+            bad(
+                node,
+                f"{kind} issue {name!r} needs numeric lowerbound < upperbound",
+                (src.get("lowerbound"), src.get("upperbound")),
+            )
             return None
         issue = _Issue(name, kind, node.line, [], lo, hi)
         ev = next(iter(node.kids("evaluator")), None)
@@ -234,25 +284,43 @@ def _issue(node: _Node, bad, space: _Space) -> _Issue | None:
             space.has_evaluations = True
             issue.evaluator = dict(ev.attrs, line=str(ev.line))
         return issue
-    bad(node, f"issue {name!r} has a type accord cannot read", kind, fix="use discrete, integer or real issues")
+    bad(
+        node,
+        f"issue {name!r} has a type accord cannot read",
+        kind,
+        fix="use discrete, integer or real issues",
+    )
     return None
 
 
-def _best(issue: _Issue, label: str, problems: list[Problem], notes: list[str], who: str) -> float | None:
+def _best(
+    issue: _Issue, label: str, problems: list[Problem], notes: list[str], who: str
+) -> float | None:
     """The scale point of the actor's best option on ``issue``."""
     if issue.kind == "discrete":
         missing = [o for o in issue.options if o not in issue.evals]
         if missing:
-            problems.append(Problem(label, f"line {issue.line}", f"gives no evaluation to the options "
-                                    f"{', '.join(map(repr, missing))} of issue {issue.name!r}"))
+            problems.append(
+                Problem(
+                    label,
+                    f"line {issue.line}",
+                    f"gives no evaluation to the options "
+                    f"{', '.join(map(repr, missing))} of issue {issue.name!r}",
+                )
+            )
             return None
         values = [issue.evals[o] for o in issue.options]
         top = max(values)
         k = values.index(top)
-        if not (all(a <= b for a, b in pairwise(values[:k + 1]))
-                and all(a >= b for a, b in pairwise(values[k:]))):
-            notes.append(f"{who} on {issue.name}: evaluations {dict(zip(issue.options, values))} are not "
-                         "single-peaked in the domain's option order; only the best option is kept")
+        if not (
+            all(a <= b for a, b in pairwise(values[: k + 1]))
+            and all(a >= b for a, b in pairwise(values[k:]))
+        ):
+            notes.append(
+                f"{who} on {issue.name}: evaluations "
+                f"{dict(zip(issue.options, values, strict=True))} are not "
+                "single-peaked in the domain's option order; only the best option is kept"
+            )
         return float(k)
     ev = issue.evaluator
     line = f"line {ev.get('line', issue.line)}"
@@ -263,18 +331,34 @@ def _best(issue: _Issue, label: str, problems: list[Problem], notes: list[str], 
             u0, u1 = _num(ev.get("utility0", "")), _num(ev.get("utility1", ""))
             slope = None if u0 is None or u1 is None else u1 - u0
         if slope is None:
-            problems.append(Problem(label, line, f"linear evaluator of {issue.name!r} needs a slope"))
+            problems.append(
+                Problem(label, line, f"linear evaluator of {issue.name!r} needs a slope")
+            )
             return None
         return issue.hi if slope >= 0 else issue.lo
     if ftype == "triangular":
         peak = _num(ev.get("topvalue", ""))
         if peak is None or not issue.lo <= peak <= issue.hi:
-            problems.append(Problem(label, line, f"triangular evaluator of {issue.name!r} needs a topvalue "
-                                    f"between {issue.lo:g} and {issue.hi:g}", ev.get("topvalue")))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    f"triangular evaluator of {issue.name!r} needs a topvalue "
+                    f"between {issue.lo:g} and {issue.hi:g}",
+                    ev.get("topvalue"),
+                )
+            )
             return None
         return peak
-    problems.append(Problem(label, line, f"evaluator of {issue.name!r} has a type accord cannot read",
-                            ev.get("ftype"), fix="use a linear or triangular evaluator"))
+    problems.append(
+        Problem(
+            label,
+            line,
+            f"evaluator of {issue.name!r} has a type accord cannot read",
+            ev.get("ftype"),
+            fix="use a linear or triangular evaluator",
+        )
+    )
     return None
 
 
@@ -301,8 +385,11 @@ def _read(path: Path, label: str, problems: list[Problem]) -> _Space | None:
 
 def _siblings(path: Path) -> list[Path]:
     try:
-        return sorted(p for p in path.parent.glob("*.xml") if p.is_file() and p.resolve() != path.resolve()
-                      and is_genius(p))
+        return sorted(
+            p
+            for p in path.parent.glob("*.xml")
+            if p.is_file() and p.resolve() != path.resolve() and is_genius(p)
+        )
     except OSError:
         return []
 
@@ -321,13 +408,17 @@ def read_genius(domain: Path, profiles: list[Path] | None = None) -> tuple[Scena
     if dom is None:
         raise ScenarioError(problems)
     candidates: list[tuple[Path, _Space]] = []
-    if profiles is None and dom.has_evaluations:    # a utility space was given: look for its domain
+    if profiles is None and dom.has_evaluations:  # a utility space was given: look for its domain
         for p in _siblings(domain):
             other = _read(p, str(p), [])
-            if other is not None and not other.has_evaluations and set(other.issues) == set(dom.issues):
+            if (
+                other is not None
+                and not other.has_evaluations
+                and set(other.issues) == set(dom.issues)
+            ):
                 domain, dom = p, other
                 break
-        else:                                       # none: the utility space is its own domain
+        else:  # none: the utility space is its own domain
             candidates, profiles = [(domain, dom)], []
     explicit = profiles is not None
     if profiles is None:
@@ -336,43 +427,77 @@ def read_genius(domain: Path, profiles: list[Path] | None = None) -> tuple[Scena
         sub: list[Problem] = []
         sp = _read(Path(p), str(p), sub)
         problems.extend(sub)
-        if sp is None or not sp.has_evaluations:    # another domain beside this one
+        if sp is None or not sp.has_evaluations:  # another domain beside this one
             continue
         if set(sp.issues) != set(dom.issues):
-            if explicit or set(sp.issues) & set(dom.issues):    # meant for this domain: a fault
+            if explicit or set(sp.issues) & set(dom.issues):  # meant for this domain: a fault
                 problems.append(_mismatch(Path(p), sp, dom, domain))
-            else:                                               # another domain's profile
-                notes.append(f"{Path(p).name} skipped: its issues {sorted(sp.issues)} are not the "
-                             "domain's (a profile of another domain)")
+            else:  # another domain's profile
+                notes.append(
+                    f"{Path(p).name} skipped: its issues {sorted(sp.issues)} are not the "
+                    "domain's (a profile of another domain)"
+                )
             continue
         candidates.append((Path(p), sp))
     if not candidates and not problems:
-        problems.append(Problem(str(domain), "file", "is a GENIUS domain with no utility space (profile) beside it",
-                                fix="put the utility-space XML files in the same folder or give them with --profile"))
+        problems.append(
+            Problem(
+                str(domain),
+                "file",
+                "is a GENIUS domain with no utility space (profile) beside it",
+                fix="put the utility-space XML files in the same folder or give them with "
+                "--profile",
+            )
+        )
     return _scenario(domain, dom, candidates, notes, problems)
 
 
 def _mismatch(path: Path, sp: _Space, dom: _Space, domain: Path) -> Problem:
-    missing, extra = sorted(set(dom.issues) - set(sp.issues)), sorted(set(sp.issues) - set(dom.issues))
+    missing, extra = (
+        sorted(set(dom.issues) - set(sp.issues)),
+        sorted(set(sp.issues) - set(dom.issues)),
+    )
     parts = ([f"lacks the domain's issues {', '.join(missing)}"] if missing else []) + (
-        [f"names issues the domain does not have: {', '.join(extra)}"] if extra else [])
-    return Problem(str(path), "file", f"does not match the domain {domain.name}: " + "; ".join(parts),
-                   fix="use the issue names of the domain, or leave this profile out")
+        [f"names issues the domain does not have: {', '.join(extra)}"] if extra else []
+    )
+    return Problem(
+        str(path),
+        "file",
+        f"does not match the domain {domain.name}: " + "; ".join(parts),
+        fix="use the issue names of the domain, or leave this profile out",
+    )
 
 
-def _scenario(domain: Path, dom: _Space, spaces: list[tuple[Path, _Space]], notes: list[str],
-              problems: list[Problem]) -> tuple[Scenario, list[str]]:
+def _scenario(
+    domain: Path,
+    dom: _Space,
+    spaces: list[tuple[Path, _Space]],
+    notes: list[str],
+    problems: list[Problem],
+) -> tuple[Scenario, list[str]]:
     taken_issue: set[str] = set()
     issue_ids = {name: safe_id(name, taken_issue, "issue") for name in dom.issues}
     issues = []
     for name, iss in dom.issues.items():
         if iss.kind == "discrete":
-            scale = {"min": 0.0, "max": float(max(1, len(iss.options) - 1)),
-                     "labels": {float(k): o for k, o in enumerate(iss.options)}, "discrete": True}
+            scale = {
+                "min": 0.0,
+                "max": float(max(1, len(iss.options) - 1)),
+                "labels": {float(k): o for k, o in enumerate(iss.options)},
+                "discrete": True,
+            }
         else:
             scale = {"min": iss.lo, "max": iss.hi}
-        issues.append({"id": issue_ids[name], "name": name, "question": f"Which option for {name}?"
-                       if iss.kind == "discrete" else f"Which value for {name} ({iss.kind})?", "scale": scale})
+        issues.append(
+            {
+                "id": issue_ids[name],
+                "name": name,
+                "question": f"Which option for {name}?"
+                if iss.kind == "discrete"
+                else f"Which value for {name} ({iss.kind})?",
+                "scale": scale,
+            }
+        )
     actors = []
     taken_actor: set[str] = set()
     discounts = []
@@ -382,21 +507,45 @@ def _scenario(domain: Path, dom: _Space, spaces: list[tuple[Path, _Space]], note
             d = dom.issues[name]
             if iss.kind == "discrete" and d.kind == "discrete" and iss.options != d.options:
                 if set(iss.options) != set(d.options):
-                    problems.append(Problem(str(path), f"line {iss.line}", f"lists options of {name!r} that differ "
-                                            "from the domain's", sorted(set(iss.options) ^ set(d.options))))
+                    problems.append(
+                        Problem(
+                            str(path),
+                            f"line {iss.line}",
+                            f"lists options of {name!r} that differ from the domain's",
+                            sorted(set(iss.options) ^ set(d.options)),
+                        )
+                    )
                     continue
-                iss.options = list(d.options)   # the domain's order decides the scale
+                iss.options = list(d.options)  # the domain's order decides the scale
             if (iss.kind == "discrete") != (d.kind == "discrete"):
-                problems.append(Problem(str(path), f"line {iss.line}", f"gives issue {name!r} another type than "
-                                        "the domain", iss.kind))
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"line {iss.line}",
+                        f"gives issue {name!r} another type than the domain",
+                        iss.kind,
+                    )
+                )
             elif iss.kind != "discrete" and (iss.lo, iss.hi) != (d.lo, d.hi):
-                problems.append(Problem(str(path), f"line {iss.line}", f"gives issue {name!r} other bounds than "
-                                        f"the domain's {d.lo:g}..{d.hi:g}", (iss.lo, iss.hi)))
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"line {iss.line}",
+                        f"gives issue {name!r} other bounds than the domain's {d.lo:g}..{d.hi:g}",
+                        (iss.lo, iss.hi),
+                    )
+                )
         weights = {n: i.weight for n, i in sp.issues.items()}
         if any(w is None for w in weights.values()):
             missing = [n for n, w in weights.items() if w is None]
-            problems.append(Problem(str(path), "file", f"gives no <weight> to the issues {', '.join(missing)}",
-                                    fix='add <weight index="N" value="..."/> beside the issues'))
+            problems.append(
+                Problem(
+                    str(path),
+                    "file",
+                    f"gives no <weight> to the issues {', '.join(missing)}",
+                    fix='add <weight index="N" value="..."/> beside the issues',
+                )
+            )
             continue
         total = sum(w for w in weights.values() if w is not None)
         if total <= 0:
@@ -410,12 +559,22 @@ def _scenario(domain: Path, dom: _Space, spaces: list[tuple[Path, _Space]], note
             if pos is None:
                 continue
             stances[issue_ids[name]] = {"position": pos, "salience": (weights[name] or 0.0) / total}
-        actor: dict[str, Any] = {"id": safe_id(who, taken_actor, "actor"), "name": who, "capability": 1.0,
-                                 "stances": stances}
+        actor: dict[str, Any] = {
+            "id": safe_id(who, taken_actor, "actor"),
+            "name": who,
+            "capability": 1.0,
+            "stances": stances,
+        }
         if sp.reservation is not None:
             if not 0 <= sp.reservation <= 1:
-                problems.append(Problem(str(path), "file", "reservation value must lie between 0 and 1",
-                                        sp.reservation))
+                problems.append(
+                    Problem(
+                        str(path),
+                        "file",
+                        "reservation value must lie between 0 and 1",
+                        sp.reservation,
+                    )
+                )
             else:
                 actor["no_deal"] = {"utility": sp.reservation}
         if sp.discount is not None and sp.discount != 1:
@@ -424,18 +583,31 @@ def _scenario(domain: Path, dom: _Space, spaces: list[tuple[Path, _Space]], note
     if problems:
         raise ScenarioError(problems)
     notes.append("every actor gets capability 1 (GENIUS has no notion of power)")
-    notes.append("only each party's best option per issue is kept; the evaluations of the other options are not")
+    notes.append(
+        "only each party's best option per issue is kept; the evaluations of the other options are "
+        "not"
+    )
     if discounts:
         notes.append(f"discount factors not represented: {', '.join(discounts)}")
-    desc = (f"Imported from the GENIUS domain {domain.name} with the utility spaces "
-            f"{', '.join(p.name for p, _ in spaces)}. Not represented: " + "; ".join(notes) + ".")
+    desc = (
+        f"Imported from the GENIUS domain {domain.name} with the utility spaces "
+        f"{', '.join(p.name for p, _ in spaces)}. Not represented: " + "; ".join(notes) + "."
+    )
     for n in notes:
         log.info("%s: %s", domain, n)
-    scn = scenario_from_dict({"metadata": {"title": domain.stem, "description": desc},
-                              "issues": issues, "actors": actors}, str(domain))
+    scn = scenario_from_dict(
+        {
+            "metadata": {"title": domain.stem, "description": desc},
+            "issues": issues,
+            "actors": actors,
+        },
+        str(domain),
+    )
     return scn, notes
 
 
 def read_genius_file(path: Path, text: str) -> Scenario:
-    """The importer used by :func:`accord.load_scenario`: domain (or profile) and the utility spaces beside it."""
+    """The importer used by :func:`accord.load_scenario`: domain (or profile) and the utility spaces
+    beside it.
+    """
     return read_genius(path)[0]

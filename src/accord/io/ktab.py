@@ -24,11 +24,11 @@ naming the line.
 from __future__ import annotations
 
 import csv
-from typing import Any
 import io
 import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 from accord._atomic import atomic_write_text
@@ -78,8 +78,13 @@ def _trimmed(cells: list[str]) -> list[str]:
 
 def sniff_ktab_csv(path: Path, text: str) -> bool:
     rows = [_trimmed(r) for _, r in split_lines("\n".join(text.splitlines()[:2]), ",")]
-    return (len(rows) >= 2 and len(rows[0]) >= 4 and _num(rows[0][2]) is not None
-            and _num(rows[0][3]) is not None and len(rows[1]) >= 3)
+    return (
+        len(rows) >= 2
+        and len(rows[0]) >= 4
+        and _num(rows[0][2]) is not None
+        and _num(rows[0][3]) is not None
+        and len(rows[1]) >= 3
+    )
 
 
 def _count(text: str) -> int | None:
@@ -88,11 +93,27 @@ def _count(text: str) -> int | None:
 
 
 def _build(label: str, title: str, desc: str, dims, actors, ktab: dict) -> Scenario:
-    issues = [{"id": d_id, "name": d_name, "question": f"{d_name} (KTAB dimension {k + 1})",
-               "scale": {"min": 0, "max": 100}} for k, (d_id, d_name) in enumerate(dims)]
-    return scenario_from_dict({"metadata": {"title": title or Path(label).stem,
-                                            "description": desc or f"Imported from the KTAB file {Path(label).name}."},
-                               "issues": issues, "actors": actors, "extensions": {"ktab": ktab}}, label)
+    issues = [
+        {
+            "id": d_id,
+            "name": d_name,
+            "question": f"{d_name} (KTAB dimension {k + 1})",
+            "scale": {"min": 0, "max": 100},
+        }
+        for k, (d_id, d_name) in enumerate(dims)
+    ]
+    return scenario_from_dict(
+        {
+            "metadata": {
+                "title": title or Path(label).stem,
+                "description": desc or f"Imported from the KTAB file {Path(label).name}.",
+            },
+            "issues": issues,
+            "actors": actors,
+            "extensions": {"ktab": ktab},
+        },
+        label,
+    )
 
 
 def _dimension_ids(names: list[str]) -> list[tuple[str, str]]:
@@ -104,18 +125,43 @@ def read_ktab_csv(path: Path, text: str) -> Scenario:
     label = str(path)
     rows = [(ln, _trimmed(r)) for ln, r in split_lines(text, ",")]
     if not rows or len(rows[0][1]) < 4:
-        raise ScenarioError([Problem(label, f"line {rows[0][0] if rows else 1}",
-                                     "must be 'name, description, number of actors, number of dimensions'",
-                                     rows[0][1] if rows else "")])
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    f"line {rows[0][0] if rows else 1}",
+                    "must be 'name, description, number of actors, number of dimensions'",
+                    rows[0][1] if rows else "",
+                )
+            ]
+        )
     first_line, first = rows[0]
     title, desc = first[0], first[1]
     n_actors, n_dims = _count(first[2]), _count(first[3])
-    if n_actors is None or n_dims is None or not 1 <= n_dims <= MAX_DIMS or not 1 <= n_actors <= MAX_ACTORS:
-        raise ScenarioError([Problem(label, f"line {first_line}", f"must give the number of actors (1..{MAX_ACTORS}) "
-                                     f"and of dimensions (1..{MAX_DIMS})", first[2:4])])
+    if (
+        n_actors is None
+        or n_dims is None
+        or not 1 <= n_dims <= MAX_DIMS
+        or not 1 <= n_actors <= MAX_ACTORS
+    ):
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    f"line {first_line}",
+                    f"must give the number of actors (1..{MAX_ACTORS}) "
+                    f"and of dimensions (1..{MAX_DIMS})",
+                    first[2:4],
+                )
+            ]
+        )
     header = rows[1][1] if len(rows) > 1 else []
-    dims = _dimension_ids([header[3 + 2 * k] if len(header) > 3 + 2 * k and header[3 + 2 * k] else f"dim{k + 1}"
-                           for k in range(n_dims)])
+    dims = _dimension_ids(
+        [
+            header[3 + 2 * k] if len(header) > 3 + 2 * k and header[3 + 2 * k] else f"dim{k + 1}"
+            for k in range(n_dims)
+        ]
+    )
     problems: list[Problem] = []
     taken: set[str] = set()
     actors: list[dict[str, Any]] = []
@@ -124,23 +170,44 @@ def read_ktab_csv(path: Path, text: str) -> Scenario:
     for lineno, row in rows[2:]:
         place = f"line {lineno}"
         if len(row) != want:
-            problems.append(Problem(label, place, f"must have {want} columns (name, description, "
-                                    f"capability and a position and salience per dimension)", len(row)))
+            problems.append(
+                Problem(
+                    label,
+                    place,
+                    f"must have {want} columns (name, description, "
+                    f"capability and a position and salience per dimension)",
+                    len(row),
+                )
+            )
             continue
         cap = _num(row[2])
         if cap is None or cap < 0:
-            problems.append(Problem(label, place, "capability must be a number, zero or more", row[2]))
+            problems.append(
+                Problem(label, place, "capability must be a number, zero or more", row[2])
+            )
             continue
         stances, ok = {}, True
         for k, (d_id, _) in enumerate(dims):
             p, s = _num(row[3 + 2 * k]), _num(row[4 + 2 * k])
             if p is None or not 0 <= p <= 100:
-                problems.append(Problem(label, place, f"position on dimension {k + 1} must be between 0 and 100",
-                                        row[3 + 2 * k]))
+                problems.append(
+                    Problem(
+                        label,
+                        place,
+                        f"position on dimension {k + 1} must be between 0 and 100",
+                        row[3 + 2 * k],
+                    )
+                )
                 ok = False
             if s is None or not 0 <= s <= 100:
-                problems.append(Problem(label, place, f"salience on dimension {k + 1} must be between 0 and 100",
-                                        row[4 + 2 * k]))
+                problems.append(
+                    Problem(
+                        label,
+                        place,
+                        f"salience on dimension {k + 1} must be between 0 and 100",
+                        row[4 + 2 * k],
+                    )
+                )
                 ok = False
             if p is not None and s is not None and ok:
                 stances[d_id] = {"position": p, "salience": s / 100.0}
@@ -151,11 +218,25 @@ def read_ktab_csv(path: Path, text: str) -> Scenario:
         if any(a["name"] == row[0] for a in actors):
             problems.append(Problem(label, place, "repeats an actor name", row[0]))
         order.append(aid)
-        actors.append({"id": aid, "name": row[0], "description": row[1] or None, "capability": cap,
-                       "stances": stances})
+        actors.append(
+            {
+                "id": aid,
+                "name": row[0],
+                "description": row[1] or None,
+                "capability": cap,
+                "stances": stances,
+            }
+        )
     if len(actors) != n_actors and not problems:
-        problems.append(Problem(label, f"line {first_line}", f"announces {n_actors} actors but the file has "
-                                f"{len(actors)}", n_actors, "correct the count on line 1"))
+        problems.append(
+            Problem(
+                label,
+                f"line {first_line}",
+                f"announces {n_actors} actors but the file has {len(actors)}",
+                n_actors,
+                "correct the count on line 1",
+            )
+        )
     if problems:
         raise ScenarioError(problems)
     return _build(label, title, desc, dims, actors, {"format": "csv", "actor_order": order})
@@ -197,8 +278,15 @@ def _parse_with_lines(label: str, text: str) -> ET.Element:
             stack[-1].text += data
 
     def refuse(*_args):
-        raise ScenarioError([Problem(label, f"line {parser.CurrentLineNumber}",
-                                     "declares a DTD or entities, which accord does not read")])
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    f"line {parser.CurrentLineNumber}",
+                    "declares a DTD or entities, which accord does not read",
+                )
+            ]
+        )
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -208,7 +296,9 @@ def _parse_with_lines(label: str, text: str) -> ET.Element:
     try:
         parser.Parse(text, True)
     except expat.ExpatError as exc:
-        raise ScenarioError([Problem(label, f"line {exc.lineno}", f"is not well-formed XML ({exc})")]) from None
+        raise ScenarioError(
+            [Problem(label, f"line {exc.lineno}", f"is not well-formed XML ({exc})")]
+        ) from None
     return root[0]
 
 
@@ -216,26 +306,18 @@ def _line(el: ET.Element) -> str:
     return f"line {getattr(el, 'line', '?')}"
 
 
-def read_ktab_xml(path: Path, text: str) -> Scenario:
-    label = str(path)
-    if len(text) > MAX_XML:
-        raise ScenarioError([Problem(label, "file", f"is larger than {MAX_XML} bytes")])
-    if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise ScenarioError([Problem(label, "file", "declares a DTD or entities, which accord does not read")])
-    root = _parse_with_lines(label, text)
-    problems: list[Problem] = []
-    if root.tag != "Scenario":
-        raise ScenarioError([Problem(label, _line(root), "the root element must be <Scenario>", root.tag)])
-    ktab: dict = {"format": "xml"}
-    title = (root.findtext("name") or "").strip()
-    desc = (root.findtext("desc") or "").strip()
+def _xml_settings(root: ET.Element, label: str, problems: list[Problem]) -> dict[str, Any]:
+    """KTAB's <prngSeed> and <ModelParameters>, as ``extensions.ktab``."""
+    ktab: dict[str, Any] = {"format": "xml"}
     seed_el = root.find("prngSeed")
     if seed_el is not None and (seed_el.text or "").strip():
         seed = (seed_el.text or "").strip()
         if seed.isdigit() and int(seed) < 2**64:
             ktab["prng_seed"] = int(seed)
         else:
-            problems.append(Problem(label, _line(seed_el), "prngSeed must be a whole number below 2^64", seed))
+            problems.append(
+                Problem(label, _line(seed_el), "prngSeed must be a whole number below 2^64", seed)
+            )
     params_el = root.find("ModelParameters")
     if params_el is not None:
         params = {}
@@ -245,65 +327,116 @@ def read_ktab_xml(path: Path, text: str) -> Scenario:
             if value is None:
                 problems.append(Problem(label, _line(params_el), f"ModelParameters needs <{key}>"))
             elif value not in allowed:
-                problems.append(Problem(label, _line(el) if el is not None else "ModelParameters",
-                                        f"{key} must be one of {', '.join(allowed)}", value))
+                problems.append(
+                    Problem(
+                        label,
+                        _line(el) if el is not None else "ModelParameters",
+                        f"{key} must be one of {', '.join(allowed)}",
+                        value,
+                    )
+                )
             else:
                 params[key] = value
         ktab["model_parameters"] = params
-    dim_els = root.findall("./Dimensions/dName")
-    if not dim_els:
-        problems.append(Problem(label, _line(root), "needs <Dimensions> with at least one <dName>"))
-    dims = _dimension_ids([(d.text or "").strip() or f"dim{k + 1}" for k, d in enumerate(dim_els)])
-    actors = []
-    order = []
-    names: dict[str, str] = {}
-    taken: set[str] = set()
-    actor_els = root.findall("./Actors/Actor")
-    if not actor_els:
-        problems.append(Problem(label, _line(root), "needs <Actors> with at least one <Actor>"))
-    for a_idx, a in enumerate(actor_els):
-        name = (a.findtext("name") or "").strip()
-        if not name:
-            problems.append(Problem(label, _line(a), "needs a <name>"))
+    return ktab
+
+
+def _xml_actor(
+    a: ET.Element,
+    a_idx: int,
+    dims: list[tuple[str, str]],
+    label: str,
+    problems: list[Problem],
+    names: dict[str, str],
+    taken: set[str],
+    actors: list[dict[str, Any]],
+    order: list[str],
+) -> None:
+    """One <Actor>: appended to ``actors`` and ``order``, or its faults to ``problems``."""
+    name = (a.findtext("name") or "").strip()
+    if not name:
+        problems.append(Problem(label, _line(a), "needs a <name>"))
+        return
+    cap_el = a.find("capability")
+    cap = _num((cap_el.text or "") if cap_el is not None else "")
+    if cap is None or cap <= 0:
+        problems.append(
+            Problem(
+                label,
+                _line(cap_el if cap_el is not None else a),
+                "capability must be a positive number (KTAB's xmlRead)",
+                None if cap_el is None else cap_el.text,
+            )
+        )
+    coords = a.findall("./Position/dCoord")
+    sals = a.findall("./Salience/dSal")
+    if len(coords) != len(dims) or len(sals) != len(dims):
+        problems.append(
+            Problem(
+                label,
+                _line(a),
+                f"needs {len(dims)} dCoord and dSal values",
+                (len(coords), len(sals)),
+            )
+        )
+        return
+    stances = {}
+    for k, (d_id, _) in enumerate(dims):
+        p, s = _num(coords[k].text or ""), _num(sals[k].text or "")
+        if p is None or not 0 <= p <= 100 or s is None or not 0 <= s <= 100:
+            problems.append(
+                Problem(
+                    label,
+                    _line(coords[k] if p is None or not 0 <= p <= 100 else sals[k]),
+                    f"{name}: position and salience on dimension {k + 1} must lie in 0..100",
+                    (coords[k].text, sals[k].text),
+                )
+            )
             continue
-        cap_el = a.find("capability")
-        cap = _num((cap_el.text or "") if cap_el is not None else "")
-        if cap is None or cap <= 0:
-            problems.append(Problem(label, _line(cap_el if cap_el is not None else a),
-                                    "capability must be a positive number (KTAB's xmlRead)",
-                                    None if cap_el is None else cap_el.text))
-        coords = a.findall("./Position/dCoord")
-        sals = a.findall("./Salience/dSal")
-        if len(coords) != len(dims) or len(sals) != len(dims):
-            problems.append(Problem(label, _line(a), f"needs {len(dims)} dCoord and dSal values",
-                                    (len(coords), len(sals))))
-            continue
-        stances = {}
-        for k, (d_id, _) in enumerate(dims):
-            p, s = _num(coords[k].text or ""), _num(sals[k].text or "")
-            if p is None or not 0 <= p <= 100 or s is None or not 0 <= s <= 100:
-                problems.append(Problem(label, _line(coords[k] if p is None or not 0 <= p <= 100 else sals[k]),
-                                        f"{name}: position and salience on dimension {k + 1} must lie in 0..100",
-                                        (coords[k].text, sals[k].text)))
-                continue
-            stances[d_id] = {"position": p, "salience": s / 100.0}
-        if name in names:
-            problems.append(Problem(label, _line(a), "repeats an actor name", name))
-        aid = safe_id(name, taken, f"actor{a_idx + 1}")
-        names[name] = aid
-        order.append(aid)
-        actors.append({"id": aid, "name": name, "description": (a.findtext("description") or "").strip() or None,
-                       "capability": cap if cap is not None and cap > 0 else 0.0, "stances": stances})
+        stances[d_id] = {"position": p, "salience": s / 100.0}
+    if name in names:
+        problems.append(Problem(label, _line(a), "repeats an actor name", name))
+    aid = safe_id(name, taken, f"actor{a_idx + 1}")
+    names[name] = aid
+    order.append(aid)
+    actors.append(
+        {
+            "id": aid,
+            "name": name,
+            "description": (a.findtext("description") or "").strip() or None,
+            "capability": cap if cap is not None and cap > 0 else 0.0,
+            "stances": stances,
+        }
+    )
+
+
+def _xml_adjustments(
+    root: ET.Element, label: str, problems: list[Problem], names: dict[str, str], order: list[str]
+) -> list[dict[str, Any]]:
+    """KTAB's <IdealAdjustment> pairs, checked as KTAB's xmlRead does."""
     adjust: list[dict[str, Any]] = []
     for pair in root.findall("./IdealAdjustment/iaPair"):
-        who, ref = (pair.findtext("adjustingIdeal") or "").strip(), (pair.findtext("referencePos") or "").strip()
+        who, ref = (
+            (pair.findtext("adjustingIdeal") or "").strip(),
+            (pair.findtext("referencePos") or "").strip(),
+        )
         amount = _num(pair.findtext("adjust") or "")
         if who not in names or ref not in names:
-            problems.append(Problem(label, _line(pair), "adjustingIdeal and referencePos must name actors",
-                                    (who, ref)))
+            problems.append(
+                Problem(
+                    label,
+                    _line(pair),
+                    "adjustingIdeal and referencePos must name actors",
+                    (who, ref),
+                )
+            )
             continue
         if amount is None or not 0 <= amount <= 1:
-            problems.append(Problem(label, _line(pair), "adjust must be a number in 0..1", pair.findtext("adjust")))
+            problems.append(
+                Problem(
+                    label, _line(pair), "adjust must be a number in 0..1", pair.findtext("adjust")
+                )
+            )
             continue
         adjust.append({"actor": names[who], "reference": names[ref], "adjust": amount})
     if adjust:
@@ -314,8 +447,50 @@ def read_ktab_xml(path: Path, text: str) -> Scenario:
         for aid in order:
             total = sum(v for (who, _), v in mat.items() if who == aid)
             if total > 1 + 1e-10:
-                problems.append(Problem(label, "IdealAdjustment", f"the adjustments of {aid}'s ideal (with the "
-                                        "identity's 1 where no pair is given) must total at most 1", total))
+                problems.append(
+                    Problem(
+                        label,
+                        "IdealAdjustment",
+                        f"the adjustments of {aid}'s ideal (with the "
+                        "identity's 1 where no pair is given) must total at most 1",
+                        total,
+                    )
+                )
+    return adjust
+
+
+def read_ktab_xml(path: Path, text: str) -> Scenario:
+    label = str(path)
+    if len(text) > MAX_XML:
+        raise ScenarioError([Problem(label, "file", f"is larger than {MAX_XML} bytes")])
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        raise ScenarioError(
+            [Problem(label, "file", "declares a DTD or entities, which accord does not read")]
+        )
+    root = _parse_with_lines(label, text)
+    problems: list[Problem] = []
+    if root.tag != "Scenario":
+        raise ScenarioError(
+            [Problem(label, _line(root), "the root element must be <Scenario>", root.tag)]
+        )
+    title = (root.findtext("name") or "").strip()
+    desc = (root.findtext("desc") or "").strip()
+    ktab = _xml_settings(root, label, problems)
+    dim_els = root.findall("./Dimensions/dName")
+    if not dim_els:
+        problems.append(Problem(label, _line(root), "needs <Dimensions> with at least one <dName>"))
+    dims = _dimension_ids([(d.text or "").strip() or f"dim{k + 1}" for k, d in enumerate(dim_els)])
+    actors: list[dict[str, Any]] = []
+    order: list[str] = []
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    actor_els = root.findall("./Actors/Actor")
+    if not actor_els:
+        problems.append(Problem(label, _line(root), "needs <Actors> with at least one <Actor>"))
+    for a_idx, a in enumerate(actor_els):
+        _xml_actor(a, a_idx, dims, label, problems, names, taken, actors, order)
+    adjust = _xml_adjustments(root, label, problems, names, order)
+    if adjust:
         ktab["ideal_adjustment"] = adjust
     if problems:
         raise ScenarioError(problems)
@@ -345,8 +520,14 @@ def scenario_to_ktab_csv(scenario: Scenario) -> tuple[str, list[str]]:
             value = " ".join(value.split())
         return value.replace(",", COMMA_ESCAPE).replace('"', "'")
 
-    w.writerow([txt(scenario.metadata.title, "title"), txt(scenario.metadata.description, "description"),
-                len(scenario.actors), len(issues)])
+    w.writerow(
+        [
+            txt(scenario.metadata.title, "title"),
+            txt(scenario.metadata.description, "description"),
+            len(scenario.actors),
+            len(issues),
+        ]
+    )
     header = ["Actor", "Description", "Power"]
     for iss in issues:
         label = txt(iss.name or iss.id, f"issue {iss.id}")
@@ -354,7 +535,9 @@ def scenario_to_ktab_csv(scenario: Scenario) -> tuple[str, list[str]]:
     w.writerow(header)
     for iss in issues:
         if (iss.scale.min, iss.scale.max) != (0, 100):
-            losses.append(f"issue {iss.id}: scale {iss.scale.min:g}..{iss.scale.max:g} written as 0..100")
+            losses.append(
+                f"issue {iss.id}: scale {iss.scale.min:g}..{iss.scale.max:g} written as 0..100"
+            )
         if iss.scale.labels:
             losses.append(f"issue {iss.id}: scale labels")
         if iss.status_quo is not None:
@@ -364,12 +547,21 @@ def scenario_to_ktab_csv(scenario: Scenario) -> tuple[str, list[str]]:
         total = sum(sal.values())
         scale = 1.0 / total if total > 1 else 1.0
         if total > 1:
-            losses.append(f"actor {a.id}: saliences total {total:g}; divided by it (KTAB allows at most 100 in all)")
-        row = [txt(a.name, f"actor {a.id}"), txt(a.description, f"actor {a.id}"), _fmt(a.capability.value)]
+            losses.append(
+                f"actor {a.id}: saliences total {total:g}; divided by it (KTAB allows at most 100 "
+                "in all)"
+            )
+        row = [
+            txt(a.name, f"actor {a.id}"),
+            txt(a.description, f"actor {a.id}"),
+            _fmt(a.capability.value),
+        ]
         for iss in issues:
             st = a.stances.get(iss.id)
             if st is None:
-                losses.append(f"actor {a.id}: no stance on {iss.id}; written as salience 0 at the midpoint")
+                losses.append(
+                    f"actor {a.id}: no stance on {iss.id}; written as salience 0 at the midpoint"
+                )
                 row += ["50", "0"]
                 continue
             x = (st.position.value - iss.scale.min) / (iss.scale.max - iss.scale.min) * 100.0
@@ -379,8 +571,9 @@ def scenario_to_ktab_csv(scenario: Scenario) -> tuple[str, list[str]]:
         w.writerow(row)
         if a.no_deal is not None:
             losses.append(f"actor {a.id}: no-deal terms")
-    if scenario.sources or any(q.evidence is not None or q.uncertainty is not None
-                               for _, q in scenario.quantities()):
+    if scenario.sources or any(
+        q.evidence is not None or q.uncertainty is not None for _, q in scenario.quantities()
+    ):
         losses.append("sources, evidence and uncertainty")
     if scenario.war is not None:
         losses.append("war dynamics")

@@ -26,7 +26,15 @@ from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 __all__ = ["COLUMNS", "read_stance_table", "scenario_to_stance_csv", "sniff_stance_table"]
 
 ACTOR_COLS = ("actor_id", "actor_name", "actor_description", "actor_capability", "actor_party")
-ISSUE_COLS = ("issue_id", "issue_name", "issue_question", "scale_min", "scale_max", "scale_discrete", "status_quo")
+ISSUE_COLS = (
+    "issue_id",
+    "issue_name",
+    "issue_question",
+    "scale_min",
+    "scale_max",
+    "scale_discrete",
+    "status_quo",
+)
 STANCE_COLS = ("position", "salience", "red_line", "stance_capability")
 COLUMNS = ACTOR_COLS + ISSUE_COLS + STANCE_COLS
 _NUMERIC = {"actor_capability", "scale_min", "scale_max", "status_quo", *STANCE_COLS}
@@ -57,13 +65,29 @@ def scenario_to_stance_csv(scenario: Scenario) -> tuple[str, list[str]]:
             st, iss = a.stances[issue_id], issues[issue_id]
             if issue_id not in seen_issues:
                 seen_issues.append(issue_id)
-            w.writerow([_cell(v) for v in (
-                a.id, a.name, a.description, float(a.capability.value), a.party,
-                iss.id, iss.name, iss.question, float(iss.scale.min), float(iss.scale.max), False,
-                None if iss.status_quo is None else float(iss.status_quo.value),
-                float(st.position.value), float(st.salience.value),
-                None if st.red_line is None else float(st.red_line.value),
-                None if st.capability is None else float(st.capability.value))])
+            w.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        a.id,
+                        a.name,
+                        a.description,
+                        float(a.capability.value),
+                        a.party,
+                        iss.id,
+                        iss.name,
+                        iss.question,
+                        float(iss.scale.min),
+                        float(iss.scale.max),
+                        False,
+                        None if iss.status_quo is None else float(iss.status_quo.value),
+                        float(st.position.value),
+                        float(st.salience.value),
+                        None if st.red_line is None else float(st.red_line.value),
+                        None if st.capability is None else float(st.capability.value),
+                    )
+                ]
+            )
     return buf.getvalue(), _losses(scenario, seen_issues)
 
 
@@ -119,10 +143,65 @@ def _texts(s: Scenario):
 
 # -- reading it back -------------------------------------------------------------------------
 
+
 def sniff_stance_table(path: Path, text: str) -> bool:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     cols = {c.strip().strip('"').lower() for c in first.split(",")}
     return {"actor_id", "issue_id", "position", "salience"} <= cols
+
+
+def _row_values(
+    row: list[str], col: dict[str, int], line: int, label: str, problems: list[Problem]
+) -> dict[str, Any]:
+    """One row's cells by column, numbers and switches parsed; faults to ``problems``."""
+    vals: dict[str, Any] = {}
+    for c, k in col.items():
+        cell = row[k] if k < len(row) else ""
+        raw = cell.strip() if c in _NUMERIC or c in _BOOL or c in _REQUIRED else cell
+        if raw == "":
+            if c in _REQUIRED:
+                problems.append(Problem(label, f"line {line}", f"needs a value in column {c}"))
+            continue
+        if c in _NUMERIC:
+            v = _num(raw)
+            if v is None:
+                problems.append(Problem(label, f"line {line}", f"{c} must be a number", raw))
+                continue
+            vals[c] = v
+        elif c in _BOOL:
+            if raw.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                problems.append(Problem(label, f"line {line}", f"{c} must be true or false", raw))
+                continue
+            vals[c] = raw.lower() in ("true", "yes", "1")
+        else:
+            vals[c] = restore(row[k])
+    return vals
+
+
+def _merge(
+    kind: str,
+    store: dict[str, dict[str, Any]],
+    item: dict[str, Any],
+    key: str,
+    line: int,
+    label: str,
+    problems: list[Problem],
+) -> None:
+    """Keep the first row's actor (or issue) fields; a later row that differs is a fault."""
+    if key not in store:
+        store[key] = {**item, "_line": line}
+    else:
+        prev = store[key]
+        diff = [f for f in item if f != "id" and prev.get(f) != item[f]]
+        if diff:
+            problems.append(
+                Problem(
+                    label,
+                    f"line {line}",
+                    f"gives {kind} {key!r} other {', '.join(diff)} than line {prev['_line']}",
+                    [item[f] for f in diff],
+                )
+            )
 
 
 def read_stance_table(path: Path, text: str) -> Scenario:
@@ -133,15 +212,32 @@ def read_stance_table(path: Path, text: str) -> Scenario:
     try:
         header = [c.strip().lower() for c in next(reader)]
     except (StopIteration, csv.Error):
-        raise ScenarioError([Problem(label, "line 1", "must be a header row naming the columns",
-                                     fix=f"use {','.join(COLUMNS)}")]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    "line 1",
+                    "must be a header row naming the columns",
+                    fix=f"use {','.join(COLUMNS)}",
+                )
+            ]
+        ) from None
     missing = [c for c in _REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS and c]
     if missing:
-        problems.append(Problem(label, "line 1", f"lacks the columns {', '.join(sorted(missing))}", header))
+        problems.append(
+            Problem(label, "line 1", f"lacks the columns {', '.join(sorted(missing))}", header)
+        )
     if unknown:
-        problems.append(Problem(label, "line 1", f"names unknown columns {', '.join(unknown)}", header,
-                                f"use only {', '.join(COLUMNS)}"))
+        problems.append(
+            Problem(
+                label,
+                "line 1",
+                f"names unknown columns {', '.join(unknown)}",
+                header,
+                f"use only {', '.join(COLUMNS)}",
+            )
+        )
     if problems:
         raise ScenarioError(problems)
     col = {c: header.index(c) for c in COLUMNS if c in header}
@@ -161,66 +257,74 @@ def read_stance_table(path: Path, text: str) -> Scenario:
         line = start
         if not any(c.strip() for c in row):
             continue
-        vals: dict[str, Any] = {}
-        for c, k in col.items():
-            cell = row[k] if k < len(row) else ""
-            raw = cell.strip() if c in _NUMERIC or c in _BOOL or c in _REQUIRED else cell
-            if raw == "":
-                if c in _REQUIRED:
-                    problems.append(Problem(label, f"line {line}", f"needs a value in column {c}"))
-                continue
-            if c in _NUMERIC:
-                v = _num(raw)
-                if v is None:
-                    problems.append(Problem(label, f"line {line}", f"{c} must be a number", raw))
-                    continue
-                vals[c] = v
-            elif c in _BOOL:
-                if raw.lower() not in ("true", "false", "yes", "no", "1", "0"):
-                    problems.append(Problem(label, f"line {line}", f"{c} must be true or false", raw))
-                    continue
-                vals[c] = raw.lower() in ("true", "yes", "1")
-            else:
-                vals[c] = restore(row[k])
+        vals = _row_values(row, col, line, label, problems)
         a_id, i_id = vals.get("actor_id"), vals.get("issue_id")
         if a_id is None or i_id is None:
             continue
-        actor = {"id": a_id, "name": vals.get("actor_name", a_id), "description": vals.get("actor_description"),
-                 "capability": vals.get("actor_capability"), "party": vals.get("actor_party", True)}
-        scale = {"min": vals.get("scale_min", 0.0), "max": vals.get("scale_max", 100.0),
-                 "discrete": vals.get("scale_discrete", False)}
-        issue = {"id": i_id, "name": vals.get("issue_name"), "question": vals.get("issue_question", ""),
-                 "scale": scale, "status_quo": vals.get("status_quo")}
-        for kind, store, item, key in (("actor", actors, actor, a_id), ("issue", issues, issue, i_id)):
-            if key not in store:
-                store[key] = {**item, "_line": line}
-            else:
-                prev = store[key]
-                diff = [f for f in item if f != "id" and prev.get(f) != item[f]]
-                if diff:
-                    problems.append(Problem(label, f"line {line}", f"gives {kind} {key!r} other {', '.join(diff)} "
-                                            f"than line {prev['_line']}", [item[f] for f in diff]))
+        actor = {
+            "id": a_id,
+            "name": vals.get("actor_name", a_id),
+            "description": vals.get("actor_description"),
+            "capability": vals.get("actor_capability"),
+            "party": vals.get("actor_party", True),
+        }
+        scale = {
+            "min": vals.get("scale_min", 0.0),
+            "max": vals.get("scale_max", 100.0),
+            "discrete": vals.get("scale_discrete", False),
+        }
+        issue = {
+            "id": i_id,
+            "name": vals.get("issue_name"),
+            "question": vals.get("issue_question", ""),
+            "scale": scale,
+            "status_quo": vals.get("status_quo"),
+        }
+        _merge("actor", actors, actor, a_id, line, label, problems)
+        _merge("issue", issues, issue, i_id, line, label, problems)
         if (a_id, i_id) in first_line:
-            problems.append(Problem(label, f"line {line}", f"repeats the stance of {a_id!r} on {i_id!r} "
-                                    f"(first on line {first_line[(a_id, i_id)]})"))
+            problems.append(
+                Problem(
+                    label,
+                    f"line {line}",
+                    f"repeats the stance of {a_id!r} on {i_id!r} "
+                    f"(first on line {first_line[(a_id, i_id)]})",
+                )
+            )
             continue
         first_line[(a_id, i_id)] = line
-        stance = {k: vals[c] for k, c in (("position", "position"), ("salience", "salience"),
-                                          ("red_line", "red_line"), ("capability", "stance_capability")) if c in vals}
+        stance = {
+            k: vals[c]
+            for k, c in (
+                ("position", "position"),
+                ("salience", "salience"),
+                ("red_line", "red_line"),
+                ("capability", "stance_capability"),
+            )
+            if c in vals
+        }
         actors[a_id].setdefault("stances", {})[i_id] = stance
     if not actors and not problems:
-        problems.append(Problem(label, "file", "has no stance rows", fix="add one row per actor and issue"))
+        problems.append(
+            Problem(label, "file", "has no stance rows", fix="add one row per actor and issue")
+        )
     if problems:
         raise ScenarioError(problems)
     data = {
         "metadata": {"title": path.stem},
-        "actors": [{k: v for k, v in a.items() if k != "_line" and v is not None} for a in actors.values()],
-        "issues": [{k: v for k, v in i.items() if k != "_line" and v is not None} for i in issues.values()],
+        "actors": [
+            {k: v for k, v in a.items() if k != "_line" and v is not None} for a in actors.values()
+        ],
+        "issues": [
+            {k: v for k, v in i.items() if k != "_line" and v is not None} for i in issues.values()
+        ],
     }
     try:
         return scenario_from_dict(data, label)
     except ScenarioError as exc:
-        raise ScenarioError([_locate(p, actors, issues, first_line) for p in exc.problems]) from None
+        raise ScenarioError(
+            [_locate(p, actors, issues, first_line) for p in exc.problems]
+        ) from None
 
 
 def _locate(p: Problem, actors: dict, issues: dict, first_line: dict) -> Problem:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-__all__ = ["HELP", "MAX_BYTES", "MAX_CELLS", "MAX_RATIO", "MAX_UNZIPPED", "META_KEYS", "NO_DEAL",
-           "Q_PARTS", "README", "SHEETS"]
+__all__ = [
+    "HELP",
+    "MAX_BYTES",
+    "MAX_CELLS",
+    "MAX_RATIO",
+    "MAX_UNZIPPED",
+    "META_KEYS",
+    "NO_DEAL",
+    "Q_PARTS",
+    "README",
+    "SHEETS",
+]
 
-MAX_BYTES = 20 * 1024 * 1024        # largest workbook file read
-MAX_UNZIPPED = 200 * 1024 * 1024    # largest total size of its unpacked parts (zip-bomb guard)
-MAX_RATIO = 200                     # largest inflated/compressed ratio of a part above 1 MB
-MAX_CELLS = 2_000_000               # most cells in all sheets together
+MAX_BYTES = 20 * 1024 * 1024  # largest workbook file read
+MAX_UNZIPPED = 200 * 1024 * 1024  # largest total size of its unpacked parts (zip-bomb guard)
+MAX_RATIO = 200  # largest inflated/compressed ratio of a part above 1 MB
+MAX_CELLS = 2_000_000  # most cells in all sheets together
 
 Q_PARTS = ("source", "quote", "judgement", "note", "low", "high", "shape", "sd", "concentration")
 NO_DEAL = ("cost_per_month", "capability_trend_per_month", "utility")
@@ -21,11 +31,24 @@ def _q(name: str) -> list[str]:
 SHEETS: dict[str, list[str]] = {
     "metadata": ["key", "value"],
     "sources": ["id", "title", "author", "publication", "date", "url"],
-    "actors": ["id", "name", "description", "party", *_q("capability"),
-               *[c for f in NO_DEAL for c in _q(f"no_deal_{f}")]],
+    "actors": [
+        "id",
+        "name",
+        "description",
+        "party",
+        *_q("capability"),
+        *[c for f in NO_DEAL for c in _q(f"no_deal_{f}")],
+    ],
     "issues": ["id", "name", "question", "scale_min", "scale_max", "discrete", *_q("status_quo")],
     "scale_labels": ["issue_id", "point", "label"],
-    "stances": ["actor_id", "issue_id", *_q("position"), *_q("salience"), *_q("red_line"), *_q("capability")],
+    "stances": [
+        "actor_id",
+        "issue_id",
+        *_q("position"),
+        *_q("salience"),
+        *_q("red_line"),
+        *_q("capability"),
+    ],
     "war": ["item", "issue_id", *_q("value")],
 }
 META_KEYS = ("accord", "title", "date", "author", "description", "extensions")
@@ -33,26 +56,35 @@ _TEXT_NUM = {"point", "scale_min", "scale_max"}
 _BOOLS = {"party", "discrete"}
 
 HELP = {
-    "metadata": "one row per key: title (required), date, author, description; extensions holds YAML",
+    "metadata": "one row per key: title (required), date, author, description; extensions holds "
+    "YAML",
     "sources": "one row per source that evidence may cite by its id",
     "actors": "one row per actor: id (short, unique), name, capability (any number >= 0)",
-    "issues": "one row per issue: id, question, the scale's min and max; discrete = only labelled points",
+    "issues": "one row per issue: id, question, the scale's min and max; discrete = only labelled "
+    "points",
     "scale_labels": "the deal term each scale point stands for: issue_id, point, label",
-    "stances": "one row per actor and issue: position on the issue's scale, salience 0..1, optional red "
-               "line (worst acceptable value) and capability on this issue",
+    "stances": "one row per actor and issue: position on the issue's scale, salience 0..1, "
+    "optional red "
+    "line (worst acceptable value) and capability on this issue",
     "war": "optional: drift_per_month rows (issue_id, value) and one discount_rate_per_month row",
 }
 README = [
     "accord scenario workbook",
     "",
-    ("Fill one row per record in each sheet; keep the header rows. Read it with "
-     "`accord validate FILE.xlsx` or `accord import FILE.xlsx -o scenario.yaml`."),
-    ("Every number column Q has companion columns: Q_source + Q_quote (a source id from the sources "
-     "sheet and the verbatim passage), or Q_judgement (your reasoning); Q_note says how the quote "
-     "became the number; Q_low, Q_high (and Q_shape: uniform, triangular, truncnorm or beta; Q_sd; "
-     "Q_concentration) give its uncertainty range for the Monte Carlo."),
+    (
+        "Fill one row per record in each sheet; keep the header rows. Read it with "
+        "`accord validate FILE.xlsx` or `accord import FILE.xlsx -o scenario.yaml`."
+    ),
+    (
+        "Every number column Q has companion columns: Q_source + Q_quote (a source id from the "
+        "sources "
+        "sheet and the verbatim passage), or Q_judgement (your reasoning); Q_note says how the "
+        "quote "
+        "became the number; Q_low, Q_high (and Q_shape: uniform, triangular, truncnorm or beta; "
+        "Q_sd; "
+        "Q_concentration) give its uncertainty range for the Monte Carlo."
+    ),
     "Every problem is reported at once with its sheet and row.",
     "",
     *[f"{k}: {v}" for k, v in HELP.items()],
 ]
-

@@ -35,20 +35,35 @@ class _Sheet:
                 continue
             key = str(h).strip().lower()
             if key not in SHEETS[name]:
-                self.bad(1, f"has an unknown column {h!r}", fix=f"use the template's columns: {', '.join(SHEETS[name])}")
+                self.bad(
+                    1,
+                    f"has an unknown column {h!r}",
+                    fix=f"use the template's columns: {', '.join(SHEETS[name])}",
+                )
             elif key in self.cols.values():
                 self.bad(1, f"names the column {key!r} twice")
             else:
                 self.cols[j] = key
         self.rows: list[tuple[int, dict[str, Any]]] = []
         for r, row in enumerate(rows, start=2):
-            rec = {self.cols[j]: v for j, v in enumerate(row) if j in self.cols and v is not None
-                   and not (isinstance(v, str) and v == "")}
+            rec = {
+                self.cols[j]: v
+                for j, v in enumerate(row)
+                if j in self.cols and v is not None and not (isinstance(v, str) and v == "")
+            }
             if rec:
                 self.rows.append((r, rec))
 
     def bad(self, row: int, rule: str, *value: Any, fix: str | None = None) -> None:
-        self.problems.append(Problem(self.label, f"{self.name} row {row}", rule, **({"value": value[0]} if value else {}), fix=fix))
+        self.problems.append(
+            Problem(
+                self.label,
+                f"{self.name} row {row}",
+                rule,
+                **({"value": value[0]} if value else {}),
+                fix=fix,
+            )
+        )
 
     def text(self, r: int, rec: dict, col: str, required: bool = False) -> str | None:
         v = rec.get(col)
@@ -61,7 +76,11 @@ class _Sheet:
         if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
             return str(int(v))
         if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
-            return v.isoformat()[:10] if isinstance(v, _dt.datetime) and v.time() == _dt.time() else v.isoformat()
+            return (
+                v.isoformat()[:10]
+                if isinstance(v, _dt.datetime) and v.time() == _dt.time()
+                else v.isoformat()
+            )
         return restore(v) if isinstance(v, str) else str(v)
 
     def number(self, r: int, rec: dict, col: str, required: bool = False) -> float | None:
@@ -94,7 +113,9 @@ class _Sheet:
     def quantity(self, r: int, rec: dict, name: str, required: bool = False) -> dict | None:
         value = self.number(r, rec, name, required)
         ev = {p: self.text(r, rec, f"{name}_{p}") for p in ("source", "quote", "judgement", "note")}
-        unc: dict[str, Any] = {p: self.number(r, rec, f"{name}_{p}") for p in ("low", "high", "sd", "concentration")}
+        unc: dict[str, Any] = {
+            p: self.number(r, rec, f"{name}_{p}") for p in ("low", "high", "sd", "concentration")
+        }
         unc["shape"] = self.text(r, rec, f"{name}_shape")
         has_ev = any(v is not None for v in ev.values())
         has_unc = any(v is not None for v in unc.values())
@@ -125,15 +146,30 @@ def read_xlsx(path: Path, text: str = "") -> Scenario:
     wb = open_workbook(Path(path), label)
     missing = [s for s in ("metadata", "actors", "issues", "stances") if s not in wb.sheetnames]
     if missing:
-        raise ScenarioError([Problem(label, "file", f"lacks the sheets {', '.join(missing)}",
-                                     fix="start from `accord template -o FILE.xlsx`")])
+        raise ScenarioError(
+            [
+                Problem(
+                    label,
+                    "file",
+                    f"lacks the sheets {', '.join(missing)}",
+                    fix="start from `accord template -o FILE.xlsx`",
+                )
+            ]
+        )
     charts = [s for s in SHEETS if s in wb.sheetnames and not hasattr(wb[s], "iter_rows")]
     if charts:
-        raise ScenarioError([Problem(label, "file", "has chart sheets where data sheets belong: "
-                                     f"{', '.join(charts)}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    label, "file", f"has chart sheets where data sheets belong: {', '.join(charts)}"
+                )
+            ]
+        )
     problems: list[Problem] = []
-    sh = {name: _Sheet(wb[name] if name in wb.sheetnames else None, name, label, problems)
-          for name in SHEETS}
+    sh = {
+        name: _Sheet(wb[name] if name in wb.sheetnames else None, name, label, problems)
+        for name in SHEETS
+    }
     b = _Build()
     _metadata(sh["metadata"], b)
     _sources(sh["sources"], b)
@@ -144,7 +180,7 @@ def read_xlsx(path: Path, text: str = "") -> Scenario:
     _war(sh["war"], b)
     try:
         scn = scenario_from_dict(b.data, label)
-    except ScenarioError as exc:   # with the sheets' own faults: every problem in one run
+    except ScenarioError as exc:  # with the sheets' own faults: every problem in one run
         raise ScenarioError(problems + [_locate(p, b.rows) for p in exc.problems]) from None
     if problems:
         raise ScenarioError(problems)
@@ -155,8 +191,9 @@ def read_xlsx(path: Path, text: str = "") -> Scenario:
 class _Build:
     """The scenario mapping being built, and the sheet row behind each of its places."""
 
-    data: dict[str, Any] = dataclasses.field(default_factory=lambda: {
-        "metadata": {}, "sources": [], "actors": [], "issues": []})
+    data: dict[str, Any] = dataclasses.field(
+        default_factory=lambda: {"metadata": {}, "sources": [], "actors": [], "issues": []}
+    )
     rows: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
     actor_index: dict[str, int] = dataclasses.field(default_factory=dict)
     issue_index: dict[str, int] = dataclasses.field(default_factory=dict)
@@ -197,8 +234,11 @@ def _actors(sh: _Sheet, b: _Build) -> None:
     for r, rec in sh.rows:
         k = len(b.data["actors"])
         aid = sh.text(r, rec, "id", True)
-        actor: dict[str, Any] = {"id": aid, "name": sh.text(r, rec, "name") or "",
-                                 "capability": sh.quantity(r, rec, "capability", True)}
+        actor: dict[str, Any] = {
+            "id": aid,
+            "name": sh.text(r, rec, "name") or "",
+            "capability": sh.quantity(r, rec, "capability", True),
+        }
         if sh.text(r, rec, "description") is not None:
             actor["description"] = sh.text(r, rec, "description")
         if sh.boolean(r, rec, "party") is not None:
@@ -224,8 +264,11 @@ def _issues(sh: _Sheet, b: _Build) -> None:
                 scale[key] = v
         if sh.boolean(r, rec, "discrete") is not None:
             scale["discrete"] = sh.boolean(r, rec, "discrete")
-        issue: dict[str, Any] = {"id": iid, "question": sh.text(r, rec, "question") or "",
-                                 "scale": scale}
+        issue: dict[str, Any] = {
+            "id": iid,
+            "question": sh.text(r, rec, "question") or "",
+            "scale": scale,
+        }
         if sh.text(r, rec, "name") is not None:
             issue["name"] = sh.text(r, rec, "name")
         sq = sh.quantity(r, rec, "status_quo")
@@ -258,8 +301,12 @@ def _stances(sh: _Sheet, b: _Build) -> None:
     for r, rec in sh.rows:
         aid, iid = sh.text(r, rec, "actor_id", True), sh.text(r, rec, "issue_id", True)
         stance: dict[str, Any] = {}
-        for name, required in (("position", True), ("salience", True), ("red_line", False),
-                               ("capability", False)):
+        for name, required in (
+            ("position", True),
+            ("salience", True),
+            ("red_line", False),
+            ("capability", False),
+        ):
             q = sh.quantity(r, rec, name, required)
             if q is not None:
                 stance[name] = q
@@ -269,8 +316,12 @@ def _stances(sh: _Sheet, b: _Build) -> None:
             sh.bad(r, "names an actor that is not in the actors sheet", aid)
             continue
         if iid not in b.issue_index:
-            sh.bad(r, "names an issue that is not in the issues sheet", iid,
-                   fix=f"use one of {', '.join(sorted(b.issue_index))}")
+            sh.bad(
+                r,
+                "names an issue that is not in the issues sheet",
+                iid,
+                fix=f"use one of {', '.join(sorted(b.issue_index))}",
+            )
             continue
         k = b.actor_index[aid]
         if iid in b.data["actors"][k]["stances"]:
@@ -298,8 +349,11 @@ def _war(sh: _Sheet, b: _Build) -> None:
                 war["discount_rate_per_month"] = q
                 b.rows["war.discount_rate_per_month"] = ("war", r)
         elif item != "present":
-            sh.bad(r, "item must be drift_per_month, discount_rate_per_month or present",
-                   rec.get("item"))
+            sh.bad(
+                r,
+                "item must be drift_per_month, discount_rate_per_month or present",
+                rec.get("item"),
+            )
         b.rows.setdefault("war", ("war", r))
     b.data["war"] = war
 
@@ -307,12 +361,13 @@ def _war(sh: _Sheet, b: _Build) -> None:
 def _locate(p: Problem, rows: dict[str, tuple[str, int]]) -> Problem:
     """Prefix the sheet and row that hold the place a problem names."""
     place = p.place
-    if isinstance(p.value, str) and f"{place}.{p.value}" in rows:   # e.g. stances naming an issue
+    if isinstance(p.value, str) and f"{place}.{p.value}" in rows:  # e.g. stances naming an issue
         place = f"{place}.{p.value}"
     best = None
     for known in rows:
         if (place == known or place.startswith((known + ".", known + "["))) and (
-                best is None or len(known) > len(best)):
+            best is None or len(known) > len(best)
+        ):
             best = known
     if best is None:
         return p

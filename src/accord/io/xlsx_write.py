@@ -20,8 +20,10 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]")
 
 def _text_loss(value: str, where: str, losses: list[str]) -> str:
     if _ILLEGAL.search(value):
-        losses.append(f"{where}: control characters or carriage returns a spreadsheet cell cannot hold were "
-                      "removed")
+        losses.append(
+            f"{where}: control characters or carriage returns a spreadsheet cell cannot hold were "
+            "removed"
+        )
         value = _ILLEGAL.sub("", value)
     return value
 
@@ -35,52 +37,104 @@ def _qcells(q: Quantity | None, name: str) -> dict[str, Any]:
             out[f"{name}_{part}"] = getattr(q.evidence, part)
     if q.uncertainty is not None:
         u = q.uncertainty
-        out.update({f"{name}_low": float(u.low), f"{name}_high": float(u.high), f"{name}_shape": u.shape,
-                    f"{name}_sd": u.sd, f"{name}_concentration": u.concentration})
+        out.update(
+            {
+                f"{name}_low": float(u.low),
+                f"{name}_high": float(u.high),
+                f"{name}_shape": u.shape,
+                f"{name}_sd": u.sd,
+                f"{name}_concentration": u.concentration,
+            }
+        )
     return out
 
 
 def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
     import yaml
 
-    from .export import compact_plain, YamlDumper
+    from .export import YamlDumper, compact_plain
 
     meta = [{"key": "accord", "value": float(s.accord)}]
     for k in ("title", "date", "author", "description"):
         if getattr(s.metadata, k) is not None:
             meta.append({"key": k, "value": getattr(s.metadata, k)})
     if s.extensions:
-        meta.append({"key": "extensions", "value": yaml.dump(compact_plain(s.extensions), Dumper=YamlDumper,
-                                                             sort_keys=False, allow_unicode=True)})
+        meta.append(
+            {
+                "key": "extensions",
+                "value": yaml.dump(
+                    compact_plain(s.extensions),
+                    Dumper=YamlDumper,
+                    sort_keys=False,
+                    allow_unicode=True,
+                ),
+            }
+        )
     actors = []
     for a in s.actors:
-        row = {"id": a.id, "name": a.name, "description": a.description, "party": a.party,
-               **_qcells(a.capability, "capability")}
+        row = {
+            "id": a.id,
+            "name": a.name,
+            "description": a.description,
+            "party": a.party,
+            **_qcells(a.capability, "capability"),
+        }
         if a.no_deal is not None:
             for f in NO_DEAL:
                 row.update(_qcells(getattr(a.no_deal, f), f"no_deal_{f}"))
         actors.append(row)
     issues, labels, stances, war = [], [], [], []
     for i in s.issues:
-        issues.append({"id": i.id, "name": i.name, "question": i.question, "scale_min": float(i.scale.min),
-                       "scale_max": float(i.scale.max), "discrete": i.scale.discrete,
-                       **_qcells(i.status_quo, "status_quo")})
-        labels += [{"issue_id": i.id, "point": float(p), "label": t} for p, t in i.scale.labels.items()]
+        issues.append(
+            {
+                "id": i.id,
+                "name": i.name,
+                "question": i.question,
+                "scale_min": float(i.scale.min),
+                "scale_max": float(i.scale.max),
+                "discrete": i.scale.discrete,
+                **_qcells(i.status_quo, "status_quo"),
+            }
+        )
+        labels += [
+            {"issue_id": i.id, "point": float(p), "label": t} for p, t in i.scale.labels.items()
+        ]
     for a in s.actors:
         for issue_id, st in a.stances.items():
-            stances.append({"actor_id": a.id, "issue_id": issue_id, **_qcells(st.position, "position"),
-                            **_qcells(st.salience, "salience"), **_qcells(st.red_line, "red_line"),
-                            **_qcells(st.capability, "capability")})
+            stances.append(
+                {
+                    "actor_id": a.id,
+                    "issue_id": issue_id,
+                    **_qcells(st.position, "position"),
+                    **_qcells(st.salience, "salience"),
+                    **_qcells(st.red_line, "red_line"),
+                    **_qcells(st.capability, "capability"),
+                }
+            )
     if s.war is not None:
-        war = [{"item": "drift_per_month", "issue_id": k, **_qcells(q, "value")}
-               for k, q in s.war.drift_per_month.items()]
+        war = [
+            {"item": "drift_per_month", "issue_id": k, **_qcells(q, "value")}
+            for k, q in s.war.drift_per_month.items()
+        ]
         if s.war.discount_rate_per_month is not None:
-            war.append({"item": "discount_rate_per_month", **_qcells(s.war.discount_rate_per_month, "value")})
+            war.append(
+                {
+                    "item": "discount_rate_per_month",
+                    **_qcells(s.war.discount_rate_per_month, "value"),
+                }
+            )
         if not war:
             war.append({"item": "present"})
     sources = [{c: getattr(src, c) for c in SHEETS["sources"]} for src in s.sources]
-    return {"metadata": meta, "sources": sources, "actors": actors, "issues": issues, "scale_labels": labels,
-            "stances": stances, "war": war}
+    return {
+        "metadata": meta,
+        "sources": sources,
+        "actors": actors,
+        "issues": issues,
+        "scale_labels": labels,
+        "stances": stances,
+        "war": war,
+    }
 
 
 def _losses(s: Scenario) -> list[str]:
@@ -158,12 +212,24 @@ def _save(wb, exact: dict[str, dict[str, float]]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            fix = {c: v for c, v in exact.get(parts.get(info.filename, ""), {}).items() if float(f"{v:.16g}") != v}
+            fix = {
+                c: v
+                for c, v in exact.get(parts.get(info.filename, ""), {}).items()
+                if float(f"{v:.16g}") != v
+            }
             if fix:
+
                 def put(m: re.Match, fix: dict[str, float] = fix) -> str:
                     v = fix.get(m.group(1))
-                    return m.group(0) if v is None else f"{m.group(0)[:m.start(3) - m.start(0)]}{v!r}</v>"
-                text = re.sub(r'<c r="([A-Z]+[0-9]+)"([^>]*)><v>([^<]*)</v>', put, data.decode("utf-8"))
+                    return (
+                        m.group(0)
+                        if v is None
+                        else f"{m.group(0)[: m.start(3) - m.start(0)]}{v!r}</v>"
+                    )
+
+                text = re.sub(
+                    r'<c r="([A-Z]+[0-9]+)"([^>]*)><v>([^<]*)</v>', put, data.decode("utf-8")
+                )
                 data = text.encode("utf-8")
             dst.writestr(info, data)
     return out.getvalue()
@@ -182,8 +248,8 @@ def scenario_to_xlsx_bytes(scenario: Scenario) -> bytes:
 
 def template_xlsx() -> bytes:
     """An empty workbook with every sheet, header and the README, for analysts to fill."""
-    meta = [{"key": "accord", "value": 1}] + [{"key": k} for k in ("title", "date", "author", "description")]
+    meta = [{"key": "accord", "value": 1}] + [
+        {"key": k} for k in ("title", "date", "author", "description")
+    ]
     wb, exact = _workbook({"metadata": meta}, [])
     return _save(wb, exact)
-
-

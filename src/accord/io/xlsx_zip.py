@@ -21,7 +21,7 @@ from . import xlsx_layout as layout
 __all__ = ["check_zip", "open_workbook"]
 
 _CHUNK = 1 << 16
-_RATIO_FLOOR = 1 << 20      # parts smaller than this may compress as well as they like
+_RATIO_FLOOR = 1 << 20  # parts smaller than this may compress as well as they like
 _MAX_PARTS = 10_000
 
 
@@ -32,8 +32,11 @@ class _Refused(Exception):
 
 
 def _refuse(label: str, rule: str, value: Any = None, fix: str | None = None) -> ScenarioError:
-    p = Problem(label, "file", rule, value, fix) if value is not None else Problem(
-        label, "file", rule, fix=fix)
+    p = (
+        Problem(label, "file", rule, value, fix)
+        if value is not None
+        else Problem(label, "file", rule, fix=fix)
+    )
     return ScenarioError([p])
 
 
@@ -49,12 +52,24 @@ def check_zip(path: Path, label: str) -> None:
         with zipfile.ZipFile(path) as z:
             _stream_all(z)
     except _Refused as exc:
-        raise _refuse(label, exc.rule, exc.value,
-                      "this is not a workbook accord will open (a zip bomb?)") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-            NotImplementedError, RuntimeError, zlib.error):   # RuntimeError: encrypted
-        raise _refuse(label, "is not an XLSX workbook (not a readable zip archive)",
-                      fix="save it from your spreadsheet program as .xlsx") from None
+        raise _refuse(
+            label, exc.rule, exc.value, "this is not a workbook accord will open (a zip bomb?)"
+        ) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        zlib.error,
+    ):  # RuntimeError: encrypted
+        raise _refuse(
+            label,
+            "is not an XLSX workbook (not a readable zip archive)",
+            fix="save it from your spreadsheet program as .xlsx",
+        ) from None
 
 
 def _stream_all(z: zipfile.ZipFile) -> None:
@@ -81,9 +96,11 @@ def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, total: int) -> tuple[int,
             if total > layout.MAX_UNZIPPED:
                 raise _Refused(f"unpacks to more than {layout.MAX_UNZIPPED // 2**20} MB")
             if n > _RATIO_FLOOR and n > layout.MAX_RATIO * max(info.compress_size, 1):
-                raise _Refused(f"has a part ({info.filename}) that inflates more than "
-                               f"{layout.MAX_RATIO} times its compressed size",
-                               info.compress_size)
+                raise _Refused(
+                    f"has a part ({info.filename}) that inflates more than "
+                    f"{layout.MAX_RATIO} times its compressed size",
+                    info.compress_size,
+                )
             if is_sheet:
                 text = tail + chunk
                 cells += text.count(b"<c ") + text.count(b"<c>")
@@ -99,5 +116,8 @@ def open_workbook(path: Path, label: str) -> Any:
     try:
         return load_workbook(path, read_only=False, data_only=True)
     except Exception as exc:  # noqa: BLE001  (openpyxl raises many kinds on a damaged file)
-        raise _refuse(label, f"cannot be read as an XLSX workbook ({type(exc).__name__}: "
-                      f"{str(exc)[:120]})", fix="save it again from your spreadsheet program") from None
+        raise _refuse(
+            label,
+            f"cannot be read as an XLSX workbook ({type(exc).__name__}: {str(exc)[:120]})",
+            fix="save it again from your spreadsheet program",
+        ) from None

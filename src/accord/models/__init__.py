@@ -9,6 +9,18 @@ from .registry import MODELS, get_model, model_names
 from .smp import SMP
 
 __all__ = [
-    "Forecaster", "IssueForecast", "IssueTrace", "ModelForecast", "PerIssueModel", "TraceEvent",
-    "WeightedMean", "MedianVoter", "ExpectedUtility", "ExchangeModel", "SMP", "MODELS", "get_model", "model_names",
+    "Forecaster",
+    "IssueForecast",
+    "IssueTrace",
+    "ModelForecast",
+    "PerIssueModel",
+    "TraceEvent",
+    "WeightedMean",
+    "MedianVoter",
+    "ExpectedUtility",
+    "ExchangeModel",
+    "SMP",
+    "MODELS",
+    "get_model",
+    "model_names",
 ]

@@ -116,10 +116,13 @@ class Forecaster(Protocol):
     tags: ClassVar[ModelTags]
     PARAMS: ClassVar[tuple[Param, ...]]
 
-    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast: ...
+    def forecast(
+        self, scenario: Scenario, *, rng: np.random.Generator | None = None
+    ) -> ModelForecast: ...
 
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray: ...
+    def forecast_arrays(
+        self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> np.ndarray: ...
 
     def get_params(self) -> dict[str, Any]: ...
 
@@ -149,11 +152,14 @@ class Model:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
 
-    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
+    def forecast(
+        self, scenario: Scenario, *, rng: np.random.Generator | None = None
+    ) -> ModelForecast:
         raise NotImplementedError
 
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray:
+    def forecast_arrays(
+        self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """(draws, issues) forecasts, one :meth:`forecast` per draw on its own stream."""
         issue_ids = arrays.scenario.issue_ids
         out = np.empty((arrays.n_draws, len(issue_ids)))
@@ -168,7 +174,9 @@ class Model:
 class PerIssueModel(Model):
     """Base for models that treat each issue on its own."""
 
-    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
+    def forecast(
+        self, scenario: Scenario, *, rng: np.random.Generator | None = None
+    ) -> ModelForecast:
         gen = as_generator(rng)
         out = {}
         for issue in scenario.issues:

@@ -16,8 +16,13 @@ if TYPE_CHECKING:
 __all__ = ["WeightedMean", "USE_SALIENCE", "voting_weights", "weighted_mean"]
 
 #: The one hyperparameter of the one-shot models (compromise, median voter).
-USE_SALIENCE = Param("use_salience", bool, True, source="[BDM1994]; [Achen2006]",
-                     help="weigh positions by capability × salience (true) or capability alone")
+USE_SALIENCE = Param(
+    "use_salience",
+    bool,
+    True,
+    source="[BDM1994]; [Achen2006]",
+    help="weigh positions by capability × salience (true) or capability alone",
+)
 
 
 def voting_weights(arrays: ScenarioArrays, use_salience: bool) -> np.ndarray:
@@ -60,17 +65,19 @@ class WeightedMean(PerIssueModel):
         self.use_salience = use_salience
         self._check_params()
 
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray:
+    def forecast_arrays(
+        self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """[Achen2006, eq. 1] on every draw and issue at once: Σ w·x / Σ w over the actors."""
         w = voting_weights(arrays, self.use_salience)
-        x = np.swapaxes(np.where(arrays.mask, arrays.position, 0.0), 1, 2)   # (D, m, n)
+        x = np.swapaxes(np.where(arrays.mask, arrays.position, 0.0), 1, 2)  # (D, m, n)
         out = weighted_mean(x, w)
         total = w.sum(axis=-1)
         if (total <= 0).any():  # all weights zero: plain mean of the stance-takers' positions
             with np.errstate(invalid="ignore"):
-                plain = np.nanmean(np.swapaxes(np.where(arrays.mask, arrays.position, np.nan), 1, 2),
-                                   axis=-1)
+                plain = np.nanmean(
+                    np.swapaxes(np.where(arrays.mask, arrays.position, np.nan), 1, 2), axis=-1
+                )
             out = np.where(total > 0, out, plain)
         return out
 

@@ -41,16 +41,23 @@ class Ensemble(Model):
 
     tags: ClassVar[ModelTags] = ModelTags(combines=True)
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("weights", dict, None, none=True, source="[Wolpert1992]",
-              help="model name -> non-negative weight; None: the shipped fitted weights"),
+        Param(
+            "weights",
+            dict,
+            None,
+            none=True,
+            source="[Wolpert1992]",
+            help="model name -> non-negative weight; None: the shipped fitted weights",
+        ),
     )
 
     def __init__(self, *, weights: dict[str, float] | None = None):
         self.weights = weights
         self._check_params()
 
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray:
+    def forecast_arrays(
+        self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """[Wolpert1992] convex stack of the components' (draws, issues) forecasts."""
         from .registry import get_model
 
@@ -68,17 +75,23 @@ class Ensemble(Model):
         total = sum(w.values())
         return {k: v / total for k, v in w.items()}
 
-    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
+    def forecast(
+        self, scenario: Scenario, *, rng: np.random.Generator | None = None
+    ) -> ModelForecast:
         from .registry import get_model
 
         weights = self.resolved_weights()
         gen = as_generator(rng)
         seeds = gen.bit_generator.seed_seq.spawn(len(weights))  # type: ignore[attr-defined]
-        parts = {name: get_model(name).forecast(scenario, rng=np.random.default_rng(s))
-                 for name, s in zip(weights, seeds, strict=True)}
+        parts = {
+            name: get_model(name).forecast(scenario, rng=np.random.default_rng(s))
+            for name, s in zip(weights, seeds, strict=True)
+        }
         out = {}
         for issue in scenario.issues:
             comp = {name: fc.issues[issue.id].value for name, fc in parts.items()}
             value = sum(weights[n] * v for n, v in comp.items())  # [Wolpert1992] convex stack
-            out[issue.id] = IssueForecast(issue.id, float(value), None, {"components": comp, "weights": weights})
+            out[issue.id] = IssueForecast(
+                issue.id, float(value), None, {"components": comp, "weights": weights}
+            )
         return ModelForecast(self.name, out, {"weights": weights})

@@ -6,7 +6,7 @@ contest with what the challenger expects, and gives way (conflict), meets it par
 (compromise) or capitulates. All move at once; the forecast each round is the weighted median
 ([BDM1985]; [BDM1994]; [BDM1997]; equations as reconstructed in [Scholz2011]).
 
-Notation (``../shared/notes/bdm-expected-utility.md``): positions x, capabilities c, saliences
+Notation (docs/expected-utility.md): positions x, capabilities c, saliences
 s, Δ the range that scales distances, r the risk exponents. Every function works on a leading
 batch axis: arrays shaped (..., n), so thousands of Monte Carlo draws run at once.
 
@@ -50,8 +50,15 @@ if TYPE_CHECKING:
     from accord.scenario import IssueArrays
     from accord.scenario.arrays import ScenarioArrays
 
-__all__ = ["ExpectedUtility", "run_expected_utility", "EUResult", "Schedule", "risk_exponents",
-           "success_probability", "expected_utilities"]
+__all__ = [
+    "ExpectedUtility",
+    "run_expected_utility",
+    "EUResult",
+    "Schedule",
+    "risk_exponents",
+    "success_probability",
+    "expected_utilities",
+]
 
 _EPS = 1e-12
 
@@ -67,7 +74,7 @@ class Schedule:
     capability: np.ndarray | None = None
     salience: np.ndarray | None = None
     active: np.ndarray | None = None
-    initial_active: np.ndarray | None = None   # (..., n): who is present at round 0
+    initial_active: np.ndarray | None = None  # (..., n): who is present at round 0
 
 
 @dataclass(frozen=True)
@@ -108,18 +115,18 @@ def _vote_sums_linear(x, w, delta):
     lo = np.minimum(x[:, None], x[None, :])
     hi = np.maximum(x[:, None], x[None, :])
     mid = 0.5 * (lo + hi)
-    a = np.searchsorted(xs, lo, side="right")      # first voter strictly above lo
-    m = np.searchsorted(xs, mid, side="right")     # first voter strictly above the midpoint
-    b = np.searchsorted(xs, hi, side="left")       # first voter at or above hi
+    a = np.searchsorted(xs, lo, side="right")  # first voter strictly above lo
+    m = np.searchsorted(xs, mid, side="right")  # first voter strictly above the midpoint
+    b = np.searchsorted(xs, hi, side="left")  # first voter at or above hi
     m = np.clip(m, a, b)
     w_left, x_left = cw[m] - cw[a], cx[m] - cx[a]
     w_right, x_right = cw[b] - cw[m], cx[b] - cx[m]
     between = (lo + hi) * w_left - 2 * x_left + 2 * x_right - (lo + hi) * w_right
     outside = (hi - lo) * (cw[-1] - (cw[b] - cw[a]))
     abs_sum = (outside + between) / delta
-    dk = np.abs(x[:, None] - x[None, :]) / delta    # d[k, a]
-    wd = (w[:, None] * dk).sum(axis=0)             # Σ_k w_k d_ka
-    net = wd[None, :] - wd[:, None]                # Σ_k w_k (d_kj − d_ki)
+    dk = np.abs(x[:, None] - x[None, :]) / delta  # d[k, a]
+    wd = (w[:, None] * dk).sum(axis=0)  # Σ_k w_k d_ka
+    net = wd[None, :] - wd[:, None]  # Σ_k w_k (d_kj − d_ki)
     return abs_sum, net
 
 
@@ -127,39 +134,50 @@ def _same(x):
     return np.abs(x[..., :, None] - x[..., None, :]) <= 1e-12
 
 
-def success_probability(x, w, r, delta, *, rule: str = "scholz", chunk: int = 64, d=None, same=None,
-                        unit: bool | None = None) -> np.ndarray:
+def success_probability(
+    x,
+    w,
+    r,
+    delta,
+    *,
+    rule: str = "scholz",
+    chunk: int = 64,
+    d=None,
+    same=None,
+    unit: bool | None = None,
+) -> np.ndarray:
     """P[..., i, j]: probability that i prevails over j with third parties' votes.
 
     Votes v_k(i, j) = c_k s_k [(|x_k − x_j|/Δ)^{r_k} − (|x_k − x_i|/Δ)^{r_k}]  # [Scholz2011, eq. 1]
     """
     if d is None:
-        d = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None]   # d[k, a]
+        d = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None]  # d[k, a]
     if unit is None:
         unit = bool(np.all(r == 1.0))
     if same is None:
         same = _same(x)
-    y = d if unit else d ** r[..., :, None]                                   # y[k, a] = d_ka^{r_k}
+    y = d if unit else d ** r[..., :, None]  # y[k, a] = d_ka^{r_k}
     n = x.shape[-1]
     if x.ndim == 1 and n > 48 and unit:
         abs_sum, net = _vote_sums_linear(x, w, float(delta))
-        pos, tot = 0.5 * (net + abs_sum), abs_sum   # max(0, v) = (v + |v|) / 2
+        pos, tot = 0.5 * (net + abs_sum), abs_sum  # max(0, v) = (v + |v|) / 2
         return _finish_probability(x, w, y, pos, tot, net, rule, same)
-    if n <= 24 and rule == "scholz":               # small cases: one n³ array is cheapest
-        wy = w[..., :, None] * y                                                 # c_k s_k d_ka^{r_k}
-        v = wy[..., :, None, :] - wy[..., :, :, None]                             # [Scholz2011, eq. 1]
+    if n <= 24 and rule == "scholz":  # small cases: one n³ array is cheapest
+        wy = w[..., :, None] * y  # c_k s_k d_ka^{r_k}
+        v = wy[..., :, None, :] - wy[..., :, :, None]  # [Scholz2011, eq. 1]
         pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
-        # v is antisymmetric in (a, b), so Σ_k Σ_a Σ_b |v_k(a, b)| = 2 Σ max(0, v)  [Scholz2011, code]
+        # v is antisymmetric in (a, b), so Σ_k Σ_a Σ_b |v_k(a, b)| = 2 Σ max(0, v)  [Scholz2011,
+        # code]
         denom = 2.0 * pos.sum(axis=(-2, -1))[..., None, None]
-        P = pos / np.where(denom > 0, denom, np.inf)          # no votes at all: P = 0 (pos is 0 too)
+        P = pos / np.where(denom > 0, denom, np.inf)  # no votes at all: P = 0 (pos is 0 too)
         return np.where(same, 0.0, P)
     pos = np.zeros(x.shape[:-1] + (n, n))
     tot = np.zeros(x.shape[:-1] + (n, n))
     net = np.zeros(x.shape[:-1] + (n, n))
-    for k0 in range(0, n, chunk):                  # chunks over voters keep memory at n²·chunk
-        yk = y[..., k0:k0 + chunk, :]
-        wk = w[..., k0:k0 + chunk, None, None]
-        v = wk * (yk[..., :, None, :] - yk[..., :, :, None])                 # v[k, i, j]  [Scholz2011, eq. 1]
+    for k0 in range(0, n, chunk):  # chunks over voters keep memory at n²·chunk
+        yk = y[..., k0 : k0 + chunk, :]
+        wk = w[..., k0 : k0 + chunk, None, None]
+        v = wk * (yk[..., :, None, :] - yk[..., :, :, None])  # v[k, i, j]  [Scholz2011, eq. 1]
         pos += np.clip(v, 0, None).sum(axis=-3)
         if rule != "scholz":
             tot += np.abs(v).sum(axis=-3)
@@ -169,10 +187,10 @@ def success_probability(x, w, r, delta, *, rule: str = "scholz", chunk: int = 64
 
 def _finish_probability(x, w, y, pos, tot, net, rule, same):
     if rule == "scholz":
-        denom = (w * _pair_abs_sum(y)).sum(axis=-1)[..., None, None]        # Σ_k Σ_a Σ_b |v_k(a,b)|
+        denom = (w * _pair_abs_sum(y)).sum(axis=-1)[..., None, None]  # Σ_k Σ_a Σ_b |v_k(a,b)|
         P = np.where(denom > 0, pos / np.where(denom > 0, denom, 1.0), 0.0)  # [Scholz2011, code]
     elif rule == "bdm":
-        P = np.where(tot > 0, pos / np.where(tot > 0, tot, 1.0), 0.0)        # [BDM1985, eq. 2]
+        P = np.where(tot > 0, pos / np.where(tot > 0, tot, 1.0), 0.0)  # [BDM1985, eq. 2]
     elif rule == "dmasad":
         P = np.where(tot > 0, np.clip(net, 0, None) / np.where(tot > 0, tot, 1.0), 0.0)
     else:
@@ -182,9 +200,9 @@ def _finish_probability(x, w, y, pos, tot, net, rule, same):
 
 def _utilities(dist, r):
     """U^s, U^f, U^sq for distance dist/Δ and exponent r  # [Scholz2011, eqs. 3-7] (Q = 1)."""
-    us = 2 - 4 * (0.5 - 0.5 * dist) ** r                     # [Scholz2011, eq. 3] success
-    uf = 2 - 4 * (0.5 + 0.5 * dist) ** r                     # [Scholz2011, eq. 4] failure
-    usq = 2 - 4 * 0.5 ** r                                   # [Scholz2011, eq. 7] status quo
+    us = 2 - 4 * (0.5 - 0.5 * dist) ** r  # [Scholz2011, eq. 3] success
+    uf = 2 - 4 * (0.5 + 0.5 * dist) ** r  # [Scholz2011, eq. 4] failure
+    usq = 2 - 4 * 0.5**r  # [Scholz2011, eq. 7] status quo
     return us, uf, usq
 
 
@@ -205,14 +223,17 @@ def risk_exponents(x, w, s, delta, d=None, same=None) -> np.ndarray:
     dist = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None] if d is None else d
     P1 = success_probability(x, w, 1.0, delta, d=dist, same=same, unit=True)
     h = 0.5 * dist
-    us, uf = 2 - 4 * (0.5 - h), 2 - 4 * (0.5 + h)               # [Scholz2011, eqs. 3-4], r = 1; U^sq = 0 (eq. 7)
-    # s_j[P U^s + (1 − P) U^f] + (1 − s_j) U^s − U^sq = U^s − s_j (1 − P)(U^s − U^f)   [Scholz2011, eq. 8], r = 1
+    us, uf = 2 - 4 * (0.5 - h), 2 - 4 * (0.5 + h)  # [Scholz2011, eqs. 3-4], r = 1; U^sq = 0 (eq. 7)
+    # s_j[P U^s + (1 − P) U^f] + (1 − s_j) U^s − U^sq = U^s − s_j (1 − P)(U^s − U^f)   [Scholz2011,
+    # eq. 8], r = 1
     E1 = us - s[..., None, :] * (1 - P1) * (us - uf)
-    S = E1.sum(axis=-2) - np.diagonal(E1, axis1=-2, axis2=-1)   # S_i = Σ_{j≠i} EU_j(challenge i)
+    S = E1.sum(axis=-2) - np.diagonal(E1, axis1=-2, axis2=-1)  # S_i = Σ_{j≠i} EU_j(challenge i)
     smax, smin = S.max(axis=-1, keepdims=True), S.min(axis=-1, keepdims=True)
     span = smax - smin
-    R = (2 * S - smax - smin) / np.where(span > _EPS, span, np.inf)   # [Scholz2011, eq. 9]; all S equal: R = 0
-    return (1 - R / 3) / (1 + R / 3)                         # [Scholz2011, eq. 10]
+    R = (2 * S - smax - smin) / np.where(
+        span > _EPS, span, np.inf
+    )  # [Scholz2011, eq. 9]; all S equal: R = 0
+    return (1 - R / 3) / (1 + R / 3)  # [Scholz2011, eq. 10]
 
 
 def _pick(a: np.ndarray, idx: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
@@ -223,16 +244,24 @@ def _pick(a: np.ndarray, idx: np.ndarray, rows: np.ndarray | None = None) -> np.
 
 
 def run_expected_utility(
-    position, capability, salience, *, rounds: int = 10, delta: float | np.ndarray | None = None,
-    probability: str = "scholz", vote_risk: str = "own", capitulation: str = "replication",
-    offer_rule: str = "scholz", schedule: Schedule | None = None,
+    position,
+    capability,
+    salience,
+    *,
+    rounds: int = 10,
+    delta: float | np.ndarray | None = None,
+    probability: str = "scholz",
+    vote_risk: str = "own",
+    capitulation: str = "replication",
+    offer_rule: str = "scholz",
+    schedule: Schedule | None = None,
 ) -> EUResult:
     """Run the model on arrays shaped (..., n); every leading axis is an independent case."""
     x = np.array(position, dtype=float)
     c0 = np.broadcast_to(np.asarray(capability, dtype=float), x.shape)
     s0 = np.broadcast_to(np.asarray(salience, dtype=float), x.shape)
     if delta is None:
-        delta = x.max(axis=-1) - x.min(axis=-1)              # range of the initial positions
+        delta = x.max(axis=-1) - x.min(axis=-1)  # range of the initial positions
     delta = np.broadcast_to(np.asarray(delta, dtype=float), x.shape[:-1]).copy()
     delta[delta <= 0] = 1.0
     pos = [x.copy()]
@@ -241,7 +270,7 @@ def run_expected_utility(
         act0 = np.broadcast_to(np.asarray(schedule.initial_active, dtype=bool), x.shape)
     med = [weighted_median(x, np.where(act0, c0 * s0, 0.0))]
     risks, kinds, props, eu_own_all, eu_prop_all = [], [], [], [], []
-    w_positive = bool(np.any(c0 * s0 > 0))   # without a schedule the weights never change
+    w_positive = bool(np.any(c0 * s0 > 0))  # without a schedule the weights never change
     delta_nn = delta[..., None, None]
     rows = np.arange(x.shape[0]) if x.ndim == 1 else None
     for t in range(rounds):
@@ -258,27 +287,32 @@ def run_expected_utility(
         if not everyone:
             r = np.where(act, r, 1.0)
         rv = r if vote_risk == "own" else np.ones_like(r)
-        P = success_probability(x, w, rv, delta, rule=probability, d=dist, same=same, unit=vote_risk != "own")
-        us, uf, usq = _utilities(dist, r[..., :, None])    # receiver i's exponent on row i
+        P = success_probability(
+            x, w, rv, delta, rule=probability, d=dist, same=same, unit=vote_risk != "own"
+        )
+        us, uf, usq = _utilities(dist, r[..., :, None])  # receiver i's exponent on row i
         # s[P U^s + (1 − P) U^f] + (1 − s) U^s − U^sq = (U^s − U^sq) − s (1 − P)(U^s − U^f)
         a_, b_ = us - usq, us - uf
-        eu_ij = a_ - s[..., None, :] * (1 - P) * b_                          # [Scholz2011, eq. 8] i challenges j
-        # proposer j's EU of challenging i, as receiver i perceives it (i's exponent)  [Scholz2011, sec. 3]
+        eu_ij = a_ - s[..., None, :] * (1 - P) * b_  # [Scholz2011, eq. 8] i challenges j
+        # proposer j's EU of challenging i, as receiver i perceives it (i's exponent)  [Scholz2011,
+        # sec. 3]
         eu_ji = a_ - s[..., :, None] * (1 - np.swapaxes(P, -1, -2)) * b_
         valid = ~same & (eu_ji > 0)
         if not everyone:
             valid &= act[..., :, None] & act[..., None, :]
-        conflict = valid & (eu_ij > 0) & (eu_ji > eu_ij)                      # i expects to lose
+        conflict = valid & (eu_ij > 0) & (eu_ji > eu_ij)  # i expects to lose
         comp = valid & (eu_ij < 0) & (eu_ji > np.abs(eu_ij))
         if capitulation == "corrected":
             capit = valid & (eu_ij < 0) & (np.abs(eu_ij) > eu_ji)
         elif capitulation == "replication":
-            capit = np.False_                                                 # no capitulations
+            capit = np.False_  # no capitulations
         else:
-            raise ValueError(f"capitulation must be 'replication' or 'corrected', got {capitulation!r}")
+            raise ValueError(
+                f"capitulation must be 'replication' or 'corrected', got {capitulation!r}"
+            )
         xi, xj = x[..., :, None], x[..., None, :]
         ratio = np.abs(eu_ij) / np.where(eu_ji > 0, eu_ji, 1.0)
-        x_comp = xi + (xj - xi) * ratio                                       # [Scholz2011, eq. 11] compromise
+        x_comp = xi + (xj - xi) * ratio  # [Scholz2011, eq. 11] compromise
         x_new = np.where(comp, x_comp, xj)
         big = np.inf
         if offer_rule == "scholz":
@@ -313,11 +347,15 @@ def run_expected_utility(
         props.append(np.where(has, pick, -1))
         eu_own_all.append(_pick(eu_ij, pick, rows))
         eu_prop_all.append(_pick(eu_ji, pick, rows))
-    return EUResult(np.stack(pos), np.stack(med), np.stack(risks) if risks else np.zeros((0,) + x.shape),
-                    np.stack(kinds) if kinds else np.zeros((0,) + x.shape, int),
-                    np.stack(props) if props else np.zeros((0,) + x.shape, int),
-                    np.stack(eu_own_all) if eu_own_all else np.zeros((0,) + x.shape),
-                    np.stack(eu_prop_all) if eu_prop_all else np.zeros((0,) + x.shape))
+    return EUResult(
+        np.stack(pos),
+        np.stack(med),
+        np.stack(risks) if risks else np.zeros((0,) + x.shape),
+        np.stack(kinds) if kinds else np.zeros((0,) + x.shape, int),
+        np.stack(props) if props else np.zeros((0,) + x.shape, int),
+        np.stack(eu_own_all) if eu_own_all else np.zeros((0,) + x.shape),
+        np.stack(eu_prop_all) if eu_prop_all else np.zeros((0,) + x.shape),
+    )
 
 
 _KINDS = {1: "conflict", 2: "compromise", 3: "capitulation"}
@@ -336,26 +374,72 @@ class ExpectedUtility(PerIssueModel):
     citation: ClassVar[str] = "[Scholz2011]"
     tags: ClassVar[ModelTags] = ModelTags(round_based=True)
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("rounds", int, 10, low=0, high=1000, source="[Scholz2011]", help="rounds of challenges"),
-        Param("stop_after", int, None, low=1, high=1000, none=True, source="[Scholz2011] ran 8",
-              help="stop once the median has not changed for this many rounds"),
-        Param("probability", str, "scholz", choices=("scholz", "bdm", "dmasad"),
-              source="[Scholz2011]; [BDM1985]", help="probability of success (see the module)"),
-        Param("delta", str, "initial", choices=("initial", "scale"), source="[Scholz2011]",
-              help="the range that scales distances"),
-        Param("vote_risk", str, "own", choices=("own", "one"), source="[Scholz2011]",
-              help="risk exponent inside the votes"),
-        Param("capitulation", str, "replication", choices=("replication", "corrected"),
-              source="[Scholz2011], sec. 3", help="whether capitulations can happen"),
-        Param("offer_rule", str, "scholz", choices=("scholz", "closest"),
-              source="[Scholz2011]; [BDM1997]", help="which offer an actor accepts"),
+        Param(
+            "rounds", int, 10, low=0, high=1000, source="[Scholz2011]", help="rounds of challenges"
+        ),
+        Param(
+            "stop_after",
+            int,
+            None,
+            low=1,
+            high=1000,
+            none=True,
+            source="[Scholz2011] ran 8",
+            help="stop once the median has not changed for this many rounds",
+        ),
+        Param(
+            "probability",
+            str,
+            "scholz",
+            choices=("scholz", "bdm", "dmasad"),
+            source="[Scholz2011]; [BDM1985]",
+            help="probability of success (see the module)",
+        ),
+        Param(
+            "delta",
+            str,
+            "initial",
+            choices=("initial", "scale"),
+            source="[Scholz2011]",
+            help="the range that scales distances",
+        ),
+        Param(
+            "vote_risk",
+            str,
+            "own",
+            choices=("own", "one"),
+            source="[Scholz2011]",
+            help="risk exponent inside the votes",
+        ),
+        Param(
+            "capitulation",
+            str,
+            "replication",
+            choices=("replication", "corrected"),
+            source="[Scholz2011], sec. 3",
+            help="whether capitulations can happen",
+        ),
+        Param(
+            "offer_rule",
+            str,
+            "scholz",
+            choices=("scholz", "closest"),
+            source="[Scholz2011]; [BDM1997]",
+            help="which offer an actor accepts",
+        ),
     )
 
-    def __init__(self, *, rounds: int = 10, stop_after: int | None = None,
-                 probability: Literal["scholz", "bdm", "dmasad"] = "scholz",
-                 delta: Literal["initial", "scale"] = "initial", vote_risk: Literal["own", "one"] = "own",
-                 capitulation: Literal["replication", "corrected"] = "replication",
-                 offer_rule: Literal["scholz", "closest"] = "scholz"):
+    def __init__(
+        self,
+        *,
+        rounds: int = 10,
+        stop_after: int | None = None,
+        probability: Literal["scholz", "bdm", "dmasad"] = "scholz",
+        delta: Literal["initial", "scale"] = "initial",
+        vote_risk: Literal["own", "one"] = "own",
+        capitulation: Literal["replication", "corrected"] = "replication",
+        offer_rule: Literal["scholz", "closest"] = "scholz",
+    ):
         self.rounds = rounds
         self.stop_after = stop_after
         self.probability = probability
@@ -369,9 +453,17 @@ class ExpectedUtility(PerIssueModel):
         d = None if self.delta == "initial" else arr.scale_max - arr.scale_min
         if self.delta not in ("initial", "scale"):
             raise ValueError(f"delta must be 'initial' or 'scale', got {self.delta!r}")
-        return run_expected_utility(arr.position, arr.capability, arr.salience, rounds=self.rounds, delta=d,
-                                    probability=self.probability, vote_risk=self.vote_risk,
-                                    capitulation=self.capitulation, offer_rule=self.offer_rule)
+        return run_expected_utility(
+            arr.position,
+            arr.capability,
+            arr.salience,
+            rounds=self.rounds,
+            delta=d,
+            probability=self.probability,
+            vote_risk=self.vote_risk,
+            capitulation=self.capitulation,
+            offer_rule=self.offer_rule,
+        )
 
     def _last_round(self, medians: np.ndarray) -> np.ndarray:
         """Index of the reported round along axis 0 (per case): fixed, or the stopping rule's."""
@@ -387,7 +479,9 @@ class ExpectedUtility(PerIssueModel):
                 done |= hit
         return last
 
-    def _issue_inputs(self, arrays: ScenarioArrays, k: int, per_round: dict[str, np.ndarray] | None):
+    def _issue_inputs(
+        self, arrays: ScenarioArrays, k: int, per_round: dict[str, np.ndarray] | None
+    ):
         """Issue k's kernel inputs over every draw: columns of the actors with a stance, and
         with shocks the per-round schedule (row t: the state in force during round t + 1)."""
         present = np.asarray(arrays.mask, dtype=bool)[:, k]
@@ -395,17 +489,21 @@ class ExpectedUtility(PerIssueModel):
         x = arrays.position[:, cols, k]
         if per_round is None:
             return cols, x, arrays.capability[:, cols, k], arrays.salience[:, cols, k], None
-        act = per_round["mask"][:, cols, k]                              # (R+1, c)
-        cap = np.moveaxis(per_round["capability"][:, :, cols, k], 1, 0)   # (R+1, D, c)
+        act = per_round["mask"][:, cols, k]  # (R+1, c)
+        cap = np.moveaxis(per_round["capability"][:, :, cols, k], 1, 0)  # (R+1, D, c)
         sal = np.moveaxis(per_round["salience"][:, :, cols, k], 1, 0)
         shape = (act.shape[0], x.shape[0], len(cols))
-        sched = Schedule(capability=cap[1:], salience=sal[1:],
-                         active=np.broadcast_to(act[:, None, :], shape)[1:],
-                         initial_active=np.broadcast_to(act[0], x.shape))
+        sched = Schedule(
+            capability=cap[1:],
+            salience=sal[1:],
+            active=np.broadcast_to(act[:, None, :], shape)[1:],
+            initial_active=np.broadcast_to(act[0], x.shape),
+        )
         return cols, x, cap[0], sal[0], sched
 
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray:
+    def forecast_arrays(
+        self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """(draws, issues) forecasts, each issue's draws in one batched run of the kernel.
 
         With a shock schedule every shock applies at its round through the kernel's
@@ -420,10 +518,18 @@ class ExpectedUtility(PerIssueModel):
                 out[:, k] = np.nan
                 continue
             d_scale = None if self.delta == "initial" else issue.scale.max - issue.scale.min
-            res = run_expected_utility(x, cap, sal, rounds=self.rounds, delta=d_scale,
-                                       probability=self.probability, vote_risk=self.vote_risk,
-                                       capitulation=self.capitulation, offer_rule=self.offer_rule,
-                                       schedule=sched)
+            res = run_expected_utility(
+                x,
+                cap,
+                sal,
+                rounds=self.rounds,
+                delta=d_scale,
+                probability=self.probability,
+                vote_risk=self.vote_risk,
+                capitulation=self.capitulation,
+                offer_rule=self.offer_rule,
+                schedule=sched,
+            )
             last = self._last_round(res.medians)
             out[:, k] = np.take_along_axis(res.medians, last[None, :], axis=0)[0]
         return out
@@ -438,9 +544,23 @@ class ExpectedUtility(PerIssueModel):
                 if k == 0:
                     continue
                 j = int(res.proposer[t, i])
-                events.append(TraceEvent(t + 1, _KINDS[k], arr.actor_ids[i], arr.issue_id, arr.actor_ids[j],
-                                         float(res.positions[t, i]), float(res.positions[t + 1, i]),
-                                         {"eu_own": float(res.eu_own[t, i]), "eu_challenger": float(res.eu_proposer[t, i]),
-                                          "risk_exponent": float(res.risk[t, i])}))
-        trace = IssueTrace(arr.actor_ids, res.positions[: last + 1], res.medians[: last + 1], tuple(events))
+                events.append(
+                    TraceEvent(
+                        t + 1,
+                        _KINDS[k],
+                        arr.actor_ids[i],
+                        arr.issue_id,
+                        arr.actor_ids[j],
+                        float(res.positions[t, i]),
+                        float(res.positions[t + 1, i]),
+                        {
+                            "eu_own": float(res.eu_own[t, i]),
+                            "eu_challenger": float(res.eu_proposer[t, i]),
+                            "risk_exponent": float(res.risk[t, i]),
+                        },
+                    )
+                )
+        trace = IssueTrace(
+            arr.actor_ids, res.positions[: last + 1], res.medians[: last + 1], tuple(events)
+        )
         return IssueForecast(arr.issue_id, float(res.medians[last]), trace, {"rounds": last})

@@ -22,7 +22,7 @@ def _small_median(xs: list[float], ws: list[float]) -> float:
     order = sorted(range(len(xs)), key=xs.__getitem__)  # stable, like argsort(kind="stable")
     cum = []
     acc = 0.0
-    for o in order:                                     # sequential, like np.cumsum
+    for o in order:  # sequential, like np.cumsum
         acc += ws[o]
         cum.append(acc)
     half = 0.5 * acc
@@ -30,7 +30,7 @@ def _small_median(xs: list[float], ws: list[float]) -> float:
     for o, cw in zip(order, cum, strict=True):
         if cw >= cut:
             return xs[o]
-    return xs[order[0]]                                 # like argmax of all-False (NaN weights)
+    return xs[order[0]]  # like argmax of all-False (NaN weights)
 
 
 def weighted_median(position: np.ndarray, weight: np.ndarray) -> Any:
@@ -43,9 +43,11 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> Any:
     """
     position = np.asarray(position, dtype=float)
     weight = np.asarray(weight, dtype=float)
-    if position.ndim == 1 and position.shape[0] <= 64:   # one small case: Python beats numpy's call overhead
+    if (
+        position.ndim == 1 and position.shape[0] <= 64
+    ):  # one small case: Python beats numpy's call overhead
         return np.float64(_small_median(position.tolist(), weight.tolist()))
-    if position.ndim == 1:                         # one case: plain indexing is much cheaper
+    if position.ndim == 1:  # one case: plain indexing is much cheaper
         o1 = np.argsort(position, kind="stable")
         cum1 = np.cumsum(weight[o1])
         half1 = 0.5 * cum1[-1]
@@ -100,8 +102,9 @@ class MedianVoter(PerIssueModel):
         self.use_salience = use_salience
         self._check_params()
 
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray:
+    def forecast_arrays(
+        self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """[Black1948] weighted median on every draw and issue; absent actors weigh nothing."""
         x = np.swapaxes(np.where(arrays.mask, arrays.position, np.nan), 1, 2)
         return weighted_median(x, voting_weights(arrays, self.use_salience))
@@ -110,4 +113,6 @@ class MedianVoter(PerIssueModel):
         w = arr.weight if self.use_salience else arr.capability
         value = float(weighted_median(arr.position, w))
         trace = IssueTrace(arr.actor_ids, arr.position[None, :].copy(), np.array([value]))
-        return IssueForecast(arr.issue_id, value, trace, {"condorcet": condorcet_winner(arr.position, w)})
+        return IssueForecast(
+            arr.issue_id, value, trace, {"condorcet": condorcet_winner(arr.position, w)}
+        )

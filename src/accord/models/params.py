@@ -37,8 +37,13 @@ class Param:
         """What a value must be, in words (the first half of the error template)."""
         if self.choices is not None:
             return "one of " + ", ".join(repr(c) for c in self.choices)
-        kind = {bool: "a bool (true or false)", int: "an integer", float: "a number",
-                str: "a string", dict: "a mapping"}.get(self.type, self.type.__name__)
+        kind = {
+            bool: "a bool (true or false)",
+            int: "an integer",
+            float: "a number",
+            str: "a string",
+            dict: "a mapping",
+        }.get(self.type, self.type.__name__)
         if self.low is not None and self.high is not None:
             kind += f" between {self.low:g} and {self.high:g}"
         elif self.low is not None:
@@ -79,5 +84,7 @@ def check_params(params: Iterable[Param], values: Mapping[str, Any]) -> None:
 
 def param_table(params: Iterable[Param]) -> list[dict[str, Any]]:
     """The table as plain rows (for docs, ``--model-param`` help and the dashboard's forms)."""
-    return [{"name": p.name, "rule": p.rule(), "default": p.default, "source": p.source,
-             "help": p.help} for p in params]
+    return [
+        {"name": p.name, "rule": p.rule(), "default": p.default, "source": p.source, "help": p.help}
+        for p in params
+    ]

@@ -13,7 +13,14 @@ from .smp import SMP
 __all__ = ["MODELS", "get_model", "model_names"]
 
 #: The registry. A model class that exists but is missing here fails a test.
-MODELS: tuple[type[Forecaster], ...] = (WeightedMean, MedianVoter, ExpectedUtility, ExchangeModel, SMP, Ensemble)
+MODELS: tuple[type[Forecaster], ...] = (
+    WeightedMean,
+    MedianVoter,
+    ExpectedUtility,
+    ExchangeModel,
+    SMP,
+    Ensemble,
+)
 
 
 def model_names() -> list[str]:

@@ -12,7 +12,8 @@ sources argue about, compared on a scenario).
 >>> from accord.process import OutcomeSpace, alternating_offers, parse_strategy
 >>> share = np.linspace(0, 1, 101)                      # split a pie: share of actor 0
 >>> space = OutcomeSpace(np.stack([share, 1 - share], axis=1), no_deal=[0.0, 0.0])
->>> res = alternating_offers(space, [parse_strategy("boulware"), parse_strategy("conceder")], rounds=20)
+>>> pair = [parse_strategy("boulware"), parse_strategy("conceder")]
+>>> res = alternating_offers(space, pair, rounds=20)
 >>> bool(res.agreed[0]), round(float(share[res.package[0]]), 2)
 (True, 0.86)
 """

@@ -32,7 +32,13 @@ from accord.scenario import Scenario
 
 from .space import OutcomeSpace
 
-__all__ = ["DEFAULT_NO_DEAL_SD", "DEFAULT_RED_LINE_SD", "Beliefs", "RunStreams", "spreads_from_scenario"]
+__all__ = [
+    "DEFAULT_NO_DEAL_SD",
+    "DEFAULT_RED_LINE_SD",
+    "Beliefs",
+    "RunStreams",
+    "spreads_from_scenario",
+]
 
 #: Spread (standard deviation, utility points) of beliefs about a no-deal payoff when the
 #: scenario gives no uncertainty for it: a twentieth of the utility scale (analyst's default).
@@ -54,14 +60,30 @@ class RunStreams:
         return len(self.generators)
 
     def normal(self, shape: tuple[int, ...] = ()) -> np.ndarray:
-        return np.stack([g.standard_normal(shape) for g in self.generators]) if self.generators else np.zeros((0, *shape))
+        return (
+            np.stack([g.standard_normal(shape) for g in self.generators])
+            if self.generators
+            else np.zeros((0, *shape))
+        )
 
-    def uniform(self, low: float = 0.0, high: float = 1.0, shape: tuple[int, ...] = ()) -> np.ndarray:
-        return np.stack([g.uniform(low, high, shape) for g in self.generators]) if self.generators else np.zeros((0, *shape))
+    def uniform(
+        self, low: float = 0.0, high: float = 1.0, shape: tuple[int, ...] = ()
+    ) -> np.ndarray:
+        return (
+            np.stack([g.uniform(low, high, shape) for g in self.generators])
+            if self.generators
+            else np.zeros((0, *shape))
+        )
 
 
-def spreads_from_scenario(scenario: Scenario, actors: list[int] | None = None, *, no_deal_sd: float | None = None,
-                          red_line_sd: float | None = None, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def spreads_from_scenario(
+    scenario: Scenario,
+    actors: list[int] | None = None,
+    *,
+    no_deal_sd: float | None = None,
+    red_line_sd: float | None = None,
+    scale: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """(σ_no_deal (n,), σ_red_line (n, m)) for the chosen actors.
 
     A red line's σ is a quarter of its ``uncertainty`` range (or its ``sd``); without one,
@@ -77,14 +99,20 @@ def spreads_from_scenario(scenario: Scenario, actors: list[int] | None = None, *
     sd_rl = np.zeros((len(idx), m))
     for a, i in enumerate(idx):
         actor = scenario.actors[i]
-        if actor.no_deal is not None and actor.no_deal.utility is not None and actor.no_deal.utility.uncertainty:
+        if (
+            actor.no_deal is not None
+            and actor.no_deal.utility is not None
+            and actor.no_deal.utility.uncertainty
+        ):
             sd_nd[a] = _sd(actor.no_deal.utility.uncertainty)
         for k, issue in enumerate(scenario.issues):
             st = actor.stances.get(issue.id)
             if st is None or st.red_line is None:
                 continue
             unc = st.red_line.uncertainty
-            sd_rl[a, k] = _sd(unc) if unc is not None else rl_default * (issue.scale.max - issue.scale.min)
+            sd_rl[a, k] = (
+                _sd(unc) if unc is not None else rl_default * (issue.scale.max - issue.scale.min)
+            )
     return sd_nd * scale, sd_rl * scale
 
 
@@ -98,55 +126,89 @@ def _sd(unc) -> float:
 class Beliefs:
     """Per-run beliefs of every actor about every actor (see the module docstring)."""
 
-    no_deal: np.ndarray          # (R, n, n)
-    no_deal_sd: np.ndarray       # (R, n, n)
-    red_line: np.ndarray         # (R, n, n, m), NaN where the subject has no red line
-    red_line_sd: np.ndarray      # (R, n, n, m)
+    no_deal: np.ndarray  # (R, n, n)
+    no_deal_sd: np.ndarray  # (R, n, n)
+    red_line: np.ndarray  # (R, n, n, m), NaN where the subject has no red line
+    red_line_sd: np.ndarray  # (R, n, n, m)
     version: int = 0
-    signal_sd: tuple[np.ndarray, np.ndarray] | None = None   # prior spreads: a signal's noise is set against them
+    signal_sd: tuple[np.ndarray, np.ndarray] | None = (
+        None  # prior spreads: a signal's noise is set against them
+    )
 
     @property
     def runs(self) -> int:
         return self.no_deal.shape[0]
 
     @classmethod
-    def perfect(cls, space: OutcomeSpace, runs: int, *, no_deal: np.ndarray | None = None) -> Beliefs:
+    def perfect(
+        cls, space: OutcomeSpace, runs: int, *, no_deal: np.ndarray | None = None
+    ) -> Beliefs:
         """Everyone knows everyone's red lines and no-deal payoffs."""
         n = space.n_actors
         d = _truth_no_deal(space, runs, no_deal)
         m = 0 if space.red_line is None else space.red_line.shape[1]
         red = np.full((n, m), np.nan) if space.red_line is None else space.red_line
-        return cls(np.broadcast_to(d[:, None, :], (runs, n, n)).copy(), np.zeros((runs, n, n)),
-                   np.broadcast_to(red, (runs, n, n, m)).copy(), np.zeros((runs, n, n, m)))
+        return cls(
+            np.broadcast_to(d[:, None, :], (runs, n, n)).copy(),
+            np.zeros((runs, n, n)),
+            np.broadcast_to(red, (runs, n, n, m)).copy(),
+            np.zeros((runs, n, n, m)),
+        )
 
     @classmethod
-    def draw(cls, space: OutcomeSpace, runs: int, *, no_deal_sd: np.ndarray, red_line_sd: np.ndarray,
-             streams: RunStreams, no_deal: np.ndarray | None = None) -> Beliefs:
+    def draw(
+        cls,
+        space: OutcomeSpace,
+        runs: int,
+        *,
+        no_deal_sd: np.ndarray,
+        red_line_sd: np.ndarray,
+        streams: RunStreams,
+        no_deal: np.ndarray | None = None,
+    ) -> Beliefs:
         """Beliefs drawn around the truth (own values exact)."""
         b = cls.perfect(space, runs, no_deal=no_deal)
         n, m = b.red_line.shape[2], b.red_line.shape[3]
         own = np.eye(n, dtype=bool)
         sd_nd = np.where(own, 0.0, np.broadcast_to(np.asarray(no_deal_sd, float)[None, :], (n, n)))
-        sd_rl = np.where(own[:, :, None], 0.0, np.broadcast_to(np.asarray(red_line_sd, float).reshape(1, n, m), (n, n, m)))
+        sd_rl = np.where(
+            own[:, :, None],
+            0.0,
+            np.broadcast_to(np.asarray(red_line_sd, float).reshape(1, n, m), (n, n, m)),
+        )
         has = ~np.isnan(b.red_line[0])
         sd_rl = np.where(has, sd_rl, 0.0)
         eps = streams.normal((n, n + n * m))
         b.no_deal = b.no_deal + sd_nd[None] * eps[:, :, :n]
-        b.red_line = _clip_scale(space, b.red_line + sd_rl[None] * eps[:, :, n:].reshape(runs, n, n, m))
+        b.red_line = _clip_scale(
+            space, b.red_line + sd_rl[None] * eps[:, :, n:].reshape(runs, n, n, m)
+        )
         b.no_deal_sd = np.broadcast_to(sd_nd, (runs, n, n)).copy()
         b.red_line_sd = np.broadcast_to(sd_rl, (runs, n, n, m)).copy()
         b.signal_sd = (b.no_deal_sd.copy(), b.red_line_sd.copy())
         return b
 
     def copy(self) -> Beliefs:
-        return replace(self, no_deal=self.no_deal.copy(), no_deal_sd=self.no_deal_sd.copy(),
-                       red_line=self.red_line.copy(), red_line_sd=self.red_line_sd.copy())
+        return replace(
+            self,
+            no_deal=self.no_deal.copy(),
+            no_deal_sd=self.no_deal_sd.copy(),
+            red_line=self.red_line.copy(),
+            red_line_sd=self.red_line_sd.copy(),
+        )
 
     def _prior_sd(self) -> tuple[np.ndarray, np.ndarray]:
         return self.signal_sd if self.signal_sd is not None else (self.no_deal_sd, self.red_line_sd)
 
-    def signal(self, space: OutcomeSpace, streams: RunStreams, *, pairs: np.ndarray, noise: float = 1.0,
-               no_deal: np.ndarray | None = None) -> Beliefs:
+    def signal(
+        self,
+        space: OutcomeSpace,
+        streams: RunStreams,
+        *,
+        pairs: np.ndarray,
+        noise: float = 1.0,
+        no_deal: np.ndarray | None = None,
+    ) -> Beliefs:
         """One private signal per (observer, subject) where ``pairs`` (n, n) or (R, n, n) is True,
         with noise τ = ``noise`` × the prior spread (so k signals with noise 1 leave σ/√(k+1));
         conjugate normal update."""
@@ -155,26 +217,44 @@ class Beliefs:
         runs, n = self.runs, self.no_deal.shape[1]
         m = self.red_line.shape[3]
         truth = Beliefs.perfect(space, runs, no_deal=no_deal)
-        mask = np.broadcast_to(np.asarray(pairs, dtype=bool), (runs, n, n)) & ~np.eye(n, dtype=bool)[None]
+        mask = (
+            np.broadcast_to(np.asarray(pairs, dtype=bool), (runs, n, n))
+            & ~np.eye(n, dtype=bool)[None]
+        )
         eps = streams.normal((n, n + n * m))
         tau_nd, tau_rl = (noise * s for s in self._prior_sd())
-        self.no_deal, self.no_deal_sd = _update(self.no_deal, self.no_deal_sd, truth.no_deal, tau_nd,
-                                                eps[:, :, :n], mask)
-        red, red_sd = _update(np.nan_to_num(self.red_line), self.red_line_sd, np.nan_to_num(truth.red_line), tau_rl,
-                              eps[:, :, n:].reshape(runs, n, n, m), mask[..., None])
+        self.no_deal, self.no_deal_sd = _update(
+            self.no_deal, self.no_deal_sd, truth.no_deal, tau_nd, eps[:, :, :n], mask
+        )
+        red, red_sd = _update(
+            np.nan_to_num(self.red_line),
+            self.red_line_sd,
+            np.nan_to_num(truth.red_line),
+            tau_rl,
+            eps[:, :, n:].reshape(runs, n, n, m),
+            mask[..., None],
+        )
         self.red_line = _clip_scale(space, np.where(np.isnan(self.red_line), np.nan, red))
         self.red_line_sd = red_sd
         self.version += 1
         return self
 
     def shift_no_deal(self, subject: int, amount: np.ndarray) -> Beliefs:
-        """Public news: everyone's belief about ``subject``'s no-deal payoff moves by ``amount`` (R,)."""
+        """Public news: everyone's belief about ``subject``'s no-deal payoff moves by ``amount``
+        (R,).
+        """
         self.no_deal[:, :, subject] += np.asarray(amount, dtype=float)[:, None]
         self.version += 1
         return self
 
-    def redraw(self, space: OutcomeSpace, streams: RunStreams, *, factor: float,
-               no_deal: np.ndarray | None = None) -> Beliefs:
+    def redraw(
+        self,
+        space: OutcomeSpace,
+        streams: RunStreams,
+        *,
+        factor: float,
+        no_deal: np.ndarray | None = None,
+    ) -> Beliefs:
         """Lost trust: beliefs re-formed around the truth with every prior spread × ``factor``."""
         runs, n = self.runs, self.no_deal.shape[1]
         m = self.red_line.shape[3]
@@ -185,7 +265,9 @@ class Beliefs:
         self.red_line_sd = prior_rl * factor
         self.signal_sd = (self.no_deal_sd.copy(), self.red_line_sd.copy())
         self.no_deal = truth.no_deal + self.no_deal_sd * eps[:, :, :n]
-        self.red_line = _clip_scale(space, truth.red_line + self.red_line_sd * eps[:, :, n:].reshape(runs, n, n, m))
+        self.red_line = _clip_scale(
+            space, truth.red_line + self.red_line_sd * eps[:, :, n:].reshape(runs, n, n, m)
+        )
         self.version += 1
         return self
 
@@ -197,7 +279,7 @@ def _update(mean, sd, truth, tau, eps, mask):
     with np.errstate(divide="ignore", invalid="ignore"):
         prec = 1.0 / sd**2 + 1.0 / tau**2
         post_sd = np.sqrt(1.0 / prec)
-        post = (mean / sd**2 + s / tau**2) / prec                  # conjugate normal update
+        post = (mean / sd**2 + s / tau**2) / prec  # conjugate normal update
     return np.where(ok, post, mean), np.where(ok, post_sd, sd)
 
 

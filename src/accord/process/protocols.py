@@ -53,7 +53,8 @@ from .strategies import Strategy, Turn
 __all__ = ["NegotiationResult", "TraceTurn", "alternating_offers", "single_text"]
 
 OfferPolicy = Literal["aspiration", "believed"]
-#: NegMAS's time-based negotiators widen the aspiration bound by eps = 1e-4 (``UtilBasedNegotiator``).
+# : NegMAS's time-based negotiators widen the aspiration bound by eps = 1e-4
+# (``UtilBasedNegotiator``).
 DEFAULT_TOLERANCE = 1e-4
 
 
@@ -63,19 +64,21 @@ class TraceTurn:
 
     round: int
     actor: int
-    offer: np.ndarray            # (R,) package offered at this turn, -1 if it accepted or was idle
-    accepted: np.ndarray         # (R,) it accepted the standing offer
+    offer: np.ndarray  # (R,) package offered at this turn, -1 if it accepted or was idle
+    accepted: np.ndarray  # (R,) it accepted the standing offer
 
 
 @dataclass(frozen=True)
 class NegotiationResult:
     """Per-run outcome of one protocol run."""
 
-    agreed: np.ndarray           # (R,) bool
-    package: np.ndarray          # (R,) agreed package, -1 without a deal
-    round: np.ndarray            # (R,) round of the deal (0-based), -1 without one
-    final_offer: np.ndarray      # (R,) the last offer or text on the table
-    blocking: np.ndarray         # (R, n) actors for whom the last offer breaks a red line or falls below no deal
+    agreed: np.ndarray  # (R,) bool
+    package: np.ndarray  # (R,) agreed package, -1 without a deal
+    round: np.ndarray  # (R,) round of the deal (0-based), -1 without one
+    final_offer: np.ndarray  # (R,) the last offer or text on the table
+    blocking: (
+        np.ndarray
+    )  # (R, n) actors for whom the last offer breaks a red line or falls below no deal
     rounds: int
     trace: tuple[TraceTurn, ...] | None = None
 
@@ -87,11 +90,19 @@ class NegotiationResult:
 class Engine:
     """Shared state of a protocol run: utilities by run, red lines, beliefs and cached scores."""
 
-    def __init__(self, space: OutcomeSpace, runs: int, *, beliefs: Beliefs | None, tolerance: float,
-                 streams: RunStreams | None, single_text: bool = False):
+    def __init__(
+        self,
+        space: OutcomeSpace,
+        runs: int,
+        *,
+        beliefs: Beliefs | None,
+        tolerance: float,
+        streams: RunStreams | None,
+        single_text: bool = False,
+    ):
         self.space = space
         u = space.utility
-        self.U = u if u.ndim == 3 else u[None]                      # (B, P, n)
+        self.U = u if u.ndim == 3 else u[None]  # (B, P, n)
         self.B, self.P, self.n = self.U.shape
         if self.B not in (1, runs):
             raise ValueError(f"utility has {self.B} run matrices but {runs} runs were asked for")
@@ -106,7 +117,7 @@ class Engine:
         self._cache: dict[tuple[str, int], tuple[int, np.ndarray]] = {}
         # best and worst utility within each actor's own red lines (all packages if none qualifies)
         if self.ok.all():
-            self.umax, self.umin = self.U.max(axis=1), self.U.min(axis=1)          # (B, n)
+            self.umax, self.umin = self.U.max(axis=1), self.U.min(axis=1)  # (B, n)
         else:
             masked = np.where(self.ok[None], self.U, np.nan)
             empty = ~self.ok.any(axis=0)
@@ -138,7 +149,7 @@ class Engine:
         with a matrix per run the (deterministic) order of exact ties is numpy's quicksort's."""
         ok = self.ok[:, i] if self.ok[:, i].any() else np.ones(self.P, dtype=bool)
         cand = np.flatnonzero(ok)
-        u = self.U[:, cand, i] if len(cand) < self.P else self.U[:, :, i]     # (B, Pi)
+        u = self.U[:, cand, i] if len(cand) < self.P else self.U[:, :, i]  # (B, Pi)
         order = np.argsort(u, axis=1, kind="stable" if self.B == 1 else "quicksort")
         return np.take_along_axis(u, order, axis=1), cand[order]
 
@@ -170,17 +181,20 @@ class Engine:
         return value
 
     def believed_red_ok(self, i: int) -> np.ndarray:
-        """(R, P) packages observer i believes (at its point estimates) break no other actor's red line."""
+        """(R, P) packages observer i believes (at its point estimates) break no other actor's red
+        line.
+        """
         return self._cached("red", i, lambda: np.isfinite(self._red_log_prob(i, point=True)))
 
     def _red_log_prob(self, i: int, *, point: bool = False) -> np.ndarray:
-        """(R, P) log-probability, by i's beliefs, that no other actor's red line rules a package out
+        """(R, P) log-probability, by i's beliefs, that no other actor's red line rules a
+        package out
         (``point``: at the point estimates, 0 or −inf)."""
         sp = self.space
         out = np.zeros((self.R, self.P), dtype=np.float32)
         if self.beliefs is None or not sp.has_red_lines or sp.packages is None:
             return out
-        red = self.beliefs.red_line[:, i]                           # (R, n, m)
+        red = self.beliefs.red_line[:, i]  # (R, n, m)
         sd = self.beliefs.red_line_sd[:, i]
         assert sp.red_line is not None and sp.red_side is not None
         for k, g in enumerate(sp.grids):
@@ -190,15 +204,15 @@ class Engine:
                 if j == i or np.isnan(sp.red_line[j, k]):
                     continue
                 side = sp.red_side[j, k]
-                if side == 0:                                       # only r itself (known exactly)
+                if side == 0:  # only r itself (known exactly)
                     per_value += np.where(np.abs(g - sp.red_line[j, k]) <= tol, 0.0, -np.inf)[None]
                     continue
-                gap = (g[None, :] - red[:, j, k, None]) * (-side) + tol          # > 0: within the red line
+                gap = (g[None, :] - red[:, j, k, None]) * (-side) + tol  # > 0: within the red line
                 s = 0.0 if point else sd[:, j, k, None]
-                per_value += _log_phi(gap, s)                       # P(red line at or beyond g)
+                per_value += _log_phi(gap, s)  # P(red line at or beyond g)
             if not np.any(per_value != 0):
                 continue
-            if sp.mesh:                                             # Cartesian grid: broadcast, no gather
+            if sp.mesh:  # Cartesian grid: broadcast, no gather
                 shape = [self.R] + [1] * len(sp.grids)
                 shape[k + 1] = len(g)
                 out.reshape(self.R, *(len(h) for h in sp.grids))[...] += per_value.reshape(shape)
@@ -207,36 +221,54 @@ class Engine:
         return out
 
     def believed_no_deal(self, i: int) -> np.ndarray:
-        """(R, n) what i believes everyone's no-deal payoff is (the engine's truth without beliefs)."""
+        """(R, n) what i believes everyone's no-deal payoff is (the engine's truth without
+        beliefs)."""
         if self.beliefs is None:
             return np.broadcast_to(self.space.no_deal, (self.R, self.n))
         return self.beliefs.no_deal[:, i, :]
 
     def believed_surplus(self, i: int) -> np.ndarray:
-        """(R, P) smallest gain of the other actors over their no-deal payoffs as i believes them."""
+        """(R, P) smallest gain of the other actors over their no-deal payoffs as i believes
+        them."""
+
         def build() -> np.ndarray:
             d = self.believed_no_deal(i)
             worst = np.full((self.R, self.P), np.inf, dtype=np.float32)
             for j in range(self.n):
                 if j != i:
-                    np.minimum(worst, self.U[:, :, j].astype(np.float32) - d[:, j, None].astype(np.float32), out=worst)
+                    np.minimum(
+                        worst,
+                        self.U[:, :, j].astype(np.float32) - d[:, j, None].astype(np.float32),
+                        out=worst,
+                    )
             return np.where(np.isinf(worst), 0.0, worst).astype(np.float32)
+
         return self._cached("surplus", i, build)
 
     def acceptance_log_prob(self, i: int, who: np.ndarray | None = None) -> np.ndarray:
         """(R, P) log-probability, by i's beliefs, that every other actor (or those in ``who``)
         finds a package rational: within its red lines and above its no-deal payoff; beliefs are
         normal (mean, spread), so each term is a log Φ(z); independent across actors and issues."""
+
         def build() -> np.ndarray:
             d = self.believed_no_deal(i)
-            sd = (np.zeros((self.R, self.n)) if self.beliefs is None else self.beliefs.no_deal_sd[:, i, :])
+            sd = (
+                np.zeros((self.R, self.n))
+                if self.beliefs is None
+                else self.beliefs.no_deal_sd[:, i, :]
+            )
             total = self._red_log_prob(i)
             for j in range(self.n):
                 if j == i or (who is not None and not who[j]):
                     continue
-                gain = self.U[:, :, j].astype(np.float32) - d[:, j, None].astype(np.float32) + np.float32(1e-9)
+                gain = (
+                    self.U[:, :, j].astype(np.float32)
+                    - d[:, j, None].astype(np.float32)
+                    + np.float32(1e-9)
+                )
                 total += _log_phi(gain, sd[:, j, None])
             return np.broadcast_to(total, (self.R, self.P)).astype(np.float32)
+
         key = "accept" if who is None else "accept-" + "".join("1" if w else "0" for w in who)
         return self._cached(key, i, build)
 
@@ -244,6 +276,7 @@ class Engine:
         """(R, P) Σ_j log(u_j − d_j) over every actor as i believes them [Nash1950], −inf where a
         gain is not positive or i believes (at its point estimates) a red line breaks; its own red
         lines are known."""
+
         def build() -> np.ndarray:
             d = self.believed_no_deal(i)
             total = np.zeros((self.R, self.P))
@@ -251,13 +284,15 @@ class Engine:
             for j in range(self.n):
                 gain = self.U[:, :, j] - d[:, j, None]
                 valid &= gain > 0
-                total += np.log(np.where(gain > 0, gain, 1.0))     # [Nash1950] log of the product
+                total += np.log(np.where(gain > 0, gain, 1.0))  # [Nash1950] log of the product
             return np.where(valid, total, -np.inf)
+
         return self._cached("nash", i, build)
 
     def believed_offer(self, i: int, bound: np.ndarray) -> np.ndarray:
         """Among i's packages at or above ``bound``: the largest believed probability that every
-        other actor accepts, ties (within 1e-4 in log) broken by the largest smallest believed gain."""
+        other actor accepts, ties (within 1e-4 in log) broken by the largest smallest believed
+        gain."""
         cand = self.utility_rows(i) >= bound[:, None]
         cand = cand & self.ok[None, :, i]
         pick, found = _lexmax(cand, self.acceptance_log_prob(i), self.believed_surplus(i))
@@ -289,9 +324,11 @@ def _log_phi(x: np.ndarray, sd) -> np.ndarray:
         table[0], table[-1] = -np.inf, 0.0
         _LOG_PHI = table
     sd = np.asarray(sd, dtype=np.float32)
-    with np.errstate(divide="ignore", over="ignore"):               # sd = 0: a step function
-        scale = (np.minimum(np.where(sd > 0, 1.0 / np.where(sd > 0, sd, 1.0), 1e20), 1e20) / _Z_STEP).astype(np.float32)
-    z = np.asarray(x, dtype=np.float32) * scale                     # z / step
+    with np.errstate(divide="ignore", over="ignore"):  # sd = 0: a step function
+        scale = (
+            np.minimum(np.where(sd > 0, 1.0 / np.where(sd > 0, sd, 1.0), 1e20), 1e20) / _Z_STEP
+        ).astype(np.float32)
+    z = np.asarray(x, dtype=np.float32) * scale  # z / step
     np.nan_to_num(z, copy=False, nan=0.0)
     z += np.float32(_Z_MAX / _Z_STEP + 0.5)
     np.clip(z, 0, len(_LOG_PHI) - 1, out=z)
@@ -308,7 +345,9 @@ def _lexmax(cand: np.ndarray, primary: np.ndarray, secondary: np.ndarray, tol: f
     return pick, found
 
 
-def _schedule(no_deal: np.ndarray | Callable[[int], np.ndarray], runs: int, n: int) -> Callable[[int], np.ndarray]:
+def _schedule(
+    no_deal: np.ndarray | Callable[[int], np.ndarray], runs: int, n: int
+) -> Callable[[int], np.ndarray]:
     if callable(no_deal):
         return lambda s: np.broadcast_to(np.asarray(no_deal(s), dtype=float), (runs, n))
     arr = np.broadcast_to(np.asarray(no_deal, dtype=float), (runs, n))
@@ -332,12 +371,22 @@ def _time(s: int, horizon: int) -> float:
     return min(1.0, (s + 1) / (horizon + 1))
 
 
-def alternating_offers(space: OutcomeSpace, strategies: Sequence[Strategy], *, rounds: int, runs: int | None = None,
-                       order: Sequence[int] | None = None, horizons: Sequence[int] | None = None,
-                       beliefs: Beliefs | None = None, offer_policy: OfferPolicy = "aspiration",
-                       no_deal: np.ndarray | Callable[[int], np.ndarray] | None = None,
-                       tolerance: float = DEFAULT_TOLERANCE, streams: RunStreams | None = None,
-                       on_round: Callable[[int], None] | None = None, trace: bool = False) -> NegotiationResult:
+def alternating_offers(
+    space: OutcomeSpace,
+    strategies: Sequence[Strategy],
+    *,
+    rounds: int,
+    runs: int | None = None,
+    order: Sequence[int] | None = None,
+    horizons: Sequence[int] | None = None,
+    beliefs: Beliefs | None = None,
+    offer_policy: OfferPolicy = "aspiration",
+    no_deal: np.ndarray | Callable[[int], np.ndarray] | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    streams: RunStreams | None = None,
+    on_round: Callable[[int], None] | None = None,
+    trace: bool = False,
+) -> NegotiationResult:
     """Stacked alternating offers among every actor of ``space`` (two: bilateral) for ``rounds``
     rounds; see the module docstring for the rules.
 
@@ -361,7 +410,7 @@ def alternating_offers(space: OutcomeSpace, strategies: Sequence[Strategy], *, r
     horizons = [rounds] * n if horizons is None else [int(h) for h in horizons]
     nd = _schedule(space.no_deal if no_deal is None else no_deal, R, n)
     if beliefs is None and space.has_red_lines:
-        beliefs = Beliefs.perfect(space, R)                         # no beliefs given: perfect information
+        beliefs = Beliefs.perfect(space, R)  # no beliefs given: perfect information
     eng = Engine(space, R, beliefs=beliefs, tolerance=tolerance, streams=streams)
 
     standing = np.full(R, -1, dtype=np.int64)
@@ -387,14 +436,27 @@ def alternating_offers(space: OutcomeSpace, strategies: Sequence[Strategy], *, r
             st = np.where(has, standing, 0)
             u_st = np.where(has, eng.utility_of(i, st), np.nan)
             received[i].append(u_st)
-            turn = Turn(i, np.full(R, _time(s, horizons[i])), lo, hi, received[i], last_target[i], own_last[i],
-                        standing, u_st, engine=eng, rng=streams)
+            turn = Turn(
+                i,
+                np.full(R, _time(s, horizons[i])),
+                lo,
+                hi,
+                received[i],
+                last_target[i],
+                own_last[i],
+                standing,
+                u_st,
+                engine=eng,
+                rng=streams,
+            )
             off_t, acc_t = strategies[i].targets(turn)
             acc_lo = np.clip(acc_t - eng.tolerance, lo, hi)
             accept = active & has & eng.ok[st, i] & (u_st >= acc_lo) & (lo <= hi)
             closing = accept & (n_acc + 1 >= n)
-            if closing.any():                                       # earlier acceptances were at earlier
-                lapsed = closing & eng.blocking(standing, d_now).any(axis=1)   # no-deal payoffs: recheck
+            if closing.any():  # earlier acceptances were at earlier
+                lapsed = closing & eng.blocking(standing, d_now).any(
+                    axis=1
+                )  # no-deal payoffs: recheck
                 accept &= ~lapsed
             n_acc += accept
             agree = accept & (n_acc >= n)
@@ -406,8 +468,11 @@ def alternating_offers(space: OutcomeSpace, strategies: Sequence[Strategy], *, r
                 chosen = strategies[i].propose(turn)
                 if chosen is None:
                     bound = np.clip(off_t - eng.tolerance, lo, hi)
-                    chosen = (eng.believed_offer(i, bound) if offer_policy == "believed"
-                              else eng.aspiration_offer(i, bound))
+                    chosen = (
+                        eng.believed_offer(i, bound)
+                        if offer_policy == "believed"
+                        else eng.aspiration_offer(i, bound)
+                    )
                 offer = np.where(propose, chosen, -1)
                 standing = np.where(propose, chosen, standing)
                 n_acc = np.where(propose, 1, n_acc)
@@ -417,15 +482,32 @@ def alternating_offers(space: OutcomeSpace, strategies: Sequence[Strategy], *, r
                 turns.append(TraceTurn(s, i, offer, accept))
         if done.all():
             break
-    return NegotiationResult(done, package, deal_round, standing, np.where(done[:, None], False,
-                             eng.blocking(standing, d_now)), rounds, tuple(turns) if trace else None)
+    return NegotiationResult(
+        done,
+        package,
+        deal_round,
+        standing,
+        np.where(done[:, None], False, eng.blocking(standing, d_now)),
+        rounds,
+        tuple(turns) if trace else None,
+    )
 
 
-def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, mediator: int, rounds: int,
-                runs: int | None = None, beliefs: Beliefs | None = None,
-                no_deal: np.ndarray | Callable[[int], np.ndarray] | None = None, criticism_noise: float = 1.0,
-                tolerance: float = DEFAULT_TOLERANCE, streams: RunStreams | None = None,
-                parties: np.ndarray | None = None, trace: bool = False) -> NegotiationResult:
+def single_text(
+    space: OutcomeSpace,
+    strategies: Sequence[Strategy | None],
+    *,
+    mediator: int,
+    rounds: int,
+    runs: int | None = None,
+    beliefs: Beliefs | None = None,
+    no_deal: np.ndarray | Callable[[int], np.ndarray] | None = None,
+    criticism_noise: float = 1.0,
+    tolerance: float = DEFAULT_TOLERANCE,
+    streams: RunStreams | None = None,
+    parties: np.ndarray | None = None,
+    trace: bool = False,
+) -> NegotiationResult:
     """Mediated single negotiating text [Raiffa1982] for ``rounds`` rounds (module docstring).
 
     ``mediator`` is a column of ``space``; ``parties`` (n,) bool marks whose consent the text
@@ -457,14 +539,27 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
     for s in range(rounds):
         d_now = nd(s)
         t = np.full(R, _time(s, rounds))
-        # the mediator drafts: largest believed Nash product among parties, within its own aspiration
+        # the mediator drafts: largest believed Nash product among parties, within its own
+        # aspiration
         nash = _party_nash(eng, mediator, parties)
         med_strategy = strategies[mediator]
         if parties[mediator] and med_strategy is not None:
             lo, hi = eng.bounds(mediator, d_now)
-            own_t, _ = med_strategy.targets(Turn(mediator, t, lo, hi, received[mediator],
-                                                         last_target[mediator], text, text, np.full(R, np.nan),
-                                                         engine=eng, rng=streams))
+            own_t, _ = med_strategy.targets(
+                Turn(
+                    mediator,
+                    t,
+                    lo,
+                    hi,
+                    received[mediator],
+                    last_target[mediator],
+                    text,
+                    text,
+                    np.full(R, np.nan),
+                    engine=eng,
+                    rng=streams,
+                )
+            )
             last_target[mediator] = own_t
             within = eng.utility_rows(mediator) >= np.clip(own_t - eng.tolerance, lo, hi)[:, None]
             within &= eng.ok[None, :, mediator]
@@ -474,7 +569,11 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
         who[mediator] = False
         within = np.broadcast_to(within, (R, eng.P))
         pick, found = _lexmax(within, eng.acceptance_log_prob(mediator, who), nash)
-        new = np.where(found, pick, np.argmax(np.where(within, eng.believed_surplus(mediator), -np.inf), axis=1))
+        new = np.where(
+            found,
+            pick,
+            np.argmax(np.where(within, eng.believed_surplus(mediator), -np.inf), axis=1),
+        )
         text = np.where(done, text, new)
         rejecters = np.zeros((R, n), dtype=bool)
         all_ok = ~done
@@ -484,7 +583,19 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
             received[i].append(u)
             strat = strategies[i]
             assert strat is not None, "every party needs a strategy"
-            turn = Turn(int(i), t, lo, hi, received[i], last_target[i], np.full(R, -1), text, u, engine=eng, rng=streams)
+            turn = Turn(
+                int(i),
+                t,
+                lo,
+                hi,
+                received[i],
+                last_target[i],
+                np.full(R, -1),
+                text,
+                u,
+                engine=eng,
+                rng=streams,
+            )
             off_t, acc_t = strat.targets(turn)
             last_target[i] = off_t
             acc = eng.ok[text, i] & (u >= np.clip(acc_t - eng.tolerance, lo, hi)) & (lo <= hi)
@@ -497,20 +608,31 @@ def single_text(space: OutcomeSpace, strategies: Sequence[Strategy | None], *, m
         if done.all():
             break
         pairs = np.zeros((R, n, n), dtype=bool)
-        pairs[:, mediator, :] = rejecters                            # criticism reaches the mediator
+        pairs[:, mediator, :] = rejecters  # criticism reaches the mediator
         if criticism_noise > 0 and pairs.any() and streams is not None:
             beliefs.signal(space, streams, pairs=pairs, noise=criticism_noise, no_deal=d_now)
-    return NegotiationResult(done, package, deal_round, text, np.where(done[:, None], False,
-                             eng.blocking(text, d_now) & parties[None, :]), rounds, tuple(turns) if trace else None)
+    return NegotiationResult(
+        done,
+        package,
+        deal_round,
+        text,
+        np.where(done[:, None], False, eng.blocking(text, d_now) & parties[None, :]),
+        rounds,
+        tuple(turns) if trace else None,
+    )
 
 
 def _party_nash(eng: Engine, i: int, parties: np.ndarray) -> np.ndarray:
     """Σ_j log(max(u_j − d_j, 1e-9)) over the parties as observer i believes them [Nash1950]
     (clipped, so texts i believes someone rejects still rank by how close they come)."""
+
     def build() -> np.ndarray:
         d = eng.believed_no_deal(i).astype(np.float32)
         total = np.zeros((eng.R, eng.P), dtype=np.float32)
         for j in np.flatnonzero(parties):
-            total += np.log(np.maximum(eng.U[:, :, j].astype(np.float32) - d[:, j, None], np.float32(1e-9)))  # [Nash1950]
+            total += np.log(
+                np.maximum(eng.U[:, :, j].astype(np.float32) - d[:, j, None], np.float32(1e-9))
+            )  # [Nash1950]
         return total
+
     return eng._cached("party-nash-" + "".join("1" if w else "0" for w in parties), i, build)

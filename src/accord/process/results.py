@@ -20,13 +20,13 @@ class ProcessRuns:
     """What happened in every run of one process (arrays over runs; actors in scenario order)."""
 
     process: str
-    deal: np.ndarray              # (R,) bool
-    package: np.ndarray           # (R,) index into the package grid, -1 without a deal
-    rounds: np.ndarray            # (R,) rounds of talks until the deal (1-based), -1 without one
-    months: np.ndarray            # (R,) months from the start of the talks to the deal, NaN without one
-    escalated: np.ndarray         # (R,) no deal and an escalation (failed summit, enforced ultimatum)
-    no_deal_end: np.ndarray       # (R, n) each actor's no-deal payoff at the end (after penalties)
-    utility: np.ndarray           # (R, n) outcome utility: the deal's or no deal's
+    deal: np.ndarray  # (R,) bool
+    package: np.ndarray  # (R,) index into the package grid, -1 without a deal
+    rounds: np.ndarray  # (R,) rounds of talks until the deal (1-based), -1 without one
+    months: np.ndarray  # (R,) months from the start of the talks to the deal, NaN without one
+    escalated: np.ndarray  # (R,) no deal and an escalation (failed summit, enforced ultimatum)
+    no_deal_end: np.ndarray  # (R, n) each actor's no-deal payoff at the end (after penalties)
+    utility: np.ndarray  # (R, n) outcome utility: the deal's or no deal's
 
     @property
     def runs(self) -> int:
@@ -43,7 +43,12 @@ class IssueDistribution:
     mean: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"issue": self.issue, "quantiles": self.quantiles, "labels": self.labels, "mean": self.mean}
+        return {
+            "issue": self.issue,
+            "quantiles": self.quantiles,
+            "labels": self.labels,
+            "mean": self.mean,
+        }
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,8 @@ class ProcessSummary:
     settings: dict[str, Any]
     runs: int
     p_deal: float
-    p_breakdown: float            # no deal, no escalation
-    p_escalation: float           # no deal, escalation
+    p_breakdown: float  # no deal, no escalation
+    p_escalation: float  # no deal, escalation
     rounds_to_deal: dict[str, float] | None
     months_to_deal: dict[str, float] | None
     issues: tuple[IssueDistribution, ...]
@@ -69,12 +74,22 @@ class ProcessSummary:
         return self.p_breakdown + self.p_escalation
 
     def to_dict(self) -> dict[str, Any]:
-        return {"process": self.process, "description": self.description, "settings": self.settings,
-                "runs": self.runs, "p_deal": self.p_deal, "p_breakdown": self.p_breakdown,
-                "p_escalation": self.p_escalation, "p_breakdown_or_escalation": self.p_breakdown_or_escalation,
-                "rounds_to_deal": self.rounds_to_deal, "months_to_deal": self.months_to_deal,
-                "issues": [i.to_dict() for i in self.issues], "expected_gain": self.expected_gain,
-                "gain_if_deal": self.gain_if_deal, "most_common_deal": self.most_common_deal}
+        return {
+            "process": self.process,
+            "description": self.description,
+            "settings": self.settings,
+            "runs": self.runs,
+            "p_deal": self.p_deal,
+            "p_breakdown": self.p_breakdown,
+            "p_escalation": self.p_escalation,
+            "p_breakdown_or_escalation": self.p_breakdown_or_escalation,
+            "rounds_to_deal": self.rounds_to_deal,
+            "months_to_deal": self.months_to_deal,
+            "issues": [i.to_dict() for i in self.issues],
+            "expected_gain": self.expected_gain,
+            "gain_if_deal": self.gain_if_deal,
+            "most_common_deal": self.most_common_deal,
+        }
 
 
 @dataclass(frozen=True)
@@ -103,13 +118,23 @@ class ProcessComparison:
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scenario": self.scenario.metadata.title, "runs": self.runs, "seed": self.seed,
-                "start_month": self.settings.start_month, "months_per_round": self.settings.months_per_round,
-                "packages": self.packages, "parties": list(self.parties), "mediator": self.mediator,
-                "ultimatum_target": self.ultimatum_target, "strategies": self.strategies,
-                "offer_policy": self.settings.offer_policy, "start_no_deal": self.start_no_deal,
-                "zone_at_start": self.zone_at_start, "processes": [p.to_dict() for p in self.processes],
-                "notes": list(self.notes)}
+        return {
+            "scenario": self.scenario.metadata.title,
+            "runs": self.runs,
+            "seed": self.seed,
+            "start_month": self.settings.start_month,
+            "months_per_round": self.settings.months_per_round,
+            "packages": self.packages,
+            "parties": list(self.parties),
+            "mediator": self.mediator,
+            "ultimatum_target": self.ultimatum_target,
+            "strategies": self.strategies,
+            "offer_policy": self.settings.offer_policy,
+            "start_no_deal": self.start_no_deal,
+            "zone_at_start": self.zone_at_start,
+            "processes": [p.to_dict() for p in self.processes],
+            "notes": list(self.notes),
+        }
 
     def table(self):
         """One row per process (pandas DataFrame)."""
@@ -117,9 +142,15 @@ class ProcessComparison:
 
         rows = []
         for p in self.processes:
-            row = {"process": p.process, "P(deal)": p.p_deal, "P(breakdown)": p.p_breakdown,
-                   "P(escalation)": p.p_escalation,
-                   "median months to deal": None if p.months_to_deal is None else p.months_to_deal["median"]}
+            row = {
+                "process": p.process,
+                "P(deal)": p.p_deal,
+                "P(breakdown)": p.p_breakdown,
+                "P(escalation)": p.p_escalation,
+                "median months to deal": None
+                if p.months_to_deal is None
+                else p.months_to_deal["median"],
+            }
             row.update({f"gain {a}": g for a, g in p.expected_gain.items()})
             rows.append(row)
         return pd.DataFrame(rows)

@@ -30,50 +30,89 @@ class DirectSettings(_Strict):
 
 class PrepTalksSettings(_Strict):
     signal_rounds: int = Field(6, ge=0, description="rounds of private signals before formal talks")
-    months_per_signal_round: float = Field(1.0, ge=0, description="months each round of preparatory talks takes")
-    signal_noise: float = Field(1.0, gt=0, description="signal noise as a multiple of the prior belief spread")
+    months_per_signal_round: float = Field(
+        1.0, ge=0, description="months each round of preparatory talks takes"
+    )
+    signal_noise: float = Field(
+        1.0, gt=0, description="signal noise as a multiple of the prior belief spread"
+    )
     rounds: int = Field(12, ge=1, description="rounds of formal talks after the preparation")
 
 
 class SummitSettings(_Strict):
     rounds: int = Field(3, ge=1, description="rounds of talks at the summit")
     months_per_round: float = Field(0.0, ge=0, description="months a summit round takes")
-    escalation_penalty: float = Field(0.05, ge=0, description="no-deal utility the failing parties lose if it fails")
-    trust_loss: float = Field(0.5, ge=0, description="belief spreads grow by this share after a failure")
-    follow_up_rounds: int = Field(0, ge=0, description="rounds of talks after a failed summit (0: none)")
+    escalation_penalty: float = Field(
+        0.05, ge=0, description="no-deal utility the failing parties lose if it fails"
+    )
+    trust_loss: float = Field(
+        0.5, ge=0, description="belief spreads grow by this share after a failure"
+    )
+    follow_up_rounds: int = Field(
+        0, ge=0, description="rounds of talks after a failed summit (0: none)"
+    )
 
 
 class UltimatumSettings(_Strict):
-    target: str | None = Field(None, description="actor given the ultimatum (default: strongest party other than the mediator)")
-    deadline: int = Field(7, ge=1, description="rounds until the deadline (7 weekly rounds = 50 days)")
-    penalty: float = Field(0.05, ge=0, description="no-deal utility the target loses at the deadline")
-    credibility: float = Field(1.0, ge=0, le=1, description="probability that the penalty is imposed")
+    target: str | None = Field(
+        None,
+        description="actor given the ultimatum (default: strongest party other than the mediator)",
+    )
+    deadline: int = Field(
+        7, ge=1, description="rounds until the deadline (7 weekly rounds = 50 days)"
+    )
+    penalty: float = Field(
+        0.05, ge=0, description="no-deal utility the target loses at the deadline"
+    )
+    credibility: float = Field(
+        1.0, ge=0, le=1, description="probability that the penalty is imposed"
+    )
     rounds_after: int = Field(5, ge=0, description="rounds of talks after the deadline")
 
 
 class MediatedSettings(_Strict):
-    mediator: str | None = Field(None, description="the mediator (default: the process-wide mediator)")
+    mediator: str | None = Field(
+        None, description="the mediator (default: the process-wide mediator)"
+    )
     rounds: int = Field(12, ge=1, description="rounds of drafting and amending the text")
-    criticism_noise: float = Field(1.0, gt=0, description="noise of a rejecting party's criticism, × the prior spread")
+    criticism_noise: float = Field(
+        1.0, gt=0, description="noise of a rejecting party's criticism, × the prior spread"
+    )
 
 
 class BeliefSettings(_Strict):
-    no_deal_sd: float | None = Field(None, ge=0, description="belief spread of no-deal payoffs without an uncertainty range")
-    red_line_sd: float | None = Field(None, ge=0, description="belief spread of red lines without a range, × scale width")
-    scale: float = Field(1.0, ge=0, description="multiplies every belief spread (0: perfect information)")
+    no_deal_sd: float | None = Field(
+        None, ge=0, description="belief spread of no-deal payoffs without an uncertainty range"
+    )
+    red_line_sd: float | None = Field(
+        None, ge=0, description="belief spread of red lines without a range, × scale width"
+    )
+    scale: float = Field(
+        1.0, ge=0, description="multiplies every belief spread (0: perfect information)"
+    )
 
 
 class ProcessSettings(_Strict):
     """Every setting of the process simulation (``extensions.process`` of a scenario)."""
 
-    strategies: dict[str, Any] = Field(default_factory=dict, description="actor id -> strategy (name or mapping)")
-    default_strategy: Any = Field("boulware", description="strategy of the actors not listed in `strategies`")
+    strategies: dict[str, Any] = Field(
+        default_factory=dict, description="actor id -> strategy (name or mapping)"
+    )
+    default_strategy: Any = Field(
+        "boulware", description="strategy of the actors not listed in `strategies`"
+    )
     mediator: str | None = Field(None, description="default: the party with the largest capability")
-    start_month: float = Field(0.0, ge=0, description="month of continued war at which the talks start")
-    months_per_round: float = Field(0.25, ge=0, description="months each round of talks takes (0.25: weekly)")
+    start_month: float = Field(
+        0.0, ge=0, description="month of continued war at which the talks start"
+    )
+    months_per_round: float = Field(
+        0.25, ge=0, description="months each round of talks takes (0.25: weekly)"
+    )
     offer_policy: Literal["believed", "aspiration"] = "believed"
     tolerance: float = Field(DEFAULT_TOLERANCE, ge=0)
-    resolution: int = Field(11, ge=2, description="grid points per continuous issue (bargaining analysis)")
+    resolution: int = Field(
+        11, ge=2, description="grid points per continuous issue (bargaining analysis)"
+    )
     loss: Literal["linear", "quadratic"] = "linear"
     beliefs: BeliefSettings = Field(default_factory=BeliefSettings)
     direct: DirectSettings = Field(default_factory=DirectSettings)
@@ -92,15 +131,27 @@ class ProcessSettings(_Strict):
         return v
 
 
-def settings_from_scenario(scenario: Scenario, *, file: str = "<scenario>",
-                           overrides: dict[str, Any] | list[str] | None = None,
-                           override_file: str = "<command line>") -> ProcessSettings:
+def settings_from_scenario(
+    scenario: Scenario,
+    *,
+    file: str = "<scenario>",
+    overrides: dict[str, Any] | list[str] | None = None,
+    override_file: str = "<command line>",
+) -> ProcessSettings:
     """Validated settings: the scenario's ``extensions.process``, then ``overrides``
     (``{"ultimatum.penalty": 0.1, "strategies.russia": "hard-liner"}`` or ``["KEY=VALUE"]``)."""
     raw = scenario.extensions.get("process", {}) or {}
     if not isinstance(raw, dict):
-        raise ScenarioError([Problem(file, "extensions.process", "must be a mapping of process settings",
-                                     type(raw).__name__)])
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    "extensions.process",
+                    "must be a mapping of process settings",
+                    type(raw).__name__,
+                )
+            ]
+        )
     data = _deep_copy(raw)
     problems: list[Problem] = []
     places: dict[str, str] = {}
@@ -144,7 +195,11 @@ def _override_items(overrides, file: str, problems: list[Problem]):
     items = []
     for k, text in enumerate(overrides):
         if "=" not in text:
-            problems.append(Problem(file, f"--set[{k}]", "must read KEY=VALUE (e.g. ultimatum.penalty=0.1)", text))
+            problems.append(
+                Problem(
+                    file, f"--set[{k}]", "must read KEY=VALUE (e.g. ultimatum.penalty=0.1)", text
+                )
+            )
             continue
         key, value = (s.strip() for s in text.split("=", 1))
         items.append((key, _scalar(value)))
@@ -187,7 +242,11 @@ def _check_actors(scn: Scenario, s: ProcessSettings, file: str, problems: list[P
     for actor, spec in s.strategies.items():
         place = f"extensions.process.strategies.{actor}"
         if actor not in ids:
-            problems.append(Problem(file, place, "names an actor that does not exist", actor, f"use one of {ids}"))
+            problems.append(
+                Problem(
+                    file, place, "names an actor that does not exist", actor, f"use one of {ids}"
+                )
+            )
             continue
         try:
             parse_strategy(spec)
@@ -196,19 +255,41 @@ def _check_actors(scn: Scenario, s: ProcessSettings, file: str, problems: list[P
     try:
         parse_strategy(s.default_strategy)
     except ValueError as exc:
-        problems.append(Problem(file, "extensions.process.default_strategy", f"is not a valid strategy: {exc}",
-                                s.default_strategy))
+        problems.append(
+            Problem(
+                file,
+                "extensions.process.default_strategy",
+                f"is not a valid strategy: {exc}",
+                s.default_strategy,
+            )
+        )
     named: tuple[tuple[str, str | None], ...] = (
         ("extensions.process.mediator", s.mediator),
         ("extensions.process.mediated.mediator", s.mediated.mediator),
-        ("extensions.process.ultimatum.target", s.ultimatum.target))
+        ("extensions.process.ultimatum.target", s.ultimatum.target),
+    )
     for place, who in named:
         if who is not None and who not in ids:
-            problems.append(Problem(file, place, "names an actor that does not exist", who, f"use one of {ids}"))
+            problems.append(
+                Problem(file, place, "names an actor that does not exist", who, f"use one of {ids}")
+            )
     parties = [a.id for a in scn.actors if a.party]
     if len(parties) < 2:
-        problems.append(Problem(file, "actors", "need at least two parties (`party: true`) to negotiate",
-                                parties))
-    if s.ultimatum.target is not None and s.ultimatum.target in ids and s.ultimatum.target not in parties:
-        problems.append(Problem(file, "extensions.process.ultimatum.target", "must be a party (`party: true`)",
-                                s.ultimatum.target))
+        problems.append(
+            Problem(
+                file, "actors", "need at least two parties (`party: true`) to negotiate", parties
+            )
+        )
+    if (
+        s.ultimatum.target is not None
+        and s.ultimatum.target in ids
+        and s.ultimatum.target not in parties
+    ):
+        problems.append(
+            Problem(
+                file,
+                "extensions.process.ultimatum.target",
+                "must be a party (`party: true`)",
+                s.ultimatum.target,
+            )
+        )

@@ -12,7 +12,6 @@ for tests and benchmarks, or from a scenario through the bargaining analysis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from typing import Literal
 
 import numpy as np
@@ -26,18 +25,20 @@ __all__ = ["OutcomeSpace", "from_package_space", "from_scenario"]
 class OutcomeSpace:
     """Packages with each actor's utility, red lines and no-deal payoff (all arrays)."""
 
-    utility: np.ndarray                          # (P, n) or (R, P, n)
-    no_deal: np.ndarray                          # (n,) or (R, n)
-    acceptable: np.ndarray | None = None         # (P, n) bool: within the actor's own red lines
-    packages: np.ndarray | None = None           # (P, m) issue values
-    red_line: np.ndarray | None = None           # (n, m) NaN = none
-    red_side: np.ndarray | None = None           # (n, m): -1 accepts p >= r, +1 accepts p <= r, 0 only r
-    width: np.ndarray | None = None              # (m,) scale widths (for tolerances)
-    scale_min: np.ndarray | None = None          # (m,)
-    scale_max: np.ndarray | None = None          # (m,)
+    utility: np.ndarray  # (P, n) or (R, P, n)
+    no_deal: np.ndarray  # (n,) or (R, n)
+    acceptable: np.ndarray | None = None  # (P, n) bool: within the actor's own red lines
+    packages: np.ndarray | None = None  # (P, m) issue values
+    red_line: np.ndarray | None = None  # (n, m) NaN = none
+    red_side: np.ndarray | None = None  # (n, m): -1 accepts p >= r, +1 accepts p <= r, 0 only r
+    width: np.ndarray | None = None  # (m,) scale widths (for tolerances)
+    scale_min: np.ndarray | None = None  # (m,)
+    scale_max: np.ndarray | None = None  # (m,)
     actor_ids: tuple[str, ...] = ()
     issue_ids: tuple[str, ...] = ()
-    grid_index: tuple[np.ndarray, ...] = field(default=(), repr=False)   # per issue: (P,) index into grids
+    grid_index: tuple[np.ndarray, ...] = field(
+        default=(), repr=False
+    )  # per issue: (P,) index into grids
     grids: tuple[np.ndarray, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
@@ -54,7 +55,9 @@ class OutcomeSpace:
         if self.acceptable is None:
             object.__setattr__(self, "acceptable", np.ones((P, n), dtype=bool))
         elif np.shape(self.acceptable) != (P, n):
-            raise ValueError(f"acceptable must be (P, n) = {(P, n)}, got {np.shape(self.acceptable)}")
+            raise ValueError(
+                f"acceptable must be (P, n) = {(P, n)}, got {np.shape(self.acceptable)}"
+            )
         if not self.actor_ids:
             object.__setattr__(self, "actor_ids", tuple(f"a{i}" for i in range(n)))
         if self.packages is not None and not self.grids:
@@ -74,7 +77,9 @@ class OutcomeSpace:
         if cached is None:
             shape = tuple(len(g) for g in self.grids)
             cached = int(np.prod(shape)) == self.n_packages and all(
-                np.array_equal(idx, np.indices(shape)[k].ravel()) for k, idx in enumerate(self.grid_index))
+                np.array_equal(idx, np.indices(shape)[k].ravel())
+                for k, idx in enumerate(self.grid_index)
+            )
             object.__setattr__(self, "_mesh", cached)
         return cached
 
@@ -94,11 +99,20 @@ class OutcomeSpace:
         """The same space restricted to some actors (columns), e.g. the parties."""
         a = np.asarray(actors, dtype=int)
         return OutcomeSpace(
-            self.utility[..., a], self.no_deal[..., a],
-            None if self.acceptable is None else self.acceptable[:, a], self.packages,
+            self.utility[..., a],
+            self.no_deal[..., a],
+            None if self.acceptable is None else self.acceptable[:, a],
+            self.packages,
             None if self.red_line is None else self.red_line[a],
-            None if self.red_side is None else self.red_side[a], self.width, self.scale_min, self.scale_max,
-            tuple(self.actor_ids[i] for i in a), self.issue_ids, self.grid_index, self.grids)
+            None if self.red_side is None else self.red_side[a],
+            self.width,
+            self.scale_min,
+            self.scale_max,
+            tuple(self.actor_ids[i] for i in a),
+            self.issue_ids,
+            self.grid_index,
+            self.grids,
+        )
 
 
 def from_package_space(space) -> OutcomeSpace:
@@ -114,13 +128,29 @@ def from_package_space(space) -> OutcomeSpace:
         ignore[i] = False
         own[:, i] = red_line_ok(scn, space.packages, mats=mats, ignore=ignore)
     red, pos = mats["red_line"], mats["position"]
-    side = np.where(np.isnan(red), np.nan, np.sign(red - pos))        # -1: red below position (p >= r ok)
-    return OutcomeSpace(space.utility, space.no_deal, own, space.packages, red, side, mats["width"],
-                        mats["min"], mats["max"], tuple(scn.actor_ids), tuple(scn.issue_ids))
+    side = np.where(np.isnan(red), np.nan, np.sign(red - pos))  # -1: red below position (p >= r ok)
+    return OutcomeSpace(
+        space.utility,
+        space.no_deal,
+        own,
+        space.packages,
+        red,
+        side,
+        mats["width"],
+        mats["min"],
+        mats["max"],
+        tuple(scn.actor_ids),
+        tuple(scn.issue_ids),
+    )
 
 
-def from_scenario(scenario: Scenario, *, month: float = 0.0, resolution: int = 11,
-                  loss: Literal["linear", "quadratic"] = "linear") -> OutcomeSpace:
+def from_scenario(
+    scenario: Scenario,
+    *,
+    month: float = 0.0,
+    resolution: int = 11,
+    loss: Literal["linear", "quadratic"] = "linear",
+) -> OutcomeSpace:
     """The bargaining analysis's package grid for ``scenario`` as an outcome space."""
     from accord.bargaining import build_space
 

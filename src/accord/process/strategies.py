@@ -70,8 +70,13 @@ __all__ = [
 CURVES: dict[str, float] = {"boulware": 0.25, "linear": 1.0, "conceder": 4.0}
 
 
-def concession_alpha(t: np.ndarray | float, *, beta: float, kappa: float = 0.0,
-                     curve: Literal["polynomial", "exponential"] = "polynomial") -> np.ndarray:
+def concession_alpha(
+    t: np.ndarray | float,
+    *,
+    beta: float,
+    kappa: float = 0.0,
+    curve: Literal["polynomial", "exponential"] = "polynomial",
+) -> np.ndarray:
     """Faratin's concession fraction α(t) for t = min(t, t_max)/t_max in [0, 1].
 
     ``beta = inf`` never concedes before the deadline (α = κ for t < 1), ``beta = 0`` concedes
@@ -84,17 +89,23 @@ def concession_alpha(t: np.ndarray | float, *, beta: float, kappa: float = 0.0,
         else:
             with np.errstate(divide="ignore"):
                 power = t ** (1.0 / beta) if np.isfinite(beta) else np.where(t >= 1.0, 1.0, 0.0)
-        return kappa + (1.0 - kappa) * power                       # [Faratin1998, polynomial α]
+        return kappa + (1.0 - kappa) * power  # [Faratin1998, polynomial α]
     if curve == "exponential":
         if not 0 < kappa <= 1:
             raise ValueError(f"the exponential curve needs 0 < kappa <= 1, got {kappa}")
-        return np.exp((1.0 - t) ** beta * math.log(kappa))         # [Faratin1998, exponential α]
+        return np.exp((1.0 - t) ** beta * math.log(kappa))  # [Faratin1998, exponential α]
     raise ValueError(f"curve must be 'polynomial' or 'exponential', got {curve!r}")
 
 
-def concession_target(t: np.ndarray | float, u_min: np.ndarray | float, u_max: np.ndarray | float, *,
-                      beta: float, kappa: float = 0.0,
-                      curve: Literal["polynomial", "exponential"] = "polynomial") -> np.ndarray:
+def concession_target(
+    t: np.ndarray | float,
+    u_min: np.ndarray | float,
+    u_max: np.ndarray | float,
+    *,
+    beta: float,
+    kappa: float = 0.0,
+    curve: Literal["polynomial", "exponential"] = "polynomial",
+) -> np.ndarray:
     """Target utility u(t) = u_min + (1 − α(t)) (u_max − u_min) [Faratin1998]."""
     a = concession_alpha(t, beta=beta, kappa=kappa, curve=curve)
     return np.asarray(u_min) + (1.0 - a) * (np.asarray(u_max) - np.asarray(u_min))
@@ -104,15 +115,15 @@ def concession_target(t: np.ndarray | float, u_min: np.ndarray | float, u_max: n
 class Turn:
     """What an actor knows when it acts, as arrays over the runs."""
 
-    actor: int                       # column of the actor in the outcome space
-    t: np.ndarray                    # (R,) relative time in [0, 1] of the actor's own deadline
-    lo: np.ndarray                   # (R,) lowest rational utility: max(no deal, worst own package)
-    hi: np.ndarray                   # (R,) best utility among packages within its red lines
-    received: list[np.ndarray]       # utilities (own) of the offers received at its turns, NaN = none
-    last_target: np.ndarray          # (R,) its previous offering target, NaN before its first offer
-    own_last: np.ndarray             # (R,) its previous offer (package index), -1 before
-    standing: np.ndarray             # (R,) the offer on the table, -1 if none
-    u_standing: np.ndarray           # (R,) its utility of the standing offer, NaN if none
+    actor: int  # column of the actor in the outcome space
+    t: np.ndarray  # (R,) relative time in [0, 1] of the actor's own deadline
+    lo: np.ndarray  # (R,) lowest rational utility: max(no deal, worst own package)
+    hi: np.ndarray  # (R,) best utility among packages within its red lines
+    received: list[np.ndarray]  # utilities (own) of the offers received at its turns, NaN = none
+    last_target: np.ndarray  # (R,) its previous offering target, NaN before its first offer
+    own_last: np.ndarray  # (R,) its previous offer (package index), -1 before
+    standing: np.ndarray  # (R,) the offer on the table, -1 if none
+    u_standing: np.ndarray  # (R,) its utility of the standing offer, NaN if none
     engine: Engine | None = field(default=None, repr=False)
     rng: Any = field(default=None, repr=False)
 
@@ -135,7 +146,9 @@ class Strategy:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     def describe(self) -> str:
-        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.params().items())
+        args = ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.params().items()
+        )
         return f"{self.name}({args})"
 
 
@@ -164,7 +177,9 @@ class TimeDependent(Strategy):
             raise ValueError(f"the exponential curve needs kappa > 0, got {self.kappa}")
 
     def targets(self, turn: Turn) -> tuple[np.ndarray, np.ndarray]:
-        u = concession_target(turn.t, turn.lo, turn.hi, beta=self.beta, kappa=self.kappa, curve=self.curve)
+        u = concession_target(
+            turn.t, turn.lo, turn.hi, beta=self.beta, kappa=self.kappa, curve=self.curve
+        )
         return u, u
 
     def describe(self) -> str:
@@ -205,13 +220,13 @@ class TitForTat(Strategy):
         if self.mode == "relative":
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(known & (newer > 0), older / np.where(newer > 0, newer, 1.0), 1.0)
-            x = prev * ratio                                              # [Faratin1998, relative TFT]
+            x = prev * ratio  # [Faratin1998, relative TFT]
         else:
-            x = prev - np.where(known, newer - older, 0.0)                # [Faratin1998, absolute TFT]
+            x = prev - np.where(known, newer - older, 0.0)  # [Faratin1998, absolute TFT]
             if self.noise > 0:
                 if turn.rng is None:
                     raise ValueError("tit-for-tat with noise needs the protocol's random streams")
-                x = x - turn.rng.uniform(0.0, self.noise)                 # [Faratin1998] R(M)
+                x = x - turn.rng.uniform(0.0, self.noise)  # [Faratin1998] R(M)
         x = np.clip(x, turn.lo, turn.hi)
         return x, x
 
@@ -257,7 +272,7 @@ class Zeuthen(Strategy):
         if eng is None:
             raise ValueError("the Zeuthen strategy needs the protocol's outcome space")
         i = turn.actor
-        nash = eng.log_nash(i)                                            # (R, P), −inf outside
+        nash = eng.log_nash(i)  # (R, P), −inf outside
         rows = np.arange(len(turn.standing))
         has_own = turn.own_last >= 0
         has_st = turn.standing >= 0
@@ -280,15 +295,15 @@ class Zeuthen(Strategy):
         i = turn.actor
         nash = eng.log_nash(i)
         rows = np.arange(len(turn.standing))
-        u = eng.utility_rows(i)                                           # (B, P)
-        ok = eng.rational_mask(i, turn.lo)                                # (R, P)
+        u = eng.utility_rows(i)  # (B, P)
+        ok = eng.rational_mask(i, turn.lo)  # (R, P)
         has_st = turn.standing >= 0
         has_own = turn.own_last >= 0
         n_st = np.where(has_st, nash[rows, np.where(has_st, turn.standing, 0)], -np.inf)
         n_own = np.where(has_own, nash[rows, np.where(has_own, turn.own_last, 0)], -np.inf)
         cand = ok & (nash > n_st[:, None])
-        pick = np.argmax(np.where(cand, u, -np.inf), axis=1)             # best for itself among them
-        first = np.argmax(np.where(ok, u, -np.inf), axis=1)              # opening: its best package
+        pick = np.argmax(np.where(cand, u, -np.inf), axis=1)  # best for itself among them
+        first = np.argmax(np.where(ok, u, -np.inf), axis=1)  # opening: its best package
         hold = has_own & (n_own > n_st)
         out = np.where(has_own, np.where(hold | ~cand.any(axis=1), turn.own_last, pick), first)
         return out.astype(np.int64)
@@ -317,13 +332,17 @@ def parse_strategy(spec: str | dict[str, Any]) -> Strategy:
         spec = dict(spec)
         name = spec.pop("name", None)
         if not isinstance(name, str):
-            raise ValueError("a strategy mapping needs `name` (one of "  # noqa: TRY004 (one error type for bad specs)
-                             + ", ".join(sorted(STRATEGIES)) + ")")
+            raise ValueError(
+                # noqa: TRY004 (one error type for bad specs)
+                "a strategy mapping needs `name` (one of " + ", ".join(sorted(STRATEGIES)) + ")"
+            )
         kwargs = spec
     elif isinstance(spec, str):
         m = _SPEC.match(spec.lower())
         if not m:
-            raise ValueError(f"cannot read strategy {spec!r}; write e.g. boulware or tit-for-tat(mode=absolute)")
+            raise ValueError(
+                f"cannot read strategy {spec!r}; write e.g. boulware or tit-for-tat(mode=absolute)"
+            )
         name, kwargs = m["name"], {}
         for part in filter(None, (p.strip() for p in (m["args"] or "").split(","))):
             if "=" not in part:
@@ -331,7 +350,8 @@ def parse_strategy(spec: str | dict[str, Any]) -> Strategy:
             k, v = (s.strip() for s in part.split("=", 1))
             kwargs[k] = _number(v)
     else:
-        raise ValueError(f"a strategy is a name or a mapping, got {type(spec).__name__}")  # noqa: TRY004
+        # noqa: TRY004
+        raise ValueError(f"a strategy is a name or a mapping, got {type(spec).__name__}")
     if name not in STRATEGIES:
         raise ValueError(f"unknown strategy {name!r}; use one of " + ", ".join(sorted(STRATEGIES)))
     try:

@@ -27,24 +27,40 @@ __all__ = ["BriefContext", "Section", "build_brief", "SECTIONS"]
 
 # -- sections ------------------------------------------------------------------------------------
 
+
 def section_forecasts(ctx: BriefContext) -> Section:
     res = ctx.result
     assert res is not None
     parts, judgements = [], []
     for s in res.issues():
         issue = ctx.scenario.issue(s.issue_id)
-        rows = [[escape(ctx.labels.get(m, m)), f"{v:.1f}", escape(s.labels[m])] for m, v in s.values.items()]
+        rows = [
+            [escape(ctx.labels.get(m, m)), f"{v:.1f}", escape(s.labels[m])]
+            for m, v in s.values.items()
+        ]
         verdict = "the models agree" if s.spread_share <= 0.1 else "the models disagree"
         central = sorted(s.values.values())[len(s.values) // 2]
         judgements.append(
-            f"<b>{escape(issue.name or issue.id)}</b>: heading for about {central:.0f} on {issue.scale.min:g}..{issue.scale.max:g} "
-            f"— {escape(issue.scale.describe(central))}; {verdict} (models' range {s.low:.1f}–{s.high:.1f})."
+            f"<b>{escape(issue.name or issue.id)}</b>: heading for about {central:.0f} on "
+            f"{issue.scale.min:g}..{issue.scale.max:g} "
+            f"— {escape(issue.scale.describe(central))}; {verdict} (models' range "
+            f"{s.low:.1f}–{s.high:.1f})."
         )
-        parts.append(f"<h3>{escape(issue.name or issue.id)}</h3><p class=q>{escape(issue.question)}</p>")
+        parts.append(
+            f"<h3>{escape(issue.name or issue.id)}</h3><p class=q>{escape(issue.question)}</p>"
+        )
         parts.append(table(["model", "forecast", "nearest deal term"], rows))
-        parts.append(f"<p>Spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): {verdict}.</p>")
-        parts.append(figure(charts.forecast_chart(res, s.issue_id),
-                             "Dots: actors' positions (area ∝ capability × salience). Markers: each model's forecast."))
+        parts.append(
+            f"<p>Spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): "
+            f"{verdict}.</p>"
+        )
+        parts.append(
+            figure(
+                charts.forecast_chart(res, s.issue_id),
+                "Dots: actors' positions (area ∝ capability × salience). Markers: each model's "
+                "forecast.",
+            )
+        )
     return Section("forecasts", "Where each issue is heading", Markup("".join(parts)), judgements)
 
 
@@ -57,9 +73,14 @@ def section_trajectories(ctx: BriefContext) -> Section | None:
             fc = mf.issues[issue.id]
             if fc.trace is None or fc.trace.rounds < 1:
                 continue
-            title = f"{ctx.labels.get(mf.model, mf.model)}: positions by round on {issue.name or issue.id}"
-            parts.append(figure(charts.trajectory_chart(ctx.scenario, fc, title),
-                                 "Lines: each actor's position after each round; dashed: the model's forecast."))
+            label = ctx.labels.get(mf.model, mf.model)
+            title = f"{label}: positions by round on {issue.name or issue.id}"
+            parts.append(
+                figure(
+                    charts.trajectory_chart(ctx.scenario, fc, title),
+                    "Lines: each actor's position after each round; dashed: the model's forecast.",
+                )
+            )
     if not parts:
         return None
     return Section("trajectories", "How positions move, round by round", Markup("".join(parts)))
@@ -76,15 +97,26 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
     parts, judgements = [], []
 
     def pkg_table(pkg) -> str:
-        rows = [[escape(i.name or i.id), f"{pkg.values[i.id]:g}", escape(pkg.labels[i.id])] for i in ctx.scenario.issues]
-        gains = "; ".join(f"{escape(names[a])} {g:+.3f}" for a, g in sorted(pkg.gain.items(), key=lambda kv: -kv[1]))
+        rows = [
+            [escape(i.name or i.id), f"{pkg.values[i.id]:g}", escape(pkg.labels[i.id])]
+            for i in ctx.scenario.issues
+        ]
+        gains = "; ".join(
+            f"{escape(names[a])} {g:+.3f}"
+            for a, g in sorted(pkg.gain.items(), key=lambda kv: -kv[1])
+        )
         return table(["issue", "value", "deal term"], rows) + f"<p>Gains over no deal: {gains}.</p>"
 
     if res.zone_exists:
-        judgements.append(f"A deal every party prefers to continued war exists now ({res.zopa_size} packages).")
+        judgements.append(
+            f"A deal every party prefers to continued war exists now ({res.zopa_size} packages)."
+        )
         parts.append("<h3>Nash bargaining solution</h3>" + pkg_table(res.solutions["nash"]))
         if res.solutions["kalai_smorodinsky"] is not None:
-            parts.append("<h3>Kalai–Smorodinsky solution</h3>" + pkg_table(res.solutions["kalai_smorodinsky"]))
+            parts.append(
+                "<h3>Kalai–Smorodinsky solution</h3>"
+                + pkg_table(res.solutions["kalai_smorodinsky"])
+            )
     else:
         text = "No deal beats continued war for every party today"
         if res.relaxation is not None:
@@ -93,24 +125,49 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
         judgements.append(escape(text) + ".")
         parts.append(f"<p>{escape(text)}.</p>")
     if res.opens_at is not None and res.package_at_opening is not None:
-        judgements.append(f"As war costs mount, a zone of agreement opens at month {res.opens_at} under the "
-                          "scenario's assumptions; its Nash package is shown below.")
-        parts.append(f"<h3>When the zone opens: month {res.opens_at}</h3>" + pkg_table(res.package_at_opening))
+        judgements.append(
+            f"As war costs mount, a zone of agreement opens at month {res.opens_at} under the "
+            "scenario's assumptions; its Nash package is shown below."
+        )
+        parts.append(
+            f"<h3>When the zone opens: month {res.opens_at}</h3>"
+            + pkg_table(res.package_at_opening)
+        )
     else:
-        judgements.append(f"No zone of agreement opens within {ctx.months} months under the scenario's assumptions.")
+        judgements.append(
+            f"No zone of agreement opens within {ctx.months} months under the scenario's "
+            "assumptions."
+        )
     oc, pc = getattr(res, "opens_at_continuous", None), getattr(res, "continuous_at_opening", None)
     if oc is not None and pc is not None and oc != res.opens_at:
-        judgements.append(f"Between the labelled deal terms (on the continuous scales) a zone opens earlier, at "
-                          f"month {oc}; its Nash package: " + escape(", ".join(
-                              f"{i.name or i.id} {pc.values[i.id]:.0f}" for i in ctx.scenario.issues)) + ".")
+        judgements.append(
+            f"Between the labelled deal terms (on the continuous scales) a zone opens earlier, at "
+            f"month {oc}; its Nash package: "
+            + escape(
+                ", ".join(f"{i.name or i.id} {pc.values[i.id]:.0f}" for i in ctx.scenario.issues)
+            )
+            + "."
+        )
         parts.append(f"<h3>On the continuous scales: month {oc}</h3>" + pkg_table(pc))
-    parts.append(figure(charts.ripeness_chart(res, "Ripeness: the zone of agreement as the war goes on"),
-                         "Top: packages every party prefers to no deal, by month. Bottom: each party's no-deal utility."))
+    parts.append(
+        figure(
+            charts.ripeness_chart(res, "Ripeness: the zone of agreement as the war goes on"),
+            "Top: packages every party prefers to no deal, by month. Bottom: each party's no-deal "
+            "utility.",
+        )
+    )
     fig = charts.bargaining_map(res, "Bargaining map (first two parties)")
     if fig is not None:
-        parts.append(figure(fig, "Grey: every package; blue: within every party's red lines; green: the zone of "
-                                  "agreement; dotted lines: no-deal utilities today."))
-    return Section("bargaining", "Is there a deal, which one, and when?", Markup("".join(parts)), judgements)
+        parts.append(
+            figure(
+                fig,
+                "Grey: every package; blue: within every party's red lines; green: the zone of "
+                "agreement; dotted lines: no-deal utilities today.",
+            )
+        )
+    return Section(
+        "bargaining", "Is there a deal, which one, and when?", Markup("".join(parts)), judgements
+    )
 
 
 def section_inputs(ctx: BriefContext) -> Section:
@@ -120,11 +177,25 @@ def section_inputs(ctx: BriefContext) -> Section:
         cap = f"{actor.capability.value:g}{footnote(ctx, f'actors[{a_idx}].capability')}"
         for issue_id, st in actor.stances.items():
             base = f"actors[{a_idx}].stances.{issue_id}"
-            red = "—" if st.red_line is None else f"{st.red_line.value:g}{footnote(ctx, base + '.red_line')}"
-            rows.append([escape(actor.name), cap, escape(issue_id), f"{st.position.value:g}{footnote(ctx, base + '.position')}",
-                         f"{st.salience.value:g}{footnote(ctx, base + '.salience')}", red])
+            red = (
+                "—"
+                if st.red_line is None
+                else f"{st.red_line.value:g}{footnote(ctx, base + '.red_line')}"
+            )
+            rows.append(
+                [
+                    escape(actor.name),
+                    cap,
+                    escape(issue_id),
+                    f"{st.position.value:g}{footnote(ctx, base + '.position')}",
+                    f"{st.salience.value:g}{footnote(ctx, base + '.salience')}",
+                    red,
+                ]
+            )
             cap = ""
-    body = table(["actor", "capability", "issue", "position", "salience", "red line"], rows, "inputs")
+    body = table(
+        ["actor", "capability", "issue", "position", "salience", "red line"], rows, "inputs"
+    )
     cov = scn.evidence_coverage()
     body += f"<p>Evidence: {escape(cov)}.</p>"
     return Section("inputs", "Inputs and their evidence", Markup(body))
@@ -134,12 +205,21 @@ def section_assumptions(ctx: BriefContext) -> Section:
     items = []
     for place, q in ctx.scenario.quantities():
         if q.evidence is not None and q.evidence.kind == "judgement":
-            items.append(f"<li><code>{escape(place)}</code> = {q.value:g}: {escape(q.evidence.judgement)}</li>")
+            items.append(
+                f"<li><code>{escape(place)}</code> = {q.value:g}: "
+                f"{escape(q.evidence.judgement)}</li>"
+            )
         elif q.evidence is None:
             items.append(f"<li><code>{escape(place)}</code> = {q.value:g}: no evidence given</li>")
-    models = "".join(f"<li>{escape(m.label)} {escape(m.citation)}: default options ({escape(repr(m()))})</li>" for m in MODELS)
-    body = (f"<p>Numbers that rest on the analyst's judgement rather than a quote:</p><ul>{''.join(items) or '<li>none</li>'}</ul>"
-            f"<p>Models and their settings:</p><ul>{models}</ul><p>Seed: {ctx.seed}.</p>")
+    models = "".join(
+        f"<li>{escape(m.label)} {escape(m.citation)}: default options ({escape(repr(m()))})</li>"
+        for m in MODELS
+    )
+    body = (
+        "<p>Numbers that rest on the analyst's judgement rather than a "
+        f"quote:</p><ul>{''.join(items) or '<li>none</li>'}</ul>"
+        f"<p>Models and their settings:</p><ul>{models}</ul><p>Seed: {ctx.seed}.</p>"
+    )
     return Section("assumptions", "Assumptions", Markup(body))
 
 
@@ -154,19 +234,30 @@ def _footnotes(ctx: BriefContext) -> Markup:
             text = "no evidence given"
         elif ev.kind == "source":
             s = src.get(ev.source or "")
-            cite = escape(s.title if s else ev.source) + (f", {escape(s.publication)}" if s and s.publication else "")
-            text = f"“{escape(ev.quote)}” — {cite}" + (f". <i>{escape(ev.note)}</i>" if ev.note else "")
+            cite = escape(s.title if s else ev.source) + (
+                f", {escape(s.publication)}" if s and s.publication else ""
+            )
+            text = f"“{escape(ev.quote)}” — {cite}" + (
+                f". <i>{escape(ev.note)}</i>" if ev.note else ""
+            )
         else:
             text = f"Judgement: {escape(ev.judgement)}"
-        items.append(f'<li id="fn{n}"><code>{escape(place)}</code>: {text} <a href="#ref{n}">↩</a></li>')
+        items.append(
+            f'<li id="fn{n}"><code>{escape(place)}</code>: {text} <a href="#ref{n}">↩</a></li>'
+        )
     return Markup(f"<ol class=fn>{''.join(items)}</ol>")
 
 
 #: The brief's sections in order, listed explicitly (nothing registers itself); the tail
 #: sections come after every analysis.
 SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
-    section_forecasts, section_trajectories, section_bargaining, section_process,
-    section_montecarlo, section_sensitivity)
+    section_forecasts,
+    section_trajectories,
+    section_bargaining,
+    section_process,
+    section_montecarlo,
+    section_sensitivity,
+)
 TAIL: tuple[Callable[[BriefContext], Section | None], ...] = (section_inputs, section_assumptions)
 
 
@@ -174,10 +265,13 @@ TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{{ title }} — accord brief</title>
 <style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em} h2{border-bottom:2px solid #333;padding-bottom:.2em;margin-top:2em} h3{margin-bottom:.2em}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1000px;
+margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}
+h2{border-bottom:2px solid #333;padding-bottom:.2em;margin-top:2em} h3{margin-bottom:.2em}
 .meta{color:#666;font-size:.9em} .q{color:#555;font-style:italic;margin-top:0}
-table{border-collapse:collapse;margin:.6em 0;font-size:.9em} td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f3f3f3} table.inputs td:nth-child(n+4){text-align:right}
 .key{background:#f7f9fc;border-left:4px solid #0072B2;padding:.6em 1.2em} .key li{margin:.3em 0}
 figure{margin:1em 0} figure svg{max-width:100%;height:auto} figcaption{font-size:.85em;color:#555}
@@ -195,8 +289,16 @@ ol.fn{font-size:.85em} code{font-size:.9em} nav a{margin-right:1em}
 </body></html>"""
 
 
-def build_brief(scenario: Scenario, *, seed: int = 0, draws: int = 0, runs: int = 0, months: int = 120,
-                models: list[str] | None = None, mc_models: str = "batched") -> str:
+def build_brief(
+    scenario: Scenario,
+    *,
+    seed: int = 0,
+    draws: int = 0,
+    runs: int = 0,
+    months: int = 120,
+    models: list[str] | None = None,
+    mc_models: str = "batched",
+) -> str:
     """The whole brief as one HTML string.
 
     ``draws`` > 0 adds the Monte Carlo and sensitivity sections (``mc_models``: "batched", the
@@ -204,7 +306,9 @@ def build_brief(scenario: Scenario, *, seed: int = 0, draws: int = 0, runs: int 
     """
     if mc_models not in ("batched", "all"):
         raise ValueError(f"mc_models must be 'batched' or 'all', got {mc_models!r}")
-    ctx = BriefContext(scenario, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models)
+    ctx = BriefContext(
+        scenario, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models
+    )
     ctx.result = forecast(scenario, models, seed=seed)
     sections = [s for fn in (*SECTIONS, *TAIL) if (s := fn(ctx)) is not None]
     judgements = [Markup(j) for s in sections for j in s.judgements]
@@ -212,7 +316,13 @@ def build_brief(scenario: Scenario, *, seed: int = 0, draws: int = 0, runs: int 
     meta = " · ".join(x for x in (md.author, md.date) if x)
     env = Environment(autoescape=True)
     return env.from_string(TEMPLATE).render(
-        title=md.title, meta=meta, description=md.description, sections=sections, judgements=judgements,
-        footnotes=_footnotes(ctx), version=accord.__version__, hash=scenario.content_hash()[:12],
+        title=md.title,
+        meta=meta,
+        description=md.description,
+        sections=sections,
+        judgements=judgements,
+        footnotes=_footnotes(ctx),
+        version=accord.__version__,
+        hash=scenario.content_hash()[:12],
         made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )

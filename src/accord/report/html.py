@@ -35,10 +35,10 @@ class BriefContext:
     result: ForecastResult | None = None
     notes: list[str] = field(default_factory=list)
     footnotes: dict[str, int] = field(default_factory=dict)
-    mc_models: str = "batched"     # "batched": models with a Monte Carlo kernel; "all": every model
-    bargain: Any = None            # the bargaining analysis, once its section ran
-    process: Any = None            # [(title, ProcessComparison)], once the process section ran
-    montecarlo: Any = None         # the SimulationResult, once the Monte Carlo section ran
+    mc_models: str = "batched"  # "batched": models with a Monte Carlo kernel; "all": every model
+    bargain: Any = None  # the bargaining analysis, once its section ran
+    process: Any = None  # [(title, ProcessComparison)], once the process section ran
+    montecarlo: Any = None  # the SimulationResult, once the Monte Carlo section ran
 
     @property
     def labels(self) -> dict[str, str]:
@@ -56,7 +56,7 @@ def table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
 
 
 def figure(fig: Any, caption: str) -> str:
-    return f'<figure>{charts.to_svg(fig)}<figcaption>{escape(caption)}</figcaption></figure>'
+    return f"<figure>{charts.to_svg(fig)}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
 def footnote(ctx: BriefContext, place: str) -> str:

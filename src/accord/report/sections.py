@@ -48,6 +48,7 @@ def _pct(p: float | None) -> str:
 
 # -- process ------------------------------------------------------------------------------------
 
+
 def _process_table(cmp: Any) -> str:
     rows = []
     for p in cmp.processes:
@@ -56,14 +57,35 @@ def _process_table(cmp: Any) -> str:
         if p.most_common_deal:
             deal = "; ".join(f"{escape(k)} {v:g}" for k, v in p.most_common_deal["values"].items())
             deal += f" ({p.most_common_deal['share_of_deals']:.0%} of deals)"
-        rows.append([escape(p.process), _pct(p.p_deal), _pct(p.p_breakdown), _pct(p.p_escalation), months, deal])
-    return table(["process", "P(deal)", "P(breakdown)", "P(escalation)", "months to deal (median)",
-                   "most common deal"], rows)
+        rows.append(
+            [
+                escape(p.process),
+                _pct(p.p_deal),
+                _pct(p.p_breakdown),
+                _pct(p.p_escalation),
+                months,
+                deal,
+            ]
+        )
+    return table(
+        [
+            "process",
+            "P(deal)",
+            "P(breakdown)",
+            "P(escalation)",
+            "months to deal (median)",
+            "most common deal",
+        ],
+        rows,
+    )
 
 
 def _gain_table(cmp: Any, names: dict[str, str]) -> str:
     actors = list(cmp.processes[0].expected_gain) if cmp.processes else []
-    rows = [[escape(names.get(a, a))] + [f"{p.expected_gain[a]:+.3f}" for p in cmp.processes] for a in actors]
+    rows = [
+        [escape(names.get(a, a))] + [f"{p.expected_gain[a]:+.3f}" for p in cmp.processes]
+        for a in actors
+    ]
     return table(["expected gain over no deal"] + [escape(p.process) for p in cmp.processes], rows)
 
 
@@ -75,53 +97,102 @@ def section_process(ctx: BriefContext) -> Section | None:
         return None
     names = {a.id: a.name for a in scn.actors}
     now = compare_processes(scn, PROCESSES, runs=ctx.runs, seed=ctx.seed)
-    settings: list[tuple[str, Any]] = [(f"talks starting now (month {now.settings.start_month:g}), the scenario's "
-                                        "strategies", now)]
+    settings: list[tuple[str, Any]] = [
+        (f"talks starting now (month {now.settings.start_month:g}), the scenario's strategies", now)
+    ]
     opens = getattr(getattr(ctx, "bargain", None), "opens_at", None)
     if now.zone_at_start == 0 and opens is not None:
-        later = compare_processes(scn, PROCESSES, runs=ctx.runs, seed=ctx.seed, overrides=[f"start_month={opens}"])
-        conceder = compare_processes(scn, PROCESSES, runs=ctx.runs, seed=ctx.seed,
-                                     overrides=[f"start_month={opens}", "default_strategy=conceder"])
-        settings += [(f"talks starting when the zone opens (month {opens}), the scenario's strategies", later),
-                     (f"talks starting at month {opens}, every party conceding early (Conceder)", conceder)]
+        later = compare_processes(
+            scn, PROCESSES, runs=ctx.runs, seed=ctx.seed, overrides=[f"start_month={opens}"]
+        )
+        conceder = compare_processes(
+            scn,
+            PROCESSES,
+            runs=ctx.runs,
+            seed=ctx.seed,
+            overrides=[f"start_month={opens}", "default_strategy=conceder"],
+        )
+        settings += [
+            (
+                f"talks starting when the zone opens (month {opens}), the scenario's strategies",
+                later,
+            ),
+            (f"talks starting at month {opens}, every party conceding early (Conceder)", conceder),
+        ]
     ctx.process = settings
-    parts = [f"<p>{ctx.runs} simulated runs per process and setting (seed {ctx.seed}). Strategies: "
-             + escape(", ".join(f"{names.get(a, a)} {s}" for a, s in now.strategies.items()))
-             + (f"; mediator {escape(names.get(now.mediator, now.mediator))}" if now.mediator else "")
-             + (f"; ultimatum to {escape(names.get(now.ultimatum_target, now.ultimatum_target))}"
-                if now.ultimatum_target else "") + ". Processes: "
-             + escape("; ".join(f"{p.process}: {p.description}" for p in now.processes)) + ".</p>"]
+    parts = [
+        f"<p>{ctx.runs} simulated runs per process and setting (seed {ctx.seed}). Strategies: "
+        + escape(", ".join(f"{names.get(a, a)} {s}" for a, s in now.strategies.items()))
+        + (f"; mediator {escape(names.get(now.mediator, now.mediator))}" if now.mediator else "")
+        + (
+            f"; ultimatum to {escape(names.get(now.ultimatum_target, now.ultimatum_target))}"
+            if now.ultimatum_target
+            else ""
+        )
+        + ". Processes: "
+        + escape("; ".join(f"{p.process}: {p.description}" for p in now.processes))
+        + ".</p>"
+    ]
     judgements = []
     for title, cmp in settings:
         parts.append(f"<h3>{escape(title[0].upper() + title[1:])}</h3>")
-        parts.append(figure(charts.process_chart([p.process for p in cmp.processes], [p.p_deal for p in cmp.processes],
-                                                  [p.p_breakdown for p in cmp.processes],
-                                                  [p.p_escalation for p in cmp.processes],
-                                                  f"How the talks end: {title}"),
-                             "Share of runs ending in a deal (green), a breakdown (grey) or an escalation (red)."))
+        parts.append(
+            figure(
+                charts.process_chart(
+                    [p.process for p in cmp.processes],
+                    [p.p_deal for p in cmp.processes],
+                    [p.p_breakdown for p in cmp.processes],
+                    [p.p_escalation for p in cmp.processes],
+                    f"How the talks end: {title}",
+                ),
+                "Share of runs ending in a deal (green), a breakdown (grey) or an escalation "
+                "(red).",
+            )
+        )
         parts.append(_process_table(cmp))
         parts.append(_gain_table(cmp, names))
         parts.extend(f"<p class=meta>{escape(n)}</p>" for n in cmp.notes)
         best = max(cmp.processes, key=lambda p: (p.p_deal, -p.p_escalation))
         if best.p_deal > 0:
-            judgements.append(f"Process, {escape(title)}: {escape(best.process)} is likeliest to end in a deal "
-                              f"({best.p_deal:.0%} of runs); " + escape(", ".join(
-                                  f"{p.process} {p.p_deal:.0%}" for p in cmp.processes if p is not best)) + ".")
+            judgements.append(
+                f"Process, {escape(title)}: {escape(best.process)} is likeliest to end in a deal "
+                f"({best.p_deal:.0%} of runs); "
+                + escape(
+                    ", ".join(f"{p.process} {p.p_deal:.0%}" for p in cmp.processes if p is not best)
+                )
+                + "."
+            )
         else:
             worst = max(cmp.processes, key=lambda p: p.p_escalation)
-            judgements.append(f"Process, {escape(title)}: no process ends in a deal in any run"
-                              + (f"; a {escape(worst.process)} ends in escalation in {worst.p_escalation:.0%} of runs"
-                                 if worst.p_escalation > 0 else "") + ".")
-    parts.append("<p>The processes share each run's prior beliefs about the others' red lines and no-deal "
-                 "payoffs (drawn around the truth with the scenario's uncertainty); preparatory talks narrow "
-                 "them with private signals and take months of war; a failed summit worsens the failing "
-                 "parties' no-deal payoffs; the ultimatum lowers its target's no-deal payoff at the deadline "
-                 "(see docs/process.md for every setting).</p>")
-    return Section("process", "How the talks are run: preparatory talks, a summit, an ultimatum, a mediator",
-                   Markup("".join(parts)), judgements)
+            judgements.append(
+                f"Process, {escape(title)}: no process ends in a deal in any run"
+                + (
+                    f"; a {escape(worst.process)} ends in escalation in {worst.p_escalation:.0%} "
+                    "of runs"
+                    if worst.p_escalation > 0
+                    else ""
+                )
+                + "."
+            )
+    parts.append(
+        "<p>The processes share each run's prior beliefs about the others' red lines and no-deal "
+        "payoffs (drawn around the truth with the scenario's uncertainty); preparatory talks "
+        "narrow "
+        "them with private signals and take months of war; a failed summit worsens the failing "
+        "parties' no-deal payoffs; the ultimatum lowers its target's no-deal payoff at the "
+        "deadline "
+        "(see docs/process.md for every setting).</p>"
+    )
+    return Section(
+        "process",
+        "How the talks are run: preparatory talks, a summit, an ultimatum, a mediator",
+        Markup("".join(parts)),
+        judgements,
+    )
 
 
 # -- Monte Carlo --------------------------------------------------------------------------------
+
 
 def _bdm_medians(draws: Any, k: int) -> np.ndarray | None:
     """(rounds + 1, D) the expected-utility model's median forecast after each round, per draw."""
@@ -133,8 +204,13 @@ def _bdm_medians(draws: Any, k: int) -> np.ndarray | None:
         return None
     issue = draws.scenario.issues[k]
     d_scale = None if model.delta == "initial" else issue.scale.max - issue.scale.min
-    res = run_expected_utility(draws.position[:, cols, k], draws.capability[:, cols, k], draws.salience[:, cols, k],
-                               rounds=model.rounds, delta=d_scale)
+    res = run_expected_utility(
+        draws.position[:, cols, k],
+        draws.capability[:, cols, k],
+        draws.salience[:, cols, k],
+        rounds=model.rounds,
+        delta=d_scale,
+    )
     return res.medians
 
 
@@ -147,24 +223,45 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
         return None
     inputs = uncertain_inputs(scn)
     if not inputs:
-        return Section("montecarlo", "How robust are the forecasts?",
-                       Markup("<p>No number in the scenario carries an uncertainty range, so there is nothing "
-                              "to draw: give inputs an <code>uncertainty</code> to see the spread.</p>"))
+        return Section(
+            "montecarlo",
+            "How robust are the forecasts?",
+            Markup(
+                "<p>No number in the scenario carries an uncertainty range, so there is nothing "
+                "to draw: give inputs an <code>uncertainty</code> to see the spread.</p>"
+            ),
+        )
     models, left_out = _mc_models(ctx)
     res = simulate(scn, ctx.draws, seed=ctx.seed, models=models)
     ctx.montecarlo = res
     labels = ctx.labels
     q = res.quantiles()
     p_zone = res.p_zone_of_agreement()
-    parts = [f"<p>{res.n_draws} draws of the {len(inputs)} uncertain inputs (seed {ctx.seed}); every model "
-             f"and the bargaining analysis on each draw. Models run: {escape(', '.join(labels.get(m, m) for m in models))}."
-             + (f" Left out for speed (no batched kernel yet; run <code>accord simulate</code> for them): "
-                f"{escape(', '.join(labels.get(m, m) for m in left_out))}." if left_out else "") + "</p>"]
+    parts = [
+        f"<p>{res.n_draws} draws of the {len(inputs)} uncertain inputs (seed {ctx.seed}); every "
+        "model "
+        "and the bargaining analysis on each draw. Models run: "
+        f"{escape(', '.join(labels.get(m, m) for m in models))}."
+        + (
+            " Left out for speed (no batched kernel yet; run <code>accord simulate</code> for "
+            "them): "
+            f"{escape(', '.join(labels.get(m, m) for m in left_out))}."
+            if left_out
+            else ""
+        )
+        + "</p>"
+    ]
     judgements = []
     if p_zone is not None:
-        parts.append(f"<p>Probability that a zone of agreement exists today: <b>{p_zone:.0%}</b> of draws.</p>")
-        judgements.append(f"Across {res.n_draws} draws of the uncertain inputs, a deal every party prefers to war "
-                          f"exists today in {p_zone:.0%} of them.")
+        parts.append(
+            f"<p>Probability that a zone of agreement exists today: <b>{p_zone:.0%}</b> of "
+            "draws.</p>"
+        )
+        judgements.append(
+            f"Across {res.n_draws} draws of the uncertain inputs, a deal every party prefers to "
+            "war "
+            f"exists today in {p_zone:.0%} of them."
+        )
     widest = None
     draws = sample(scn, ctx.draws, seed=ctx.seed) if "bdm" in models else None
     for k, issue in enumerate(scn.issues):
@@ -174,45 +271,86 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
             if np.isnan(r["q50"]):
                 continue
             name = "Nash package" if r["model"] == "nash" else labels.get(r["model"], r["model"])
-            rows.append({"label": name, "colour": model_colour(r["model"]) if r["model"] != "nash" else "#000000",
-                         **{c: float(r[c]) for c in ("q05", "q25", "q50", "q75", "q95")}})
+            rows.append(
+                {
+                    "label": name,
+                    "colour": model_colour(r["model"]) if r["model"] != "nash" else "#000000",
+                    **{c: float(r[c]) for c in ("q05", "q25", "q50", "q75", "q95")},
+                }
+            )
             if r["model"] != "nash":
                 span = (r["q95"] - r["q05"]) / (issue.scale.max - issue.scale.min)
                 if widest is None or span > widest[0]:
                     widest = (span, issue, name, r["q05"], r["q95"])
         if rows:
             parts.append(f"<h3>{escape(issue.name or issue.id)}</h3>")
-            parts.append(figure(charts.interval_chart(issue, rows, f"Spread over draws: {issue.name or issue.id}"),
-                                 "Dot: median draw; box: middle 50 % of draws; line: 90 % of draws."))
+            parts.append(
+                figure(
+                    charts.interval_chart(
+                        issue, rows, f"Spread over draws: {issue.name or issue.id}"
+                    ),
+                    "Dot: median draw; box: middle 50 % of draws; line: 90 % of draws.",
+                )
+            )
         if draws is not None:
             med = _bdm_medians(draws, k)
             if med is not None:
-                parts.append(figure(charts.fan_chart(issue, med, f"{labels.get('bdm', 'bdm')} round by round: "
-                                                      f"{issue.name or issue.id}", model_colour("bdm")),
-                                     "Fan chart: the model's forecast after each round across the draws "
-                                     "(median, middle 50 %, 90 %)."))
+                parts.append(
+                    figure(
+                        charts.fan_chart(
+                            issue,
+                            med,
+                            f"{labels.get('bdm', 'bdm')} round by round: {issue.name or issue.id}",
+                            model_colour("bdm"),
+                        ),
+                        "Fan chart: the model's forecast after each round across the draws "
+                        "(median, middle 50 %, 90 %).",
+                    )
+                )
     if widest is not None:
         span, issue, name, lo, hi = widest
-        judgements.append(f"The least settled forecast: {escape(issue.name or issue.id)} under the {escape(name)} model, "
-                          f"whose 90 % range runs from {lo:.0f} to {hi:.0f} ({span:.0%} of the scale).")
+        judgements.append(
+            f"The least settled forecast: {escape(issue.name or issue.id)} under the "
+            f"{escape(name)} model, "
+            f"whose 90 % range runs from {lo:.0f} to {hi:.0f} ({span:.0%} of the scale)."
+        )
     br = res.red_line_breaches()
     if not br.empty:
-        br = br[br["model"] != "nash"].sort_values("p_breach", ascending=False, kind="stable").head(10)
+        br = (
+            br[br["model"] != "nash"]
+            .sort_values("p_breach", ascending=False, kind="stable")
+            .head(10)
+        )
         names = {a.id: a.name for a in scn.actors}
-        cells = [[escape(labels.get(r.model, r.model)), escape(names.get(r.actor, r.actor)), escape(r.issue),
-                  f"{r.red_line:g}", _pct(float(r.p_breach))] for r in br.itertuples()]
-        parts.append("<h3>Red lines the forecasts cross</h3>" + table(
-            ["model", "actor", "issue", "red line (nominal)", "P(forecast breaches it)"], cells))
-    return Section("montecarlo", "How robust are the forecasts?", Markup("".join(parts)), judgements)
+        cells = [
+            [
+                escape(labels.get(r.model, r.model)),
+                escape(names.get(r.actor, r.actor)),
+                escape(r.issue),
+                f"{r.red_line:g}",
+                _pct(float(r.p_breach)),
+            ]
+            for r in br.itertuples()
+        ]
+        parts.append(
+            "<h3>Red lines the forecasts cross</h3>"
+            + table(
+                ["model", "actor", "issue", "red line (nominal)", "P(forecast breaches it)"], cells
+            )
+        )
+    return Section(
+        "montecarlo", "How robust are the forecasts?", Markup("".join(parts)), judgements
+    )
 
 
 # -- tornado ------------------------------------------------------------------------------------
+
 
 def input_label(row: Any, names: dict[str, str]) -> str:
     """An input in words: the actor's name, then what the number is."""
     actor = row.actor if isinstance(row.actor, str) else None
     if actor and row.label.startswith(actor + " "):
-        return f"{names.get(actor, actor)}: {row.label[len(actor) + 1:]}"
+        return f"{names.get(actor, actor)}: {row.label[len(actor) + 1 :]}"
     return str(row.label)
 
 
@@ -230,10 +368,15 @@ def section_sensitivity(ctx: BriefContext) -> Section | None:
     colours = actor_colours(scn)
     labels = ctx.labels
     names = {a.id: a.name for a in scn.actors}
-    parts = [f"<p>Each uncertain input set to the low and then the high end of its range, all others at their "
-             f"values; bars span the forecast between the two. Charts: the {escape(labels.get(shown, shown))} model "
-             f"(top {TORNADO_TOP} inputs per issue; bar colour: the input's actor; numbers at the bar ends: "
-             f"the input's low and high value).</p>"]
+    parts = [
+        "<p>Each uncertain input set to the low and then the high end of its range, all others at "
+        "their "
+        "values; bars span the forecast between the two. Charts: the "
+        f"{escape(labels.get(shown, shown))} model "
+        f"(top {TORNADO_TOP} inputs per issue; bar colour: the input's actor; numbers at the bar "
+        "ends: "
+        f"the input's low and high value).</p>"
+    ]
     for issue in scn.issues:
         out = f"{shown}:{issue.id}"
         if out not in res.outputs:
@@ -241,26 +384,52 @@ def section_sensitivity(ctx: BriefContext) -> Section | None:
         top = res.top(out, TORNADO_TOP)
         top = top[top["swing"] > 1e-3 * (issue.scale.max - issue.scale.min)]
         if top.empty:
-            parts.append(f"<p>{escape(issue.name or issue.id)}: no single input moves this forecast.</p>")
+            parts.append(
+                f"<p>{escape(issue.name or issue.id)}: no single input moves this forecast.</p>"
+            )
             continue
-        rows = [{"label": input_label(r, names), "at_low": r.at_low, "at_high": r.at_high, "low": r.low, "high": r.high,
-                 "colour": colours.get(r.actor, "#666666") if isinstance(r.actor, str) else "#666666"}
-                for r in top.itertuples()]
-        parts.append(figure(charts.tornado_chart(issue, rows, res.base[out],
-                                                  f"What moves the forecast on {issue.name or issue.id}"),
-                             "Dashed line: the forecast with every input at its value."))
+        rows = [
+            {
+                "label": input_label(r, names),
+                "at_low": r.at_low,
+                "at_high": r.at_high,
+                "low": r.low,
+                "high": r.high,
+                "colour": colours.get(r.actor, "#666666")
+                if isinstance(r.actor, str)
+                else "#666666",
+            }
+            for r in top.itertuples()
+        ]
+        parts.append(
+            figure(
+                charts.tornado_chart(
+                    issue,
+                    rows,
+                    res.base[out],
+                    f"What moves the forecast on {issue.name or issue.id}",
+                ),
+                "Dashed line: the forecast with every input at its value.",
+            )
+        )
     frame = res.frame.dropna(subset=["swing"]).copy()
     frame["model"] = frame["output"].str.split(":").str[0]
     frame = frame[frame["model"].isin(models)]
     width = {i.id: i.scale.max - i.scale.min for i in scn.issues}
     frame["share"] = frame["swing"] / frame["output"].str.split(":").str[1].map(width)
     frame["words"] = [input_label(r, names) for r in frame.itertuples()]
-    crit = frame.groupby("words")["share"].mean().sort_values(ascending=False, kind="stable").head(10)
+    crit = (
+        frame.groupby("words")["share"].mean().sort_values(ascending=False, kind="stable").head(10)
+    )
     cells = [[escape(lbl), f"{v:.1%}"] for lbl, v in crit.items()]
-    parts.append("<h3>Critical inputs</h3><p>Mean swing over every issue and model, as a share of the scale.</p>"
-                 + table(["input", "mean swing"], cells))
+    parts.append(
+        "<h3>Critical inputs</h3><p>Mean swing over every issue and model, as a share of the "
+        "scale.</p>" + table(["input", "mean swing"], cells)
+    )
     judgements = []
     if len(crit):
-        judgements.append(f"The input that moves the forecasts most: {escape(crit.index[0])} (a swing of "
-                          f"{crit.iloc[0]:.0%} of the scale on average over issues and models).")
+        judgements.append(
+            f"The input that moves the forecasts most: {escape(crit.index[0])} (a swing of "
+            f"{crit.iloc[0]:.0%} of the scale on average over issues and models)."
+        )
     return Section("sensitivity", "Which inputs matter most", Markup("".join(parts)), judgements)

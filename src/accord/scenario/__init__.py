@@ -35,18 +35,53 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
-    "Problem": "errors", "ScenarioError": "errors",
-    "DEFAULT_SCENARIO": "shipped", "Importer": "loader", "load_scenario": "loader",
-    "scenario_from_dict": "loader", "shipped_scenarios": "shipped",
-    **{name: "model" for name in ("Actor", "Evidence", "Issue", "IssueArrays", "Metadata", "NoDeal",
-                                  "Quantity", "Scale", "Scenario", "Source", "Stance", "Uncertainty",
-                                  "WarDynamics")},
+    "Problem": "errors",
+    "ScenarioError": "errors",
+    "DEFAULT_SCENARIO": "shipped",
+    "Importer": "loader",
+    "load_scenario": "loader",
+    "scenario_from_dict": "loader",
+    "shipped_scenarios": "shipped",
+    **{
+        name: "model"
+        for name in (
+            "Actor",
+            "Evidence",
+            "Issue",
+            "IssueArrays",
+            "Metadata",
+            "NoDeal",
+            "Quantity",
+            "Scale",
+            "Scenario",
+            "Source",
+            "Stance",
+            "Uncertainty",
+            "WarDynamics",
+        )
+    },
 }
 
 __all__ = [
-    "Actor", "Evidence", "Issue", "IssueArrays", "Metadata", "NoDeal", "Problem", "Quantity",
-    "Scale", "Scenario", "ScenarioError", "Source", "Stance", "Uncertainty", "WarDynamics",
-    "DEFAULT_SCENARIO", "Importer", "load_scenario", "scenario_from_dict",
+    "Actor",
+    "Evidence",
+    "Issue",
+    "IssueArrays",
+    "Metadata",
+    "NoDeal",
+    "Problem",
+    "Quantity",
+    "Scale",
+    "Scenario",
+    "ScenarioError",
+    "Source",
+    "Stance",
+    "Uncertainty",
+    "WarDynamics",
+    "DEFAULT_SCENARIO",
+    "Importer",
+    "load_scenario",
+    "scenario_from_dict",
     "shipped_scenarios",
 ]
 

@@ -9,7 +9,8 @@ Uncertain inputs and their distributions:
 
 Every :class:`~accord.scenario.Quantity` with an ``uncertainty`` is one *uncertain input*.
 :func:`uncertain_inputs` lists them with their place in the scenario, the actor and issue they
-belong to and their hard bounds; :func:`sample` turns them into :class:`ScenarioArrays`, arrays of shape
+belong to and their hard bounds; :func:`sample` turns them into :class:`ScenarioArrays`, arrays of
+shape
 ``(D, actors, issues)`` (position, salience, capability, red line) and ``(D, actors)`` /
 ``(D, issues)`` for the no-deal fields, the status quo and the war dynamics.
 
@@ -78,8 +79,17 @@ DEFAULT_SD_SHARE = 0.25
 DEFAULT_BETA_CONCENTRATION = 6.0
 
 InputKind = Literal[
-    "capability", "position", "salience", "red_line", "stance_capability", "status_quo",
-    "no_deal_cost", "no_deal_trend", "no_deal_utility", "drift", "discount_rate",
+    "capability",
+    "position",
+    "salience",
+    "red_line",
+    "stance_capability",
+    "status_quo",
+    "no_deal_cost",
+    "no_deal_trend",
+    "no_deal_utility",
+    "drift",
+    "discount_rate",
 ]
 
 
@@ -119,7 +129,9 @@ class UncertainInput:
             a, b = (lo - self.value) / sd, (hi - self.value) / sd
             out = stats.truncnorm.ppf(u, a, b, loc=self.value, scale=sd)
         elif self.shape == "beta":
-            kappa = self.concentration if self.concentration is not None else DEFAULT_BETA_CONCENTRATION
+            kappa = (
+                self.concentration if self.concentration is not None else DEFAULT_BETA_CONCENTRATION
+            )
             m = (self.value - lo) / width
             out = stats.beta.ppf(u, kappa * m, kappa * (1.0 - m), loc=lo, scale=width)
         else:  # pragma: no cover - the scenario model admits only the shapes above
@@ -152,19 +164,43 @@ def uncertain_inputs(scenario: Scenario, *, file: str = "<scenario>") -> list[Un
     problems: list[Problem] = []
     issues = {iss.id: iss for iss in scenario.issues}
 
-    def add(q: Quantity | None, place: str, kind: InputKind, actor=None, issue=None,
-            bounds=(-np.inf, np.inf)) -> None:
+    def add(
+        q: Quantity | None,
+        place: str,
+        kind: InputKind,
+        actor=None,
+        issue=None,
+        bounds=(-np.inf, np.inf),
+    ) -> None:
         if q is None or q.uncertainty is None:
             return
         u = q.uncertainty
         if u.shape == "beta" and u.high > u.low and not u.low < q.value < u.high:
-            problems.append(Problem(file, f"{place}.uncertainty.shape",
-                                    "beta needs the value strictly inside (low, high)",
-                                    (u.low, q.value, u.high),
-                                    "use triangular or truncnorm, or widen the range"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{place}.uncertainty.shape",
+                    "beta needs the value strictly inside (low, high)",
+                    (u.low, q.value, u.high),
+                    "use triangular or truncnorm, or widen the range",
+                )
+            )
             return
-        out.append(UncertainInput(place, kind, float(q.value), float(u.low), float(u.high), u.shape,
-                                  u.sd, u.concentration, actor, issue, bounds))
+        out.append(
+            UncertainInput(
+                place,
+                kind,
+                float(q.value),
+                float(u.low),
+                float(u.high),
+                u.shape,
+                u.sd,
+                u.concentration,
+                actor,
+                issue,
+                bounds,
+            )
+        )
 
     for i, a in enumerate(scenario.actors):
         base = f"actors[{i}]"
@@ -175,16 +211,28 @@ def uncertain_inputs(scenario: Scenario, *, file: str = "<scenario>") -> list[Un
             add(st.position, f"{p}.position", "position", a.id, issue_id, (sc.min, sc.max))
             add(st.salience, f"{p}.salience", "salience", a.id, issue_id, (0.0, 1.0))
             add(st.red_line, f"{p}.red_line", "red_line", a.id, issue_id, (sc.min, sc.max))
-            add(st.capability, f"{p}.capability", "stance_capability", a.id, issue_id, (0.0, np.inf))
+            add(
+                st.capability, f"{p}.capability", "stance_capability", a.id, issue_id, (0.0, np.inf)
+            )
         if a.no_deal is not None:
             nd = a.no_deal
             add(nd.cost_per_month, f"{base}.no_deal.cost_per_month", "no_deal_cost", a.id)
-            add(nd.capability_trend_per_month, f"{base}.no_deal.capability_trend_per_month",
-                "no_deal_trend", a.id)
+            add(
+                nd.capability_trend_per_month,
+                f"{base}.no_deal.capability_trend_per_month",
+                "no_deal_trend",
+                a.id,
+            )
             add(nd.utility, f"{base}.no_deal.utility", "no_deal_utility", a.id, None, (0.0, 1.0))
     for k, iss in enumerate(scenario.issues):
-        add(iss.status_quo, f"issues[{k}].status_quo", "status_quo", None, iss.id,
-            (iss.scale.min, iss.scale.max))
+        add(
+            iss.status_quo,
+            f"issues[{k}].status_quo",
+            "status_quo",
+            None,
+            iss.id,
+            (iss.scale.min, iss.scale.max),
+        )
     if scenario.war is not None:
         for issue_id, q in scenario.war.drift_per_month.items():
             add(q, f"war.drift_per_month.{issue_id}", "drift", None, issue_id)
@@ -195,6 +243,7 @@ def uncertain_inputs(scenario: Scenario, *, file: str = "<scenario>") -> list[Un
 
 
 # -- the drawn arrays ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ScenarioArrays:
@@ -287,22 +336,40 @@ class ScenarioArrays:
                     continue
                 cap = float(self.capability[d, i, k])
                 override = st.capability is not None or cap != float(self.actor_capability[d, i])
-                stances[issue_id] = st.model_copy(update={
-                    "position": q(self.position[d, i, k]), "salience": q(self.salience[d, i, k]),
-                    "red_line": None if st.red_line is None else q(self.red_line[d, i, k]),
-                    "capability": q(cap) if override else None})
-            changes: dict[str, Any] = {"capability": q(self.actor_capability[d, i]), "stances": stances}
+                stances[issue_id] = st.model_copy(
+                    update={
+                        "position": q(self.position[d, i, k]),
+                        "salience": q(self.salience[d, i, k]),
+                        "red_line": None if st.red_line is None else q(self.red_line[d, i, k]),
+                        "capability": q(cap) if override else None,
+                    }
+                )
+            changes: dict[str, Any] = {
+                "capability": q(self.actor_capability[d, i]),
+                "stances": stances,
+            }
             if a.no_deal is not None:
-                nd = {f: q(by_place[f"actors[{i}].no_deal.{f}"]) for f in type(a.no_deal).model_fields
-                      if f"actors[{i}].no_deal.{f}" in by_place}
+                nd = {
+                    f: q(by_place[f"actors[{i}].no_deal.{f}"])
+                    for f in type(a.no_deal).model_fields
+                    if f"actors[{i}].no_deal.{f}" in by_place
+                }
                 changes["no_deal"] = a.no_deal.model_copy(update=nd)
             actors.append(a.model_copy(update=changes))
-        issues = [iss.model_copy(update={"status_quo": q(by_place[f"issues[{k}].status_quo"])})
-                  if f"issues[{k}].status_quo" in by_place else iss for k, iss in enumerate(scn.issues)]
+        issues = [
+            iss.model_copy(update={"status_quo": q(by_place[f"issues[{k}].status_quo"])})
+            if f"issues[{k}].status_quo" in by_place
+            else iss
+            for k, iss in enumerate(scn.issues)
+        ]
         update: dict[str, Any] = {"actors": actors, "issues": issues}
         if scn.war is not None:
-            drift = {i: q(by_place[f"war.drift_per_month.{i}"]) if f"war.drift_per_month.{i}" in by_place else v
-                     for i, v in scn.war.drift_per_month.items()}
+            drift = {
+                i: q(by_place[f"war.drift_per_month.{i}"])
+                if f"war.drift_per_month.{i}" in by_place
+                else v
+                for i, v in scn.war.drift_per_month.items()
+            }
             war: dict[str, Any] = {"drift_per_month": drift}
             if "war.discount_rate_per_month" in by_place:
                 war["discount_rate_per_month"] = q(by_place["war.discount_rate_per_month"])
@@ -310,13 +377,27 @@ class ScenarioArrays:
         return scn.model_copy(update=update)
 
 
-_PER_DRAW = ("index", "values", "position", "salience", "capability", "red_line",
-             "actor_capability", "status_quo", "no_deal_cost", "no_deal_trend", "no_deal_utility",
-             "drift", "discount_rate")
+_PER_DRAW = (
+    "index",
+    "values",
+    "position",
+    "salience",
+    "capability",
+    "red_line",
+    "actor_capability",
+    "status_quo",
+    "no_deal_cost",
+    "no_deal_trend",
+    "no_deal_utility",
+    "drift",
+    "discount_rate",
+)
 
 
 def nominal(scenario: Scenario) -> dict[str, np.ndarray]:
-    """The scenario's own values as the arrays :class:`ScenarioArrays` holds (one draw, no leading axis)."""
+    """The scenario's own values as the arrays :class:`ScenarioArrays` holds (one draw, no leading
+    axis).
+    """
     mats = scenario.matrices()
     n, m = len(scenario.actors), len(scenario.issues)
     mask = np.zeros((n, m), dtype=bool)
@@ -326,21 +407,36 @@ def nominal(scenario: Scenario) -> dict[str, np.ndarray]:
     nd = [a.no_deal for a in scenario.actors]
 
     def ndv(attr: str) -> np.ndarray:
-        return np.array([np.nan if x is None or getattr(x, attr) is None else getattr(x, attr).value
-                         for x in nd])
+        return np.array(
+            [
+                np.nan if x is None or getattr(x, attr) is None else getattr(x, attr).value
+                for x in nd
+            ]
+        )
 
     war = scenario.war
-    drift = np.array([war.drift_per_month[i.id].value if war and i.id in war.drift_per_month else 0.0
-                      for i in scenario.issues])
+    drift = np.array(
+        [
+            war.drift_per_month[i.id].value if war and i.id in war.drift_per_month else 0.0
+            for i in scenario.issues
+        ]
+    )
     disc = war.discount_rate_per_month.value if war and war.discount_rate_per_month else 0.0
     return {
-        "position": mats["position"], "salience": mats["salience"], "capability": mats["capability"],
-        "red_line": mats["red_line"], "mask": mask,
+        "position": mats["position"],
+        "salience": mats["salience"],
+        "capability": mats["capability"],
+        "red_line": mats["red_line"],
+        "mask": mask,
         "actor_capability": np.array([a.capability.value for a in scenario.actors], dtype=float),
-        "status_quo": np.array([np.nan if i.status_quo is None else i.status_quo.value
-                                for i in scenario.issues]),
-        "no_deal_cost": ndv("cost_per_month"), "no_deal_trend": ndv("capability_trend_per_month"),
-        "no_deal_utility": ndv("utility"), "drift": drift, "discount_rate": np.array(disc),
+        "status_quo": np.array(
+            [np.nan if i.status_quo is None else i.status_quo.value for i in scenario.issues]
+        ),
+        "no_deal_cost": ndv("cost_per_month"),
+        "no_deal_trend": ndv("capability_trend_per_month"),
+        "no_deal_utility": ndv("utility"),
+        "drift": drift,
+        "discount_rate": np.array(disc),
     }
 
 
@@ -360,9 +456,13 @@ def _red_side(scenario: Scenario) -> np.ndarray:
     return side
 
 
-def inputs_at(scenario: Scenario, inputs: list[UncertainInput] | tuple[UncertainInput, ...],
-              values: np.ndarray, index: np.ndarray | None = None,
-              seed: int | None = None) -> ScenarioArrays:
+def inputs_at(
+    scenario: Scenario,
+    inputs: list[UncertainInput] | tuple[UncertainInput, ...],
+    values: np.ndarray,
+    index: np.ndarray | None = None,
+    seed: int | None = None,
+) -> ScenarioArrays:
     """:class:`ScenarioArrays` holding the given input values (R × inputs); everything else nominal.
 
     This is the one place where input values become model arrays: Monte Carlo draws, tornado
@@ -372,7 +472,9 @@ def inputs_at(scenario: Scenario, inputs: list[UncertainInput] | tuple[Uncertain
     values = np.atleast_2d(np.asarray(values, dtype=float))
     rows = values.shape[0]
     if values.shape[1] != len(inputs):
-        raise ValueError(f"values must have {len(inputs)} columns (one per input), got {values.shape[1]}")
+        raise ValueError(
+            f"values must have {len(inputs)} columns (one per input), got {values.shape[1]}"
+        )
     nom = nominal(scenario)
     actor_ix = {a: i for i, a in enumerate(scenario.actor_ids)}
     issue_ix = {s: k for k, s in enumerate(scenario.issue_ids)}
@@ -386,8 +488,12 @@ def inputs_at(scenario: Scenario, inputs: list[UncertainInput] | tuple[Uncertain
         for k, iss in enumerate(scenario.issues):
             st = a.stances.get(iss.id)
             stance_cap_set[i, k] = st is not None and st.capability is not None
-    slot = {"position": "position", "salience": "salience", "red_line": "red_line",
-            "stance_capability": "capability"}
+    slot = {
+        "position": "position",
+        "salience": "salience",
+        "red_line": "red_line",
+        "stance_capability": "capability",
+    }
     for j, inp in enumerate(inputs):
         col = values[:, j]
         a_ix = actor_ix.get(inp.actor or "", -1)
@@ -407,16 +513,26 @@ def inputs_at(scenario: Scenario, inputs: list[UncertainInput] | tuple[Uncertain
     mask = nom["mask"]
     # a stance without its own capability uses the actor's (drawn) capability
     inherit = mask & ~stance_cap_set
-    arr["capability"] = np.where(inherit[None], arr["actor_capability"][:, :, None], arr["capability"])
+    arr["capability"] = np.where(
+        inherit[None], arr["actor_capability"][:, :, None], arr["capability"]
+    )
     arr["capability"] = np.where(mask[None], arr["capability"], 0.0)
     side = _red_side(scenario)
     red = arr["red_line"]
     pos = arr["position"]
-    red = np.where(side < 0, np.minimum(red, pos), red)   # red line below: never above the position
-    red = np.where(side > 0, np.maximum(red, pos), red)   # red line above: never below it
+    red = np.where(side < 0, np.minimum(red, pos), red)  # red line below: never above the position
+    red = np.where(side > 0, np.maximum(red, pos), red)  # red line above: never below it
     has_red = ~np.isnan(nom["red_line"])
-    red = np.where(has_red & (side == 0), pos, red)       # no side: the red line is the position
+    red = np.where(has_red & (side == 0), pos, red)  # no side: the red line is the position
     arr["red_line"] = red
     idx = np.arange(rows, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
-    return ScenarioArrays(scenario=scenario, inputs=tuple(inputs), index=idx, values=values,
-                          red_side=side, mask=mask, seed=seed, **arr)  # type: ignore[arg-type]
+    return ScenarioArrays(
+        scenario=scenario,
+        inputs=tuple(inputs),
+        index=idx,
+        values=values,
+        red_side=side,
+        mask=mask,
+        seed=seed,
+        **arr,  # type: ignore[arg-type]
+    )

@@ -39,6 +39,7 @@ def scenario_warnings(scn: Scenario, file: str) -> list[Problem]:
 
 # -- tolerant accessors ----------------------------------------------------------------------
 
+
 def _list(x: Any) -> list[Any]:
     return x if isinstance(x, list) else []
 
@@ -104,10 +105,12 @@ def _adder(file: str, out: list[Problem]) -> Add:
             out.append(Problem(file, place, rule, fix=fix))
         else:
             out.append(Problem(file, place, rule, value, fix))
+
     return add
 
 
 # -- the errors ------------------------------------------------------------------------------
+
 
 def check_data(data: Any, file: str) -> list[Problem]:
     """Every cross-field fault of the scenario mapping ``data``; empty when it is sound."""
@@ -118,7 +121,11 @@ def check_data(data: Any, file: str) -> list[Problem]:
     actors, issues = _list(data.get("actors")), _list(data.get("issues"))
     sources = _list(data.get("sources"))
     if isinstance(data.get("actors"), list) and not actors:
-        add("actors", "must list at least one actor", fix="add the parties with id, name and capability")
+        add(
+            "actors",
+            "must list at least one actor",
+            fix="add the parties with id, name and capability",
+        )
     if isinstance(data.get("issues"), list) and not issues:
         add("issues", "must list at least one issue", fix="add an issue with an id and a question")
     for name, items in (("actors", actors), ("issues", issues), ("sources", sources)):
@@ -146,21 +153,34 @@ def check_runnable(data: Any, file: str) -> list[Problem]:
         return out
     add = _adder(file, out)
     actors = data["actors"]
-    if len(actors) == 1:   # none: check_data says so
-        add("actors", "must list at least two actors to be forecast (a negotiation needs two "
-            "sides; every model compares actors)", len(actors), "add the other parties")
+    if len(actors) == 1:  # none: check_data says so
+        add(
+            "actors",
+            "must list at least two actors to be forecast (a negotiation needs two "
+            "sides; every model compares actors)",
+            len(actors),
+            "add the other parties",
+        )
     for k, actor in enumerate(actors):
         if not isinstance(actor, dict):
             continue
         if _qvalue(actor.get("capability")) == 0:
-            add(f"actors[{k}].capability", "must be above zero to be forecast (the models weigh "
-                "every actor by its capability)", 0.0,
-                "give a small positive capability, or leave the actor out")
+            add(
+                f"actors[{k}].capability",
+                "must be above zero to be forecast (the models weigh "
+                "every actor by its capability)",
+                0.0,
+                "give a small positive capability, or leave the actor out",
+            )
         stances = actor.get("stances", {})
         if isinstance(stances, dict) and not _salient(stances):
-            add(f"actors[{k}].stances", "must give the actor a salience above zero on at least "
+            add(
+                f"actors[{k}].stances",
+                "must give the actor a salience above zero on at least "
                 "one issue to be forecast (the models need something it cares about)",
-                actor.get("id"), "add a stance with a positive salience, or leave the actor out")
+                actor.get("id"),
+                "add a stance with a positive salience, or leave the actor out",
+            )
     return out
 
 
@@ -192,27 +212,40 @@ def _check_issues(add: Add, issues: list[Any], actors: list[Any]) -> None:
                 _in_range(add, f"issues[{k}].status_quo", iss["status_quo"], *sc)
         iid = _text_id(iss.get("id"))
         if iid is not None and iid not in stanced:
-            add(f"issues[{k}]", "has no actor taking a stance on it", iid,
-                "add a stance under some actor's `stances`")
+            add(
+                f"issues[{k}]",
+                "has no actor taking a stance on it",
+                iid,
+                "add a stance under some actor's `stances`",
+            )
 
 
 def _check_scale(add: Add, base: str, iss: dict[Any, Any], sc: tuple[float, float]) -> None:
     lo, hi = sc
     scale = _dict(iss.get("scale"))
     if not math.isfinite(hi - lo):
-        add(f"{base}.scale", "must span a finite range (max - min overflows)", (lo, hi),
-            "use a smaller scale, e.g. 0..100")
+        add(
+            f"{base}.scale",
+            "must span a finite range (max - min overflows)",
+            (lo, hi),
+            "use a smaller scale, e.g. 0..100",
+        )
     points = _label_points(scale)
     for point in points:
         if not lo <= point <= hi:
             add(f"{base}.scale.labels", f"points must lie on the scale {lo:g}..{hi:g}", point)
     if scale.get("discrete") is True and not points:
-        add(f"{base}.scale.labels", "must list the options of a discrete issue", {},
-            "add labelled points or set discrete: false")
+        add(
+            f"{base}.scale.labels",
+            "must list the options of a discrete issue",
+            {},
+            "add labelled points or set discrete: false",
+        )
 
 
-def _check_actor(add: Add, k: int, actor: Any, scales: dict[str, tuple[float, float]],
-                 issue_ids: set[str]) -> None:
+def _check_actor(
+    add: Add, k: int, actor: Any, scales: dict[str, tuple[float, float]], issue_ids: set[str]
+) -> None:
     if not isinstance(actor, dict):
         return
     base = f"actors[{k}]"
@@ -221,8 +254,12 @@ def _check_actor(add: Add, k: int, actor: Any, scales: dict[str, tuple[float, fl
         if not isinstance(issue_id, str):
             continue
         if issue_id not in issue_ids:
-            add(f"{base}.stances", "names an issue that does not exist", issue_id,
-                f"use one of {sorted(issue_ids)}")
+            add(
+                f"{base}.stances",
+                "names an issue that does not exist",
+                issue_id,
+                f"use one of {sorted(issue_ids)}",
+            )
         elif issue_id in scales:
             _check_stance(add, f"{base}.stances.{issue_id}", st, scales[issue_id])
     nd = _dict(actor.get("no_deal"))
@@ -247,8 +284,12 @@ def _check_stance(add: Add, place: str, st: Any, sc: tuple[float, float]) -> Non
 def _check_war(add: Add, war: Any, issue_ids: set[str]) -> None:
     for issue_id in _dict(_dict(war).get("drift_per_month")):
         if issue_id not in issue_ids:
-            add("war.drift_per_month", "names an issue that does not exist", issue_id,
-                f"use one of {sorted(issue_ids)}")
+            add(
+                "war.drift_per_month",
+                "names an issue that does not exist",
+                issue_id,
+                f"use one of {sorted(issue_ids)}",
+            )
 
 
 def _check_evidence(add: Add, data: dict[Any, Any], sources: list[Any]) -> None:
@@ -256,14 +297,19 @@ def _check_evidence(add: Add, data: dict[Any, Any], sources: list[Any]) -> None:
     for place, ev in _evidence(data):
         src = ev.get("source")
         if isinstance(src, str) and src not in source_ids:
-            add(f"{place}.evidence.source", "must name an entry in `sources`", src,
-                f"add a source with id {src!r} or use one of {sorted(source_ids)}")
+            add(
+                f"{place}.evidence.source",
+                "must name an entry in `sources`",
+                src,
+                f"add a source with id {src!r} or use one of {sorted(source_ids)}",
+            )
 
 
 def _evidence(data: dict[Any, Any]) -> Iterator[tuple[str, dict[Any, Any]]]:
     """(place of the quantity, its evidence mapping) for every quantity outside extensions."""
-    stack: list[tuple[str, Any]] = [(k, v) for k, v in data.items()
-                                    if k in ("actors", "issues", "war")]
+    stack: list[tuple[str, Any]] = [
+        (k, v) for k, v in data.items() if k in ("actors", "issues", "war")
+    ]
     while stack:
         place, obj = stack.pop()
         if isinstance(obj, dict):
@@ -290,8 +336,12 @@ def _check_ktab(add: Add, extensions: Any, actors: list[Any]) -> None:
             continue
         for key in ("actor", "reference"):
             if pair.get(key) not in ids:
-                add(f"{place}[{k}].{key}", "must name an actor", pair.get(key),
-                    f"use one of {sorted(ids)}")
+                add(
+                    f"{place}[{k}].{key}",
+                    "must name an actor",
+                    pair.get(key),
+                    f"use one of {sorted(ids)}",
+                )
         adjust = _num(pair.get("adjust"))
         if adjust is None or not 0 <= adjust <= 1:
             add(f"{place}[{k}].adjust", "must be a number between 0 and 1", pair.get("adjust"))
@@ -307,8 +357,9 @@ def _in_range(add: Add, place: str, q: Any, lo: float, hi: float) -> None:
     if not lo <= u[0] <= hi or not lo <= u[1] <= hi:
         add(f"{place}.uncertainty", f"low and high must lie between {lo:g} and {hi:g}", u)
     if v is not None and u[0] <= u[1] and not u[0] <= v <= u[1]:
-        add(f"{place}.uncertainty", "must contain the value (low <= value <= high)",
-            (u[0], v, u[1]))
+        add(
+            f"{place}.uncertainty", "must contain the value (low <= value <= high)", (u[0], v, u[1])
+        )
 
 
 def _check_nonneg(add: Add, place: str, q: Any) -> None:
@@ -321,11 +372,13 @@ def _check_nonneg(add: Add, place: str, q: Any) -> None:
     if u[0] < 0:
         add(f"{place}.uncertainty.low", "must be zero or more", u[0])
     if v is not None and u[0] <= u[1] and not u[0] <= v <= u[1]:
-        add(f"{place}.uncertainty", "must contain the value (low <= value <= high)",
-            (u[0], v, u[1]))
+        add(
+            f"{place}.uncertainty", "must contain the value (low <= value <= high)", (u[0], v, u[1])
+        )
 
 
 # -- the warnings ----------------------------------------------------------------------------
+
 
 def check_warnings(data: Any, file: str) -> list[Problem]:
     """Suspicious but legal inputs: a red line on the far side of the actor's own position
@@ -344,8 +397,10 @@ def check_warnings(data: Any, file: str) -> list[Problem]:
 
 
 def _warn_red_lines(add: Add, issue_id: str, actors: list[Any]) -> None:
-    pos = {k: _qvalue(_dict(_dict(_dict(a).get("stances")).get(issue_id)).get("position"))
-           for k, a in enumerate(actors)}
+    pos = {
+        k: _qvalue(_dict(_dict(_dict(a).get("stances")).get(issue_id)).get("position"))
+        for k, a in enumerate(actors)
+    }
     for k, a in enumerate(actors):
         st = _dict(_dict(_dict(a).get("stances")).get(issue_id))
         red, own = _qvalue(st.get("red_line")), pos.get(k)
@@ -354,8 +409,11 @@ def _warn_red_lines(add: Add, issue_id: str, actors: list[Any]) -> None:
             continue
         centre = sum(others) / len(others)
         if centre != own and (red - own) * (centre - own) < 0:
-            add(f"actors[{k}].stances.{issue_id}.red_line",
+            add(
+                f"actors[{k}].stances.{issue_id}.red_line",
                 f"lies on the far side of the actor's own position {own:g} from the other "
                 f"actors (their mean position is {centre:g}), so it rules out nothing they want",
-                red, "a red line is the worst value the actor accepts: put it between its "
-                "position and the others', or remove it")
+                red,
+                "a red line is the worst value the actor accepts: put it between its "
+                "position and the others', or remove it",
+            )

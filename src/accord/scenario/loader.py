@@ -42,8 +42,6 @@ BINARY_SUFFIXES = (".xlsx",)
 log = logging.getLogger(__name__)
 
 
-
-
 def resolve_scenario_path(ref: str | os.PathLike | None) -> Path:
     """A path for ``ref``: a shipped scenario's name or a file path."""
     if ref is None:
@@ -67,9 +65,13 @@ def resolve_scenario_path(ref: str | os.PathLike | None) -> Path:
     )
 
 
-def load_scenario(ref: str | os.PathLike | None = None, *,
-                  importers: Sequence[Importer] = (), warnings: list[Problem] | None = None,
-                  runnable: bool = False) -> Scenario:
+def load_scenario(
+    ref: str | os.PathLike | None = None,
+    *,
+    importers: Sequence[Importer] = (),
+    warnings: list[Problem] | None = None,
+    runnable: bool = False,
+) -> Scenario:
     """Read and validate a scenario from a shipped name or a YAML file; other tools' files
     through the ``importers`` given (:func:`accord.io.read_any` passes every reader).
 
@@ -84,7 +86,7 @@ def load_scenario(ref: str | os.PathLike | None = None, *,
     label = str(ref) if ref is not None and not Path(os.fspath(ref)).exists() else str(path)
     scn, node = _read_any(path, label, importers, runnable)
     plain = scn.model_dump()
-    if runnable:   # YAML was checked with its other faults; an importer's result is checked here
+    if runnable:  # YAML was checked with its other faults; an importer's result is checked here
         faults = [_with_line(p, node) for p in check_runnable(plain, label)]
         if faults:
             raise ScenarioError(faults)
@@ -97,8 +99,9 @@ def load_scenario(ref: str | os.PathLike | None = None, *,
     return scn
 
 
-def _read_any(path: Path, label: str, importers: Sequence[Importer],
-              runnable: bool = False) -> tuple[Scenario, Any]:
+def _read_any(
+    path: Path, label: str, importers: Sequence[Importer], runnable: bool = False
+) -> tuple[Scenario, Any]:
     """The scenario in ``path`` and, for YAML, its node tree (for the lines of warnings)."""
     try:
         raw = path.read_bytes()
@@ -113,7 +116,11 @@ def _read_any(path: Path, label: str, importers: Sequence[Importer],
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ScenarioError(
-            [Problem(label, f"byte {exc.start}", "is not valid UTF-8", fix="save the file as UTF-8")]
+            [
+                Problem(
+                    label, f"byte {exc.start}", "is not valid UTF-8", fix="save the file as UTF-8"
+                )
+            ]
         ) from None
     if "\x00" in text:
         raise ScenarioError([Problem(label, "file", "is binary, not a text scenario file")])
@@ -129,7 +136,8 @@ def _read_any(path: Path, label: str, importers: Sequence[Importer],
                     "file",
                     "is in no format accord can read",
                     fix="use a YAML scenario, a BDM table (Actor,Capability,Position,Salience), "
-                    "a KTAB SMP CSV or XML, a decide TSV/CSV, a GENIUS XML domain or an accord XLSX workbook",
+                    "a KTAB SMP CSV or XML, a decide TSV/CSV, a GENIUS XML domain or an accord "
+                    "XLSX workbook",
                 )
             ]
         )
@@ -156,7 +164,7 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 _MERGE = "tag:yaml.org,2002:merge"
 _TRUE = ("yes", "true", "on", "y")
-_MAX_INT_CHARS = 320   # an integer literal this long is beyond a float's range (1.8e308)
+_MAX_INT_CHARS = 320  # an integer literal this long is beyond a float's range (1.8e308)
 
 
 def _key_of(node: Any) -> Any:
@@ -185,15 +193,25 @@ def _scan_nodes(root: Any, label: str) -> list[Problem]:
             stack.extend((v, (*loc, k)) for k, v in enumerate(node.value))
         elif node.tag.endswith(":int") and len(str(node.value)) > _MAX_INT_CHARS:
             digits = sum(c.isdigit() for c in str(node.value))
-            out.append(Problem(label, _place(loc) or "file",
-                               f"is a number too large for a float ({digits} digits)",
-                               fix="numbers must lie within ±1.8e308",
-                               line=node.start_mark.line + 1))
+            out.append(
+                Problem(
+                    label,
+                    _place(loc) or "file",
+                    f"is a number too large for a float ({digits} digits)",
+                    fix="numbers must lie within ±1.8e308",
+                    line=node.start_mark.line + 1,
+                )
+            )
     return sorted(out, key=lambda p: p.line or 0)
 
 
-def _scan_mapping(node: yaml.MappingNode, loc: tuple[Any, ...], label: str, out: list[Problem],
-                  stack: list[tuple[Any, tuple[Any, ...]]]) -> None:
+def _scan_mapping(
+    node: yaml.MappingNode,
+    loc: tuple[Any, ...],
+    label: str,
+    out: list[Problem],
+    stack: list[tuple[Any, tuple[Any, ...]]],
+) -> None:
     first: dict[Any, int] = {}
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
@@ -201,10 +219,17 @@ def _scan_mapping(node: yaml.MappingNode, loc: tuple[Any, ...], label: str, out:
         name = str(getattr(key_node, "value", "?"))
         if key is not None and key_node.tag != _MERGE:
             if key in first:
-                out.append(Problem(label, _place((*loc, name)),
-                                   f"repeats a key (first on line {first[key]}); YAML would keep "
-                                   "only the last value", name,
-                                   "remove one of the two, or rename it", line=line))
+                out.append(
+                    Problem(
+                        label,
+                        _place((*loc, name)),
+                        f"repeats a key (first on line {first[key]}); YAML would keep "
+                        "only the last value",
+                        name,
+                        "remove one of the two, or rename it",
+                        line=line,
+                    )
+                )
             else:
                 first[key] = line
         stack.append((value_node, (*loc, name)))
@@ -224,15 +249,30 @@ def _load_yaml_text(text: str, label: str, runnable: bool = False) -> tuple[Scen
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ScenarioError(
-            [Problem(label, place, f"is not valid YAML: {problem}", fix="check indentation and quotes")]
+            [
+                Problem(
+                    label,
+                    place,
+                    f"is not valid YAML: {problem}",
+                    fix="check indentation and quotes",
+                )
+            ]
         ) from None
     except RecursionError:
-        raise ScenarioError([Problem(label, "file", "is nested too deeply to be a scenario")]) from None
+        raise ScenarioError(
+            [Problem(label, "file", "is nested too deeply to be a scenario")]
+        ) from None
     return scenario_from_dict(data, label, node=node, runnable=runnable, _found=found), node
 
 
-def scenario_from_dict(data: Any, file: str = "<scenario>", *, node: Any = None,
-                       runnable: bool = False, _found: list[Problem] | None = None) -> Scenario:
+def scenario_from_dict(
+    data: Any,
+    file: str = "<scenario>",
+    *,
+    node: Any = None,
+    runnable: bool = False,
+    _found: list[Problem] | None = None,
+) -> Scenario:
     """Validate a plain mapping as a scenario, reporting every problem with its place.
 
     Field validation and the checks across fields both run, so one run reports all faults;
@@ -241,9 +281,16 @@ def scenario_from_dict(data: Any, file: str = "<scenario>", *, node: Any = None,
     """
     found = list(_found or [])
     if not isinstance(data, dict):
-        raise ScenarioError(found + [
-            Problem(file, "file", "must hold a mapping with metadata, actors and issues",
-                    type(data).__name__)]
+        raise ScenarioError(
+            found
+            + [
+                Problem(
+                    file,
+                    "file",
+                    "must hold a mapping with metadata, actors and issues",
+                    type(data).__name__,
+                )
+            ]
         )
     scn: Scenario | None = None
     field: list[Problem] = []
@@ -252,7 +299,9 @@ def scenario_from_dict(data: Any, file: str = "<scenario>", *, node: Any = None,
     except ValidationError as exc:
         field = _from_pydantic(exc, file, data, node)
     except RecursionError:
-        raise ScenarioError([Problem(file, "file", "is nested too deeply to be a scenario")]) from None
+        raise ScenarioError(
+            [Problem(file, "file", "is nested too deeply to be a scenario")]
+        ) from None
     try:
         cross = check_data(data, file) + (check_runnable(data, file) if runnable else [])
         cross = [_with_line(p, node) for p in cross]
@@ -276,6 +325,7 @@ def _not_within(problems: list[Problem], earlier: list[Problem]) -> list[Problem
 
 # -- turning pydantic's errors into ours ---------------------------------------------------------
 
+
 def _place(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
@@ -288,7 +338,9 @@ def _place(loc: tuple[Any, ...]) -> str:
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     # Drop pydantic's internal tags (function-before, union members) from the path.
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+    return tuple(
+        p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+    )
 
 
 _RULES = {
@@ -319,13 +371,17 @@ def _from_pydantic(exc: ValidationError, file: str, data: Any, node: Any) -> lis
             loc = loc[:-1]
         place = _place(loc) or "file"
         rule, fix = _RULES.get(err["type"], (None, None))
-        if err["type"] == "accord_rule":   # raised by the model's validators, with their fix
+        if err["type"] == "accord_rule":  # raised by the model's validators, with their fix
             rule, fix = str(err["msg"]), (err.get("ctx") or {}).get("fix")
         if rule is None:
             msg = str(err.get("msg", "is invalid"))
             msg = msg.removeprefix("Value error, ")
             rule = msg if msg[:1].islower() else msg[:1].lower() + msg[1:]
-            rule = rule if rule.startswith(("must", "is", "needs", "expected")) else f"is invalid: {rule}"
+            rule = (
+                rule
+                if rule.startswith(("must", "is", "needs", "expected"))
+                else f"is invalid: {rule}"
+            )
         if err["type"] == "literal_error":
             rule = f"must be one of {err.get('ctx', {}).get('expected', 'the listed options')}"
         key = (place, rule)
@@ -333,7 +389,11 @@ def _from_pydantic(exc: ValidationError, file: str, data: Any, node: Any) -> lis
             continue
         seen.add(key)
         has_input = err["type"] != "missing"
-        p = Problem(file, place, rule, err.get("input"), fix) if has_input else Problem(file, place, rule, fix=fix)
+        p = (
+            Problem(file, place, rule, err.get("input"), fix)
+            if has_input
+            else Problem(file, place, rule, fix=fix)
+        )
         problems.append(_with_line(p, node, loc))
     return problems
 

@@ -52,15 +52,19 @@ def _text_number_fix(v: str) -> str:
     if m is None:
         return "remove the quotes: write the number itself"
     mant = m.group(1) if "." in m.group(1) else m.group(1) + ".0"
-    return (f"write it as {mant}e{m.group(2) or '+'}{m.group(3)}: YAML reads an exponent as a "
-            "number only with a decimal point and a signed exponent")
+    return (
+        f"write it as {mant}e{m.group(2) or '+'}{m.group(3)}: YAML reads an exponent as a "
+        "number only with a decimal point and a signed exponent"
+    )
 
 
 def finite_number(v: Any) -> Any:
     """``v`` if it is a finite number; a clear error for booleans, text and huge numbers."""
     if isinstance(v, bool):
-        raise _fail("must be a number, not true/false",
-                    "write a number; YAML reads yes/no/on/off/true/false as true/false")
+        raise _fail(
+            "must be a number, not true/false",
+            "write a number; YAML reads yes/no/on/off/true/false as true/false",
+        )
     if isinstance(v, str):
         try:
             float(v)
@@ -84,10 +88,13 @@ def strict_bool(v: Any) -> Any:
 
 def clean_id(v: Any) -> Any:
     if not isinstance(v, str):
-        return v                               # pydantic reports the type
+        return v  # pydantic reports the type
     if not v.isprintable():
-        raise _fail("must hold printable characters only (no control characters, escape "
-                    "sequences, tabs or line breaks)", "retype the id")
+        raise _fail(
+            "must hold printable characters only (no control characters, escape "
+            "sequences, tabs or line breaks)",
+            "retype the id",
+        )
     if v != v.strip():
         raise _fail("must not begin or end with spaces", "remove the spaces")
     return v
@@ -97,13 +104,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-
 class Evidence(_Strict):
     """Why a number has the value it has: a quote from a source, or the analyst's judgement."""
 
     source: str | None = Field(None, description="id of an entry in the scenario's `sources`")
     quote: str | None = Field(None, description="verbatim passage from that source")
-    judgement: str | None = Field(None, description="the analyst's reasoning when no source says it")
+    judgement: str | None = Field(
+        None, description="the analyst's reasoning when no source says it"
+    )
     note: str | None = Field(None, description="how the quote was turned into this number")
 
     @model_validator(mode="after")
@@ -213,6 +221,7 @@ class Scale(_Strict):
     @classmethod
     def _bounds(cls, v: Any) -> Any:
         return finite_number(v)
+
     @field_validator("discrete", mode="before")
     @classmethod
     def _discrete(cls, v: Any) -> Any:
@@ -223,7 +232,7 @@ class Scale(_Strict):
     def _points(cls, v: Any) -> Any:
         if isinstance(v, dict):
             for point in v:
-                if not isinstance(point, str):   # JSON keys are text: "0" is the point 0
+                if not isinstance(point, str):  # JSON keys are text: "0" is the point 0
                     finite_number(point)
                 elif point.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
                     raise _fail("must be keyed by finite numbers")
@@ -276,9 +285,13 @@ class Stance(_Strict):
     position: Quantity
     salience: Quantity
     red_line: Quantity | None = Field(
-        None, description="the worst value the actor would accept (the side away from its position is unacceptable)"
+        None,
+        description="the worst value the actor would accept (the side away from its position is "
+        "unacceptable)",
     )
-    capability: Quantity | None = Field(None, description="overrides the actor's capability on this issue")
+    capability: Quantity | None = Field(
+        None, description="overrides the actor's capability on this issue"
+    )
 
 
 class NoDeal(_Strict):
@@ -303,14 +316,16 @@ class Actor(_Strict):
     stances: dict[str, Stance] = Field(default_factory=dict)
     no_deal: NoDeal | None = None
     party: bool = Field(
-        True, description="whether a deal needs this actor's consent (a signatory or veto player); "
-        "False: it shapes the forecasts but not the zone of agreement"
+        True,
+        description="whether a deal needs this actor's consent (a signatory or veto player); "
+        "False: it shapes the forecasts but not the zone of agreement",
     )
 
     @field_validator("id", mode="after")
     @classmethod
     def _id(cls, v: Any) -> Any:
         return clean_id(v)
+
     @field_validator("party", mode="before")
     @classmethod
     def _party(cls, v: Any) -> Any:
@@ -341,8 +356,10 @@ class Scenario(_Strict):
     @classmethod
     def _version(cls, v: Any) -> Any:
         if isinstance(v, bool) or v != 1 or not isinstance(v, (int, float)):
-            raise _fail("is an unknown format version",
-                        "this version of accord reads format version 1: write `accord: 1`")
+            raise _fail(
+                "is an unknown format version",
+                "this version of accord reads format version 1: write `accord: 1`",
+            )
         return 1
 
     # -- lookups ---------------------------------------------------------------------------
@@ -424,7 +441,9 @@ class Scenario(_Strict):
     def evidence_coverage(self) -> EvidenceCoverage:
         items = self.quantities()
         quoted = sum(1 for _, q in items if q.evidence is not None and q.evidence.kind == "source")
-        judged = sum(1 for _, q in items if q.evidence is not None and q.evidence.kind == "judgement")
+        judged = sum(
+            1 for _, q in items if q.evidence is not None and q.evidence.kind == "judgement"
+        )
         return EvidenceCoverage(total=len(items), quoted=quoted, judgement=judged)
 
     def content_hash(self) -> str:

@@ -14,7 +14,8 @@ throughout, a joining actor never joins, saliences and capabilities keep their v
 
 **Rounds.** Round-based models (those whose tags say ``round_based``: the expected-utility
 model, the exchange model and the SMP) apply a shock at its round through the per-round
-schedule (:meth:`ShockSchedule.rounds`); the SMP's rounds are its turns. One-shot models (compromise, median voter, their ensemble) and
+schedule (:meth:`ShockSchedule.rounds`); the SMP's rounds are its turns. One-shot models
+(compromise, median voter, their ensemble) and
 the bargaining analysis have no rounds: they see the state after every shock, as if each had
 happened before the talks (round 0). So for them a shock's round makes no difference.
 
@@ -47,7 +48,6 @@ __all__ = [
     "parse_shock",
     "shocks_from_scenario",
 ]
-
 
 
 class Shock(BaseModel):
@@ -99,7 +99,9 @@ def parse_shock(text: str, *, place: str = "--shock", file: str = "<command line
         try:
             num = float(m["num"])
         except ValueError:
-            raise ScenarioError([Problem(file, place, "has a value that is not a number", m["num"])]) from None
+            raise ScenarioError(
+                [Problem(file, place, "has a value that is not a number", m["num"])]
+            ) from None
         data["to" if m["op"] == "=" else "scale"] = num
     return _validate(data, file, place)
 
@@ -113,8 +115,15 @@ def _validate(data: Any, file: str, place: str) -> Shock:
             loc = ".".join(str(p) for p in err["loc"])
             rule = str(err["msg"]).removeprefix("Value error, ")
             rule = rule[:1].lower() + rule[1:]
-            problems.append(Problem(file, f"{place}.{loc}" if loc else place, f"is invalid: {rule}",
-                                    err.get("input"), f"write {SHOCK_SYNTAX}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{place}.{loc}" if loc else place,
+                    f"is invalid: {rule}",
+                    err.get("input"),
+                    f"write {SHOCK_SYNTAX}",
+                )
+            )
         raise ScenarioError(problems) from None
 
 
@@ -124,8 +133,9 @@ def shocks_from_scenario(scenario: Scenario, *, file: str = "<scenario>") -> lis
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise ScenarioError([Problem(file, "extensions.shocks", "must be a list of shocks",
-                                     type(raw).__name__)])
+        raise ScenarioError(
+            [Problem(file, "extensions.shocks", "must be a list of shocks", type(raw).__name__)]
+        )
     out, problems = [], []
     for k, item in enumerate(raw):
         try:
@@ -134,12 +144,19 @@ def shocks_from_scenario(scenario: Scenario, *, file: str = "<scenario>") -> lis
             problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
-    check_shocks(scenario, out, file=file, places=[f"extensions.shocks[{k}]" for k in range(len(out))])
+    check_shocks(
+        scenario, out, file=file, places=[f"extensions.shocks[{k}]" for k in range(len(out))]
+    )
     return out
 
 
-def check_shocks(scenario: Scenario, shocks: list[Shock], *, file: str = "<command line>",
-                 places: list[str] | None = None) -> None:
+def check_shocks(
+    scenario: Scenario,
+    shocks: list[Shock],
+    *,
+    file: str = "<command line>",
+    places: list[str] | None = None,
+) -> None:
     """Raise :class:`ScenarioError` listing every shock that does not fit ``scenario``."""
     places = places or [f"--shock[{k}]" for k in range(len(shocks))]
     problems: list[Problem] = []
@@ -148,33 +165,77 @@ def check_shocks(scenario: Scenario, shocks: list[Shock], *, file: str = "<comma
     seen_moves: dict[str, str] = {}
     for s, place in zip(shocks, places, strict=True):
         if s.actor not in actors:
-            problems.append(Problem(file, f"{place}.actor", "names an actor that does not exist",
-                                    s.actor, f"use one of {sorted(actors)}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{place}.actor",
+                    "names an actor that does not exist",
+                    s.actor,
+                    f"use one of {sorted(actors)}",
+                )
+            )
             continue
         if s.kind in ("leave", "join"):
             if s.to is not None or s.scale is not None or s.issue is not None:
-                problems.append(Problem(file, place, f"a {s.kind} shock takes no issue, value or factor",
-                                        s.describe()))
+                problems.append(
+                    Problem(
+                        file,
+                        place,
+                        f"a {s.kind} shock takes no issue, value or factor",
+                        s.describe(),
+                    )
+                )
             if s.actor in seen_moves:
-                problems.append(Problem(file, f"{place}.kind", "may appear once per actor (leave or join)",
-                                        s.actor, f"{s.actor} already has a {seen_moves[s.actor]} shock"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{place}.kind",
+                        "may appear once per actor (leave or join)",
+                        s.actor,
+                        f"{s.actor} already has a {seen_moves[s.actor]} shock",
+                    )
+                )
             seen_moves[s.actor] = s.kind
             continue
         if (s.to is None) == (s.scale is None):
-            problems.append(Problem(file, place, f"a {s.kind} shock needs exactly one of `to` and `scale`",
-                                    s.describe(), "e.g. RU:salience=0.4 or UA:capability*0.6"))
+            problems.append(
+                Problem(
+                    file,
+                    place,
+                    f"a {s.kind} shock needs exactly one of `to` and `scale`",
+                    s.describe(),
+                    "e.g. RU:salience=0.4 or UA:capability*0.6",
+                )
+            )
         if s.issue is not None:
             if s.issue not in issues:
-                problems.append(Problem(file, f"{place}.issue", "names an issue that does not exist",
-                                        s.issue, f"use one of {sorted(issues)}"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{place}.issue",
+                        "names an issue that does not exist",
+                        s.issue,
+                        f"use one of {sorted(issues)}",
+                    )
+                )
             elif s.issue not in scenario.actor(s.actor).stances:
-                problems.append(Problem(file, f"{place}.issue", f"is not an issue {s.actor} takes a stance on",
-                                        s.issue))
+                problems.append(
+                    Problem(
+                        file,
+                        f"{place}.issue",
+                        f"is not an issue {s.actor} takes a stance on",
+                        s.issue,
+                    )
+                )
         if s.to is not None:
             if s.kind == "salience" and not 0.0 <= s.to <= 1.0:
-                problems.append(Problem(file, f"{place}.to", "must be between 0 and 1 for a salience", s.to))
+                problems.append(
+                    Problem(file, f"{place}.to", "must be between 0 and 1 for a salience", s.to)
+                )
             if s.kind == "capability" and s.to < 0:
-                problems.append(Problem(file, f"{place}.to", "must be zero or more for a capability", s.to))
+                problems.append(
+                    Problem(file, f"{place}.to", "must be zero or more for a capability", s.to)
+                )
     if problems:
         raise ScenarioError(problems)
 
@@ -192,7 +253,9 @@ class ShockSchedule:
     def __bool__(self) -> bool:
         return bool(self.shocks)
 
-    def _apply(self, draws: ScenarioArrays, shocks: list[Shock], *, joiners_absent: bool) -> ScenarioArrays:
+    def _apply(
+        self, draws: ScenarioArrays, shocks: list[Shock], *, joiners_absent: bool
+    ) -> ScenarioArrays:
         scn = draws.scenario
         ai = {a: i for i, a in enumerate(scn.actor_ids)}
         ik = {s: k for k, s in enumerate(scn.issue_ids)}
@@ -214,7 +277,7 @@ class ShockSchedule:
             else:
                 target = sal if s.kind == "salience" else cap
                 cols = [ik[s.issue]] if s.issue else list(range(len(ik)))
-                if s.kind == "capability" and not s.issue:   # the actor's own (models with one)
+                if s.kind == "capability" and not s.issue:  # the actor's own (models with one)
                     actor_cap[:, i] = s.to if s.to is not None else actor_cap[:, i] * s.scale
                 for k in cols:
                     if s.to is not None:
@@ -227,8 +290,16 @@ class ShockSchedule:
         red = np.where(mask[None], draws.red_line, np.nan)
         sal = np.where(mask[None], sal, 0.0)
         cap = np.where(mask[None], cap, 0.0)
-        return replace(draws, mask=mask, salience=sal, capability=cap, position=pos, red_line=red,
-                       actor_capability=actor_cap, schedule=None)
+        return replace(
+            draws,
+            mask=mask,
+            salience=sal,
+            capability=cap,
+            position=pos,
+            red_line=red,
+            actor_capability=actor_cap,
+            schedule=None,
+        )
 
     def at_round(self, draws: ScenarioArrays, r: int) -> ScenarioArrays:
         """The state at round ``r``: every shock with ``round <= r`` applied, joiners before
@@ -262,5 +333,8 @@ class ShockSchedule:
 
 def baseline_shocks(shocks: list[Shock] | tuple[Shock, ...]) -> tuple[Shock, ...]:
     """The unshocked run expressed as shocks: each joining actor absent from round 0."""
-    return tuple(Shock(actor=s.actor, kind="leave", round=0, label="never joins (unshocked run)")
-                 for s in shocks if s.kind == "join")
+    return tuple(
+        Shock(actor=s.actor, kind="leave", round=0, label="never joins (unshocked run)")
+        for s in shocks
+        if s.kind == "join"
+    )

@@ -63,7 +63,9 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def save_run(result: SimulationResult, folder: str | Path, *, extra: dict[str, Any] | None = None) -> Path:
+def save_run(
+    result: SimulationResult, folder: str | Path, *, extra: dict[str, Any] | None = None
+) -> Path:
     """Write ``result`` to ``folder`` (created if needed); returns the manifest's path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -77,19 +79,28 @@ def save_run(result: SimulationResult, folder: str | Path, *, extra: dict[str, A
         "format": "accord-simulation",
         "format_version": FORMAT_VERSION,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scenario": {"title": result.scenario.metadata.title, "sha256": result.scenario.content_hash(),
-                     "file": SCENARIO},
+        "scenario": {
+            "title": result.scenario.metadata.title,
+            "sha256": result.scenario.content_hash(),
+            "file": SCENARIO,
+        },
         "versions": _versions(),
         "seed": result.seed,
         "draws_requested": result.n_requested,
         "draws_done": result.n_draws,
         "complete": result.complete,
         "chunk_size": result.chunk_size,
-        "models": [{"name": m, "params": _jsonable(result.model_params.get(m, {}))} for m in result.models],
+        "models": [
+            {"name": m, "params": _jsonable(result.model_params.get(m, {}))} for m in result.models
+        ],
         "bargaining": result.bargaining,
         "shocks": [s.model_dump(exclude_none=True) for s in result.shocks],
         "inputs": [inp.place for inp in result.inputs],
-        "results": {"file": RESULTS, "sha256": hashlib.sha256(data).hexdigest(), "rows": result.n_draws},
+        "results": {
+            "file": RESULTS,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "rows": result.n_draws,
+        },
         "timings": result.timings,
         **(extra or {}),
     }
@@ -99,7 +110,9 @@ def save_run(result: SimulationResult, folder: str | Path, *, extra: dict[str, A
 
 
 def _jsonable(obj: Any) -> Any:
-    return json.loads(json.dumps(obj, default=lambda o: o.item() if isinstance(o, np.generic) else str(o)))
+    return json.loads(
+        json.dumps(obj, default=lambda o: o.item() if isinstance(o, np.generic) else str(o))
+    )
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:
@@ -107,12 +120,24 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), "file", "does not exist: not a simulation folder",
-                                     fix="give the folder `accord simulate -o DIR` wrote")]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    "file",
+                    "does not exist: not a simulation folder",
+                    fix="give the folder `accord simulate -o DIR` wrote",
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
-        raise ScenarioError([Problem(str(path), f"line {exc.lineno}", "is not valid JSON")]) from None
+        raise ScenarioError(
+            [Problem(str(path), f"line {exc.lineno}", "is not valid JSON")]
+        ) from None
     if data.get("format") != "accord-simulation":
-        raise ScenarioError([Problem(str(path), "format", "must be 'accord-simulation'", data.get("format"))])
+        raise ScenarioError(
+            [Problem(str(path), "format", "must be 'accord-simulation'", data.get("format"))]
+        )
     return data
 
 
@@ -124,25 +149,60 @@ def load_run(folder: str | Path) -> SimulationResult:
     man = read_manifest(folder)
     scn = Scenario.model_validate(json.loads((folder / SCENARIO).read_text(encoding="utf-8")))
     if scn.content_hash() != man["scenario"]["sha256"]:
-        raise ScenarioError([Problem(str(folder / SCENARIO), "file", "does not match the manifest's hash",
-                                     scn.content_hash()[:12], "the folder was edited after the run")])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(folder / SCENARIO),
+                    "file",
+                    "does not match the manifest's hash",
+                    scn.content_hash()[:12],
+                    "the folder was edited after the run",
+                )
+            ]
+        )
     data = (folder / RESULTS).read_bytes()
     if hashlib.sha256(data).hexdigest() != man["results"]["sha256"]:
-        raise ScenarioError([Problem(str(folder / RESULTS), "file", "does not match the manifest's hash",
-                                     fix="the results were edited or truncated after the run")])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(folder / RESULTS),
+                    "file",
+                    "does not match the manifest's hash",
+                    fix="the results were edited or truncated after the run",
+                )
+            ]
+        )
     frame = pd.read_parquet(io.BytesIO(data))
     inputs = tuple(uncertain_inputs(scn))
     if [i.place for i in inputs] != man["inputs"]:
-        raise ScenarioError([Problem(str(folder / MANIFEST), "inputs", "do not match the scenario's uncertain inputs")])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(folder / MANIFEST), "inputs", "do not match the scenario's uncertain inputs"
+                )
+            ]
+        )
     models = tuple(m["name"] for m in man["models"])
     for m in man["models"]:  # every saved model must still exist (raises KeyError naming it)
         get_model(m["name"], **m["params"])
     issues = scn.issue_ids
     index = frame["draw"].to_numpy(np.int64)
-    values = np.column_stack([frame[f"in:{p}"].to_numpy(float) for p in man["inputs"]]) if inputs \
+    values = (
+        np.column_stack([frame[f"in:{p}"].to_numpy(float) for p in man["inputs"]])
+        if inputs
         else np.empty((len(frame), 0))
-    forecasts = np.stack([np.column_stack([frame[f"fc:{m}:{i}"].to_numpy(float) for i in issues])
-                          for m in models], axis=1) if models else np.empty((len(frame), 0, len(issues)))
+    )
+    forecasts = (
+        np.stack(
+            [
+                np.column_stack([frame[f"fc:{m}:{i}"].to_numpy(float) for i in issues])
+                for m in models
+            ],
+            axis=1,
+        )
+        if models
+        else np.empty((len(frame), 0, len(issues)))
+    )
     bargain: dict[str, np.ndarray] = {}
     for col in frame.columns:
         if not col.startswith("bg:"):
@@ -150,14 +210,26 @@ def load_run(folder: str | Path) -> SimulationResult:
         parts = col.split(":")
         if len(parts) == 2:
             bargain[parts[1]] = frame[col].to_numpy()
-    for key in {c.split(":")[1] for c in frame.columns if c.startswith("bg:") and c.count(":") == 2}:
+    for key in {
+        c.split(":")[1] for c in frame.columns if c.startswith("bg:") and c.count(":") == 2
+    }:
         bargain[key] = np.column_stack([frame[f"bg:{key}:{i}"].to_numpy(float) for i in issues])
     return SimulationResult(
-        scenario=scn, inputs=inputs, models=models,
-        model_params={m["name"]: m["params"] for m in man["models"]}, seed=man["seed"],
-        n_requested=man["draws_requested"], chunk_size=man["chunk_size"], index=index, values=values,
-        forecasts=forecasts, bargain=bargain, shocks=tuple(Shock(**s) for s in man["shocks"]),
-        bargaining=man["bargaining"], complete=man["complete"], timings=man.get("timings", {}),
+        scenario=scn,
+        inputs=inputs,
+        models=models,
+        model_params={m["name"]: m["params"] for m in man["models"]},
+        seed=man["seed"],
+        n_requested=man["draws_requested"],
+        chunk_size=man["chunk_size"],
+        index=index,
+        values=values,
+        forecasts=forecasts,
+        bargain=bargain,
+        shocks=tuple(Shock(**s) for s in man["shocks"]),
+        bargaining=man["bargaining"],
+        complete=man["complete"],
+        timings=man.get("timings", {}),
     )
 
 
@@ -172,20 +244,37 @@ class RerunReport:
 
     def __str__(self) -> str:
         if self.identical:
-            return f"re-ran {self.again.n_draws} draws: results identical to the saved run (bit for bit)"
-        return (f"re-ran {self.again.n_draws} draws: results DIFFER from the saved run "
-                f"(largest difference {self.max_abs_difference:g})")
+            return (
+                f"re-ran {self.again.n_draws} draws: "
+                "results identical to the saved run (bit for bit)"
+            )
+        return (
+            f"re-ran {self.again.n_draws} draws: results DIFFER from the saved run "
+            f"(largest difference {self.max_abs_difference:g})"
+        )
 
 
-def rerun(folder: str | Path, *, workers: int = 1, dask: Any = None, progress: bool | None = False) -> RerunReport:
+def rerun(
+    folder: str | Path, *, workers: int = 1, dask: Any = None, progress: bool | None = False
+) -> RerunReport:
     """Run the saved run's draws again with its seed, models and shocks, and compare."""
     from accord.models.registry import get_model
 
     saved = load_run(folder)
     models = [get_model(m, **saved.model_params.get(m, {})) for m in saved.models]
-    again = simulate(saved.scenario, saved.n_requested, seed=saved.seed, models=models, workers=workers,
-                     dask=dask, chunk_size=saved.chunk_size, shocks=saved.shocks,
-                     bargaining=saved.bargaining, progress=progress, index=saved.index)
+    again = simulate(
+        saved.scenario,
+        saved.n_requested,
+        seed=saved.seed,
+        models=models,
+        workers=workers,
+        dask=dask,
+        chunk_size=saved.chunk_size,
+        shocks=saved.shocks,
+        bargaining=saved.bargaining,
+        progress=progress,
+        index=saved.index,
+    )
     a, b = saved.to_frame(), again.to_frame()
     same = list(a.columns) == list(b.columns) and a.shape == b.shape
     diff = np.inf

@@ -35,9 +35,9 @@ from accord.bargaining.arrays import analyse_arrays
 from accord.models.base import Forecaster
 from accord.rng import model_stream
 from accord.scenario import Scenario
+from accord.scenario.shocks import Shock, ShockSchedule
 
 from .sampling import Draws, UncertainInput, sample, uncertain_inputs
-from accord.scenario.shocks import Shock, ShockSchedule
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -68,6 +68,7 @@ def default_chunk_size(draws: int) -> int:
 
 # -- the models on a batch ---------------------------------------------------------------------
 
+
 def batch_forecast(model: Forecaster, draws: Draws) -> np.ndarray:
     """(D, issues) forecasts of ``model`` on every draw, through its one array entry point.
 
@@ -79,6 +80,7 @@ def batch_forecast(model: Forecaster, draws: Draws) -> np.ndarray:
 
 
 # -- one chunk ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ChunkTask:
@@ -95,12 +97,17 @@ class ChunkTask:
 class ChunkResult:
     index: np.ndarray
     values: np.ndarray
-    forecasts: np.ndarray            # (D, models, issues)
-    bargain: dict[str, np.ndarray]   # zopa (D,), nash (D, issues), ...
+    forecasts: np.ndarray  # (D, models, issues)
+    bargain: dict[str, np.ndarray]  # zopa (D,), nash (D, issues), ...
 
 
-def evaluate(draws: Draws, models: Sequence[Forecaster], *, shocks: Sequence[Shock] = (),
-             bargaining: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def evaluate(
+    draws: Draws,
+    models: Sequence[Forecaster],
+    *,
+    shocks: Sequence[Shock] = (),
+    bargaining: bool = True,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Every model's forecasts (D, models, issues) and the bargaining outputs on ``draws``.
 
     With shocks, one-shot models and the bargaining analysis see the state after every shock,
@@ -127,6 +134,7 @@ def _ignore_sigint() -> None:  # worker processes: Ctrl-C is the parent's busine
 
 
 # -- the result -----------------------------------------------------------------------------------
+
 
 @dataclass
 class SimulationResult:
@@ -165,7 +173,11 @@ class SimulationResult:
     def quantiles(self, q: Sequence[float] = QUANTILES) -> pd.DataFrame:
         """One row per (issue, model): the forecast's quantiles, mean and standard deviation."""
         rows = []
-        qs = np.quantile(self.forecasts, q, axis=0) if self.n_draws else np.full((len(q),) + self.forecasts.shape[1:], np.nan)
+        qs = (
+            np.quantile(self.forecasts, q, axis=0)
+            if self.n_draws
+            else np.full((len(q),) + self.forecasts.shape[1:], np.nan)
+        )
         for k, issue in enumerate(self.issue_ids):
             for j, model in enumerate(self.models):
                 col = self.forecasts[:, j, k]
@@ -179,7 +191,7 @@ class SimulationResult:
                 ok = col[~np.isnan(col)]
                 row = {"issue": issue, "model": "nash"}  # same keys as above
                 qn = np.quantile(ok, q) if ok.size else np.full(len(q), np.nan)
-                row.update({f"q{round(p * 100):02d}": float(v) for p, v in zip(q, qn)})
+                row.update({f"q{round(p * 100):02d}": float(v) for p, v in zip(q, qn, strict=True)})
                 row["mean"] = float(ok.mean()) if ok.size else np.nan
                 row["sd"] = float(ok.std(ddof=1)) if ok.size > 1 else 0.0
                 rows.append(row)
@@ -199,7 +211,11 @@ class SimulationResult:
         """
         from .sampling import inputs_at
 
-        draws = inputs_at(self.scenario, self.inputs, self.values, self.index, self.seed) if self.n_draws else None
+        draws = (
+            inputs_at(self.scenario, self.inputs, self.values, self.index, self.seed)
+            if self.n_draws
+            else None
+        )
         rows = []
         if draws is None:
             return pd.DataFrame(columns=["model", "actor", "issue", "red_line", "p_breach"])
@@ -221,12 +237,20 @@ class SimulationResult:
                         breach = fc > red
                     else:
                         breach = fc != red
-                    rows.append({"model": model, "actor": actor, "issue": issue,
-                                 "red_line": float(np.median(red)), "p_breach": float(np.mean(breach))})
+                    rows.append(
+                        {
+                            "model": model,
+                            "actor": actor,
+                            "issue": issue,
+                            "red_line": float(np.median(red)),
+                            "p_breach": float(np.mean(breach)),
+                        }
+                    )
         return pd.DataFrame(rows, columns=["model", "actor", "issue", "red_line", "p_breach"])
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per draw: its number, the drawn inputs, every forecast, the bargaining outputs."""
+        """One row per draw: its number, the drawn inputs, every forecast, the bargaining
+        outputs."""
         cols: dict[str, np.ndarray] = {"draw": self.index.astype(np.int64)}
         for j, inp in enumerate(self.inputs):
             cols[f"in:{inp.place}"] = self.values[:, j]
@@ -245,21 +269,23 @@ class SimulationResult:
         """Everything the report shows, as plain data (JSON-ready)."""
         q = self.quantiles()
         pz = self.p_zone_of_agreement()
-        return _no_nan({
-            "scenario": self.scenario.metadata.title,
-            "scenario_hash": self.scenario.content_hash(),
-            "seed": self.seed,
-            "draws": self.n_draws,
-            "draws_requested": self.n_requested,
-            "complete": self.complete,
-            "uncertain_inputs": len(self.inputs),
-            "models": list(self.models),
-            "shocks": [s.model_dump(exclude_none=True) for s in self.shocks],
-            "quantiles": q.to_dict(orient="records"),
-            "p_zone_of_agreement": pz,
-            "red_line_breaches": self.red_line_breaches().to_dict(orient="records"),
-            "timings": self.timings,
-        })
+        return _no_nan(
+            {
+                "scenario": self.scenario.metadata.title,
+                "scenario_hash": self.scenario.content_hash(),
+                "seed": self.seed,
+                "draws": self.n_draws,
+                "draws_requested": self.n_requested,
+                "complete": self.complete,
+                "uncertain_inputs": len(self.inputs),
+                "models": list(self.models),
+                "shocks": [s.model_dump(exclude_none=True) for s in self.shocks],
+                "quantiles": q.to_dict(orient="records"),
+                "p_zone_of_agreement": pz,
+                "red_line_breaches": self.red_line_breaches().to_dict(orient="records"),
+                "timings": self.timings,
+            }
+        )
 
 
 def _no_nan(obj: Any) -> Any:
@@ -275,8 +301,9 @@ def _no_nan(obj: Any) -> Any:
 
 # -- the driver ------------------------------------------------------------------------------------
 
+
 def _chunks(index: np.ndarray, size: int) -> list[np.ndarray]:
-    return [index[i:i + size] for i in range(0, len(index), size)]
+    return [index[i : i + size] for i in range(0, len(index), size)]
 
 
 def simulate(
@@ -320,7 +347,9 @@ def simulate(
     inputs = tuple(uncertain_inputs(scenario))
     idx = np.arange(draws, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
     pieces = _chunks(idx, chunk_size)
-    tasks = [ChunkTask(scenario, inputs, chosen, seed, p, tuple(shocks), bargaining) for p in pieces]
+    tasks = [
+        ChunkTask(scenario, inputs, chosen, seed, p, tuple(shocks), bargaining) for p in pieces
+    ]
     n_issues, n_models = len(scenario.issues), len(chosen)
 
     done: dict[int, ChunkResult] = {}
@@ -353,10 +382,20 @@ def simulate(
         forecasts = np.empty((0, n_models, n_issues))
         bargain = {}
     return SimulationResult(
-        scenario=scenario, inputs=inputs, models=tuple(m.name for m in chosen),
-        model_params={m.name: m.get_params() for m in chosen}, seed=seed, n_requested=len(idx),
-        chunk_size=chunk_size, index=index_out, values=values, forecasts=forecasts, bargain=bargain,
-        shocks=tuple(shocks), bargaining=bargaining, complete=complete,
+        scenario=scenario,
+        inputs=inputs,
+        models=tuple(m.name for m in chosen),
+        model_params={m.name: m.get_params() for m in chosen},
+        seed=seed,
+        n_requested=len(idx),
+        chunk_size=chunk_size,
+        index=index_out,
+        values=values,
+        forecasts=forecasts,
+        bargain=bargain,
+        shocks=tuple(shocks),
+        bargaining=bargaining,
+        complete=complete,
         timings={"total_s": elapsed},
     )
 
@@ -364,8 +403,14 @@ def simulate(
 def _progress_bar(total: int, progress: bool | None):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="draw", file=__import__("sys").stderr, disable=(None if progress is None else not progress),
-                desc="simulating", mininterval=0.2)
+    return tqdm(
+        total=total,
+        unit="draw",
+        file=__import__("sys").stderr,
+        disable=(None if progress is None else not progress),
+        desc="simulating",
+        mininterval=0.2,
+    )
 
 
 def _execute(tasks: list[ChunkTask], workers: int, dask: Any):
@@ -384,8 +429,9 @@ def _execute_local(tasks: list[ChunkTask], workers: int):
 
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["accord.simulation.montecarlo"])
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
-                               initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_ignore_sigint
+    )
     pending: dict[Future, int] = {}
     try:
         for k, t in enumerate(tasks):

@@ -44,14 +44,23 @@ __all__ = [
 ]
 
 
-def sample(scenario: Scenario, index: np.ndarray | int, *, seed: int | None,
-           inputs: list[UncertainInput] | None = None) -> ScenarioArrays:
+def sample(
+    scenario: Scenario,
+    index: np.ndarray | int,
+    *,
+    seed: int | None,
+    inputs: list[UncertainInput] | None = None,
+) -> ScenarioArrays:
     """Draws number ``index`` (an int N means 0..N−1) of every uncertain input.
 
     Each draw uses only its own stream (:func:`draw_seed`), so ``sample(s, [5], seed=1)`` equals
     row 5 of ``sample(s, 10, seed=1)`` bit for bit.
     """
-    idx = np.arange(index, dtype=np.int64) if isinstance(index, int | np.integer) else np.asarray(index, dtype=np.int64)
+    idx = (
+        np.arange(index, dtype=np.int64)
+        if isinstance(index, int | np.integer)
+        else np.asarray(index, dtype=np.int64)
+    )
     if inputs is None:
         inputs = uncertain_inputs(scenario)
     u = draw_uniforms(seed, idx, len(inputs))

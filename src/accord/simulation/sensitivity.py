@@ -52,10 +52,15 @@ log = logging.getLogger(__name__)
 EVAL_BATCH = 8192
 
 
-def scenario_outputs(scenario: Scenario, inputs: list[UncertainInput] | tuple[UncertainInput, ...], *,
-                     models: Sequence[str | Forecaster] | None = None, bargaining: bool = False,
-                     shocks: Sequence[Shock] = (), seed: int | None = 0
-                     ) -> tuple[list[str], Callable[[np.ndarray], np.ndarray]]:
+def scenario_outputs(
+    scenario: Scenario,
+    inputs: list[UncertainInput] | tuple[UncertainInput, ...],
+    *,
+    models: Sequence[str | Forecaster] | None = None,
+    bargaining: bool = False,
+    shocks: Sequence[Shock] = (),
+    seed: int | None = 0,
+) -> tuple[list[str], Callable[[np.ndarray], np.ndarray]]:
     """Output names and a function mapping input values (R × k) to outputs (R × outputs)."""
     from accord.forecast import resolve_models
 
@@ -70,7 +75,7 @@ def scenario_outputs(scenario: Scenario, inputs: list[UncertainInput] | tuple[Un
     def run(values: np.ndarray) -> np.ndarray:
         parts = []
         for start in range(0, len(values), EVAL_BATCH):
-            block = values[start:start + EVAL_BATCH]
+            block = values[start : start + EVAL_BATCH]
             idx = np.arange(start, start + len(block))
             draws = inputs_at(scenario, inputs, block, idx, seed)
             fc, bgr = evaluate(draws, chosen, shocks=shocks, bargaining=bargaining)
@@ -85,6 +90,7 @@ def scenario_outputs(scenario: Scenario, inputs: list[UncertainInput] | tuple[Un
 
 # -- tornado ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TornadoResult:
     """One row per (output, input): the output at the input's low and high end and the swing."""
@@ -96,21 +102,32 @@ class TornadoResult:
         """The ``n`` inputs that move ``output`` most, widest swing first."""
         sub = self.frame[self.frame["output"] == output]
         if sub.empty:
-            raise KeyError(f"no output {output!r}; outputs are {sorted(self.frame['output'].unique())}")
-        return sub.sort_values("swing", ascending=False, kind="stable").head(n).reset_index(drop=True)
+            raise KeyError(
+                f"no output {output!r}; outputs are {sorted(self.frame['output'].unique())}"
+            )
+        return (
+            sub.sort_values("swing", ascending=False, kind="stable").head(n).reset_index(drop=True)
+        )
 
     @property
     def outputs(self) -> list[str]:
         return list(dict.fromkeys(self.frame["output"]))
 
 
-def tornado(scenario: Scenario, *, models: Sequence[str | Forecaster] | None = None,
-            bargaining: bool = False, shocks: Sequence[Shock] = (), seed: int | None = 0) -> TornadoResult:
+def tornado(
+    scenario: Scenario,
+    *,
+    models: Sequence[str | Forecaster] | None = None,
+    bargaining: bool = False,
+    shocks: Sequence[Shock] = (),
+    seed: int | None = 0,
+) -> TornadoResult:
     """One-at-a-time sensitivity: each uncertain input at its low and high end, others at value."""
     inputs = uncertain_inputs(scenario)
     k = len(inputs)
-    names, run = scenario_outputs(scenario, inputs, models=models, bargaining=bargaining,
-                                  shocks=shocks, seed=seed)
+    names, run = scenario_outputs(
+        scenario, inputs, models=models, bargaining=bargaining, shocks=shocks, seed=seed
+    )
     base = np.array([x.value for x in inputs])
     design = np.repeat(base[None, :], 1 + 2 * k, axis=0)
     for j, inp in enumerate(inputs):
@@ -121,16 +138,44 @@ def tornado(scenario: Scenario, *, models: Sequence[str | Forecaster] | None = N
     for o, out in enumerate(names):
         for j, inp in enumerate(inputs):
             lo, hi = y[1 + 2 * j, o], y[2 + 2 * j, o]
-            rows.append({"output": out, "input": inp.place, "label": inp.label, "actor": inp.actor,
-                         "issue": inp.issue, "kind": inp.kind, "low": inp.low, "high": inp.high,
-                         "base": y[0, o], "at_low": lo, "at_high": hi,
-                         "swing": abs(hi - lo) if not (np.isnan(hi) or np.isnan(lo)) else np.nan})
-    frame = pd.DataFrame(rows, columns=["output", "input", "label", "actor", "issue", "kind", "low",
-                                        "high", "base", "at_low", "at_high", "swing"])
+            rows.append(
+                {
+                    "output": out,
+                    "input": inp.place,
+                    "label": inp.label,
+                    "actor": inp.actor,
+                    "issue": inp.issue,
+                    "kind": inp.kind,
+                    "low": inp.low,
+                    "high": inp.high,
+                    "base": y[0, o],
+                    "at_low": lo,
+                    "at_high": hi,
+                    "swing": abs(hi - lo) if not (np.isnan(hi) or np.isnan(lo)) else np.nan,
+                }
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "output",
+            "input",
+            "label",
+            "actor",
+            "issue",
+            "kind",
+            "low",
+            "high",
+            "base",
+            "at_low",
+            "at_high",
+            "swing",
+        ],
+    )
     return TornadoResult(frame, {out: float(y[0, o]) for o, out in enumerate(names)})
 
 
 # -- Sobol -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SobolResult:
@@ -150,7 +195,9 @@ class SobolResult:
     def indices(self, output: str) -> pd.DataFrame:
         sub = self.frame[self.frame["output"] == output]
         if sub.empty:
-            raise KeyError(f"no output {output!r}; outputs are {sorted(self.frame['output'].unique())}")
+            raise KeyError(
+                f"no output {output!r}; outputs are {sorted(self.frame['output'].unique())}"
+            )
         return sub.reset_index(drop=True)
 
     @property
@@ -160,12 +207,20 @@ class SobolResult:
 
 def _check_n(n: int) -> None:
     if n < 2 or n & (n - 1):
-        raise ValueError(f"n (SALib's base sample size) must be a power of 2 of at least 2, got {n}")
+        raise ValueError(
+            f"n (SALib's base sample size) must be a power of 2 of at least 2, got {n}"
+        )
 
 
-def sobol_indices(func: Callable[[np.ndarray], np.ndarray], inputs: Sequence[UncertainInput], *,
-                  n: int = 1024, seed: int | None = 0, output_names: Sequence[str] | None = None,
-                  num_resamples: int = 100) -> SobolResult:
+def sobol_indices(
+    func: Callable[[np.ndarray], np.ndarray],
+    inputs: Sequence[UncertainInput],
+    *,
+    n: int = 1024,
+    seed: int | None = 0,
+    output_names: Sequence[str] | None = None,
+    num_resamples: int = 100,
+) -> SobolResult:
     """Sobol S1 and ST of ``func`` (values R × k → outputs R or R × outputs) over ``inputs``.
 
     Saltelli's sampling on the unit hypercube ([Saltelli2010], ``SALib.sample.sobol``, scrambled
@@ -179,10 +234,14 @@ def sobol_indices(func: Callable[[np.ndarray], np.ndarray], inputs: Sequence[Unc
     _check_n(n)
     k = len(inputs)
     if k == 0:
-        raise ValueError("the scenario has no uncertain inputs: give some quantities an `uncertainty`")
+        raise ValueError(
+            "the scenario has no uncertain inputs: give some quantities an `uncertainty`"
+        )
     problem = {"num_vars": k, "names": [x.place for x in inputs], "bounds": [[0.0, 1.0]] * k}
     unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
-    values = np.column_stack([inp.ppf(np.clip(unit[:, j], 0.0, 1.0)) for j, inp in enumerate(inputs)])
+    values = np.column_stack(
+        [inp.ppf(np.clip(unit[:, j], 0.0, 1.0)) for j, inp in enumerate(inputs)]
+    )
     y = np.asarray(func(values), dtype=float)
     if y.ndim == 1:
         y = y[:, None]
@@ -196,33 +255,79 @@ def sobol_indices(func: Callable[[np.ndarray], np.ndarray], inputs: Sequence[Unc
         var = float(np.var(col))
         variance[out] = var
         if var <= 1e-24 * max(1.0, float(np.mean(col)) ** 2):
-            res = {"S1": np.zeros(k), "S1_conf": np.zeros(k), "ST": np.zeros(k), "ST_conf": np.zeros(k)}
+            res = {
+                "S1": np.zeros(k),
+                "S1_conf": np.zeros(k),
+                "ST": np.zeros(k),
+                "ST_conf": np.zeros(k),
+            }
         else:
-            res = sobol_analyze.analyze(problem, col, calc_second_order=False, num_resamples=num_resamples,
-                                        seed=seed, print_to_console=False)
+            res = sobol_analyze.analyze(
+                problem,
+                col,
+                calc_second_order=False,
+                num_resamples=num_resamples,
+                seed=seed,
+                print_to_console=False,
+            )
         for j, inp in enumerate(inputs):
-            rows.append({"output": out, "input": inp.place, "label": inp.label, "actor": inp.actor,
-                         "issue": inp.issue, "kind": inp.kind, "S1": float(res["S1"][j]),
-                         "S1_conf": float(res["S1_conf"][j]), "ST": float(res["ST"][j]),
-                         "ST_conf": float(res["ST_conf"][j])})
-    frame = pd.DataFrame(rows, columns=["output", "input", "label", "actor", "issue", "kind", "S1",
-                                        "S1_conf", "ST", "ST_conf"])
+            rows.append(
+                {
+                    "output": out,
+                    "input": inp.place,
+                    "label": inp.label,
+                    "actor": inp.actor,
+                    "issue": inp.issue,
+                    "kind": inp.kind,
+                    "S1": float(res["S1"][j]),
+                    "S1_conf": float(res["S1_conf"][j]),
+                    "ST": float(res["ST"][j]),
+                    "ST_conf": float(res["ST_conf"][j]),
+                }
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "output",
+            "input",
+            "label",
+            "actor",
+            "issue",
+            "kind",
+            "S1",
+            "S1_conf",
+            "ST",
+            "ST_conf",
+        ],
+    )
     return SobolResult(frame, tuple(inputs), n, len(values), seed, variance)
 
 
-def sobol(scenario: Scenario, *, n: int = 1024, seed: int | None = 0,
-          models: Sequence[str | Forecaster] | None = None, bargaining: bool = False,
-          shocks: Sequence[Shock] = ()) -> SobolResult:
-    """Sobol indices of every output (model × issue forecasts, bargaining) over every uncertain input."""
+def sobol(
+    scenario: Scenario,
+    *,
+    n: int = 1024,
+    seed: int | None = 0,
+    models: Sequence[str | Forecaster] | None = None,
+    bargaining: bool = False,
+    shocks: Sequence[Shock] = (),
+) -> SobolResult:
+    """Sobol indices of every output (model × issue forecasts, bargaining) over every uncertain
+    input.
+    """
     inputs = uncertain_inputs(scenario)
     if not inputs:
-        raise ValueError("the scenario has no uncertain inputs: give some quantities an `uncertainty`")
-    names, run = scenario_outputs(scenario, inputs, models=models, bargaining=bargaining, shocks=shocks,
-                                  seed=seed)
+        raise ValueError(
+            "the scenario has no uncertain inputs: give some quantities an `uncertainty`"
+        )
+    names, run = scenario_outputs(
+        scenario, inputs, models=models, bargaining=bargaining, shocks=shocks, seed=seed
+    )
     return sobol_indices(run, inputs, n=n, seed=seed, output_names=names)
 
 
 # -- critical actors -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CriticalActor:
@@ -234,11 +339,17 @@ class CriticalActor:
     top_input: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"actor": self.actor, "score": self.score, "by_output": self.by_output,
-                "top_input": self.top_input}
+        return {
+            "actor": self.actor,
+            "score": self.score,
+            "by_output": self.by_output,
+            "top_input": self.top_input,
+        }
 
 
-def critical_actors(result: SobolResult, outputs: Sequence[str] | None = None) -> list[CriticalActor]:
+def critical_actors(
+    result: SobolResult, outputs: Sequence[str] | None = None
+) -> list[CriticalActor]:
     """Actors ranked by their total Sobol indices summed over their inputs, mean over outputs."""
     frame = result.frame[result.frame["actor"].notna()]
     if outputs is not None:
@@ -250,7 +361,13 @@ def critical_actors(result: SobolResult, outputs: Sequence[str] | None = None) -
     for actor, sub in per.groupby(level=0, sort=False):
         by_output = {o: float(v) for (_, o), v in sub.items()}
         inputs = frame[frame["actor"] == actor].groupby("input", sort=False)["ST"].mean()
-        out.append(CriticalActor(str(actor), float(np.mean(list(by_output.values()))), by_output,
-                                 str(inputs.idxmax()) if len(inputs) else None))
+        out.append(
+            CriticalActor(
+                str(actor),
+                float(np.mean(list(by_output.values()))),
+                by_output,
+                str(inputs.idxmax()) if len(inputs) else None,
+            )
+        )
     out.sort(key=lambda c: (-c.score, c.actor))
     return out

@@ -4,11 +4,11 @@ from .db import DEFAULT_ENV, SCHEMA_VERSION, RunRecord, RunStore, default_url
 from .diff import RunDiff, diff_runs
 
 __all__ = [
-           "DEFAULT_ENV",
-           "SCHEMA_VERSION",
-           "RunDiff",
-           "RunRecord",
-           "RunStore",
-           "default_url",
-           "diff_runs",
+    "DEFAULT_ENV",
+    "SCHEMA_VERSION",
+    "RunDiff",
+    "RunRecord",
+    "RunStore",
+    "default_url",
+    "diff_runs",
 ]

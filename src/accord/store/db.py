@@ -30,6 +30,7 @@ __all__ = ["DEFAULT_ENV", "SCHEMA_VERSION", "RunRecord", "RunStore", "default_ur
 
 DEFAULT_ENV = "ACCORD_DB"
 
+
 def default_url() -> str:
     """``$ACCORD_DB`` if set, else SQLite in the user's data folder."""
     env = os.environ.get(DEFAULT_ENV)
@@ -101,33 +102,53 @@ class RunStore:
     # -- writing ---------------------------------------------------------------------------
     def _write(self, stmt: sa.Executable) -> None:
         """One statement in its own write transaction, retried while SQLite reports a lock."""
+
         def step() -> None:
             with self._writer.begin() as conn:
                 conn.execute(stmt)
 
         retry_locked(step)
 
-    def start(self, kind: str, *, scenario: Scenario | None, params: dict[str, Any],
-              seed: int | None) -> str:
+    def start(
+        self, kind: str, *, scenario: Scenario | None, params: dict[str, Any], seed: int | None
+    ) -> str:
         run_id = uuid.uuid4().hex[:12]
-        self._write(runs.insert().values(
-            id=run_id, kind=kind, status="running", created_at=_now(),
-            scenario_title=None if scenario is None else scenario.metadata.title,
-            scenario_hash=None if scenario is None else scenario.content_hash(),
-            scenario=None if scenario is None else _dumps(scenario.model_dump(mode="json")),
-            params=_dumps(params), seed=seed, version=accord.__version__,
-            host=socket.gethostname(), pid=os.getpid(),
-        ))
+        self._write(
+            runs.insert().values(
+                id=run_id,
+                kind=kind,
+                status="running",
+                created_at=_now(),
+                scenario_title=None if scenario is None else scenario.metadata.title,
+                scenario_hash=None if scenario is None else scenario.content_hash(),
+                scenario=None if scenario is None else _dumps(scenario.model_dump(mode="json")),
+                params=_dumps(params),
+                seed=seed,
+                version=accord.__version__,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+            )
+        )
         return run_id
 
     def finish(self, run_id: str, *, results: Any, timings: dict[str, float] | None = None) -> None:
-        self._write(runs.update().where(runs.c.id == run_id).values(
-            status="done", finished_at=_now(), results=_dumps(results),
-            timings=_dumps(timings or {})))
+        self._write(
+            runs.update()
+            .where(runs.c.id == run_id)
+            .values(
+                status="done",
+                finished_at=_now(),
+                results=_dumps(results),
+                timings=_dumps(timings or {}),
+            )
+        )
 
     def fail(self, run_id: str, error: str) -> None:
-        self._write(runs.update().where(runs.c.id == run_id).values(
-            status="failed", finished_at=_now(), error=error))
+        self._write(
+            runs.update()
+            .where(runs.c.id == run_id)
+            .values(status="failed", finished_at=_now(), error=error)
+        )
 
     # -- reading ---------------------------------------------------------------------------
     def list(self, *, kind: str | None = None, limit: int = 50) -> list[RunRecord]:
@@ -150,15 +171,32 @@ class RunStore:
 
     def _record(self, row) -> RunRecord:
         status = row["status"]
-        if status == "running" and row["host"] == socket.gethostname() and row["pid"] \
-                and not _alive(row["pid"]):
+        if (
+            status == "running"
+            and row["host"] == socket.gethostname()
+            and row["pid"]
+            and not _alive(row["pid"])
+        ):
             status = "interrupted"
-        load = lambda s: None if s is None else json.loads(s)
+
+        def load(s):
+            return None if s is None else json.loads(s)
+
         return RunRecord(
-            row["id"], row["kind"], status, row["created_at"], row["finished_at"],
-            row["scenario_title"], row["scenario_hash"], load(row["scenario"]),
-            load(row["params"]) or {}, row["seed"], row["version"],
-            load(row["results"]), load(row["timings"]), row["error"],
+            row["id"],
+            row["kind"],
+            status,
+            row["created_at"],
+            row["finished_at"],
+            row["scenario_title"],
+            row["scenario_hash"],
+            load(row["scenario"]),
+            load(row["params"]) or {},
+            row["seed"],
+            row["version"],
+            load(row["results"]),
+            load(row["timings"]),
+            row["error"],
         )
 
 

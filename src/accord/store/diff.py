@@ -72,6 +72,9 @@ def diff_runs(a: RunRecord, b: RunRecord) -> RunDiff:
     inputs = _changes(flatten_numbers(a.scenario or {}), flatten_numbers(b.scenario or {}))
     params = _changes(flatten_numbers(a.params), flatten_numbers(b.params), skip=())
     fa, fb = _forecasts(a), _forecasts(b)
-    moves = [(i, m, fa.get((i, m)), fb.get((i, m))) for (i, m) in sorted(set(fa) | set(fb))
-             if fa.get((i, m)) != fb.get((i, m))]
+    moves = [
+        (i, m, fa.get((i, m)), fb.get((i, m)))
+        for (i, m) in sorted(set(fa) | set(fb))
+        if fa.get((i, m)) != fb.get((i, m))
+    ]
     return RunDiff(a.id, b.id, inputs, params, moves)

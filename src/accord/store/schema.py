@@ -146,12 +146,18 @@ def _create(conn: sa.Connection) -> None:
     _meta.create_all(conn, checkfirst=True)
     found = conn.execute(sa.select(sa.func.max(schema_info.c.version))).scalar()
     if found is None:
-        conn.execute(schema_info.insert().values(
-            version=SCHEMA_VERSION, created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            accord_version=accord.__version__))
+        conn.execute(
+            schema_info.insert().values(
+                version=SCHEMA_VERSION,
+                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                accord_version=accord.__version__,
+            )
+        )
     elif found > SCHEMA_VERSION:
-        raise RuntimeError(f"the run store has schema version {found}; this accord knows "
-                           f"{SCHEMA_VERSION}: upgrade accord")
+        raise RuntimeError(
+            f"the run store has schema version {found}; this accord knows "
+            f"{SCHEMA_VERSION}: upgrade accord"
+        )
 
 
 def ensure_schema(engine: sa.Engine) -> int:
@@ -160,8 +166,10 @@ def ensure_schema(engine: sa.Engine) -> int:
     if found == SCHEMA_VERSION:
         return found
     if found is not None and found > SCHEMA_VERSION:
-        raise RuntimeError(f"the run store has schema version {found}; this accord knows "
-                           f"{SCHEMA_VERSION}: upgrade accord")
+        raise RuntimeError(
+            f"the run store has schema version {found}; this accord knows "
+            f"{SCHEMA_VERSION}: upgrade accord"
+        )
     writer = engine.execution_options(accord_immediate=True)
 
     def step() -> None:

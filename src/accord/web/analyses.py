@@ -29,18 +29,27 @@ def forecast_payload(scn: Scenario, seed: int = 0) -> dict[str, Any]:
         for mf in res.models:
             tr = mf.issues[issue.id].trace
             if tr is not None and tr.rounds >= 1:
-                traces[mf.model] = {"actors": list(tr.actor_ids),
-                                    "positions": tr.positions.tolist(),
-                                    "forecast": tr.forecast.tolist()}
-        charts.append({
-            "issue": issue.id, "name": issue.name or issue.id, "question": issue.question,
-            "min": issue.scale.min, "max": issue.scale.max,
-            "labels": [[p, t] for p, t in sorted(issue.scale.labels.items())],
-            "actors": [{"id": a, "position": float(x), "weight": float(w)}
-                       for a, x, w in zip(arr.actor_ids, arr.position, arr.weight, strict=True)],
-            "forecasts": {m.model: m.issues[issue.id].value for m in res.models},
-            "traces": traces,
-        })
+                traces[mf.model] = {
+                    "actors": list(tr.actor_ids),
+                    "positions": tr.positions.tolist(),
+                    "forecast": tr.forecast.tolist(),
+                }
+        charts.append(
+            {
+                "issue": issue.id,
+                "name": issue.name or issue.id,
+                "question": issue.question,
+                "min": issue.scale.min,
+                "max": issue.scale.max,
+                "labels": [[p, t] for p, t in sorted(issue.scale.labels.items())],
+                "actors": [
+                    {"id": a, "position": float(x), "weight": float(w)}
+                    for a, x, w in zip(arr.actor_ids, arr.position, arr.weight, strict=True)
+                ],
+                "forecasts": {m.model: m.issues[issue.id].value for m in res.models},
+                "traces": traces,
+            }
+        )
     out["charts"] = charts
     out["actors"] = [{"id": a.id, "name": a.name} for a in scn.actors]
     return out
@@ -57,8 +66,9 @@ def run_bargain(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     from accord.bargaining import analyse
 
     job.report(0.1, "searching the packages")
-    res = analyse(scn, months=int(params.get("months", 120)),
-                  resolution=int(params.get("resolution", 11)))
+    res = analyse(
+        scn, months=int(params.get("months", 120)), resolution=int(params.get("resolution", 11))
+    )
     job.report(0.9, "drawing the map")
     out = res.to_dict()
     out.pop("grid", None)
@@ -83,21 +93,36 @@ def _bargaining_map(res, max_points: int = 4000) -> dict[str, Any] | None:
     keep[:: max(1, len(code) // max_points)] = True
     keep |= code == 2
     pts = np.column_stack([sp.utility[keep, i], sp.utility[keep, j], code[keep]])
-    sols = {k: [p.utility[scn.actor_ids[i]], p.utility[scn.actor_ids[j]]]
-            for k, p in res.solutions.items() if p is not None}
+    sols = {
+        k: [p.utility[scn.actor_ids[i]], p.utility[scn.actor_ids[j]]]
+        for k, p in res.solutions.items()
+        if p is not None
+    }
     if res.package_at_opening is not None:
         p = res.package_at_opening
-        sols[f"nash at month {res.opens_at}"] = [p.utility[scn.actor_ids[i]],
-                                                 p.utility[scn.actor_ids[j]]]
-    return {"x": scn.actor_ids[i], "y": scn.actor_ids[j], "points": np.round(pts, 4).tolist(),
-            "no_deal": [float(sp.no_deal[i]), float(sp.no_deal[j])], "solutions": sols,
-            "shown": int(keep.sum()), "packages": len(code)}
+        sols[f"nash at month {res.opens_at}"] = [
+            p.utility[scn.actor_ids[i]],
+            p.utility[scn.actor_ids[j]],
+        ]
+    return {
+        "x": scn.actor_ids[i],
+        "y": scn.actor_ids[j],
+        "points": np.round(pts, 4).tolist(),
+        "no_deal": [float(sp.no_deal[i]), float(sp.no_deal[j])],
+        "solutions": sols,
+        "shown": int(keep.sum()),
+        "packages": len(code),
+    }
 
 
 def _issue_frame(issue) -> dict[str, Any]:
-    return {"issue": issue.id, "name": issue.name or issue.id, "min": issue.scale.min,
-            "max": issue.scale.max,
-            "labels": [[p, t] for p, t in sorted(issue.scale.labels.items())]}
+    return {
+        "issue": issue.id,
+        "name": issue.name or issue.id,
+        "min": issue.scale.min,
+        "max": issue.scale.max,
+        "labels": [[p, t] for p, t in sorted(issue.scale.labels.items())],
+    }
 
 
 def _finite(x: Any) -> float | None:
@@ -123,13 +148,22 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
     labels = {m.name: m.label for m in MODELS} | {"nash": "Nash package"}
     issues = []
     for issue in scn.issues:
-        rows = [{"model": r.model, "label": labels.get(r.model, r.model),
-                 **{c: _finite(getattr(r, c)) for c in ("q05", "q25", "q50", "q75", "q95")}}
-                for r in q[q["issue"] == issue.id].itertuples()]
+        rows = [
+            {
+                "model": r.model,
+                "label": labels.get(r.model, r.model),
+                **{c: _finite(getattr(r, c)) for c in ("q05", "q25", "q50", "q75", "q95")},
+            }
+            for r in q[q["issue"] == issue.id].itertuples()
+        ]
         issues.append({**_issue_frame(issue), "rows": [r for r in rows if r["q50"] is not None]})
-    return {"draws": res.n_draws, "models": list(models), "p_zone": res.p_zone_of_agreement(),
-            "issues": issues,
-            "quantiles": q.to_dict(orient="records")}
+    return {
+        "draws": res.n_draws,
+        "models": list(models),
+        "p_zone": res.p_zone_of_agreement(),
+        "issues": issues,
+        "quantiles": q.to_dict(orient="records"),
+    }
 
 
 def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
@@ -141,8 +175,13 @@ def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
         overrides.append(f"default_strategy={params['strategy']}")
     job.report(0.1, "simulating the talks")
     processes = [p.strip() for p in str(params.get("compare")).split(",") if p.strip()]
-    cmp = compare_processes(scn, processes, runs=int(params.get("runs", 100)),
-                            seed=int(params.get("seed", 0)), overrides=overrides)
+    cmp = compare_processes(
+        scn,
+        processes,
+        runs=int(params.get("runs", 100)),
+        seed=int(params.get("seed", 0)),
+        overrides=overrides,
+    )
     job.report(0.95, "summarising the talks")
     out = cmp.to_dict()
     out["names"] = {a.id: a.name for a in scn.actors}
@@ -165,13 +204,25 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
         if out not in res.outputs:
             continue
         top = res.top(out, int(params.get("top", 8)))
-        rows = [{"label": input_label(r, names),
-                 "actor": r.actor if isinstance(r.actor, str) else None,
-                 "low": _finite(r.low), "high": _finite(r.high), "at_low": _finite(r.at_low),
-                 "at_high": _finite(r.at_high), "swing": _finite(r.swing)}
-                for r in top.itertuples()]
-        issues.append({**_issue_frame(issue), "base": _finite(res.base[out]),
-                       "rows": [r for r in rows if isinstance(r["swing"], float) and r["swing"] > 0]})
+        rows = [
+            {
+                "label": input_label(r, names),
+                "actor": r.actor if isinstance(r.actor, str) else None,
+                "low": _finite(r.low),
+                "high": _finite(r.high),
+                "at_low": _finite(r.at_low),
+                "at_high": _finite(r.at_high),
+                "swing": _finite(r.swing),
+            }
+            for r in top.itertuples()
+        ]
+        issues.append(
+            {
+                **_issue_frame(issue),
+                "base": _finite(res.base[out]),
+                "rows": [r for r in rows if isinstance(r["swing"], float) and r["swing"] > 0],
+            }
+        )
     return {"model": model, "issues": issues}
 
 

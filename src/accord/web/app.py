@@ -41,8 +41,15 @@ DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
 BODY_SLACK = 64 * 1024
 JsonBody = Annotated[dict[str, Any], Body()]
 OptionalBody = Annotated[dict[str, Any] | None, Body()]
-RunId = Annotated[str, PathParam(min_length=1, max_length=32, pattern=r"^[0-9a-fA-F]+$",
-                                 description="a run id or a prefix of one (hex digits)")]
+RunId = Annotated[
+    str,
+    PathParam(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[0-9a-fA-F]+$",
+        description="a run id or a prefix of one (hex digits)",
+    ),
+]
 
 
 class ProblemOut(BaseModel):
@@ -91,14 +98,26 @@ def _problems(exc: ScenarioError) -> list[ProblemOut]:
     out = []
     for p in exc.problems:
         d = p.to_dict()
-        out.append(ProblemOut(place=d["place"], rule=d["rule"], value=d.get("value"),
-                              fix=d.get("fix"), line=d.get("line")))
+        out.append(
+            ProblemOut(
+                place=d["place"],
+                rule=d["rule"],
+                value=d.get("value"),
+                fix=d.get("fix"),
+                line=d.get("line"),
+            )
+        )
     return out
 
 
 def _info(name: str, scn: Scenario, origin: str) -> ScenarioInfo:
-    return ScenarioInfo(name=name, title=scn.metadata.title, actors=len(scn.actors),
-                        issues=len(scn.issues), origin=origin)
+    return ScenarioInfo(
+        name=name,
+        title=scn.metadata.title,
+        actors=len(scn.actors),
+        issues=len(scn.issues),
+        origin=origin,
+    )
 
 
 def _static(name: str) -> str:
@@ -116,8 +135,9 @@ def _validated_params(kind: str, params: dict[str, Any] | None) -> dict[str, Any
         raise RequestValidationError(errors) from None
 
 
-def _job_work(kind: str, scn: Scenario, params: dict[str, Any],
-              db: str | None) -> Callable[[Job], Any]:
+def _job_work(
+    kind: str, scn: Scenario, params: dict[str, Any], db: str | None
+) -> Callable[[Job], Any]:
     fn = ANALYSES[kind][0]
 
     def work(job: Job) -> Any:
@@ -150,8 +170,9 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
             try:
                 out.append(_info(name, folder.load(name), origin))
             except HTTPException:
-                out.append(ScenarioInfo(name=name, title="(invalid)", actors=0, issues=0,
-                                        origin=origin))
+                out.append(
+                    ScenarioInfo(name=name, title="(invalid)", actors=0, issues=0, origin=origin)
+                )
         return out
 
     @app.get("/api/scenarios/{name}")
@@ -166,8 +187,11 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
             return ValidationOut(valid=False, problems=_problems(exc))
         return ValidationOut(valid=True)
 
-    @app.put("/api/scenarios/{name}", response_model=ValidationOut,
-             summary="Save a scenario (the previous version is kept as a timestamped backup)")
+    @app.put(
+        "/api/scenarios/{name}",
+        response_model=ValidationOut,
+        summary="Save a scenario (the previous version is kept as a timestamped backup)",
+    )
     def save_scenario(name: str, body: JsonBody) -> JSONResponse:
         folder.path_of(name)
         try:
@@ -178,17 +202,24 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
         folder.save(name, scn, overwrite=True)
         return JSONResponse(ValidationOut(valid=True).model_dump())
 
-    @app.post("/api/upload", response_model=ScenarioInfo,
-              summary="Import a scenario file into the folder",
-              description="An existing scenario of that name is replaced only with "
-                          "overwrite=true, and then kept as a timestamped backup.")
-    async def upload(file: UploadFile, name: str | None = Query(None, max_length=64),
-                     overwrite: bool = False) -> ScenarioInfo:
+    @app.post(
+        "/api/upload",
+        response_model=ScenarioInfo,
+        summary="Import a scenario file into the folder",
+        description="An existing scenario of that name is replaced only with "
+        "overwrite=true, and then kept as a timestamped backup.",
+    )
+    async def upload(
+        file: UploadFile, name: str | None = Query(None, max_length=64), overwrite: bool = False
+    ) -> ScenarioInfo:
         stem = upload_stem(file.filename, name)
         target = folder.path_of(stem)
         if target.exists() and not overwrite:
-            raise HTTPException(409, f"a scenario named {stem!r} exists; send overwrite=true "
-                                     "to replace it (a backup is kept)")
+            raise HTTPException(
+                409,
+                f"a scenario named {stem!r} exists; send overwrite=true "
+                "to replace it (a backup is kept)",
+            )
         data = await file.read(max_upload + 1)
         if len(data) > max_upload:
             raise HTTPException(413, f"uploads are limited to {max_upload} bytes")
@@ -197,8 +228,9 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
         return _info(stem, scn, "folder")
 
 
-def _add_analysis_routes(app: FastAPI, folder: ScenarioFolder, jobs: JobQueue,
-                         db: str | None, brief_slots: int) -> None:
+def _add_analysis_routes(
+    app: FastAPI, folder: ScenarioFolder, jobs: JobQueue, db: str | None, brief_slots: int
+) -> None:
     briefs = anyio.CapacityLimiter(brief_slots)
 
     @app.get("/api/scenarios/{name}/brief", response_class=HTMLResponse)
@@ -216,9 +248,12 @@ def _add_analysis_routes(app: FastAPI, folder: ScenarioFolder, jobs: JobQueue,
     def analyses_schema() -> dict[str, dict[str, Any]]:
         return {k: model.model_json_schema() for k, model in PARAMS.items()}
 
-    @app.post("/api/scenarios/{name}/run/{kind}", response_model=JobOut,
-              description="Parameters and their ranges: GET /api/analyses/schema. "
-                          "429 when the job queue is full.")
+    @app.post(
+        "/api/scenarios/{name}/run/{kind}",
+        response_model=JobOut,
+        description="Parameters and their ranges: GET /api/analyses/schema. "
+        "429 when the job queue is full.",
+    )
     def run(name: str, kind: str, params: OptionalBody = None) -> JobOut:
         merged = _validated_params(kind, params)
         scn = folder.load(name)
@@ -235,8 +270,11 @@ def _add_analysis_routes(app: FastAPI, folder: ScenarioFolder, jobs: JobQueue,
             raise HTTPException(404, "no such job")
         return JobOut(**j.public())
 
-    @app.post("/api/jobs/{job_id}/cancel", response_model=JobOut,
-              summary="Cancel a job (a running one stops at its next stage or chunk)")
+    @app.post(
+        "/api/jobs/{job_id}/cancel",
+        response_model=JobOut,
+        summary="Cancel a job (a running one stops at its next stage or chunk)",
+    )
     def cancel(job_id: str) -> JobOut:
         j = jobs.cancel(job_id)
         if j is None:
@@ -249,8 +287,17 @@ def _add_run_routes(app: FastAPI, db: str | None) -> None:
     def runs(limit: int = Query(50, ge=1, le=500)) -> list[RunOut]:
         store = RunStore(db)
         try:
-            return [RunOut(id=r.id, kind=r.kind, status=r.status, created_at=r.created_at,
-                           scenario=r.scenario_title, seed=r.seed) for r in store.list(limit=limit)]
+            return [
+                RunOut(
+                    id=r.id,
+                    kind=r.kind,
+                    status=r.status,
+                    created_at=r.created_at,
+                    scenario=r.scenario_title,
+                    seed=r.seed,
+                )
+                for r in store.list(limit=limit)
+            ]
         finally:
             store.close()
 
@@ -263,9 +310,13 @@ def _add_run_routes(app: FastAPI, db: str | None) -> None:
             except KeyError as exc:  # the store's message names the run, never the store
                 raise HTTPException(404, str(exc.args[0])) from None
             d = diff_runs(ra, rb)
-            return {"a": d.a, "b": d.b, "lines": d.lines(),
-                    "inputs": [[p, repr(o), repr(n)] for p, o, n in d.inputs],
-                    "forecasts": [[i, m, o, n] for i, m, o, n in d.forecasts]}
+            return {
+                "a": d.a,
+                "b": d.b,
+                "lines": d.lines(),
+                "inputs": [[p, repr(o), repr(n)] for p, o, n in d.inputs],
+                "forecasts": [[i, m, o, n] for i, m, o, n in d.forecasts],
+            }
         finally:
             store.close()
 
@@ -280,21 +331,34 @@ def _add_pages(app: FastAPI) -> None:
         return Response(_static("app.js"), media_type="application/javascript")
 
 
-def create_app(folder: str | Path, *, token: str | None = None, db: str | None = None,
-               max_upload: int = DEFAULT_MAX_UPLOAD, hosts: Iterable[str] = (),
-               origins: Iterable[str] = (), workers: int = 2, max_queued: int = 8,
-               job_time_limit: float | None = 600.0, secure_cookie: bool = False,
-               cookie_name: str = "accord_session") -> FastAPI:
+def create_app(
+    folder: str | Path,
+    *,
+    token: str | None = None,
+    db: str | None = None,
+    max_upload: int = DEFAULT_MAX_UPLOAD,
+    hosts: Iterable[str] = (),
+    origins: Iterable[str] = (),
+    workers: int = 2,
+    max_queued: int = 8,
+    job_time_limit: float | None = 600.0,
+    secure_cookie: bool = False,
+    cookie_name: str = "accord_session",
+) -> FastAPI:
     """The app over the scenarios in ``folder`` (shipped scenarios are read-only templates).
 
     ``token`` is generated when not given; read it from ``app.state.token``. ``hosts`` are Host
     names accepted besides loopback (the bound address, a team server's DNS name), ``origins``
     extra origins allowed to send state-changing requests (e.g. a TLS proxy's https origin).
     """
-    config = SecurityConfig(hosts=host_names(None, hosts), origins=tuple(origins),
-                            max_body=max_upload + BODY_SLACK, cookie_name=cookie_name,
-                            secure_cookie=secure_cookie,
-                            **({"token": token} if token else {}))
+    config = SecurityConfig(
+        hosts=host_names(None, hosts),
+        origins=tuple(origins),
+        max_body=max_upload + BODY_SLACK,
+        cookie_name=cookie_name,
+        secure_cookie=secure_cookie,
+        **({"token": token} if token else {}),
+    )
     jobs = JobQueue(workers, max_queued=max_queued, time_limit=job_time_limit)
 
     @asynccontextmanager
@@ -302,9 +366,14 @@ def create_app(folder: str | Path, *, token: str | None = None, db: str | None =
         yield
         jobs.shutdown()
 
-    app = FastAPI(title="accord", version=accord.__version__, docs_url=None, redoc_url=None,
-                  lifespan=lifespan, description="Model and forecast multi-party negotiations: "
-                                                 "the dashboard's REST API.")
+    app = FastAPI(
+        title="accord",
+        version=accord.__version__,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        description="Model and forecast multi-party negotiations: the dashboard's REST API.",
+    )
     app.state.token, app.state.jobs, app.state.security = config.token, jobs, config
     install(app, config)
     scenarios = ScenarioFolder(folder)

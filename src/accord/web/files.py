@@ -15,8 +15,15 @@ from accord._atomic import atomic_write_text
 from accord.io import read_any as load_scenario
 from accord.scenario import Scenario, ScenarioError, shipped_scenarios
 
-__all__ = ["IMPORTABLE", "KEEP_BACKUPS", "NAME_RE", "ScenarioFolder", "parse_upload",
-           "problems_detail", "upload_stem"]
+__all__ = [
+    "IMPORTABLE",
+    "KEEP_BACKUPS",
+    "NAME_RE",
+    "ScenarioFolder",
+    "parse_upload",
+    "problems_detail",
+    "upload_stem",
+]
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 IMPORTABLE = (".yaml", ".yml", ".csv", ".tsv", ".xml", ".xlsx", ".json")
@@ -49,8 +56,9 @@ def _check_xlsx(data: bytes) -> None:
     except zipfile.BadZipFile:
         raise HTTPException(422, "the XLSX file is not a valid workbook (not a zip file)") from None
     if unpacked > MAX_UNPACKED:
-        raise HTTPException(413, f"the workbook unpacks to {unpacked} bytes; at most "
-                                 f"{MAX_UNPACKED} are read")
+        raise HTTPException(
+            413, f"the workbook unpacks to {unpacked} bytes; at most {MAX_UNPACKED} are read"
+        )
 
 
 def _check_yaml(data: bytes) -> None:
@@ -60,8 +68,11 @@ def _check_yaml(data: bytes) -> None:
             if isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_YAML_ALIASES:
-                    raise HTTPException(422, f"the YAML file uses more than {MAX_YAML_ALIASES} "
-                                             "aliases (*name); write the values out")
+                    raise HTTPException(
+                        422,
+                        f"the YAML file uses more than {MAX_YAML_ALIASES} "
+                        "aliases (*name); write the values out",
+                    )
     except yaml.YAMLError:
         return  # the scenario loader reports where the YAML is broken
 
@@ -70,8 +81,9 @@ def parse_upload(data: bytes, filename: str | None) -> Scenario:
     """Parse an uploaded file (CPU-bound for XLSX: call it in a worker thread)."""
     suffix = Path(filename or "x.yaml").suffix.lower()
     if suffix not in IMPORTABLE:
-        raise HTTPException(415, "upload a YAML scenario or a file accord can import "
-                                 "(csv, tsv, xml, xlsx)")
+        raise HTTPException(
+            415, "upload a YAML scenario or a file accord can import (csv, tsv, xml, xlsx)"
+        )
     if suffix == ".xlsx":
         _check_xlsx(data)
     elif suffix in (".yaml", ".yml"):
@@ -86,8 +98,9 @@ def parse_upload(data: bytes, filename: str | None) -> Scenario:
 
 
 def _yaml(scn: Scenario) -> str:
-    return yaml.safe_dump(scn.model_dump(mode="json", exclude_none=True), sort_keys=False,
-                          allow_unicode=True)
+    return yaml.safe_dump(
+        scn.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True
+    )
 
 
 class ScenarioFolder:
@@ -142,8 +155,11 @@ class ScenarioFolder:
         backup = None
         if path.exists():
             if not overwrite:
-                raise HTTPException(409, f"a scenario named {name!r} exists; "
-                                         "send overwrite=true to replace it (a backup is kept)")
+                raise HTTPException(
+                    409,
+                    f"a scenario named {name!r} exists; "
+                    "send overwrite=true to replace it (a backup is kept)",
+                )
             backup = self._backup(path)
         atomic_write_text(path, _yaml(scn))
         return backup

@@ -57,8 +57,11 @@ class Job:
         """Stop here if the job was cancelled or ran out of time."""
         if self._cancel.is_set():
             raise JobCancelled("cancelled")
-        if self.time_limit is not None and self.started is not None \
-                and time.monotonic() - self.started > self.time_limit:
+        if (
+            self.time_limit is not None
+            and self.started is not None
+            and time.monotonic() - self.started > self.time_limit
+        ):
             raise JobTimedOut(f"stopped after its time limit of {self.time_limit:g} s")
 
     def report(self, fraction: float, message: str = "") -> None:
@@ -72,16 +75,30 @@ class Job:
         return self._cancel.is_set()
 
     def public(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "scenario": self.scenario, "status": self.status,
-                "progress": self.progress, "message": self.message, "result": self.result,
-                "error": self.error, "run_id": self.run_id}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "scenario": self.scenario,
+            "status": self.status,
+            "progress": self.progress,
+            "message": self.message,
+            "result": self.result,
+            "error": self.error,
+            "run_id": self.run_id,
+        }
 
 
 class JobQueue:
     """The dashboard's jobs: ``workers`` at a time, ``max_queued`` waiting, ``time_limit`` each."""
 
-    def __init__(self, workers: int = 2, *, max_queued: int = 8, time_limit: float | None = 600.0,
-                 max_jobs: int = 200):
+    def __init__(
+        self,
+        workers: int = 2,
+        *,
+        max_queued: int = 8,
+        time_limit: float | None = 600.0,
+        max_jobs: int = 200,
+    ):
         if workers < 1 or max_queued < 0:
             raise ValueError("workers must be at least 1 and max_queued at least 0")
         self.workers, self.max_queued, self.time_limit = workers, max_queued, time_limit
@@ -104,8 +121,10 @@ class JobQueue:
         job = Job(uuid.uuid4().hex[:12], kind, scenario, time_limit=self.time_limit)
         with self._lock:
             if self.active() >= self.workers + self.max_queued:
-                raise QueueFull(f"{self.workers} jobs are running and {self.max_queued} are "
-                                "waiting; try again when one has finished (or cancel one)")
+                raise QueueFull(
+                    f"{self.workers} jobs are running and {self.max_queued} are "
+                    "waiting; try again when one has finished (or cancel one)"
+                )
             self._forget_finished()
             self.jobs[job.id] = job
             job._future = self._pool.submit(self._run, job, work)

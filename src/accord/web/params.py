@@ -10,8 +10,17 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["MAX_SEED", "PARAMS", "AnalysisParams", "BargainParams", "ForecastParams",
-           "ProcessParams", "SensitivityParams", "SimulateParams", "seed_field"]
+__all__ = [
+    "MAX_SEED",
+    "PARAMS",
+    "AnalysisParams",
+    "BargainParams",
+    "ForecastParams",
+    "ProcessParams",
+    "SensitivityParams",
+    "SimulateParams",
+    "seed_field",
+]
 
 MAX_SEED = 2**32 - 1
 
@@ -32,16 +41,17 @@ class ForecastParams(AnalysisParams):
 
 class BargainParams(AnalysisParams):
     months: int = Field(120, ge=1, le=600, description="months looked ahead, 1 to 600")
-    resolution: int = Field(11, ge=2, le=101,
-                            description="grid points per continuous issue, 2 to 101")
+    resolution: int = Field(
+        11, ge=2, le=101, description="grid points per continuous issue, 2 to 101"
+    )
 
 
 class SimulateParams(AnalysisParams):
     draws: int = Field(500, ge=1, le=20_000, description="Monte Carlo draws, 1 to 20,000")
     seed: int = seed_field()
     models: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
-        None, max_length=16,
-        description="model names (at most 16); default: the batched models")
+        None, max_length=16, description="model names (at most 16); default: the batched models"
+    )
 
 
 class ProcessParams(AnalysisParams):
@@ -49,8 +59,12 @@ class ProcessParams(AnalysisParams):
     seed: int = seed_field()
     month: float = Field(0, ge=0, le=600, description="starting month, 0 to 600")
     strategy: str = Field("", max_length=64, description="default strategy (empty: the model's)")
-    compare: str = Field("prep-talks,summit,ultimatum,mediated", min_length=1, max_length=256,
-                         description="comma-separated processes to compare")
+    compare: str = Field(
+        "prep-talks,summit,ultimatum,mediated",
+        min_length=1,
+        max_length=256,
+        description="comma-separated processes to compare",
+    )
 
 
 class SensitivityParams(AnalysisParams):

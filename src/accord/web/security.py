@@ -40,9 +40,11 @@ __all__ = [
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")  # as Starlette parses Host (IPv6 in brackets)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: the dashboard's page loads only its own script; its inline <style> needs 'unsafe-inline'
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors 'none'; form-action 'self'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
 
 
 @dataclass(frozen=True)
@@ -92,30 +94,53 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _send_json(send: Send, status: int, detail: str,
-                     extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
+async def _send_json(
+    send: Send, status: int, detail: str, extra: Iterable[tuple[bytes, bytes]] = ()
+) -> None:
     body = json.dumps({"detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        *extra]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *extra,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
-_LOGIN_PAGE = (b"<!doctype html><meta charset=utf-8><title>accord</title>"
-               b"<p>This dashboard needs its token. Open the URL that <code>accord serve</code> "
-               b"printed (it ends in <code>?token=...</code>) in this browser.</p>")
+_LOGIN_PAGE = (
+    b"<!doctype html><meta charset=utf-8><title>accord</title>"
+    b"<p>This dashboard needs its token. Open the URL that <code>accord serve</code> "
+    b"printed (it ends in <code>?token=...</code>) in this browser.</p>"
+)
 
 
 async def _send_login_page(send: Send) -> None:
-    await send({"type": "http.response.start", "status": 401, "headers": [
-        (b"content-type", b"text/html; charset=utf-8"),
-        (b"content-length", str(len(_LOGIN_PAGE)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(_LOGIN_PAGE)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": _LOGIN_PAGE})
 
 
 async def _redirect_home(send: Send, extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
-    await send({"type": "http.response.start", "status": 303, "headers": [
-        (b"location", b"/"), (b"content-length", b"0"), *extra]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [(b"location", b"/"), (b"content-length", b"0"), *extra],
+        }
+    )
     await send({"type": "http.response.body", "body": b""})
 
 
@@ -132,13 +157,19 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.lower() not in (b"x-frame-options", b"content-security-policy")]
-                headers += [(b"content-security-policy", self.csp), (b"x-frame-options", b"DENY"),
-                            (b"x-content-type-options", b"nosniff"),
-                            (b"referrer-policy", b"no-referrer"),
-                            (b"cross-origin-opener-policy", b"same-origin"),
-                            (b"cross-origin-resource-policy", b"same-origin")]
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in (b"x-frame-options", b"content-security-policy")
+                ]
+                headers += [
+                    (b"content-security-policy", self.csp),
+                    (b"x-frame-options", b"DENY"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"cross-origin-resource-policy", b"same-origin"),
+                ]
                 if not any(k.lower() == b"cache-control" for k, _ in headers):
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
@@ -169,8 +200,12 @@ class BodyLimit:
                 await _send_json(send, 400, "Content-Length must be a number of bytes")
                 return
             if int(length) > self.limit:
-                await _send_json(send, 413, f"request bodies are limited to {self.limit} bytes",
-                                 [(b"connection", b"close")])
+                await _send_json(
+                    send,
+                    413,
+                    f"request bodies are limited to {self.limit} bytes",
+                    [(b"connection", b"close")],
+                )
                 return
         seen, started = 0, False
 
@@ -193,8 +228,12 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await _send_json(send, 413, f"request bodies are limited to {self.limit} bytes",
-                             [(b"connection", b"close")])
+            await _send_json(
+                send,
+                413,
+                f"request bodies are limited to {self.limit} bytes",
+                [(b"connection", b"close")],
+            )
 
 
 class SameOrigin:
@@ -276,16 +315,24 @@ class TokenAuth:
             elif page:
                 await self._exchange(query["token"], send)
             else:
-                await _send_json(send, 401, "a token is accepted in the URL only on first visit "
-                                            "to the page; send the cookie or Authorization: Bearer")
+                await _send_json(
+                    send,
+                    401,
+                    "a token is accepted in the URL only on first visit "
+                    "to the page; send the cookie or Authorization: Bearer",
+                )
             return
         if not self._authenticated(scope):
             if scope["path"] == "/" and scope["method"] == "GET":
                 await _send_login_page(send)
                 return
-            await _send_json(send, 401, "a valid token is required: open the URL printed by "
-                                        "'accord serve', or send Authorization: Bearer <token>",
-                             [(b"www-authenticate", b"Bearer")])
+            await _send_json(
+                send,
+                401,
+                "a valid token is required: open the URL printed by "
+                "'accord serve', or send Authorization: Bearer <token>",
+                [(b"www-authenticate", b"Bearer")],
+            )
             return
         await self.app(scope, receive, send)
 
