@@ -24,6 +24,7 @@ FIXTURE = FIXTURES / "cop21_round1_exchanges.csv"
 
 # -- helpers ----------------------------------------------------------------------------------
 
+
 def reference_rows() -> list[dict[str, str]]:
     with FIXTURE.open(encoding="utf-8") as fh:
         return list(csv.DictReader(line for line in fh if not line.startswith("#")))
@@ -36,8 +37,10 @@ def cop21() -> Scenario:
         scn = accord.load_scenario(path)
     except ScenarioError as exc:
         if "no format accord can read" in str(exc):
-            pytest.skip("cop21.tsv needs the decide TSV importer (accord.io.decide), "
-                        "which is not in this checkout yet")
+            pytest.skip(
+                "cop21.tsv needs the decide TSV importer (accord.io.decide), "
+                "which is not in this checkout yet"
+            )
         raise
     rows = reference_rows()
     actors = {r["actor"] for r in rows} | {r["partner"] for r in rows}
@@ -62,11 +65,13 @@ def printed_tolerance(text: str) -> float:
     value = float(text)
     decimals = len(text.split(".")[1]) if "." in text else 0
     sixth = 0.5 * 10 ** (math.floor(math.log10(abs(value))) - 5) if value else 5e-6
-    return max(0.5 * 10 ** -decimals, sixth)
+    return max(0.5 * 10**-decimals, sixth)
 
 
 def pair(row: dict[str, str]) -> frozenset[tuple[str, str]]:
-    return frozenset([(row["actor"], row["supply_issue"]), (row["partner"], row["partner_supply_issue"])])
+    return frozenset(
+        [(row["actor"], row["supply_issue"]), (row["partner"], row["partner_supply_issue"])]
+    )
 
 
 def replay(rows):
@@ -76,7 +81,9 @@ def replay(rows):
     def choose(round_no, step, tied):
         want = pair(rows[step])
         keys = [frozenset([(a, ia), (b, ib)]) for a, ia, b, ib, _g in tied]
-        assert want in keys, f"step {step + 1}: the reference's exchange is not among the tied {tied}"
+        assert want in keys, (
+            f"step {step + 1}: the reference's exchange is not among the tied {tied}"
+        )
         log.append((step + 1, keys.index(want)))
         return keys.index(want)
 
@@ -84,6 +91,7 @@ def replay(rows):
 
 
 # -- the reference: round 1 on CoP21 ----------------------------------------------------------
+
 
 @pytest.mark.reference
 def test_cop21_round1_matches_the_original_implementation():
@@ -117,9 +125,14 @@ def test_cop21_round1_matches_the_original_implementation():
     assert len(got) == len(rows)
     within_print = total = 0
     for row, ex in zip(rows, got, strict=True):
-        mine = {(ex.actor, ex.supply_issue): (ex.start, ex.move, ex.voting),
-                (ex.partner, ex.partner_supply_issue): (ex.partner_start, ex.partner_move,
-                                                        ex.partner_voting)}
+        mine = {
+            (ex.actor, ex.supply_issue): (ex.start, ex.move, ex.voting),
+            (ex.partner, ex.partner_supply_issue): (
+                ex.partner_start,
+                ex.partner_move,
+                ex.partner_voting,
+            ),
+        }
         assert pair(row) == frozenset(mine), f"step {row['step']}"
         checks = [(row["gain"], ex.gain, 1e-4 * float(row["gain"]))]
         for prefix, who in (("", "actor"), ("partner_", "partner")):
@@ -128,7 +141,9 @@ def test_cop21_round1_matches_the_original_implementation():
                 checks.append((row[prefix + name], v, 1e-4))
         for text, value, slack in checks:
             tol = printed_tolerance(text)
-            assert abs(value - float(text)) <= max(tol, slack), f"step {row['step']}: {text} vs {value}"
+            assert abs(value - float(text)) <= max(tol, slack), (
+                f"step {row['step']}: {text} vs {value}"
+            )
             within_print += abs(value - float(text)) <= tol
             total += 1
         assert ex.actor_gain == ex.partner_gain == ex.gain  # equal gain
@@ -145,11 +160,13 @@ def test_cop21_round1_default_rule_follows_the_reference_up_to_its_first_other_t
     rows = reference_rows()
     got = run_exchange_model(cop21(), rounds=1).round_exchanges(1)
     for row, ex in zip(rows[:58], got[:58], strict=True):
-        assert pair(row) == frozenset([(ex.actor, ex.supply_issue),
-                                       (ex.partner, ex.partner_supply_issue)])
+        assert pair(row) == frozenset(
+            [(ex.actor, ex.supply_issue), (ex.partner, ex.partner_supply_issue)]
+        )
         assert ex.gain == pytest.approx(float(row["gain"]), rel=1e-4)
-    assert pair(rows[58]) != frozenset([(got[58].actor, got[58].supply_issue),
-                                        (got[58].partner, got[58].partner_supply_issue)])
+    assert pair(rows[58]) != frozenset(
+        [(got[58].actor, got[58].supply_issue), (got[58].partner, got[58].partner_supply_issue)]
+    )
     assert got[58].gain == pytest.approx(float(rows[58]["gain"]), rel=1e-5)
 
 
@@ -170,17 +187,34 @@ def test_cop21_ten_rounds_trace_and_explain():
 
 # -- a worked example by hand ------------------------------------------------------------------
 
+
 def two_actor_scenario(**over) -> Scenario:
     """a (left on both issues) cares for p, b (right on both) for q; p is on a 4..10 scale."""
     data = {
         "metadata": {"title": "two actors, two issues"},
-        "issues": [{"id": "p", "question": "p?", "scale": {"min": 4, "max": 10}},
-                   {"id": "q", "question": "q?"}],
+        "issues": [
+            {"id": "p", "question": "p?", "scale": {"min": 4, "max": 10}},
+            {"id": "q", "question": "q?"},
+        ],
         "actors": [
-            {"id": "a", "name": "A", "capability": 1,
-             "stances": {"p": {"position": 4, "salience": 0.8}, "q": {"position": 0, "salience": 0.2}}},
-            {"id": "b", "name": "B", "capability": 1,
-             "stances": {"p": {"position": 10, "salience": 0.2}, "q": {"position": 100, "salience": 0.8}}},
+            {
+                "id": "a",
+                "name": "A",
+                "capability": 1,
+                "stances": {
+                    "p": {"position": 4, "salience": 0.8},
+                    "q": {"position": 0, "salience": 0.2},
+                },
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "capability": 1,
+                "stances": {
+                    "p": {"position": 10, "salience": 0.2},
+                    "q": {"position": 100, "salience": 0.8},
+                },
+            },
         ],
     }
     data.update(over)
@@ -199,7 +233,9 @@ def test_worked_example_by_hand():
     assert (ex.actor, ex.supply_issue, ex.partner, ex.partner_supply_issue) == ("a", "q", "b", "p")
     assert ex.gain == pytest.approx(12.0)
     assert (ex.start, ex.move, ex.voting) == pytest.approx((0.0, 100.0, 100.0))
-    assert (ex.partner_start, ex.partner_move, ex.partner_voting) == pytest.approx((100.0, -100.0, 0.0))
+    assert (ex.partner_start, ex.partner_move, ex.partner_voting) == pytest.approx(
+        (100.0, -100.0, 0.0)
+    )
     assert run.nbs[1] == pytest.approx([0.0, 100.0])
     assert run.start_positions[0] == pytest.approx(np.array([[0.0, 42.0], [58.0, 100.0]]))
     # round 2 starts from outcomes p = 0.2·58 = 11.6 and q = 0.2·42 + 0.8·100 = 88.4
@@ -212,8 +248,14 @@ def test_actor_without_a_stance_counts_for_nothing_on_that_issue():
     (it would need a stance on two issues)."""
     base = two_actor_scenario()
     data = base.model_dump()
-    data["actors"].append({"id": "c", "name": "C", "capability": 3,
-                           "stances": {"p": {"position": 7, "salience": 0.5}}})
+    data["actors"].append(
+        {
+            "id": "c",
+            "name": "C",
+            "capability": 3,
+            "stances": {"p": {"position": 7, "salience": 0.5}},
+        }
+    )
     scn = scenario_from_dict(data)
     run = run_exchange_model(scn, rounds=2)
     assert all("c" not in (ex.actor, ex.partner) for ex in run.exchanges)
@@ -237,12 +279,20 @@ def test_registered_and_through_accord_forecast():
 
 
 def test_bad_hyperparameters_name_the_parameter():
-    for kwargs, name in (({"p": 1.5}, "p"), ({"rounds": 0}, "rounds"), ({"gain": "coin"}, "gain"),
-                         ({"repetitions": 0}, "repetitions")):
+    for kwargs, name in (
+        ({"p": 1.5}, "p"),
+        ({"rounds": 0}, "rounds"),
+        ({"gain": "coin"}, "gain"),
+        ({"repetitions": 0}, "repetitions"),
+    ):
         with pytest.raises(ValueError, match=name):
             ExchangeModel(**kwargs).forecast(two_actor_scenario())
-    assert ExchangeModel(p=0.3).get_params() == {"rounds": 10, "gain": "equal", "p": 0.3,
-                                                "repetitions": 10}
+    assert ExchangeModel(p=0.3).get_params() == {
+        "rounds": 10,
+        "gain": "equal",
+        "p": 0.3,
+        "repetitions": 10,
+    }
 
 
 # -- properties -------------------------------------------------------------------------------
@@ -262,10 +312,18 @@ def scenarios(draw, grid: bool | None = None):
     actors = []
     for a in range(n):
         stances = {f"i{k}": {"position": draw(pos), "salience": draw(sal)} for k in range(m)}
-        actors.append({"id": f"a{a}", "name": f"Actor {a}",
-                       "capability": draw(st.sampled_from([1.0, 2.0, 5.0]) if on_grid
-                                          else st.floats(0.1, 10, allow_nan=False)),
-                       "stances": stances})
+        actors.append(
+            {
+                "id": f"a{a}",
+                "name": f"Actor {a}",
+                "capability": draw(
+                    st.sampled_from([1.0, 2.0, 5.0])
+                    if on_grid
+                    else st.floats(0.1, 10, allow_nan=False)
+                ),
+                "stances": stances,
+            }
+        )
     issues = [{"id": f"i{k}", "question": f"{k}?"} for k in range(m)]
     return scenario_from_dict({"metadata": {"title": "random"}, "actors": actors, "issues": issues})
 
@@ -275,12 +333,17 @@ props = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 
 def shifts(scn: Scenario, ex) -> tuple[float, float, dict]:
     """Outcome shifts of both moves, recomputed from the scenario (0..100 scales)."""
-    w = {(a.id, i): a.capability.value * st_.salience.value
-         for a in scn.actors for i, st_ in a.stances.items()}
+    w = {
+        (a.id, i): a.capability.value * st_.salience.value
+        for a in scn.actors
+        for i, st_ in a.stances.items()
+    }
     s = {(a.id, i): st_.salience.value for a in scn.actors for i, st_ in a.stances.items()}
     D = {i: sum(v for (_, j), v in w.items() if j == i) for i in scn.issue_ids}
     rA = abs(ex.move) * w[(ex.actor, ex.supply_issue)] / D[ex.supply_issue]
-    rB = abs(ex.partner_move) * w[(ex.partner, ex.partner_supply_issue)] / D[ex.partner_supply_issue]
+    rB = (
+        abs(ex.partner_move) * w[(ex.partner, ex.partner_supply_issue)] / D[ex.partner_supply_issue]
+    )
     return rA, rB, s
 
 
@@ -291,12 +354,16 @@ def test_exchanges_stay_on_the_scale_and_both_partners_gain_equally(scn):
     assert np.nanmin(run.positions) >= -1e-9 and np.nanmax(run.positions) <= 100 + 1e-9
     assert np.nanmin(run.start_positions) >= -1e-9 and np.nanmax(run.start_positions) <= 100 + 1e-9
     for ex in run.exchanges:
-        for start, move, voting in ((ex.start, ex.move, ex.voting),
-                                    (ex.partner_start, ex.partner_move, ex.partner_voting)):
+        for start, move, voting in (
+            (ex.start, ex.move, ex.voting),
+            (ex.partner_start, ex.partner_move, ex.partner_voting),
+        ):
             assert -1e-9 <= voting <= 100 + 1e-9 and voting == pytest.approx(start + move)
         rA, rB, s = shifts(scn, ex)
         gain_a = rB * s[(ex.actor, ex.partner_supply_issue)] - rA * s[(ex.actor, ex.supply_issue)]
-        gain_b = rA * s[(ex.partner, ex.supply_issue)] - rB * s[(ex.partner, ex.partner_supply_issue)]
+        gain_b = (
+            rA * s[(ex.partner, ex.supply_issue)] - rB * s[(ex.partner, ex.partner_supply_issue)]
+        )
         assert gain_a > 0 and gain_b > 0  # both better off by their own saliences
         assert gain_a == pytest.approx(gain_b, rel=1e-9, abs=1e-12)  # equal gain
         assert gain_a == pytest.approx(ex.gain, rel=1e-9, abs=1e-12)
@@ -330,8 +397,9 @@ def test_ids_matter_only_through_ties(scn, rnd):
     a = run_exchange_model(scn, rounds=3)
     b = run_exchange_model(scenario_from_dict(data), rounds=3)
     np.testing.assert_allclose(b.nbs, a.nbs, rtol=1e-9, atol=1e-9)
-    assert [(rename[e.actor], e.supply_issue, rename[e.partner]) for e in a.exchanges] == \
-        [(e.actor, e.supply_issue, e.partner) for e in b.exchanges]
+    assert [(rename[e.actor], e.supply_issue, rename[e.partner]) for e in a.exchanges] == [
+        (e.actor, e.supply_issue, e.partner) for e in b.exchanges
+    ]
 
 
 @props
@@ -365,6 +433,7 @@ def test_randomized_gain_with_p_zero_is_equal_gain(scn):
 def test_randomized_gain_spreads_the_outcomes():
     scn = two_actor_scenario()
     fc = ExchangeModel(gain="random", p=1.0, repetitions=20, rounds=2).forecast(
-        scn, rng=np.random.default_rng(5))
+        scn, rng=np.random.default_rng(5)
+    )
     reps = fc.issues["q"].details["repetitions"]
     assert len(reps) == 20 and np.std(reps) > 0

@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,8 +22,8 @@ import accord
 from accord.scenario import Scenario, ScenarioError
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".tsv", ".xml", ".xlsx", ".txt")
-# : examples per fuzz test; raise it for a long run by hand: ACCORD_FUZZ_EXAMPLES=5000 pytest
-# tests/test_fuzz_loaders.py
+#: examples per fuzz test; raise it for a long run by hand: ACCORD_FUZZ_EXAMPLES=5000 pytest
+#: tests/test_fuzz_loaders.py
 N = int(os.environ.get("ACCORD_FUZZ_EXAMPLES", "150"))
 fuzz = settings(max_examples=N, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -142,6 +143,7 @@ def _mutation_paths():
     return base, paths
 
 
+@pytest.mark.slow
 @fuzz
 @given(st.integers(0, 12), json_like)
 def test_mutated_valid_yaml_structure(which, value):
@@ -252,6 +254,7 @@ def test_mutated_genius_profiles(data):
 @settings(
     max_examples=max(1, N * 2 // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+@pytest.mark.slow
 @given(st.data())
 def test_mutated_xlsx_cells(data):
     """The exported workbook with random cells overwritten by junk of any type."""

@@ -183,6 +183,7 @@ def test_yaml_round_trip_is_exact(scn):
     assert losses == [] and back == scn
 
 
+@pytest.mark.slow
 @roundtrip
 @given(scenarios())
 def test_xlsx_round_trip_is_exact(scn):

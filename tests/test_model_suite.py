@@ -104,8 +104,8 @@ def test_registry_names_are_unique_and_documented():
 
 def test_every_model_class_is_registered():
     found = set()
-    for info in pkgutil.iter_modules(accord.models.__path__):
-        mod = importlib.import_module(f"accord.models.{info.name}")
+    for info in pkgutil.walk_packages(accord.models.__path__, prefix="accord.models."):
+        mod = importlib.import_module(info.name)
         for _, obj in inspect.getmembers(mod, inspect.isclass):
             if obj.__module__ != mod.__name__ or inspect.isabstract(obj):
                 continue

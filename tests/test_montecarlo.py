@@ -276,6 +276,7 @@ def test_same_seed_same_result_whatever_the_chunking():
     assert not a.equals(c)
 
 
+@pytest.mark.slow
 def test_per_draw_models_get_their_own_streams_whatever_the_workers():
     from accord.models.exchange import ExchangeModel
 
@@ -290,6 +291,7 @@ def test_per_draw_models_get_their_own_streams_whatever_the_workers():
     assert runs[0].equals(single)
 
 
+@pytest.mark.slow
 def test_bit_identical_with_1_2_and_4_local_workers():
     scn = synthetic_scenario(6, 2, seed=5)
     frames = [
@@ -405,6 +407,7 @@ def _env():
     return env
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sigint_stops_cleanly_and_keeps_finished_draws(tmp_path, workers):
     path = tmp_path / "big.yaml"

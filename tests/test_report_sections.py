@@ -114,6 +114,7 @@ def test_sections_leave_themselves_out_when_they_do_not_apply():
     assert mc is not None and "nothing to draw" in str(mc.body)
 
 
+@pytest.mark.slow
 def test_full_brief_with_every_section_is_self_contained(ukraine):
     html = build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS, months=90)
     for sid in (

@@ -6,6 +6,7 @@ import multiprocessing as mp
 import threading
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from accord.store import SCHEMA_VERSION, RunStore
@@ -24,6 +25,7 @@ def _runs_in_one_process(url: str, barrier, n: int, errors) -> None:
         errors.put(f"{type(exc).__name__}: {exc}"[:300])
 
 
+@pytest.mark.slow
 def test_concurrent_first_use_from_processes_keeps_every_run(tmp_path: Path):
     """4 processes × 5 runs each on a store none of them has created: all 20 runs are kept."""
     ctx = mp.get_context("spawn")

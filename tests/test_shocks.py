@@ -166,6 +166,7 @@ def test_monte_carlo_comparison_uses_common_draws():
     assert row["shocked_q05"] <= row["shocked"] <= row["shocked_q95"]
 
 
+@pytest.mark.slow
 def test_cli_shock_table_and_json(eu, tmp_path):
     r = CliRunner().invoke(
         cli, ["shock", "eu-emissions-1994", "--shock", "DE:leave@2", "-m", "compromise"]

@@ -14,6 +14,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,9 +38,14 @@ from accord.models.smp import (
 )
 from accord.scenario import scenario_from_dict
 
-from conftest import shared_file
-
-EXAMPLES = ["dummyData_3Dim", "SOE-Policy", "SOE-Competitive", "SOE-Pol-Comp", "dummyData_6Dim", "dummyData-a040"]
+EXAMPLES = [
+    "dummyData_3Dim",
+    "SOE-Policy",
+    "SOE-Competitive",
+    "SOE-Pol-Comp",
+    "dummyData_6Dim",
+    "dummyData-a040",
+]
 
 
 def parse_history(path, n_actors: int, n_dims: int):
@@ -51,7 +57,10 @@ def parse_history(path, n_actors: int, n_dims: int):
         names.append(head.split(",")[0].strip())
         pos.append([float(v) for v in values.split()])
     assert lines[n_actors * n_dims].startswith("History of actors' winning probabilities")
-    prob = [[float(v) for v in ln.split(":", 1)[1].split()] for ln in lines[n_actors * n_dims + 1:][:n_actors]]
+    prob = [
+        [float(v) for v in ln.split(":", 1)[1].split()]
+        for ln in lines[n_actors * n_dims + 1 :][:n_actors]
+    ]
     states = int(re.search(r"There were (\d+) states", lines[-1]).group(1))
     p = np.array(pos).reshape(n_actors, n_dims, -1).transpose(2, 0, 1)
     return names[::n_dims], p, np.array(prob).T, states
@@ -69,7 +78,9 @@ def test_reproduces_ktab_smpc_output(name):
     assert run.positions.shape[0] == states == ref_pos.shape[0]
     ours = run.positions * 100.0
     assert np.abs(ours - ref_pos).max() <= 0.5
-    assert np.abs(ours - ref_pos).max() <= 0.05 + 1e-9  # in fact: equal up to KTAB's printing to 0.1
+    assert (
+        np.abs(ours - ref_pos).max() <= 0.05 + 1e-9
+    )  # in fact: equal up to KTAB's printing to 0.1
     assert np.abs(run.win_probability - ref_prob).max() <= 1e-3
 
 
@@ -77,7 +88,9 @@ def test_reproduces_ktab_smpc_output(name):
 def test_forecast_trace_matches_ktab_positions():
     """The forecast's trace is the same run in the issue's units, in the scenario's actor order."""
     scn = accord.load_scenario(shared_file("ktab", "dummyData_3Dim.csv"))
-    _, ref_pos, _, _ = parse_history(shared_file("ktab", "reference", "dummyData_3Dim.history.txt"), 7, 3)
+    _, ref_pos, _, _ = parse_history(
+        shared_file("ktab", "reference", "dummyData_3Dim.history.txt"), 7, 3
+    )
     fc = SMP().forecast(scn)
     for k, issue in enumerate(scn.issues):
         tr = fc.issues[issue.id].trace
@@ -105,8 +118,12 @@ def test_defaults_are_ktabs():
 # -- KTAB's kernel functions against the worked numbers in KTAB's own comments ----------------------
 def test_victory_laws_as_kmodel_h_describes_them():
     """kmodel.h: 2:1 gives 2/3, 4/5, 16/17, 256/257; 11:10 gives 52.4 %, 54.8 %, 59.4 %, 68.2 %."""
-    for law, two_to_one, eleven_to_ten in (("Linear", 2 / 3, 0.524), ("Square", 4 / 5, 0.548),
-                                           ("Quartic", 16 / 17, 0.594), ("Octic", 256 / 257, 0.682)):
+    for law, two_to_one, eleven_to_ten in (
+        ("Linear", 2 / 3, 0.524),
+        ("Square", 4 / 5, 0.548),
+        ("Quartic", 16 / 17, 0.594),
+        ("Octic", 256 / 257, 0.682),
+    ):
         x1, x2 = victory_weights(law, np.array(2.0), np.array(1.0))
         assert x1 / (x1 + x2) == pytest.approx(two_to_one)
         x1, x2 = victory_weights(law, np.array(1.1), np.array(1.0))
@@ -145,16 +162,23 @@ def test_interpolation_rounds_to_four_decimals_and_favours_the_likely_winner():
     s = np.array([[0.5]])
     b_i, b_j = interpolate(t_i, s, np.array([0.75]), t_j, s, np.array([0.25]), "S2P2")
     # w = (s p)^2: 0.140625 vs 0.015625 -> 0.2 + 0.6 * 0.015625 / 0.15625... = 0.26
-    assert b_i[0, 0] == pytest.approx(0.26, abs=1e-4) and b_i[0, 0] * 1e4 == pytest.approx(round(b_i[0, 0] * 1e4))
+    assert b_i[0, 0] == pytest.approx(0.26, abs=1e-4) and b_i[0, 0] * 1e4 == pytest.approx(
+        round(b_i[0, 0] * 1e4)
+    )
     assert abs(b_i[0, 0] - b_j[0, 0]) < 1e-4
     b_i, b_j = interpolate(t_i, s, np.array([0.5]), t_j, s, np.array([0.5]), "S2PMax")
     np.testing.assert_allclose([b_i[0, 0], b_j[0, 0]], [0.2, 0.8])  # equal chances: nobody moves
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(2, 6), st.integers(2, 7),
-       st.sampled_from(OPTIONS["voting_rule"]), st.sampled_from(OPTIONS["victory_model"]),
-       st.sampled_from(OPTIONS["pce_model"]))
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(2, 6),
+    st.integers(2, 7),
+    st.sampled_from(OPTIONS["voting_rule"]),
+    st.sampled_from(OPTIONS["victory_model"]),
+    st.sampled_from(OPTIONS["pce_model"]),
+)
 def test_pce_is_a_distribution(seed, n_act, n_opt, rule, law, model):
     rng = np.random.default_rng(seed)
     u = rng.uniform(0, 1, (n_act, n_opt))
@@ -188,8 +212,12 @@ def test_every_alternative_option_runs(three_dim, option):
 
 def test_alternatives_change_the_run(three_dim):
     base = SMP().run(three_dim)[0].positions
-    for kw in ({"third_party": "FullCommit"}, {"big_r_adjust": "Full"}, {"victory_model": "Square"},
-               {"bargain_model": "PWCompInterp"}):
+    for kw in (
+        {"third_party": "FullCommit"},
+        {"big_r_adjust": "Full"},
+        {"victory_model": "Square"},
+        {"bargain_model": "PWCompInterp"},
+    ):
         other = SMP(**kw).run(three_dim)[0].positions
         assert other.shape != base.shape or not np.array_equal(other, base), kw
 
@@ -231,8 +259,12 @@ def test_bargain_events_explain_every_move(three_dim):
     fc = SMP().forecast(three_dim)
     for issue in three_dim.issues:
         tr = fc.issues[issue.id].trace
-        moves = {(t, a) for t in range(1, tr.positions.shape[0]) for a, aid in enumerate(tr.actor_ids)
-                 if tr.positions[t, a] != tr.positions[t - 1, a]}
+        moves = {
+            (t, a)
+            for t in range(1, tr.positions.shape[0])
+            for a, aid in enumerate(tr.actor_ids)
+            if tr.positions[t, a] != tr.positions[t - 1, a]
+        }
         events = {(e.round, tr.actor_ids.index(e.actor)) for e in tr.events}
         assert moves == events
         for e in tr.events:
@@ -242,22 +274,48 @@ def test_bargain_events_explain_every_move(three_dim):
 
 
 def test_scales_and_saliences_are_mapped_like_ktab():
-    scn = scenario_from_dict({
-        "metadata": {"title": "t"},
-        "issues": [{"id": "a", "question": "a?", "scale": {"min": 4, "max": 10}},
-                   {"id": "b", "question": "b?", "scale": {"min": 0, "max": 1}}],
-        "actors": [
-            {"id": "x", "name": "X", "capability": 2, "stances": {"a": {"position": 4, "salience": 0.9},
-                                                                  "b": {"position": 1, "salience": 0.9}}},
-            {"id": "y", "name": "Y", "capability": 1, "stances": {"a": {"position": 10, "salience": 0.3}}},
-            {"id": "z", "name": "Z", "capability": 1, "stances": {"a": {"position": 7, "salience": 0.2},
-                                                                  "b": {"position": 0, "salience": 0.1}}},
-        ]})
+    scn = scenario_from_dict(
+        {
+            "metadata": {"title": "t"},
+            "issues": [
+                {"id": "a", "question": "a?", "scale": {"min": 4, "max": 10}},
+                {"id": "b", "question": "b?", "scale": {"min": 0, "max": 1}},
+            ],
+            "actors": [
+                {
+                    "id": "x",
+                    "name": "X",
+                    "capability": 2,
+                    "stances": {
+                        "a": {"position": 4, "salience": 0.9},
+                        "b": {"position": 1, "salience": 0.9},
+                    },
+                },
+                {
+                    "id": "y",
+                    "name": "Y",
+                    "capability": 1,
+                    "stances": {"a": {"position": 10, "salience": 0.3}},
+                },
+                {
+                    "id": "z",
+                    "name": "Z",
+                    "capability": 1,
+                    "stances": {
+                        "a": {"position": 7, "salience": 0.2},
+                        "b": {"position": 0, "salience": 0.1},
+                    },
+                },
+            ],
+        }
+    )
     inp = smp_inputs(scn)
     np.testing.assert_allclose(inp.positions[:, 0], [0, 1, 0.5])
     np.testing.assert_allclose(inp.saliences[0], [0.5, 0.5])  # total 1.8 > 1: divided by it
     np.testing.assert_allclose(inp.saliences[2], [0.2, 0.1])  # total <= 1: kept (KTAB's numbers)
-    assert inp.saliences[1, 1] == 0 and inp.positions[1, 1] == pytest.approx(2 / 3)  # no stance: weighted mean
+    assert inp.saliences[1, 1] == 0 and inp.positions[1, 1] == pytest.approx(
+        2 / 3
+    )  # no stance: weighted mean
     fc = SMP().forecast(scn)
     assert 4 <= fc.value("a") <= 10 and 0 <= fc.value("b") <= 1
     assert fc.issues["b"].trace.actor_ids == ("x", "z")
@@ -265,13 +323,32 @@ def test_scales_and_saliences_are_mapped_like_ktab():
 
 def test_impossible_inputs_are_refused():
     base = {"metadata": {"title": "t"}, "issues": [{"id": "a", "question": "a?"}]}
-    zero_sal = dict(base, actors=[{"id": f"a{i}", "name": "A", "capability": 1,
-                                   "stances": {"a": {"position": 10 * i, "salience": 0.0 if i == 0 else 0.5}}}
-                                  for i in range(3)])
+    zero_sal = dict(
+        base,
+        actors=[
+            {
+                "id": f"a{i}",
+                "name": "A",
+                "capability": 1,
+                "stances": {"a": {"position": 10 * i, "salience": 0.0 if i == 0 else 0.5}},
+            }
+            for i in range(3)
+        ],
+    )
     with pytest.raises(ValueError, match="positive salience"):
         SMP().forecast(scenario_from_dict(zero_sal))
-    zero_cap = dict(base, actors=[{"id": f"a{i}", "name": "A", "capability": i,
-                                   "stances": {"a": {"position": 10 * i, "salience": 0.5}}} for i in range(3)])
+    zero_cap = dict(
+        base,
+        actors=[
+            {
+                "id": f"a{i}",
+                "name": "A",
+                "capability": i,
+                "stances": {"a": {"position": 10 * i, "salience": 0.5}},
+            }
+            for i in range(3)
+        ],
+    )
     with pytest.raises(ValueError, match="positive capability"):
         SMP().forecast(scenario_from_dict(zero_cap))
 
@@ -281,12 +358,23 @@ def test_ideal_adjustment_from_ktab_xml_moves_ideals(tmp_path):
     actors = "".join(
         f"<Actor><name>{n}</name><description>d</description><capability>{c}</capability>"
         f"<Position><dCoord>{p}</dCoord></Position><Salience><dSal>{s}</dSal></Salience></Actor>"
-        for n, c, p, s in (("A", 100, 10, 80), ("B", 60, 60, 70), ("C", 40, 90, 90), ("D", 30, 40, 50)))
-    pairs = "".join(f"<iaPair><adjustingIdeal>{n}</adjustingIdeal><referencePos>{n}</referencePos>"
-                    f"<adjust>0.5</adjust></iaPair>" for n in "ABCD")
+        for n, c, p, s in (
+            ("A", 100, 10, 80),
+            ("B", 60, 60, 70),
+            ("C", 40, 90, 90),
+            ("D", 30, 40, 50),
+        )
+    )
+    pairs = "".join(
+        f"<iaPair><adjustingIdeal>{n}</adjustingIdeal><referencePos>{n}</referencePos>"
+        f"<adjust>0.5</adjust></iaPair>"
+        for n in "ABCD"
+    )
     path = tmp_path / "s.xml"
-    path.write_text(f"<Scenario><name>T</name><desc>d</desc><prngSeed>7</prngSeed><Dimensions><dName>X</dName>"
-                    f"</Dimensions><Actors>{actors}</Actors><IdealAdjustment>{pairs}</IdealAdjustment></Scenario>")
+    path.write_text(
+        f"<Scenario><name>T</name><desc>d</desc><prngSeed>7</prngSeed><Dimensions><dName>X</dName>"
+        f"</Dimensions><Actors>{actors}</Actors><IdealAdjustment>{pairs}</IdealAdjustment></Scenario>"
+    )
     scn = accord.load_scenario(path)
     run, inp = SMP().run(scn)
     np.testing.assert_allclose(inp.accommodation, 0.5 * np.eye(4))
@@ -296,10 +384,22 @@ def test_ideal_adjustment_from_ktab_xml_moves_ideals(tmp_path):
 
 
 def test_from_ktab_parameters():
-    m = SMP.from_ktab_parameters({"VictoryProbModel": "Square", "VotingRule": "Prop", "BigRAdjust": "No",
-                                  "StateTransitions": "Stochastic"}, max_turns=5)
-    assert (m.victory_model, m.voting_rule, m.big_r_adjust, m.state_transitions, m.max_turns) == \
-        ("Square", "Proportional", "None", "Stochastic", 5)
+    m = SMP.from_ktab_parameters(
+        {
+            "VictoryProbModel": "Square",
+            "VotingRule": "Prop",
+            "BigRAdjust": "No",
+            "StateTransitions": "Stochastic",
+        },
+        max_turns=5,
+    )
+    assert (m.victory_model, m.voting_rule, m.big_r_adjust, m.state_transitions, m.max_turns) == (
+        "Square",
+        "Proportional",
+        "None",
+        "Stochastic",
+        5,
+    )
 
 
 def test_run_smp_checks_its_arrays():
@@ -319,6 +419,7 @@ def test_run_smp_checks_its_arrays():
 # -- the vectorised challenge kernel against a literal loop transcription of KTAB's probEduChlg ----
 def _loop_prob_edu(h, k, i, j, d, rhat, s_sum, cap, rule, tpc, unit):
     """SMPState::probEduChlg written out with scalar loops, as KTAB does it."""
+
     def u(a, b):  # aUtil[h](a, b)
         dd, r = d[a, b], rhat[h, a]
         return (1 - dd) * (1 + dd * r)
@@ -342,9 +443,11 @@ def _loop_prob_edu(h, k, i, j, d, rhat, s_sum, cap, rule, tpc, unit):
         cnj = c_j - cn if cn < 0 else c_j
         pin = cni / (cni + cnj)
         pjn = 1 - pin
-        a1, a2, a3, a4 = {"SemiCommit": (2 * uni + unn, 3 * unj, 3 * uni, 2 * unj + unn),
-                          "FullCommit": (3 * uni, 3 * unj, 3 * uni, 3 * unj),
-                          "NoCommit": (2 * uni + unn, 2 * unj + unn, 2 * uni + unn, 2 * unj + unn)}[tpc]
+        a1, a2, a3, a4 = {
+            "SemiCommit": (2 * uni + unn, 3 * unj, 3 * uni, 2 * unj + unn),
+            "FullCommit": (3 * uni, 3 * unj, 3 * uni, 3 * unj),
+            "NoCommit": (2 * uni + unn, 2 * unj + unn, 2 * uni + unn, 2 * unj + unn),
+        }[tpc]
         vn = v(wn, pin * a1 + pjn * a2, pin * a3 + pjn * a4)
         chij = chij + vn if vn > 0 else chij
         chji = chji - vn if vn < 0 else chji
@@ -355,8 +458,13 @@ def _loop_prob_edu(h, k, i, j, d, rhat, s_sum, cap, rule, tpc, unit):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(3, 7), st.integers(1, 3),
-       st.sampled_from(OPTIONS["voting_rule"]), st.sampled_from(OPTIONS["third_party"]))
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(3, 7),
+    st.integers(1, 3),
+    st.sampled_from(OPTIONS["voting_rule"]),
+    st.sampled_from(OPTIONS["third_party"]),
+)
 def test_challenge_kernels_match_a_loop_transcription(seed, n, m, rule, tpc):
     from accord.models.smp import _best_challenges, _challenges, _Opts, _utilities
 
@@ -365,8 +473,18 @@ def test_challenge_kernels_match_a_loop_transcription(seed, n, m, rule, tpc):
     sal = rng.uniform(0.05, 1, (n, m))
     sal /= sal.sum(axis=1, keepdims=True) * rng.uniform(1, 1.5, (n, 1))
     cap = rng.uniform(1, 200, n)
-    o = _Opts(rule, "Linear", "Conditional", tpc, "Mid", "OneThird", "S2P2", "InitOnlyInterp", False,
-              cap.mean() / 100)
+    o = _Opts(
+        rule,
+        "Linear",
+        "Conditional",
+        tpc,
+        "Mid",
+        "OneThird",
+        "S2P2",
+        "InitOnlyInterp",
+        False,
+        cap.mean() / 100,
+    )
     d, r, rhat = _utilities(x, x, sal, cap, o)
     s_sum = sal.sum(axis=1)
     prob, gain = _best_challenges(d, rhat, s_sum, cap, o, chunk=7)  # tiny blocks: several per call
@@ -383,7 +501,9 @@ def test_challenge_kernels_match_a_loop_transcription(seed, n, m, rule, tpc):
     p2, g2 = _challenges(np.full(2, h), np.full(2, k), ii, jj, d, rhat, s_sum, cap, o)
     for q in range(2):
         p, g = _loop_prob_edu(h, k, ii[q], jj[q], d, rhat, s_sum, cap, rule, tpc, o.unit)
-        assert p2[q] == pytest.approx(p, rel=1e-9, abs=1e-12) and g2[q] == pytest.approx(g, rel=1e-7, abs=1e-12)
+        assert p2[q] == pytest.approx(p, rel=1e-9, abs=1e-12) and g2[q] == pytest.approx(
+            g, rel=1e-7, abs=1e-12
+        )
 
 
 def test_straightforward_kernel_gives_the_same_run():
@@ -391,4 +511,6 @@ def test_straightforward_kernel_gives_the_same_run():
     inp = smp_inputs(scn)
     a = run_smp(inp.positions, inp.saliences, inp.capabilities)
     b = run_smp(inp.positions, inp.saliences, inp.capabilities, kernel="pairs")
-    assert np.array_equal(a.positions, b.positions) and np.array_equal(a.win_probability, b.win_probability)
+    assert np.array_equal(a.positions, b.positions) and np.array_equal(
+        a.win_probability, b.win_probability
+    )

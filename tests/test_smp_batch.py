@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,12 +14,14 @@ from accord.models.smp_batch import run_smp_batch
 from accord.simulation.sampling import sample
 from accord.simulation.synthetic import synthetic_scenario, with_uncertainty
 
-from conftest import shared_file
-
 
 def _per_draw(model, scn, draws):
-    return np.array([[model.forecast(draws.scenario_at(d)).issues[i.id].value for i in scn.issues]
-                     for d in range(draws.n_draws)])
+    return np.array(
+        [
+            [model.forecast(draws.scenario_at(d)).issues[i.id].value for i in scn.issues]
+            for d in range(draws.n_draws)
+        ]
+    )
 
 
 def test_default_scenario_batch_equals_per_draw():
@@ -26,26 +29,39 @@ def test_default_scenario_batch_equals_per_draw():
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 40, seed=7)
     model = SMP()
-    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9
+    )
 
 
 def test_synthetic_scenario_batch_equals_per_draw():
     scn = synthetic_scenario(9, 4, seed=3)
     draws = sample(scn, 25, seed=1)
     model = SMP()
-    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9
+    )
 
 
 @pytest.mark.reference
 def test_ktab_example_with_uncertainty_batch_equals_per_draw():
-    scn = with_uncertainty(accord.load_scenario(shared_file("ktab", "dummyData_3Dim.csv")), share=0.1)
+    scn = with_uncertainty(
+        accord.load_scenario(shared_file("ktab", "dummyData_3Dim.csv")), share=0.1
+    )
     draws = sample(scn, 12, seed=2)
     model = SMP()
-    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=1e-9
+    )
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 9), m=st.integers(1, 4), cases=st.integers(1, 4))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(3, 9),
+    m=st.integers(1, 4),
+    cases=st.integers(1, 4),
+)
 def test_kernel_equals_run_smp_on_random_cases(seed, n, m, cases):
     rng = np.random.default_rng(seed)
     x = rng.uniform(0, 1, (cases, n, m))
@@ -57,14 +73,18 @@ def test_kernel_equals_run_smp_on_random_cases(seed, n, m, cases):
         run = run_smp(x[c], sal[c], cap[c])
         assert turns[c] == run.turns
         best = int(np.argmax(run.unique_probability[-1]))
-        np.testing.assert_allclose(fc[c], run.positions[-1][run.unique[-1][best]], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            fc[c], run.positions[-1][run.unique[-1][best]], rtol=0, atol=1e-9
+        )
 
 
 def test_other_options_fall_back_to_one_run_per_draw():
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 4, seed=0)
     model = SMP(victory_model="Square")
-    np.testing.assert_allclose(model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=0)
+    np.testing.assert_allclose(
+        model.forecast_arrays(draws), _per_draw(model, scn, draws), rtol=0, atol=0
+    )
 
 
 def test_monte_carlo_uses_the_batch_and_is_reproducible():

@@ -168,6 +168,7 @@ def test_killed_process_leaves_store_consistent(tmp_path):
     assert len(s.list()) == 3
 
 
+@pytest.mark.slow
 def test_cli_records_forecast_runs(tmp_path):
     env = {**os.environ, "ACCORD_DB": f"sqlite:///{tmp_path / 'r.sqlite'}"}
     for _sal in (None, "0.1"):

@@ -6,24 +6,46 @@ agreement, the Pareto frontier, Nash / Kalai–Smorodinsky / egalitarian solutio
 >>> space = build_space(accord.load_scenario("ukraine-2025"), resolution=11, month=0)
 >>> space.packages.shape, space.utility.shape, space.no_deal.shape   # (P, m), (P, n), (n,)
 ((14400, 7), (14400, 6), (6,))
+
+Names are imported lazily, so importing :mod:`accord.bargaining.arrays` (the Monte Carlo's
+kernel) loads neither scipy nor the full analysis.
 """
 
-from .analysis import SOLUTIONS, BargainResult, ContinuousSolution, analyse
-from .frontier import pareto_mask, pareto_mask_reference
-from .package import Package, make_package
-from .refine import continuous_problem, kalai_smorodinsky_continuous, max_min_gain, nash_continuous
-from .relax import BlockingRedLine, Relaxation, blocking_red_lines, smallest_relaxations
-from .ripeness import RipenessPoint
-from .solutions import egalitarian, kalai_smorodinsky, nash
-from .space import PackageSpace, build_space
-from .utility import (
-    capabilities_at,
-    issue_bounds,
-    no_deal_utility,
-    package_utility,
-    red_line_ok,
-    status_quo,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "SOLUTIONS": "analysis",
+    "BargainResult": "analysis",
+    "ContinuousSolution": "analysis",
+    "analyse": "analysis",
+    "pareto_mask": "frontier",
+    "pareto_mask_reference": "frontier",
+    "Package": "package",
+    "make_package": "package",
+    "continuous_problem": "refine",
+    "kalai_smorodinsky_continuous": "refine",
+    "max_min_gain": "refine",
+    "nash_continuous": "refine",
+    "BlockingRedLine": "relax",
+    "Relaxation": "relax",
+    "blocking_red_lines": "relax",
+    "smallest_relaxations": "relax",
+    "RipenessPoint": "ripeness",
+    "egalitarian": "solutions",
+    "kalai_smorodinsky": "solutions",
+    "nash": "solutions",
+    "PackageSpace": "space",
+    "build_space": "space",
+    "capabilities_at": "utility",
+    "issue_bounds": "utility",
+    "no_deal_utility": "utility",
+    "package_utility": "utility",
+    "red_line_ok": "utility",
+    "status_quo": "utility",
+}
 
 __all__ = [
     "SOLUTIONS",
@@ -55,3 +77,13 @@ __all__ = [
     "smallest_relaxations",
     "status_quo",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .protocols import Engine
+    from .engine import Engine
 
 __all__ = [
     "CURVES",

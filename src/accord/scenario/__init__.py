@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import Problem, ScenarioError
+    from .issue_arrays import IssueArrays
     from .loader import (
         DEFAULT_SCENARIO,
         Importer,
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
         Actor,
         Evidence,
         Issue,
-        IssueArrays,
         Metadata,
         NoDeal,
         Quantity,
@@ -42,13 +42,13 @@ _EXPORTS = {
     "load_scenario": "loader",
     "scenario_from_dict": "loader",
     "shipped_scenarios": "shipped",
+    "IssueArrays": "issue_arrays",
     **{
         name: "model"
         for name in (
             "Actor",
             "Evidence",
             "Issue",
-            "IssueArrays",
             "Metadata",
             "NoDeal",
             "Quantity",

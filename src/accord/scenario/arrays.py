@@ -2,36 +2,9 @@
 
 The one array view every model, the bargaining analysis and the Monte Carlo read. A single
 scenario is the one-draw case (:meth:`ScenarioArrays.from_scenario`); Monte Carlo draws
-(:func:`accord.simulation.sampling.sample`) fill the same arrays with drawn values. Shocks
+(:func:`accord.simulation.sampling.sample`) fill the same arrays with drawn values
+(:mod:`accord.scenario.uncertainty` lists the uncertain inputs and their distributions). Shocks
 ride along as a typed per-round schedule (:class:`accord.scenario.shocks.ShockSchedule`).
-
-Uncertain inputs and their distributions:
-
-Every :class:`~accord.scenario.Quantity` with an ``uncertainty`` is one *uncertain input*.
-:func:`uncertain_inputs` lists them with their place in the scenario, the actor and issue they
-belong to and their hard bounds; :func:`sample` turns them into :class:`ScenarioArrays`, arrays of
-shape
-``(D, actors, issues)`` (position, salience, capability, red line) and ``(D, actors)`` /
-``(D, issues)`` for the no-deal fields, the status quo and the war dynamics.
-
-Sampling is by inverse transform: each draw ``d`` has its own stream, the generator seeded by
-``SeedSequence(seed, spawn_key=(d,))`` — exactly the ``d``-th child of
-``SeedSequence(seed).spawn(N)`` — which gives one uniform number per input; the input's value
-is the quantile function of its distribution at that number. So a draw's values depend only on
-``(seed, d)``, never on how draws are split among workers, and the same transform maps SALib's
-unit-hypercube samples to inputs for the Sobol analysis ([Saltelli2010]).
-
-Distributions (``Uncertainty.shape``), all confined to ``[low, high]``:
-
-* ``uniform`` on ``[low, high]``;
-* ``triangular`` with its mode at the quantity's value;
-* ``truncnorm``: a normal centred on the value with standard deviation ``sd`` (default: a
-  quarter of the range, :data:`DEFAULT_SD_SHARE`) truncated at low and high
-  (``scipy.stats.truncnorm``);
-* ``beta`` rescaled to ``[low, high]`` with its *mean* at the value and concentration
-  ``κ = α + β`` (default :data:`DEFAULT_BETA_CONCENTRATION`, the PERT value), so
-  ``α = κ·m``, ``β = κ·(1 − m)`` with ``m = (value − low)/(high − low)``
-  (``scipy.stats.beta``). The value must lie strictly inside the range.
 
 **Red lines stay consistent with positions.** A red line is the worst value an actor accepts;
 the side of it away from the position is unacceptable, so the red line must never end up on
@@ -47,14 +20,20 @@ value, and are clipped by the same rule when the position moves past them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from accord.rng import draw_generator
 
-from .errors import Problem, ScenarioError
 from .model import Quantity, Scenario
+from .uncertainty import (
+    DEFAULT_BETA_CONCENTRATION,
+    DEFAULT_SD_SHARE,
+    InputKind,
+    UncertainInput,
+    uncertain_inputs,
+)
 
 if TYPE_CHECKING:
     from .shocks import ShockSchedule
@@ -69,178 +48,6 @@ __all__ = [
     "nominal",
     "uncertain_inputs",
 ]
-
-#: Default standard deviation of a truncated normal, as a share of (high − low): the range
-#: then spans ±2 sd, the usual reading of an analyst's "plausible range" (see
-#: ``Uncertainty`` in :mod:`accord.scenario.model`).
-DEFAULT_SD_SHARE = 0.25
-#: Default concentration α + β of the beta shape: 6, the PERT value ([Vose2008], the PERT
-#: distribution), which with a centred value gives Beta(3, 3).
-DEFAULT_BETA_CONCENTRATION = 6.0
-
-InputKind = Literal[
-    "capability",
-    "position",
-    "salience",
-    "red_line",
-    "stance_capability",
-    "status_quo",
-    "no_deal_cost",
-    "no_deal_trend",
-    "no_deal_utility",
-    "drift",
-    "discount_rate",
-]
-
-
-@dataclass(frozen=True)
-class UncertainInput:
-    """One uncertain number of a scenario: where it is, its distribution and its bounds."""
-
-    place: str
-    kind: InputKind
-    value: float
-    low: float
-    high: float
-    shape: str = "triangular"
-    sd: float | None = None
-    concentration: float | None = None
-    actor: str | None = None
-    issue: str | None = None
-    bounds: tuple[float, float] = (-np.inf, np.inf)
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        """The input's quantile function at ``u`` in [0, 1] (inverse-transform sampling)."""
-        from scipy import stats  # loaded when a draw is made, not when accord starts
-
-        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
-        u = np.where(u < np.finfo(float).tiny, 0.0, u)  # subnormal probabilities: the low end
-        lo, hi = self.low, self.high
-        width = hi - lo
-        if width <= 0:
-            out = np.full(u.shape, self.value)
-        elif self.shape == "uniform":
-            out = lo + u * width
-        elif self.shape == "triangular":
-            c = (self.value - lo) / width
-            out = stats.triang.ppf(u, c, loc=lo, scale=width)
-        elif self.shape == "truncnorm":
-            sd = self.sd if self.sd is not None else DEFAULT_SD_SHARE * width
-            a, b = (lo - self.value) / sd, (hi - self.value) / sd
-            out = stats.truncnorm.ppf(u, a, b, loc=self.value, scale=sd)
-        elif self.shape == "beta":
-            kappa = (
-                self.concentration if self.concentration is not None else DEFAULT_BETA_CONCENTRATION
-            )
-            m = (self.value - lo) / width
-            out = stats.beta.ppf(u, kappa * m, kappa * (1.0 - m), loc=lo, scale=width)
-        else:  # pragma: no cover - the scenario model admits only the shapes above
-            raise ValueError(f"unknown uncertainty shape {self.shape!r}")
-        # scipy's quantile functions can fail (NaN) at subnormal tail probabilities: those
-        # are the range's ends
-        out = np.where(np.isnan(out), np.where(u < 0.5, lo, hi), out)
-        return np.clip(out, max(lo, self.bounds[0]), min(hi, self.bounds[1]))
-
-    @property
-    def label(self) -> str:
-        """Short human name: ``RU salience on territory``."""
-        what = self.kind.replace("_", " ")
-        if self.actor and self.issue:
-            return f"{self.actor} {what} on {self.issue}"
-        if self.actor:
-            return f"{self.actor} {what}"
-        if self.issue:
-            return f"{what} of {self.issue}"
-        return what
-
-
-def uncertain_inputs(scenario: Scenario, *, file: str = "<scenario>") -> list[UncertainInput]:
-    """Every quantity of ``scenario`` that carries an ``uncertainty``, in a fixed order.
-
-    Raises :class:`ScenarioError` for distributions that cannot be sampled (a beta whose value
-    sits on a bound of its range).
-    """
-    out: list[UncertainInput] = []
-    problems: list[Problem] = []
-    issues = {iss.id: iss for iss in scenario.issues}
-
-    def add(
-        q: Quantity | None,
-        place: str,
-        kind: InputKind,
-        actor=None,
-        issue=None,
-        bounds=(-np.inf, np.inf),
-    ) -> None:
-        if q is None or q.uncertainty is None:
-            return
-        u = q.uncertainty
-        if u.shape == "beta" and u.high > u.low and not u.low < q.value < u.high:
-            problems.append(
-                Problem(
-                    file,
-                    f"{place}.uncertainty.shape",
-                    "beta needs the value strictly inside (low, high)",
-                    (u.low, q.value, u.high),
-                    "use triangular or truncnorm, or widen the range",
-                )
-            )
-            return
-        out.append(
-            UncertainInput(
-                place,
-                kind,
-                float(q.value),
-                float(u.low),
-                float(u.high),
-                u.shape,
-                u.sd,
-                u.concentration,
-                actor,
-                issue,
-                bounds,
-            )
-        )
-
-    for i, a in enumerate(scenario.actors):
-        base = f"actors[{i}]"
-        add(a.capability, f"{base}.capability", "capability", a.id, None, (0.0, np.inf))
-        for issue_id, st in a.stances.items():
-            sc = issues[issue_id].scale
-            p = f"{base}.stances.{issue_id}"
-            add(st.position, f"{p}.position", "position", a.id, issue_id, (sc.min, sc.max))
-            add(st.salience, f"{p}.salience", "salience", a.id, issue_id, (0.0, 1.0))
-            add(st.red_line, f"{p}.red_line", "red_line", a.id, issue_id, (sc.min, sc.max))
-            add(
-                st.capability, f"{p}.capability", "stance_capability", a.id, issue_id, (0.0, np.inf)
-            )
-        if a.no_deal is not None:
-            nd = a.no_deal
-            add(nd.cost_per_month, f"{base}.no_deal.cost_per_month", "no_deal_cost", a.id)
-            add(
-                nd.capability_trend_per_month,
-                f"{base}.no_deal.capability_trend_per_month",
-                "no_deal_trend",
-                a.id,
-            )
-            add(nd.utility, f"{base}.no_deal.utility", "no_deal_utility", a.id, None, (0.0, 1.0))
-    for k, iss in enumerate(scenario.issues):
-        add(
-            iss.status_quo,
-            f"issues[{k}].status_quo",
-            "status_quo",
-            None,
-            iss.id,
-            (iss.scale.min, iss.scale.max),
-        )
-    if scenario.war is not None:
-        for issue_id, q in scenario.war.drift_per_month.items():
-            add(q, f"war.drift_per_month.{issue_id}", "drift", None, issue_id)
-        add(scenario.war.discount_rate_per_month, "war.discount_rate_per_month", "discount_rate")
-    if problems:
-        raise ScenarioError(problems)
-    return out
-
 
 # -- the drawn arrays ------------------------------------------------------------------------------
 

@@ -13,17 +13,19 @@ import hashlib
 import json
 import math
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+if TYPE_CHECKING:
+    from .issue_arrays import IssueArrays
+
 __all__ = [
     "Actor",
     "Evidence",
     "Issue",
-    "IssueArrays",
     "Metadata",
     "NoDeal",
     "Quantity",
@@ -391,6 +393,8 @@ class Scenario(_Strict):
 
     # -- arrays for the models -------------------------------------------------------------
     def arrays(self, issue_id: str) -> IssueArrays:
+        from .issue_arrays import IssueArrays
+
         """Arrays of the actors that take a stance on ``issue_id`` (in scenario order)."""
         issue = self.issue(issue_id)
         ids, pos, sal, cap, red = [], [], [], [], []
@@ -492,27 +496,3 @@ class EvidenceCoverage(BaseModel):
             f"{self.total} numbers: {self.quoted} quoted from sources, {self.judgement} judgement, "
             f"{self.unsupported} without evidence ({self.share_evidenced:.0%} evidenced)"
         )
-
-
-class IssueArrays(BaseModel):
-    """The actors' numbers on one issue as arrays, for the models."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
-
-    issue_id: str
-    actor_ids: tuple[str, ...]
-    position: np.ndarray
-    salience: np.ndarray
-    capability: np.ndarray
-    red_line: np.ndarray
-    scale_min: float
-    scale_max: float
-
-    @property
-    def n(self) -> int:
-        return len(self.actor_ids)
-
-    @property
-    def weight(self) -> np.ndarray:
-        """Capability × salience, the usual voting weight."""
-        return self.capability * self.salience
