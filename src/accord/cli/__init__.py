@@ -1,4 +1,4 @@
-"""accord's command line: parse, call the library, print. Each feature adds its commands here."""
+"""accord's command line: parse, call the library, print; every command is listed in COMMANDS."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import click
 
 from accord.scenario import ScenarioError
 
+from . import backtest, bargain, core, interop, process, report, runs, sensitivity, serve, simulate
 from ._common import console_err
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -25,19 +26,28 @@ def cli() -> None:
     """
 
 
-from . import (  # noqa: E402  (commands register themselves on `cli`)
-    backtest,
-    bargain,
-    core,
-    interop,  # noqa: E402,F401  (import, export, template)
-    process,  # noqa: E402,F401  (process)
-    report,
-    runs,
-    serve,
-    simulate,  # noqa: E402,F401  (simulate, sensitivity, shock)
+#: Every command, listed explicitly (nothing registers itself by being imported).
+COMMANDS: tuple[click.Command, ...] = (
+    core.forecast,
+    core.explain,
+    core.validate,
+    core.schema,
+    core.scenarios,
+    bargain.bargain,
+    simulate.simulate,
+    sensitivity.sensitivity,
+    sensitivity.shock,
+    process.process,
+    backtest.backtest,
+    report.report,
+    runs.runs,
+    serve.serve,
+    interop.import_,
+    interop.export,
+    interop.template,
 )
-
-_ = (bargain, backtest, core, report, runs, serve)
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,7 +11,6 @@ from rich.table import Table
 import accord
 from accord.backtest.capabilities import CAPABILITY_SETS
 
-from . import cli
 from ._common import console, emit_json, format_option
 
 
@@ -40,7 +39,7 @@ def _table(title: str, frame) -> Table:
     return t
 
 
-@cli.command()
+@click.command()
 @click.argument("dataset", type=click.Path(dir_okay=False))
 @click.option(
     "--models",

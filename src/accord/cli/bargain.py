@@ -6,7 +6,6 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from . import cli
 from ._common import (
     console,
     db_option,
@@ -45,7 +44,7 @@ def _continuous_line(cs, scn) -> str:
     )
 
 
-@cli.command()
+@click.command()
 @scenario_argument
 @click.option(
     "--months",

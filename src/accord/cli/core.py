@@ -14,7 +14,6 @@ import accord
 from accord.models.registry import MODELS, get_model, model_names
 from accord.scenario import ScenarioError
 
-from . import cli
 from ._common import (
     console,
     db_option,
@@ -53,7 +52,7 @@ def _check_models(models: tuple[str, ...]) -> list[str] | None:
     return names
 
 
-@cli.command()
+@click.command()
 @scenario_argument
 @_models_option()
 @format_option("table", "json", "csv")
@@ -99,7 +98,7 @@ def forecast(
     console.print(f"evidence: {result.coverage}")
 
 
-@cli.command()
+@click.command()
 @click.argument("scenario", required=False, metavar="[SCENARIO]")
 @click.option("--issue", "issue_id", required=True, help="issue id (see `accord validate`)")
 @_models_option()
@@ -124,7 +123,7 @@ def explain(scenario: str | None, issue_id: str, models: tuple[str, ...], seed: 
             console.print("  " + line, soft_wrap=True, markup=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("file", metavar="FILE")
 @format_option("text", "json", default="text")
 def validate(file: str, fmt: str) -> None:
@@ -166,7 +165,7 @@ def validate(file: str, fmt: str) -> None:
     console.print(f"  evidence: {cov}")
 
 
-@cli.command()
+@click.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format."""
     from accord.scenario import Scenario
@@ -174,7 +173,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
 
 
-@cli.command()
+@click.command()
 @format_option("table", "json")
 def scenarios(fmt: str) -> None:
     """List the scenarios that ship with accord."""

@@ -11,7 +11,6 @@ from rich.markup import escape
 if TYPE_CHECKING:
     from accord.scenario import Scenario
 
-from . import cli
 from ._common import console, console_err, read_scenario
 
 __all__ = ["export", "import_", "template"]
@@ -48,7 +47,7 @@ def _write(scn: Scenario, out: str, to: str | None) -> None:
     _warn_losses(fmt, out, losses)
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
     "-o",
@@ -86,7 +85,7 @@ def import_(file: str, out: str, profiles: tuple[str, ...]) -> None:
         console_err.print(f"[yellow]note:[/yellow] {escape(str(note))}", highlight=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("scenario", required=False, metavar="[SCENARIO]")
 @click.option(
     "--to",
@@ -104,7 +103,7 @@ def export(scenario: str | None, to: str | None, out: str) -> None:
     _write(read_scenario(scenario), out, to)
 
 
-@cli.command()
+@click.command()
 @click.option("-o", "--output", "out", required=True, metavar="FILE.xlsx", help="workbook to write")
 @click.option("--force", is_flag=True, help="replace FILE if it exists")
 def template(out: str, force: bool) -> None:

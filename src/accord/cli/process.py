@@ -9,7 +9,6 @@ from rich.table import Table
 
 from accord.scenario import Problem, ScenarioError
 
-from . import cli
 from ._common import (
     console,
     db_option,
@@ -55,7 +54,7 @@ def _overrides(
     return out + list(sets)
 
 
-@cli.command()
+@click.command()
 @scenario_argument
 @click.option(
     "--compare",

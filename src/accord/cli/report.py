@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from . import cli
 from ._common import console, db_option, read_scenario, recorded, save_option, scenario_argument
 
 
@@ -53,7 +52,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
         atomic_write_bytes(pdf_path, out.read_bytes())
 
 
-@cli.command()
+@click.command()
 @scenario_argument
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), default="brief.html", show_default=True

@@ -5,11 +5,10 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from . import cli
 from ._common import console, emit_json, format_option, open_store
 
 
-@cli.group()
+@click.group()
 @click.option(
     "--db", default=None, metavar="URL", help="run store (default: $ACCORD_DB or the user's SQLite)"
 )

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 
-from . import cli
 from ._common import console
 
 
@@ -30,7 +29,7 @@ def _url(host: str, port: int) -> str:
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--folder",
     type=click.Path(file_okay=False),

@@ -1,0 +1,90 @@
+"""Options and small helpers shared by the analysis commands (simulate, sensitivity, shock)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import click
+from rich.table import Table
+
+from accord.scenario import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
+
+__all__ = [
+    "add_columns",
+    "check_models",
+    "fmt_number",
+    "models_option",
+    "parse_shocks",
+    "shock_option",
+]
+
+
+def models_option():
+    from accord.models.registry import model_names
+
+    return click.option(
+        "--model",
+        "-m",
+        "models",
+        multiple=True,
+        metavar="NAME",
+        help="model to run (repeatable or comma-separated; default all): "
+        f"{', '.join(model_names())}",
+    )
+
+
+def check_models(models: tuple[str, ...]) -> list[str] | None:
+    from accord.models.registry import get_model
+
+    names = [x.strip() for chunk in models for x in chunk.split(",") if x.strip()]
+    for n in names:
+        try:
+            get_model(n)
+        except KeyError as exc:
+            raise click.BadParameter(str(exc.args[0]), param_hint="--model") from None
+    return names or None
+
+
+def shock_option():
+    from accord.scenario.syntax import SHOCK_SYNTAX
+
+    return click.option(
+        "--shock",
+        "shock_specs",
+        multiple=True,
+        metavar="SPEC",
+        help=f"a shock (repeatable): {SHOCK_SYNTAX}",
+    )
+
+
+def parse_shocks(scn: Scenario, specs: tuple[str, ...], with_scenario: bool, file: str):
+    from accord.simulation.shocks import check_shocks, parse_shock, shocks_from_scenario
+
+    shocks = list(shocks_from_scenario(scn, file=file)) if with_scenario else []
+    problems: list[Problem] = []
+    parsed = []
+    for k, spec in enumerate(specs):
+        try:
+            parsed.append(parse_shock(spec, place=f"--shock[{k}]"))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    check_shocks(scn, parsed, places=[f"--shock[{k}] ({s})" for k, s in enumerate(specs)])
+    return shocks + parsed
+
+
+def add_columns(table: Table, *names: str) -> None:
+    for name in names:
+        table.add_column(name, justify="right")
+
+
+def fmt_number(x) -> str:
+    try:
+        return "—" if x is None or math.isnan(x) else f"{x:.2f}"
+    except TypeError:
+        return str(x)
