@@ -83,3 +83,12 @@ def test_the_readers_and_sections_are_listed_not_registered():
     for path, _tree in _modules():
         text = path.read_text(encoding="utf-8")
         assert "register_importer" not in text and "registers the" not in text, path
+
+
+def test_no_module_over_500_lines():
+    long = [
+        f"{p.relative_to(SRC)}: {n} lines"
+        for p in sorted(SRC.rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    ]
+    assert not long, "\n".join(long)

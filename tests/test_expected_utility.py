@@ -28,7 +28,7 @@ def _table2():
 @pytest.mark.reference
 def test_eu_emissions_round_medians_match_scholz_code(eu_scenario):
     rows = _table2()
-    fc = ExpectedUtility(rounds=8).forecast(eu_scenario)
+    fc = ExpectedUtility.scholz_replication(rounds=8).forecast(eu_scenario)
     medians = fc.issues["year"].trace.forecast[1:]
     np.testing.assert_allclose(medians, [float(r["median_reproduced"]) for r in rows], atol=0.01)
     # the published table agrees to its printed precision everywhere but round 2
@@ -67,13 +67,13 @@ def test_scale_range_variant_differs_as_documented(eu_scenario):
 
 
 def test_variants_change_results(eu_scenario):
-    base = ExpectedUtility(rounds=8).forecast(eu_scenario).value("year")
-    assert ExpectedUtility(rounds=8, vote_risk="one").forecast(eu_scenario).issues[
-        "year"
-    ].trace.forecast[6] == pytest.approx(
+    base = ExpectedUtility.scholz_replication(rounds=8).forecast(eu_scenario).value("year")
+    assert ExpectedUtility.scholz_replication(rounds=8, vote_risk="one").forecast(
+        eu_scenario
+    ).issues["year"].trace.forecast[6] == pytest.approx(
         7.524, abs=0.001
     )  # notes, item 1: r = 1 inside P gives 7.524 in round 6
-    for kw in ({"probability": "bdm"}, {"probability": "dmasad"}, {"offer_rule": "closest"}):
+    for kw in ({"probability": "bdm"}, {"probability": "dmasad"}, {"offer_rule": "scholz"}):
         other = ExpectedUtility(rounds=8, **kw).forecast(eu_scenario).issues["year"].trace.forecast
         assert np.all((other >= 4) & (other <= 10))
     with pytest.raises(ValueError, match="probability must be"):
@@ -93,7 +93,11 @@ def test_explain_tells_who_challenges_whom(eu_scenario):
 
 
 def test_stop_after_unchanged_rounds(eu_scenario):
-    fc = ExpectedUtility(rounds=8, stop_after=2).forecast(eu_scenario).issues["year"]
+    fc = (
+        ExpectedUtility.scholz_replication(rounds=8, stop_after=2)
+        .forecast(eu_scenario)
+        .issues["year"]
+    )
     assert fc.details["rounds"] == 5 and fc.value == pytest.approx(9.962, abs=0.001)
 
 

@@ -164,7 +164,12 @@ def test_trace_is_consistent_with_result(model):
             continue
         assert res.trace.positions.shape[0] == len(res.trace.forecast)
         assert res.trace.positions.shape[1] == len(res.trace.actor_ids)
-        assert res.trace.forecast[-1] == pytest.approx(res.value)
+        conv = res.details.get("convergence", {})
+        if conv.get("status") == "cycle":  # a cycle is reported as its mean over one period
+            k = conv["period"]
+            assert res.value == pytest.approx(float(np.mean(res.trace.forecast[-k:])))
+        else:
+            assert res.trace.forecast[-1] == pytest.approx(res.value)
 
 
 def test_eu_case_with_ties_is_order_free(model, eu_scenario):
@@ -272,3 +277,83 @@ def test_forecast_equals_the_one_draw_array_case(model):
     scn = random_scenario(3, 5, 2)
     one = model.forecast_arrays(ScenarioArrays.from_scenario(scn), rng=np.random.default_rng(0))
     np.testing.assert_allclose(one[0], values(model, scn), rtol=0, atol=1e-9)
+
+
+# -- invariance to the direction of every scale -------------------------------------------------
+
+
+def mirrored(scn: Scenario) -> Scenario:
+    """The same negotiation with every scale flipped: x -> min + max - x."""
+    data = scn.model_dump()
+    ends = {i["id"]: (i["scale"]["min"], i["scale"]["max"]) for i in data["issues"]}
+
+    def flip(q, issue):
+        if q is None:
+            return None
+        lo, hi = ends[issue]
+        q = dict(q)
+        q["value"] = lo + hi - q["value"]
+        if q.get("uncertainty"):
+            u = dict(q["uncertainty"])
+            u["low"], u["high"] = lo + hi - u["high"], lo + hi - u["low"]
+            q["uncertainty"] = u
+        return q
+
+    for issue in data["issues"]:
+        lo, hi = ends[issue["id"]]
+        issue["scale"]["labels"] = {lo + hi - k: v for k, v in issue["scale"]["labels"].items()}
+        issue["status_quo"] = flip(issue.get("status_quo"), issue["id"])
+    for actor in data["actors"]:
+        for issue_id, stance in actor["stances"].items():
+            stance["position"] = flip(stance["position"], issue_id)
+            stance["red_line"] = flip(stance.get("red_line"), issue_id)
+    return scenario_from_dict(data)
+
+
+#: Option sets known to break the mirror contract, each with the reason (strict: the test
+#: fails once the model is fixed, so the mark must then go).
+_KNOWN_ORIENTED = {
+    ("exchange", "gain", "random"): pytest.mark.xfail(
+        strict=True,
+        reason="the randomized gain's draw follows the candidate's orientation (the actor right "
+        "of the outcome first), so a flipped scale pairs the draws with other partners: equal "
+        "in distribution, not per seed; fix: draw by canonical actor order",
+    ),
+    ("smp", "voting_rule", "Binary"): pytest.mark.xfail(
+        strict=False,
+        reason="a bargain's value is summed in an order that depends on the actors' places, so "
+        "mirror bargains can differ by one ulp, which the Binary rule turns into a whole vote; "
+        "fix: sum in a canonical order",
+    ),
+}
+
+
+def _invariant_option_sets():
+    """The defaults and every non-default choice of every model, except named replication
+    variants (kept to reproduce a published implementation that breaks the invariance)."""
+    for cls in MODELS:
+        yield pytest.param(cls, {}, id=f"{cls.name}-defaults")
+        for p in cls.PARAMS:
+            for c in p.choices or ():
+                if c != p.default and c not in p.replication:
+                    marks = _KNOWN_ORIENTED.get((cls.name, p.name, c), ())
+                    yield pytest.param(cls, {p.name: c}, id=f"{cls.name}-{p.name}={c}", marks=marks)
+
+
+@pytest.mark.parametrize("cls, kw", list(_invariant_option_sets()))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario_args)
+def test_flipping_every_scale_mirrors_the_forecast(cls, kw, args):
+    model = cls(**kw)
+    scn = random_scenario(*args)
+    ends = np.array([i.scale.min + i.scale.max for i in scn.issues])
+    np.testing.assert_allclose(
+        values(model, mirrored(scn)), ends - values(model, scn), rtol=1e-7, atol=1e-7
+    )
+
+
+def test_the_scholz_replication_is_kept_but_not_the_default():
+    from accord.models.expected_utility import ExpectedUtility
+
+    assert ExpectedUtility().offer_rule == "closest"
+    assert ExpectedUtility.scholz_replication().offer_rule == "scholz"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,17 +17,35 @@ if TYPE_CHECKING:
     from accord.scenario import Scenario
     from accord.scenario.model import EvidenceCoverage
 
-__all__ = ["ForecastResult", "IssueSummary", "forecast", "resolve_models"]
+__all__ = ["CONSENSUS_MODEL", "ForecastResult", "IssueSummary", "forecast", "resolve_models"]
+
+
+#: The declared consensus: the one model whose forecast is the headline everywhere (the brief's
+#: key judgements, the dashboard's overview), shown with the other models' range beside it.
+#: The stacking ensemble's weights are fitted on past outcomes (docs/backtest.md).
+CONSENSUS_MODEL = "ensemble"
 
 
 @dataclass(frozen=True)
 class IssueSummary:
+    """One issue's forecasts by every model, with what must be said next to each number.
+
+    ``values`` are what each model reports (on a discrete issue: the admissible option nearest
+    the model's own value, which is kept in ``raw``); ``notes`` are the warnings per model
+    (no stable forecast, a party's red line broken, a value snapped to an option);
+    ``agreement`` says whether the models land on the same labelled deal term.
+    """
+
     issue_id: str
     question: str
     values: dict[str, float]
     labels: dict[str, str]
     spread: float
     spread_share: float
+    raw: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    agreement: str = ""
+    consensus: float | None = None
 
     @property
     def low(self) -> float:
@@ -61,22 +79,9 @@ class ForecastResult:
         return self.scenario.evidence_coverage()
 
     def issues(self) -> list[IssueSummary]:
-        out = []
-        for issue in self.scenario.issues:
-            vals = {m.model: m.issues[issue.id].value for m in self.models}
-            width = issue.scale.max - issue.scale.min
-            spread = max(vals.values()) - min(vals.values()) if vals else 0.0
-            out.append(
-                IssueSummary(
-                    issue.id,
-                    issue.question,
-                    vals,
-                    {k: issue.scale.describe(v) for k, v in vals.items()},
-                    spread,
-                    spread / width,
-                )
-            )
-        return out
+        from accord.forecast_notes import issue_summary
+
+        return [issue_summary(self.scenario, issue, self.models) for issue in self.scenario.issues]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per (issue, model): value, the nearest scale label, and the model spread."""
@@ -110,14 +115,26 @@ class ForecastResult:
                 "unsupported": cov.unsupported,
                 "share_evidenced": round(cov.share_evidenced, 4),
             },
+            "consensus_model": CONSENSUS_MODEL if CONSENSUS_MODEL in self.model_names else None,
             "issues": [
                 {
                     "issue": s.issue_id,
                     "question": s.question,
                     "forecasts": {
-                        m: {"value": round(v, 6), "label": s.labels[m]} for m, v in s.values.items()
+                        m: {
+                            "value": round(v, 6),
+                            "label": s.labels[m],
+                            **({"raw": round(s.raw[m], 6)} if s.raw.get(m, v) != v else {}),
+                            "notes": list(s.notes.get(m, ())),
+                            "convergence": self.model(m)
+                            .issues[s.issue_id]
+                            .details.get("convergence"),
+                        }
+                        for m, v in s.values.items()
                     },
                     "spread": round(s.spread, 6),
+                    "agreement": s.agreement,
+                    "consensus": None if s.consensus is None else round(s.consensus, 6),
                 }
                 for s in self.issues()
             ],

@@ -70,6 +70,8 @@ def forecast(
 
         result = run_forecast(scn, names, seed=seed)
         run["results"] = result.to_dict()
+    from accord.forecast import CONSENSUS_MODEL
+
     if fmt == "json":
         emit_json(result.to_dict())
         return
@@ -87,13 +89,16 @@ def forecast(
         t.add_column(
             f"nearest deal term (scale {issue.scale.min:g}..{issue.scale.max:g})", overflow="fold"
         )
+        t.add_column("said next to the number", overflow="fold")
         for name, value in s.values.items():
-            t.add_row(escape(labels.get(name, name)), f"{value:.1f}", escape(s.labels[name]))
+            note = "; ".join(s.notes.get(name, ()))
+            label = labels.get(name, name) + (" (consensus)" if name == CONSENSUS_MODEL else "")
+            t.add_row(escape(label), f"{value:.1f}", escape(s.labels[name]), escape(note))
         console.print(t)
-        agree = "models agree" if s.spread_share <= 0.1 else "models disagree"
         console.print(
-            f"  spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): "
-            f"{agree}\n"
+            f"  {escape(s.agreement)}; spread {s.spread:.1f} points ({s.spread_share:.0%} of the "
+            "scale)\n",
+            soft_wrap=True,
         )
     console.print(f"evidence: {result.coverage}")
 

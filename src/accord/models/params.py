@@ -32,6 +32,9 @@ class Param:
     none: bool = False
     source: str = ""
     help: str = ""
+    #: values kept to replicate a published implementation that break one of the invariants
+    #: (e.g. depend on which end of a scale is 0): allowed, never the default, not held to it
+    replication: tuple[Any, ...] = ()
 
     def rule(self) -> str:
         """What a value must be, in words (the first half of the error template)."""

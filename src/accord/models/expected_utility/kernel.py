@@ -202,6 +202,24 @@ def _pick(a: np.ndarray, idx: np.ndarray, rows: np.ndarray | None = None) -> np.
     return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0]
 
 
+def _symmetric_pick(key, kmin, x_new, w, delta_nn):
+    """The offer an actor accepts among the closest ones, by a rule that respects both the order
+    of the actors and the direction of the scale: ties (within 1e-9 of Δ) go to the proposer
+    with the largest weight c·s; offers still tied that would move the actor to different
+    positions (equally close, equally weighty, on opposite sides) cancel out and the actor
+    stays. Returns (the chosen proposer, whether the offers cancelled)."""
+    tol = 1e-9 * delta_nn                                     # (..., 1, 1)
+    tie = (key <= kmin + tol) & np.isfinite(key)
+    wj = np.broadcast_to(w[..., None, :], key.shape)
+    wt = np.where(tie, wj, -np.inf)
+    wmax = wt.max(axis=-1, keepdims=True)
+    tie &= wj >= wmax - 1e-12 * np.maximum(np.abs(wmax), 1.0)
+    xt_lo = np.where(tie, x_new, np.inf).min(axis=-1)
+    xt_hi = np.where(tie, x_new, -np.inf).max(axis=-1)
+    cancel = np.isfinite(xt_lo) & (xt_hi - xt_lo > tol[..., 0])   # tol[..., 0]: (..., 1)
+    return np.argmax(tie, axis=-1), cancel
+
+
 def run_expected_utility(
     position,
     capability,
@@ -289,11 +307,16 @@ def run_expected_utility(
             key = np.where(any_offer, np.abs(x_new - xi), big)
         else:
             raise ValueError(f"offer_rule must be 'scholz' or 'closest', got {offer_rule!r}")
-        # ties go to the proposer whose position is lowest, then the first listed: argmin is stable
         kmin = key.min(axis=-1, keepdims=True)
-        tie = (key <= kmin + 1e-12) & np.isfinite(key)
-        pick = np.argmin(np.where(tie, xj, np.inf), axis=-1)
         has = np.isfinite(kmin[..., 0])
+        if offer_rule == "scholz":
+            # ties go to the proposer whose position is lowest, then the first listed ([Scholz2011]
+            # replication; this rule depends on which end of the scale is called 0)
+            tie = (key <= kmin + 1e-12) & np.isfinite(key)
+            pick = np.argmin(np.where(tie, xj, np.inf), axis=-1)
+        else:
+            pick, cancel = _symmetric_pick(key, kmin, x_new, w, delta_nn)
+            has &= ~cancel
         chosen_x = _pick(x_new, pick, rows)
         kind = np.where(conflict, 1, np.where(comp, 2, np.where(capit, 3, 0)))
         chosen_kind = np.where(has, _pick(kind, pick, rows), 0)

@@ -9,7 +9,11 @@ import numpy as np
 
 from ..base import IssueForecast, IssueTrace, ModelTags, PerIssueModel, TraceEvent
 from ..params import Param
+from ..diagnostics import classify, cycle_values
 from .kernel import EUResult, Schedule, run_expected_utility
+
+#: Rounds agree when within this share of the scale (the convergence diagnostics' tolerance).
+CONVERGENCE_TOL = 1e-6
 
 if TYPE_CHECKING:
     from accord.scenario import IssueArrays
@@ -25,9 +29,19 @@ class ExpectedUtility(PerIssueModel):
     """Bueno de Mesquita's expected-utility ("challenge") model, per [Scholz2011].
 
     Options (keyword-only, stored unchanged) choose among the public versions; see the
-    module docstring for each and its source. The defaults reproduce the Python port of
-    Scholz's code on the EU emissions case ([BDM1994], p. 78).
+    package docstring for each and its source. The default offer rule is "closest"
+    ([BDM1997]: of the credible offers, the one that needs the least move), with a tie rule
+    that respects actor order and the direction of the scale, so the forecast mirrors when
+    every scale is flipped; :meth:`scholz_replication` gives the options of the Python port of
+    Scholz's code, which reproduce the EU emissions medians ([BDM1994], p. 78) but depend on
+    which end of the scale is called 0 (a named replication variant, never the default).
     """
+
+    @classmethod
+    def scholz_replication(cls, **overrides: object) -> ExpectedUtility:
+        """The options of the Python port of Scholz's code ([Scholz2011] replication)."""
+        kw: dict[str, object] = {"offer_rule": "scholz", "cycle_rule": "last", **overrides}
+        return cls(**kw)  # type: ignore[arg-type]
 
     name: ClassVar[str] = "bdm"
     label: ClassVar[str] = "Expected utility (BDM)"
@@ -82,10 +96,22 @@ class ExpectedUtility(PerIssueModel):
         Param(
             "offer_rule",
             str,
-            "scholz",
-            choices=("scholz", "closest"),
-            source="[Scholz2011]; [BDM1997]",
-            help="which offer an actor accepts",
+            "closest",
+            choices=("closest", "scholz"),
+            replication=("scholz",),
+            source="[BDM1997]; [Scholz2011] for 'scholz'",
+            help="which offer an actor accepts: the credible offer needing the least move "
+            "(ties by weight, opposite ties cancel), or the lexicographic rule of Scholz's code",
+        ),
+        Param(
+            "cycle_rule",
+            str,
+            "mean",
+            choices=("mean", "last"),
+            replication=("last",),
+            source="accord (accord.models.diagnostics); 'last' as Scholz's code",
+            help="the forecast of a run whose medians cycle: the mean over one period, or the "
+            "last round's median (flagged either way)",
         ),
     )
 
@@ -98,7 +124,8 @@ class ExpectedUtility(PerIssueModel):
         delta: Literal["initial", "scale"] = "initial",
         vote_risk: Literal["own", "one"] = "own",
         capitulation: Literal["replication", "corrected"] = "replication",
-        offer_rule: Literal["scholz", "closest"] = "scholz",
+        offer_rule: Literal["closest", "scholz"] = "closest",
+        cycle_rule: Literal["mean", "last"] = "mean",
     ):
         self.rounds = rounds
         self.stop_after = stop_after
@@ -107,6 +134,7 @@ class ExpectedUtility(PerIssueModel):
         self.vote_risk = vote_risk
         self.capitulation = capitulation
         self.offer_rule = offer_rule
+        self.cycle_rule = cycle_rule
         self._check_params()
 
     def run(self, arr: IssueArrays) -> EUResult:
@@ -190,9 +218,22 @@ class ExpectedUtility(PerIssueModel):
                 offer_rule=self.offer_rule,
                 schedule=sched,
             )
-            last = self._last_round(res.medians)
-            out[:, k] = np.take_along_axis(res.medians, last[None, :], axis=0)[0]
+            out[:, k] = self._reported(res.medians, issue.scale.max - issue.scale.min)
         return out
+
+    def _reported(self, medians: np.ndarray, width: float) -> np.ndarray:
+        """The forecast per case (axis 0: rounds): the stopping rule's round, or with
+        ``cycle_rule="mean"`` a cycle's mean over one period ([accord.models.diagnostics])."""
+        last = self._last_round(medians)
+        value = np.take_along_axis(medians, last[None, ...], axis=0)[0]
+        if self.cycle_rule == "last":
+            return value
+        code, period = cycle_values(medians, tol=CONVERGENCE_TOL * width)
+        stopped = last < medians.shape[0] - 1
+        for k in np.unique(period[(code == 1) & ~stopped]):
+            sel = (code == 1) & (period == k) & ~stopped
+            value = np.where(sel, medians[-k:].mean(axis=0), value)
+        return value
 
     def forecast_issue(self, arr: IssueArrays, *, rng: np.random.Generator) -> IssueForecast:
         res = self.run(arr)
@@ -223,4 +264,8 @@ class ExpectedUtility(PerIssueModel):
         trace = IssueTrace(
             arr.actor_ids, res.positions[: last + 1], res.medians[: last + 1], tuple(events)
         )
-        return IssueForecast(arr.issue_id, float(res.medians[last]), trace, {"rounds": last})
+        width = arr.scale_max - arr.scale_min
+        value = float(self._reported(res.medians[:, None], width)[0])
+        conv = classify(res.medians[: last + 1], tol=CONVERGENCE_TOL * width)
+        details = {"rounds": last, "convergence": conv.to_dict()}
+        return IssueForecast(arr.issue_id, value, trace, details)

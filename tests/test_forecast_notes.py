@@ -1,0 +1,108 @@
+"""What is said next to each number: convergence, red lines, discrete options, agreement, the
+declared consensus (the trust issue's proof on the shipped scenarios)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import accord
+from accord.cli import cli
+from accord.forecast import CONSENSUS_MODEL
+from accord.forecast_notes import agreement, red_line_breaches, snap
+from accord.models.expected_utility import ExpectedUtility
+
+
+@pytest.fixture(scope="module")
+def ukraine():
+    return accord.load_scenario("ukraine-2025")
+
+
+@pytest.fixture(scope="module")
+def result(ukraine):
+    return accord.forecast(ukraine)
+
+
+def test_bdm_reports_that_recognition_does_not_settle(ukraine):
+    default = ExpectedUtility().forecast(ukraine).issues["recognition"].details["convergence"]
+    assert default["status"] != "converged"
+    repl = ExpectedUtility.scholz_replication().forecast(ukraine).issues["recognition"]
+    conv = repl.details["convergence"]
+    assert conv["status"] == "cycle" and conv["period"] == 2
+    assert (conv["low"], conv["high"]) == (0.0, 100.0)
+    assert repl.value == 100.0  # the replication keeps the last round, flagged
+
+
+def test_a_cycle_is_reported_as_its_mean_by_default():
+    scn = accord.load_scenario("ukraine-2025")
+    m = ExpectedUtility(offer_rule="scholz")  # cycles on recognition; default cycle rule
+    fc = m.forecast(scn).issues["recognition"]
+    assert fc.details["convergence"]["status"] == "cycle"
+    assert fc.value == pytest.approx(50.0)
+
+
+@pytest.mark.parametrize("name", ["ukraine-2025", "eu-emissions-1994"])
+def test_every_discrete_forecast_is_an_admissible_option(name):
+    scn = accord.load_scenario(name)
+    res = accord.forecast(scn)
+    for s in res.issues():
+        issue = scn.issue(s.issue_id)
+        if issue.scale.discrete:
+            assert set(s.values.values()) <= set(issue.scale.labels), s.issue_id
+
+
+def test_snapping_respects_the_direction_of_the_scale():
+    from accord.scenario import Issue
+
+    issue = Issue.model_validate(
+        {
+            "id": "x",
+            "question": "?",
+            "scale": {
+                "min": 0,
+                "max": 10,
+                "discrete": True,
+                "labels": {0: "a", 3: "b", 7: "c", 10: "d"},
+            },
+        }
+    )
+    # 5.0 is its own mirror image, halfway between two options equally near the middle: the
+    # one case no rule can decide symmetrically (it goes to the lower, as documented)
+    for v in [0.0, 1.4, 1.5, 2.0, 6.1, 8.5, 9.9]:
+        assert 10 - snap(issue, v) == snap(issue, 10 - v)
+    assert snap(issue, 5.0) in (3, 7) and snap(issue, 1.5) in (0, 3)
+
+
+def test_red_line_breaches_are_named(result, ukraine):
+    nato = {s.issue_id: s for s in result.issues()}["nato"]
+    assert result.model("exchange").value("nato") > 55
+    assert any("red line (55)" in n for n in nato.notes["exchange"])
+    # on the red line itself nothing is broken
+    assert red_line_breaches(ukraine, ukraine.issue("nato"), 55.0) == []
+
+
+def test_agreement_is_said_in_deal_terms(ukraine):
+    issue = ukraine.issue("nato")
+    assert agreement(issue, {"a": 55.0, "b": 55.2}).startswith("every model lands on the same")
+    assert "far apart" in agreement(issue, {"a": 0.0, "b": 100.0})
+
+
+def test_the_consensus_is_the_declared_model(result):
+    for s in result.issues():
+        assert s.consensus == s.values[CONSENSUS_MODEL]
+    data = result.to_dict()
+    assert data["consensus_model"] == CONSENSUS_MODEL
+    first = data["issues"][0]
+    assert "agreement" in first and "notes" in first["forecasts"]["exchange"]
+
+
+def test_cli_prints_the_notes_next_to_the_numbers():
+    r = CliRunner().invoke(cli, ["forecast", "--no-save"], terminal_width=200)
+    assert r.exit_code == 0, r.output
+    assert "breaks" in r.output and "consensus" in r.output
+    r = CliRunner().invoke(cli, ["forecast", "--no-save", "--format", "json"])
+    data = json.loads(r.output)
+    conv = data["issues"][1]["forecasts"]["bdm"]["convergence"]
+    assert conv["status"] in ("cycle", "moving")
