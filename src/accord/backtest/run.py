@@ -22,7 +22,8 @@ __all__ = ["BacktestResult", "backtest", "score", "period_of", "BASELINES"]
 
 log = logging.getLogger(__name__)
 
-#: Known baselines on DEU III, from the DEU III data set's documentation (tests/data/README.md); reproduced by the reference test.
+#: Known baselines on DEU III, from the data set's documentation (tests/data/README.md);
+#: reproduced by the reference test.
 BASELINES = (
     "baseline:salience_mean",
     "baseline:median_actor",

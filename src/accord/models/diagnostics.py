@@ -46,19 +46,30 @@ class Convergence:
         if self.status == "converged":
             return f"converged (stable from round {self.since})"
         if self.status == "cycle":
-            return (f"no stable forecast: cycles between {self.low:.4g} and {self.high:.4g} "
-                    f"every {self.period} rounds")
-        return (f"still moving at round {self.rounds} (last rounds between {self.low:.4g} and "
-                f"{self.high:.4g})")
+            return (
+                f"no stable forecast: cycles between {self.low:.4g} and {self.high:.4g} "
+                f"every {self.period} rounds"
+            )
+        return (
+            f"still moving at round {self.rounds} (last rounds between {self.low:.4g} and "
+            f"{self.high:.4g})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "period": self.period, "low": self.low,
-                "high": self.high, "rounds": self.rounds, "since": self.since,
-                "text": self.describe()}
+        return {
+            "status": self.status,
+            "period": self.period,
+            "low": self.low,
+            "high": self.high,
+            "rounds": self.rounds,
+            "since": self.since,
+            "text": self.describe(),
+        }
 
 
-def cycle_values(series: np.ndarray, *, tol: float, settle: int = 2,
-                 max_period: int = 4) -> tuple[np.ndarray, np.ndarray]:
+def cycle_values(
+    series: np.ndarray, *, tol: float, settle: int = 2, max_period: int = 4
+) -> tuple[np.ndarray, np.ndarray]:
     """(status code, period) per case for series shaped (rounds + 1, ...): code 0 converged,
     1 cycle, 2 moving; the period is 1 when converged, 0 when moving."""
     x = np.asarray(series, dtype=float)
@@ -67,31 +78,31 @@ def cycle_values(series: np.ndarray, *, tol: float, settle: int = 2,
     code = np.full(shape, 2, dtype=int)
     period = np.zeros(shape, dtype=int)
     if t >= settle:
-        tail = x[t - settle:]
+        tail = x[t - settle :]
         conv = (np.abs(tail - tail[-1]) <= tol).all(axis=0)
         code = np.where(conv, 0, code)
         period = np.where(conv, 1, period)
     for k in range(2, max_period + 1):
         if t < 2 * k:
             break
-        rep = (np.abs(x[t - k:] - x[t - 2 * k:t - k]) <= tol).all(axis=0)
+        rep = (np.abs(x[t - k :] - x[t - 2 * k : t - k]) <= tol).all(axis=0)
         new = rep & (code == 2)
         code = np.where(new, 1, code)
         period = np.where(new, k, period)
     return code, period
 
 
-def classify(series: np.ndarray, *, tol: float, settle: int = 2,
-             max_period: int = 4) -> Convergence:
+def classify(
+    series: np.ndarray, *, tol: float, settle: int = 2, max_period: int = 4
+) -> Convergence:
     """The convergence of one run's forecast series (rounds + 1 values)."""
     x = np.asarray(series, dtype=float).reshape(-1)
     code, period = cycle_values(x, tol=tol, settle=settle, max_period=max_period)
     status: Status = ("converged", "cycle", "moving")[int(code)]
     span = int(period) if status != "moving" else min(len(x), 2 * max_period)
-    tail = x[len(x) - max(span, 1):]
+    tail = x[len(x) - max(span, 1) :]
     stable = np.abs(x - x[-1]) <= tol
     since = len(x) - 1
     while since > 0 and stable[since - 1]:
         since -= 1
-    return Convergence(status, int(period), float(tail.min()), float(tail.max()), len(x) - 1,
-                       since)
+    return Convergence(status, int(period), float(tail.min()), float(tail.max()), len(x) - 1, since)

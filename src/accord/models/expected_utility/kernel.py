@@ -208,7 +208,7 @@ def _symmetric_pick(key, kmin, x_new, w, delta_nn):
     with the largest weight c·s; offers still tied that would move the actor to different
     positions (equally close, equally weighty, on opposite sides) cancel out and the actor
     stays. Returns (the chosen proposer, whether the offers cancelled)."""
-    tol = 1e-9 * delta_nn                                     # (..., 1, 1)
+    tol = 1e-9 * delta_nn  # (..., 1, 1)
     tie = (key <= kmin + tol) & np.isfinite(key)
     wj = np.broadcast_to(w[..., None, :], key.shape)
     wt = np.where(tie, wj, -np.inf)
@@ -216,7 +216,7 @@ def _symmetric_pick(key, kmin, x_new, w, delta_nn):
     tie &= wj >= wmax - 1e-12 * np.maximum(np.abs(wmax), 1.0)
     xt_lo = np.where(tie, x_new, np.inf).min(axis=-1)
     xt_hi = np.where(tie, x_new, -np.inf).max(axis=-1)
-    cancel = np.isfinite(xt_lo) & (xt_hi - xt_lo > tol[..., 0])   # tol[..., 0]: (..., 1)
+    cancel = np.isfinite(xt_lo) & (xt_hi - xt_lo > tol[..., 0])  # tol[..., 0]: (..., 1)
     return np.argmax(tie, axis=-1), cancel
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 
 from ..base import IssueForecast, IssueTrace, ModelTags, PerIssueModel, TraceEvent
-from ..params import Param
 from ..diagnostics import classify, cycle_values
+from ..params import Param
 from .kernel import EUResult, Schedule, run_expected_utility
 
 #: Rounds agree when within this share of the scale (the convergence diagnostics' tolerance).
