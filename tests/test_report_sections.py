@@ -131,3 +131,21 @@ def test_full_brief_with_every_section_is_self_contained(ukraine):
     assert "<script src" not in html and "<link" not in html
     with pytest.raises(ValueError, match="mc_models"):
         build_brief(ukraine, mc_models="some")
+
+
+def test_red_line_column_shows_the_scenarios_own_values(ukraine):
+    """The Monte Carlo's red-line table gives the scenario's value, not a median of draws."""
+    from accord.simulation.montecarlo import simulate
+
+    res = simulate(ukraine, 60, seed=3, models=["compromise"], bargaining=False)
+    br = res.red_line_breaches()
+    written = {
+        (a.id, i): st.red_line.value
+        for a in ukraine.actors
+        for i, st in a.stances.items()
+        if st.red_line is not None
+    }
+    assert len(br) > 0
+    for r in br.itertuples():
+        assert r.red_line == written[(r.actor, r.issue)]
+        assert r.red_line_q05 <= r.red_line_q95

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 import accord
-from accord.forecast import forecast
+from accord.forecast import CONSENSUS_MODEL, forecast
 from accord.models.registry import MODELS
 from accord.scenario import Scenario
 
@@ -28,6 +29,39 @@ __all__ = ["BriefContext", "Section", "build_brief", "SECTIONS"]
 # -- sections ------------------------------------------------------------------------------------
 
 
+#: Said once, with the first headline: where the consensus model's weights come from.
+FITTED_ON = (
+    " (the consensus is the stacking ensemble; its weights were fitted on EU legislation,"
+    " DEU III, not on negotiations of this kind)"
+)
+
+
+def _headline(ctx: BriefContext, issue: Any, s: Any) -> str:
+    """The key judgement on one issue: the declared consensus, the models' range, the agreement
+    in deal terms, and what must be said next to the consensus (convergence, red lines)."""
+    name = escape(issue.name or issue.id)
+    if s.consensus is None:
+        return (
+            f"<b>{name}</b>: no consensus (the {CONSENSUS_MODEL} model did not run); models' "
+            f"range {s.low:.1f}–{s.high:.1f}; {escape(s.agreement)}."
+        )
+    notes = s.notes.get(CONSENSUS_MODEL, ())
+    said = f" Note: {escape('; '.join(notes))}." if notes else ""
+    fitted = (
+        (
+            " (the consensus is the stacking ensemble, its weights fitted on EU legislation, "
+            "DEU III, not on negotiations of this kind)"
+        )
+        if ctx.scenario.issues[0] is issue
+        else ""
+    )
+    return (
+        f"<b>{name}</b>: heading for {s.consensus:.0f} on {issue.scale.min:g}..{issue.scale.max:g}"
+        f" — {escape(issue.scale.describe(s.consensus))}{fitted}; models' range "
+        f"{s.low:.1f}–{s.high:.1f}; {escape(s.agreement)}.{said}"
+    )
+
+
 def section_forecasts(ctx: BriefContext) -> Section:
     res = ctx.result
     assert res is not None
@@ -35,24 +69,23 @@ def section_forecasts(ctx: BriefContext) -> Section:
     for s in res.issues():
         issue = ctx.scenario.issue(s.issue_id)
         rows = [
-            [escape(ctx.labels.get(m, m)), f"{v:.1f}", escape(s.labels[m])]
+            [
+                escape(ctx.labels.get(m, m) + (" (consensus)" if m == CONSENSUS_MODEL else "")),
+                f"{v:.1f}",
+                escape(s.labels[m]),
+                escape("; ".join(s.notes.get(m, ()))),
+            ]
             for m, v in s.values.items()
         ]
-        verdict = "the models agree" if s.spread_share <= 0.1 else "the models disagree"
-        central = sorted(s.values.values())[len(s.values) // 2]
-        judgements.append(
-            f"<b>{escape(issue.name or issue.id)}</b>: heading for about {central:.0f} on "
-            f"{issue.scale.min:g}..{issue.scale.max:g} "
-            f"— {escape(issue.scale.describe(central))}; {verdict} (models' range "
-            f"{s.low:.1f}–{s.high:.1f})."
-        )
+        verdict = s.agreement
+        judgements.append(_headline(ctx, issue, s))
         parts.append(
             f"<h3>{escape(issue.name or issue.id)}</h3><p class=q>{escape(issue.question)}</p>"
         )
-        parts.append(table(["model", "forecast", "nearest deal term"], rows))
+        parts.append(table(["model", "forecast", "nearest deal term", "said next to it"], rows))
         parts.append(
-            f"<p>Spread between models: {s.spread:.1f} points ({s.spread_share:.0%} of the scale): "
-            f"{verdict}.</p>"
+            f"<p>{escape(verdict)}; spread between models {s.spread:.1f} points "
+            f"({s.spread_share:.0%} of the scale).</p>"
         )
         parts.append(
             figure(

@@ -206,8 +206,10 @@ class SimulationResult:
         """P(forecast breaches the red line) per model, actor and issue with a red line.
 
         A red line below the position is breached by a forecast below it, one above by a
-        forecast above it (see the consistency rule in :mod:`accord.simulation.sampling`).
-        Red lines are recomputed from the stored draws, so a reloaded run gives the same table.
+        forecast above it (see the consistency rule in :mod:`accord.scenario.arrays`); each
+        draw's forecast is compared with that draw's red line. ``red_line`` is the scenario's
+        own (nominal) value and ``red_line_q05`` / ``red_line_q95`` the drawn range. Red lines
+        are recomputed from the stored draws, so a reloaded run gives the same table.
         """
         from .sampling import inputs_at
 
@@ -218,7 +220,17 @@ class SimulationResult:
         )
         rows = []
         if draws is None:
-            return pd.DataFrame(columns=["model", "actor", "issue", "red_line", "p_breach"])
+            return pd.DataFrame(
+                columns=[
+                    "model",
+                    "actor",
+                    "issue",
+                    "red_line",
+                    "red_line_q05",
+                    "red_line_q95",
+                    "p_breach",
+                ]
+            )
         final = ShockSchedule(self.shocks).final(draws) if self.shocks else draws
         written = self.scenario.matrices()["red_line"]
         for i, actor in enumerate(self.scenario.actor_ids):
@@ -242,11 +254,14 @@ class SimulationResult:
                             "model": model,
                             "actor": actor,
                             "issue": issue,
-                            "red_line": float(np.median(red)),
+                            "red_line": float(written[i, k]),
+                            "red_line_q05": float(np.quantile(red, 0.05)),
+                            "red_line_q95": float(np.quantile(red, 0.95)),
                             "p_breach": float(np.mean(breach)),
                         }
                     )
-        return pd.DataFrame(rows, columns=["model", "actor", "issue", "red_line", "p_breach"])
+        cols = ["model", "actor", "issue", "red_line", "red_line_q05", "red_line_q95", "p_breach"]
+        return pd.DataFrame(rows, columns=cols)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per draw: its number, the drawn inputs, every forecast, the bargaining
