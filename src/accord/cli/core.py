@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import accord
-from accord.models.registry import MODELS, get_model, model_names
+from accord.models.registry import MODELS
 from accord.scenario import ScenarioError
 
 from ._common import (
@@ -24,51 +24,38 @@ from ._common import (
     save_option,
     scenario_argument,
 )
-
-
-def _models_option():
-    return click.option(
-        "--model",
-        "--models",
-        "-m",
-        "models",
-        multiple=True,
-        metavar="NAME",
-        help=f"model to run (repeatable; default all): {', '.join(model_names())}",
-    )
-
-
-def _check_models(models: tuple[str, ...]) -> list[str] | None:
-    if not models:
-        return None
-    names: list[str] = []
-    for chunk in models:
-        names.extend(x.strip() for x in chunk.split(",") if x.strip())
-    for n in names:
-        try:
-            get_model(n)
-        except KeyError as exc:
-            raise click.BadParameter(str(exc.args[0]), param_hint="--model") from None
-    return names
+from .options import check_models, configured_models, model_param_option, models_option
 
 
 @click.command()
 @scenario_argument
-@_models_option()
+@models_option()
+@model_param_option
 @format_option("table", "json", "csv")
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for stochastic models")
 @db_option
 @save_option
 def forecast(
-    scenario: str | None, models: tuple[str, ...], fmt: str, seed: int, db: str | None, save: bool
+    scenario: str | None,
+    models: tuple[str, ...],
+    model_params: tuple[str, ...],
+    fmt: str,
+    seed: int,
+    db: str | None,
+    save: bool,
 ) -> None:
-    """Forecast each issue's outcome with every model, with the scale label it lands on."""
+    """Forecast each issue's outcome with every model, with the scale label it lands on.
+
+    Example: accord forecast eu-emissions-1994 -m bdm --model-param bdm.rounds=20
+    """
     scn = read_scenario(scenario)
-    names = _check_models(models)
-    with recorded("forecast", scn, {"models": names or "all"}, seed, db, save) as run:
+    names = check_models(models)
+    chosen = configured_models(names, scn, model_params)
+    params = {"models": names or "all", "model_params": list(model_params)}
+    with recorded("forecast", scn, params, seed, db, save) as run:
         from accord.forecast import forecast as run_forecast
 
-        result = run_forecast(scn, names, seed=seed)
+        result = run_forecast(scn, chosen, seed=seed)
         run["results"] = result.to_dict()
     from accord.forecast import CONSENSUS_MODEL
 
@@ -106,9 +93,16 @@ def forecast(
 @click.command()
 @click.argument("scenario", required=False, metavar="[SCENARIO]")
 @click.option("--issue", "issue_id", required=True, help="issue id (see `accord validate`)")
-@_models_option()
+@models_option()
+@model_param_option
 @click.option("--seed", type=int, default=0, show_default=True)
-def explain(scenario: str | None, issue_id: str, models: tuple[str, ...], seed: int) -> None:
+def explain(
+    scenario: str | None,
+    issue_id: str,
+    models: tuple[str, ...],
+    model_params: tuple[str, ...],
+    seed: int,
+) -> None:
     """Tell, round by round, how each model reaches its forecast on one issue."""
     scn = read_scenario(scenario)
     if issue_id not in scn.issue_ids:
@@ -118,7 +112,9 @@ def explain(scenario: str | None, issue_id: str, models: tuple[str, ...], seed: 
     from accord.explain import narrate
     from accord.forecast import forecast as run_forecast
 
-    result = run_forecast(scn, _check_models(models), seed=seed)
+    result = run_forecast(
+        scn, configured_models(check_models(models), scn, model_params), seed=seed
+    )
     labels = {m.name: m.label for m in MODELS}
     issue = scn.issue(issue_id)
     console.print(f"[bold]{issue.id}[/bold]: {issue.question}")

@@ -49,6 +49,27 @@ def check_models(models: tuple[str, ...]) -> list[str] | None:
     return names or None
 
 
+def model_param_option(fn):
+    """``--model-param MODEL.OPTION=VALUE`` (repeatable), checked by the models' tables."""
+    from accord.models.options import MODEL_PARAM_SYNTAX
+
+    return click.option(
+        "--model-param",
+        "model_params",
+        multiple=True,
+        metavar="MODEL.OPTION=VALUE",
+        help=f"a model option (repeatable): {MODEL_PARAM_SYNTAX}; the scenario's own options "
+        "(e.g. KTAB's ModelParameters) apply first",
+    )(fn)
+
+
+def configured_models(names: list[str] | None, scenario: Scenario, specs: tuple[str, ...]):
+    """The models to run, with the scenario's options and the user's ``--model-param``."""
+    from accord.models.options import build_models
+
+    return build_models(names, scenario, specs)
+
+
 def shock_option():
     from accord.scenario.syntax import SHOCK_SYNTAX
 

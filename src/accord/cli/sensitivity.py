@@ -22,7 +22,9 @@ from ._common import (
 from .options import (
     add_columns,
     check_models,
+    configured_models,
     fmt_number,
+    model_param_option,
     models_option,
     parse_shocks,
     shock_option,
@@ -44,6 +46,7 @@ from .options import (
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @models_option()
+@model_param_option
 @click.option(
     "--bargaining/--no-bargaining",
     default=False,
@@ -64,6 +67,7 @@ def sensitivity(
     samples: int,
     seed: int,
     models: tuple[str, ...],
+    model_params: tuple[str, ...],
     bargaining: bool,
     top: int,
     fmt: str,
@@ -91,12 +95,23 @@ def sensitivity(
         )
     names = check_models(models)
     tor = (
-        tornado(scn, models=names, bargaining=bargaining, seed=seed)
+        tornado(
+            scn,
+            models=configured_models(names, scn, model_params),
+            bargaining=bargaining,
+            seed=seed,
+        )
         if method in ("tornado", "both")
         else None
     )
     sob = (
-        sobol(scn, n=samples, seed=seed, models=names, bargaining=bargaining)
+        sobol(
+            scn,
+            n=samples,
+            seed=seed,
+            models=configured_models(names, scn, model_params),
+            bargaining=bargaining,
+        )
         if method in ("sobol", "both")
         else None
     )
@@ -196,6 +211,7 @@ def sensitivity(
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True)
 @models_option()
+@model_param_option
 @click.option("--bargaining/--no-bargaining", default=True, show_default=True)
 @format_option("table", "json")
 def shock(
@@ -206,6 +222,7 @@ def shock(
     seed: int,
     workers: int,
     models: tuple[str, ...],
+    model_params: tuple[str, ...],
     bargaining: bool,
     fmt: str,
 ) -> None:
@@ -222,7 +239,7 @@ def shock(
     cmp = compare_shocks(
         scn,
         shocks,
-        models=check_models(models),
+        models=configured_models(check_models(models), scn, model_params),
         draws=draws,
         seed=seed,
         bargaining=bargaining,

@@ -24,7 +24,9 @@ from ._common import (
 )
 from .options import (
     check_models,
+    configured_models,
     fmt_number,
+    model_param_option,
     models_option,
     parse_shocks,
     shock_option,
@@ -66,6 +68,7 @@ QUANTILE_COLS = ("q05", "q25", "q50", "q75", "q95")
     help="run chunks on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786)",
 )
 @models_option()
+@model_param_option
 @shock_option()
 @click.option(
     "--scenario-shocks/--no-scenario-shocks",
@@ -115,6 +118,7 @@ def simulate(
     workers: int,
     dask_address: str | None,
     models: tuple[str, ...],
+    model_params: tuple[str, ...],
     shock_specs: tuple[str, ...],
     scenario_shocks: bool,
     bargaining: bool,
@@ -169,7 +173,7 @@ def simulate(
             scn,
             draws,
             seed=seed,
-            models=names,
+            models=configured_models(names, scn, model_params),
             workers=workers,
             dask=dask_address,
             chunk_size=chunk_size,

@@ -126,6 +126,9 @@ class Forecaster(Protocol):
 
     def get_params(self) -> dict[str, Any]: ...
 
+    @classmethod
+    def options_from_scenario(cls, scenario: Scenario) -> dict[str, Any]: ...
+
 
 class Model:
     """Shared plumbing of every registered model: parameters from ``PARAMS``, the repr, and
@@ -141,6 +144,13 @@ class Model:
     citation: ClassVar[str] = ""
     tags: ClassVar[ModelTags] = ModelTags()
     PARAMS: ClassVar[tuple[Param, ...]] = ()
+
+    @classmethod
+    def options_from_scenario(cls, scenario: Scenario) -> dict[str, Any]:
+        """Options a scenario carries for this model (e.g. KTAB's ``<ModelParameters>`` for the
+        SMP); none by default. :func:`accord.models.options.build_models` applies them before
+        the user's ``--model-param``."""
+        return {}
 
     def _check_params(self) -> None:
         check_params(self.PARAMS, self.get_params())
