@@ -570,3 +570,48 @@ def test_round_based_models_receive_the_shock_schedule():
     )
     assert seen["start"][1, 0]  # present at round 0
     assert seen["mask"][:, 1, 0].tolist() == [True, True, False, False]
+
+
+def _only_costs_uncertain(scn):
+    """The scenario with every range removed but the war costs' (±40 %): draws whose zone
+    opens at different months."""
+    from accord.scenario import scenario_from_dict
+
+    def strip(obj):
+        if isinstance(obj, dict):
+            return {k: strip(v) for k, v in obj.items() if k != "uncertainty"}
+        if isinstance(obj, list):
+            return [strip(v) for v in obj]
+        return obj
+
+    data = strip(scn.model_dump(mode="json", exclude_none=True))
+    for actor in data["actors"]:
+        cost = (actor.get("no_deal") or {}).get("cost_per_month")
+        if cost and cost["value"] > 0:
+            v = cost["value"]
+            cost["uncertainty"] = {"low": 0.6 * v, "high": 1.4 * v, "shape": "uniform"}
+    return scenario_from_dict(data)
+
+
+def test_the_opening_month_of_each_draw_is_the_ripeness_scan_of_that_draw():
+    """The Monte Carlo's first month with a zone (quarterly grid) equals the bargaining
+    analysis's own ripeness scan run on each draw's scenario."""
+    from accord.bargaining import build_space
+    from accord.bargaining.arrays import RIPENESS_MONTHS
+    from accord.bargaining.ripeness import no_deal_path, zone_sizes
+
+    scn = _only_costs_uncertain(accord.load_scenario("ukraine-2025"))
+    res = simulate(scn, 12, seed=5, models=["compromise"])
+    opens = res.bargain["opens"]
+    assert np.isfinite(opens).sum() >= 3 and len(set(opens[np.isfinite(opens)])) >= 2
+    from accord.simulation.sampling import sample
+
+    draws = sample(scn, res.index, seed=5)
+    for d in range(len(opens)):
+        one = draws.scenario_at(d)
+        space = build_space(one)
+        sizes = zone_sizes(space, no_deal_path(space, max(RIPENESS_MONTHS)))
+        first = next((t for t in RIPENESS_MONTHS if sizes[t] > 0), None)
+        assert (first is None and np.isnan(opens[d])) or first == opens[d], d
+    assert res.p_zone_by(0) == pytest.approx(res.p_zone_of_agreement())
+    assert 0.0 <= res.p_zone_by(12) <= res.p_zone_by(120) <= 1.0

@@ -229,9 +229,14 @@ def _print_summary(result, saved) -> None:
         console.print(t)
     pz = result.p_zone_of_agreement()
     console.print(
-        "P(zone of agreement exists): "
+        "P(zone of agreement exists now): "
         + ("not computed (bargaining analysis unavailable or off)" if pz is None else f"{pz:.1%}")
     )
+    if pz is not None:
+        by = ", ".join(f"{t} months {result.p_zone_by(t):.0%}" for t in (12, 24, 48, 120))
+        om = result.opening_month()
+        median = "none within the horizon" if om.get("q50") is None else f"month {om['q50']:g}"
+        console.print(f"P(zone open by): {by}; median opening: {median} (quarterly grid)")
     br = result.red_line_breaches()
     if not br.empty:
         t = Table(title="P(red line breached by the forecast)", title_justify="left")

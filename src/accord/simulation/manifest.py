@@ -204,16 +204,15 @@ def load_run(folder: str | Path) -> SimulationResult:
         else np.empty((len(frame), 0, len(issues)))
     )
     bargain: dict[str, np.ndarray] = {}
-    for col in frame.columns:
+    for col in frame.columns:  # in the saved column order, so the frame reads back the same
         if not col.startswith("bg:"):
             continue
         parts = col.split(":")
         if len(parts) == 2:
             bargain[parts[1]] = frame[col].to_numpy()
-    for key in {
-        c.split(":")[1] for c in frame.columns if c.startswith("bg:") and c.count(":") == 2
-    }:
-        bargain[key] = np.column_stack([frame[f"bg:{key}:{i}"].to_numpy(float) for i in issues])
+        elif parts[1] not in bargain:
+            key = parts[1]
+            bargain[key] = np.column_stack([frame[f"bg:{key}:{i}"].to_numpy(float) for i in issues])
     return SimulationResult(
         scenario=scn,
         inputs=inputs,

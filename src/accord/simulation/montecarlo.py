@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord.bargaining.arrays import analyse_arrays
+from accord.bargaining.arrays import RIPENESS_MONTHS, analyse_arrays
 from accord.models.base import Forecaster
 from accord.rng import model_stream
 from accord.scenario import Scenario
@@ -118,7 +118,11 @@ def evaluate(
     out = np.empty((draws.n_draws, len(models), len(draws.scenario.issues)))
     for j, m in enumerate(models):
         out[:, j] = batch_forecast(m, scheduled)
-    bargain = analyse_arrays(scheduled.for_model(round_based=False)) if bargaining else {}
+    bargain = (
+        analyse_arrays(scheduled.for_model(round_based=False), months=RIPENESS_MONTHS)
+        if bargaining
+        else {}
+    )
     return out, bargain
 
 
@@ -201,6 +205,31 @@ class SimulationResult:
         """Share of draws in which a package exists that every party prefers to no deal."""
         z = self.bargain.get("zopa")
         return None if z is None or not len(z) else float(np.mean(z))
+
+    def p_zone_by(self, month: float) -> float | None:
+        """P(a zone of agreement has opened by ``month``): the share of draws whose first month
+        with a zone (on the quarterly grid :data:`~accord.bargaining.arrays.RIPENESS_MONTHS`)
+        is at most ``month`` — the probability that a deal every party prefers to no deal
+        exists by that date."""
+        opens = self.bargain.get("opens")
+        if opens is None or not len(opens):
+            return None
+        return float(np.mean(np.nan_to_num(opens, nan=np.inf) <= month))
+
+    def opening_month(self) -> dict[str, float | None]:
+        """Quantiles of the month a zone first opens (None where more than that share of draws
+        has no zone within the horizon), and the share of draws with none by then."""
+        opens = self.bargain.get("opens")
+        if opens is None or not len(opens):
+            return {}
+        x = np.sort(np.nan_to_num(opens, nan=np.inf))
+        out: dict[str, float | None] = {}
+        for p in QUANTILES:  # the inverted empirical CDF: a month a draw actually has
+            v = float(x[max(0, int(np.ceil(p * len(x))) - 1)])
+            out[f"q{round(p * 100):02d}"] = v if np.isfinite(v) else None
+        out["p_never"] = float(np.mean(~np.isfinite(x)))
+        out["horizon_months"] = float(max(RIPENESS_MONTHS))
+        return out
 
     def red_line_breaches(self) -> pd.DataFrame:
         """P(forecast breaches the red line) per model, actor and issue with a red line.
@@ -297,6 +326,8 @@ class SimulationResult:
                 "shocks": [s.model_dump(exclude_none=True) for s in self.shocks],
                 "quantiles": q.to_dict(orient="records"),
                 "p_zone_of_agreement": pz,
+                "p_zone_by": {str(t): self.p_zone_by(t) for t in (12, 24, 48, 120)},
+                "opening_month": self.opening_month(),
                 "red_line_breaches": self.red_line_breaches().to_dict(orient="records"),
                 "timings": self.timings,
             }
