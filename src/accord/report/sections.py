@@ -257,10 +257,23 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
             f"<p>Probability that a zone of agreement exists today: <b>{p_zone:.0%}</b> of "
             "draws.</p>"
         )
+        by = {t: res.p_zone_by(t) or 0.0 for t in (12, 24, 48, 120)}
+        om = res.opening_month()
+        median = (
+            "in most draws no zone opens within ten years"
+            if om.get("q50") is None
+            else f"the median draw opens one at month {om['q50']:g}"
+        )
+        parts.append(
+            "<p>Probability that a zone has opened by 12, 24, 48 and 120 months: "
+            + ", ".join(f"<b>{p:.0%}</b>" for p in by.values())
+            + f" ({median}; months on a quarterly grid, each draw with its own war costs, "
+            "discounting and drift).</p>"
+        )
         judgements.append(
             f"Across {res.n_draws} draws of the uncertain inputs, a deal every party prefers to "
-            "war "
-            f"exists today in {p_zone:.0%} of them."
+            f"no deal exists today in {p_zone:.0%} of them, and by 12 / 24 / 48 months in "
+            f"{by[12]:.0%} / {by[24]:.0%} / {by[48]:.0%}; {median}."
         )
     widest = None
     draws = sample(scn, ctx.draws, seed=ctx.seed) if "bdm" in models else None
