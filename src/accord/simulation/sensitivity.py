@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from accord.bargaining.arrays import RIPENESS_MONTHS
 from accord.models.base import Forecaster
 from accord.scenario import Scenario
 
@@ -52,6 +53,11 @@ log = logging.getLogger(__name__)
 EVAL_BATCH = 8192
 
 
+#: The opening month given to a setting in which no zone opens within the Monte Carlo's horizon
+#: (one quarter past it), so that the tornado can rank what brings the opening forward.
+NO_OPENING = float(max(RIPENESS_MONTHS) + 3)
+
+
 def scenario_outputs(
     scenario: Scenario,
     inputs: list[UncertainInput] | tuple[UncertainInput, ...],
@@ -68,7 +74,7 @@ def scenario_outputs(
     names = [f"{m.name}:{i}" for m in chosen for i in scenario.issue_ids]
     probe = inputs_at(scenario, inputs, np.array([[x.value for x in inputs]]), seed=seed)
     _, bg = evaluate(probe, chosen, shocks=shocks, bargaining=bargaining)
-    bg_keys = [k for k in ("zopa", "nash") if k in bg]
+    bg_keys = [k for k in ("zopa", "opens", "nash") if k in bg]
     for key in bg_keys:
         names += [key] if bg[key].ndim == 1 else [f"{key}:{i}" for i in scenario.issue_ids]
 
@@ -81,7 +87,10 @@ def scenario_outputs(
             fc, bgr = evaluate(draws, chosen, shocks=shocks, bargaining=bargaining)
             cols = [fc.reshape(len(block), -1)]
             for key in bg_keys:
-                cols.append(np.asarray(bgr[key], dtype=float).reshape(len(block), -1))
+                col = np.asarray(bgr[key], dtype=float).reshape(len(block), -1)
+                if key == "opens":  # no zone within the horizon: one quarter past it
+                    col = np.where(np.isnan(col), NO_OPENING, col)
+                cols.append(col)
             parts.append(np.concatenate(cols, axis=1))
         return np.concatenate(parts) if parts else np.empty((0, len(names)))
 
