@@ -256,3 +256,28 @@ def test_beliefs_narrow_with_signals_and_runs_do_not_depend_on_the_batch_size():
     assert b20.no_deal_sd[0, 0, 1] == pytest.approx(0.1 / 3.0)  # σ/√(k+1), k = 8
     assert np.abs(b20.red_line[:, 1, 0, 0] - 2.0).mean() < before
     assert np.isnan(b20.red_line[:, 0, 1, 0]).all()  # no red line stays none
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    levels=st.integers(2, 4),
+    strats=st.lists(STRATS.filter(lambda s: not isinstance(s, Zeuthen)), min_size=2, max_size=2),
+    rounds=st.integers(1, 20),
+    seed=st.integers(0, 999),
+)
+def test_a_run_is_the_same_alone_and_in_a_batch_when_utilities_tie(levels, strats, rounds, seed):
+    """Tie-heavy domains (utilities on a few levels, so many packages tie exactly): the batch
+    with a matrix per run gives each run the result it gets alone (one stable tie order)."""
+    rng = np.random.default_rng(seed)
+    P, n, R = 40, 2, 5
+    u = rng.integers(0, levels, (R, P, n)) / levels  # exact ties everywhere
+    d = np.full((R, n), 0.1)
+    ok = np.ones((P, n), dtype=bool)
+    batch = alternating_offers(OutcomeSpace(u, d, ok), strats, rounds=rounds)
+    for r in range(R):
+        alone = alternating_offers(OutcomeSpace(u[r], d[r], ok), strats, rounds=rounds)
+        assert (batch.agreed[r], batch.package[r], batch.round[r]) == (
+            alone.agreed[0],
+            alone.package[0],
+            alone.round[0],
+        )

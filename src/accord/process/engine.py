@@ -74,12 +74,12 @@ class Engine:
     # -- the aspiration offer: lowest own utility at or above the bound ---------------------
     def _sort(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """i's packages within its red lines sorted by its utility: (B, Pi) utilities and indices.
-        Ties keep the lower package index when all runs share the utilities (one stable sort);
-        with a matrix per run the (deterministic) order of exact ties is numpy's quicksort's."""
+        Ties keep the lower package index (a stable sort), whether the runs share one matrix or
+        each has its own, so a run gives the same result alone and in a batch."""
         ok = self.ok[:, i] if self.ok[:, i].any() else np.ones(self.P, dtype=bool)
         cand = np.flatnonzero(ok)
         u = self.U[:, cand, i] if len(cand) < self.P else self.U[:, :, i]  # (B, Pi)
-        order = np.argsort(u, axis=1, kind="stable" if self.B == 1 else "quicksort")
+        order = np.argsort(u, axis=1, kind="stable")  # one tie order for one run and a batch
         return np.take_along_axis(u, order, axis=1), cand[order]
 
     def aspiration_offer(self, i: int, bound: np.ndarray) -> np.ndarray:
