@@ -201,3 +201,19 @@ def test_auto_capabilities_are_chosen_on_training_data_only(deu):
     note = [n for n in res.notes if n.startswith("capability set chosen on the training split")]
     assert len(note) == 1 and "(chosen)" in note[0]
     assert res.capabilities.startswith("auto -> ")
+
+
+@pytest.mark.slow
+@pytest.mark.reference
+def test_the_shipped_ensemble_weights_are_what_the_backtest_fits():
+    """The shipped weights (ensemble_weights.json) equal what `accord backtest DEU
+    --save-weights` fits now, so they are never stale against the models they combine."""
+    from accord.backtest import backtest, read_deu
+    from accord.models.ensemble import shipped_weights
+
+    data = read_deu(shared_file("deu3", "deu3.tsv"))
+    res = backtest(data, None, split="year", test_from=2004, capabilities="auto")
+    shipped = shipped_weights()["weights"]
+    assert set(shipped) == set(res.ensemble_weights)
+    for name, w in res.ensemble_weights.items():
+        assert shipped[name] == pytest.approx(w, abs=1e-12), name
