@@ -246,3 +246,15 @@ def test_monte_carlo_bargaining_matches_the_analysis_on_each_draw():
         assert out["zopa"][d] == res.zone_exists
         if res.zone_exists:
             assert out["nash"][d, 0] == pytest.approx(res.solutions["nash"].values["x"])
+
+
+def test_coinciding_red_lines_are_called_a_knife_edge():
+    """ukraine-2025: Russia's and Ukraine's red lines meet at one value on four issues; the
+    bargaining output says that a zone can exist there only on a set of measure zero."""
+    from accord.bargaining import analyse
+
+    res = analyse(accord.load_scenario("ukraine-2025"), months=0)
+    edges = [n for n in res.notes if "knife edge" in n]
+    issues = {n.split()[1] for n in edges}
+    assert issues == {"territory", "recognition", "nato", "guarantees"}
+    assert all("Russia" in n and "Ukraine" in n for n in edges)

@@ -42,7 +42,7 @@ from .relax import BlockingRedLine, Relaxation, blocking_red_lines, preferred, s
 from .ripeness import RipenessPoint, scan
 from .solutions import egalitarian, kalai_smorodinsky, nash
 from .space import PackageSpace, build_space
-from .utility import Loss, actor_matrices, capabilities_at, package_utility
+from .utility import Loss, actor_matrices, capabilities_at, issue_bounds, package_utility
 
 __all__ = [
     "SOLUTIONS",
@@ -244,6 +244,27 @@ def _continuous(
     return out
 
 
+def _knife_edges(scenario: Scenario, mats: dict[str, np.ndarray], parties: np.ndarray) -> list[str]:
+    """A note per issue on which the parties' red lines meet at one value: any zone of agreement
+    then exists only on a set of measure zero, and uncertainty in those red lines closes it."""
+    lo, hi = issue_bounds(scenario, mats=mats, ignore=~parties)
+    out = []
+    for k, issue in enumerate(scenario.issues):
+        tol = 1e-9 * (issue.scale.max - issue.scale.min)
+        if abs(hi[k] - lo[k]) <= tol:
+            who = [
+                a.name or a.id
+                for i, a in enumerate(scenario.actors)
+                if parties[i] and abs(mats["red_line"][i, k] - lo[k]) <= tol
+            ]
+            out.append(
+                f"on {issue.id} the red lines of {', '.join(who)} meet at the single value "
+                f"{lo[k]:g}: a zone of agreement can exist only on this knife edge (a set of "
+                "measure zero), and any uncertainty in these red lines closes it"
+            )
+    return out
+
+
 def analyse(
     scenario: Scenario,
     *,
@@ -267,7 +288,7 @@ def analyse(
     pt = space.parties
     rows = np.flatnonzero(space.zopa)
     caps = capabilities_at(scenario, 0)
-    notes: list[str] = []
+    notes: list[str] = _knife_edges(scenario, mats, pt)
     problem = None
     if refine and discrete_combinations(scenario) > MAX_COMBINATIONS:
         notes.append(
