@@ -118,10 +118,18 @@ def explain(
     labels = {m.name: m.label for m in MODELS}
     issue = scn.issue(issue_id)
     console.print(f"[bold]{issue.id}[/bold]: {issue.question}")
+    summary = {s.issue_id: s for s in result.issues()}[issue_id]
     for mf in result.models:
         console.print(f"\n[bold]{labels.get(mf.model, mf.model)}[/bold]")
         for line in narrate(scn, mf.issues[issue_id]):
             console.print("  " + line, soft_wrap=True, markup=False)
+        value = summary.values[mf.model]
+        said = "; ".join(summary.notes.get(mf.model, ())) or "nothing to add"
+        console.print(
+            f"  forecast {value:.4g} ({summary.labels[mf.model] or 'no labelled term'}): {said}",
+            soft_wrap=True,
+            markup=False,
+        )
 
 
 @click.command()
