@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .utility import issue_loss
+
 if TYPE_CHECKING:
     from accord.scenario.arrays import ScenarioArrays
 
@@ -74,7 +76,7 @@ def _no_deal(
     c, n = sq.shape[0], pos.shape[1]
     dsq = np.zeros((c, n))
     for k in range(sq.shape[1]):
-        dsq += np.abs(sq[:, None, k] - pos[sl, :, k]) / width[k] * shat[sl, :, k]
+        dsq += issue_loss(sq[:, None, k], pos[sl, :, k], shat[sl, :, k], width[k])
     dsq = np.clip(1.0 - dsq, 0.0, 1.0)
     fixed = draws.no_deal_utility[sl]
     dnd = np.where(np.isnan(fixed), dsq, fixed)
@@ -102,7 +104,7 @@ def _feasible_values(draws, sl, grids, red, side, has_red, width, pos, shat):
         ok_axes.append(okv[:, kv])
         gk = g[kv]
         loss.append(
-            np.abs(gk[None, None, :] - pos[sl, :, k, None]) / width[k] * shat[sl, :, k, None]
+            issue_loss(gk[None, None, :], pos[sl, :, k, None], shat[sl, :, k, None], width[k])
         )
     return keep, loss, ok_axes
 

@@ -79,6 +79,15 @@ def _loss(dist: np.ndarray, loss: str) -> np.ndarray:
     raise ValueError(f"loss must be 'linear' or 'quadratic', got {loss!r}")
 
 
+def issue_loss(
+    values: np.ndarray, position: np.ndarray, shat: np.ndarray, width: float, loss: str = "linear"
+) -> np.ndarray:
+    """One issue's share of an actor's loss from a value: ŝ_ik L(|v − x_ik| / W_k), the term that
+    package utilities, no-deal utilities and the Monte Carlo's kernel all sum over issues
+    ([Enelow1984]; arrays broadcast, so one package or every draw's grid alike)."""
+    return _loss(np.abs(values - position) / width, loss) * shat
+
+
 def package_utility(
     scenario: Scenario,
     packages: np.ndarray,
@@ -102,8 +111,10 @@ def package_utility(
         cares = shat[:, k] > 0  # no stance: no loss
         if not cares.any():
             continue
-        dist = np.abs(p[:, k, None] - pos[None, cares, k]) / width[k]  # (P, n_k) in 0..1
-        total[:, cares] += _loss(dist, loss) * shat[cares, k]  # Σ_k ŝ_ik L(d_ik)
+        # Σ_k ŝ_ik L(d_ik), d in 0..1, (P, n_k)
+        total[:, cares] += issue_loss(
+            p[:, k, None], pos[None, cares, k], shat[cares, k], width[k], loss
+        )
     return np.clip(1.0 - total, 0.0, 1.0)  # clip rounding only
 
 
