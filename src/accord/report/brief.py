@@ -171,7 +171,7 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
             f"No zone of agreement opens within {ctx.months} months under the scenario's "
             "assumptions."
         )
-    oc, pc = getattr(res, "opens_at_continuous", None), getattr(res, "continuous_at_opening", None)
+    oc, pc = res.opens_at_continuous, res.continuous_at_opening
     if oc is not None and pc is not None and oc != res.opens_at:
         judgements.append(
             f"Between the labelled deal terms (on the continuous scales) a zone opens earlier, at "

@@ -36,7 +36,7 @@ def batched_models() -> list[str]:
 def _mc_models(ctx: BriefContext) -> tuple[list[str], list[str]]:
     """(models run on the draws, models left out) by the brief's ``mc_models`` setting."""
     everyone = [m.name for m in MODELS]
-    if getattr(ctx, "mc_models", "batched") == "all":
+    if ctx.mc_models == "all":
         return everyone, []
     fast = batched_models()
     return fast, [m for m in everyone if m not in fast]
@@ -100,7 +100,7 @@ def section_process(ctx: BriefContext) -> Section | None:
     settings: list[tuple[str, Any]] = [
         (f"talks starting now (month {now.settings.start_month:g}), the scenario's strategies", now)
     ]
-    opens = getattr(getattr(ctx, "bargain", None), "opens_at", None)
+    opens = None if ctx.bargain is None else ctx.bargain.opens_at
     if now.zone_at_start == 0 and opens is not None:
         later = compare_processes(
             scn, PROCESSES, runs=ctx.runs, seed=ctx.seed, overrides=[f"start_month={opens}"]
