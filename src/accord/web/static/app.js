@@ -137,10 +137,14 @@ function renderForecast(res) {
   const out = $("results"); out.replaceChildren();
   S.actors = res.actors;
   for (const c of res.charts) { out.append(forecastChart(c, res.model_labels));
-    const t = el("table", {}, el("tr", {}, el("th", {text:"model"}), el("th", {text:"forecast"}), el("th", {text:"nearest deal term"})));
+    const t = el("table", {}, el("tr", {}, el("th", {text:"model"}), el("th", {text:"forecast"}), el("th", {text:"nearest deal term"}), el("th", {text:"said next to the number"})));
     const item = res.issues.find((i) => i.issue === c.issue);
-    for (const [m, f] of Object.entries(item.forecasts)) t.append(el("tr", {}, el("td", {text:res.model_labels[m] || m}), el("td", {text:f.value.toFixed(1), class:"value", "data-model":m}), el("td", {text:f.label})));
+    for (const [m, f] of Object.entries(item.forecasts)) {
+      const name = (res.model_labels[m] || m) + (m === res.consensus_model ? " (consensus)" : "");
+      t.append(el("tr", {}, el("td", {text:name}), el("td", {text:f.value.toFixed(1), class:"value", "data-model":m}), el("td", {text:f.label}), el("td", {text:(f.notes || []).join("; "), class:"notes"})));
+    }
     out.append(t);
+    if (item.agreement) out.append(el("p", {class:"status", text:item.agreement}));
     const traces = Object.entries(c.traces || {});
     if (traces.length) { const det = el("details", {}, el("summary", {text:`Trajectories on ${c.name} (${traces.length} round-based models)`}));
       for (const [m, tr] of traces) det.append(trajectoryChart(c, m, tr, res.model_labels[m] || m)); out.append(det); } }
