@@ -528,7 +528,7 @@ def test_bargaining_outputs_flow_through_summaries_and_files(monkeypatch, tmp_pa
     from accord.models.compromise import WeightedMean
     from accord.simulation import montecarlo
 
-    def fake(draws):
+    def fake(draws, **_):
         wm = WeightedMean().forecast_arrays(draws)
         return {"zopa": wm[:, 0] > 50, "nash": np.where(wm[:, [0]] > 50, wm, np.nan)}
 
