@@ -84,8 +84,7 @@ def forecast(
         console.print(t)
         console.print(
             f"  {escape(s.agreement)}; spread {s.spread:.1f} points ({s.spread_share:.0%} of the "
-            "scale)\n",
-            soft_wrap=True,
+            "scale)\n"
         )
     console.print(f"evidence: {result.coverage}")
 
