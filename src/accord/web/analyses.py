@@ -16,9 +16,13 @@ from .params import PARAMS
 __all__ = ["ANALYSES", "forecast_payload"]
 
 
-def forecast_payload(scn: Scenario, seed: int = 0) -> dict[str, Any]:
+def forecast_payload(
+    scn: Scenario, seed: int = 0, model_params: list[str] | tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Forecast results plus what the page needs to draw the charts (positions, weights, labels)."""
-    res = forecast(scn, seed=seed)
+    from accord.models.options import build_models
+
+    res = forecast(scn, build_models(None, scn, tuple(model_params)), seed=seed)
     out = res.to_dict()
     labels = {m.name: m.label for m in MODELS}
     out["model_labels"] = {m: labels.get(m, m) for m in res.model_names}
@@ -57,7 +61,7 @@ def forecast_payload(scn: Scenario, seed: int = 0) -> dict[str, Any]:
 
 def run_forecast(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
     job.report(0.1, "running the models")
-    payload = forecast_payload(scn, int(params.get("seed", 0)))
+    payload = forecast_payload(scn, int(params.get("seed", 0)), params.get("model_params") or ())
     job.report(0.95, "drawing the charts")
     return payload
 
@@ -132,10 +136,12 @@ def _finite(x: Any) -> float | None:
 
 def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
     """Monte Carlo: per issue and model the 5/25/50/75/95 % quantiles (the brief's spreads)."""
+    from accord.models.options import build_models
     from accord.report.sections import batched_models
     from accord.simulation import simulate
 
-    models = params.get("models") or batched_models()
+    names = params.get("models") or batched_models()
+    models = build_models(names, scn, tuple(params.get("model_params") or ()))
     draws = int(params.get("draws", 500))
     job.report(0.05, f"drawing {draws} sets of inputs")
 
@@ -159,7 +165,7 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
         issues.append({**_issue_frame(issue), "rows": [r for r in rows if r["q50"] is not None]})
     return {
         "draws": res.n_draws,
-        "models": list(models),
+        "models": [m.name for m in models],
         "p_zone": res.p_zone_of_agreement(),
         "issues": issues,
         "quantiles": q.to_dict(orient="records"),

@@ -35,8 +35,21 @@ class AnalysisParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def model_params_field() -> Any:
+    return Field(
+        default_factory=list,
+        max_length=32,
+        description="model options MODEL.OPTION=VALUE (at most 32), checked by the models' "
+        "parameter tables; the scenario's own options apply first",
+    )
+
+
+ModelParam = Annotated[str, Field(min_length=3, max_length=128)]
+
+
 class ForecastParams(AnalysisParams):
     seed: int = seed_field()
+    model_params: list[ModelParam] = model_params_field()
 
 
 class BargainParams(AnalysisParams):
@@ -52,6 +65,7 @@ class SimulateParams(AnalysisParams):
     models: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
         None, max_length=16, description="model names (at most 16); default: the batched models"
     )
+    model_params: list[ModelParam] = model_params_field()
 
 
 class ProcessParams(AnalysisParams):
