@@ -13,8 +13,7 @@ kernel) loads neither scipy nor the full analysis.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from accord.lazy import lazy_exports
 
 _EXPORTS = {
     "SOLUTIONS": "analysis",
@@ -79,11 +78,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

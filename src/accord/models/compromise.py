@@ -45,7 +45,19 @@ def weighted_mean(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return np.where(total > 0, wm, position.mean(axis=-1))
 
 
-class WeightedMean(PerIssueModel):
+class OneShotModel(PerIssueModel):
+    """Base of the one-shot models of one issue at a time (compromise, median voter): no
+    rounds, one option (``use_salience``), a trace of the single initial state."""
+
+    tags: ClassVar[ModelTags] = ModelTags()
+    PARAMS: ClassVar[tuple[Param, ...]] = (USE_SALIENCE,)
+
+    def __init__(self, *, use_salience: bool = True):
+        self.use_salience = use_salience
+        self._check_params()
+
+
+class WeightedMean(OneShotModel):
     """Compromise model: the outcome is the capability × salience weighted mean of positions.
 
     The "compromise" or "weighted mean" model of collective decisions ([vandenBos1991];
@@ -57,13 +69,7 @@ class WeightedMean(PerIssueModel):
     name: ClassVar[str] = "compromise"
     label: ClassVar[str] = "Weighted compromise"
     citation: ClassVar[str] = "[Achen2006]"
-
     tags: ClassVar[ModelTags] = ModelTags()
-    PARAMS: ClassVar[tuple[Param, ...]] = (USE_SALIENCE,)
-
-    def __init__(self, *, use_salience: bool = True):
-        self.use_salience = use_salience
-        self._check_params()
 
     def forecast_arrays(
         self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from .base import IssueForecast, IssueTrace, ModelTags, PerIssueModel
-from .compromise import USE_SALIENCE, voting_weights
-from .params import Param
+from .base import IssueForecast, IssueTrace, ModelTags
+from .compromise import OneShotModel, voting_weights
 
 if TYPE_CHECKING:
     from accord.scenario import IssueArrays
@@ -82,7 +81,7 @@ def condorcet_winner(position: np.ndarray, weight: np.ndarray) -> float | None:
     return float(winners[0]) if winners.size else None
 
 
-class MedianVoter(PerIssueModel):
+class MedianVoter(OneShotModel):
     """Median voter model: the capability × salience weighted median of positions.
 
     Black's median voter theorem ([Black1948]) applied with weights as in [BDM1994]: on one
@@ -94,13 +93,7 @@ class MedianVoter(PerIssueModel):
     name: ClassVar[str] = "median"
     label: ClassVar[str] = "Median voter"
     citation: ClassVar[str] = "[Black1948]"
-
     tags: ClassVar[ModelTags] = ModelTags()
-    PARAMS: ClassVar[tuple[Param, ...]] = (USE_SALIENCE,)
-
-    def __init__(self, *, use_salience: bool = True):
-        self.use_salience = use_salience
-        self._check_params()
 
     def forecast_arrays(
         self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None

@@ -14,7 +14,7 @@ Names are imported lazily, so importing this package loads nothing heavy.
 True
 """
 
-from importlib import import_module
+from accord.lazy import lazy_exports
 
 _EXPORTS = {
     "simulate": "montecarlo",
@@ -77,11 +77,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
