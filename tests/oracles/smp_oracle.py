@@ -1,4 +1,16 @@
-"""KTAB's Spatial Model of Politics (SMP): challenges, bargains and probabilistic Condorcet elections.
+"""The independent oracle for accord.models.smp: the former one-run SMP, kept as it was.
+
+This is a plain copy of ``src/accord/models/smp.py`` as it stood before the model became the
+subpackage ``accord.models.smp`` (whose batched lock-step kernel is now the only implementation
+of a turn). Only the relative imports are made absolute, and ``SMP.forecast_arrays`` runs draw by draw
+(the former batch module is not copied). It is not used by accord; tests compare
+the subpackage with it on KTAB's examples, random cases, every option, Monte Carlo draws and
+shocks (tests/test_smp_oracle.py). Do not "fix" it to agree with the subpackage: it is the
+reference the subpackage is held to.
+
+The original module docstring follows.
+
+KTAB's Spatial Model of Politics (SMP): challenges, bargains and probabilistic Condorcet elections.
 
 The model of [Wise2015] as KAPSARC's toolkit implements it ([KTAB], ``examples/smp/libsrc``
 ``smp.cpp``, ``smpbcn.cpp`` and the kernel ``KTAB/kmodel/libsrc/kmodel.cpp``), written anew
@@ -48,7 +60,7 @@ import numpy as np
 
 from accord.rng import model_stream
 
-from .base import (
+from accord.models.base import (
     IssueForecast,
     IssueTrace,
     Model,
@@ -57,7 +69,7 @@ from .base import (
     TraceEvent,
     as_generator,
 )
-from .params import Param
+from accord.models.params import Param
 
 if TYPE_CHECKING:
     from accord.scenario import Scenario
@@ -993,28 +1005,12 @@ class SMP(Model):
 
     def forecast_arrays(self, arrays: ScenarioArrays, *,
                         rng: np.random.Generator | None = None) -> np.ndarray:
-        """(D, issues) forecasts for Monte Carlo draws, all draws advancing turn by turn together
-        (:mod:`accord.models.smp_batch`). With options other than KTAB's defaults, the
-        weighted-mean forecast rule, ideal adjustment, shocks or actors present in some draws
-        only, each draw runs on its own, as the per-draw model."""
-        from .smp_batch import DEFAULT_ONLY, run_smp_batch
-
-        draws, scenario = arrays, arrays.scenario
-        if draws.schedule is not None:
-            return self._shocked(draws)
-        params = self.get_params()
-        mask = np.asarray(draws.mask, dtype=bool)
-        inp = smp_inputs(scenario)
-        batched = (all(params[k] == v for k, v in DEFAULT_ONLY.items()) and self.forecast_rule == "most_probable"
-                   and inp.accommodation is None and mask.ndim == 2)
-        if not batched:
-            return super().forecast_arrays(draws, rng=rng)
-        x, sal, cap, ok = _draw_inputs(scenario, draws, inp.order, mask)
-        if not ok.all():
-            return super().forecast_arrays(draws, rng=rng)
-        fc, _ = run_smp_batch(x, sal, cap, min_turns=self.min_turns, max_turns=self.max_turns,
-                              stop_ratio=self.stop_ratio)
-        return inp.low[None, :] + fc * inp.span[None, :]
+        """(D, issues) forecasts, one run per draw (the oracle's only change: the former
+        ``smp_batch`` kernel is not copied, so every draw runs on its own, as the old
+        fallback did)."""
+        if arrays.schedule is not None:
+            return self._shocked(arrays)
+        return super().forecast_arrays(arrays, rng=rng)
 
     def _shocked(self, arrays: ScenarioArrays) -> np.ndarray:
         """Draw by draw with the shock schedule: each turn t uses the state of round t."""

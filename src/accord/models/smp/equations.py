@@ -1,0 +1,453 @@
+"""KTAB's SMP equations, each written once on arrays with any leading batch axes ``(..., n)``.
+
+A single run is the case of no (or a one-long) leading axis; many Monte Carlo draws, many
+queues of bargains or many problems of one turn are leading axes of the same call. Every line
+that carries an equation names its place in KTAB's source ([KTAB], ``kmodel.cpp``,
+``smp.cpp``, ``smpbcn.cpp``) or in [Wise2015].
+
+Sums over options (the PCEs, the mean utility of a bargain) are taken in order
+(:func:`ordered_sum`) and sums over voters in blocks of :data:`VOTER_BLOCK`, so that a problem's
+numbers never depend on which other problems share its batch, on padding or on masked-out
+options: a run alone and the same run inside a batch are bit-identical.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .constants import (
+    CHALLENGE_FLOOR,
+    COALITION_FLOOR,
+    INTERP_MIN_WEIGHT,
+    INTERP_ROUND,
+    MARKOV_INCENTIVE_EPS,
+    MARKOV_INCENTIVE_TOL,
+    MARKOV_MAX_ITER,
+    MARKOV_UNIFORM_TOL,
+    OPTIONS,
+    VOTE_BINARY_TOL,
+    VOTE_PROPBIN_SHARE,
+    VOTE_PROPCBC_SHARE,
+    VP_BINARY_MIN,
+    VP_BINARY_THRESHOLD,
+)
+
+__all__ = [
+    "VOTER_BLOCK",
+    "ordered_sum",
+    "vote",
+    "victory_weights",
+    "victory_matrix",
+    "coalitions",
+    "pce",
+    "scalar_pce",
+    "big_r",
+    "estimated_r",
+    "util",
+    "distances",
+    "round4",
+    "interpolate",
+    "third_party_votes",
+    "challenge",
+    "forecast_position",
+]
+
+#: Voters summed per block in :func:`coalitions`: fewer than 8, so numpy adds them in order
+#: whatever the array's layout (its pairwise summation starts at 8 numbers).
+VOTER_BLOCK = 7
+Array = np.ndarray
+
+
+def ordered_sum(a: Array, axis: int = -1) -> Array:
+    """The sum along ``axis`` taken strictly in order (a running sum): exact zeros, wherever
+    they sit, never change it, unlike numpy's pairwise ``sum``."""
+    return np.moveaxis(np.cumsum(a, axis=axis), axis, -1)[..., -1]
+
+
+def _check(name: str, value: str) -> None:
+    if value not in OPTIONS[name]:
+        raise ValueError(f"{name} must be one of {OPTIONS[name]}, got {value!r}")
+
+
+def vote(rule: str, weight: Any, du: Any) -> Array:
+    """Influence an actor of ``weight`` exerts for a utility difference ``du`` ([KTAB] ``Model::vote``)."""
+    if rule == "Proportional":
+        return weight * du  # [KTAB] Model::vote (Proportional)
+    if rule == "Binary":
+        return weight * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0)  # [KTAB] Model::vote (Binary)
+    if rule == "PropBin":  # [KTAB] Model::vote (PropBin)
+        return weight * (
+            (1 - VOTE_PROPBIN_SHARE) * du
+            + VOTE_PROPBIN_SHARE * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0)
+        )
+    if rule == "PropCbc":  # [KTAB] Model::vote (PropCbc)
+        return weight * ((1 - VOTE_PROPCBC_SHARE) * du + VOTE_PROPCBC_SHARE * du * du * du)
+    if rule == "Cubic":
+        return weight * (du * du * du)  # [KTAB] Model::vote (Cubic)
+    if rule == "ASymProsp":  # [KTAB] Model::vote (ASymProsp): gains count 2/3
+        return np.where(du < 0, weight * du, np.where(du > 0, (2.0 * weight * du) / 3.0, 0.0))
+    raise ValueError(f"voting_rule must be one of {OPTIONS['voting_rule']}, got {rule!r}")
+
+
+def victory_weights(model: str, s1: Array, s2: Array) -> tuple[Array, Array]:
+    """The weights (x1, x2) with P(s1 beats s2) = x1 / (x1 + x2) ([KTAB] ``Model::vProb``).
+
+    Linear: strengths; Square, Quartic, Octic: their 2nd, 4th, 8th powers; Binary: a strength
+    ratio of 1.10 wins for certain (loser's weight 1e-6), linear in between.
+    """
+    if model == "Linear":
+        return s1, s2  # [KTAB] Model::vProb (Linear)
+    if model == "Square":
+        return s1 * s1, s2 * s2  # [KTAB] Model::vProb (Square)
+    if model == "Quartic":
+        return (s1 * s1) ** 2, (s2 * s2) ** 2  # [KTAB] Model::vProb (Quartic)
+    if model == "Octic":
+        return ((s1 * s1) ** 2) ** 2, ((s2 * s2) ** 2) ** 2  # [KTAB] Model::vProb (Octic)
+    if model == "Binary":
+        t = VP_BINARY_THRESHOLD
+        p12 = ((s1 / (s1 + s2)) * (t + 1.0) - 1.0) / (t - 1.0)  # [KTAB] Model::vProb (Binary)
+        first, second = s1 >= t * s2, s2 >= t * s1
+        x1 = np.where(first, 1.0, np.where(second, VP_BINARY_MIN, p12))
+        x2 = np.where(first, VP_BINARY_MIN, np.where(second, 1.0, 1.0 - p12))
+        return x1, x2
+    raise ValueError(f"victory_model must be one of {OPTIONS['victory_model']}, got {model!r}")
+
+
+def victory_matrix(c: Array, model: str) -> Array:
+    """pv[..., i, j] = P(option i beats j) from coalitions, 0.5 on the diagonal ([KTAB] ``Model::vProb``).
+
+    As KTAB, each pair is evaluated once (i > j) and gives both pv[i, j] and pv[j, i].
+    """
+    n = c.shape[-1]
+    x1, x2 = victory_weights(model, c, np.swapaxes(c, -1, -2))
+    lower = np.tri(n, k=-1, dtype=bool)
+    p = np.where(lower, x1 / (x1 + x2), 0.0)  # [KTAB] Model::vProb: x1 / (x1 + x2)
+    p = p + np.swapaxes(np.where(lower, x2 / (x1 + x2), 0.0), -1, -2)
+    return np.where(np.eye(n, dtype=bool), 0.5, p)
+
+
+def coalitions(
+    u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 << 19
+) -> Array:
+    """Coalition strengths C[..., i, j] supporting option i over j ([KTAB] ``Model::coalitions``).
+
+    ``u`` is (..., actors, options), ``w`` broadcasts to (..., actors) (a weight of 0 takes an
+    actor out), ``unit`` to the leading axes. KTAB evaluates each pair once, for j < i, from
+    the vote v_k(i, j): its positive part joins C[i, j], its negative part C[j, i]; every entry
+    starts at 1e-8 × ``unit`` (the diagonal stays there).
+    """
+    u = np.asarray(u, dtype=float)
+    *lead, n_act, n_opt = u.shape
+    lead_t = tuple(lead)
+    size = int(np.prod(lead_t, dtype=np.int64))
+    uf = u.reshape(size, n_act, n_opt)
+    wf = np.broadcast_to(np.asarray(w, dtype=float), (*lead_t, n_act)).reshape(size, n_act)
+    floor = COALITION_FLOOR * np.broadcast_to(np.asarray(unit, dtype=float), lead_t).reshape(size)
+    lower = np.tri(n_opt, k=-1, dtype=bool)
+    out = np.empty((size, n_opt, n_opt))
+    rows = max(1, chunk // (VOTER_BLOCK * n_opt * n_opt))
+    for r0 in range(0, size, rows):
+        ub, wb = uf[r0 : r0 + rows], wf[r0 : r0 + rows]
+        pos = np.zeros((len(ub), n_opt, n_opt))
+        neg = np.zeros((len(ub), n_opt, n_opt))
+        for a in range(0, n_act, VOTER_BLOCK):
+            uk = ub[:, a : a + VOTER_BLOCK, :]
+            du = uk[:, :, :, None] - uk[:, :, None, :]
+            v = vote(rule, wb[:, a : a + VOTER_BLOCK, None, None], du)  # [KTAB] Model::coalitions
+            pos += np.maximum(v, 0.0).sum(axis=1)
+            neg += np.maximum(-v, 0.0).sum(axis=1)
+        cb = np.where(lower, pos, np.swapaxes(neg, -1, -2))
+        out[r0 : r0 + rows] = floor[r0 : r0 + rows, None, None] + cb  # [KTAB] coalitions: 1e-8 floor
+    return out.reshape(*lead_t, n_opt, n_opt)
+
+
+def _conditional(pv: Array, present: Array) -> Array:
+    """``Model::condPCE``: P_i ∝ Π_j pv_ij over the options present, computed in logs."""
+    logp = ordered_sum(np.where(present[..., None, :], np.log(pv), 0.0))  # [KTAB] condPCE
+    logp = np.where(present, logp, -np.inf)
+    logp = logp - logp.max(axis=-1, keepdims=True)
+    p = np.where(present, np.exp(logp), 0.0)
+    return p / ordered_sum(p)[..., None]
+
+
+def _markov_uniform(pv: Array, present: Array) -> Array:
+    """``Model::markovUniformPCE``: q_i = Σ_j pv_ij (p_i + p_j) / n, p ← (p + q)/2 to a fixed point."""
+    n = present.sum(axis=-1, keepdims=True).astype(float)
+    pvm = np.where(present[..., :, None] & present[..., None, :], pv, 0.0)
+    p = np.where(present, 1.0 / n, 0.0)
+    active = np.ones(pv.shape[:-2] + (1,), dtype=bool)  # each problem stops on its own
+    for _ in range(MARKOV_MAX_ITER):
+        q = ordered_sum(pvm * (p[..., :, None] + p[..., None, :])) / n  # [KTAB] markovUniformPCE
+        change = np.abs(q - p).max(axis=-1, keepdims=True)
+        p = np.where(active, (p + q) / 2.0, p)
+        active &= change > MARKOV_UNIFORM_TOL
+        if not active.any():
+            return p
+    raise RuntimeError(
+        "MarkovUniform PCE did not converge in 1000 iterations (KTAB throws here too)"
+    )
+
+
+def _markov_incentive(c: Array, pv: Array, present: Array, unit: Any) -> Array:
+    """``Model::markovIncentivePCE``: challenges chosen in proportion to strength × victory chance."""
+    n = pv.shape[-1]
+    both = present[..., :, None] & present[..., None, :]
+    eps = MARKOV_INCENTIVE_EPS * np.asarray(unit, dtype=float)[..., None, None] * np.eye(n)
+    inc = np.where(both, c * pv + eps, 0.0)  # [KTAB] markovIncentivePCE: c_ij pv_ij (+ eps)
+    col = np.moveaxis(ordered_sum(inc, axis=-2)[..., None], -1, -2)
+    chlg = inc / np.where(col > 0, col, 1.0)  # chlg[i, j] = P(j is challenged by i)
+    pvm = np.where(both, pv, 0.0)
+    n_p = present.sum(axis=-1, keepdims=True).astype(float)
+    p = np.where(present, 1.0 / n_p, 0.0)
+    active = np.ones(pv.shape[:-2] + (1,), dtype=bool)
+    for _ in range(MARKOV_MAX_ITER):
+        ct = p[..., :, None] * np.swapaxes(chlg, -1, -2)  # ct[i, j] = p_i chlg[j, i]
+        q = ordered_sum(pvm * (ct + np.swapaxes(ct, -1, -2)))  # [KTAB] markovIncentivePCE
+        change = np.abs(q - p).max(axis=-1, keepdims=True)
+        p = np.where(active, (p + q) / 2.0, p)
+        active &= change > MARKOV_INCENTIVE_TOL
+        if not active.any():
+            return p
+    raise RuntimeError(
+        "MarkovIncentive PCE did not converge in 1000 iterations (KTAB throws here too)"
+    )
+
+
+def pce(
+    c: Array,
+    victory_model: str,
+    pce_model: str,
+    *,
+    unit: Any = 1.0,
+    present: Array | None = None,
+) -> Array:
+    """Probabilities of the options from coalition strengths ([KTAB] ``Model::probCE2``).
+
+    ``present`` (broadcasting to (..., options)) leaves options out: they get probability 0
+    and take part in no contest, so the others' numbers are those of the election without them.
+    """
+    _check("pce_model", pce_model)
+    pv = victory_matrix(c, victory_model)
+    mask = np.broadcast_to(
+        np.ones(c.shape[-1], dtype=bool) if present is None else np.asarray(present, dtype=bool),
+        c.shape[:-1],
+    )
+    if pce_model == "Conditional":
+        return _conditional(pv, mask)  # [KTAB] Model::condPCE
+    if pce_model == "MarkovUniform":
+        return _markov_uniform(pv, mask)  # [KTAB] Model::markovUniformPCE
+    return _markov_incentive(c, pv, mask, unit)  # [KTAB] Model::markovIncentivePCE
+
+
+def scalar_pce(
+    u: Array,
+    w: Any,
+    rule: str,
+    victory_model: str,
+    pce_model: str,
+    *,
+    unit: Any = 1.0,
+    present: Array | None = None,
+) -> Array:
+    """Option probabilities when actors (weights ``w``) vote with utilities ``u`` ([KTAB] ``Model::scalarPCE``)."""
+    c = coalitions(u, w, rule, unit=unit)  # [KTAB] Model::scalarPCE
+    return pce(c, victory_model, pce_model, unit=unit, present=present)
+
+
+def big_r(p: Array, rng_mode: str, present: Array | None = None) -> Array:
+    """Risk attitudes from position probabilities ([KTAB] ``Model::bigRfromProb``), per problem
+    along the last axis; actors not ``present`` get 0.
+
+    When every probability is equal KTAB divides by zero (and then stops with an error); accord
+    returns risk neutrality (R = 0) instead.
+    """
+    _check("big_r_range", rng_mode)
+    p = np.asarray(p, dtype=float)
+    mask = np.ones(p.shape, dtype=bool) if present is None else np.broadcast_to(present, p.shape)
+    lo = np.where(mask, p, np.inf).min(axis=-1, keepdims=True)
+    hi = np.where(mask, p, -np.inf).max(axis=-1, keepdims=True)
+    ok = hi - lo > 0.0
+    span = np.where(ok, hi - lo, 1.0)
+    if rng_mode == "Mid":  # R in [-1/2, 1]
+        r = (3 * p - (hi + 2 * lo)) / (2 * span)  # [KTAB] Model::bigRfromProb (Mid)
+    elif rng_mode == "Min":  # R in [0, 1]
+        r = (p - lo) / span  # [KTAB] Model::bigRfromProb (Min)
+    else:  # R in [-1, 1]
+        r = (2 * p - (hi + lo)) / span  # [KTAB] Model::bigRfromProb (Max)
+    return np.where(ok & mask, r, 0.0)
+
+
+def estimated_r(r: Array, adjust: str) -> Array:
+    """rhat[..., h, i]: h's estimate of i's risk attitude ([KTAB] ``Model::estNRA``)."""
+    rh, ri = r[..., :, None], r[..., None, :]
+    if adjust == "OneThird":
+        return ((2.0 * rh) + ri) / 3.0 + 0.0 * ri  # [KTAB] Model::estNRA (OneThird)
+    if adjust == "None":
+        return rh + 0.0 * ri  # [KTAB] Model::estNRA (None)
+    if adjust == "Half":
+        return (rh + ri) / 2  # [KTAB] Model::estNRA (Half)
+    if adjust == "TwoThirds":
+        return (rh + (2.0 * ri)) / 3.0  # [KTAB] Model::estNRA (TwoThirds)
+    if adjust == "Full":
+        return ri + 0.0 * rh  # [KTAB] Model::estNRA (Full)
+    raise ValueError(f"big_r_adjust must be one of {OPTIONS['big_r_adjust']}, got {adjust!r}")
+
+
+def util(d: Any, r: Any) -> Array:
+    """u = (1 − d)(1 + d R) for d ≤ 1, (1 − d)(1 + R) beyond ([KTAB] ``SMPModel::bsUtil``)."""
+    return (1 - d) * (1 + np.where(d <= 1, d, 1.0) * r)  # [KTAB] SMPModel::bsUtil
+
+
+def distances(ideal: Array, sal: Array, pos: Array) -> Array:
+    """d[..., i, j]: salience-weighted distance from i's ideal to position j ([KTAB] ``bvDiff``).
+
+    An actor without salience (absent under a shock) is at distance 0 from everything.
+    """
+    diff = (ideal[..., :, None, :] - pos[..., None, :, :]) * sal[..., :, None, :]
+    den = (sal * sal).sum(axis=-1)
+    den = np.where(den > 0, den, 1.0)[..., None]
+    return np.sqrt((diff * diff).sum(axis=-1) / den)  # [KTAB] SMPModel::bvDiff
+
+
+def round4(x: Array) -> Array:
+    """``interpBrgnSnPm``'s rounding to 4 decimals: (int)(0.5 + x·1e4) / 1e4."""
+    return np.trunc(0.5 + x * INTERP_ROUND) / INTERP_ROUND  # [KTAB] SMPActor::interpBrgnSnPm
+
+
+def interpolate(
+    t_i: Array, s_i: Array, p_i: Any, t_j: Array, s_j: Array, p_j: Any, how: str
+) -> tuple[Array, Array]:
+    """Bargain positions (b_i, b_j) per dimension ([KTAB] ``SMPActor::interpolateBrgn``).
+
+    ``S1P1``/``S2P2``: weights w = s^a p^b, b_i = round4(((w_i + ε) t_i + w_j t_j)/(w_i + ε + w_j)),
+    b_j likewise with ε on j's side. ``S2PMax``: each moves towards the other by the excess of
+    the other's probability, weighted by squared saliences (no rounding).
+    """
+    p_i = np.asarray(p_i)[..., None]
+    p_j = np.asarray(p_j)[..., None]
+    if how in ("S1P1", "S2P2"):
+        if how == "S2P2":  # [KTAB] SMPActor::interpBrgnSnPm (n = 2, m = 2)
+            wi, wj = (s_i * s_i) * (p_i * p_i), (s_j * s_j) * (p_j * p_j)
+        else:  # [KTAB] SMPActor::interpBrgnSnPm (n = 1, m = 1)
+            wi, wj = s_i * p_i, s_j * p_j
+        den = wi + INTERP_MIN_WEIGHT + wj
+        return (
+            round4(((wi + INTERP_MIN_WEIGHT) * t_i + wj * t_j) / den),  # [KTAB] interpBrgnSnPm
+            round4((wi * t_i + (INTERP_MIN_WEIGHT + wj) * t_j) / den),
+        )
+    if how == "S2PMax":  # [KTAB] SMPActor::interpBrgnS2PMax
+        di = np.where(p_j > p_i, p_j - p_i, 0.0)
+        dj = np.where(p_i > p_j, p_i - p_j, 0.0)
+        si2, sj2 = s_i * s_i, s_j * s_j
+        dik = (di * sj2) / ((di * sj2) + INTERP_MIN_WEIGHT + ((1 - di) * si2))
+        djk = (dj * si2) / ((dj * si2) + INTERP_MIN_WEIGHT + ((1 - dj) * sj2))
+        return t_i + dik * (t_j - t_i), t_j + djk * (t_i - t_j)
+    raise ValueError(f"interpolation must be one of {OPTIONS['interpolation']}, got {how!r}")
+
+
+def third_party_votes(
+    uni: Array,
+    unj: Array,
+    unn: Array,
+    w_n: Array,
+    chij0: Array,
+    chji0: Array,
+    rule: str,
+    commit: str,
+) -> Array:
+    """Votes of third parties n on (i : j) ([KTAB] ``Actor::vProbLittle``, ``thirdPartyVoteSU``).
+
+    Each third party estimates P(i wins with its support) from the principals' coalitions and
+    its own vote alone, then votes on the difference between the values it expects from
+    joining i and from joining j, which depend on the commitment model. ``unj`` is the large
+    array; the others broadcast against it. Written with in-place operations (this is the
+    model's hot loop), in KTAB's order of evaluation.
+    """
+    cn = vote(rule, w_n, uni - unj)  # [KTAB] Actor::vProbLittle: the third party's own vote
+    cni = np.maximum(cn, 0.0)
+    cni += chij0
+    cnj = np.minimum(cn, 0.0, out=cn)
+    np.subtract(chji0, cnj, out=cnj)
+    pin = np.divide(cni, cni + cnj, out=cni)  # [KTAB] Actor::vProbLittle: P(i wins | n joins)
+    pjn = np.subtract(1.0, pin, out=cnj)
+    if commit == "SemiCommit":  # [KTAB] thirdPartyVoteSU: 2u_ni + u_nn, 3u_nj, 3u_ni, 2u_nj + u_nn
+        a1, a3 = uni + uni + unn, uni + uni + uni
+        a2 = unj + unj
+        a2 += unj
+        a4 = unj + unj
+        a4 += unn
+    elif commit == "FullCommit":  # [KTAB] thirdPartyVoteSU: 3u_ni, 3u_nj
+        a1 = a3 = uni + uni + uni
+        a2 = unj + unj
+        a2 += unj
+        a4 = a2
+    elif commit == "NoCommit":  # [KTAB] thirdPartyVoteSU: 2u_ni + u_nn, 2u_nj + u_nn
+        a1 = a3 = uni + uni + unn
+        a2 = unj + unj
+        a2 += unn
+        a4 = a2
+    else:
+        raise ValueError(f"third_party must be one of {OPTIONS['third_party']}, got {commit!r}")
+    u_ik_j = pin * a1  # [KTAB] thirdPartyVoteSU: expected value of joining i ...
+    u_ik_j += np.multiply(pjn, a2, out=a2 if a2 is not a4 else None)
+    u_i_jk = np.multiply(pin, a3, out=pin)  # ... and of joining j
+    u_i_jk += np.multiply(pjn, a4, out=a4 if a4 is not a2 else None)
+    u_ik_j -= u_i_jk
+    return vote(rule, w_n, u_ik_j)  # [KTAB] thirdPartyVoteSU: vote on the difference
+
+
+def challenge(
+    u: tuple[Array, Array, Array, Array, Array, Array],
+    third: tuple[Array, Array, Array, Array, Array],
+    w_i: Array,
+    w_j: Array,
+    s_j: Array,
+    unit: Array,
+    rule: str,
+    commit: str,
+) -> tuple[Array, Array]:
+    """h's estimate of P(i beats j) and k's expected gain from i challenging j
+    ([KTAB] ``SMPState::probEduChlg``).
+
+    ``u`` = (u_ii, u_ij, u_ji, u_jj, u_ki, u_kj) with U_h[a, b] = bsUtil(d_ab, rhat_ha), one
+    value per challenge; ``third`` = (u_ni, u_nj, u_nn, w_n, who), the third parties n along a
+    last axis (``who`` False for the principals and anyone absent); ``w_i``, ``w_j`` the
+    principals' weights (salience sum × capability), ``s_j`` the target's salience sum.
+    """
+    uii, uij, uji, ujj, uki, ukj = u
+    uni, unj, unn, w_n, who = third
+    ci = vote(rule, w_i, uii - uij)  # [KTAB] probEduChlg: the principals' votes
+    cj = vote(rule, w_j, uji - ujj)
+    floor = CHALLENGE_FLOOR * unit
+    chij0 = (floor + np.maximum(ci, 0.0)) + np.maximum(cj, 0.0)  # [KTAB] probEduChlg: 1e-10 floor
+    chji0 = (floor - np.minimum(ci, 0.0)) - np.minimum(cj, 0.0)
+    vk = third_party_votes(uni, unj, unn, w_n, chij0[..., None], chji0[..., None], rule, commit)
+    vk = np.where(who, vk, 0.0)
+    chij = chij0 + np.maximum(vk, 0.0).sum(axis=-1)  # [KTAB] probEduChlg: third parties join
+    chji = chji0 - np.minimum(vk, 0.0).sum(axis=-1)
+    phij = chij / (chij + chji)  # [KTAB] probEduChlg: P(i beats j)
+    phji = chji / (chij + chji)
+    eu_vict = uki + uki
+    eu_contest = phij * eu_vict + phji * (ukj + ukj)
+    eu_chlg = (1 - s_j) * eu_vict + s_j * eu_contest  # [KTAB] probEduChlg: EU of the challenge
+    return phij, eu_chlg - (uki + ukj)  # [KTAB] probEduChlg: gain over the status quo
+
+
+def forecast_position(x: Array, p: Array, rule: str) -> tuple[Array, Array]:
+    """The forecast (..., m) from positions (..., n, m) and the winning probability of each
+    unique position (..., n; 0 for the others), with the probability behind it (NaN for
+    weighted_mean).
+
+    "most_probable": the first most probable unique position in canonical order (KTAB's
+    ``ndxMaxAbs``); "weighted_mean": the probability-weighted mean of the unique positions.
+    """
+    if rule == "most_probable":
+        best = np.argmax(p, axis=-1)
+        at = np.take_along_axis(x, best[..., None, None], axis=-2)[..., 0, :]
+        return at, np.take_along_axis(p, best[..., None], axis=-1)[..., 0]
+    if rule == "weighted_mean":
+        w = p / ordered_sum(p)[..., None]
+        return ordered_sum(w[..., :, None] * x, axis=-2), np.full(p.shape[:-1], np.nan)
+    raise ValueError(f"forecast_rule must be one of {OPTIONS['forecast_rule']}, got {rule!r}")

@@ -1,0 +1,273 @@
+"""One SMP turn for D runs at once (the only implementation of a turn; a single run is D = 1).
+
+Every array has a leading draw axis: positions and ideals (D, n, m), saliences (D, n, m),
+capabilities and presence (D, n), the capability unit (D,). Actors absent under a shock are
+masked: they neither vote, challenge, are challenged nor count among the positions. Queues of
+bargains of different lengths are resolved in groups of equal length over all draws (KTAB's
+``updateBestBrgnPositions`` per actor), so no election is padded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .challenges import best_challenges, pair_challenges
+from .constants import MIN_SIGNIFICANT_GAIN, OPTIONS, POSITION_TOLERANCE
+from .equations import (
+    big_r,
+    distances,
+    estimated_r,
+    interpolate,
+    ordered_sum,
+    scalar_pce,
+    util,
+)
+
+__all__ = ["SMPOptions", "Turn", "Report", "utilities", "report", "turn", "unique_positions"]
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class SMPOptions:
+    """KTAB's options of one run (see :class:`accord.models.smp.SMP`) and the challenge layout."""
+
+    voting_rule: str = "Proportional"
+    victory_model: str = "Linear"
+    pce_model: str = "Conditional"
+    state_transitions: str = "Deterministic"
+    third_party: str = "SemiCommit"
+    big_r_range: str = "Mid"
+    big_r_adjust: str = "OneThird"
+    interpolation: str = "S2P2"
+    bargain_model: str = "InitOnlyInterp"
+    kernel: str = "blocked"
+
+    def __post_init__(self) -> None:
+        for name in OPTIONS:
+            if name != "forecast_rule" and getattr(self, name) not in OPTIONS[name]:
+                raise ValueError(
+                    f"{name} must be one of {OPTIONS[name]}, got {getattr(self, name)!r}"
+                )
+        if self.kernel not in ("blocked", "pairs"):
+            raise ValueError(f"kernel must be 'blocked' or 'pairs', got {self.kernel!r}")
+
+    @property
+    def stochastic(self) -> bool:
+        return self.state_transitions == "Stochastic"
+
+
+def utilities(
+    x: Array, ideal: Array, sal: Array, cap: Array, act: Array, unit: Array, o: SMPOptions
+) -> tuple[Array, Array, Array]:
+    """Distances (D, n, n), R (D, n) and estimated R (D, h, i) ([KTAB] ``SMPState::setAllAUtil``):
+    a risk-neutral PCE over the positions present, capabilities as weights."""
+    d = distances(ideal, sal, x)  # [KTAB] SMPModel::bvDiff
+    u0 = util(d, np.zeros(d.shape[:-1] + (1,)))  # [KTAB] setAllAUtil: risk-neutral utilities
+    w = np.where(act, cap, 0.0)
+    rule, vm, pm = o.voting_rule, o.victory_model, o.pce_model
+    p = scalar_pce(u0, w, rule, vm, pm, unit=unit, present=act)  # [KTAB] setAllAUtil: PCE
+    r = big_r(p, o.big_r_range, act)  # [KTAB] Model::bigRfromProb
+    return d, r, estimated_r(r, o.big_r_adjust)  # [KTAB] Model::estNRA
+
+
+def unique_positions(x: Array, act: Array) -> tuple[Array, Array]:
+    """KTAB's unique positions (``State::setUENdx``) as a mask (D, n), and for every actor the
+    unique position its probability is read from (``State::posProb``: the *last* equivalent).
+
+    Scanning actors in order, a position is new unless within ``POSITION_TOLERANCE`` of an
+    earlier unique one; absent actors are never unique.
+    """
+    n = x.shape[-2]
+    dist = np.sqrt(((x[..., :, None, :] - x[..., None, :, :]) ** 2).sum(axis=-1))
+    close = dist < POSITION_TOLERANCE
+    uniq = np.zeros(act.shape, dtype=bool)
+    for a in range(n):
+        uniq[..., a] = act[..., a] & ~(close[..., a, :a] & uniq[..., :a]).any(axis=-1)
+    eq = close & uniq[..., None, :]
+    last = n - 1 - np.argmax(eq[..., ::-1], axis=-1)
+    return uniq, last
+
+
+def _compact(mask: Array) -> tuple[Array, Array]:
+    """Indices (D, K) of the True entries of ``mask`` (D, n) in order, padded; and validity."""
+    count = mask.sum(axis=-1)
+    width = max(1, int(count.max(initial=0)))
+    idx = np.argsort(~mask, axis=-1, kind="stable")[..., :width]
+    return idx, np.arange(width) < count[..., None]
+
+
+@dataclass
+class Report:
+    """KTAB's reported probabilities of one state ([KTAB] ``SMPModel::showVPHistory``, ``pDist(-1)``)."""
+
+    win_probability: Array  # (D, n): of each actor's position (0 if absent)
+    unique: Array  # (D, n) bool: the unique positions
+    unique_probability: Array  # (D, n): their PCE probabilities, 0 elsewhere
+
+
+def report(
+    x: Array, d: Array, rhat: Array, cap: Array, act: Array, unit: Array, o: SMPOptions
+) -> Report:
+    """A PCE over the unique positions, each actor judging by its own utilities, capabilities
+    as weights ([KTAB] ``pDist(-1)``)."""
+    u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
+    uniq, last = unique_positions(x, act)
+    idx, valid = _compact(uniq)
+    u = np.take_along_axis(u_own, idx[..., None, :], axis=-1)
+    w = np.where(act, cap, 0.0)
+    rule, vm, pm = o.voting_rule, o.victory_model, o.pce_model
+    p = scalar_pce(u, w, rule, vm, pm, unit=unit, present=valid)  # [KTAB] pDist(-1)
+    full = np.zeros(uniq.shape)
+    np.put_along_axis(full, idx, np.where(valid, p, 0.0), axis=-1)
+    full = np.where(uniq, full, 0.0)
+    win = np.where(act, np.take_along_axis(full, last, axis=-1), 0.0)
+    return Report(win, uniq, full)
+
+
+@dataclass
+class Turn:
+    """What one turn did, per draw: the new positions and, for the trace, the bargains.
+
+    Bargain slots are numbered in KTAB's creation order: slot s = i × B + b is the b-th bargain
+    of initiator i (B = 2 for InitRcvrInterp, else 1), valid where i made a challenge.
+    """
+
+    new: Array  # (D, n, m)
+    target: Array  # (D, n): whom each actor challenges
+    active: Array  # (D, n): whether it challenges anyone
+    gain: Array  # (D, n): its expected gain
+    probability: Array  # (D, n): its estimate of P(win)
+    per_initiator: int  # B
+    slot_initiator_position: Array  # (D, S, m)
+    slot_receiver_position: Array  # (D, S, m)
+    chosen: Array  # (D, n): the slot each actor adopts, -1 for its status quo
+    chosen_probability: Array  # (D, n): that option's probability in its queue
+
+
+def _bargains(x, sal, s_sum, cap, act, unit, d, rhat, target, p_iij, o: SMPOptions):
+    """Slot positions (D, S, m) of both sides ([KTAB] ``SMPActor::interpolateBrgn``, ``SMPBargnModel``)."""
+    rows = np.arange(x.shape[0])[:, None]
+    x_t, s_t = x[rows, target], sal[rows, target]
+    how = o.interpolation
+    b_ii, b_ij = interpolate(x, sal, p_iij, x_t, s_t, 1 - p_iij, how)  # [KTAB] interpolateBrgn
+    if o.bargain_model == "InitOnlyInterp":
+        return b_ii, b_ij, 1
+    # KTAB passes get<1>(probEduChlg(j, i, i, j)) -- j's estimate of i's expected gain, where
+    # its comment says "probability" -- as pjiJ (smpbcn.cpp); accord follows the code.
+    nn = np.broadcast_to(np.arange(x.shape[1]), target.shape)
+    _, p_jij = pair_challenges(
+        target, nn, nn, target, d, rhat, s_sum, cap, act, unit, o.voting_rule, o.third_party
+    )
+    b_ji, b_jj = interpolate(x, sal, p_jij, x_t, s_t, 1 - p_jij, how)
+    if o.bargain_model == "InitRcvrInterp":  # [KTAB] SMPBargnModel::InitRcvrInterp
+        pos_i = np.stack([b_ii, b_ji], axis=2).reshape(x.shape[0], -1, x.shape[2])
+        pos_r = np.stack([b_ij, b_jj], axis=2).reshape(x.shape[0], -1, x.shape[2])
+        return pos_i, pos_r, 2
+    # PWCompInterp; KTAB weighs both sides with the initiator's capability: c_i S_i and c_i S_j
+    wi = (cap * s_sum)[..., None]
+    wj = (cap * s_sum[rows, target])[..., None]
+    pos_i = (wi * b_ii + wj * b_ji) / (wi + wj)  # [KTAB] SMPBargnModel::PWCompInterp
+    pos_r = (wi * b_ij + wj * b_jj) / (wi + wj)
+    return pos_i, pos_r, 1
+
+
+def _choose(p: Array, u: Array | None) -> Array:
+    """The option adopted from probabilities (P, L): the first most probable ([KTAB]
+    ``ndxMaxAbs``) or, with draws ``u`` (P,), the first whose cumulative probability reaches
+    the draw ([KTAB] ``PRNG::probSel``)."""
+    if u is None:
+        return np.argmax(p, axis=-1)
+    below = (np.cumsum(p, axis=-1) < u[:, None]).sum(axis=-1)
+    return np.minimum(below, p.shape[-1] - 1)
+
+
+def _resolve(x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_rcvr, s_ok, o, u):
+    """Each actor's choice among its status quo and its bargains ([KTAB] ``updateBestBrgnPositions``).
+
+    The value of an option to actor a is the mean of a's own utilities of all positions once
+    the option is implemented (the status quo: the positions as they are); a PCE with
+    capabilities as weights gives the option probabilities.
+    """
+    n_draws, n, _ = x.shape
+    n_p = act.sum(axis=-1)[:, None].astype(float)
+    rows = np.arange(n_draws)[:, None, None]
+    u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
+    total = ordered_sum(np.where(act[:, None, :], u_own, 0.0))  # (D, a)
+    sq_value = total / n_p  # [KTAB] updateBestBrgnPositions: the status quo's mean utility
+    ui = util(distances(ideal, sal, pos_i), r[..., None])  # (D, a, S)
+    ur = util(distances(ideal, sal, pos_r), r[..., None])
+    u_init = u_own[:, :, s_init]
+    u_rcvr = np.take_along_axis(u_own, s_rcvr[:, None, :], axis=-1)
+    value = (total[..., None] - u_init - u_rcvr + ui + ur) / n_p[..., None]  # mean after it
+    nn = np.arange(n)
+    member = s_ok[:, None, :] & ((s_init[None, None, :] == nn[None, :, None]) | (s_rcvr[:, None, :] == nn[None, :, None]))
+    count = member.sum(axis=-1)
+    new = x.copy()
+    chosen = np.full((n_draws, n), -1)
+    chosen_p = np.zeros((n_draws, n))
+    w = np.where(act, cap, 0.0)
+    rule, vm, pm = o.voting_rule, o.victory_model, o.pce_model
+    for size in np.unique(count[count > 0]):
+        pd, pk = np.nonzero(count == size)
+        slots = np.argsort(~member[pd, pk], axis=-1, kind="stable")[:, :size]  # creation order
+        opts = value[pd[:, None, None], np.arange(n)[None, :, None], slots[:, None, :]]
+        q = np.concatenate([sq_value[pd][:, :, None], opts], axis=-1)  # status quo first
+        p = scalar_pce(q, w[pd], rule, vm, pm, unit=unit[pd])  # [KTAB] Model::scalarPCE
+        m = _choose(p, None if u is None else u[pd, pk])
+        moves = m > 0
+        pd, pk, m, p = pd[moves], pk[moves], m[moves], p[moves]
+        s = slots[moves, m - 1]
+        own = s_init[s] == pk
+        new[pd, pk] = np.where(own[:, None], pos_i[pd, s], pos_r[pd, s])
+        chosen[pd, pk] = s
+        chosen_p[pd, pk] = p[np.arange(len(m)), m]
+    del rows
+    return new, chosen, chosen_p
+
+
+def turn(
+    x: Array,
+    ideal: Array,
+    sal: Array,
+    cap: Array,
+    act: Array,
+    unit: Array,
+    d: Array,
+    r: Array,
+    rhat: Array,
+    o: SMPOptions,
+    draws: Array | None = None,
+) -> Turn:
+    """One turn of challenges, bargains and their resolution ([KTAB] ``SMPState::doBCN``).
+
+    ``draws`` (D, n): uniform numbers for the stochastic choice (the present actors' in order).
+    """
+    n_draws, n, _ = x.shape
+    s_sum = sal.sum(axis=-1)
+    rule, tpc = o.voting_rule, o.third_party
+    if o.kernel == "pairs":  # one (h, k, i, j) = (i, i, i, j) evaluation per pair
+        ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+        ii_d, jj_d = np.broadcast_to(ii, (n_draws, len(ii))), np.broadcast_to(jj, (n_draws, len(jj)))
+        pr, g = pair_challenges(ii_d, ii_d, ii_d, jj_d, d, rhat, s_sum, cap, act, unit, rule, tpc)
+        prob, gain = np.zeros((n_draws, n, n)), np.full((n_draws, n, n), -np.inf)
+        prob[:, ii, jj] = pr
+        ok_pair = act[:, ii] & act[:, jj]
+        gain[:, ii, jj] = np.where(ok_pair, g, -np.inf)
+    else:
+        prob, gain = best_challenges(d, rhat, s_sum, cap, act, unit, rule, tpc)
+    ok = gain > MIN_SIGNIFICANT_GAIN  # [KTAB] SMPState::bestChallenge
+    active = ok.any(axis=-1)
+    target = np.argmax(np.where(ok, gain, -np.inf), axis=-1)  # first maximum: KTAB's '>' scan
+    p_iij = np.take_along_axis(prob, target[..., None], axis=-1)[..., 0]
+    g_t = np.take_along_axis(gain, target[..., None], axis=-1)[..., 0]
+    pos_i, pos_r, per = _bargains(x, sal, s_sum, cap, act, unit, d, rhat, target, p_iij, o)
+    s_init = np.repeat(np.arange(n), per)
+    s_rcvr = np.repeat(target, per, axis=-1)
+    s_ok = np.repeat(active, per, axis=-1)
+    new, chosen, chosen_p = _resolve(
+        x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_rcvr, s_ok, o, draws
+    )
+    return Turn(new, target, active, g_t, p_iij, per, pos_i, pos_r, chosen, chosen_p)
