@@ -41,7 +41,7 @@ def best_challenges(
     rule: str,
     commit: str,
     *,
-    chunk: int = 150_000,
+    chunk: int = 1 << 15,
 ) -> tuple[Array, Array]:
     """P(i beats j) and i's gain (D, i, j), both by i's own estimate ([KTAB] ``bestChallenge``).
 
@@ -100,7 +100,7 @@ def pair_challenges(
     rule: str,
     commit: str,
     *,
-    chunk: int = 150_000,
+    chunk: int = 1 << 15,
 ) -> tuple[Array, Array]:
     """h's estimate of P(i beats j) and of k's expected gain (D, P) for index arrays (D, P)
     ([KTAB] ``SMPState::probEduChlg``). U_h[a, b] = bsUtil(d[a, b], rhat[h, a])."""

@@ -6,7 +6,7 @@ that carries an equation names its place in KTAB's source ([KTAB], ``kmodel.cpp`
 ``smp.cpp``, ``smpbcn.cpp``) or in [Wise2015].
 
 Sums over options (the PCEs, the mean utility of a bargain) are taken in order
-(:func:`ordered_sum`) and sums over voters in blocks of :data:`VOTER_BLOCK`, so that a problem's
+(:func:`ordered_sum`) and sums over voters in voter order (:func:`coalitions`), so that a problem's
 numbers never depend on which other problems share its batch, on padding or on masked-out
 options: a run alone and the same run inside a batch are bit-identical.
 """
@@ -35,13 +35,13 @@ from .constants import (
 )
 
 __all__ = [
-    "VOTER_BLOCK",
     "ordered_sum",
     "vote",
     "victory_weights",
     "victory_matrix",
     "coalitions",
     "pce",
+    "pce_from_victory",
     "scalar_pce",
     "big_r",
     "estimated_r",
@@ -54,9 +54,6 @@ __all__ = [
     "forecast_position",
 ]
 
-#: Voters summed per block in :func:`coalitions`: fewer than 8, so numpy adds them in order
-#: whatever the array's layout (its pairwise summation starts at 8 numbers).
-VOTER_BLOCK = 7
 Array = np.ndarray
 
 
@@ -129,14 +126,16 @@ def victory_matrix(c: Array, model: str) -> Array:
 
 
 def coalitions(
-    u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 << 19
+    u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 << 16
 ) -> Array:
     """Coalition strengths C[..., i, j] supporting option i over j ([KTAB] ``Model::coalitions``).
 
     ``u`` is (..., actors, options), ``w`` broadcasts to (..., actors) (a weight of 0 takes an
     actor out), ``unit`` to the leading axes. KTAB evaluates each pair once, for j < i, from
     the vote v_k(i, j): its positive part joins C[i, j], its negative part C[j, i]; every entry
-    starts at 1e-8 × ``unit`` (the diagonal stays there).
+    starts at 1e-8 × ``unit`` (the diagonal stays there). The votes are summed in voter order
+    (blocks of voters carry the running sum forward), so a pair's strength does not depend on
+    the other options or problems of the call.
     """
     u = np.asarray(u, dtype=float)
     *lead, n_act, n_opt = u.shape
@@ -147,25 +146,30 @@ def coalitions(
     floor = COALITION_FLOOR * np.broadcast_to(np.asarray(unit, dtype=float), lead_t).reshape(size)
     lower = np.tri(n_opt, k=-1, dtype=bool)
     out = np.empty((size, n_opt, n_opt))
-    rows = max(1, chunk // (VOTER_BLOCK * n_opt * n_opt))
+    per = n_opt * n_opt
+    block = min(n_act, max(1, chunk // per))  # voters per block
+    rows = max(1, chunk // (block * per))  # problems per block
     for r0 in range(0, size, rows):
         ub, wb = uf[r0 : r0 + rows], wf[r0 : r0 + rows]
-        pos = np.zeros((len(ub), n_opt, n_opt))
-        neg = np.zeros((len(ub), n_opt, n_opt))
-        for a in range(0, n_act, VOTER_BLOCK):
-            uk = ub[:, a : a + VOTER_BLOCK, :]
+        pos = low = None  # Σ max(v, 0) and Σ min(v, 0) = −Σ max(−v, 0), exactly
+        for a in range(0, n_act, block):
+            uk = ub[:, a : a + block, :]
             du = uk[:, :, :, None] - uk[:, :, None, :]
-            v = vote(rule, wb[:, a : a + VOTER_BLOCK, None, None], du)  # [KTAB] Model::coalitions
-            pos += np.maximum(v, 0.0).sum(axis=1)
-            neg += np.maximum(-v, 0.0).sum(axis=1)
-        cb = np.where(lower, pos, np.swapaxes(neg, -1, -2))
+            v = vote(rule, wb[:, a : a + block, None, None], du)  # [KTAB] Model::coalitions
+            vp, vn = np.maximum(v, 0.0, out=du), np.minimum(v, 0.0, out=v)
+            if pos is not None and low is not None:  # carry the running sum: strictly in order
+                vp = np.concatenate([pos[:, None], vp], axis=1)
+                vn = np.concatenate([low[:, None], vn], axis=1)
+            pos, low = vp.sum(axis=1), vn.sum(axis=1)
+        assert pos is not None and low is not None
+        cb = np.where(lower, pos, -np.swapaxes(low, -1, -2))
         out[r0 : r0 + rows] = floor[r0 : r0 + rows, None, None] + cb  # [KTAB] coalitions: 1e-8 floor
     return out.reshape(*lead_t, n_opt, n_opt)
 
 
-def _conditional(pv: Array, present: Array) -> Array:
+def _conditional(log_pv: Array, present: Array) -> Array:
     """``Model::condPCE``: P_i ∝ Π_j pv_ij over the options present, computed in logs."""
-    logp = ordered_sum(np.where(present[..., None, :], np.log(pv), 0.0))  # [KTAB] condPCE
+    logp = ordered_sum(np.where(present[..., None, :], log_pv, 0.0))  # [KTAB] condPCE
     logp = np.where(present, logp, -np.inf)
     logp = logp - logp.max(axis=-1, keepdims=True)
     p = np.where(present, np.exp(logp), 0.0)
@@ -229,15 +233,32 @@ def pce(
     and take part in no contest, so the others' numbers are those of the election without them.
     """
     _check("pce_model", pce_model)
-    pv = victory_matrix(c, victory_model)
+    pv = victory_matrix(c, victory_model)  # [KTAB] Model::vProb
+    return pce_from_victory(pv, c, pce_model, unit=unit, present=present)
+
+
+def pce_from_victory(
+    pv: Array,
+    c: Array | None,
+    pce_model: str,
+    *,
+    unit: Any = 1.0,
+    present: Array | None = None,
+    log_pv: Array | None = None,
+) -> Array:
+    """:func:`pce` from the victory probabilities ``pv`` (and, for MarkovIncentive, the
+    coalitions ``c``; for Conditional ``log_pv`` may be given instead of ``pv``)."""
+    _check("pce_model", pce_model)
+    ref = pv if log_pv is None else log_pv
     mask = np.broadcast_to(
-        np.ones(c.shape[-1], dtype=bool) if present is None else np.asarray(present, dtype=bool),
-        c.shape[:-1],
+        np.ones(ref.shape[-1], dtype=bool) if present is None else np.asarray(present, dtype=bool),
+        ref.shape[:-1],
     )
-    if pce_model == "Conditional":
-        return _conditional(pv, mask)  # [KTAB] Model::condPCE
+    if pce_model == "Conditional":  # [KTAB] Model::condPCE
+        return _conditional(np.log(pv) if log_pv is None else log_pv, mask)
     if pce_model == "MarkovUniform":
         return _markov_uniform(pv, mask)  # [KTAB] Model::markovUniformPCE
+    assert c is not None
     return _markov_incentive(c, pv, mask, unit)  # [KTAB] Model::markovIncentivePCE
 
 

@@ -17,12 +17,15 @@ from .challenges import best_challenges, pair_challenges
 from .constants import MIN_SIGNIFICANT_GAIN, OPTIONS, POSITION_TOLERANCE
 from .equations import (
     big_r,
+    coalitions,
     distances,
     estimated_r,
     interpolate,
     ordered_sum,
+    pce_from_victory,
     scalar_pce,
     util,
+    victory_matrix,
 )
 
 __all__ = ["SMPOptions", "Turn", "Report", "utilities", "report", "turn", "unique_positions"]
@@ -174,14 +177,52 @@ def _bargains(x, sal, s_sum, cap, act, unit, d, rhat, target, p_iij, o: SMPOptio
     return pos_i, pos_r, 1
 
 
-def _choose(p: Array, u: Array | None) -> Array:
+def _choose(p: Array, last: Array, u: Array | None) -> Array:
     """The option adopted from probabilities (P, L): the first most probable ([KTAB]
     ``ndxMaxAbs``) or, with draws ``u`` (P,), the first whose cumulative probability reaches
-    the draw ([KTAB] ``PRNG::probSel``)."""
+    the draw ([KTAB] ``PRNG::probSel``); ``last`` (P,) is each queue's last option."""
     if u is None:
         return np.argmax(p, axis=-1)
     below = (np.cumsum(p, axis=-1) < u[:, None]).sum(axis=-1)
-    return np.minimum(below, p.shape[-1] - 1)
+    return np.minimum(below, last)
+
+
+def _queues(member: Array, count: Array, opts: Array, w: Array, unit: Array, o: SMPOptions):
+    """Every queue's option probabilities ([KTAB] ``updateBestBrgnPositions``, ``scalarPCE``):
+    yields (draws, holders, bargain slots (P, L - 1), probabilities (P, L) with the status quo
+    first) for the holders with a bargain.
+
+    Two layouts give the same numbers bit for bit (each pair's coalition is computed alike,
+    and sums over options run in order), whichever is cheaper: one coalition matrix per draw
+    over all its options, gathered per queue; or the queues of equal length in groups.
+    """
+    n_draws, n, n_opt = opts.shape
+    rule, vm, pm = o.voting_rule, o.victory_model, o.pce_model
+    sizes, counts = np.unique(count[count > 0], return_counts=True)
+    if not len(sizes):
+        return
+    grouped = int((counts * n * (sizes + 1) ** 2).sum()) + 40_000 * len(sizes)
+    if n_draws * n * n_opt * n_opt <= grouped:
+        c = coalitions(opts, w, rule, unit=unit)  # [KTAB] Model::coalitions, all options at once
+        pv = victory_matrix(c, vm)  # [KTAB] Model::vProb
+        width = int(sizes.max())
+        pd, pk = np.nonzero(count > 0)
+        slots = np.argsort(~member[pd, pk], axis=-1, kind="stable")[:, :width]  # creation order
+        q = np.concatenate([np.zeros((len(pd), 1), dtype=int), slots + 1], axis=-1)
+        at = (pd[:, None, None], q[:, :, None], q[:, None, :])
+        valid = np.arange(width + 1) < count[pd, pk][:, None] + 1
+        if pm == "Conditional":
+            p = pce_from_victory(pv, None, pm, present=valid, log_pv=np.log(pv)[at])
+        else:
+            p = pce_from_victory(pv[at], c[at], pm, unit=unit[pd], present=valid)
+        yield pd, pk, slots, p  # [KTAB] Model::scalarPCE
+        return
+    for size in sizes:
+        pd, pk = np.nonzero(count == size)
+        slots = np.argsort(~member[pd, pk], axis=-1, kind="stable")[:, :size]  # creation order
+        q = np.concatenate([np.zeros((len(pd), 1), dtype=int), slots + 1], axis=-1)
+        u_q = opts[pd[:, None, None], np.arange(n)[None, :, None], q[:, None, :]]
+        yield pd, pk, slots, scalar_pce(u_q, w[pd], rule, vm, pm, unit=unit[pd])  # scalarPCE
 
 
 def _resolve(x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_rcvr, s_ok, o, u):
@@ -193,7 +234,6 @@ def _resolve(x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_
     """
     n_draws, n, _ = x.shape
     n_p = act.sum(axis=-1)[:, None].astype(float)
-    rows = np.arange(n_draws)[:, None, None]
     u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
     total = ordered_sum(np.where(act[:, None, :], u_own, 0.0))  # (D, a)
     sq_value = total / n_p  # [KTAB] updateBestBrgnPositions: the status quo's mean utility
@@ -202,21 +242,16 @@ def _resolve(x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_
     u_init = u_own[:, :, s_init]
     u_rcvr = np.take_along_axis(u_own, s_rcvr[:, None, :], axis=-1)
     value = (total[..., None] - u_init - u_rcvr + ui + ur) / n_p[..., None]  # mean after it
-    nn = np.arange(n)
-    member = s_ok[:, None, :] & ((s_init[None, None, :] == nn[None, :, None]) | (s_rcvr[:, None, :] == nn[None, :, None]))
+    opts = np.concatenate([sq_value[..., None], value], axis=-1)  # (D, a, 1 + S)
+    nn = np.arange(n)[None, :, None]
+    member = s_ok[:, None, :] & ((s_init[None, None, :] == nn) | (s_rcvr[:, None, :] == nn))
     count = member.sum(axis=-1)
     new = x.copy()
     chosen = np.full((n_draws, n), -1)
     chosen_p = np.zeros((n_draws, n))
     w = np.where(act, cap, 0.0)
-    rule, vm, pm = o.voting_rule, o.victory_model, o.pce_model
-    for size in np.unique(count[count > 0]):
-        pd, pk = np.nonzero(count == size)
-        slots = np.argsort(~member[pd, pk], axis=-1, kind="stable")[:, :size]  # creation order
-        opts = value[pd[:, None, None], np.arange(n)[None, :, None], slots[:, None, :]]
-        q = np.concatenate([sq_value[pd][:, :, None], opts], axis=-1)  # status quo first
-        p = scalar_pce(q, w[pd], rule, vm, pm, unit=unit[pd])  # [KTAB] Model::scalarPCE
-        m = _choose(p, None if u is None else u[pd, pk])
+    for pd, pk, slots, p in _queues(member, count, opts, w, unit, o):
+        m = _choose(p, count[pd, pk], None if u is None else u[pd, pk])
         moves = m > 0
         pd, pk, m, p = pd[moves], pk[moves], m[moves], p[moves]
         s = slots[moves, m - 1]
@@ -224,7 +259,6 @@ def _resolve(x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_
         new[pd, pk] = np.where(own[:, None], pos_i[pd, s], pos_r[pd, s])
         chosen[pd, pk] = s
         chosen_p[pd, pk] = p[np.arange(len(m)), m]
-    del rows
     return new, chosen, chosen_p
 
 
