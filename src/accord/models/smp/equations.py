@@ -60,7 +60,21 @@ Array = np.ndarray
 def ordered_sum(a: Array, axis: int = -1) -> Array:
     """The sum along ``axis`` taken strictly in order (a running sum): exact zeros, wherever
     they sit, never change it, unlike numpy's pairwise ``sum``."""
-    return np.moveaxis(np.cumsum(a, axis=axis), axis, -1)[..., -1]
+    if axis != -1:
+        a = np.moveaxis(a, axis, -1)
+    k = a.shape[-1]
+    if k > 32 or a.size < 256 * k:
+        return np.cumsum(a, axis=-1)[..., -1]
+    acc = a[..., 0].copy()
+    for j in range(1, k):  # short axes: a loop of adds is cheaper than a running sum
+        acc += a[..., j]
+    return acc
+
+
+def _fit(a: Any, shape: tuple[int, ...], dtype: Any = float) -> Array:
+    """``a`` as an array of ``shape`` (broadcast only when it is not already)."""
+    a = np.asarray(a, dtype=dtype)
+    return a if a.shape == shape else np.broadcast_to(a, shape)
 
 
 def _check(name: str, value: str) -> None:
@@ -142,8 +156,8 @@ def coalitions(
     lead_t = tuple(lead)
     size = int(np.prod(lead_t, dtype=np.int64))
     uf = u.reshape(size, n_act, n_opt)
-    wf = np.broadcast_to(np.asarray(w, dtype=float), (*lead_t, n_act)).reshape(size, n_act)
-    floor = COALITION_FLOOR * np.broadcast_to(np.asarray(unit, dtype=float), lead_t).reshape(size)
+    wf = _fit(w, (*lead_t, n_act)).reshape(size, n_act)
+    floor = COALITION_FLOOR * _fit(unit, lead_t).reshape(size)
     lower = np.tri(n_opt, k=-1, dtype=bool)
     out = np.empty((size, n_opt, n_opt))
     per = n_opt * n_opt
@@ -250,10 +264,7 @@ def pce_from_victory(
     coalitions ``c``; for Conditional ``log_pv`` may be given instead of ``pv``)."""
     _check("pce_model", pce_model)
     ref = pv if log_pv is None else log_pv
-    mask = np.broadcast_to(
-        np.ones(ref.shape[-1], dtype=bool) if present is None else np.asarray(present, dtype=bool),
-        ref.shape[:-1],
-    )
+    mask = _fit(True if present is None else present, ref.shape[:-1], bool)
     if pce_model == "Conditional":  # [KTAB] Model::condPCE
         return _conditional(np.log(pv) if log_pv is None else log_pv, mask)
     if pce_model == "MarkovUniform":
@@ -321,15 +332,26 @@ def util(d: Any, r: Any) -> Array:
     return (1 - d) * (1 + np.where(d <= 1, d, 1.0) * r)  # [KTAB] SMPModel::bsUtil
 
 
-def distances(ideal: Array, sal: Array, pos: Array) -> Array:
+def distances(ideal: Array, sal: Array, pos: Array, *, chunk: int = 1 << 15) -> Array:
     """d[..., i, j]: salience-weighted distance from i's ideal to position j ([KTAB] ``bvDiff``).
 
-    An actor without salience (absent under a shock) is at distance 0 from everything.
+    An actor without salience (absent under a shock) is at distance 0 from everything. Large
+    batches are taken in blocks of leading rows (the numbers do not depend on it).
     """
-    diff = (ideal[..., :, None, :] - pos[..., None, :, :]) * sal[..., :, None, :]
     den = (sal * sal).sum(axis=-1)
     den = np.where(den > 0, den, 1.0)[..., None]
-    return np.sqrt((diff * diff).sum(axis=-1) / den)  # [KTAB] SMPModel::bvDiff
+    n, p, m = ideal.shape[-2], pos.shape[-2], ideal.shape[-1]
+    lead = ideal.shape[:-2]
+    if not lead or n * p * m * int(np.prod(lead)) <= chunk or sal.shape != ideal.shape:
+        diff = (ideal[..., :, None, :] - pos[..., None, :, :]) * sal[..., :, None, :]
+        return np.sqrt((diff * diff).sum(axis=-1) / den)  # [KTAB] SMPModel::bvDiff
+    pos = _fit(pos, (*lead, p, m))
+    out = np.empty((*lead, n, p))
+    rows = max(1, chunk // (n * p * m))
+    for r in range(0, lead[0], rows):
+        out[r : r + rows] = distances(ideal[r : r + rows], sal[r : r + rows], pos[r : r + rows],
+                                      chunk=chunk)  # fmt: skip
+    return out
 
 
 def round4(x: Array) -> Array:

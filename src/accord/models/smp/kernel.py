@@ -85,10 +85,12 @@ def unique_positions(x: Array, act: Array) -> tuple[Array, Array]:
     """
     n = x.shape[-2]
     dist = np.sqrt(((x[..., :, None, :] - x[..., None, :, :]) ** 2).sum(axis=-1))
-    close = dist < POSITION_TOLERANCE
-    uniq = np.zeros(act.shape, dtype=bool)
-    for a in range(n):
-        uniq[..., a] = act[..., a] & ~(close[..., a, :a] & uniq[..., :a]).any(axis=-1)
+    close = (dist < POSITION_TOLERANCE) & act[..., None, :]
+    earlier = close & np.tri(n, k=-1, dtype=bool)
+    need = earlier.any(axis=-1)
+    uniq = act & ~need  # nothing present before it is close: unique
+    for a in np.flatnonzero(need.any(axis=tuple(range(need.ndim - 1)))).tolist():
+        uniq[..., a] = act[..., a] & ~(earlier[..., a, :a] & uniq[..., :a]).any(axis=-1)
     eq = close & uniq[..., None, :]
     last = n - 1 - np.argmax(eq[..., ::-1], axis=-1)
     return uniq, last
@@ -209,12 +211,16 @@ def _queues(member: Array, count: Array, opts: Array, w: Array, unit: Array, o: 
         pd, pk = np.nonzero(count > 0)
         slots = np.argsort(~member[pd, pk], axis=-1, kind="stable")[:, :width]  # creation order
         q = np.concatenate([np.zeros((len(pd), 1), dtype=int), slots + 1], axis=-1)
-        at = (pd[:, None, None], q[:, :, None], q[:, None, :])
+        at = (pd[:, None, None] * n_opt + q[:, :, None]) * n_opt + q[:, None, :]  # flat index
+
+        def gather(a: Array) -> Array:
+            return np.take(a.reshape(-1), at)
+
         valid = np.arange(width + 1) < count[pd, pk][:, None] + 1
         if pm == "Conditional":
-            p = pce_from_victory(pv, None, pm, present=valid, log_pv=np.log(pv)[at])
+            p = pce_from_victory(pv, None, pm, present=valid, log_pv=gather(np.log(pv)))
         else:
-            p = pce_from_victory(pv[at], c[at], pm, unit=unit[pd], present=valid)
+            p = pce_from_victory(gather(pv), gather(c), pm, unit=unit[pd], present=valid)
         yield pd, pk, slots, p  # [KTAB] Model::scalarPCE
         return
     for size in sizes:
@@ -240,7 +246,7 @@ def _resolve(x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_
     ui = util(distances(ideal, sal, pos_i), r[..., None])  # (D, a, S)
     ur = util(distances(ideal, sal, pos_r), r[..., None])
     u_init = u_own[:, :, s_init]
-    u_rcvr = np.take_along_axis(u_own, s_rcvr[:, None, :], axis=-1)
+    u_rcvr = u_own[np.arange(n_draws)[:, None, None], np.arange(n)[None, :, None], s_rcvr[:, None, :]]
     value = (total[..., None] - u_init - u_rcvr + ui + ur) / n_p[..., None]  # mean after it
     opts = np.concatenate([sq_value[..., None], value], axis=-1)  # (D, a, 1 + S)
     nn = np.arange(n)[None, :, None]
@@ -295,8 +301,8 @@ def turn(
     ok = gain > MIN_SIGNIFICANT_GAIN  # [KTAB] SMPState::bestChallenge
     active = ok.any(axis=-1)
     target = np.argmax(np.where(ok, gain, -np.inf), axis=-1)  # first maximum: KTAB's '>' scan
-    p_iij = np.take_along_axis(prob, target[..., None], axis=-1)[..., 0]
-    g_t = np.take_along_axis(gain, target[..., None], axis=-1)[..., 0]
+    at = (np.arange(n_draws)[:, None], np.arange(n)[None, :], target)
+    p_iij, g_t = prob[at], gain[at]
     pos_i, pos_r, per = _bargains(x, sal, s_sum, cap, act, unit, d, rhat, target, p_iij, o)
     s_init = np.repeat(np.arange(n), per)
     s_rcvr = np.repeat(target, per, axis=-1)
