@@ -13,6 +13,7 @@ options: a run alone and the same run inside a batch are bit-identical.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,8 @@ from .constants import (
 
 __all__ = [
     "ordered_sum",
+    "lower_triangle",
+    "diagonal_mask",
     "vote",
     "victory_weights",
     "victory_matrix",
@@ -69,6 +72,22 @@ def ordered_sum(a: Array, axis: int = -1) -> Array:
     for j in range(1, k):  # short axes: a loop of adds is cheaper than a running sum
         acc += a[..., j]
     return acc
+
+
+@lru_cache(maxsize=64)
+def lower_triangle(n: int) -> Array:
+    """(n, n) bool, True below the diagonal (i > j): the pairs KTAB evaluates once (read-only)."""
+    out = np.tri(n, k=-1, dtype=bool)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=64)
+def diagonal_mask(n: int) -> Array:
+    """(n, n) bool identity (read-only)."""
+    out = np.eye(n, dtype=bool)
+    out.flags.writeable = False
+    return out
 
 
 def _fit(a: Any, shape: tuple[int, ...], dtype: Any = float) -> Array:
@@ -133,10 +152,10 @@ def victory_matrix(c: Array, model: str) -> Array:
     """
     n = c.shape[-1]
     x1, x2 = victory_weights(model, c, np.swapaxes(c, -1, -2))
-    lower = np.tri(n, k=-1, dtype=bool)
+    lower = lower_triangle(n)
     p = np.where(lower, x1 / (x1 + x2), 0.0)  # [KTAB] Model::vProb: x1 / (x1 + x2)
     p = p + np.swapaxes(np.where(lower, x2 / (x1 + x2), 0.0), -1, -2)
-    return np.where(np.eye(n, dtype=bool), 0.5, p)
+    return np.where(diagonal_mask(n), 0.5, p)
 
 
 def coalitions(
@@ -158,7 +177,7 @@ def coalitions(
     uf = u.reshape(size, n_act, n_opt)
     wf = _fit(w, (*lead_t, n_act)).reshape(size, n_act)
     floor = COALITION_FLOOR * _fit(unit, lead_t).reshape(size)
-    lower = np.tri(n_opt, k=-1, dtype=bool)
+    lower = lower_triangle(n_opt)
     out = np.empty((size, n_opt, n_opt))
     per = n_opt * n_opt
     block = min(n_act, max(1, chunk // per))  # voters per block
@@ -212,7 +231,7 @@ def _markov_incentive(c: Array, pv: Array, present: Array, unit: Any) -> Array:
     """``Model::markovIncentivePCE``: challenges chosen in proportion to strength × victory chance."""
     n = pv.shape[-1]
     both = present[..., :, None] & present[..., None, :]
-    eps = MARKOV_INCENTIVE_EPS * np.asarray(unit, dtype=float)[..., None, None] * np.eye(n)
+    eps = MARKOV_INCENTIVE_EPS * np.asarray(unit, dtype=float)[..., None, None] * diagonal_mask(n)
     inc = np.where(both, c * pv + eps, 0.0)  # [KTAB] markovIncentivePCE: c_ij pv_ij (+ eps)
     col = np.moveaxis(ordered_sum(inc, axis=-2)[..., None], -1, -2)
     chlg = inc / np.where(col > 0, col, 1.0)  # chlg[i, j] = P(j is challenged by i)

@@ -18,9 +18,11 @@ from .constants import MIN_SIGNIFICANT_GAIN, OPTIONS, POSITION_TOLERANCE
 from .equations import (
     big_r,
     coalitions,
+    diagonal_mask,
     distances,
     estimated_r,
     interpolate,
+    lower_triangle,
     ordered_sum,
     pce_from_victory,
     scalar_pce,
@@ -86,7 +88,7 @@ def unique_positions(x: Array, act: Array) -> tuple[Array, Array]:
     n = x.shape[-2]
     dist = np.sqrt(((x[..., :, None, :] - x[..., None, :, :]) ** 2).sum(axis=-1))
     close = (dist < POSITION_TOLERANCE) & act[..., None, :]
-    earlier = close & np.tri(n, k=-1, dtype=bool)
+    earlier = close & lower_triangle(n)
     need = earlier.any(axis=-1)
     uniq = act & ~need  # nothing present before it is close: unique
     for a in np.flatnonzero(need.any(axis=tuple(range(need.ndim - 1)))).tolist():
@@ -289,7 +291,7 @@ def turn(
     s_sum = sal.sum(axis=-1)
     rule, tpc = o.voting_rule, o.third_party
     if o.kernel == "pairs":  # one (h, k, i, j) = (i, i, i, j) evaluation per pair
-        ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+        ii, jj = np.nonzero(~diagonal_mask(n))
         ii_d, jj_d = np.broadcast_to(ii, (n_draws, len(ii))), np.broadcast_to(jj, (n_draws, len(jj)))
         pr, g = pair_challenges(ii_d, ii_d, ii_d, jj_d, d, rhat, s_sum, cap, act, unit, rule, tpc)
         prob, gain = np.zeros((n_draws, n, n)), np.full((n_draws, n, n), -np.inf)

@@ -110,7 +110,7 @@ class _Trace:
             s["x"].append(x[row].copy())
             s["ideal"].append(ideal[row].copy())
             s["win"].append(rep.win_probability[row])
-            s["risk"].append(r[row])
+            s["risk"].append(r[row].copy())
             self.runs[dd].unique.append(uniq)
             self.runs[dd].unique_probability.append(rep.unique_probability[row, uniq])
 
