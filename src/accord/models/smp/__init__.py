@@ -1,9 +1,10 @@
-"""KTAB's Spatial Model of Politics (SMP): challenges, bargains and probabilistic Condorcet elections.
+"""KTAB's Spatial Model of Politics (SMP): challenges, bargains, probabilistic Condorcet elections.
 
 The model of [Wise2015] as KAPSARC's toolkit implements it ([KTAB], ``examples/smp/libsrc``
 ``smp.cpp``, ``smpbcn.cpp`` and the kernel ``KTAB/kmodel/libsrc/kmodel.cpp``), written anew
 with numpy: every quantity of one turn is computed for all actors, and for any number of runs
-(Monte Carlo draws) at once, by broadcasting over a leading batch axis, and the work KTAB does only to fill its logs and databases (the utilities of every challenge
+(Monte Carlo draws) at once, by broadcasting over a leading batch axis, and the work KTAB
+does only to fill its logs and databases (the utilities of every challenge
 from every actor's perspective, O(n⁴) a turn) is not done at all.
 
 One turn (``SMPState::stepBCN``):
@@ -40,8 +41,9 @@ The subpackage (every equation written once, on arrays with a leading batch axis
 
 - :mod:`.constants` -- KTAB's named constants and the options, with their places in KTAB's source;
 - :mod:`.equations` -- votes, victory probabilities, coalitions, PCEs, big R, utilities,
-  interpolation, third-party votes and the challenge's expected value;
-- :mod:`.challenges` -- the challenges gathered two ways ("blocked", "pairs");
+  interpolation;
+- :mod:`.challenges` -- the challenge's equations (third-party votes, expected gain) and the
+  two ways of gathering them ("blocked", "pairs");
 - :mod:`.kernel` -- one turn for D runs (the only implementation of a turn);
 - :mod:`.run` -- the run loop (stopping, ideals, stochastic draws, shocks, traces);
 - :mod:`.inputs` -- a scenario as the SMP sees it, canonical order, per-draw inputs;
@@ -50,7 +52,7 @@ The subpackage (every equation written once, on arrays with a leading batch axis
 
 from __future__ import annotations
 
-from .challenges import best_challenges, pair_challenges
+from .challenges import best_challenges, challenge, pair_challenges, third_party_votes
 from .constants import (
     CAPABILITY_UNIT,
     CHALLENGE_FLOOR,
@@ -75,7 +77,6 @@ from .constants import (
 )
 from .equations import (
     big_r,
-    challenge,
     coalitions,
     distances,
     estimated_r,
@@ -85,7 +86,6 @@ from .equations import (
     pce,
     round4,
     scalar_pce,
-    third_party_votes,
     util,
     victory_matrix,
     victory_weights,

@@ -1,7 +1,7 @@
 """Who challenges whom: KTAB's ``probEduChlg`` gathered two ways over a leading draw axis.
 
-Both layouts only gather utilities and call :func:`accord.models.smp.equations.challenge`, the
-one place the challenge's equations are written:
+:func:`challenge` and :func:`third_party_votes` are the challenge's equations, written once;
+the two layouts only gather utilities for them:
 
 - :func:`best_challenges` ("blocked", the default): every actor's own estimate of every
   challenge it could make (h = k = i), arranged as (draw, initiator, target, third party)
@@ -13,16 +13,107 @@ one place the challenge's equations are written:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-from .equations import challenge, util
+from .constants import CHALLENGE_FLOOR, OPTIONS
+from .equations import util, vote
 
-__all__ = ["best_challenges", "pair_challenges"]
+__all__ = ["third_party_votes", "challenge", "best_challenges", "pair_challenges"]
 
 Array = np.ndarray
 
 
-def _blocks(n_draws: int, n: int, per_item: int, chunk: int):
+def third_party_votes(
+    uni: Array,
+    unj: Array,
+    unn: Array,
+    w_n: Array,
+    chij0: Array,
+    chji0: Array,
+    rule: str,
+    commit: str,
+) -> Array:
+    """Votes of third parties n on (i : j) ([KTAB] ``Actor::vProbLittle``, ``thirdPartyVoteSU``).
+
+    Each third party estimates P(i wins with its support) from the principals' coalitions and
+    its own vote alone, then votes on the difference between the values it expects from
+    joining i and from joining j, which depend on the commitment model. ``unj`` is the large
+    array; the others broadcast against it. Written with in-place operations (this is the
+    model's hot loop), in KTAB's order of evaluation.
+    """
+    cn = vote(rule, w_n, uni - unj)  # [KTAB] Actor::vProbLittle: the third party's own vote
+    cni = np.maximum(cn, 0.0)
+    cni += chij0
+    cnj = np.minimum(cn, 0.0, out=cn)
+    np.subtract(chji0, cnj, out=cnj)
+    pin = np.divide(cni, cni + cnj, out=cni)  # [KTAB] Actor::vProbLittle: P(i wins | n joins)
+    pjn = np.subtract(1.0, pin, out=cnj)
+    if commit == "SemiCommit":  # [KTAB] thirdPartyVoteSU: 2u_ni + u_nn, 3u_nj, 3u_ni, 2u_nj + u_nn
+        a1, a3 = uni + uni + unn, uni + uni + uni
+        a2 = unj + unj
+        a2 += unj
+        a4 = unj + unj
+        a4 += unn
+    elif commit == "FullCommit":  # [KTAB] thirdPartyVoteSU: 3u_ni, 3u_nj
+        a1 = a3 = uni + uni + uni
+        a2 = unj + unj
+        a2 += unj
+        a4 = a2
+    elif commit == "NoCommit":  # [KTAB] thirdPartyVoteSU: 2u_ni + u_nn, 2u_nj + u_nn
+        a1 = a3 = uni + uni + unn
+        a2 = unj + unj
+        a2 += unn
+        a4 = a2
+    else:
+        raise ValueError(f"third_party must be one of {OPTIONS['third_party']}, got {commit!r}")
+    u_ik_j = pin * a1  # [KTAB] thirdPartyVoteSU: expected value of joining i ...
+    u_ik_j += np.multiply(pjn, a2, out=a2 if a2 is not a4 else None)
+    u_i_jk = np.multiply(pin, a3, out=pin)  # ... and of joining j
+    u_i_jk += np.multiply(pjn, a4, out=a4 if a4 is not a2 else None)
+    u_ik_j -= u_i_jk
+    return vote(rule, w_n, u_ik_j)  # [KTAB] thirdPartyVoteSU: vote on the difference
+
+
+def challenge(
+    u: tuple[Array, Array, Array, Array, Array, Array],
+    third: tuple[Array, Array, Array, Array, Array],
+    w_i: Array,
+    w_j: Array,
+    s_j: Array,
+    unit: Array,
+    rule: str,
+    commit: str,
+) -> tuple[Array, Array]:
+    """h's estimate of P(i beats j) and k's expected gain from i challenging j
+    ([KTAB] ``SMPState::probEduChlg``).
+
+    ``u`` = (u_ii, u_ij, u_ji, u_jj, u_ki, u_kj) with U_h[a, b] = bsUtil(d_ab, rhat_ha), one
+    value per challenge; ``third`` = (u_ni, u_nj, u_nn, w_n, who), the third parties n along a
+    last axis (``who`` False for the principals and anyone absent); ``w_i``, ``w_j`` the
+    principals' weights (salience sum × capability), ``s_j`` the target's salience sum.
+    """
+    uii, uij, uji, ujj, uki, ukj = u
+    uni, unj, unn, w_n, who = third
+    ci = vote(rule, w_i, uii - uij)  # [KTAB] probEduChlg: the principals' votes
+    cj = vote(rule, w_j, uji - ujj)
+    floor = CHALLENGE_FLOOR * unit
+    chij0 = (floor + np.maximum(ci, 0.0)) + np.maximum(cj, 0.0)  # [KTAB] probEduChlg: 1e-10 floor
+    chji0 = (floor - np.minimum(ci, 0.0)) - np.minimum(cj, 0.0)
+    vk = third_party_votes(uni, unj, unn, w_n, chij0[..., None], chji0[..., None], rule, commit)
+    vk = np.where(who, vk, 0.0)
+    chij = chij0 + np.maximum(vk, 0.0).sum(axis=-1)  # [KTAB] probEduChlg: third parties join
+    chji = chji0 - np.minimum(vk, 0.0).sum(axis=-1)
+    phij = chij / (chij + chji)  # [KTAB] probEduChlg: P(i beats j)
+    phji = chji / (chij + chji)
+    eu_vict = uki + uki
+    eu_contest = phij * eu_vict + phji * (ukj + ukj)
+    eu_chlg = (1 - s_j) * eu_vict + s_j * eu_contest  # [KTAB] probEduChlg: EU of the challenge
+    return phij, eu_chlg - (uki + ukj)  # [KTAB] probEduChlg: gain over the status quo
+
+
+def _blocks(n_draws: int, n: int, per_item: int, chunk: int) -> Iterator[tuple[slice, slice]]:
     """(draw slice, initiator slice) blocks of about ``chunk`` elements of ``per_item`` each."""
     ib = min(n, max(1, chunk // per_item))
     db = max(1, chunk // (ib * per_item))

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from .constants import (
-    CHALLENGE_FLOOR,
     COALITION_FLOOR,
     INTERP_MIN_WEIGHT,
     INTERP_ROUND,
@@ -52,8 +51,6 @@ __all__ = [
     "distances",
     "round4",
     "interpolate",
-    "third_party_votes",
-    "challenge",
     "forecast_position",
 ]
 
@@ -102,7 +99,7 @@ def _check(name: str, value: str) -> None:
 
 
 def vote(rule: str, weight: Any, du: Any) -> Array:
-    """Influence an actor of ``weight`` exerts for a utility difference ``du`` ([KTAB] ``Model::vote``)."""
+    """Influence of ``weight`` for a utility difference ``du`` ([KTAB] ``Model::vote``)."""
     if rule == "Proportional":
         return weight * du  # [KTAB] Model::vote (Proportional)
     if rule == "Binary":
@@ -146,7 +143,8 @@ def victory_weights(model: str, s1: Array, s2: Array) -> tuple[Array, Array]:
 
 
 def victory_matrix(c: Array, model: str) -> Array:
-    """pv[..., i, j] = P(option i beats j) from coalitions, 0.5 on the diagonal ([KTAB] ``Model::vProb``).
+    """pv[..., i, j] = P(option i beats j) from coalitions, 0.5 on the diagonal
+    ([KTAB] ``Model::vProb``).
 
     As KTAB, each pair is evaluated once (i > j) and gives both pv[i, j] and pv[j, i].
     """
@@ -158,9 +156,7 @@ def victory_matrix(c: Array, model: str) -> Array:
     return np.where(diagonal_mask(n), 0.5, p)
 
 
-def coalitions(
-    u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 << 16
-) -> Array:
+def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 << 16) -> Array:
     """Coalition strengths C[..., i, j] supporting option i over j ([KTAB] ``Model::coalitions``).
 
     ``u`` is (..., actors, options), ``w`` broadcasts to (..., actors) (a weight of 0 takes an
@@ -196,7 +192,9 @@ def coalitions(
             pos, low = vp.sum(axis=1), vn.sum(axis=1)
         assert pos is not None and low is not None
         cb = np.where(lower, pos, -np.swapaxes(low, -1, -2))
-        out[r0 : r0 + rows] = floor[r0 : r0 + rows, None, None] + cb  # [KTAB] coalitions: 1e-8 floor
+        out[r0 : r0 + rows] = (
+            floor[r0 : r0 + rows, None, None] + cb
+        )  # [KTAB] coalitions: 1e-8 floor
     return out.reshape(*lead_t, n_opt, n_opt)
 
 
@@ -210,7 +208,8 @@ def _conditional(log_pv: Array, present: Array) -> Array:
 
 
 def _markov_uniform(pv: Array, present: Array) -> Array:
-    """``Model::markovUniformPCE``: q_i = Σ_j pv_ij (p_i + p_j) / n, p ← (p + q)/2 to a fixed point."""
+    """``Model::markovUniformPCE``: q_i = Σ_j pv_ij (p_i + p_j) / n, p ← (p + q)/2 to a fixed
+    point."""
     n = present.sum(axis=-1, keepdims=True).astype(float)
     pvm = np.where(present[..., :, None] & present[..., None, :], pv, 0.0)
     p = np.where(present, 1.0 / n, 0.0)
@@ -228,7 +227,7 @@ def _markov_uniform(pv: Array, present: Array) -> Array:
 
 
 def _markov_incentive(c: Array, pv: Array, present: Array, unit: Any) -> Array:
-    """``Model::markovIncentivePCE``: challenges chosen in proportion to strength × victory chance."""
+    """``Model::markovIncentivePCE``: challenges in proportion to strength × victory chance."""
     n = pv.shape[-1]
     both = present[..., :, None] & present[..., None, :]
     eps = MARKOV_INCENTIVE_EPS * np.asarray(unit, dtype=float)[..., None, None] * diagonal_mask(n)
@@ -302,7 +301,8 @@ def scalar_pce(
     unit: Any = 1.0,
     present: Array | None = None,
 ) -> Array:
-    """Option probabilities when actors (weights ``w``) vote with utilities ``u`` ([KTAB] ``Model::scalarPCE``)."""
+    """Option probabilities when actors (weights ``w``) vote with utilities ``u``
+    ([KTAB] ``Model::scalarPCE``)."""
     c = coalitions(u, w, rule, unit=unit)  # [KTAB] Model::scalarPCE
     return pce(c, victory_model, pce_model, unit=unit, present=present)
 
@@ -407,94 +407,6 @@ def interpolate(
         djk = (dj * si2) / ((dj * si2) + INTERP_MIN_WEIGHT + ((1 - dj) * sj2))
         return t_i + dik * (t_j - t_i), t_j + djk * (t_i - t_j)
     raise ValueError(f"interpolation must be one of {OPTIONS['interpolation']}, got {how!r}")
-
-
-def third_party_votes(
-    uni: Array,
-    unj: Array,
-    unn: Array,
-    w_n: Array,
-    chij0: Array,
-    chji0: Array,
-    rule: str,
-    commit: str,
-) -> Array:
-    """Votes of third parties n on (i : j) ([KTAB] ``Actor::vProbLittle``, ``thirdPartyVoteSU``).
-
-    Each third party estimates P(i wins with its support) from the principals' coalitions and
-    its own vote alone, then votes on the difference between the values it expects from
-    joining i and from joining j, which depend on the commitment model. ``unj`` is the large
-    array; the others broadcast against it. Written with in-place operations (this is the
-    model's hot loop), in KTAB's order of evaluation.
-    """
-    cn = vote(rule, w_n, uni - unj)  # [KTAB] Actor::vProbLittle: the third party's own vote
-    cni = np.maximum(cn, 0.0)
-    cni += chij0
-    cnj = np.minimum(cn, 0.0, out=cn)
-    np.subtract(chji0, cnj, out=cnj)
-    pin = np.divide(cni, cni + cnj, out=cni)  # [KTAB] Actor::vProbLittle: P(i wins | n joins)
-    pjn = np.subtract(1.0, pin, out=cnj)
-    if commit == "SemiCommit":  # [KTAB] thirdPartyVoteSU: 2u_ni + u_nn, 3u_nj, 3u_ni, 2u_nj + u_nn
-        a1, a3 = uni + uni + unn, uni + uni + uni
-        a2 = unj + unj
-        a2 += unj
-        a4 = unj + unj
-        a4 += unn
-    elif commit == "FullCommit":  # [KTAB] thirdPartyVoteSU: 3u_ni, 3u_nj
-        a1 = a3 = uni + uni + uni
-        a2 = unj + unj
-        a2 += unj
-        a4 = a2
-    elif commit == "NoCommit":  # [KTAB] thirdPartyVoteSU: 2u_ni + u_nn, 2u_nj + u_nn
-        a1 = a3 = uni + uni + unn
-        a2 = unj + unj
-        a2 += unn
-        a4 = a2
-    else:
-        raise ValueError(f"third_party must be one of {OPTIONS['third_party']}, got {commit!r}")
-    u_ik_j = pin * a1  # [KTAB] thirdPartyVoteSU: expected value of joining i ...
-    u_ik_j += np.multiply(pjn, a2, out=a2 if a2 is not a4 else None)
-    u_i_jk = np.multiply(pin, a3, out=pin)  # ... and of joining j
-    u_i_jk += np.multiply(pjn, a4, out=a4 if a4 is not a2 else None)
-    u_ik_j -= u_i_jk
-    return vote(rule, w_n, u_ik_j)  # [KTAB] thirdPartyVoteSU: vote on the difference
-
-
-def challenge(
-    u: tuple[Array, Array, Array, Array, Array, Array],
-    third: tuple[Array, Array, Array, Array, Array],
-    w_i: Array,
-    w_j: Array,
-    s_j: Array,
-    unit: Array,
-    rule: str,
-    commit: str,
-) -> tuple[Array, Array]:
-    """h's estimate of P(i beats j) and k's expected gain from i challenging j
-    ([KTAB] ``SMPState::probEduChlg``).
-
-    ``u`` = (u_ii, u_ij, u_ji, u_jj, u_ki, u_kj) with U_h[a, b] = bsUtil(d_ab, rhat_ha), one
-    value per challenge; ``third`` = (u_ni, u_nj, u_nn, w_n, who), the third parties n along a
-    last axis (``who`` False for the principals and anyone absent); ``w_i``, ``w_j`` the
-    principals' weights (salience sum × capability), ``s_j`` the target's salience sum.
-    """
-    uii, uij, uji, ujj, uki, ukj = u
-    uni, unj, unn, w_n, who = third
-    ci = vote(rule, w_i, uii - uij)  # [KTAB] probEduChlg: the principals' votes
-    cj = vote(rule, w_j, uji - ujj)
-    floor = CHALLENGE_FLOOR * unit
-    chij0 = (floor + np.maximum(ci, 0.0)) + np.maximum(cj, 0.0)  # [KTAB] probEduChlg: 1e-10 floor
-    chji0 = (floor - np.minimum(ci, 0.0)) - np.minimum(cj, 0.0)
-    vk = third_party_votes(uni, unj, unn, w_n, chij0[..., None], chji0[..., None], rule, commit)
-    vk = np.where(who, vk, 0.0)
-    chij = chij0 + np.maximum(vk, 0.0).sum(axis=-1)  # [KTAB] probEduChlg: third parties join
-    chji = chji0 - np.minimum(vk, 0.0).sum(axis=-1)
-    phij = chij / (chij + chji)  # [KTAB] probEduChlg: P(i beats j)
-    phji = chji / (chij + chji)
-    eu_vict = uki + uki
-    eu_contest = phij * eu_vict + phji * (ukj + ukj)
-    eu_chlg = (1 - s_j) * eu_vict + s_j * eu_contest  # [KTAB] probEduChlg: EU of the challenge
-    return phij, eu_chlg - (uki + ukj)  # [KTAB] probEduChlg: gain over the status quo
 
 
 def forecast_position(x: Array, p: Array, rule: str) -> tuple[Array, Array]:

@@ -44,7 +44,11 @@ def canonical_order(scenario: Scenario) -> np.ndarray:
     """
     ids = scenario.actor_ids
     recorded = (scenario.extensions.get("ktab") or {}).get("actor_order")
-    if isinstance(recorded, list | tuple) and sorted(map(str, recorded)) == sorted(ids) and len(set(ids)) == len(ids):
+    if (
+        isinstance(recorded, list | tuple)
+        and sorted(map(str, recorded)) == sorted(ids)
+        and len(set(ids)) == len(ids)
+    ):
         where = {a: i for i, a in enumerate(ids)}
         return np.array([where[str(a)] for a in recorded], dtype=int)
     return np.array(sorted(range(len(ids)), key=lambda i: ids[i]), dtype=int)
@@ -90,13 +94,17 @@ def smp_inputs(scenario: Scenario) -> SMPInputs:
     pos = np.clip(pos, 0.0, 1.0)
     bad = [ids[i] for i in range(n) if not cap[i] > 0]
     if bad:
-        raise ValueError(f"the SMP needs a positive capability for every actor (KTAB ``Model::vote``); "
-                         f"zero or less for {bad}")
+        raise ValueError(
+            f"the SMP needs a positive capability for every actor (KTAB ``Model::vote``); "
+            f"zero or less for {bad}"
+        )
     total = sal.sum(axis=1)
     bad = [ids[i] for i in range(n) if not total[i] > 0]
     if bad:
-        raise ValueError(f"the SMP needs a positive salience on some issue for every actor "
-                         f"(KTAB ``SMPModel::bvDiff``); none for {bad}")
+        raise ValueError(
+            f"the SMP needs a positive salience on some issue for every actor "
+            f"(KTAB ``SMPModel::bvDiff``); none for {bad}"
+        )
     sal = np.where(total[:, None] > 1.0, sal / total[:, None], sal)
     acc = None
     spec = (scenario.extensions.get("ktab") or {}).get("ideal_adjustment")
@@ -116,16 +124,22 @@ def draw_inputs(
     whether each draw is valid (positive capabilities and some salience for every actor)."""
     low = np.array([iss.scale.min for iss in scenario.issues], dtype=float)
     span = np.array([iss.scale.max - iss.scale.min for iss in scenario.issues], dtype=float)
-    has = mask[order]                                                       # (n, m)
+    has = mask[order]  # (n, m)
     pos = (np.asarray(draws.position, dtype=float)[:, order] - low) / span
     sal = np.where(has[None], np.asarray(draws.salience, dtype=float)[:, order], 0.0)
     cap = np.asarray(draws.actor_capability, dtype=float)[:, order]
     for k in range(pos.shape[2]):
-        if not has[:, k].all():   # no stance: the capability-weighted mean of those with one (smp_inputs)
+        if not has[
+            :, k
+        ].all():  # no stance: the capability-weighted mean of those with one (smp_inputs)
             w = np.where(has[:, k], cap, 0.0)
             tot = w.sum(axis=1)
-            mean = np.where(tot > 0, (np.where(has[:, k], pos[:, :, k], 0.0) * w).sum(axis=1)
-                            / np.where(tot > 0, tot, 1.0), 0.5)
+            mean = np.where(
+                tot > 0,
+                (np.where(has[:, k], pos[:, :, k], 0.0) * w).sum(axis=1)
+                / np.where(tot > 0, tot, 1.0),
+                0.5,
+            )
             pos[:, :, k] = np.where(has[None, :, k], pos[:, :, k], mean[:, None])
     pos = np.clip(pos, 0.0, 1.0)
     total = sal.sum(axis=2)

@@ -9,6 +9,7 @@ bargains of different lengths are resolved in groups of equal length over all dr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,7 +109,7 @@ def _compact(mask: Array) -> tuple[Array, Array]:
 
 @dataclass
 class Report:
-    """KTAB's reported probabilities of one state ([KTAB] ``SMPModel::showVPHistory``, ``pDist(-1)``)."""
+    """KTAB's reported probabilities of a state ([KTAB] ``showVPHistory``, ``pDist(-1)``)."""
 
     win_probability: Array  # (D, n): of each actor's position (0 if absent)
     unique: Array  # (D, n) bool: the unique positions
@@ -154,8 +155,21 @@ class Turn:
     chosen_probability: Array  # (D, n): that option's probability in its queue
 
 
-def _bargains(x, sal, s_sum, cap, act, unit, d, rhat, target, p_iij, o: SMPOptions):
-    """Slot positions (D, S, m) of both sides ([KTAB] ``SMPActor::interpolateBrgn``, ``SMPBargnModel``)."""
+def _bargains(
+    x: Array,
+    sal: Array,
+    s_sum: Array,
+    cap: Array,
+    act: Array,
+    unit: Array,
+    d: Array,
+    rhat: Array,
+    target: Array,
+    p_iij: Array,
+    o: SMPOptions,
+) -> tuple[Array, Array, int]:
+    """Slot positions (D, S, m) of both sides ([KTAB] ``SMPActor::interpolateBrgn``,
+    ``SMPBargnModel``)."""
     rows = np.arange(x.shape[0])[:, None]
     x_t, s_t = x[rows, target], sal[rows, target]
     how = o.interpolation
@@ -191,7 +205,9 @@ def _choose(p: Array, last: Array, u: Array | None) -> Array:
     return np.minimum(below, last)
 
 
-def _queues(member: Array, count: Array, opts: Array, w: Array, unit: Array, o: SMPOptions):
+def _queues(
+    member: Array, count: Array, opts: Array, w: Array, unit: Array, o: SMPOptions
+) -> Iterator[tuple[Array, Array, Array, Array]]:
     """Every queue's option probabilities ([KTAB] ``updateBestBrgnPositions``, ``scalarPCE``):
     yields (draws, holders, bargain slots (P, L - 1), probabilities (P, L) with the status quo
     first) for the holders with a bargain.
@@ -233,14 +249,42 @@ def _queues(member: Array, count: Array, opts: Array, w: Array, unit: Array, o: 
         yield pd, pk, slots, scalar_pce(u_q, w[pd], rule, vm, pm, unit=unit[pd])  # scalarPCE
 
 
-def _resolve(x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_rcvr, s_ok, o, u):
-    """Each actor's choice among its status quo and its bargains ([KTAB] ``updateBestBrgnPositions``).
+@dataclass
+class _Slots:
+    """The bargains of a turn on their slots: both sides' positions (D, S, m), the initiator
+    (S,), the receiver (D, S) and whether the slot holds a bargain (D, S)."""
+
+    pos_i: Array
+    pos_r: Array
+    init: Array
+    rcvr: Array
+    ok: Array
+
+
+def _resolve(
+    x: Array,
+    ideal: Array,
+    sal: Array,
+    cap: Array,
+    act: Array,
+    unit: Array,
+    util_state: tuple[Array, Array, Array],
+    slots_: _Slots,
+    o: SMPOptions,
+    u: Array | None,
+) -> tuple[Array, Array, Array]:
+    """Each actor's choice among its status quo and its bargains
+    ([KTAB] ``updateBestBrgnPositions``).
 
     The value of an option to actor a is the mean of a's own utilities of all positions once
     the option is implemented (the status quo: the positions as they are); a PCE with
     capabilities as weights gives the option probabilities.
     """
     n_draws, n, _ = x.shape
+    d, r, rhat = util_state
+    pos_i, pos_r, s_init, s_rcvr, s_ok = (
+        slots_.pos_i, slots_.pos_r, slots_.init, slots_.rcvr, slots_.ok
+    )  # fmt: skip
     n_p = act.sum(axis=-1)[:, None].astype(float)
     u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
     total = ordered_sum(np.where(act[:, None, :], u_own, 0.0))  # (D, a)
@@ -248,7 +292,9 @@ def _resolve(x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_
     ui = util(distances(ideal, sal, pos_i), r[..., None])  # (D, a, S)
     ur = util(distances(ideal, sal, pos_r), r[..., None])
     u_init = u_own[:, :, s_init]
-    u_rcvr = u_own[np.arange(n_draws)[:, None, None], np.arange(n)[None, :, None], s_rcvr[:, None, :]]
+    u_rcvr = u_own[
+        np.arange(n_draws)[:, None, None], np.arange(n)[None, :, None], s_rcvr[:, None, :]
+    ]
     value = (total[..., None] - u_init - u_rcvr + ui + ur) / n_p[..., None]  # mean after it
     opts = np.concatenate([sq_value[..., None], value], axis=-1)  # (D, a, 1 + S)
     nn = np.arange(n)[None, :, None]
@@ -292,7 +338,10 @@ def turn(
     rule, tpc = o.voting_rule, o.third_party
     if o.kernel == "pairs":  # one (h, k, i, j) = (i, i, i, j) evaluation per pair
         ii, jj = np.nonzero(~diagonal_mask(n))
-        ii_d, jj_d = np.broadcast_to(ii, (n_draws, len(ii))), np.broadcast_to(jj, (n_draws, len(jj)))
+        ii_d, jj_d = (
+            np.broadcast_to(ii, (n_draws, len(ii))),
+            np.broadcast_to(jj, (n_draws, len(jj))),
+        )
         pr, g = pair_challenges(ii_d, ii_d, ii_d, jj_d, d, rhat, s_sum, cap, act, unit, rule, tpc)
         prob, gain = np.zeros((n_draws, n, n)), np.full((n_draws, n, n), -np.inf)
         prob[:, ii, jj] = pr
@@ -301,7 +350,7 @@ def turn(
     else:
         prob, gain = best_challenges(d, rhat, s_sum, cap, act, unit, rule, tpc)
     ok = gain > MIN_SIGNIFICANT_GAIN  # [KTAB] SMPState::bestChallenge
-    active = ok.any(axis=-1)
+    active = np.asarray(ok.any(axis=-1))
     target = np.argmax(np.where(ok, gain, -np.inf), axis=-1)  # first maximum: KTAB's '>' scan
     at = (np.arange(n_draws)[:, None], np.arange(n)[None, :], target)
     p_iij, g_t = prob[at], gain[at]
@@ -309,7 +358,6 @@ def turn(
     s_init = np.repeat(np.arange(n), per)
     s_rcvr = np.repeat(target, per, axis=-1)
     s_ok = np.repeat(active, per, axis=-1)
-    new, chosen, chosen_p = _resolve(
-        x, ideal, sal, cap, act, unit, d, r, rhat, pos_i, pos_r, s_init, s_rcvr, s_ok, o, draws
-    )
+    slots = _Slots(pos_i, pos_r, s_init, s_rcvr, s_ok)
+    new, chosen, chosen_p = _resolve(x, ideal, sal, cap, act, unit, (d, r, rhat), slots, o, draws)
     return Turn(new, target, active, g_t, p_iij, per, pos_i, pos_r, chosen, chosen_p)

@@ -65,21 +65,39 @@ class SMP(Model):
     citation: ClassVar[str] = "[Wise2015]; [KTAB]"
     tags: ClassVar[ModelTags] = ModelTags(round_based=True, stochastic=True, multi_issue=True)
     PARAMS: ClassVar[tuple[Param, ...]] = tuple(
-        Param(k, str, v[0], choices=v, source="[KTAB] ModelParameters") for k, v in OPTIONS.items()
+        Param(k, str, v[0], choices=v, source="[KTAB] ModelParameters")
+        for k, v in OPTIONS.items()
         if k != "forecast_rule"
     ) + (
         Param("min_turns", int, 2, low=1, high=10_000, source="[KTAB] SMPModel::configExec"),
         Param("max_turns", int, 100, low=1, high=10_000, source="[KTAB] SMPModel::configExec"),
         Param("stop_ratio", float, 0.02, low=0.0, high=1.0, source="[KTAB] smpStopFn"),
-        Param("forecast_rule", str, "most_probable", choices=OPTIONS["forecast_rule"],
-              help="the most probable position, or the probability-weighted mean"),
+        Param(
+            "forecast_rule",
+            str,
+            "most_probable",
+            choices=OPTIONS["forecast_rule"],
+            help="the most probable position, or the probability-weighted mean",
+        ),
     )
 
-    def __init__(self, *, voting_rule: str = "Proportional", victory_model: str = "Linear",
-                 pce_model: str = "Conditional", state_transitions: str = "Deterministic",
-                 third_party: str = "SemiCommit", big_r_range: str = "Mid", big_r_adjust: str = "OneThird",
-                 interpolation: str = "S2P2", bargain_model: str = "InitOnlyInterp", min_turns: int = 2,
-                 max_turns: int = 100, stop_ratio: float = 0.02, forecast_rule: str = "most_probable"):
+    def __init__(
+        self,
+        *,
+        voting_rule: str = "Proportional",
+        victory_model: str = "Linear",
+        pce_model: str = "Conditional",
+        state_transitions: str = "Deterministic",
+        third_party: str = "SemiCommit",
+        big_r_range: str = "Mid",
+        big_r_adjust: str = "OneThird",
+        interpolation: str = "S2P2",
+        bargain_model: str = "InitOnlyInterp",
+        min_turns: int = 2,
+        max_turns: int = 100,
+        stop_ratio: float = 0.02,
+        forecast_rule: str = "most_probable",
+    ):
         self.voting_rule = voting_rule
         self.victory_model = victory_model
         self.pce_model = pce_model
@@ -95,16 +113,25 @@ class SMP(Model):
         self.forecast_rule = forecast_rule
         self._check_params()
         if min_turns > max_turns:
-            raise ValueError(f"min_turns must be at most max_turns; got {min_turns!r} > {max_turns!r}")
+            raise ValueError(
+                f"min_turns must be at most max_turns; got {min_turns!r} > {max_turns!r}"
+            )
 
     @classmethod
     def from_ktab_parameters(cls, params: dict[str, str], **overrides: Any) -> SMP:
-        """An SMP with the options of a KTAB XML ``<ModelParameters>`` block (as the importer records
-        them in ``extensions["ktab"]["model_parameters"]``)."""
-        names = {"VictoryProbModel": "victory_model", "PCEModel": "pce_model",
-                 "StateTransitions": "state_transitions", "VotingRule": "voting_rule",
-                 "BigRAdjust": "big_r_adjust", "BigRRange": "big_r_range", "ThirdPartyCommit": "third_party",
-                 "InterVecBrgn": "interpolation", "BargnModel": "bargain_model"}
+        """An SMP with the options of a KTAB XML ``<ModelParameters>`` block (as the importer
+        records them in ``extensions["ktab"]["model_parameters"]``)."""
+        names = {
+            "VictoryProbModel": "victory_model",
+            "PCEModel": "pce_model",
+            "StateTransitions": "state_transitions",
+            "VotingRule": "voting_rule",
+            "BigRAdjust": "big_r_adjust",
+            "BigRRange": "big_r_range",
+            "ThirdPartyCommit": "third_party",
+            "InterVecBrgn": "interpolation",
+            "BargnModel": "bargain_model",
+        }
         aliases = {"Prop": "Proportional", "No": "None"}
         kw: dict[str, Any] = {names[k]: aliases.get(v, v) for k, v in params.items() if k in names}
         kw.update(overrides)
@@ -204,7 +231,9 @@ class SMP(Model):
                 mask = per["mask"][r][order]
                 sal = np.where(mask, per["salience"][0, r][order], 0.0)
                 total = sal.sum(axis=1)
-                sal = np.where(total[:, None] > 1.0, sal / np.where(total > 0, total, 1.0)[:, None], sal)
+                sal = np.where(
+                    total[:, None] > 1.0, sal / np.where(total > 0, total, 1.0)[:, None], sal
+                )
                 return mask.any(axis=1), sal, per["actor_capability"][0, r][order]
 
             run, inp = self.run(scn, rng=arrays.rng(d, model_stream(self.name)), states=states)
@@ -222,7 +251,9 @@ class SMP(Model):
             return fc, [float(v) for v in fp]
         return fc, [None] * len(fc)
 
-    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
+    def forecast(
+        self, scenario: Scenario, *, rng: np.random.Generator | None = None
+    ) -> ModelForecast:
         """Forecast every issue; the trace holds every actor's position at every turn.
 
         Details per issue: ``turns``; ``win_probability`` ({actor id: per-turn probability of
@@ -243,19 +274,33 @@ class SMP(Model):
                 other = b.receiver if b.initiator == a else b.initiator
                 for k, iid in enumerate(inp.issue_ids):
                     if before[a, k] != after[a, k] and inp.has_stance[a, k]:
-                        events[iid].append(TraceEvent(
-                            round=t, kind="bargain", actor=ids[a], issue=iid, other=ids[other],
-                            before=float(inp.to_issue(k, before[a, k])), after=float(inp.to_issue(k, after[a, k])),
-                            detail={"initiator": ids[b.initiator], "receiver": ids[b.receiver],
-                                    "initiator_win_probability": b.probability, "expected_gain": b.gain,
+                        events[iid].append(
+                            TraceEvent(
+                                round=t,
+                                kind="bargain",
+                                actor=ids[a],
+                                issue=iid,
+                                other=ids[other],
+                                before=float(inp.to_issue(k, before[a, k])),
+                                after=float(inp.to_issue(k, after[a, k])),
+                                detail={
+                                    "initiator": ids[b.initiator],
+                                    "receiver": ids[b.receiver],
+                                    "initiator_win_probability": b.probability,
+                                    "expected_gain": b.gain,
                                     "adoption_probability": run.queue_probability[t - 1][a],
                                     "why": f"{ids[b.initiator]} challenged {ids[b.receiver]} "
-                                           f"(P(win) {b.probability:.2f} by the initiator's estimate)"}))
+                                    f"(P(win) {b.probability:.2f} by the initiator's estimate)",
+                                },
+                            )
+                        )
         out = {}
         for k, issue in enumerate(scenario.issues):
             keep = [back[i] for i in range(len(scen_ids)) if inp.has_stance[back[i], k]]
             pos = inp.to_issue(k, run.positions[:, keep, k])
-            trace = IssueTrace(tuple(ids[c] for c in keep), pos, inp.to_issue(k, fc[:, k]), tuple(events[issue.id]))
+            trace = IssueTrace(
+                tuple(ids[c] for c in keep), pos, inp.to_issue(k, fc[:, k]), tuple(events[issue.id])
+            )
             details = {
                 "turns": run.turns,
                 "win_probability": {ids[c]: run.win_probability[:, c].tolist() for c in keep},

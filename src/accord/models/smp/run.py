@@ -60,7 +60,7 @@ class SMPBargain:
 
 @dataclass
 class SMPRun:
-    """A whole run: states 0..T of positions (on 0..1), probabilities, risk attitudes and bargains."""
+    """A whole run: states 0..T of positions (on 0..1), probabilities, risk attitudes, bargains."""
 
     actor_ids: tuple[str, ...]
     dims: tuple[str, ...]
@@ -119,7 +119,11 @@ class _Trace:
         for row, dd in enumerate(live):
             made: dict[int, SMPBargain] = {}
             for i in np.flatnonzero(tr.active[row]).tolist():
-                g, p, j = float(tr.gain[row, i]), float(tr.probability[row, i]), int(tr.target[row, i])
+                g, p, j = (
+                    float(tr.gain[row, i]),
+                    float(tr.probability[row, i]),
+                    int(tr.target[row, i]),
+                )
                 for b, kind in enumerate(kinds):
                     s = i * tr.per_initiator + b
                     pi, pr = tr.slot_initiator_position[row, s], tr.slot_receiver_position[row, s]
@@ -325,7 +329,11 @@ def run_smp(
 
         def batch_states(t: int) -> tuple[Array, Array, Array]:
             a, s, c = one(t)
-            return np.asarray(a, dtype=bool)[None], np.asarray(s, float)[None], np.asarray(c, float)[None]
+            return (
+                np.asarray(a, dtype=bool)[None],
+                np.asarray(s, float)[None],
+                np.asarray(c, float)[None],
+            )
 
     out = run_batch(
         x[None], sal[None], cap[None], options=o, accommodation=acc, rngs=[as_generator(rng)],
