@@ -14,6 +14,7 @@ the two layouts only gather utilities for them:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
 
@@ -113,6 +114,15 @@ def challenge(
     return phij, eu_chlg - (uki + ukj)  # [KTAB] probEduChlg: gain over the status quo
 
 
+@lru_cache(maxsize=32)
+def _third(n: int) -> Array:
+    """[i, j, k]: whether k is a third party to (i : j), i.e. k ≠ i and k ≠ j (read-only)."""
+    nn = np.arange(n)
+    out = (nn[None, None, :] != nn[:, None, None]) & (nn[None, None, :] != nn[None, :, None])
+    out.flags.writeable = False
+    return out
+
+
 def _blocks(n_draws: int, n: int, per_item: int, chunk: int) -> Iterator[tuple[slice, slice]]:
     """(draw slice, initiator slice) blocks of about ``chunk`` elements of ``per_item`` each."""
     ib = min(n, max(1, chunk // per_item))
@@ -144,6 +154,7 @@ def best_challenges(
     prob = np.zeros((n_draws, n, n))
     gain = np.full((n_draws, n, n), -np.inf)
     nn = np.arange(n)
+    every = bool(act.all())
     dt = np.swapaxes(d, -1, -2)  # dt[D, b, a] = d[D, a, b]
     diag_d = np.diagonal(d, axis1=-2, axis2=-1)
     for ds, is_ in _blocks(n_draws, n, n * n, chunk):
@@ -157,8 +168,9 @@ def best_challenges(
         uij = u_by_j[:, rows, :, ii]  # advanced indices first: (ib, db, j)
         uij = np.swapaxes(uij, 0, 1)  # [D, i, j] = U_i[i, j]
         a_ds = act[ds]
-        who = a_ds[:, None, None, :] & (nn[None, :, None] != nn[None, None, :])[None]
-        who = who & (nn[None, None, None, :] != ii[None, :, None, None])
+        who = _third(n)[None, is_]
+        if not every:
+            who = who & a_ds[:, None, None, :]
         third = (u_at_i[:, :, None, :], u_by_j, u_own[:, :, None, :], w[ds, None, None, :], who)
         u6 = (uii, uij, u_at_i, u_own, uii, uij)  # h = k = i: U_i[k, i] = U_i[i, i], ...
         p, g = challenge(

@@ -200,6 +200,10 @@ def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 <
 
 def _conditional(log_pv: Array, present: Array) -> Array:
     """``Model::condPCE``: P_i ∝ Π_j pv_ij over the options present, computed in logs."""
+    if present.all():  # the same numbers without the masks
+        logp = ordered_sum(log_pv)  # [KTAB] condPCE
+        p = np.exp(logp - logp.max(axis=-1, keepdims=True))
+        return p / ordered_sum(p)[..., None]
     logp = ordered_sum(np.where(present[..., None, :], log_pv, 0.0))  # [KTAB] condPCE
     logp = np.where(present, logp, -np.inf)
     logp = logp - logp.max(axis=-1, keepdims=True)
@@ -316,9 +320,10 @@ def big_r(p: Array, rng_mode: str, present: Array | None = None) -> Array:
     """
     _check("big_r_range", rng_mode)
     p = np.asarray(p, dtype=float)
-    mask = np.ones(p.shape, dtype=bool) if present is None else np.broadcast_to(present, p.shape)
-    lo = np.where(mask, p, np.inf).min(axis=-1, keepdims=True)
-    hi = np.where(mask, p, -np.inf).max(axis=-1, keepdims=True)
+    mask = _fit(True if present is None else present, p.shape, bool)
+    every = bool(mask.all())
+    lo = (p if every else np.where(mask, p, np.inf)).min(axis=-1, keepdims=True)
+    hi = (p if every else np.where(mask, p, -np.inf)).max(axis=-1, keepdims=True)
     ok = hi - lo > 0.0
     span = np.where(ok, hi - lo, 1.0)
     if rng_mode == "Mid":  # R in [-1/2, 1]
@@ -327,7 +332,7 @@ def big_r(p: Array, rng_mode: str, present: Array | None = None) -> Array:
         r = (p - lo) / span  # [KTAB] Model::bigRfromProb (Min)
     else:  # R in [-1, 1]
         r = (2 * p - (hi + lo)) / span  # [KTAB] Model::bigRfromProb (Max)
-    return np.where(ok & mask, r, 0.0)
+    return np.where(ok if every else ok & mask, r, 0.0)
 
 
 def estimated_r(r: Array, adjust: str) -> Array:

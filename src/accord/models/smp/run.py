@@ -151,7 +151,7 @@ def _draws(rngs: Sequence[np.random.Generator], live: Array, act: Array) -> Arra
     return u
 
 
-def _store(fin: Report, where: Array, rep: Report, rows: Any) -> None:
+def _store(fin: Report, where: Any, rep: Report, rows: Any) -> None:
     fin.win_probability[where] = rep.win_probability[rows]
     fin.unique[where] = rep.unique[rows]
     fin.unique_probability[where] = rep.unique_probability[rows]
@@ -193,7 +193,7 @@ def run_batch(
     ideal = x.copy()
     act = np.ones((n_draws, n), dtype=bool)
     if states is not None:
-        act, sal, cap = states(0)
+        act, sal, cap = (np.array(a) for a in states(0))
     d, r, rhat = utilities(x, ideal, sal, cap, act, unit, o)
     trace = _Trace(n_draws, o) if record else None
     if trace is not None:
@@ -231,15 +231,14 @@ def run_batch(
             rep = report(new, d_n, rh_n, c_l, a_l, u_l, o)
             trace.state(live, new, new_ideal, r_n, rep)
             _store(fin, live[stop], rep, stop)
-        elif stop.any():  # only the runs that stop need KTAB's report of their state
-            sub = (new[stop], new_ideal[stop], s_l[stop], c_l[stop], a_l[stop], u_l[stop])
-            if states is None:
-                dd, rh = d_n[stop], rh_n[stop]
-            else:
-                dd, _, rh = utilities(*sub, o)
-            rep = report(sub[0], dd, rh, sub[3], sub[4], sub[5], o)
-            _store(fin, live[stop], rep, slice(None))
+        elif states is not None and stop.any():  # the state each run ends in
+            done = live[stop]
+            sal[done], cap[done], act[done] = s_l[stop], c_l[stop], a_l[stop]
         live = live[~stop]
+    if trace is None:  # KTAB's report of every run's last state, all at once
+        if states is not None:
+            d, _, rhat = utilities(x, ideal, sal, cap, act, unit, o)
+        _store(fin, slice(None), report(x, d, rhat, cap, act, unit, o), slice(None))
     return BatchRun(x, fin, turns, trace.finish() if trace is not None else None)
 
 
