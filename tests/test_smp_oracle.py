@@ -200,3 +200,21 @@ def test_forecasts_do_not_depend_on_the_listing_order():
         a, b = smp.SMP(**kw).forecast(scn), smp.SMP(**kw).forecast(rev)
         for issue in scn.issues:
             assert a.value(issue.id) == b.value(issue.id)
+
+
+def test_distances_in_blocks_equal_one_block():
+    """Large batches (or one large run) are cut into blocks of rows; nothing else changes."""
+    rng = np.random.default_rng(3)
+    for lead in ((1,), (5,), (2, 3)):
+        ideal, pos = rng.uniform(0, 1, (*lead, 9, 4)), rng.uniform(0, 1, (*lead, 7, 4))
+        sal = rng.uniform(0, 1, (*lead, 9, 4))
+        whole = smp.distances(ideal, sal, pos, chunk=1 << 30)
+        for chunk in (1, 10, 300, 1000):
+            np.testing.assert_array_equal(smp.distances(ideal, sal, pos, chunk=chunk), whole)
+
+
+def test_a_large_run_equals_the_oracle():
+    x, sal, cap = _random_case(80, 60, 6)  # 60 × 60 × 6 > one block of distances
+    a = smp.run_smp(x, sal, cap, max_turns=6)
+    b = oracle.run_smp(x, sal, cap, max_turns=6)
+    _same_run(a, b)

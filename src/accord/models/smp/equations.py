@@ -366,12 +366,12 @@ def distances(ideal: Array, sal: Array, pos: Array, *, chunk: int = 1 << 15) -> 
     den = np.where(den > 0, den, 1.0)[..., None]
     n, p, m = ideal.shape[-2], pos.shape[-2], ideal.shape[-1]
     lead = ideal.shape[:-2]
-    if not lead or n * p * m * int(np.prod(lead)) <= chunk or sal.shape != ideal.shape:
+    rows = max(1, chunk // (n * p * m))
+    if not lead or rows >= lead[0] or sal.shape != ideal.shape:
         diff = (ideal[..., :, None, :] - pos[..., None, :, :]) * sal[..., :, None, :]
         return np.sqrt((diff * diff).sum(axis=-1) / den)  # [KTAB] SMPModel::bvDiff
     pos = _fit(pos, (*lead, p, m))
     out = np.empty((*lead, n, p))
-    rows = max(1, chunk // (n * p * m))
     for r in range(0, lead[0], rows):
         out[r : r + rows] = distances(ideal[r : r + rows], sal[r : r + rows], pos[r : r + rows],
                                       chunk=chunk)  # fmt: skip
