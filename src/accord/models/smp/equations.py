@@ -150,6 +150,8 @@ def victory_matrix(c: Array, model: str) -> Array:
     """
     n = c.shape[-1]
     x1, x2 = victory_weights(model, c, np.swapaxes(c, -1, -2))
+    if model != "Binary":  # x2[i, j] = x1[j, i]: every entry is its pair's one evaluation
+        return np.where(diagonal_mask(n), 0.5, x1 / (x1 + x2))  # [KTAB] Model::vProb
     lower = lower_triangle(n)
     p = np.where(lower, x1 / (x1 + x2), 0.0)  # [KTAB] Model::vProb: x1 / (x1 + x2)
     p = p + np.swapaxes(np.where(lower, x2 / (x1 + x2), 0.0), -1, -2)

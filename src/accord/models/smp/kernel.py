@@ -218,9 +218,11 @@ def _queues(
     """
     n_draws, n, n_opt = opts.shape
     rule, vm, pm = o.voting_rule, o.victory_model, o.pce_model
-    sizes, counts = np.unique(count[count > 0], return_counts=True)
+    tally = np.bincount(count.ravel())
+    sizes = np.flatnonzero(tally[1:]) + 1  # queue lengths present (bargains per queue)
     if not len(sizes):
         return
+    counts = tally[sizes]
     grouped = int((counts * n * (sizes + 1) ** 2).sum()) + 40_000 * len(sizes)
     if n_draws * n * n_opt * n_opt <= grouped:
         c = coalitions(opts, w, rule, unit=unit)  # [KTAB] Model::coalitions, all options at once

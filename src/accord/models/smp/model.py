@@ -28,7 +28,7 @@ class SMP(Model):
 
     Actors with capabilities, positions and saliences on every issue (one dimension each)
     challenge one another, form bargains and adopt them turn by turn, as KTAB's ``smpc``
-    does; see the module docstring for the steps, each tied to KTAB's source. With KTAB's
+    does; see the package docstring for the steps, each tied to KTAB's source. With KTAB's
     default options, accord reproduces ``smpc``'s own output on KTAB's examples (every
     position of every actor at every turn, the number of turns and the reported winning
     probabilities; tests/test_smp.py).
