@@ -10,7 +10,9 @@ against the straightforward "pairs" kernel (one evaluation per (i, j) pair, as K
 ``probEduChlg``) in the same process, with a check that both give the same positions; (3) the
 time of one run against the number of actors and dimensions on random inputs (medians); (4) the
 Monte Carlo path on the default scenario: one run per draw against all draws in lock-step
-(``SMP.forecast_arrays``), same process, with a check that both give the same forecasts.
+(``SMP.forecast_arrays``), same process, with a check that both give the same forecasts; (5) the
+Monte Carlo path with options other than KTAB's defaults (run one draw at a time before the
+subpackage ``accord.models.smp``, all draws in lock-step since).
 """
 
 from __future__ import annotations
@@ -95,6 +97,17 @@ def main() -> None:
         t_b, _ = timed(lambda dn=dn: model.forecast_arrays(dn), 3 if n <= 1000 else 1)
         per_loop, per_b = t_loop / loop_n * 1e3, t_b / n * 1e3
         print(f"{n:>7}{per_loop:>10.2f}{per_b:>10.3f}{per_loop / per_b:>8.0f}")
+
+    print("\n5. Monte Carlo draws of ukraine-2025 with other options (SMP.forecast_arrays, ms per draw)")
+    n_opt = 100 if args.quick else 500
+    d5 = sample(scn, n_opt, seed=1)
+    print(f"{'options':<40}{'draws':>7}{'ms/draw':>10}")
+    for kw in ({"forecast_rule": "weighted_mean"}, {"state_transitions": "Stochastic"},
+               {"victory_model": "Square"}, {"pce_model": "MarkovUniform"},
+               {"bargain_model": "InitRcvrInterp"}):
+        t5, _ = timed(lambda kw=kw: SMP(**kw).forecast_arrays(d5), 1)
+        label = ", ".join(f"{k}={v}" for k, v in kw.items())
+        print(f"{label:<40}{n_opt:>7}{t5 / n_opt * 1e3:>10.3f}")
 
 
 if __name__ == "__main__":

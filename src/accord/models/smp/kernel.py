@@ -291,8 +291,8 @@ def _resolve(
     u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
     total = ordered_sum(np.where(act[:, None, :], u_own, 0.0))  # (D, a)
     sq_value = total / n_p  # [KTAB] updateBestBrgnPositions: the status quo's mean utility
-    ui = util(distances(ideal, sal, pos_i), r[..., None])  # (D, a, S)
-    ur = util(distances(ideal, sal, pos_r), r[..., None])
+    both = util(distances(ideal, sal, np.concatenate([pos_i, pos_r], axis=1)), r[..., None])
+    ui, ur = both[..., : pos_i.shape[1]], both[..., pos_i.shape[1] :]  # (D, a, S) each side
     u_init = u_own[:, :, s_init]
     u_rcvr = u_own[
         np.arange(n_draws)[:, None, None], np.arange(n)[None, :, None], s_rcvr[:, None, :]
