@@ -10,7 +10,9 @@ against the straightforward "pairs" kernel (one evaluation per (i, j) pair, as K
 ``probEduChlg``) in the same process, with a check that both give the same positions; (3) the
 time of one run against the number of actors and dimensions on random inputs (medians); (4) the
 Monte Carlo path on the default scenario: one run per draw against all draws in lock-step
-(``SMP.forecast_arrays``), same process, with a check that both give the same forecasts.
+(``SMP.forecast_arrays``), same process, with a check that both give the same forecasts; (5) the
+Monte Carlo path with options other than KTAB's defaults (run one draw at a time before the
+subpackage ``accord.models.smp``, all draws in lock-step since).
 """
 
 from __future__ import annotations
@@ -29,14 +31,20 @@ import accord  # noqa: E402
 from accord.models.smp import SMP, run_smp  # noqa: E402
 
 KTAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "ktab"
-SMPC_SECONDS = {"dummyData-a040": 7.2, "dummyData-a080": 67.0, "dummyData-a160": 13 * 60.0}  # issue 6
+SMPC_SECONDS = {
+    "dummyData-a040": 7.2,
+    "dummyData-a080": 67.0,
+    "dummyData-a160": 13 * 60.0,
+}  # issue 6
 
 
 def random_case(n: int, m: int, seed: int):
     rng = np.random.default_rng(seed)
     x = rng.uniform(0, 1, (n, m))
     sal = rng.uniform(0.1, 1, (n, m))
-    sal = sal / sal.sum(axis=1, keepdims=True) * rng.uniform(0.5, 1.0, (n, 1))   # rows sum to at most 1
+    sal = (
+        sal / sal.sum(axis=1, keepdims=True) * rng.uniform(0.5, 1.0, (n, 1))
+    )  # rows sum to at most 1
     cap = rng.uniform(1, 100, n)
     return x, sal, cap
 
@@ -48,23 +56,29 @@ def main() -> None:
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
 
     print("\n1. KTAB's examples (default options, deterministic)")
-    print(f"{'example':<18}{'actors':>7}{'dims':>6}{'turns':>7}{'accord s':>10}{'smpc s':>9}{'ratio':>8}")
+    print(
+        f"{'example':<18}{'actors':>7}{'dims':>6}{'turns':>7}{'accord s':>10}{'smpc s':>9}{'ratio':>8}"
+    )
     if KTAB.is_dir():
         for name, smpc in SMPC_SECONDS.items():
             scn = accord.load_scenario(KTAB / f"{name}.csv")
             t, (run, _) = timed(lambda scn=scn: SMP().run(scn), 3 if len(scn.actors) < 160 else 1)
-            print(f"{name:<18}{len(scn.actors):>7}{len(scn.issues):>6}{run.turns:>7}{t:>10.2f}{smpc:>9.0f}"
-                  f"{smpc / t:>8.0f}")
+            print(
+                f"{name:<18}{len(scn.actors):>7}{len(scn.issues):>6}{run.turns:>7}{t:>10.2f}{smpc:>9.0f}"
+                f"{smpc / t:>8.0f}"
+            )
     else:
         print(f"  (skipped: {KTAB} is absent)")
 
     print("\n2. challenge kernels, same process (random inputs, 3 dimensions)")
     print(f"{'actors':>7}{'blocked s':>11}{'pairs s':>10}{'ratio':>8}  same positions")
-    for n in ((20, 40) if args.quick else (20, 40, 80)):
+    for n in (20, 40) if args.quick else (20, 40, 80):
         x, sal, cap = random_case(n, 3, seed=n)
         tb, rb = timed(lambda: run_smp(x, sal, cap), 3)
         tp, rp = timed(lambda: run_smp(x, sal, cap, kernel="pairs"), 1)
-        same = rb.positions.shape == rp.positions.shape and np.allclose(rb.positions, rp.positions, atol=1e-12)
+        same = rb.positions.shape == rp.positions.shape and np.allclose(
+            rb.positions, rp.positions, atol=1e-12
+        )
         print(f"{n:>7}{tb:>11.3f}{tp:>10.3f}{tp / tb:>8.1f}  {same}")
 
     print("\n3. one run against actors and dimensions (random inputs; median seconds, turns)")
@@ -86,15 +100,41 @@ def main() -> None:
     model = SMP()
     loop_n = 100 if args.quick else 300
     d = sample(scn, loop_n, seed=0)
-    t_loop, ref = timed(lambda: np.array([[model.forecast(d.scenario_at(i)).issues[x.id].value for x in scn.issues]
-                                          for i in range(d.n_draws)]), 1)
+    t_loop, ref = timed(
+        lambda: np.array(
+            [
+                [model.forecast(d.scenario_at(i)).issues[x.id].value for x in scn.issues]
+                for i in range(d.n_draws)
+            ]
+        ),
+        1,
+    )
     same = np.allclose(model.forecast_arrays(d), ref, atol=1e-9, rtol=0)
-    print(f"{'draws':>7}{'loop ms':>10}{'batch ms':>10}{'ratio':>8}  same forecasts ({loop_n} draws): {same}")
-    for n in ((1000,) if args.quick else (1000, 10000)):
+    print(
+        f"{'draws':>7}{'loop ms':>10}{'batch ms':>10}{'ratio':>8}  same forecasts ({loop_n} draws): {same}"
+    )
+    for n in (1000,) if args.quick else (1000, 10000):
         dn = sample(scn, n, seed=0)
         t_b, _ = timed(lambda dn=dn: model.forecast_arrays(dn), 3 if n <= 1000 else 1)
         per_loop, per_b = t_loop / loop_n * 1e3, t_b / n * 1e3
         print(f"{n:>7}{per_loop:>10.2f}{per_b:>10.3f}{per_loop / per_b:>8.0f}")
+
+    print(
+        "\n5. Monte Carlo draws of ukraine-2025 with other options (SMP.forecast_arrays, ms per draw)"
+    )
+    n_opt = 100 if args.quick else 500
+    d5 = sample(scn, n_opt, seed=1)
+    print(f"{'options':<40}{'draws':>7}{'ms/draw':>10}")
+    for kw in (
+        {"forecast_rule": "weighted_mean"},
+        {"state_transitions": "Stochastic"},
+        {"victory_model": "Square"},
+        {"pce_model": "MarkovUniform"},
+        {"bargain_model": "InitRcvrInterp"},
+    ):
+        t5, _ = timed(lambda kw=kw: SMP(**kw).forecast_arrays(d5), 1)
+        label = ", ".join(f"{k}={v}" for k, v in kw.items())
+        print(f"{label:<40}{n_opt:>7}{t5 / n_opt * 1e3:>10.3f}")
 
 
 if __name__ == "__main__":

@@ -466,44 +466,49 @@ def _loop_prob_edu(h, k, i, j, d, rhat, s_sum, cap, rule, tpc, unit):
     st.sampled_from(OPTIONS["third_party"]),
 )
 def test_challenge_kernels_match_a_loop_transcription(seed, n, m, rule, tpc):
-    from accord.models.smp import _best_challenges, _challenges, _Opts, _utilities
+    from accord.models.smp import SMPOptions, best_challenges, pair_challenges, utilities
 
     rng = np.random.default_rng(seed)
     x = rng.uniform(0, 1, (n, m))
     sal = rng.uniform(0.05, 1, (n, m))
     sal /= sal.sum(axis=1, keepdims=True) * rng.uniform(1, 1.5, (n, 1))
     cap = rng.uniform(1, 200, n)
-    o = _Opts(
-        rule,
-        "Linear",
-        "Conditional",
-        tpc,
-        "Mid",
-        "OneThird",
-        "S2P2",
-        "InitOnlyInterp",
-        False,
-        cap.mean() / 100,
-    )
-    d, r, rhat = _utilities(x, x, sal, cap, o)
+    unit = np.array([cap.mean() / 100])
+    act = np.ones((1, n), dtype=bool)
+    o = SMPOptions(voting_rule=rule, third_party=tpc)
+    d, r, rhat = utilities(x[None], x[None], sal[None], cap[None], act, unit, o)
     s_sum = sal.sum(axis=1)
-    prob, gain = _best_challenges(d, rhat, s_sum, cap, o, chunk=7)  # tiny blocks: several per call
+    # tiny blocks: several per call
+    prob, gain = best_challenges(d, rhat, s_sum[None], cap[None], act, unit, rule, tpc, chunk=7)
+    d, rhat, prob, gain = d[0], rhat[0], prob[0], gain[0]
     for i in range(n):
         for j in range(n):
             if i == j:
                 assert gain[i, j] == -np.inf
                 continue
-            p, g = _loop_prob_edu(i, i, i, j, d, rhat, s_sum, cap, rule, tpc, o.unit)
+            p, g = _loop_prob_edu(i, i, i, j, d, rhat, s_sum, cap, rule, tpc, unit[0])
             assert prob[i, j] == pytest.approx(p, rel=1e-9, abs=1e-12)
             assert gain[i, j] == pytest.approx(g, rel=1e-7, abs=1e-12)
     h, k = rng.integers(0, n, 2)
     ii, jj = np.array([0, n - 1]), np.array([n - 1, 1])
-    p2, g2 = _challenges(np.full(2, h), np.full(2, k), ii, jj, d, rhat, s_sum, cap, o)
+    p2, g2 = pair_challenges(
+        np.full((1, 2), h),
+        np.full((1, 2), k),
+        ii[None],
+        jj[None],
+        d[None],
+        rhat[None],
+        s_sum[None],
+        cap[None],
+        act,
+        unit,
+        rule,
+        tpc,
+    )
     for q in range(2):
-        p, g = _loop_prob_edu(h, k, ii[q], jj[q], d, rhat, s_sum, cap, rule, tpc, o.unit)
-        assert p2[q] == pytest.approx(p, rel=1e-9, abs=1e-12) and g2[q] == pytest.approx(
-            g, rel=1e-7, abs=1e-12
-        )
+        p, g = _loop_prob_edu(h, k, ii[q], jj[q], d, rhat, s_sum, cap, rule, tpc, unit[0])
+        assert p2[0, q] == pytest.approx(p, rel=1e-9, abs=1e-12)
+        assert g2[0, q] == pytest.approx(g, rel=1e-7, abs=1e-12)
 
 
 def test_straightforward_kernel_gives_the_same_run():

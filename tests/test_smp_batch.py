@@ -1,4 +1,4 @@
-"""The SMP batched across Monte Carlo draws (accord.models.smp_batch) equals one run per draw."""
+"""The SMP batched across Monte Carlo draws (accord.models.smp.run_batch) equals one run per draw."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accord
-from accord.models.smp import SMP, run_smp
-from accord.models.smp_batch import run_smp_batch
+from accord.models.smp import SMP, run_smp, run_smp_batch
 from accord.simulation.sampling import sample
 from accord.simulation.synthetic import synthetic_scenario, with_uncertainty
 
@@ -78,7 +77,8 @@ def test_kernel_equals_run_smp_on_random_cases(seed, n, m, cases):
         )
 
 
-def test_other_options_fall_back_to_one_run_per_draw():
+def test_other_options_batch_equals_one_run_per_draw():
+    """Every option runs batched; a draw alone and the same draw in a batch are bit-identical."""
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 4, seed=0)
     model = SMP(victory_model="Square")

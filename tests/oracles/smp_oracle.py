@@ -1,4 +1,16 @@
-"""KTAB's Spatial Model of Politics (SMP): challenges, bargains and probabilistic Condorcet elections.
+"""The independent oracle for accord.models.smp: the former one-run SMP, kept as it was.
+
+This is a plain copy of ``src/accord/models/smp.py`` as it stood before the model became the
+subpackage ``accord.models.smp`` (whose batched lock-step kernel is now the only implementation
+of a turn). Only the relative imports are made absolute, and ``SMP.forecast_arrays`` runs draw by draw
+(the former batch module is not copied). It is not used by accord; tests compare
+the subpackage with it on KTAB's examples, random cases, every option, Monte Carlo draws and
+shocks (tests/test_smp_oracle.py). Do not "fix" it to agree with the subpackage: it is the
+reference the subpackage is held to.
+
+The original module docstring follows.
+
+KTAB's Spatial Model of Politics (SMP): challenges, bargains and probabilistic Condorcet elections.
 
 The model of [Wise2015] as KAPSARC's toolkit implements it ([KTAB], ``examples/smp/libsrc``
 ``smp.cpp``, ``smpbcn.cpp`` and the kernel ``KTAB/kmodel/libsrc/kmodel.cpp``), written anew
@@ -48,7 +60,7 @@ import numpy as np
 
 from accord.rng import model_stream
 
-from .base import (
+from accord.models.base import (
     IssueForecast,
     IssueTrace,
     Model,
@@ -57,7 +69,7 @@ from .base import (
     TraceEvent,
     as_generator,
 )
-from .params import Param
+from accord.models.params import Param
 
 if TYPE_CHECKING:
     from accord.scenario import Scenario
@@ -129,8 +141,10 @@ def vote(rule: str, weight: np.ndarray | float, du: np.ndarray) -> np.ndarray:
     if rule == "Binary":
         return weight * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0)
     if rule == "PropBin":
-        return weight * ((1 - VOTE_PROPBIN_SHARE) * du
-                         + VOTE_PROPBIN_SHARE * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0))
+        return weight * (
+            (1 - VOTE_PROPBIN_SHARE) * du
+            + VOTE_PROPBIN_SHARE * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0)
+        )
     if rule == "PropCbc":
         return weight * ((1 - VOTE_PROPCBC_SHARE) * du + VOTE_PROPCBC_SHARE * du * du * du)
     if rule == "Cubic":
@@ -177,8 +191,9 @@ def victory_matrix(c: np.ndarray, model: str) -> np.ndarray:
     return np.where(np.eye(n, dtype=bool), 0.5, p)
 
 
-def coalitions(u: np.ndarray, w: np.ndarray, rule: str, *, unit: float = 1.0,
-                chunk: int = 200_000) -> np.ndarray:
+def coalitions(
+    u: np.ndarray, w: np.ndarray, rule: str, *, unit: float = 1.0, chunk: int = 200_000
+) -> np.ndarray:
     """Coalition strengths C[..., i, j] supporting option i over j ([KTAB] ``Model::coalitions``).
 
     ``u`` is (..., actors, options), ``w`` (..., actors). KTAB evaluates each pair once, for
@@ -190,8 +205,8 @@ def coalitions(u: np.ndarray, w: np.ndarray, rule: str, *, unit: float = 1.0,
     neg = np.zeros((*lead, n_opt, n_opt))
     step = max(1, chunk // max(1, n_opt * n_opt * int(np.prod(lead, dtype=np.int64))))
     for a in range(0, n_act, step):
-        uk = u[..., a:a + step, :]
-        v = vote(rule, w[..., a:a + step, None, None], uk[..., :, None] - uk[..., None, :])
+        uk = u[..., a : a + step, :]
+        v = vote(rule, w[..., a : a + step, None, None], uk[..., :, None] - uk[..., None, :])
         pos += np.maximum(v, 0.0).sum(axis=-3)
         neg += np.maximum(-v, 0.0).sum(axis=-3)
     lower = np.tri(n_opt, k=-1, dtype=bool)
@@ -225,7 +240,9 @@ def _markov_uniform(pv: np.ndarray) -> np.ndarray:
         active &= change > MARKOV_UNIFORM_TOL
         if not active.any():
             return p
-    raise RuntimeError("MarkovUniform PCE did not converge in 1000 iterations (KTAB throws here too)")
+    raise RuntimeError(
+        "MarkovUniform PCE did not converge in 1000 iterations (KTAB throws here too)"
+    )
 
 
 def _markov_incentive(c: np.ndarray, pv: np.ndarray, unit: float) -> np.ndarray:
@@ -243,11 +260,20 @@ def _markov_incentive(c: np.ndarray, pv: np.ndarray, unit: float) -> np.ndarray:
         active &= change > MARKOV_INCENTIVE_TOL
         if not active.any():
             return p
-    raise RuntimeError("MarkovIncentive PCE did not converge in 1000 iterations (KTAB throws here too)")
+    raise RuntimeError(
+        "MarkovIncentive PCE did not converge in 1000 iterations (KTAB throws here too)"
+    )
 
 
-def scalar_pce(u: np.ndarray, w: np.ndarray, rule: str, victory_model: str, pce_model: str, *,
-               unit: float = 1.0) -> np.ndarray:
+def scalar_pce(
+    u: np.ndarray,
+    w: np.ndarray,
+    rule: str,
+    victory_model: str,
+    pce_model: str,
+    *,
+    unit: float = 1.0,
+) -> np.ndarray:
     """Option probabilities when actors (weights ``w``) vote with utilities ``u`` ([KTAB] ``Model::scalarPCE``)."""
     return pce(coalitions(u, w, rule, unit=unit), victory_model, pce_model, unit=unit)
 
@@ -302,8 +328,15 @@ def round4(x: np.ndarray) -> np.ndarray:
     return np.trunc(0.5 + x * INTERP_ROUND) / INTERP_ROUND
 
 
-def interpolate(t_i: np.ndarray, s_i: np.ndarray, p_i: np.ndarray, t_j: np.ndarray, s_j: np.ndarray,
-                p_j: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
+def interpolate(
+    t_i: np.ndarray,
+    s_i: np.ndarray,
+    p_i: np.ndarray,
+    t_j: np.ndarray,
+    s_j: np.ndarray,
+    p_j: np.ndarray,
+    how: str,
+) -> tuple[np.ndarray, np.ndarray]:
     """Bargain positions (b_i, b_j) per dimension ([KTAB] ``SMPActor::interpolateBrgn``).
 
     ``S1P1``/``S2P2``: weights w = s^a p^b, b_i = round4(((w_i + ε) t_i + w_j t_j)/(w_i + ε + w_j)),
@@ -318,8 +351,10 @@ def interpolate(t_i: np.ndarray, s_i: np.ndarray, p_i: np.ndarray, t_j: np.ndarr
         else:
             wi, wj = s_i * p_i, s_j * p_j
         den = wi + INTERP_MIN_WEIGHT + wj
-        return (round4(((wi + INTERP_MIN_WEIGHT) * t_i + wj * t_j) / den),
-                round4((wi * t_i + (INTERP_MIN_WEIGHT + wj) * t_j) / den))
+        return (
+            round4(((wi + INTERP_MIN_WEIGHT) * t_i + wj * t_j) / den),
+            round4((wi * t_i + (INTERP_MIN_WEIGHT + wj) * t_j) / den),
+        )
     if how == "S2PMax":
         di = np.where(p_j > p_i, p_j - p_i, 0.0)
         dj = np.where(p_i > p_j, p_i - p_j, 0.0)
@@ -356,10 +391,18 @@ class SMPRun:
     win_probability: np.ndarray  # (T+1, n): probability of each actor's position (KTAB's report)
     risk: np.ndarray  # (T+1, n): R per state
     bargains: list[list[SMPBargain]] = field(default_factory=list)  # proposed, per turn 1..T
-    adopted: list[dict[int, SMPBargain]] = field(default_factory=list)  # per turn 1..T: actor -> bargain
-    queue_probability: list[dict[int, float]] = field(default_factory=list)  # per turn: actor -> P(its choice)
-    unique: list[np.ndarray] = field(default_factory=list)  # per state: indices of the unique positions
-    unique_probability: list[np.ndarray] = field(default_factory=list)  # per state: their PCE probabilities
+    adopted: list[dict[int, SMPBargain]] = field(
+        default_factory=list
+    )  # per turn 1..T: actor -> bargain
+    queue_probability: list[dict[int, float]] = field(
+        default_factory=list
+    )  # per turn: actor -> P(its choice)
+    unique: list[np.ndarray] = field(
+        default_factory=list
+    )  # per state: indices of the unique positions
+    unique_probability: list[np.ndarray] = field(
+        default_factory=list
+    )  # per state: their PCE probabilities
 
     @property
     def turns(self) -> int:
@@ -405,7 +448,7 @@ def _challenges(h, k, i, j, d, rhat, s_sum, cap, o: _Opts, *, chunk: int = 150_0
     nn = np.arange(n)
     step = max(1, chunk // n)
     for a in range(0, len(h), step):
-        hh, kk, ii, jj = h[a:a + step], k[a:a + step], i[a:a + step], j[a:a + step]
+        hh, kk, ii, jj = h[a : a + step], k[a : a + step], i[a : a + step], j[a : a + step]
         uii = util(d[ii, ii], rhat[hh, ii])
         uij = util(d[ii, jj], rhat[hh, ii])
         uji = util(d[jj, ii], rhat[hh, jj])
@@ -432,8 +475,8 @@ def _challenges(h, k, i, j, d, rhat, s_sum, cap, o: _Opts, *, chunk: int = 150_0
         eu_contest = phij * eu_vict + phji * (ukj + ukj)
         sj = s_sum[jj]
         eu_chlg = (1 - sj) * eu_vict + sj * eu_contest
-        ph[a:a + step] = phij
-        gain[a:a + step] = eu_chlg - (uki + ukj)
+        ph[a : a + step] = phij
+        gain[a : a + step] = eu_chlg - (uki + ukj)
     return ph, gain
 
 
@@ -453,7 +496,9 @@ def _third_party_votes(uni, unj, unn, w_n, chij0, chji0, o: _Opts):
     np.subtract(chji0, cnj, out=cnj)
     pin = np.divide(cni, cni + cnj, out=cni)
     pjn = np.subtract(1.0, pin, out=cnj)
-    if o.third_party == "SemiCommit":  # u_ik>j = 2u_ni + u_nn, u_j>ik = 3u_nj, u_i>jk = 3u_ni, u_jk>i = 2u_nj + u_nn
+    if (
+        o.third_party == "SemiCommit"
+    ):  # u_ik>j = 2u_ni + u_nn, u_j>ik = 3u_nj, u_i>jk = 3u_ni, u_jk>i = 2u_nj + u_nn
         a1, a3 = uni + uni + unn, uni + uni + uni
         a2 = unj + unj
         a2 += unj
@@ -470,7 +515,9 @@ def _third_party_votes(uni, unj, unn, w_n, chij0, chji0, o: _Opts):
         a2 += unn
         a4 = a2
     else:
-        raise ValueError(f"third_party must be one of {OPTIONS['third_party']}, got {o.third_party!r}")
+        raise ValueError(
+            f"third_party must be one of {OPTIONS['third_party']}, got {o.third_party!r}"
+        )
     u_ik_j = pin * a1
     u_ik_j += np.multiply(pjn, a2, out=a2 if a2 is not a4 else None)
     u_i_jk = np.multiply(pin, a3, out=pin)
@@ -494,7 +541,7 @@ def _best_challenges(d, rhat, s_sum, cap, o: _Opts, *, chunk: int = 150_000):
     nn = np.arange(n)
     step = max(1, chunk // (n * n))
     for a in range(0, n, step):
-        ii = nn[a:a + step]
+        ii = nn[a : a + step]
         b = len(ii)
         rows = np.arange(b)
         rh = rhat[ii]  # (b, n): i's estimate of everyone's R
@@ -510,8 +557,15 @@ def _best_challenges(d, rhat, s_sum, cap, o: _Opts, *, chunk: int = 150_000):
         floor = CHALLENGE_FLOOR * o.unit
         chij0 = (floor + np.maximum(ci, 0.0)) + np.maximum(cj, 0.0)
         chji0 = (floor - np.minimum(ci, 0.0)) - np.minimum(cj, 0.0)
-        vk = _third_party_votes(u_at_i[:, None, :], u_by_j, u_own[:, None, :], w[None, None, :],
-                                chij0[:, :, None], chji0[:, :, None], o)
+        vk = _third_party_votes(
+            u_at_i[:, None, :],
+            u_by_j,
+            u_own[:, None, :],
+            w[None, None, :],
+            chij0[:, :, None],
+            chji0[:, :, None],
+            o,
+        )
         third = (nn[None, None, :] != ii[:, None, None]) & (nn[None, None, :] != nn[None, :, None])
         vk = np.where(third, vk, 0.0)
         chij = chij0 + np.maximum(vk, 0.0).sum(axis=2)
@@ -570,10 +624,16 @@ def _resolve(x, ideal, sal, cap, d, r, rhat, queues, bargains, o: _Opts, draws):
     if bargains:
         b_init = np.array([b.initiator for b in bargains], dtype=int)
         b_rcvr = np.array([b.receiver for b in bargains], dtype=int)
-        ui = util(distances(ideal, sal, np.array([b.initiator_position for b in bargains])), r[:, None])
-        ur = util(distances(ideal, sal, np.array([b.receiver_position for b in bargains])), r[:, None])
+        ui = util(
+            distances(ideal, sal, np.array([b.initiator_position for b in bargains])), r[:, None]
+        )
+        ur = util(
+            distances(ideal, sal, np.array([b.receiver_position for b in bargains])), r[:, None]
+        )
         rows = np.arange(n)[:, None]
-        value = (total[:, None] - u_own[rows, b_init[None, :]] - u_own[rows, b_rcvr[None, :]] + ui + ur) / n
+        value = (
+            total[:, None] - u_own[rows, b_init[None, :]] - u_own[rows, b_rcvr[None, :]] + ui + ur
+        ) / n
     new = x.copy()
     chosen: dict[int, SMPBargain] = {}
     chosen_p: dict[int, float] = {}
@@ -583,12 +643,25 @@ def _resolve(x, ideal, sal, cap, d, r, rhat, queues, bargains, o: _Opts, draws):
             by_size.setdefault(len(qk), []).append(k)
     for size, actors in sorted(by_size.items()):
         q = np.array([queues[k] for k in actors])  # (K, size) bargain indices
-        u = np.concatenate([np.broadcast_to(sq_value[None, :, None], (len(actors), n, 1)),
-                            np.transpose(value[:, q], (1, 0, 2))], axis=2)
-        p = scalar_pce(u, np.broadcast_to(cap, (len(actors), n)), o.voting_rule, o.victory_model, o.pce_model,
-                       unit=o.unit)
+        u = np.concatenate(
+            [
+                np.broadcast_to(sq_value[None, :, None], (len(actors), n, 1)),
+                np.transpose(value[:, q], (1, 0, 2)),
+            ],
+            axis=2,
+        )
+        p = scalar_pce(
+            u,
+            np.broadcast_to(cap, (len(actors), n)),
+            o.voting_rule,
+            o.victory_model,
+            o.pce_model,
+            unit=o.unit,
+        )
         for row, k in enumerate(actors):
-            if o.stochastic:  # ``PRNG::probSel``: the first option whose cumulative probability reaches the draw
+            if (
+                o.stochastic
+            ):  # ``PRNG::probSel``: the first option whose cumulative probability reaches the draw
                 m = min(int(np.searchsorted(np.cumsum(p[row]), draws[k], side="left")), size)
             else:  # ``ndxMaxAbs``: the first most probable option
                 m = int(np.argmax(p[row]))
@@ -613,29 +686,46 @@ def _turn(turn, x, ideal, sal, s_sum, cap, d, r, rhat, o: _Opts, rng):
         prob_m, gain_m = _best_challenges(d, rhat, s_sum, cap, o)
     ok = gain_m > MIN_SIGNIFICANT_GAIN
     inits = np.nonzero(ok.any(axis=1))[0]
-    targets = np.argmax(np.where(ok, gain_m, -np.inf), axis=1)[inits]  # first maximum, as KTAB's strict '>' scan
+    targets = np.argmax(np.where(ok, gain_m, -np.inf), axis=1)[
+        inits
+    ]  # first maximum, as KTAB's strict '>' scan
     bargains: list[SMPBargain] = []
     queues: list[list[int]] = [[] for _ in range(n)]
     if len(inits):
         p_iij = prob_m[inits, targets]
-        b_ii, b_ij = interpolate(x[inits], sal[inits], p_iij, x[targets], sal[targets], 1 - p_iij, o.interpolation)
+        b_ii, b_ij = interpolate(
+            x[inits], sal[inits], p_iij, x[targets], sal[targets], 1 - p_iij, o.interpolation
+        )
         if o.bargain_model != "InitOnlyInterp":
             # KTAB passes get<1>(probEduChlg(j, i, i, j)) -- j's estimate of i's expected gain,
             # where its comment says "probability" -- as pjiJ (smpbcn.cpp); accord follows the code.
             _, p_jij = _challenges(targets, inits, inits, targets, d, rhat, s_sum, cap, o)
-            b_ji, b_jj = interpolate(x[inits], sal[inits], p_jij, x[targets], sal[targets], 1 - p_jij,
-                                     o.interpolation)
+            b_ji, b_jj = interpolate(
+                x[inits], sal[inits], p_jij, x[targets], sal[targets], 1 - p_jij, o.interpolation
+            )
         for row, (a, b) in enumerate(zip(inits.tolist(), targets.tolist(), strict=True)):
             g, pr = float(gain_m[a, b]), float(p_iij[row])
             if o.bargain_model == "InitOnlyInterp":
                 made = [SMPBargain(turn, a, b, b_ii[row], b_ij[row], g, pr)]
             elif o.bargain_model == "InitRcvrInterp":
-                made = [SMPBargain(turn, a, b, b_ii[row], b_ij[row], g, pr),
-                        SMPBargain(turn, a, b, b_ji[row], b_jj[row], g, pr, "receiver")]
+                made = [
+                    SMPBargain(turn, a, b, b_ii[row], b_ij[row], g, pr),
+                    SMPBargain(turn, a, b, b_ji[row], b_jj[row], g, pr, "receiver"),
+                ]
             else:  # PWCompInterp; KTAB weighs both sides with the initiator's capability: c_i S_i and c_i S_j
                 wi, wj = cap[a] * s_sum[a], cap[a] * s_sum[b]
-                made = [SMPBargain(turn, a, b, (wi * b_ii[row] + wj * b_ji[row]) / (wi + wj),
-                                   (wi * b_ij[row] + wj * b_jj[row]) / (wi + wj), g, pr, "compromise")]
+                made = [
+                    SMPBargain(
+                        turn,
+                        a,
+                        b,
+                        (wi * b_ii[row] + wj * b_ji[row]) / (wi + wj),
+                        (wi * b_ij[row] + wj * b_jj[row]) / (wi + wj),
+                        g,
+                        pr,
+                        "compromise",
+                    )
+                ]
             for bg in made:
                 queues[a].append(len(bargains))
                 queues[b].append(len(bargains))
@@ -654,10 +744,14 @@ def _turn_present(turn, x, ideal, sal, cap, act, o: _Opts, rng):
     idx = np.flatnonzero(act)
     xs, ids_, ss, cs = x[idx], ideal[idx], sal[idx], cap[idx]
     d, r, rhat = _utilities(xs, ids_, ss, cs, o)
-    new_s, bargains, chosen, chosen_p = _turn(turn, xs, ids_, ss, ss.sum(axis=1), cs, d, r, rhat, o, rng)
+    new_s, bargains, chosen, chosen_p = _turn(
+        turn, xs, ids_, ss, ss.sum(axis=1), cs, d, r, rhat, o, rng
+    )
     new = x.copy()
     new[idx] = new_s
-    back = [replace(b, initiator=int(idx[b.initiator]), receiver=int(idx[b.receiver])) for b in bargains]
+    back = [
+        replace(b, initiator=int(idx[b.initiator]), receiver=int(idx[b.receiver])) for b in bargains
+    ]
     where = {id(b): k for k, b in enumerate(bargains)}
     adopted = {int(idx[a]): back[where[id(b)]] for a, b in chosen.items()}
     return new, back, adopted, {int(idx[a]): p for a, p in chosen_p.items()}
@@ -676,15 +770,29 @@ def _present_report(x, ideal, sal, cap, act, o: _Opts):
     return r, prob, idx[uniq_s], p_u
 
 
-def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarray, *,
-            accommodation: np.ndarray | None = None, voting_rule: str = "Proportional",
-            victory_model: str = "Linear", pce_model: str = "Conditional",
-            state_transitions: str = "Deterministic", third_party: str = "SemiCommit",
-            big_r_range: str = "Mid", big_r_adjust: str = "OneThird", interpolation: str = "S2P2",
-            bargain_model: str = "InitOnlyInterp", min_turns: int = 2, max_turns: int = 100,
-            stop_ratio: float = 0.02, min_significant_delta: float = 1e-4,
-            rng: np.random.Generator | int | None = None, kernel: str = "blocked",
-            states: TurnStates | None = None) -> SMPRun:
+def run_smp(
+    positions: np.ndarray,
+    saliences: np.ndarray,
+    capabilities: np.ndarray,
+    *,
+    accommodation: np.ndarray | None = None,
+    voting_rule: str = "Proportional",
+    victory_model: str = "Linear",
+    pce_model: str = "Conditional",
+    state_transitions: str = "Deterministic",
+    third_party: str = "SemiCommit",
+    big_r_range: str = "Mid",
+    big_r_adjust: str = "OneThird",
+    interpolation: str = "S2P2",
+    bargain_model: str = "InitOnlyInterp",
+    min_turns: int = 2,
+    max_turns: int = 100,
+    stop_ratio: float = 0.02,
+    min_significant_delta: float = 1e-4,
+    rng: np.random.Generator | int | None = None,
+    kernel: str = "blocked",
+    states: TurnStates | None = None,
+) -> SMPRun:
     """Run the SMP on arrays: positions (actors × dimensions, on 0..1), saliences (rows summing
     to at most 1), capabilities (> 0). Returns every state; see :class:`SMP` for the options.
 
@@ -704,27 +812,55 @@ def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarr
     cap = np.array(capabilities, dtype=float)
     n, m = x.shape
     _check_arrays(x, sal, cap)
-    for name, value in (("voting_rule", voting_rule), ("victory_model", victory_model),
-                        ("pce_model", pce_model), ("state_transitions", state_transitions),
-                        ("third_party", third_party), ("big_r_range", big_r_range),
-                        ("big_r_adjust", big_r_adjust), ("interpolation", interpolation),
-                        ("bargain_model", bargain_model)):
+    for name, value in (
+        ("voting_rule", voting_rule),
+        ("victory_model", victory_model),
+        ("pce_model", pce_model),
+        ("state_transitions", state_transitions),
+        ("third_party", third_party),
+        ("big_r_range", big_r_range),
+        ("big_r_adjust", big_r_adjust),
+        ("interpolation", interpolation),
+        ("bargain_model", bargain_model),
+    ):
         if value not in OPTIONS[name]:
             raise ValueError(f"{name} must be one of {OPTIONS[name]}, got {value!r}")
-    if not (isinstance(min_turns, int | np.integer) and isinstance(max_turns, int | np.integer)
-            and 1 <= min_turns <= max_turns):
-        raise ValueError(f"min_turns and max_turns must be integers with 1 <= min_turns <= max_turns, "
-                         f"got {min_turns!r} and {max_turns!r}")
+    if not (
+        isinstance(min_turns, int | np.integer)
+        and isinstance(max_turns, int | np.integer)
+        and 1 <= min_turns <= max_turns
+    ):
+        raise ValueError(
+            f"min_turns and max_turns must be integers with 1 <= min_turns <= max_turns, "
+            f"got {min_turns!r} and {max_turns!r}"
+        )
     if not stop_ratio >= 0:
         raise ValueError(f"stop_ratio must be zero or more, got {stop_ratio!r}")
-    o = _Opts(voting_rule, victory_model, pce_model, third_party, big_r_range, big_r_adjust,
-              interpolation, bargain_model, state_transitions == "Stochastic",
-              float(cap.mean()) / CAPABILITY_UNIT, kernel)
+    o = _Opts(
+        voting_rule,
+        victory_model,
+        pce_model,
+        third_party,
+        big_r_range,
+        big_r_adjust,
+        interpolation,
+        bargain_model,
+        state_transitions == "Stochastic",
+        float(cap.mean()) / CAPABILITY_UNIT,
+        kernel,
+    )
     acc = None if accommodation is None else np.asarray(accommodation, dtype=float)
     if acc is not None:
-        if acc.shape != (n, n) or np.any(acc < 0) or np.any(acc > 1) or np.any(acc.sum(axis=1) > 1 + 1e-10):
-            raise ValueError("accommodation must be an actors × actors matrix with entries in 0..1 and row sums "
-                             "of at most 1 (KTAB ``SMPState::newIdeals``)")
+        if (
+            acc.shape != (n, n)
+            or np.any(acc < 0)
+            or np.any(acc > 1)
+            or np.any(acc.sum(axis=1) > 1 + 1e-10)
+        ):
+            raise ValueError(
+                "accommodation must be an actors × actors matrix with entries in 0..1 and row sums "
+                "of at most 1 (KTAB ``SMPState::newIdeals``)"
+            )
         if np.array_equal(acc, np.eye(n)):
             acc = None
     gen = as_generator(rng)
@@ -740,13 +876,24 @@ def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarr
     else:
         r, prob, uniq, p_u = _present_report(x, ideal, sal, cap, act, o)
     xs, ideals, probs, risks = [x], [ideal], [prob], [r]
-    run = SMPRun((), (), np.empty(0), np.empty(0), np.empty(0), np.empty(0), unique=[uniq], unique_probability=[p_u])
+    run = SMPRun(
+        (),
+        (),
+        np.empty(0),
+        np.empty(0),
+        np.empty(0),
+        np.empty(0),
+        unique=[uniq],
+        unique_probability=[p_u],
+    )
     d01 = None
     turn = 0
     while True:
         turn += 1
         if states is None:
-            new, bargains, chosen, chosen_p = _turn(turn, x, ideal, sal, s_sum, cap, d, r, rhat, o, gen)
+            new, bargains, chosen, chosen_p = _turn(
+                turn, x, ideal, sal, s_sum, cap, d, r, rhat, o, gen
+            )
         else:
             act, sal, cap = states(turn)
             new, bargains, chosen, chosen_p = _turn_present(turn, x, ideal, sal, cap, act, o, gen)
@@ -769,10 +916,18 @@ def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarr
         run.bargains.append(bargains)
         run.adopted.append(chosen)
         run.queue_probability.append(chosen_p)
-        moved = float(np.sqrt(((xs[-1] - xs[-2]) ** 2).sum(axis=1)).sum())  # ``SMPModel::stateDist``
+        moved = float(
+            np.sqrt(((xs[-1] - xs[-2]) ** 2).sum(axis=1)).sum()
+        )  # ``SMPModel::stateDist``
         if d01 is None:
             d01 = moved + min_significant_delta
-        log.debug("turn %d: %d bargains, %d actors moved, movement %.3g", turn, len(bargains), len(chosen), moved)
+        log.debug(
+            "turn %d: %d bargains, %d actors moved, movement %.3g",
+            turn,
+            len(bargains),
+            len(chosen),
+            moved,
+        )
         if turn >= max_turns or (turn >= min_turns and moved / d01 < stop_ratio):
             break
     run.positions = np.array(xs)
@@ -784,8 +939,10 @@ def run_smp(positions: np.ndarray, saliences: np.ndarray, capabilities: np.ndarr
 
 def _check_arrays(x: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> None:
     if x.ndim != 2 or sal.shape != x.shape or cap.shape != (x.shape[0],):
-        raise ValueError(f"positions and saliences must be actors × dimensions and capabilities one per "
-                         f"actor, got shapes {x.shape}, {sal.shape}, {cap.shape}")
+        raise ValueError(
+            f"positions and saliences must be actors × dimensions and capabilities one per "
+            f"actor, got shapes {x.shape}, {sal.shape}, {cap.shape}"
+        )
     if x.shape[0] < 2 or x.shape[1] < 1:
         raise ValueError(f"the SMP needs at least 2 actors and 1 dimension, got {x.shape}")
     if not (np.all(np.isfinite(x)) and np.all((x >= 0) & (x <= 1))):
@@ -793,9 +950,13 @@ def _check_arrays(x: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> None:
     if not (np.all(np.isfinite(sal)) and np.all(sal >= 0) and np.all(sal.sum(axis=1) <= 1 + 1e-9)):
         raise ValueError("saliences must be zero or more with row sums of at most 1 (KTAB's rule)")
     if np.any(sal.sum(axis=1) <= 0):
-        raise ValueError("every actor needs a positive salience on some dimension (KTAB's ``bvDiff``)")
+        raise ValueError(
+            "every actor needs a positive salience on some dimension (KTAB's ``bvDiff``)"
+        )
     if not (np.all(np.isfinite(cap)) and np.all(cap > 0)):
-        raise ValueError("capabilities must be positive (KTAB's ``Model::vote`` refuses zero weights)")
+        raise ValueError(
+            "capabilities must be positive (KTAB's ``Model::vote`` refuses zero weights)"
+        )
 
 
 # -- from a scenario and back ----------------------------------------------------------------------
@@ -829,7 +990,11 @@ def canonical_order(scenario: Scenario) -> np.ndarray:
     """
     ids = scenario.actor_ids
     recorded = (scenario.extensions.get("ktab") or {}).get("actor_order")
-    if isinstance(recorded, list | tuple) and sorted(map(str, recorded)) == sorted(ids) and len(set(ids)) == len(ids):
+    if (
+        isinstance(recorded, list | tuple)
+        and sorted(map(str, recorded)) == sorted(ids)
+        and len(set(ids)) == len(ids)
+    ):
         where = {a: i for i, a in enumerate(ids)}
         return np.array([where[str(a)] for a in recorded], dtype=int)
     return np.array(sorted(range(len(ids)), key=lambda i: ids[i]), dtype=int)
@@ -875,13 +1040,17 @@ def smp_inputs(scenario: Scenario) -> SMPInputs:
     pos = np.clip(pos, 0.0, 1.0)
     bad = [ids[i] for i in range(n) if not cap[i] > 0]
     if bad:
-        raise ValueError(f"the SMP needs a positive capability for every actor (KTAB ``Model::vote``); "
-                         f"zero or less for {bad}")
+        raise ValueError(
+            f"the SMP needs a positive capability for every actor (KTAB ``Model::vote``); "
+            f"zero or less for {bad}"
+        )
     total = sal.sum(axis=1)
     bad = [ids[i] for i in range(n) if not total[i] > 0]
     if bad:
-        raise ValueError(f"the SMP needs a positive salience on some issue for every actor "
-                         f"(KTAB ``SMPModel::bvDiff``); none for {bad}")
+        raise ValueError(
+            f"the SMP needs a positive salience on some issue for every actor "
+            f"(KTAB ``SMPModel::bvDiff``); none for {bad}"
+        )
     sal = np.where(total[:, None] > 1.0, sal / total[:, None], sal)
     acc = None
     spec = (scenario.extensions.get("ktab") or {}).get("ideal_adjustment")
@@ -935,21 +1104,39 @@ class SMP(Model):
     citation: ClassVar[str] = "[Wise2015]; [KTAB]"
     tags: ClassVar[ModelTags] = ModelTags(round_based=True, stochastic=True, multi_issue=True)
     PARAMS: ClassVar[tuple[Param, ...]] = tuple(
-        Param(k, str, v[0], choices=v, source="[KTAB] ModelParameters") for k, v in OPTIONS.items()
+        Param(k, str, v[0], choices=v, source="[KTAB] ModelParameters")
+        for k, v in OPTIONS.items()
         if k != "forecast_rule"
     ) + (
         Param("min_turns", int, 2, low=1, high=10_000, source="[KTAB] SMPModel::configExec"),
         Param("max_turns", int, 100, low=1, high=10_000, source="[KTAB] SMPModel::configExec"),
         Param("stop_ratio", float, 0.02, low=0.0, high=1.0, source="[KTAB] smpStopFn"),
-        Param("forecast_rule", str, "most_probable", choices=OPTIONS["forecast_rule"],
-              help="the most probable position, or the probability-weighted mean"),
+        Param(
+            "forecast_rule",
+            str,
+            "most_probable",
+            choices=OPTIONS["forecast_rule"],
+            help="the most probable position, or the probability-weighted mean",
+        ),
     )
 
-    def __init__(self, *, voting_rule: str = "Proportional", victory_model: str = "Linear",
-                 pce_model: str = "Conditional", state_transitions: str = "Deterministic",
-                 third_party: str = "SemiCommit", big_r_range: str = "Mid", big_r_adjust: str = "OneThird",
-                 interpolation: str = "S2P2", bargain_model: str = "InitOnlyInterp", min_turns: int = 2,
-                 max_turns: int = 100, stop_ratio: float = 0.02, forecast_rule: str = "most_probable"):
+    def __init__(
+        self,
+        *,
+        voting_rule: str = "Proportional",
+        victory_model: str = "Linear",
+        pce_model: str = "Conditional",
+        state_transitions: str = "Deterministic",
+        third_party: str = "SemiCommit",
+        big_r_range: str = "Mid",
+        big_r_adjust: str = "OneThird",
+        interpolation: str = "S2P2",
+        bargain_model: str = "InitOnlyInterp",
+        min_turns: int = 2,
+        max_turns: int = 100,
+        stop_ratio: float = 0.02,
+        forecast_rule: str = "most_probable",
+    ):
         self.voting_rule = voting_rule
         self.victory_model = victory_model
         self.pce_model = pce_model
@@ -965,56 +1152,62 @@ class SMP(Model):
         self.forecast_rule = forecast_rule
         self._check_params()
         if min_turns > max_turns:
-            raise ValueError(f"min_turns must be at most max_turns; got {min_turns!r} > {max_turns!r}")
+            raise ValueError(
+                f"min_turns must be at most max_turns; got {min_turns!r} > {max_turns!r}"
+            )
 
     @classmethod
     def from_ktab_parameters(cls, params: dict[str, str], **overrides: Any) -> SMP:
         """An SMP with the options of a KTAB XML ``<ModelParameters>`` block (as the importer records
         them in ``extensions["ktab"]["model_parameters"]``)."""
-        names = {"VictoryProbModel": "victory_model", "PCEModel": "pce_model",
-                 "StateTransitions": "state_transitions", "VotingRule": "voting_rule",
-                 "BigRAdjust": "big_r_adjust", "BigRRange": "big_r_range", "ThirdPartyCommit": "third_party",
-                 "InterVecBrgn": "interpolation", "BargnModel": "bargain_model"}
+        names = {
+            "VictoryProbModel": "victory_model",
+            "PCEModel": "pce_model",
+            "StateTransitions": "state_transitions",
+            "VotingRule": "voting_rule",
+            "BigRAdjust": "big_r_adjust",
+            "BigRRange": "big_r_range",
+            "ThirdPartyCommit": "third_party",
+            "InterVecBrgn": "interpolation",
+            "BargnModel": "bargain_model",
+        }
         aliases = {"Prop": "Proportional", "No": "None"}
         kw: dict[str, Any] = {names[k]: aliases.get(v, v) for k, v in params.items() if k in names}
         kw.update(overrides)
         return cls(**kw)
 
-    def run(self, scenario: Scenario, *, rng: np.random.Generator | int | None = None,
-            states: TurnStates | None = None) -> tuple[SMPRun, SMPInputs]:
+    def run(
+        self,
+        scenario: Scenario,
+        *,
+        rng: np.random.Generator | int | None = None,
+        states: TurnStates | None = None,
+    ) -> tuple[SMPRun, SMPInputs]:
         """The whole run on a scenario, in the canonical actor order, positions on 0..1."""
         inp = smp_inputs(scenario)
         params = {k: v for k, v in self.get_params().items() if k != "forecast_rule"}
-        run = run_smp(inp.positions, inp.saliences, inp.capabilities, accommodation=inp.accommodation,
-                      rng=rng, states=states, **params)
+        run = run_smp(
+            inp.positions,
+            inp.saliences,
+            inp.capabilities,
+            accommodation=inp.accommodation,
+            rng=rng,
+            states=states,
+            **params,
+        )
         run.actor_ids = inp.actor_ids
         run.dims = inp.issue_ids
         return run, inp
 
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray:
-        """(D, issues) forecasts for Monte Carlo draws, all draws advancing turn by turn together
-        (:mod:`accord.models.smp_batch`). With options other than KTAB's defaults, the
-        weighted-mean forecast rule, ideal adjustment, shocks or actors present in some draws
-        only, each draw runs on its own, as the per-draw model."""
-        from .smp_batch import DEFAULT_ONLY, run_smp_batch
-
-        draws, scenario = arrays, arrays.scenario
-        if draws.schedule is not None:
-            return self._shocked(draws)
-        params = self.get_params()
-        mask = np.asarray(draws.mask, dtype=bool)
-        inp = smp_inputs(scenario)
-        batched = (all(params[k] == v for k, v in DEFAULT_ONLY.items()) and self.forecast_rule == "most_probable"
-                   and inp.accommodation is None and mask.ndim == 2)
-        if not batched:
-            return super().forecast_arrays(draws, rng=rng)
-        x, sal, cap, ok = _draw_inputs(scenario, draws, inp.order, mask)
-        if not ok.all():
-            return super().forecast_arrays(draws, rng=rng)
-        fc, _ = run_smp_batch(x, sal, cap, min_turns=self.min_turns, max_turns=self.max_turns,
-                              stop_ratio=self.stop_ratio)
-        return inp.low[None, :] + fc * inp.span[None, :]
+    def forecast_arrays(
+        self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> np.ndarray:
+        """(D, issues) forecasts, one run per draw (the oracle's only change: the former
+        ``smp_batch`` kernel is not copied, so every draw runs on its own, as the old
+        fallback did)."""
+        if arrays.schedule is not None:
+            return self._shocked(arrays)
+        return super().forecast_arrays(arrays, rng=rng)
 
     def _shocked(self, arrays: ScenarioArrays) -> np.ndarray:
         """Draw by draw with the shock schedule: each turn t uses the state of round t."""
@@ -1032,7 +1225,9 @@ class SMP(Model):
                 mask = per["mask"][r][order]
                 sal = np.where(mask, per["salience"][0, r][order], 0.0)
                 total = sal.sum(axis=1)
-                sal = np.where(total[:, None] > 1.0, sal / np.where(total > 0, total, 1.0)[:, None], sal)
+                sal = np.where(
+                    total[:, None] > 1.0, sal / np.where(total > 0, total, 1.0)[:, None], sal
+                )
                 return mask.any(axis=1), sal, per["actor_capability"][0, r][order]
 
             run, inp = self.run(scn, rng=arrays.rng(d, model_stream(self.name)), states=states)
@@ -1055,7 +1250,9 @@ class SMP(Model):
                 fc_p.append(None)
         return fc, fc_p
 
-    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
+    def forecast(
+        self, scenario: Scenario, *, rng: np.random.Generator | None = None
+    ) -> ModelForecast:
         """Forecast every issue; the trace holds every actor's position at every turn.
 
         Details per issue: ``turns``; ``win_probability`` ({actor id: per-turn probability of
@@ -1076,19 +1273,33 @@ class SMP(Model):
                 other = b.receiver if b.initiator == a else b.initiator
                 for k, iid in enumerate(inp.issue_ids):
                     if before[a, k] != after[a, k] and inp.has_stance[a, k]:
-                        events[iid].append(TraceEvent(
-                            round=t, kind="bargain", actor=ids[a], issue=iid, other=ids[other],
-                            before=float(inp.to_issue(k, before[a, k])), after=float(inp.to_issue(k, after[a, k])),
-                            detail={"initiator": ids[b.initiator], "receiver": ids[b.receiver],
-                                    "initiator_win_probability": b.probability, "expected_gain": b.gain,
+                        events[iid].append(
+                            TraceEvent(
+                                round=t,
+                                kind="bargain",
+                                actor=ids[a],
+                                issue=iid,
+                                other=ids[other],
+                                before=float(inp.to_issue(k, before[a, k])),
+                                after=float(inp.to_issue(k, after[a, k])),
+                                detail={
+                                    "initiator": ids[b.initiator],
+                                    "receiver": ids[b.receiver],
+                                    "initiator_win_probability": b.probability,
+                                    "expected_gain": b.gain,
                                     "adoption_probability": run.queue_probability[t - 1][a],
                                     "why": f"{ids[b.initiator]} challenged {ids[b.receiver]} "
-                                           f"(P(win) {b.probability:.2f} by the initiator's estimate)"}))
+                                    f"(P(win) {b.probability:.2f} by the initiator's estimate)",
+                                },
+                            )
+                        )
         out = {}
         for k, issue in enumerate(scenario.issues):
             keep = [back[i] for i in range(len(scen_ids)) if inp.has_stance[back[i], k]]
             pos = inp.to_issue(k, run.positions[:, keep, k])
-            trace = IssueTrace(tuple(ids[c] for c in keep), pos, inp.to_issue(k, fc[:, k]), tuple(events[issue.id]))
+            trace = IssueTrace(
+                tuple(ids[c] for c in keep), pos, inp.to_issue(k, fc[:, k]), tuple(events[issue.id])
+            )
             details = {
                 "turns": run.turns,
                 "win_probability": {ids[c]: run.win_probability[:, c].tolist() for c in keep},
@@ -1105,16 +1316,22 @@ def _draw_inputs(scenario: Scenario, draws: Any, order: np.ndarray, mask: np.nda
     whether each draw is valid (positive capabilities and some salience for every actor)."""
     low = np.array([iss.scale.min for iss in scenario.issues], dtype=float)
     span = np.array([iss.scale.max - iss.scale.min for iss in scenario.issues], dtype=float)
-    has = mask[order]                                                       # (n, m)
+    has = mask[order]  # (n, m)
     pos = (np.asarray(draws.position, dtype=float)[:, order] - low) / span
     sal = np.where(has[None], np.asarray(draws.salience, dtype=float)[:, order], 0.0)
     cap = np.asarray(draws.actor_capability, dtype=float)[:, order]
     for k in range(pos.shape[2]):
-        if not has[:, k].all():   # no stance: the capability-weighted mean of those with one (smp_inputs)
+        if not has[
+            :, k
+        ].all():  # no stance: the capability-weighted mean of those with one (smp_inputs)
             w = np.where(has[:, k], cap, 0.0)
             tot = w.sum(axis=1)
-            mean = np.where(tot > 0, (np.where(has[:, k], pos[:, :, k], 0.0) * w).sum(axis=1)
-                            / np.where(tot > 0, tot, 1.0), 0.5)
+            mean = np.where(
+                tot > 0,
+                (np.where(has[:, k], pos[:, :, k], 0.0) * w).sum(axis=1)
+                / np.where(tot > 0, tot, 1.0),
+                0.5,
+            )
             pos[:, :, k] = np.where(has[None, :, k], pos[:, :, k], mean[:, None])
     pos = np.clip(pos, 0.0, 1.0)
     total = sal.sum(axis=2)
