@@ -1,6 +1,7 @@
 """Benchmark of KTAB's Spatial Model of Politics in accord (run by hand; never a timed test).
 
-    .venv/bin/python benchmarks/bench_smp.py            # KTAB examples, kernels, the actors × dimensions curve
+    .venv/bin/python benchmarks/bench_smp.py            # KTAB examples, kernels, the actors ×
+    dimensions curve
     .venv/bin/python benchmarks/bench_smp.py --quick    # smaller curve
 
 Prints (1) accord on KTAB's own 40/80/160-actor examples (``../shared/data/ktab``) against the
@@ -57,7 +58,8 @@ def main() -> None:
 
     print("\n1. KTAB's examples (default options, deterministic)")
     print(
-        f"{'example':<18}{'actors':>7}{'dims':>6}{'turns':>7}{'accord s':>10}{'smpc s':>9}{'ratio':>8}"
+        f"{'example':<18}{'actors':>7}{'dims':>6}{'turns':>7}"
+        f"{'accord s':>10}{'smpc s':>9}{'ratio':>8}"
     )
     if KTAB.is_dir():
         for name, smpc in SMPC_SECONDS.items():
@@ -74,8 +76,8 @@ def main() -> None:
     print(f"{'actors':>7}{'blocked s':>11}{'pairs s':>10}{'ratio':>8}  same positions")
     for n in (20, 40) if args.quick else (20, 40, 80):
         x, sal, cap = random_case(n, 3, seed=n)
-        tb, rb = timed(lambda: run_smp(x, sal, cap), 3)
-        tp, rp = timed(lambda: run_smp(x, sal, cap, kernel="pairs"), 1)
+        tb, rb = timed(lambda x=x, sal=sal, cap=cap: run_smp(x, sal, cap), 3)
+        tp, rp = timed(lambda x=x, sal=sal, cap=cap: run_smp(x, sal, cap, kernel="pairs"), 1)
         same = rb.positions.shape == rp.positions.shape and np.allclose(
             rb.positions, rp.positions, atol=1e-12
         )
@@ -89,7 +91,7 @@ def main() -> None:
         row = f"{n:>7}"
         for m in dims:
             x, sal, cap = random_case(n, m, seed=1000 * n + m)
-            t, run = timed(lambda: run_smp(x, sal, cap), 3 if n <= 40 else 1)
+            t, run = timed(lambda x=x, sal=sal, cap=cap: run_smp(x, sal, cap), 3 if n <= 40 else 1)
             row += f"{t:>12.3f}{run.turns:>7}"
         print(row)
 
@@ -111,7 +113,8 @@ def main() -> None:
     )
     same = np.allclose(model.forecast_arrays(d), ref, atol=1e-9, rtol=0)
     print(
-        f"{'draws':>7}{'loop ms':>10}{'batch ms':>10}{'ratio':>8}  same forecasts ({loop_n} draws): {same}"
+        f"{'draws':>7}{'loop ms':>10}{'batch ms':>10}{'ratio':>8}  same forecasts ({loop_n} "
+        f"draws): {same}"
     )
     for n in (1000,) if args.quick else (1000, 10000):
         dn = sample(scn, n, seed=0)
@@ -120,7 +123,8 @@ def main() -> None:
         print(f"{n:>7}{per_loop:>10.2f}{per_b:>10.3f}{per_loop / per_b:>8.0f}")
 
     print(
-        "\n5. Monte Carlo draws of ukraine-2025 with other options (SMP.forecast_arrays, ms per draw)"
+        "\n5. Monte Carlo draws of ukraine-2025 with other options (SMP.forecast_arrays, ms per "
+        "draw)"
     )
     n_opt = 100 if args.quick else 500
     d5 = sample(scn, n_opt, seed=1)

@@ -62,3 +62,57 @@ def test_cli_forecast_takes_model_params():
     r = CliRunner().invoke(cli, [*args, "--model-param", "bdm.vote_risk=bogus"])
     assert r.exit_code != 0
     assert "vote_risk must be one of 'own', 'one'" in str(r.exception) + r.output
+
+
+KTAB_XML = """<?xml version="1.0"?>
+<Scenario><name>Tax reform</name><desc>a KTAB XML with non-default model parameters</desc>
+<prngSeed>7</prngSeed>
+<ModelParameters><VictoryProbModel>Square</VictoryProbModel><PCEModel>MarkovIncentive</PCEModel>
+<StateTransitions>Deterministic</StateTransitions><VotingRule>Binary</VotingRule>
+<BigRAdjust>Half</BigRAdjust><BigRRange>Min</BigRRange><ThirdPartyCommit>FullCommit</ThirdPartyCommit>
+<InterVecBrgn>S1P1</InterVecBrgn><BargnModel>InitRcvrInterp</BargnModel></ModelParameters>
+<Dimensions><dName>Tax</dName><dName>Spend</dName></Dimensions><Actors>{actors}</Actors></Scenario>
+"""
+
+
+def _ktab_xml(tmp_path):
+    rows = [
+        ("A", 30, 10, 80, 60, 40),
+        ("B", 20, 90, 20, 50, 50),
+        ("C", 25, 55, 60, 70, 30),
+        ("D", 15, 30, 35, 40, 60),
+        ("E", 10, 70, 90, 55, 45),
+    ]
+    actors = "".join(
+        f"<Actor><name>{n}</name><description>{n}</description><capability>{c}</capability>"
+        f"<Position><dCoord>{p1}</dCoord><dCoord>{p2}</dCoord></Position>"
+        f"<Salience><dSal>{s1}</dSal><dSal>{s2}</dSal></Salience></Actor>"
+        for n, c, p1, p2, s1, s2 in rows
+    )
+    path = tmp_path / "tax.xml"
+    path.write_text(KTAB_XML.format(actors=actors))
+    return path
+
+
+def test_a_ktab_files_model_parameters_reach_every_command(tmp_path):
+    """Written from KTAB's documented <ModelParameters> (smpSchema.xsd): accord forecast gives
+    the same SMP result as the Python API with SMP.from_ktab_parameters."""
+    from accord.models.smp import SMP
+
+    path = _ktab_xml(tmp_path)
+    scn = accord.load_scenario(path)
+    params = scn.extensions["ktab"]["model_parameters"]
+    api = SMP.from_ktab_parameters(params).forecast(scn)
+    default = SMP().forecast(scn)
+    r = CliRunner().invoke(
+        cli, ["forecast", str(path), "-m", "smp", "--no-save", "--format", "json"]
+    )
+    assert r.exit_code == 0, r.output
+    got = {i["issue"]: i["forecasts"]["smp"]["value"] for i in json.loads(r.output)["issues"]}
+    for issue in scn.issue_ids:
+        assert got[issue] == pytest.approx(api.value(issue), abs=1e-6)
+    assert any(abs(api.value(i) - default.value(i)) > 1e-6 for i in scn.issue_ids), (
+        "the file's options must change the result, or the test proves nothing"
+    )
+    (m,) = build_models(["smp"], scn, ["smp.voting_rule=Proportional"])  # the user's word wins
+    assert m.voting_rule == "Proportional" and m.victory_model == "Square"

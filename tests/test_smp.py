@@ -49,7 +49,9 @@ EXAMPLES = [
 
 
 def parse_history(path, n_actors: int, n_dims: int):
-    """KTAB ``showVPHistory`` output: positions (states × actors × dims), probabilities, state count."""
+    """KTAB ``showVPHistory`` output: positions (states × actors × dims), probabilities, state
+    count.
+    """
     lines = path.read_text().splitlines()
     names, pos = [], []
     for line in lines[: n_actors * n_dims]:
@@ -69,7 +71,9 @@ def parse_history(path, n_actors: int, n_dims: int):
 @pytest.mark.reference
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_reproduces_ktab_smpc_output(name):
-    """[KTAB] smpc with default options: same turns, every position within 0.5, probabilities within 1e-3."""
+    """[KTAB] smpc with default options: same turns, every position within 0.5, probabilities within
+    1e-3.
+    """
     scn = accord.load_scenario(shared_file("ktab", f"{name}.csv"))
     history = shared_file("ktab", "reference", f"{name}.history.txt")
     run, inp = SMP().run(scn)
@@ -107,7 +111,8 @@ def test_registered_and_cited():
 
 
 def test_defaults_are_ktabs():
-    """KTAB's defaults (kmodel.h, smp.h): Linear, Conditional, Deterministic, Proportional, OneThird,
+    """KTAB's defaults (kmodel.h, smp.h): Linear, Conditional, Deterministic, Proportional,
+    OneThird,
     Mid, SemiCommit, S2P2, InitOnlyInterp; 2..100 turns, ratio 0.02 (SMPModel::configExec)."""
     params = SMP().get_params()
     for key, value in KTAB_DEFAULTS.items():
@@ -115,7 +120,8 @@ def test_defaults_are_ktabs():
     assert (params["min_turns"], params["max_turns"], params["stop_ratio"]) == (2, 100, 0.02)
 
 
-# -- KTAB's kernel functions against the worked numbers in KTAB's own comments ----------------------
+# -- KTAB's kernel functions against the worked numbers in KTAB's own comments
+# ----------------------
 def test_victory_laws_as_kmodel_h_describes_them():
     """kmodel.h: 2:1 gives 2/3, 4/5, 16/17, 256/257; 11:10 gives 52.4 %, 54.8 %, 59.4 %, 68.2 %."""
     for law, two_to_one, eleven_to_ten in (
@@ -194,7 +200,8 @@ def test_pce_is_a_distribution(seed, n_act, n_opt, rule, law, model):
     np.testing.assert_allclose(pb[0], p, atol=1e-12)
 
 
-# -- options, randomness, inputs ---------------------------------------------------------------------
+# -- options, randomness, inputs
+# ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def three_dim():
     return accord.load_scenario(shared_file("ktab", "dummyData_3Dim.csv"))
@@ -244,7 +251,9 @@ def test_stochastic_runs_are_reproducible_from_their_seed():
 
 
 def test_listing_order_does_not_matter_for_ktab_files(three_dim):
-    """KTAB breaks ties by file order; the importer records it, so reordering the list changes nothing."""
+    """KTAB breaks ties by file order; the importer records it, so reordering the list changes
+    nothing.
+    """
     data = three_dim.model_dump()
     data["actors"] = data["actors"][::-1]
     rev = scenario_from_dict(data)
@@ -354,7 +363,8 @@ def test_impossible_inputs_are_refused():
 
 
 def test_ideal_adjustment_from_ktab_xml_moves_ideals(tmp_path):
-    """An accommodation matrix below the identity keeps ideals behind positions ([KTAB] newIdeals)."""
+    """An accommodation matrix below the identity keeps ideals behind positions ([KTAB]
+    newIdeals)."""
     actors = "".join(
         f"<Actor><name>{n}</name><description>d</description><capability>{c}</capability>"
         f"<Position><dCoord>{p}</dCoord></Position><Salience><dSal>{s}</dSal></Salience></Actor>"

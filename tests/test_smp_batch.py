@@ -1,4 +1,5 @@
-"""The SMP batched across Monte Carlo draws (accord.models.smp.run_batch) equals one run per draw."""
+"""The SMP batched across Monte Carlo draws (accord.models.smp.run_batch) equals one run per
+draw."""
 
 from __future__ import annotations
 

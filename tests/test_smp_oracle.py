@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import smp_oracle as oracle
@@ -26,8 +27,6 @@ from accord.scenario.shocks import parse_shock
 from accord.simulation.montecarlo import evaluate
 from accord.simulation.sampling import sample
 from accord.simulation.synthetic import synthetic_scenario, with_uncertainty
-
-from conftest import shared_file
 
 EXAMPLES = [
     "dummyData_3Dim",

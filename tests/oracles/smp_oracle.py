@@ -2,7 +2,8 @@
 
 This is a plain copy of ``src/accord/models/smp.py`` as it stood before the model became the
 subpackage ``accord.models.smp`` (whose batched lock-step kernel is now the only implementation
-of a turn). Only the relative imports are made absolute, and ``SMP.forecast_arrays`` runs draw by draw
+of a turn). Only the relative imports are made absolute, and ``SMP.forecast_arrays`` runs draw by
+draw
 (the former batch module is not copied). It is not used by accord; tests compare
 the subpackage with it on KTAB's examples, random cases, every option, Monte Carlo draws and
 shocks (tests/test_smp_oracle.py). Do not "fix" it to agree with the subpackage: it is the
@@ -58,8 +59,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from accord.rng import model_stream
-
 from accord.models.base import (
     IssueForecast,
     IssueTrace,
@@ -70,6 +69,7 @@ from accord.models.base import (
     as_generator,
 )
 from accord.models.params import Param
+from accord.rng import model_stream
 
 if TYPE_CHECKING:
     from accord.scenario import Scenario
@@ -111,7 +111,8 @@ INTERP_MIN_WEIGHT = 1e-6
 INTERP_ROUND = 1e4
 #: ``SMPModel::posTol``: positions closer than this (Euclidean, on 0..1) are one position.
 POSITION_TOLERANCE = 1e-3
-#: KTAB's floors (1e-8, 1e-10) are absolute, sized for capabilities of about 100 (``SMPActor::randomize``
+# : KTAB's floors (1e-8, 1e-10) are absolute, sized for capabilities of about 100
+# (``SMPActor::randomize``
 #: draws 10..200); accord multiplies them by mean capability / 100, so the unit of capability
 #: does not matter. The results on KTAB's examples are unchanged (tests/test_smp.py).
 CAPABILITY_UNIT = 100.0
@@ -135,7 +136,9 @@ KTAB_DEFAULTS: dict[str, str] = {k: v[0] for k, v in OPTIONS.items() if k != "fo
 
 # -- KTAB's kernel functions, vectorised ---------------------------------------------------------
 def vote(rule: str, weight: np.ndarray | float, du: np.ndarray) -> np.ndarray:
-    """Influence an actor of ``weight`` exerts for a utility difference ``du`` ([KTAB] ``Model::vote``)."""
+    """Influence an actor of ``weight`` exerts for a utility difference ``du`` ([KTAB]
+    ``Model::vote``).
+    """
     if rule == "Proportional":
         return weight * du
     if rule == "Binary":
@@ -179,7 +182,8 @@ def victory_weights(model: str, s1: np.ndarray, s2: np.ndarray) -> tuple[np.ndar
 
 
 def victory_matrix(c: np.ndarray, model: str) -> np.ndarray:
-    """pv[..., i, j] = P(option i beats j) from coalitions, 0.5 on the diagonal ([KTAB] ``Model::vProb``).
+    """pv[..., i, j] = P(option i beats j) from coalitions, 0.5 on the diagonal ([KTAB]
+    ``Model::vProb``).
 
     As KTAB, each pair is evaluated once (i > j) and gives both pv[i, j] and pv[j, i].
     """
@@ -229,7 +233,8 @@ def pce(c: np.ndarray, victory_model: str, pce_model: str, *, unit: float = 1.0)
 
 
 def _markov_uniform(pv: np.ndarray) -> np.ndarray:
-    """``Model::markovUniformPCE``: q_i = Σ_j pv_ij (p_i + p_j) / n, p ← (p + q)/2 to a fixed point."""
+    """``Model::markovUniformPCE``: q_i = Σ_j pv_ij (p_i + p_j) / n, p ← (p + q)/2 to a fixed
+    point."""
     n = pv.shape[-1]
     p = np.full(pv.shape[:-1], 1.0 / n)
     active = np.ones(pv.shape[:-2] + (1,), dtype=bool)  # each problem of a batch stops on its own
@@ -246,7 +251,8 @@ def _markov_uniform(pv: np.ndarray) -> np.ndarray:
 
 
 def _markov_incentive(c: np.ndarray, pv: np.ndarray, unit: float) -> np.ndarray:
-    """``Model::markovIncentivePCE``: challenges chosen in proportion to strength × victory chance."""
+    """``Model::markovIncentivePCE``: challenges chosen in proportion to strength × victory
+    chance."""
     n = pv.shape[-1]
     inc = c * pv + MARKOV_INCENTIVE_EPS * unit * np.eye(n)
     chlg = inc / inc.sum(axis=-2, keepdims=True)  # chlg[i, j] = P(j is challenged by i)
@@ -274,7 +280,9 @@ def scalar_pce(
     *,
     unit: float = 1.0,
 ) -> np.ndarray:
-    """Option probabilities when actors (weights ``w``) vote with utilities ``u`` ([KTAB] ``Model::scalarPCE``)."""
+    """Option probabilities when actors (weights ``w``) vote with utilities ``u`` ([KTAB]
+    ``Model::scalarPCE``).
+    """
     return pce(coalitions(u, w, rule, unit=unit), victory_model, pce_model, unit=unit)
 
 
@@ -382,7 +390,8 @@ class SMPBargain:
 
 @dataclass
 class SMPRun:
-    """A whole run: states 0..T of positions (on 0..1), probabilities, risk attitudes and bargains."""
+    """A whole run: states 0..T of positions (on 0..1), probabilities, risk attitudes and
+    bargains."""
 
     actor_ids: tuple[str, ...]
     dims: tuple[str, ...]
@@ -435,7 +444,8 @@ def _utilities(x: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarra
 
 
 def _challenges(h, k, i, j, d, rhat, s_sum, cap, o: _Opts, *, chunk: int = 150_000):
-    """h's estimate of P(i beats j) and of k's expected gain from i challenging j ([KTAB] ``probEduChlg``).
+    """h's estimate of P(i beats j) and of k's expected gain from i challenging j ([KTAB]
+    ``probEduChlg``).
 
     Vectorised over the pairs given as index arrays; the third-party sums run over the last axis.
     U_h[a, b] = bsUtil(d[a, b], rhat[h, a]).
@@ -583,7 +593,8 @@ def _best_challenges(d, rhat, s_sum, cap, o: _Opts, *, chunk: int = 150_000):
 
 
 def _unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """KTAB's unique positions (``State::setUENdx``) and the one each actor's probability is read from.
+    """KTAB's unique positions (``State::setUENdx``) and the one each actor's probability is
+    read from.
 
     Scanning actors in order, a position is new unless within ``POSITION_TOLERANCE`` of an
     earlier unique one. ``State::posProb`` reads an actor's probability from the *last* unique
@@ -602,7 +613,8 @@ def _unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _state_report(x, d, rhat, cap, o: _Opts):
-    """KTAB's reported probabilities (``pDist(-1)``): unique positions, own-perspective utilities."""
+    """KTAB's reported probabilities (``pDist(-1)``): unique positions, own-perspective
+    utilities."""
     u_own = util(d, np.diag(rhat)[:, None])
     uniq, which = _unique(x)
     p = scalar_pce(u_own[:, uniq], cap, o.voting_rule, o.victory_model, o.pce_model, unit=o.unit)
@@ -610,7 +622,8 @@ def _state_report(x, d, rhat, cap, o: _Opts):
 
 
 def _resolve(x, ideal, sal, cap, d, r, rhat, queues, bargains, o: _Opts, draws):
-    """Each actor's choice among its status quo and its bargains ([KTAB] ``updateBestBrgnPositions``).
+    """Each actor's choice among its status quo and its bargains ([KTAB]
+    ``updateBestBrgnPositions``).
 
     The value of an option to actor a is the mean of a's own utilities of all positions once
     the option is implemented (the status quo: the positions as they are); a PCE with
@@ -712,7 +725,9 @@ def _turn(turn, x, ideal, sal, s_sum, cap, d, r, rhat, o: _Opts, rng):
                     SMPBargain(turn, a, b, b_ii[row], b_ij[row], g, pr),
                     SMPBargain(turn, a, b, b_ji[row], b_jj[row], g, pr, "receiver"),
                 ]
-            else:  # PWCompInterp; KTAB weighs both sides with the initiator's capability: c_i S_i and c_i S_j
+            # PWCompInterp; KTAB weighs both sides with the initiator's capability: c_i S_i and c_i
+            # S_j
+            else:
                 wi, wj = cap[a] * s_sum[a], cap[a] * s_sum[b]
                 made = [
                     SMPBargain(
@@ -1158,7 +1173,8 @@ class SMP(Model):
 
     @classmethod
     def from_ktab_parameters(cls, params: dict[str, str], **overrides: Any) -> SMP:
-        """An SMP with the options of a KTAB XML ``<ModelParameters>`` block (as the importer records
+        """An SMP with the options of a KTAB XML ``<ModelParameters>`` block (as the importer
+        records
         them in ``extensions["ktab"]["model_parameters"]``)."""
         names = {
             "VictoryProbModel": "victory_model",

@@ -121,6 +121,18 @@ class SMP(Model):
     def from_ktab_parameters(cls, params: dict[str, str], **overrides: Any) -> SMP:
         """An SMP with the options of a KTAB XML ``<ModelParameters>`` block (as the importer
         records them in ``extensions["ktab"]["model_parameters"]``)."""
+        return cls(**{**cls.ktab_options(params), **overrides})
+
+    @classmethod
+    def options_from_scenario(cls, scenario: Scenario) -> dict[str, Any]:
+        """The options a KTAB file carries (``extensions.ktab.model_parameters``): every command
+        and the dashboard apply them before the user's ``--model-param``."""
+        params = (scenario.extensions.get("ktab") or {}).get("model_parameters") or {}
+        return cls.ktab_options(params)
+
+    @staticmethod
+    def ktab_options(params: dict[str, str]) -> dict[str, Any]:
+        """KTAB's ``<ModelParameters>`` names and values as this model's options."""
         names = {
             "VictoryProbModel": "victory_model",
             "PCEModel": "pce_model",
@@ -133,9 +145,7 @@ class SMP(Model):
             "BargnModel": "bargain_model",
         }
         aliases = {"Prop": "Proportional", "No": "None"}
-        kw: dict[str, Any] = {names[k]: aliases.get(v, v) for k, v in params.items() if k in names}
-        kw.update(overrides)
-        return cls(**kw)
+        return {names[k]: aliases.get(v, v) for k, v in params.items() if k in names}
 
     def options(self) -> SMPOptions:
         """KTAB's options of this model as the kernel takes them."""
