@@ -47,7 +47,7 @@ def test_batch_equals_per_draw_on_random_scenarios(seed, n, m, rounds):
 
 
 def test_chunks_do_not_matter(monkeypatch):
-    from accord.models import exchange
+    from accord.models.exchange import model as exchange
 
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 30, seed=2)

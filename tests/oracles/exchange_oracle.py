@@ -1,4 +1,14 @@
-"""The Stokman–Van Oosten exchange model of voting positions, and its randomized-gain variant.
+"""Test oracle: the exchange model's former one-run implementation, kept verbatim.
+
+This is the per-run code that ``accord.models.exchange`` held before the model became one
+subpackage around a batched kernel (``src/accord/models/exchange/``). It is an independent
+implementation (its own ``_Round`` greedy loop with inverted indexes, one case at a time) and
+is used only by the tests, which assert that the subpackage gives the same exchanges and
+forecasts (tests/test_exchange_oracle.py). Its ``ExchangeModel.forecast_arrays`` batch path
+(which imported the old ``exchange_batch``) is gone: the oracle runs draw by draw. Do not
+import it from ``src/``.
+
+The Stokman–Van Oosten exchange model of voting positions, and its randomized-gain variant.
 
 Actors trade moves across pairs of issues: each concedes on the issue that matters less to it
 in return for a concession on the issue that matters more ([Stokman1994]). Exchanges are
@@ -42,7 +52,7 @@ import numpy as np
 
 from accord.rng import model_stream
 
-from .base import (
+from accord.models.base import (
     IssueForecast,
     IssueTrace,
     Model,
@@ -51,7 +61,7 @@ from .base import (
     TraceEvent,
     as_generator,
 )
-from .params import Param
+from accord.models.params import Param
 
 if TYPE_CHECKING:
     from accord.scenario import Scenario
@@ -553,28 +563,10 @@ class ExchangeModel(Model):
 
     def forecast_arrays(self, arrays: ScenarioArrays, *,
                         rng: np.random.Generator | None = None) -> np.ndarray:
-        """(D, issues) forecasts for Monte Carlo draws: the equal-gain model on all draws at once
-        (:mod:`accord.models.exchange_batch`, chunks of ``BATCH_CHUNK`` draws); the randomized
-        variant, shocks or actors present in some draws only run draw by draw."""
-        from .exchange_batch import run_exchange_batch
-
-        draws, scenario = arrays, arrays.scenario
-        if draws.schedule is not None:
-            return self._shocked(draws)
-        mask = np.asarray(draws.mask, dtype=bool)
-        if self.gain != "equal" or mask.ndim != 2:
-            return super().forecast_arrays(draws, rng=rng)
-        order, _x, _s, _c, _has, lo, span = _canonical(scenario)
-        pos = np.asarray(draws.position, dtype=float)[:, order]
-        has = mask[order][None] & ~np.isnan(pos)
-        x = np.where(has, (np.nan_to_num(pos) - lo) / span * 100.0, 0.0)   # rescale to 0..100
-        s = np.where(has, np.asarray(draws.salience, dtype=float)[:, order], 0.0)
-        c = np.where(has, np.asarray(draws.capability, dtype=float)[:, order], 0.0)
-        out = np.empty((draws.n_draws, len(scenario.issues)))
-        for a in range(0, draws.n_draws, BATCH_CHUNK):
-            b = slice(a, a + BATCH_CHUNK)
-            out[b] = lo + run_exchange_batch(x[b], s[b], c[b], has[b], rounds=self.rounds) / 100.0 * span
-        return out
+        """(D, issues) forecasts, one run per draw (the oracle has no batch path)."""
+        if arrays.schedule is not None:
+            return self._shocked(arrays)
+        return super().forecast_arrays(arrays, rng=rng)
 
     def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
         """Forecast every issue: the outcome after the last round, on the issue's own scale.
