@@ -50,8 +50,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
-from accord.rng import model_stream
-
 from accord.models.base import (
     IssueForecast,
     IssueTrace,
@@ -62,6 +60,7 @@ from accord.models.base import (
     as_generator,
 )
 from accord.models.params import Param
+from accord.rng import model_stream
 
 if TYPE_CHECKING:
     from accord.scenario import Scenario
@@ -76,16 +75,33 @@ log = logging.getLogger(__name__)
 
 #: Named constants and where they come from.
 CONSTANTS: dict[str, tuple[float, str]] = {
-    "salience_weight": (0.4, ("weight of (1 - salience) in the share of the move to the voting "
-                             "position kept next round; [DecideExchange] SALIENCE_WEIGHT")),
+    "salience_weight": (
+        0.4,
+        (
+            "weight of (1 - salience) in the share of the move to the voting "
+            "position kept next round; [DecideExchange] SALIENCE_WEIGHT"
+        ),
+    ),
     "fixed_weight": (0.1, "fixed share of the move kept next round; [DecideExchange] FIXED_WEIGHT"),
     "min_gain": (1e-10, "an exchange whose gain is below this is invalid ([DecideExchange])"),
-    "min_move": (1e-10, ("a move of at most this is no move: the exchange is invalid "
-                        "([DecideExchange])")),
-    "tie_rtol": (1e-11, ("gains this close (relative) are an exact tie, broken by the rule "
-                        "documented on ExchangeModel; [DecideExchange] uses 1e-20 in Decimal")),
-    "gain_tol": (1e-9, ("randomized gain: a partner's utility gain may fall this far below 0 "
-                       "(float rounding) before the exchange is invalid")),
+    "min_move": (
+        1e-10,
+        ("a move of at most this is no move: the exchange is invalid ([DecideExchange])"),
+    ),
+    "tie_rtol": (
+        1e-11,
+        (
+            "gains this close (relative) are an exact tie, broken by the rule "
+            "documented on ExchangeModel; [DecideExchange] uses 1e-20 in Decimal"
+        ),
+    ),
+    "gain_tol": (
+        1e-9,
+        (
+            "randomized gain: a partner's utility gain may fall this far below 0 "
+            "(float rounding) before the exchange is invalid"
+        ),
+    ),
 }
 _SW = CONSTANTS["salience_weight"][0]
 _FW = CONSTANTS["fixed_weight"][0]
@@ -146,6 +162,7 @@ class ExchangeRun:
 
 # -- equations ------------------------------------------------------------------------------
 
+
 def nbs(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Outcome per issue: O_d = Σ_i c_id s_id x_id / Σ_i c_id s_id ([Stokman1994], (O)).
 
@@ -169,6 +186,7 @@ def next_start(x_start: np.ndarray, y: np.ndarray, s: np.ndarray) -> np.ndarray:
 
 # -- one round ------------------------------------------------------------------------------
 
+
 class _Round:
     """The candidate exchanges of one round and the greedy loop over them.
 
@@ -178,9 +196,19 @@ class _Round:
     (the two movers' current positions and the demanders' views of the outcome).
     """
 
-    def __init__(self, x: np.ndarray, s: np.ndarray, w: np.ndarray, has: np.ndarray,
-                 gain_mode: str, p: float, rng: np.random.Generator | None,
-                 actor_ids: tuple[str, ...], issue_ids: tuple[str, ...], choose: Chooser | None):
+    def __init__(
+        self,
+        x: np.ndarray,
+        s: np.ndarray,
+        w: np.ndarray,
+        has: np.ndarray,
+        gain_mode: str,
+        p: float,
+        rng: np.random.Generator | None,
+        actor_ids: tuple[str, ...],
+        issue_ids: tuple[str, ...],
+        choose: Chooser | None,
+    ):
         self.actor_ids, self.issue_ids, self.choose = actor_ids, issue_ids, choose
         self.x0, self.s, self.w = x, s, w
         n, m = x.shape
@@ -207,8 +235,13 @@ class _Round:
         # i is right of the outcome on q (groups A and B); j is opposite i on both issues
         lp, lq = left[:, P], left[:, Q]  # actors × pairs
         both = ok[:, P] & ok[:, Q]
-        mask = ((lp[:, None, :] != lp[None, :, :]) & (lq[:, None, :] != lq[None, :, :])
-                & (~lq)[:, None, :] & both[:, None, :] & both[None, :, :])
+        mask = (
+            (lp[:, None, :] != lp[None, :, :])
+            & (lq[:, None, :] != lq[None, :, :])
+            & (~lq)[:, None, :]
+            & both[:, None, :]
+            & both[None, :, :]
+        )
         pair, i, j = np.nonzero(mask.transpose(2, 0, 1))
         p_, q_ = P[pair], Q[pair]
         # roles ([Stokman1994], (R)): if s_ip/s_iq < s_jp/s_jq, j supplies q and i supplies p
@@ -230,9 +263,16 @@ class _Round:
         self.keyA, self.keyB = A * m + IA, B * m + IB  # flat (actor, issue) of the movers
         self.vkA, self.vkB = B * m + IA, A * m + IB  # flat (demander, issue) of their views
         # packed for one gather per recalculation
-        self.consts = np.stack([self.fA, self.fB, self.k, self.tA, self.tB, self.gfac,
-                                self.startA, self.startB]) if K else np.zeros((8, 0))
-        self.keys = np.stack([self.keyA, self.keyB, self.vkA, self.vkB]) if K else np.zeros((4, 0), int)
+        self.consts = (
+            np.stack(
+                [self.fA, self.fB, self.k, self.tA, self.tB, self.gfac, self.startA, self.startB]
+            )
+            if K
+            else np.zeros((8, 0))
+        )
+        self.keys = (
+            np.stack([self.keyA, self.keyB, self.vkA, self.vkB]) if K else np.zeros((4, 0), int)
+        )
         self.alive = np.ones(K, bool)
         self.gain = np.full(K, -np.inf)
         self.move = np.zeros((2, K))  # signed moves of A and B
@@ -274,8 +314,11 @@ class _Round:
         # [Stokman1994, (S)] inverted: the actors' moves; a full move lands exactly on target
         move = np.where(r >= full * _FULL, d, sgn * r * f)
         # valid: real gain and moves, and no move against one already realised this round
-        valid = ((gain0 >= _MIN_GAIN) & (np.abs(move) > _MIN_MOVE).all(axis=0)
-                 & (((cur - start) * sgn).min(axis=0) >= 0))
+        valid = (
+            (gain0 >= _MIN_GAIN)
+            & (np.abs(move) > _MIN_MOVE).all(axis=0)
+            & (((cur - start) * sgn).min(axis=0) >= 0)
+        )
         gain = rA * gfac  # [Stokman1994, (U)]
         if self.gain_mode == "random" and self.p > 0:
             move, eu, valid = self._randomize(idx, valid, gain, full, cap, d, f)
@@ -313,8 +356,12 @@ class _Round:
         rA2 = (eu_f + rB2 * sBs) / sBd
         r = np.stack([np.where(focalA, rA1, rA2), np.where(focalA, rB1, rB2)])
         move = np.where(r >= full * _FULL, d, np.sign(d) * r * f)  # [Stokman1994, (S)]
-        eu = np.stack([r[1] * sAd - r[0] * sAs,  # [Stokman1994, (U)], shares now unequal
-                       r[0] * sBd - r[1] * sBs])
+        eu = np.stack(
+            [
+                r[1] * sAd - r[0] * sAs,  # [Stokman1994, (U)], shares now unequal
+                r[0] * sBd - r[1] * sBs,
+            ]
+        )
         ok = valid & (np.abs(move) > _MIN_MOVE).all(axis=0) & (eu >= -_TOL).all(axis=0)
         return move, eu, ok
 
@@ -344,17 +391,35 @@ class _Round:
             mA, mB = float(self.move[0, e]), float(self.move[1, e])
             xa, xb = float(self.cur_flat[ka]), float(self.cur_flat[kb])
             ya, yb = xa + mA, xb + mB
-            done.append((a, ia, xa, mA, ya, b, ib, xb, mB, yb, float(gain[e]),
-                         *((float(self.eu[0, e]), float(self.eu[1, e])) if random_gain
-                           else (float(gain[e]), float(gain[e])))))
+            done.append(
+                (
+                    a,
+                    ia,
+                    xa,
+                    mA,
+                    ya,
+                    b,
+                    ib,
+                    xb,
+                    mB,
+                    yb,
+                    float(gain[e]),
+                    *(
+                        (float(self.eu[0, e]), float(self.eu[1, e]))
+                        if random_gain
+                        else (float(gain[e]), float(gain[e]))
+                    ),
+                )
+            )
             alive[e] = False
             gain[e] = -np.inf
             self.cur_flat[ka], self.cur_flat[kb] = ya, yb
             # each demander has now seen the outcome on its demand issue move
             self._record(b, ia, a, ya)
             self._record(a, ib, b, yb)
-            touched = np.concatenate([mover_of[ka], mover_of[kb],
-                                      view_of[b * m + ia], view_of[a * m + ib]])
+            touched = np.concatenate(
+                [mover_of[ka], mover_of[kb], view_of[b * m + ia], view_of[a * m + ib]]
+            )
             touched = touched[alive[touched]]
             if len(touched):
                 if self.gain_mode == "random":
@@ -378,8 +443,13 @@ class _Round:
         self.V[demander, issue] += shift  # [Stokman1994, (O)]
 
     def _describe(self, e: int) -> tuple[str, str, str, str, float]:
-        return (self.actor_ids[self.A[e]], self.issue_ids[self.IA[e]],
-                self.actor_ids[self.B[e]], self.issue_ids[self.IB[e]], float(self.gain[e]))
+        return (
+            self.actor_ids[self.A[e]],
+            self.issue_ids[self.IA[e]],
+            self.actor_ids[self.B[e]],
+            self.issue_ids[self.IB[e]],
+            float(self.gain[e]),
+        )
 
 
 def _group(keys: np.ndarray, K: int, n_keys: int) -> list[np.ndarray]:
@@ -387,10 +457,11 @@ def _group(keys: np.ndarray, K: int, n_keys: int) -> list[np.ndarray]:
     order = np.argsort(keys, kind="stable")
     bounds = np.searchsorted(keys[order], np.arange(n_keys + 1))
     cand = order % K
-    return [cand[bounds[key]:bounds[key + 1]] for key in range(n_keys)]
+    return [cand[bounds[key] : bounds[key + 1]] for key in range(n_keys)]
 
 
 # -- the whole model ------------------------------------------------------------------------
+
 
 def _canonical(scenario: Scenario):
     """Arrays in canonical actor order (sorted by id), positions rescaled to 0..100."""
@@ -408,10 +479,16 @@ def _canonical(scenario: Scenario):
     return order, x, s, c, has, lo, span
 
 
-def run_exchange_model(scenario: Scenario, *, rounds: int = 10, gain: str = "equal",
-                       p: float = 0.0, rng: np.random.Generator | None = None,
-                       choose: Chooser | None = None,
-                       states: RoundStates | None = None) -> ExchangeRun:
+def run_exchange_model(
+    scenario: Scenario,
+    *,
+    rounds: int = 10,
+    gain: str = "equal",
+    p: float = 0.0,
+    rng: np.random.Generator | None = None,
+    choose: Chooser | None = None,
+    states: RoundStates | None = None,
+) -> ExchangeRun:
     """Run the exchange model once and return every round's positions and exchanges.
 
     Positions and moves are on each issue's scale rescaled to 0..100 (decide's convention).
@@ -445,9 +522,25 @@ def run_exchange_model(scenario: Scenario, *, rounds: int = 10, gain: str = "equ
         rnd = _Round(x, s, w, has, gain, p, rng, ids, issue_ids, choose)
         done = rnd.run(r)
         y = rnd.cur
-        for (a, ia, xa, mA, ya, b, ib, xb, mB, yb, g, ga, gb) in done:
-            realized.append(RealizedExchange(r, g, ids[a], issue_ids[ia], xa, mA, ya,
-                                             ids[b], issue_ids[ib], xb, mB, yb, ga, gb))
+        for a, ia, xa, mA, ya, b, ib, xb, mB, yb, g, ga, gb in done:
+            realized.append(
+                RealizedExchange(
+                    r,
+                    g,
+                    ids[a],
+                    issue_ids[ia],
+                    xa,
+                    mA,
+                    ya,
+                    ids[b],
+                    issue_ids[ib],
+                    xb,
+                    mB,
+                    yb,
+                    ga,
+                    gb,
+                )
+            )
         y = y.copy()
         moved = y != x
         outcome.append(nbs(y, w))
@@ -456,8 +549,9 @@ def run_exchange_model(scenario: Scenario, *, rounds: int = 10, gain: str = "equ
         starts.append(np.where(has, x, np.nan))
         log.debug("round %d: %d exchanges", r, len(done))
     starts.append(starts[-1] if starts else positions[0])
-    return ExchangeRun(ids, issue_ids, np.array(positions), np.array(starts), np.array(outcome),
-                       tuple(realized))
+    return ExchangeRun(
+        ids, issue_ids, np.array(positions), np.array(starts), np.array(outcome), tuple(realized)
+    )
 
 
 #: Shocks inside a run: round -> (saliences, capabilities, stances), each (actors, issues).
@@ -514,32 +608,80 @@ class ExchangeModel(Model):
 
     tags: ClassVar[ModelTags] = ModelTags(round_based=True, stochastic=True, multi_issue=True)
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("rounds", int, 10, low=1, high=1000, source="[DecideExchange]", help="rounds of exchange"),
-        Param("gain", str, "equal", choices=("equal", "random"), source="[Stokman1994]; [Dijkstra2008]",
-              help="equal gain, or the randomized-gain variant"),
-        Param("p", float, 0.5, low=0.0, high=1.0, source="[Dijkstra2008]",
-              help="the randomized variant's spread"),
-        Param("repetitions", int, 10, low=1, high=10_000, source="[Dijkstra2008]",
-              help="randomized runs averaged"),
+        Param(
+            "rounds",
+            int,
+            10,
+            low=1,
+            high=1000,
+            source="[DecideExchange]",
+            help="rounds of exchange",
+        ),
+        Param(
+            "gain",
+            str,
+            "equal",
+            choices=("equal", "random"),
+            source="[Stokman1994]; [Dijkstra2008]",
+            help="equal gain, or the randomized-gain variant",
+        ),
+        Param(
+            "p",
+            float,
+            0.5,
+            low=0.0,
+            high=1.0,
+            source="[Dijkstra2008]",
+            help="the randomized variant's spread",
+        ),
+        Param(
+            "repetitions",
+            int,
+            10,
+            low=1,
+            high=10_000,
+            source="[Dijkstra2008]",
+            help="randomized runs averaged",
+        ),
     )
 
-    def __init__(self, *, rounds: int = 10, gain: Literal["equal", "random"] = "equal",
-                 p: float = 0.5, repetitions: int = 10):
+    def __init__(
+        self,
+        *,
+        rounds: int = 10,
+        gain: Literal["equal", "random"] = "equal",
+        p: float = 0.5,
+        repetitions: int = 10,
+    ):
         self.rounds = rounds
         self.gain = gain
         self.p = p
         self.repetitions = repetitions
         self._check_params()
 
-    def runs(self, scenario: Scenario, *, rng: np.random.Generator | int | None = None,
-             states: RoundStates | None = None) -> list[ExchangeRun]:
+    def runs(
+        self,
+        scenario: Scenario,
+        *,
+        rng: np.random.Generator | int | None = None,
+        states: RoundStates | None = None,
+    ) -> list[ExchangeRun]:
         """Every repetition's run (one for equal gain)."""
         if self.gain == "equal":
             return [run_exchange_model(scenario, rounds=self.rounds, states=states)]
         gen = as_generator(rng)
         streams = gen.bit_generator.seed_seq.spawn(self.repetitions)  # type: ignore[attr-defined]
-        return [run_exchange_model(scenario, rounds=self.rounds, gain="random", p=float(self.p),
-                                   rng=np.random.default_rng(ss), states=states) for ss in streams]
+        return [
+            run_exchange_model(
+                scenario,
+                rounds=self.rounds,
+                gain="random",
+                p=float(self.p),
+                rng=np.random.default_rng(ss),
+                states=states,
+            )
+            for ss in streams
+        ]
 
     def _shocked(self, arrays: ScenarioArrays) -> np.ndarray:
         """Draw by draw with the shock schedule: round r uses the state of round r."""
@@ -554,21 +696,27 @@ class ExchangeModel(Model):
 
             def states(r: int, per: dict[str, np.ndarray] = per, order: list[int] = order):
                 k = min(r, last)
-                return (per["salience"][0, k][order], per["capability"][0, k][order],
-                        per["mask"][k][order])
+                return (
+                    per["salience"][0, k][order],
+                    per["capability"][0, k][order],
+                    per["mask"][k][order],
+                )
 
             runs = self.runs(scn, rng=arrays.rng(d, model_stream(self.name)), states=states)
             out[d] = lo + np.mean([run.nbs[-1] for run in runs], axis=0) / 100.0 * span
         return out
 
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray:
+    def forecast_arrays(
+        self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """(D, issues) forecasts, one run per draw (the oracle has no batch path)."""
         if arrays.schedule is not None:
             return self._shocked(arrays)
         return super().forecast_arrays(arrays, rng=rng)
 
-    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
+    def forecast(
+        self, scenario: Scenario, *, rng: np.random.Generator | None = None
+    ) -> ModelForecast:
         """Forecast every issue: the outcome after the last round, on the issue's own scale.
 
         The trace of an issue holds the voting positions and the outcome per round (means
@@ -592,18 +740,42 @@ class ExchangeModel(Model):
 
         for ex in runs[0].exchanges:
             for actor, issue, start, end, other, demand in (
-                (ex.actor, ex.supply_issue, ex.start, ex.voting, ex.partner, ex.partner_supply_issue),
-                (ex.partner, ex.partner_supply_issue, ex.partner_start, ex.partner_voting, ex.actor,
-                 ex.supply_issue),
+                (
+                    ex.actor,
+                    ex.supply_issue,
+                    ex.start,
+                    ex.voting,
+                    ex.partner,
+                    ex.partner_supply_issue,
+                ),
+                (
+                    ex.partner,
+                    ex.partner_supply_issue,
+                    ex.partner_start,
+                    ex.partner_voting,
+                    ex.actor,
+                    ex.supply_issue,
+                ),
             ):
                 k = col[issue]
                 counts[k, ex.round - 1] += 1
-                events[issue].append(TraceEvent(
-                    round=ex.round, kind="exchange", actor=actor, issue=issue, other=other,
-                    before=unscale(k, start), after=unscale(k, end),
-                    detail={"supply_issue": issue, "demand_issue": demand, "gain": ex.gain,
-                            "why": f"in return for a move on {demand}; gain {ex.gain:.4g}"},
-                ))
+                events[issue].append(
+                    TraceEvent(
+                        round=ex.round,
+                        kind="exchange",
+                        actor=actor,
+                        issue=issue,
+                        other=other,
+                        before=unscale(k, start),
+                        after=unscale(k, end),
+                        detail={
+                            "supply_issue": issue,
+                            "demand_issue": demand,
+                            "gain": ex.gain,
+                            "why": f"in return for a move on {demand}; gain {ex.gain:.4g}",
+                        },
+                    )
+                )
         names = scenario.actor_ids
         out = {}
         for k, issue in enumerate(scenario.issues):

@@ -104,11 +104,15 @@ def next_start(x_start: np.ndarray, y: np.ndarray, s: np.ndarray) -> np.ndarray:
     x' = (1 - 0.4(1 - s) - 0.1) x + (0.4(1 - s) + 0.1) y; more salient issues keep less of
     the move ([DecideExchange], ``new_start_position``).
     """
-    keep = SALIENCE_WEIGHT * (1.0 - s) + FIXED_WEIGHT  # [DecideExchange]: SALIENCE_WEIGHT, FIXED_WEIGHT
+    keep = (
+        SALIENCE_WEIGHT * (1.0 - s) + FIXED_WEIGHT
+    )  # [DecideExchange]: SALIENCE_WEIGHT, FIXED_WEIGHT
     return (1.0 - keep) * x_start + keep * y
 
 
-def supplies_other(s_ip: np.ndarray, s_iq: np.ndarray, s_jp: np.ndarray, s_jq: np.ndarray) -> np.ndarray:
+def supplies_other(
+    s_ip: np.ndarray, s_iq: np.ndarray, s_jp: np.ndarray, s_jq: np.ndarray
+) -> np.ndarray:
     """Roles for actors i, j on issues p < q: True where j supplies q and i supplies p.
 
     [Stokman1994], (R): if s_ip/s_iq < s_jp/s_jq, i supplies p (cross-multiplied: no division).
@@ -147,13 +151,15 @@ def equal_gain(
     Arrays are (2, E) with rows A, B (moves per unit of outcome shift ``f = D / w``, the
     partner's position ``target``, round-start ``start`` and current ``cur`` positions, the
     demanders' views of the outcomes ``view``: row 0 is B's view of IA, row 1 A's of IB;
-    ``kk``: rows 1 and the exchange ratio k), or (E,) (``gfac``). [Stokman1994], (S), (E), (U): B first moves all the way to A's
-    position on IB; the outcome shift rB = |Δx_B| w_B / D_IB sets rA = rB / k; A's move is
-    rA D_IA / w_A. If that overshoots B's position, A moves fully and B's move follows. Then
-    (decide's ``check_nbs``, A then B) a shift is cut where it would carry the outcome, as the
-    demander has seen it move this round, past the demander's own position; with no room left
-    the exchange is invalid. Invalid too: a gain or a move of at most 1e-10, or a move against
-    the direction the actor already moved on that issue this round.
+    ``kk``: rows 1 and the exchange ratio k), or (E,) (``gfac``).
+
+    [Stokman1994], (S), (E), (U): B first moves all the way to A's position on IB; the outcome
+    shift rB = |Δx_B| w_B / D_IB sets rA = rB / k; A's move is rA D_IA / w_A. If that
+    overshoots B's position, A moves fully and B's move follows. Then (decide's ``check_nbs``,
+    A then B) a shift is cut where it would carry the outcome, as the demander has seen it move
+    this round, past the demander's own position; with no room left the exchange is invalid.
+    Invalid too: a gain or a move of at most 1e-10, or a move against the direction the actor
+    already moved on that issue this round.
 
     Returns ``gain, move, valid, full, cap, d``: the equal gain, the signed moves (2, E),
     validity, the outcome shifts of full moves, the room for each outcome to move and the

@@ -329,7 +329,9 @@ class RoundKernel:
         b, ib = np.divmod(self.keyB.reshape(-1)[fe], m)
         ga, gb = (self.eu[0, fe], self.eu[1, fe]) if self.random else (g, g)
         cols = (a, ia, x[0], mv[0], y[0], b, ib, x[1], mv[1], y[1], g, ga, gb)
-        for row, ev in zip(rows.tolist(), zip(*(c.tolist() for c in cols)), strict=True):
+        for row, ev in zip(
+            rows.tolist(), zip(*(c.tolist() for c in cols), strict=True), strict=True
+        ):
             events[row].append(ev)
         return events
 

@@ -77,7 +77,13 @@ class ExchangeModel(Model):
     tags: ClassVar[ModelTags] = ModelTags(round_based=True, stochastic=True, multi_issue=True)
     PARAMS: ClassVar[tuple[Param, ...]] = (
         Param(
-            "rounds", int, 10, low=1, high=1000, source="[DecideExchange]", help="rounds of exchange"
+            "rounds",
+            int,
+            10,
+            low=1,
+            high=1000,
+            source="[DecideExchange]",
+            help="rounds of exchange",
         ),
         Param(
             "gain",
@@ -217,7 +223,14 @@ class ExchangeModel(Model):
 
         for ex in runs[0].exchanges:
             for actor, issue, start, end, other, demand in (
-                (ex.actor, ex.supply_issue, ex.start, ex.voting, ex.partner, ex.partner_supply_issue),
+                (
+                    ex.actor,
+                    ex.supply_issue,
+                    ex.start,
+                    ex.voting,
+                    ex.partner,
+                    ex.partner_supply_issue,
+                ),
                 (
                     ex.partner,
                     ex.partner_supply_issue,
@@ -248,16 +261,16 @@ class ExchangeModel(Model):
                 )
         names = scenario.actor_ids
         out = {}
-        for k, issue in enumerate(scenario.issues):
+        for k, iss in enumerate(scenario.issues):
             keep = has_s[:, k]
             actor_ids = tuple(a for a, h in zip(names, keep, strict=True) if h)
             pos = lo[k] + pos_mean[:, keep, k] / 100.0 * span[k]
             fc = lo[k] + nbs_mean[:, k] / 100.0 * span[k]
-            trace = IssueTrace(actor_ids, pos, fc, tuple(events[issue.id]))
+            trace = IssueTrace(actor_ids, pos, fc, tuple(events[iss.id]))
             details: dict[str, Any] = {"moves_per_round": counts[k].tolist()}
             if len(runs) > 1:
                 finals = lo[k] + nbs_runs[:, -1, k] / 100.0 * span[k]
                 details["repetitions"] = finals.tolist()
                 details["sd"] = float(finals.std(ddof=1))
-            out[issue.id] = IssueForecast(issue.id, float(fc[-1]), trace, details)
+            out[iss.id] = IssueForecast(iss.id, float(fc[-1]), trace, details)
         return ModelForecast(self.name, out, self.get_params())

@@ -157,7 +157,9 @@ def run_batch(
                 assert choose is not None
                 return choose(r, case, step, tied)
 
-        y, done = exchange_round(x, s, w, has, gain=gain, p=p, rngs=rngs, choose=hook, record=record)
+        y, done = exchange_round(
+            x, s, w, has, gain=gain, p=p, rngs=rngs, choose=hook, record=record
+        )
         moved = y != x
         outcome.append(nbs(y, w))
         if record:
