@@ -13,7 +13,7 @@ any batch. One run is the one-case batch.
 Canonical order: issue pairs (p, q), p < q, in scenario order; then actors i (right of the
 outcome on q) and j in canonical actor order (sorted by id, done by the caller).
 
-A candidate is alive (still valid, not yet realised) exactly when its gain is above −inf.
+A candidate is alive while it is valid and not yet realised; its gain is then above −inf.
 """
 
 from __future__ import annotations
@@ -95,11 +95,11 @@ class RoundKernel:
         K = self.K
         self.gain = np.full((D, K), _NEG_INF)
         self.gain_flat = self.gain.reshape(-1)
-        # rows 0-1: signed moves of A and B (recalculated); 2-5: the movers' weights and their
-        # issues' total weights, for _record (constant); one gather per realised exchange
-        self.mw = np.concatenate([np.zeros((2, D * K)), self.wD])
         self.move = self.mw[0:2]
+        self.moveA, self.moveB = self.mw[0], self.mw[1]  # 1-D views: cheap scatters
         self.eu = np.zeros((2, D * K))  # utility gains of A and B (randomized variant)
+        self.alive = self.valid.copy()  # valid and not yet realised
+        self.alive_flat = self.alive.reshape(-1)
         self.case_start = np.arange(D) * K  # flat index of each case's first candidate
         self.index = self._inverted_index() if D <= INDEX_LOOKUP_MAX else None
 
@@ -132,47 +132,70 @@ class RoundKernel:
         self.valid[rr, slot] = True
         pair, i, j = order // (n * n), (order // n) % n, order % n
         p_, q_ = P[pair], Q[pair]
-        r = np.arange(D)[:, None]
-        swap = supplies_other(s[r, i, p_], s[r, i, q_], s[r, j, p_], s[r, j, q_])  # (R)
-        A, B = np.where(swap, j, i), np.where(swap, i, j)
+        N, nm = self.N, n * m
+        base = (np.arange(D) * nm)[:, None]  # flat (case, actor, issue) = base + actor·m + issue
+        sf = s.reshape(-1)
+        ip, iq = i * m + base, j * m + base
+        swap = supplies_other(
+            sf.take(ip + p_), sf.take(ip + q_), sf.take(iq + p_), sf.take(iq + q_)
+        )
+        A, B = np.where(swap, j, i), np.where(swap, i, j)  # (R)
         IA, IB = q_, p_  # A supplies q and demands p; B the reverse
         self.A, self.B, self.IA, self.IB = A, B, IA, IB
-        wA = np.where(self.valid, w[r, A, IA], 1.0)
-        wB = np.where(self.valid, w[r, B, IB], 1.0)
-        fA, fB = Dw[r, IA] / wA, Dw[r, IB] / wB  # move per unit of outcome shift, (S)
-        sal = np.stack([s[r, A, IA], s[r, A, IB], s[r, B, IB], s[r, B, IA]])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            k, gfac = exchange_ratio(sal[0], sal[1], sal[2], sal[3])  # (E), (U)
-        k = np.where(self.valid, k, 1.0)
-        self.sal = sal.reshape(4, -1)  # rows: A's of IA, IB; B's of IB, IA
-        # packed for one gather (rows fA fB 1 k tA tB gfac startA startB): each moves towards
-        # the other's position
-        self.consts = np.stack(
-            [fA, fB, np.ones_like(k), k, x[r, B, IA], x[r, A, IB], gfac, x[r, A, IA], x[r, B, IB]]
-        ).reshape(9, -1)
         self.keyA, self.keyB = A * m + IA, B * m + IB  # (actor, issue) of the movers
         self.vkA, self.vkB = B * m + IA, A * m + IB  # (demander, issue) of their views
-        kt = np.int16 if 2 * n * m < 2**15 else np.int64  # narrow keys: the touch test reads less
-        self.key_type = kt
-        self.k16 = np.stack([self.keyA, self.keyB, self.vkA + n * m, self.vkB + n * m]).astype(kt)
+        gA, gB = self.keyA + base, self.keyB + base  # the same, flat over the cases
+        gvA, gvB = self.vkA + base, self.vkB + base
+        wf, xf = w.reshape(-1), x.reshape(-1)
+        mbase = (np.arange(D) * m)[:, None]
+        DA, DB = Dw.reshape(-1).take(IA + mbase), Dw.reshape(-1).take(IB + mbase)
+        # rows 0-1: signed moves of A and B (recalculated); 2-5: the movers' weights and their
+        # issues' total weights, for _realise (constant); one gather per realised exchange
+        mw = np.zeros((6, D, K))
+        mw[2] = np.where(self.valid, wf.take(gA), 1.0)
+        mw[3] = np.where(self.valid, wf.take(gB), 1.0)
+        mw[4] = np.where(DA > 0, DA, 1.0)
+        mw[5] = np.where(DB > 0, DB, 1.0)
+        wA, wB = mw[2], mw[3]
+        self.mw = mw.reshape(6, -1)
+        # saliences: rows A's of IA, IB; B's of IB, IA
+        sal = np.empty((4, D, K))
+        for row, g in enumerate((gA, gvB, gB, gvA)):
+            sf.take(g, out=sal[row])
+        self.sal = sal.reshape(4, -1)
+        # packed for one gather (rows fA fB 1 k tA tB gfac startA startB): each moves towards
+        # the other's position
+        consts = np.empty((9, D, K))
+        np.divide(DA, wA, out=consts[0])  # move per unit of outcome shift, (S)
+        np.divide(DB, wB, out=consts[1])
+        consts[2] = 1.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            k, gfac = exchange_ratio(sal[0], sal[1], sal[2], sal[3])  # (E), (U)
+        consts[3] = np.where(self.valid, k, 1.0)
+        xf.take(gvA, out=consts[4])  # A moves towards B's position on IA
+        xf.take(gvB, out=consts[5])
+        consts[6] = gfac
+        xf.take(gA, out=consts[7])
+        xf.take(gB, out=consts[8])
+        self.consts = consts.reshape(9, -1)
         # The same keys in the flat state (rows: views of B on IA and of A on IB, positions of A
         # and B, U entries of A's move for B and B's move for A); rows 0-3 are also the
         # queries of the inverted index.
-        N, nm = self.N, n * m
-        base = (np.arange(D) * nm)[:, None]
+        keys = np.empty((6, D, K), dtype=np.int64)
+        np.add(gvA, N, out=keys[0])
+        np.add(gvB, N, out=keys[1])
+        keys[2], keys[3] = gA, gB
         ubase = 2 * N + (np.arange(D) * (nm * n))[:, None]
-        self.keys = np.stack(
-            [
-                self.vkA + base + N,
-                self.vkB + base + N,
-                self.keyA + base,
-                self.keyB + base,
-                self.vkA * n + A + ubase,
-                self.vkB * n + B + ubase,
-            ]
-        ).reshape(6, -1)
-        safeD = np.where(Dw > 0, Dw, 1.0)
-        self.wD = np.stack([wA, wB, safeD[r, IA], safeD[r, IB]]).reshape(4, -1)
+        keys[4] = self.vkA * n + A + ubase
+        keys[5] = self.vkB * n + B + ubase
+        self.keys = keys.reshape(6, -1)
+        self.keys4 = self.keys[0:4]  # contiguous: the first rows
+        kt = np.int16 if 2 * nm < 2**15 else np.int64  # narrow keys: the touch test reads less
+        self.key_type = kt
+        if D > INDEX_LOOKUP_MAX:
+            k16 = np.empty((4, D, K), dtype=kt)
+            k16[0], k16[1], k16[2], k16[3] = self.keyA, self.keyB, self.vkA + nm, self.vkB + nm
+            self.k16 = k16
 
     def _inverted_index(self) -> list[np.ndarray]:
         """For each flat state key of a position or a view, the flat candidates (case × K +
@@ -195,16 +218,19 @@ class RoundKernel:
             return
         c = self.consts.take(idx, axis=1)  # rows: fA fB 1 k tA tB gfac startA startB
         f, kk, target, gfac, start = c[0:2], c[2:4], c[4:6], c[6], c[7:9]
-        sv = self.state[self.keys[0:4].take(idx, axis=1)]  # rows: views of B, A; cur A, B
+        sv = self.state[self.keys4.take(idx, axis=1)]  # rows: views of B, A; cur A, B
         gain, move, valid, full, cap, d = equal_gain(f, kk, target, gfac, start, sv[2:4], sv[0:2])
         if self.random:
             uvz = self._uniforms(idx)
             move, eu, valid = randomized_gain(
                 uvz, self.p, gain, valid, full, cap, d, f, self.sal.take(idx, axis=1)
             )
-            self.eu[:, idx] = eu
+            self.eu[0][idx] = eu[0]
+            self.eu[1][idx] = eu[1]
         self.gain_flat[idx] = np.where(valid, gain, _NEG_INF)
-        self.mw[0:2, idx] = move
+        self.alive_flat[idx] = valid
+        self.moveA[idx] = move[0]
+        self.moveB[idx] = move[1]
 
     def _uniforms(self, idx: np.ndarray) -> np.ndarray:
         """u, v, z (3, len(idx)): each case's share from its own generator, in candidate order."""
@@ -219,9 +245,9 @@ class RoundKernel:
             at += cnt
         return out
 
-    def _realise(self, fe: np.ndarray) -> np.ndarray:
+    def _realise(self, fe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Carry out the exchanges ``fe`` (one per case at most): move A and B, and remember
-        what each demander has seen. Returns the step keys of ``fe``.
+        what each demander has seen. Returns the step keys of ``fe`` and where A and B stood.
 
         This is decide's ``updates``: a demander's view of the outcome on its demand issue
         holds round-start positions except those its partners moved to. Where the same mover
@@ -229,17 +255,19 @@ class RoundKernel:
         min/max rule; the reference output does not tell them apart, and the latest position
         is kept here.
         """
-        ik = self.keys[:, fe]
-        mw = self.mw[:, fe]  # rows: moves of A, B; their weights; their issues' total weights
+        ik = self.keys.take(fe, axis=1)
+        mw = self.mw.take(fe, axis=1)  # rows: moves of A, B; their weights; their issues' D
         state = self.state
-        at = ik[2:6]  # positions of A and B, and where the demanders saw them
-        x_prev = state[at]
-        y = x_prev[0:2] + mw[0:2]
-        state[at.reshape(2, 2, -1)] = y
+        x_prev = state[ik[2:6]]  # positions of A and B, and where the demanders saw them
+        x = x_prev[0:2]
+        y = x + mw[0:2]
+        state[ik[2:4]] = y
+        state[ik[4:6]] = y
         self.gain_flat[fe] = _NEG_INF
+        self.alive_flat[fe] = False
         # B has seen A's move on IA, A has seen B's on IB ([Stokman1994], (O))
         state[ik[0:2]] += outcome_shift(mw[2:4], y - x_prev[2:4], mw[4:6])
-        return ik
+        return ik, x
 
     def _touched(self, rows: np.ndarray, fe: np.ndarray, ik: np.ndarray) -> np.ndarray:
         """Alive candidates that share a mover (actor, issue) or a demander's view with the
@@ -248,7 +276,7 @@ class RoundKernel:
         if self.index is not None:
             index = self.index
             t = np.concatenate([index[q] for q in ik[0:4].ravel().tolist()])
-            t = t[self.gain_flat[t] > _NEG_INF]
+            t = t[self.alive_flat[t]]
             return np.unique(t) if self.unique else t
         # draws without an exchange this step match nothing (key −1)
         full = np.full((4, self.D_, 1), -1, dtype=self.key_type)
@@ -263,7 +291,7 @@ class RoundKernel:
             | (vA == full[3])
             | (vB == full[2])
             | (vB == full[3])
-        ) & (self.gain > _NEG_INF)
+        ) & self.alive
         return touched.reshape(-1).nonzero()[0]
 
     def _choose(self, tied: np.ndarray, e: np.ndarray, rows, choose: KernelChooser, done) -> None:
@@ -293,25 +321,34 @@ class RoundKernel:
         done = np.zeros(D, dtype=np.int64)
         if K:
             self.calculate(self.valid.reshape(-1).nonzero()[0])
-        gain, case_start = self.gain, self.case_start
+        gain, gain_flat, case_start = self.gain, self.gain_flat, self.case_start
+        all_rows = np.arange(D)
         max_reduce = np.maximum.reduce
         while K:
-            top = max_reduce(gain, axis=1, keepdims=True)
-            rows = (top[:, 0] > _NEG_INF).nonzero()[0]
-            if not len(rows):
-                break
             # tie rule: among gains within tie_rtol of the best, the first in canonical order
-            tied = gain >= top - TIE_RTOL * np.abs(top)
+            if D == 1:  # the same rule on Python floats: cheaper for one run
+                top1 = float(max_reduce(gain_flat))
+                if top1 == _NEG_INF:
+                    break
+                rows = all_rows
+                tied = gain >= top1 - TIE_RTOL * abs(top1)
+            else:
+                top = max_reduce(gain, axis=1, keepdims=True)
+                rows = (top[:, 0] > _NEG_INF).nonzero()[0]
+                if not len(rows):
+                    break
+                tied = gain >= top - TIE_RTOL * np.abs(top)
             e = tied.argmax(axis=1)
             if choose is not None:
                 self._choose(tied, e, rows, choose, done)
                 done[rows] += 1
-            fe = e + case_start
+            fe = e + case_start if D > 1 else e
             if len(rows) < D:
                 fe = fe[rows]
+            g = gain_flat[fe] if record else None
+            ik, x = self._realise(fe)  # each demander has now seen the outcome move
             if record:  # moves (and utility gains) of realised exchanges are never recalculated
-                log.append((rows, fe, self.state[self.keys[2:4, fe]], gain.reshape(-1)[fe]))
-            ik = self._realise(fe)  # each demander has now seen the outcome move
+                log.append((rows, fe, x, g))
             self.calculate(self._touched(rows, fe, ik))
         y_end = self.state[: self.N].reshape(self.shape).copy()
         return y_end, self._events(log) if record else None

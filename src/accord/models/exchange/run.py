@@ -93,14 +93,14 @@ class BatchRun:
 
     ``nbs`` (D, rounds + 1, issues): the outcome per round (0: the input). With ``record``:
     ``positions`` and ``start_positions`` (D, rounds + 1, actors, issues, NaN where no stance)
-    as :class:`ExchangeRun`, and ``events[d]`` the realised exchanges of case d as
-    (round, :data:`~.kernel.Event`).
+    as :class:`ExchangeRun`, and ``events[d]`` the realised exchanges of case d, round by
+    round: ``events[d][r - 1]`` those of round r (:data:`~.kernel.Event`).
     """
 
     nbs: np.ndarray
     positions: np.ndarray | None = None
     start_positions: np.ndarray | None = None
-    events: list[list[tuple[int, Event]]] | None = None
+    events: list[list[list[Event]]] | None = None
 
 
 def _state(states: RoundStates, r: int, has_all: np.ndarray):
@@ -144,7 +144,7 @@ def run_batch(
     outcome = [nbs(x, w)]
     positions = [np.where(has, x, np.nan)] if record else []
     starts: list[np.ndarray] = []
-    events: list[list[tuple[int, Event]]] = [[] for _ in range(len(x))]
+    events: list[list[list[Event]]] = [[] for _ in range(len(x))]
     for r in range(1, rounds + 1):
         if states is not None:
             s, c, has = _state(states, r, has_all)
@@ -165,7 +165,7 @@ def run_batch(
         if record:
             assert done is not None
             for d, evs in enumerate(done):
-                events[d].extend((r, ev) for ev in evs)
+                events[d].append(evs)
             positions.append(np.where(has, y, np.nan))
         x = np.where(moved, next_start(x, y, s), x)
         if record:
@@ -243,7 +243,8 @@ def run_exchange_models(
             RealizedExchange(
                 r, g, ids[a], issue_ids[ia], xa, mA, ya, ids[b], issue_ids[ib], xb, mB, yb, ga, gb
             )
-            for r, (a, ia, xa, mA, ya, b, ib, xb, mB, yb, g, ga, gb) in res.events[d]
+            for r, evs in enumerate(res.events[d], start=1)
+            for (a, ia, xa, mA, ya, b, ib, xb, mB, yb, g, ga, gb) in evs
         )
         log.debug("run %d: %d exchanges", d, len(realized))
         out.append(
