@@ -345,10 +345,12 @@ class RoundKernel:
             fe = e + case_start if D > 1 else e
             if len(rows) < D:
                 fe = fe[rows]
-            g = gain_flat[fe] if record else None
-            ik, x = self._realise(fe)  # each demander has now seen the outcome move
             if record:  # moves (and utility gains) of realised exchanges are never recalculated
+                g = gain_flat[fe]
+                ik, x = self._realise(fe)
                 log.append((rows, fe, x, g))
+            else:
+                ik, x = self._realise(fe)  # each demander has now seen the outcome move
             self.calculate(self._touched(rows, fe, ik))
         y_end = self.state[: self.N].reshape(self.shape).copy()
         return y_end, self._events(log) if record else None
