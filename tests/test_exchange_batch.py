@@ -1,5 +1,6 @@
-"""The exchange model batched across Monte Carlo draws (accord.models.exchange_batch) equals one
-run per draw (accord.models.exchange), which reproduces decide-exchange-model on CoP21."""
+"""The exchange model batched across Monte Carlo draws (accord.models.exchange: all draws in one
+kernel, chunks of BATCH_CHUNK) equals one run per draw (the one-draw case of the same kernel),
+which reproduces decide-exchange-model on CoP21."""
 
 from __future__ import annotations
 

@@ -148,41 +148,28 @@ class ExchangeModel(Model):
             states=states,
         )
 
-    def _shocked(self, arrays: ScenarioArrays) -> np.ndarray:
-        """Draw by draw with the shock schedule: round r uses the state of round r."""
-        sched = arrays.schedule
-        assert sched is not None
-        last = min(self.rounds, sched.last_round)
-        out = np.empty((arrays.n_draws, len(arrays.scenario.issues)))
-        for d in range(arrays.n_draws):
-            per = sched.rounds(arrays.take(np.array([d])), last)
-            scn = arrays.scenario_at(d)
-            order, *_rest, lo, span = canonical(scn)
-
-            def states(r: int, per: dict[str, np.ndarray] = per, order: list[int] = order):
-                k = min(r, last)
-                return (
-                    per["salience"][0, k][order],
-                    per["capability"][0, k][order],
-                    per["mask"][k][order],
-                )
-
-            runs = self.runs(scn, rng=arrays.rng(d, model_stream(self.name)), states=states)
-            out[d] = lo + np.mean([run.nbs[-1] for run in runs], axis=0) / 100.0 * span
-        return out
+    def _streams(
+        self, arrays: ScenarioArrays, d: int, rng: np.random.Generator | None
+    ) -> list[np.random.Generator]:
+        """The randomized variant's repetitions of draw ``d``: streams spawned from the draw's
+        own generator (``rng`` instead for a single draw without shocks), as :meth:`runs`."""
+        if rng is not None and arrays.n_draws == 1 and arrays.schedule is None:
+            gen = rng
+        else:
+            gen = arrays.rng(d, model_stream(self.name))
+        streams = gen.bit_generator.seed_seq.spawn(self.repetitions)  # type: ignore[attr-defined]
+        return [np.random.default_rng(ss) for ss in streams]
 
     def forecast_arrays(
         self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
     ) -> np.ndarray:
-        """(D, issues) forecasts for Monte Carlo draws: the equal-gain model on all draws at once
-        (:func:`~.run.run_batch`, chunks of ``BATCH_CHUNK`` draws); the randomized variant
-        (its repetitions batched), shocks or actors present in some draws only run draw by
-        draw through the same kernel."""
+        """(D, issues) forecasts for Monte Carlo draws, all through one batch of the kernel
+        (:func:`~.run.run_batch`, chunks of ``BATCH_CHUNK`` cases): every draw, times the
+        repetitions in the randomized variant (each draw's own streams, spawned as in
+        :meth:`runs`), and with a shock schedule round r uses the state of round r."""
         draws, scenario = arrays, arrays.scenario
-        if draws.schedule is not None:
-            return self._shocked(draws)
         mask = np.asarray(draws.mask, dtype=bool)
-        if self.gain != "equal" or mask.ndim != 2:
+        if mask.ndim != 2:
             return super().forecast_arrays(draws, rng=rng)
         order, _x, _s, _c, _has, lo, span = canonical(scenario)
         pos = np.asarray(draws.position, dtype=float)[:, order]
@@ -190,11 +177,47 @@ class ExchangeModel(Model):
         x = np.where(has, (np.nan_to_num(pos) - lo) / span * 100.0, 0.0)  # rescale to 0..100
         s = np.where(has, np.asarray(draws.salience, dtype=float)[:, order], 0.0)
         c = np.where(has, np.asarray(draws.capability, dtype=float)[:, order], 0.0)
-        out = np.empty((draws.n_draws, len(scenario.issues)))
-        for a in range(0, draws.n_draws, BATCH_CHUNK):
-            b = slice(a, a + BATCH_CHUNK)
-            res = run_batch(x[b], s[b], c[b], has[b], rounds=self.rounds)
-            out[b] = lo + res.nbs[:, -1] / 100.0 * span
+        sched = draws.schedule
+        if sched is not None:
+            last = min(self.rounds, sched.last_round)
+            per = sched.rounds(draws, last)
+            sal, cap = per["salience"][:, :, order], per["capability"][:, :, order]
+            present = per["mask"][:, order]
+        R = 1 if self.gain == "equal" else self.repetitions
+        D, m = draws.n_draws, len(scenario.issues)
+        out = np.empty((D, m))
+        step = max(1, BATCH_CHUNK // R)
+        for a in range(0, D, step):
+            rows = np.arange(a, min(a + step, D))
+
+            def rep(v: np.ndarray, rows: np.ndarray = rows) -> np.ndarray:
+                return np.repeat(v[rows], R, axis=0) if R > 1 else v[rows]
+
+            states = None
+            if sched is not None:
+
+                def states(r: int, rep=rep) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    k = min(r, last)
+                    return rep(sal[:, k]), rep(cap[:, k]), present[k][None]
+
+            rngs = None
+            if R > 1 or self.gain != "equal":
+                rngs = [g for d in rows.tolist() for g in self._streams(draws, d, rng)]
+            res = run_batch(
+                rep(x),
+                rep(s),
+                rep(c),
+                rep(has),
+                rounds=self.rounds,
+                gain=self.gain,
+                p=float(self.p),
+                rngs=rngs,
+                states=states,
+            )
+            final = res.nbs[:, -1]
+            if R > 1:
+                final = final.reshape(len(rows), R, m).mean(axis=1)
+            out[rows] = lo + final / 100.0 * span
         return out
 
     def forecast(
