@@ -168,7 +168,8 @@ def equal_gain(
     k = kk[1]
     d = target - cur
     sgn = np.sign(d)
-    full = np.abs(d) / f  # outcome shifts if A (row 0) or B (row 1) moved all the way
+    dist = np.abs(d)
+    full = dist / f  # outcome shifts if A (row 0) or B (row 1) moved all the way
     # B moves fully (rB = full_B, rA = rB / k) unless A would pass B's position
     rA = np.minimum(full[1] / k, full[0])  # [Stokman1994, (S), (E)]
     gain0 = rA * gfac  # [Stokman1994, (U)], before the outcome check
@@ -176,11 +177,13 @@ def equal_gain(
     cap = np.maximum(sgn * (target - view), 0.0)
     rA = np.minimum(np.minimum(rA, cap[0]), cap[1] / k)  # check_nbs of A, then of B
     r = rA * kk  # rows rA and rB = k rA, [Stokman1994, (E)]
-    # [Stokman1994, (S)] inverted: the actors' moves; a full move lands exactly on target
-    move = np.where(r >= full * FULL_SHIFT, d, sgn * r * f)  # [Stokman1994, (S)]
+    # [Stokman1994, (S)] inverted: the sizes of the actors' moves, a full move exactly the
+    # distance (so that it lands on target); the moves point towards the partners
+    size = np.where(r >= full * FULL_SHIFT, dist, r * f)  # [Stokman1994, (S)]
+    move = sgn * size
     # valid: real gain and moves, and no move against one already realised this round
-    # along: (cur - start)·sgn >= 0, no move yet this round or only ones the same way
-    ok = (np.abs(move) > MIN_MOVE) & ((cur - start) * sgn >= 0)
+    # ((cur - start)·sgn >= 0: no move yet this round, or only ones the same way)
+    ok = (size > MIN_MOVE) & ((cur - start) * sgn >= 0)
     valid = (gain0 >= MIN_GAIN) & ok[0] & ok[1]
     gain = rA * gfac  # [Stokman1994, (U)]
     return gain, move, valid, full, cap, d
