@@ -173,14 +173,14 @@ def equal_gain(
     # B moves fully (rB = full_B, rA = rB / k) unless A would pass B's position
     rA = np.minimum(full[1] / k, full[0])  # [Stokman1994, (S), (E)]
     gain0 = rA * gfac  # [Stokman1994, (U)], before the outcome check
-    # room for each outcome to move towards its demander ([Stokman1994]; decide's check_nbs)
-    cap = np.maximum(sgn * (target - view), 0.0)
-    rA = np.minimum(np.minimum(rA, cap[0]), cap[1] / k)  # check_nbs of A, then of B
+    # room for each outcome to move towards its demander, as the demander has seen it
+    cap = np.maximum(sgn * (target - view), 0.0)  # [DecideExchange] check_nbs, [Stokman1994, (O)]
+    rA = np.minimum(np.minimum(rA, cap[0]), cap[1] / k)  # [DecideExchange] check_nbs: A, then B
     r = rA * kk  # rows rA and rB = k rA, [Stokman1994, (E)]
     # [Stokman1994, (S)] inverted: the sizes of the actors' moves, a full move exactly the
     # distance (so that it lands on target); the moves point towards the partners
     size = np.where(r >= full * FULL_SHIFT, dist, r * f)  # [Stokman1994, (S)]
-    move = sgn * size
+    move = sgn * size  # [Stokman1994, (S)]: towards the partner
     # valid: real gain and moves, and no move against one already realised this round
     # ((cur - start)·sgn >= 0: no move yet this round, or only ones the same way)
     ok = (size > MIN_MOVE) & ((cur - start) * sgn >= 0)

@@ -166,8 +166,8 @@ class RoundKernel:
         # packed for one gather (rows fA fB 1 k tA tB gfac startA startB): each moves towards
         # the other's position
         consts = np.empty((9, D, K))
-        np.divide(DA, wA, out=consts[0])  # move per unit of outcome shift, (S)
-        np.divide(DB, wB, out=consts[1])
+        np.divide(DA, wA, out=consts[0])  # move per unit of outcome shift, [Stokman1994, (S)]
+        np.divide(DB, wB, out=consts[1])  # [Stokman1994, (S)]
         consts[2] = 1.0
         with np.errstate(invalid="ignore", divide="ignore"):
             k, gfac = exchange_ratio(sal[0], sal[1], sal[2], sal[3])  # (E), (U)
