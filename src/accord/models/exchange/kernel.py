@@ -227,7 +227,8 @@ class RoundKernel:
             )
             self.eu[0][idx] = eu[0]
             self.eu[1][idx] = eu[1]
-        self.gain_flat[idx] = np.where(valid, gain, _NEG_INF)
+        gain[~valid] = _NEG_INF
+        self.gain_flat[idx] = gain
         self.alive_flat[idx] = valid
         self.moveA[idx] = move[0]
         self.moveB[idx] = move[1]
