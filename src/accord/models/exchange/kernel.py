@@ -81,7 +81,7 @@ class RoundKernel:
         # [0, N) the voting positions within the round (case, actor, issue), N = D·n·m;
         # [N, 2N) V[case, b, d], the outcome on d as b has seen it move ([Stokman1994], (O));
         # [2N, 2N + N·n) U[case, b, d, k], where k stands on d as b has seen it (its round-start
-        # position, or where it moved in an exchange with b this round); see _record.
+        # position, or where it moved in an exchange with b this round); see _realise.
         N = D * n * m
         self.N = N
         self.state = np.concatenate(
