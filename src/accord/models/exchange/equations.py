@@ -180,8 +180,7 @@ def equal_gain(
     # [Stokman1994, (S)] inverted: the sizes of the actors' moves, a full move exactly the
     # distance (so that it lands on target); the moves point towards the partners
     size = r * f  # [Stokman1994, (S)]
-    whole = r >= full * FULL_SHIFT
-    size[whole] = dist[whole]
+    np.putmask(size, r >= full * FULL_SHIFT, dist)  # whole moves: exactly the distance
     move = sgn * size  # [Stokman1994, (S)]: towards the partner
     # valid: real gain and moves, and no move against one already realised this round
     # ((cur - start)·sgn >= 0: no move yet this round, or only ones the same way)

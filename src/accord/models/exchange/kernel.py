@@ -227,7 +227,7 @@ class RoundKernel:
             )
             self.eu[0][idx] = eu[0]
             self.eu[1][idx] = eu[1]
-        gain[~valid] = _NEG_INF
+        np.putmask(gain, ~valid, _NEG_INF)
         self.gain_flat[idx] = gain
         self.alive_flat[idx] = valid
         self.moveA[idx] = move[0]
