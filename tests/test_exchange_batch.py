@@ -1,5 +1,6 @@
-"""The exchange model batched across Monte Carlo draws (accord.models.exchange_batch) equals one
-run per draw (accord.models.exchange), which reproduces decide-exchange-model on CoP21."""
+"""The exchange model batched across Monte Carlo draws (accord.models.exchange: all draws in one
+kernel, chunks of BATCH_CHUNK) equals one run per draw (the one-draw case of the same kernel),
+which reproduces decide-exchange-model on CoP21."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_batch_equals_per_draw_on_random_scenarios(seed, n, m, rounds):
 
 
 def test_chunks_do_not_matter(monkeypatch):
-    from accord.models import exchange
+    from accord.models.exchange import model as exchange
 
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 30, seed=2)

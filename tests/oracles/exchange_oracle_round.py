@@ -1,4 +1,16 @@
-"""The Stokman–Van Oosten exchange model of voting positions, and its randomized-gain variant.
+"""Test oracle, part 1 of 2: the former one-run exchange model's constants, records, equations
+and round (``_Round``), kept verbatim; part 2, ``exchange_oracle.py``, holds its run loop and
+``ExchangeModel`` (the file was split only to keep each under 500 lines).
+
+This is the per-run code that ``accord.models.exchange`` held before the model became one
+subpackage around a batched kernel (``src/accord/models/exchange/``). It is an independent
+implementation (its own ``_Round`` greedy loop with inverted indexes, one case at a time) and
+is used only by the tests, which assert that the subpackage gives the same exchanges and
+forecasts (tests/test_exchange_oracle.py). Its ``ExchangeModel.forecast_arrays`` batch path
+(which imported the old ``exchange_batch``) is gone: the oracle runs draw by draw. Do not
+import it from ``src/``.
+
+The Stokman–Van Oosten exchange model of voting positions, and its randomized-gain variant.
 
 Actors trade moves across pairs of issues: each concedes on the issue that matters less to it
 in return for a concession on the issue that matters more ([Stokman1994]). Exchanges are
@@ -36,28 +48,18 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
-from accord.rng import model_stream
-
-from .base import (
-    IssueForecast,
-    IssueTrace,
-    Model,
-    ModelForecast,
-    ModelTags,
-    TraceEvent,
-    as_generator,
-)
-from .params import Param
-
-if TYPE_CHECKING:
-    from accord.scenario import Scenario
-    from accord.scenario.arrays import ScenarioArrays
-
-__all__ = ["CONSTANTS", "ExchangeModel", "ExchangeRun", "RealizedExchange", "run_exchange_model"]
+__all__ = [
+    "CONSTANTS",
+    "Chooser",
+    "ExchangeRun",
+    "OracleRound",
+    "RealizedExchange",
+    "nbs",
+    "next_start",
+]
 
 #: Tie chooser: (round, exchanges realised so far, tied candidates) -> index into the candidates.
 Chooser = Callable[[int, int, list[tuple[str, str, str, str, float]]], int]
@@ -66,16 +68,33 @@ log = logging.getLogger(__name__)
 
 #: Named constants and where they come from.
 CONSTANTS: dict[str, tuple[float, str]] = {
-    "salience_weight": (0.4, ("weight of (1 - salience) in the share of the move to the voting "
-                             "position kept next round; [DecideExchange] SALIENCE_WEIGHT")),
+    "salience_weight": (
+        0.4,
+        (
+            "weight of (1 - salience) in the share of the move to the voting "
+            "position kept next round; [DecideExchange] SALIENCE_WEIGHT"
+        ),
+    ),
     "fixed_weight": (0.1, "fixed share of the move kept next round; [DecideExchange] FIXED_WEIGHT"),
     "min_gain": (1e-10, "an exchange whose gain is below this is invalid ([DecideExchange])"),
-    "min_move": (1e-10, ("a move of at most this is no move: the exchange is invalid "
-                        "([DecideExchange])")),
-    "tie_rtol": (1e-11, ("gains this close (relative) are an exact tie, broken by the rule "
-                        "documented on ExchangeModel; [DecideExchange] uses 1e-20 in Decimal")),
-    "gain_tol": (1e-9, ("randomized gain: a partner's utility gain may fall this far below 0 "
-                       "(float rounding) before the exchange is invalid")),
+    "min_move": (
+        1e-10,
+        ("a move of at most this is no move: the exchange is invalid ([DecideExchange])"),
+    ),
+    "tie_rtol": (
+        1e-11,
+        (
+            "gains this close (relative) are an exact tie, broken by the rule "
+            "documented on ExchangeModel; [DecideExchange] uses 1e-20 in Decimal"
+        ),
+    ),
+    "gain_tol": (
+        1e-9,
+        (
+            "randomized gain: a partner's utility gain may fall this far below 0 "
+            "(float rounding) before the exchange is invalid"
+        ),
+    ),
 }
 _SW = CONSTANTS["salience_weight"][0]
 _FW = CONSTANTS["fixed_weight"][0]
@@ -136,6 +155,7 @@ class ExchangeRun:
 
 # -- equations ------------------------------------------------------------------------------
 
+
 def nbs(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Outcome per issue: O_d = Σ_i c_id s_id x_id / Σ_i c_id s_id ([Stokman1994], (O)).
 
@@ -159,6 +179,7 @@ def next_start(x_start: np.ndarray, y: np.ndarray, s: np.ndarray) -> np.ndarray:
 
 # -- one round ------------------------------------------------------------------------------
 
+
 class _Round:
     """The candidate exchanges of one round and the greedy loop over them.
 
@@ -168,9 +189,19 @@ class _Round:
     (the two movers' current positions and the demanders' views of the outcome).
     """
 
-    def __init__(self, x: np.ndarray, s: np.ndarray, w: np.ndarray, has: np.ndarray,
-                 gain_mode: str, p: float, rng: np.random.Generator | None,
-                 actor_ids: tuple[str, ...], issue_ids: tuple[str, ...], choose: Chooser | None):
+    def __init__(
+        self,
+        x: np.ndarray,
+        s: np.ndarray,
+        w: np.ndarray,
+        has: np.ndarray,
+        gain_mode: str,
+        p: float,
+        rng: np.random.Generator | None,
+        actor_ids: tuple[str, ...],
+        issue_ids: tuple[str, ...],
+        choose: Chooser | None,
+    ):
         self.actor_ids, self.issue_ids, self.choose = actor_ids, issue_ids, choose
         self.x0, self.s, self.w = x, s, w
         n, m = x.shape
@@ -197,8 +228,13 @@ class _Round:
         # i is right of the outcome on q (groups A and B); j is opposite i on both issues
         lp, lq = left[:, P], left[:, Q]  # actors × pairs
         both = ok[:, P] & ok[:, Q]
-        mask = ((lp[:, None, :] != lp[None, :, :]) & (lq[:, None, :] != lq[None, :, :])
-                & (~lq)[:, None, :] & both[:, None, :] & both[None, :, :])
+        mask = (
+            (lp[:, None, :] != lp[None, :, :])
+            & (lq[:, None, :] != lq[None, :, :])
+            & (~lq)[:, None, :]
+            & both[:, None, :]
+            & both[None, :, :]
+        )
         pair, i, j = np.nonzero(mask.transpose(2, 0, 1))
         p_, q_ = P[pair], Q[pair]
         # roles ([Stokman1994], (R)): if s_ip/s_iq < s_jp/s_jq, j supplies q and i supplies p
@@ -220,9 +256,16 @@ class _Round:
         self.keyA, self.keyB = A * m + IA, B * m + IB  # flat (actor, issue) of the movers
         self.vkA, self.vkB = B * m + IA, A * m + IB  # flat (demander, issue) of their views
         # packed for one gather per recalculation
-        self.consts = np.stack([self.fA, self.fB, self.k, self.tA, self.tB, self.gfac,
-                                self.startA, self.startB]) if K else np.zeros((8, 0))
-        self.keys = np.stack([self.keyA, self.keyB, self.vkA, self.vkB]) if K else np.zeros((4, 0), int)
+        self.consts = (
+            np.stack(
+                [self.fA, self.fB, self.k, self.tA, self.tB, self.gfac, self.startA, self.startB]
+            )
+            if K
+            else np.zeros((8, 0))
+        )
+        self.keys = (
+            np.stack([self.keyA, self.keyB, self.vkA, self.vkB]) if K else np.zeros((4, 0), int)
+        )
         self.alive = np.ones(K, bool)
         self.gain = np.full(K, -np.inf)
         self.move = np.zeros((2, K))  # signed moves of A and B
@@ -264,8 +307,11 @@ class _Round:
         # [Stokman1994, (S)] inverted: the actors' moves; a full move lands exactly on target
         move = np.where(r >= full * _FULL, d, sgn * r * f)
         # valid: real gain and moves, and no move against one already realised this round
-        valid = ((gain0 >= _MIN_GAIN) & (np.abs(move) > _MIN_MOVE).all(axis=0)
-                 & (((cur - start) * sgn).min(axis=0) >= 0))
+        valid = (
+            (gain0 >= _MIN_GAIN)
+            & (np.abs(move) > _MIN_MOVE).all(axis=0)
+            & (((cur - start) * sgn).min(axis=0) >= 0)
+        )
         gain = rA * gfac  # [Stokman1994, (U)]
         if self.gain_mode == "random" and self.p > 0:
             move, eu, valid = self._randomize(idx, valid, gain, full, cap, d, f)
@@ -303,8 +349,12 @@ class _Round:
         rA2 = (eu_f + rB2 * sBs) / sBd
         r = np.stack([np.where(focalA, rA1, rA2), np.where(focalA, rB1, rB2)])
         move = np.where(r >= full * _FULL, d, np.sign(d) * r * f)  # [Stokman1994, (S)]
-        eu = np.stack([r[1] * sAd - r[0] * sAs,  # [Stokman1994, (U)], shares now unequal
-                       r[0] * sBd - r[1] * sBs])
+        eu = np.stack(
+            [
+                r[1] * sAd - r[0] * sAs,  # [Stokman1994, (U)], shares now unequal
+                r[0] * sBd - r[1] * sBs,
+            ]
+        )
         ok = valid & (np.abs(move) > _MIN_MOVE).all(axis=0) & (eu >= -_TOL).all(axis=0)
         return move, eu, ok
 
@@ -334,17 +384,35 @@ class _Round:
             mA, mB = float(self.move[0, e]), float(self.move[1, e])
             xa, xb = float(self.cur_flat[ka]), float(self.cur_flat[kb])
             ya, yb = xa + mA, xb + mB
-            done.append((a, ia, xa, mA, ya, b, ib, xb, mB, yb, float(gain[e]),
-                         *((float(self.eu[0, e]), float(self.eu[1, e])) if random_gain
-                           else (float(gain[e]), float(gain[e])))))
+            done.append(
+                (
+                    a,
+                    ia,
+                    xa,
+                    mA,
+                    ya,
+                    b,
+                    ib,
+                    xb,
+                    mB,
+                    yb,
+                    float(gain[e]),
+                    *(
+                        (float(self.eu[0, e]), float(self.eu[1, e]))
+                        if random_gain
+                        else (float(gain[e]), float(gain[e]))
+                    ),
+                )
+            )
             alive[e] = False
             gain[e] = -np.inf
             self.cur_flat[ka], self.cur_flat[kb] = ya, yb
             # each demander has now seen the outcome on its demand issue move
             self._record(b, ia, a, ya)
             self._record(a, ib, b, yb)
-            touched = np.concatenate([mover_of[ka], mover_of[kb],
-                                      view_of[b * m + ia], view_of[a * m + ib]])
+            touched = np.concatenate(
+                [mover_of[ka], mover_of[kb], view_of[b * m + ia], view_of[a * m + ib]]
+            )
             touched = touched[alive[touched]]
             if len(touched):
                 if self.gain_mode == "random":
@@ -368,8 +436,13 @@ class _Round:
         self.V[demander, issue] += shift  # [Stokman1994, (O)]
 
     def _describe(self, e: int) -> tuple[str, str, str, str, float]:
-        return (self.actor_ids[self.A[e]], self.issue_ids[self.IA[e]],
-                self.actor_ids[self.B[e]], self.issue_ids[self.IB[e]], float(self.gain[e]))
+        return (
+            self.actor_ids[self.A[e]],
+            self.issue_ids[self.IA[e]],
+            self.actor_ids[self.B[e]],
+            self.issue_ids[self.IB[e]],
+            float(self.gain[e]),
+        )
 
 
 def _group(keys: np.ndarray, K: int, n_keys: int) -> list[np.ndarray]:
@@ -377,253 +450,8 @@ def _group(keys: np.ndarray, K: int, n_keys: int) -> list[np.ndarray]:
     order = np.argsort(keys, kind="stable")
     bounds = np.searchsorted(keys[order], np.arange(n_keys + 1))
     cand = order % K
-    return [cand[bounds[key]:bounds[key + 1]] for key in range(n_keys)]
+    return [cand[bounds[key] : bounds[key + 1]] for key in range(n_keys)]
 
 
-# -- the whole model ------------------------------------------------------------------------
-
-def _canonical(scenario: Scenario):
-    """Arrays in canonical actor order (sorted by id), positions rescaled to 0..100."""
-    ids = scenario.actor_ids
-    order = sorted(range(len(ids)), key=lambda i: ids[i])
-    mats = scenario.matrices()
-    lo = np.array([iss.scale.min for iss in scenario.issues])
-    hi = np.array([iss.scale.max for iss in scenario.issues])
-    span = np.where(hi > lo, hi - lo, 1.0)
-    pos = mats["position"][order]
-    has = ~np.isnan(pos)
-    x = np.where(has, (np.nan_to_num(pos) - lo) / span * 100.0, 0.0)  # rescale to 0..100
-    s = np.where(has, mats["salience"][order], 0.0)
-    c = np.where(has, mats["capability"][order], 0.0)
-    return order, x, s, c, has, lo, span
-
-
-def run_exchange_model(scenario: Scenario, *, rounds: int = 10, gain: str = "equal",
-                       p: float = 0.0, rng: np.random.Generator | None = None,
-                       choose: Chooser | None = None,
-                       states: RoundStates | None = None) -> ExchangeRun:
-    """Run the exchange model once and return every round's positions and exchanges.
-
-    Positions and moves are on each issue's scale rescaled to 0..100 (decide's convention).
-    Actors are processed in canonical order (sorted by id), so the listing order of the
-    scenario changes nothing. ``choose`` replaces the tie rule: it is called with the round,
-    the number of exchanges already realised in it, and the tied candidates as
-    ``(actor, supply_issue, partner, partner_supply_issue, gain)`` in canonical order, and
-    returns the index of the one to realise (the reference test uses it to replay the ties
-    that the original implementation resolved its own way).
-
-    ``states`` (shocks): a function of the round r (0 = the start) giving, in canonical actor
-    order, the saliences, capabilities and stances in force; an actor without a stance in a
-    round counts for nothing and trades nothing there, and keeps its position.
-    """
-    order, x, s, c, has, _lo, _span = _canonical(scenario)
-    ids = tuple(scenario.actor_ids[i] for i in order)
-    issue_ids = tuple(scenario.issue_ids)
-    has_all = has
-    if states is not None:
-        s, c, has = _state(states, 0, has_all)
-    w = c * s
-    x = x.copy()
-    positions = [np.where(has, x, np.nan)]
-    starts = []
-    outcome = [nbs(x, w)]
-    realized: list[RealizedExchange] = []
-    for r in range(1, rounds + 1):
-        if states is not None:
-            s, c, has = _state(states, r, has_all)
-            w = c * s
-        rnd = _Round(x, s, w, has, gain, p, rng, ids, issue_ids, choose)
-        done = rnd.run(r)
-        y = rnd.cur
-        for (a, ia, xa, mA, ya, b, ib, xb, mB, yb, g, ga, gb) in done:
-            realized.append(RealizedExchange(r, g, ids[a], issue_ids[ia], xa, mA, ya,
-                                             ids[b], issue_ids[ib], xb, mB, yb, ga, gb))
-        y = y.copy()
-        moved = y != x
-        outcome.append(nbs(y, w))
-        positions.append(np.where(has, y, np.nan))
-        x = np.where(moved, next_start(x, y, s), x)
-        starts.append(np.where(has, x, np.nan))
-        log.debug("round %d: %d exchanges", r, len(done))
-    starts.append(starts[-1] if starts else positions[0])
-    return ExchangeRun(ids, issue_ids, np.array(positions), np.array(starts), np.array(outcome),
-                       tuple(realized))
-
-
-#: Shocks inside a run: round -> (saliences, capabilities, stances), each (actors, issues).
-RoundStates = Callable[[int], tuple[np.ndarray, np.ndarray, np.ndarray]]
-
-
-def _state(states: RoundStates, r: int, has_all: np.ndarray):
-    sal, cap, has = states(r)
-    has = has & has_all
-    return np.where(has, sal, 0.0), np.where(has, cap, 0.0), has
-
-
-class ExchangeModel(Model):
-    """Stokman–Van Oosten exchange of voting positions ([Stokman1994]), equal or random gain.
-
-    Per round: the outcome of each issue is the Nash bargaining solution of the model, the
-    capability × salience weighted mean of positions rescaled to 0..100 ([Stokman1994], (O)).
-    For every pair of issues, actors on opposite sides of the outcome on both may exchange:
-    each moves towards its partner on the issue relatively less salient to it, and both gain
-    the same utility ([Stokman1994], (R), (S), (E), (U)). A move is cut where it would carry
-    an outcome past the demanding actor's position. Exchanges are realised highest gain
-    first; every exchange that shares a moving actor and issue, or a demanding actor and
-    issue, with the realised one is recalculated, and dropped when invalid. After the round,
-    the actors that moved start the next round part of the way to their voting positions
-    (:func:`next_start`). Actors without a stance, or with zero salience or capability on an
-    issue, count for nothing on it and trade nothing on it.
-
-    Parameters (keyword-only, stored unchanged):
-
-    - ``rounds`` (10): rounds of exchange, as decide's default.
-    - ``gain`` ("equal"): "equal" for the equal-gain model; "random" for the randomized-gain
-      variant of [Dijkstra2008], in which one partner, drawn at random, gets more or less than
-      the equal gain (see ``_Round._randomize``).
-    - ``p`` (0.5): the randomized variant's spread, 0 (equal gain) to 1; unused for "equal".
-    - ``repetitions`` (10): randomized runs, each from its own stream spawned from ``rng``,
-      averaged; unused for "equal", which is deterministic and ignores ``rng``.
-
-    Ties: gains within a relative 1e-11 of the best are an exact tie; the exchange realised
-    is the first in canonical order: issue pairs (p, q), p < q, in the scenario's issue
-    order, then actor i (the one right of the outcome on q) by ascending id, then partner j
-    by ascending id. decide-exchange-model flips a coin instead, and the original
-    implementation broke some ties otherwise (see tests/test_exchange.py). Actors are sorted
-    by id inside the model, so the order in which a scenario lists them changes nothing.
-
-    The forecast of an issue is the outcome on the voting positions after the last round,
-    mapped back to the issue's scale. Its trace holds those voting positions and outcomes per
-    round and one ``exchange`` event per move (partner, demand issue, gain) for
-    ``accord explain``.
-    """
-
-    name: ClassVar[str] = "exchange"
-    label: ClassVar[str] = "Exchange model (Stokman)"
-    citation: ClassVar[str] = "[Stokman1994]"
-
-    tags: ClassVar[ModelTags] = ModelTags(round_based=True, stochastic=True, multi_issue=True)
-    PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("rounds", int, 10, low=1, high=1000, source="[DecideExchange]", help="rounds of exchange"),
-        Param("gain", str, "equal", choices=("equal", "random"), source="[Stokman1994]; [Dijkstra2008]",
-              help="equal gain, or the randomized-gain variant"),
-        Param("p", float, 0.5, low=0.0, high=1.0, source="[Dijkstra2008]",
-              help="the randomized variant's spread"),
-        Param("repetitions", int, 10, low=1, high=10_000, source="[Dijkstra2008]",
-              help="randomized runs averaged"),
-    )
-
-    def __init__(self, *, rounds: int = 10, gain: Literal["equal", "random"] = "equal",
-                 p: float = 0.5, repetitions: int = 10):
-        self.rounds = rounds
-        self.gain = gain
-        self.p = p
-        self.repetitions = repetitions
-        self._check_params()
-
-    def runs(self, scenario: Scenario, *, rng: np.random.Generator | int | None = None,
-             states: RoundStates | None = None) -> list[ExchangeRun]:
-        """Every repetition's run (one for equal gain)."""
-        if self.gain == "equal":
-            return [run_exchange_model(scenario, rounds=self.rounds, states=states)]
-        gen = as_generator(rng)
-        streams = gen.bit_generator.seed_seq.spawn(self.repetitions)  # type: ignore[attr-defined]
-        return [run_exchange_model(scenario, rounds=self.rounds, gain="random", p=float(self.p),
-                                   rng=np.random.default_rng(ss), states=states) for ss in streams]
-
-    def _shocked(self, arrays: ScenarioArrays) -> np.ndarray:
-        """Draw by draw with the shock schedule: round r uses the state of round r."""
-        sched = arrays.schedule
-        assert sched is not None
-        last = min(self.rounds, sched.last_round)
-        out = np.empty((arrays.n_draws, len(arrays.scenario.issues)))
-        for d in range(arrays.n_draws):
-            per = sched.rounds(arrays.take(np.array([d])), last)
-            scn = arrays.scenario_at(d)
-            order, *_rest, lo, span = _canonical(scn)
-
-            def states(r: int, per: dict[str, np.ndarray] = per, order: list[int] = order):
-                k = min(r, last)
-                return (per["salience"][0, k][order], per["capability"][0, k][order],
-                        per["mask"][k][order])
-
-            runs = self.runs(scn, rng=arrays.rng(d, model_stream(self.name)), states=states)
-            out[d] = lo + np.mean([run.nbs[-1] for run in runs], axis=0) / 100.0 * span
-        return out
-
-    def forecast_arrays(self, arrays: ScenarioArrays, *,
-                        rng: np.random.Generator | None = None) -> np.ndarray:
-        """(D, issues) forecasts for Monte Carlo draws: the equal-gain model on all draws at once
-        (:mod:`accord.models.exchange_batch`, chunks of ``BATCH_CHUNK`` draws); the randomized
-        variant, shocks or actors present in some draws only run draw by draw."""
-        from .exchange_batch import run_exchange_batch
-
-        draws, scenario = arrays, arrays.scenario
-        if draws.schedule is not None:
-            return self._shocked(draws)
-        mask = np.asarray(draws.mask, dtype=bool)
-        if self.gain != "equal" or mask.ndim != 2:
-            return super().forecast_arrays(draws, rng=rng)
-        order, _x, _s, _c, _has, lo, span = _canonical(scenario)
-        pos = np.asarray(draws.position, dtype=float)[:, order]
-        has = mask[order][None] & ~np.isnan(pos)
-        x = np.where(has, (np.nan_to_num(pos) - lo) / span * 100.0, 0.0)   # rescale to 0..100
-        s = np.where(has, np.asarray(draws.salience, dtype=float)[:, order], 0.0)
-        c = np.where(has, np.asarray(draws.capability, dtype=float)[:, order], 0.0)
-        out = np.empty((draws.n_draws, len(scenario.issues)))
-        for a in range(0, draws.n_draws, BATCH_CHUNK):
-            b = slice(a, a + BATCH_CHUNK)
-            out[b] = lo + run_exchange_batch(x[b], s[b], c[b], has[b], rounds=self.rounds) / 100.0 * span
-        return out
-
-    def forecast(self, scenario: Scenario, *, rng: np.random.Generator | None = None) -> ModelForecast:
-        """Forecast every issue: the outcome after the last round, on the issue's own scale.
-
-        The trace of an issue holds the voting positions and the outcome per round (means
-        over repetitions in the randomized variant) and the ``exchange`` events of the first
-        (or only) run: one per move, naming the partner, the demand issue and the gain.
-        """
-        runs = self.runs(scenario, rng=rng)
-        order, _x, _s, _c, has, lo, span = _canonical(scenario)
-        back = np.argsort(order)  # canonical -> scenario order
-        nbs_runs = np.array([r.nbs for r in runs])  # repetitions × rounds+1 × issues
-        nbs_mean = nbs_runs.mean(axis=0)
-        pos_mean = np.mean([r.positions for r in runs], axis=0)[:, back, :]
-        has_s = has[back]
-        issue_ids = scenario.issue_ids
-        col = {iid: k for k, iid in enumerate(issue_ids)}
-        events: dict[str, list[TraceEvent]] = {iid: [] for iid in issue_ids}
-        counts = np.zeros((len(issue_ids), self.rounds), dtype=int)
-
-        def unscale(k: int, v: float) -> float:
-            return float(lo[k] + v / 100.0 * span[k])
-
-        for ex in runs[0].exchanges:
-            for actor, issue, start, end, other, demand in (
-                (ex.actor, ex.supply_issue, ex.start, ex.voting, ex.partner, ex.partner_supply_issue),
-                (ex.partner, ex.partner_supply_issue, ex.partner_start, ex.partner_voting, ex.actor,
-                 ex.supply_issue),
-            ):
-                k = col[issue]
-                counts[k, ex.round - 1] += 1
-                events[issue].append(TraceEvent(
-                    round=ex.round, kind="exchange", actor=actor, issue=issue, other=other,
-                    before=unscale(k, start), after=unscale(k, end),
-                    detail={"supply_issue": issue, "demand_issue": demand, "gain": ex.gain,
-                            "why": f"in return for a move on {demand}; gain {ex.gain:.4g}"},
-                ))
-        names = scenario.actor_ids
-        out = {}
-        for k, issue in enumerate(scenario.issues):
-            keep = has_s[:, k]
-            actor_ids = tuple(a for a, h in zip(names, keep, strict=True) if h)
-            pos = lo[k] + pos_mean[:, keep, k] / 100.0 * span[k]
-            fc = lo[k] + nbs_mean[:, k] / 100.0 * span[k]
-            trace = IssueTrace(actor_ids, pos, fc, tuple(events[issue.id]))
-            details: dict[str, Any] = {"moves_per_round": counts[k].tolist()}
-            if len(runs) > 1:
-                finals = lo[k] + nbs_runs[:, -1, k] / 100.0 * span[k]
-                details["repetitions"] = finals.tolist()
-                details["sd"] = float(finals.std(ddof=1))
-            out[issue.id] = IssueForecast(issue.id, float(fc[-1]), trace, details)
-        return ModelForecast(self.name, out, self.get_params())
+#: The round, public for the run loop in exchange_oracle.py.
+OracleRound = _Round
