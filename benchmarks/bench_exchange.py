@@ -79,8 +79,11 @@ print(json.dumps(times))
 
 def time_accord(scenario, repeat: int) -> dict[str, list[float]]:
     model = ExchangeModel()
-    out: dict[str, list[float]] = {"forecast": [], "model alone": [],
-                                   "randomized forecast (10 reps)": []}
+    out: dict[str, list[float]] = {
+        "forecast": [],
+        "model alone": [],
+        "randomized forecast (10 reps)": [],
+    }
     model.forecast(scenario)  # warm-up
     for _ in range(repeat):
         t = time.perf_counter()
@@ -98,8 +101,12 @@ def time_accord(scenario, repeat: int) -> dict[str, list[float]]:
 
 
 def time_decide(python: str, src: str, repeat: int) -> list[float]:
-    res = subprocess.run([python, "-c", DECIDE_DRIVER, str(COP21), src, str(repeat)],
-                         capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [python, "-c", DECIDE_DRIVER, str(COP21), src, str(repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -109,23 +116,34 @@ def main() -> None:
     ap.add_argument("--decide-python", default=None)
     ap.add_argument("--decide-src", default="")
     ap.add_argument("--decide-repeat", type=int, default=3)
-    ap.add_argument("--draws", type=int, nargs="*", default=[1000, 10000],
-                    help="Monte Carlo batch sizes on ukraine-2025 (none: skip)")
+    ap.add_argument(
+        "--draws",
+        type=int,
+        nargs="*",
+        default=[1000, 10000],
+        help="Monte Carlo batch sizes on ukraine-2025 (none: skip)",
+    )
     args = ap.parse_args()
     scenario = accord.load_scenario(COP21)
     n_ex = len(run_exchange_model(scenario, rounds=10).exchanges)
-    print(f"CoP21: {len(scenario.actors)} actors x {len(scenario.issues)} issues, 10 rounds, "
-          f"{n_ex} exchanges realised")
+    print(
+        f"CoP21: {len(scenario.actors)} actors x {len(scenario.issues)} issues, 10 rounds, "
+        f"{n_ex} exchanges realised"
+    )
     ours = time_accord(scenario, args.repeat)
     print(f"{'what':<40} {'median':>10} {'min':>10} {'runs':>5}")
     for what, ts in ours.items():
-        print(f"{'accord ' + what:<40} {statistics.median(ts) * 1e3:>8.1f}ms "
-              f"{min(ts) * 1e3:>8.1f}ms {len(ts):>5}")
+        print(
+            f"{'accord ' + what:<40} {statistics.median(ts) * 1e3:>8.1f}ms "
+            f"{min(ts) * 1e3:>8.1f}ms {len(ts):>5}"
+        )
     if args.decide_python:
         theirs = time_decide(args.decide_python, args.decide_src, args.decide_repeat)
         med = statistics.median(theirs)
-        print(f"{'decide-exchange-model model loop':<40} {med:>9.2f}s {min(theirs):>9.2f}s "
-              f"{len(theirs):>5}")
+        print(
+            f"{'decide-exchange-model model loop':<40} {med:>9.2f}s {min(theirs):>9.2f}s "
+            f"{len(theirs):>5}"
+        )
         for what, ts in ours.items():
             print(f"speed-up, accord {what}: {med / statistics.median(ts):.0f}x")
     monte_carlo(args.draws)
@@ -142,12 +160,18 @@ def monte_carlo(sizes: list[int]) -> None:
     loop_n = 200
     d = sample(scn, loop_n, seed=0)
     t0 = time.perf_counter()
-    ref = np.array([[model.forecast(d.scenario_at(i)).issues[x.id].value for x in scn.issues]
-                    for i in range(loop_n)])
+    ref = np.array(
+        [
+            [model.forecast(d.scenario_at(i)).issues[x.id].value for x in scn.issues]
+            for i in range(loop_n)
+        ]
+    )
     per_loop = (time.perf_counter() - t0) / loop_n * 1e3
     same = np.allclose(model.forecast_arrays(d), ref, atol=1e-9, rtol=0)
-    print(f"\nukraine-2025 Monte Carlo draws: one run per draw {per_loop:.2f} ms per draw "
-          f"({loop_n} draws); batch equal: {same}")
+    print(
+        f"\nukraine-2025 Monte Carlo draws: one run per draw {per_loop:.2f} ms per draw "
+        f"({loop_n} draws); batch equal: {same}"
+    )
     for n in sizes:
         dn = sample(scn, n, seed=0)
         ts = []

@@ -41,8 +41,16 @@ def assert_same_run(new, old) -> None:
 
 
 def test_the_public_names_are_where_they_were():
-    for name in ("ExchangeModel", "ExchangeRun", "RealizedExchange", "run_exchange_model",
-                 "CONSTANTS", "nbs", "next_start", "BATCH_CHUNK"):
+    for name in (
+        "ExchangeModel",
+        "ExchangeRun",
+        "RealizedExchange",
+        "run_exchange_model",
+        "CONSTANTS",
+        "nbs",
+        "next_start",
+        "BATCH_CHUNK",
+    ):
         assert hasattr(exchange, name), name
     assert set(oracle.CONSTANTS) <= set(exchange.CONSTANTS)
     for key, (value, _source) in oracle.CONSTANTS.items():
@@ -50,6 +58,7 @@ def test_the_public_names_are_where_they_were():
 
 
 # -- CoP21 ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.reference
 def test_cop21_ten_rounds_equal_the_oracle():
@@ -97,11 +106,13 @@ def test_cop21_randomized_gain_with_a_fixed_seed_equals_the_oracle():
 
 # -- random scenarios -----------------------------------------------------------------------------
 
+
 @props
 @given(scenarios(), st.integers(1, 4))
 def test_random_scenarios_equal_the_oracle(scn, rounds):
-    assert_same_run(run_exchange_model(scn, rounds=rounds),
-                    oracle.run_exchange_model(scn, rounds=rounds))
+    assert_same_run(
+        run_exchange_model(scn, rounds=rounds), oracle.run_exchange_model(scn, rounds=rounds)
+    )
 
 
 @props
@@ -131,13 +142,15 @@ def test_the_scale_of_capabilities_changes_nothing(scn, factor):
 
     assert [who(e) for e in a.exchanges] == [who(e) for e in b.exchanges]
     for e, f in zip(a.exchanges, b.exchanges, strict=True):
-        np.testing.assert_allclose(dataclasses.astuple(f)[4:7], dataclasses.astuple(e)[4:7],
-                                   rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            dataclasses.astuple(f)[4:7], dataclasses.astuple(e)[4:7], rtol=1e-9, atol=1e-9
+        )
         assert f.gain == pytest.approx(e.gain, rel=1e-9, abs=1e-12)
     np.testing.assert_allclose(b.nbs, a.nbs, rtol=1e-9, atol=1e-9)
 
 
 # -- alone or in a batch --------------------------------------------------------------------------
+
 
 def _cases(seed: int, n_draws: int):
     scn = synthetic_scenario(6, 4, seed=seed)
@@ -163,8 +176,9 @@ def test_a_case_is_the_same_alone_or_in_any_batch(seed, rounds):
     np.testing.assert_array_equal(small.nbs, whole.nbs[:5])
     assert small.events == whole.events[:5]
     for d in (0, 3, n - 1):
-        alone = run_batch(x[d:d + 1], s[d:d + 1], c[d:d + 1], has[d:d + 1], rounds=rounds,
-                          record=True)
+        alone = run_batch(
+            x[d : d + 1], s[d : d + 1], c[d : d + 1], has[d : d + 1], rounds=rounds, record=True
+        )
         np.testing.assert_array_equal(alone.nbs[0], whole.nbs[d])
         np.testing.assert_array_equal(alone.positions[0], whole.positions[d])
         assert alone.events[0] == whole.events[d]
@@ -174,27 +188,35 @@ def test_randomized_repetitions_are_the_same_batched_or_one_by_one():
     scn = synthetic_scenario(5, 3, seed=3)
     seqs = np.random.SeedSequence(11).spawn(4)
     together = exchange.run.run_exchange_models(
-        scn, rounds=3, gain="random", p=0.7, rngs=[np.random.default_rng(q) for q in seqs])
+        scn, rounds=3, gain="random", p=0.7, rngs=[np.random.default_rng(q) for q in seqs]
+    )
     seqs = np.random.SeedSequence(11).spawn(4)
     for run, q in zip(together, seqs, strict=True):
-        alone = run_exchange_model(scn, rounds=3, gain="random", p=0.7,
-                                   rng=np.random.default_rng(q))
+        alone = run_exchange_model(
+            scn, rounds=3, gain="random", p=0.7, rng=np.random.default_rng(q)
+        )
         assert_same_run(run, alone)
 
 
 # -- Monte Carlo draws ----------------------------------------------------------------------------
 
+
 def _oracle_per_draw(scn, draws, **kw):
     model = oracle.ExchangeModel(**kw)
-    return np.array([[model.forecast(draws.scenario_at(d)).issues[i.id].value for i in scn.issues]
-                     for d in range(draws.n_draws)])
+    return np.array(
+        [
+            [model.forecast(draws.scenario_at(d)).issues[i.id].value for i in scn.issues]
+            for d in range(draws.n_draws)
+        ]
+    )
 
 
 def test_monte_carlo_draws_equal_the_oracle():
     scn = accord.load_scenario("ukraine-2025")
     draws = sample(scn, 25, seed=5)
-    np.testing.assert_array_equal(ExchangeModel().forecast_arrays(draws),
-                                  _oracle_per_draw(scn, draws))
+    np.testing.assert_array_equal(
+        ExchangeModel().forecast_arrays(draws), _oracle_per_draw(scn, draws)
+    )
 
 
 @settings(max_examples=10, deadline=None)
@@ -202,8 +224,9 @@ def test_monte_carlo_draws_equal_the_oracle():
 def test_monte_carlo_draws_of_random_scenarios_equal_the_oracle(seed, n, m):
     scn = synthetic_scenario(n, m, seed=seed)
     draws = sample(scn, 6, seed=seed)
-    np.testing.assert_array_equal(ExchangeModel(rounds=3).forecast_arrays(draws),
-                                  _oracle_per_draw(scn, draws, rounds=3))
+    np.testing.assert_array_equal(
+        ExchangeModel(rounds=3).forecast_arrays(draws), _oracle_per_draw(scn, draws, rounds=3)
+    )
 
 
 @pytest.mark.reference
@@ -212,22 +235,28 @@ def test_cop21_monte_carlo_draws_equal_the_oracle():
 
     scn = with_uncertainty(accord.load_scenario(shared_file("decide", "cop21.tsv")), share=0.1)
     draws = sample(scn, 2, seed=4)
-    np.testing.assert_array_equal(ExchangeModel().forecast_arrays(draws),
-                                  _oracle_per_draw(scn, draws))
+    np.testing.assert_array_equal(
+        ExchangeModel().forecast_arrays(draws), _oracle_per_draw(scn, draws)
+    )
 
 
 def test_randomized_monte_carlo_draws_equal_the_oracle():
     scn = synthetic_scenario(5, 3, seed=8)
     draws = sample(scn, 4, seed=2)
     kw = {"gain": "random", "repetitions": 3, "rounds": 3}
-    np.testing.assert_array_equal(ExchangeModel(**kw).forecast_arrays(draws),
-                                  oracle.ExchangeModel(**kw).forecast_arrays(draws))
+    np.testing.assert_array_equal(
+        ExchangeModel(**kw).forecast_arrays(draws),
+        oracle.ExchangeModel(**kw).forecast_arrays(draws),
+    )
 
 
 # -- shocks ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("shocks", [["us_admin:leave@0"], ["us_admin:leave@3"],
-                                    ["russia:leave@2", "us_admin:leave@5"], []])
+
+@pytest.mark.parametrize(
+    "shocks",
+    [["us_admin:leave@0"], ["us_admin:leave@3"], ["russia:leave@2", "us_admin:leave@5"], []],
+)
 @pytest.mark.parametrize("gain", ["equal", "random"])
 def test_shocks_equal_the_oracle(shocks, gain):
     scn = accord.load_scenario("ukraine-2025")
@@ -235,6 +264,10 @@ def test_shocks_equal_the_oracle(shocks, gain):
     shocks = [s for s in shocks if s.split(":")[0] in known]
     kw = {"gain": gain, "repetitions": 2, "rounds": 6}
     for arrays in (ScenarioArrays.from_scenario(scn, seed=1), sample(scn, 3, seed=9)):
-        fc, _ = evaluate(arrays, [ExchangeModel(**kw), oracle.ExchangeModel(**kw)],
-                         shocks=[parse_shock(s) for s in shocks], bargaining=False)
+        fc, _ = evaluate(
+            arrays,
+            [ExchangeModel(**kw), oracle.ExchangeModel(**kw)],
+            shocks=[parse_shock(s) for s in shocks],
+            bargaining=False,
+        )
         np.testing.assert_array_equal(fc[:, 0], fc[:, 1])

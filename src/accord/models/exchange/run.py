@@ -153,7 +153,7 @@ def run_batch(
         hook: KernelChooser | None = None
         if choose is not None:
 
-            def hook(case: int, step: int, tied, r: int = r) -> int:  # type: ignore[misc]
+            def hook(case: int, step: int, tied, r: int = r) -> int:
                 assert choose is not None
                 return choose(r, case, step, tied)
 
