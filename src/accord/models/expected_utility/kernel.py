@@ -207,7 +207,9 @@ def _symmetric_pick(key, kmin, x_new, w, delta_nn):
     of the actors and the direction of the scale: ties (within 1e-9 of Δ) go to the proposer
     with the largest weight c·s; offers still tied that would move the actor to different
     positions (equally close, equally weighty, on opposite sides) cancel out and the actor
-    stays. Returns (the chosen proposer, whether the offers cancelled)."""
+    stays; offers tied within the tolerance move the actor to the middle of their positions (so
+    that which of them is listed first never matters). Returns (a chosen proposer, for the
+    trace; the position moved to; whether the offers cancelled)."""
     tol = 1e-9 * delta_nn  # (..., 1, 1)
     tie = (key <= kmin + tol) & np.isfinite(key)
     wj = np.broadcast_to(w[..., None, :], key.shape)
@@ -217,7 +219,11 @@ def _symmetric_pick(key, kmin, x_new, w, delta_nn):
     xt_lo = np.where(tie, x_new, np.inf).min(axis=-1)
     xt_hi = np.where(tie, x_new, -np.inf).max(axis=-1)
     cancel = np.isfinite(xt_lo) & (xt_hi - xt_lo > tol[..., 0])  # tol[..., 0]: (..., 1)
-    return np.argmax(tie, axis=-1), cancel
+    found = np.isfinite(xt_lo)
+    middle = np.where(
+        found, 0.5 * (np.where(found, xt_lo, 0.0) + np.where(found, xt_hi, 0.0)), np.nan
+    )
+    return np.argmax(tie, axis=-1), middle, cancel
 
 
 def run_expected_utility(
@@ -315,9 +321,9 @@ def run_expected_utility(
             tie = (key <= kmin + 1e-12) & np.isfinite(key)
             pick = np.argmin(np.where(tie, xj, np.inf), axis=-1)
         else:
-            pick, cancel = _symmetric_pick(key, kmin, x_new, w, delta_nn)
+            pick, middle, cancel = _symmetric_pick(key, kmin, x_new, w, delta_nn)
             has &= ~cancel
-        chosen_x = _pick(x_new, pick, rows)
+        chosen_x = _pick(x_new, pick, rows) if offer_rule == "scholz" else middle
         kind = np.where(conflict, 1, np.where(comp, 2, np.where(capit, 3, 0)))
         chosen_kind = np.where(has, _pick(kind, pick, rows), 0)
         x = np.where(has, chosen_x, x)
