@@ -101,8 +101,12 @@ class UncertainInput:
             out = stats.triang.ppf(u, c, loc=lo, scale=width)
         elif self.shape == "truncnorm":
             sd = self.sd if self.sd is not None else DEFAULT_SD_SHARE * width
-            a, b = (lo - self.value) / sd, (hi - self.value) / sd
-            out = stats.truncnorm.ppf(u, a, b, loc=self.value, scale=sd)
+            with np.errstate(divide="ignore", over="ignore"):
+                a, b = (lo - self.value) / sd, (hi - self.value) / sd
+            if not (np.isfinite(a) and np.isfinite(b)):  # sd too small to scale: the value
+                out = np.full(u.shape, self.value)
+            else:
+                out = stats.truncnorm.ppf(u, a, b, loc=self.value, scale=sd)
         elif self.shape == "beta":
             kappa = (
                 self.concentration if self.concentration is not None else DEFAULT_BETA_CONCENTRATION
