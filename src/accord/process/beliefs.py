@@ -14,9 +14,9 @@ signal give a Gaussian posterior):
     σ'² = 1 / (1/σ² + 1/τ²),   b' = σ'² (b/σ² + s/τ²)
 
 so k signals with τ = σ shrink the spread to σ/√(k+1). Preparatory talks send such signals
-between every pair of parties [Lieven2024: "each side can then explore which of the other's
-conditions are basic and non-negotiable"]; in a single-text procedure a party that rejects the
-text sends one to the mediator (its criticism, [Raiffa1982]).
+between every pair of parties (each learns which of the other's conditions are non-negotiable);
+in a single-text procedure a party that rejects the text sends one to the mediator (its
+criticism, [Raiffa1982]).
 
 Randomness: every run has its own generator spawned from a ``numpy.random.SeedSequence``
 (:class:`RunStreams`), so run r draws the same numbers whatever the number of runs.

@@ -1,13 +1,12 @@
 """How the talks are run: preparatory talks, a leaders' summit, an ultimatum, a mediator.
 
-The sources disagree about process more than about terms. Lieven argues that "formal
-negotiations will therefore have to be preceded by preparatory talks, preferably in secret",
-so each side learns which conditions are "basic and non-negotiable"; Moscow fears a summit
-offer that "fails to meet minimal Russian conditions" followed by a violent American turn; a
-reader argues for leader-level "agile" dealmaking over slow preparation [Lieven2024]; the later
-article describes a 50-day ultimatum [SecondRound2025]. Each process below is a sequence of
-protocol runs (:mod:`.protocols`) among the scenario's parties (``Actor.party``) over the
-bargaining analysis's package grid (:func:`accord.bargaining.build_space`), on many runs at once:
+Analysts argue about process as much as about terms: secret preparatory talks that reveal
+which conditions are non-negotiable, leader-level summits with their risk of escalation after a
+failure, ultimatums with deadlines, a mediator's single text (the debate over the default
+scenario is quoted in docs/process.md and in the scenario's own evidence). Each process below is
+a sequence of protocol runs (:mod:`.protocols`) among the scenario's parties (``Actor.party``)
+over the bargaining analysis's package grid (:func:`accord.bargaining.build_space`), on many
+runs at once:
 
 * ``direct`` — alternating offers for ``rounds`` rounds on the actors' prior beliefs (baseline);
 * ``prep-talks`` — ``signal_rounds`` rounds of private signals between every pair of parties

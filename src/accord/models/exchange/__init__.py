@@ -8,7 +8,7 @@ The randomized-gain variant lets one partner take more or less of the surplus
 ([Dijkstra2008]).
 
 Order of operations, thresholds and bookkeeping follow decide-exchange-model
-([DecideExchange]; read for its details, not copied; ``../shared/notes/exchange-model.md``),
+([DecideExchange]; read for its details, not copied; docs/exchange.md),
 except where the output of the original implementation on CoP21 (the reference test) shows
 decide departs from it: (1) the outcome check measures the room left between the outcome *as
 the demanding actor has seen it move this round* and the demander's position, and an exchange
