@@ -92,3 +92,12 @@ def test_no_module_over_500_lines():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
     ]
     assert not long, "\n".join(long)
+
+
+def test_no_docstring_or_doc_points_outside_the_repository():
+    """Reference data the project may keep lives in tests/data; nothing in the package or the
+    docs sends a reader to ../shared (which a clone elsewhere does not have)."""
+    root = SRC.parents[1]
+    places = [*SRC.rglob("*.py"), *(root / "docs").glob("*.md"), root / "README.md"]
+    bad = [str(p.relative_to(root)) for p in places if "../shared" in p.read_text(encoding="utf-8")]
+    assert not bad, bad
