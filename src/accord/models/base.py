@@ -129,6 +129,10 @@ class Forecaster(Protocol):
     @classmethod
     def options_from_scenario(cls, scenario: Scenario) -> dict[str, Any]: ...
 
+    def components(self) -> dict[str, float]: ...
+
+    def combine(self, parts: dict[str, np.ndarray]) -> np.ndarray: ...
+
 
 class Model:
     """Shared plumbing of every registered model: parameters from ``PARAMS``, the repr, and
@@ -151,6 +155,14 @@ class Model:
         SMP); none by default. :func:`accord.models.options.build_models` applies them before
         the user's ``--model-param``."""
         return {}
+
+    def components(self) -> dict[str, float]:
+        """For a model whose tags say ``combines``: the models it combines and their weights."""
+        raise NotImplementedError(f"{self.name} combines no other models")
+
+    def combine(self, parts: dict[str, np.ndarray]) -> np.ndarray:
+        """For a model whose tags say ``combines``: its forecasts from its components'."""
+        raise NotImplementedError(f"{self.name} combines no other models")
 
     def _check_params(self) -> None:
         check_params(self.PARAMS, self.get_params())

@@ -55,6 +55,18 @@ class Ensemble(Model):
         self.weights = weights
         self._check_params()
 
+    def components(self) -> dict[str, float]:
+        """The models combined and their weights (declared by ``tags.combines``)."""
+        return self.resolved_weights()
+
+    def combine(self, parts: dict[str, np.ndarray]) -> np.ndarray:
+        """[Wolpert1992] the convex stack of the components' (draws, issues) forecasts, summed
+        in weight order (what ``forecast_arrays`` computes, from forecasts already made)."""
+        total: np.ndarray | float = 0.0
+        for name, wgt in self.resolved_weights().items():
+            total = total + wgt * parts[name]
+        return np.asarray(total)
+
     def forecast_arrays(
         self, arrays: ScenarioArrays, *, rng: np.random.Generator | None = None
     ) -> np.ndarray:

@@ -114,8 +114,18 @@ def evaluate(
     schedule = ShockSchedule(tuple(shocks))
     scheduled = draws.with_schedule(schedule if schedule else None)
     out = np.empty((draws.n_draws, len(models), len(draws.scenario.issues)))
+    done: dict[str, np.ndarray] = {}  # forecasts of models run with their default options
     for j, m in enumerate(models):
-        out[:, j] = batch_forecast(m, scheduled)
+        if not m.tags.combines:
+            out[:, j] = batch_forecast(m, scheduled)
+            if m.get_params() == type(m)().get_params():
+                done[m.name] = out[:, j]
+    for j, m in enumerate(models):  # a combining model reuses its components' forecasts
+        if m.tags.combines:
+            if all(name in done for name in m.components()):
+                out[:, j] = m.combine(done)
+            else:
+                out[:, j] = batch_forecast(m, scheduled)
     bargain = (
         analyse_arrays(scheduled.for_model(round_based=False), months=RIPENESS_MONTHS)
         if bargaining
