@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -292,9 +293,8 @@ def test_browser_edit_run_and_open_brief(server):
         def forecasts() -> dict[str, str]:
             page.click("nav.tabs button[data-tab=results]")
             page.click("#run")
-            page.wait_for_function(
-                "document.querySelector('#job-status').textContent.startsWith('done')"
-            )
+            # a locator, not a JavaScript string: the page's CSP forbids eval (script-src 'self')
+            page.locator("#job-status", has_text=re.compile(r"^done")).wait_for()
             page.wait_for_selector("td.value")
             cells = page.query_selector_all("td.value")
             return {
@@ -336,10 +336,7 @@ def test_browser_edit_run_and_open_brief(server):
             page.select_option("#analysis", kind)
             page.fill("#params", params)
             page.click("#run")
-            page.wait_for_function(
-                "document.querySelector('#job-status').textContent.startsWith('done')",
-                timeout=60_000,
-            )
+            page.locator("#job-status", has_text=re.compile(r"^done")).wait_for(timeout=60_000)
             page.wait_for_selector(selector)
             assert page.locator(selector).count() >= 3, kind
         assert page.locator("#bargaining-map rect.solution").count() >= 1
