@@ -106,3 +106,20 @@ def test_cli_prints_the_notes_next_to_the_numbers():
     data = json.loads(r.output)
     conv = data["issues"][1]["forecasts"]["bdm"]["convergence"]
     assert conv["status"] in ("cycle", "moving")
+
+
+def test_every_round_based_model_reports_its_convergence(result):
+    """SMP and the exchange model have their per-round trace classified (BDM reports its own);
+    one-shot models have no rounds and report none."""
+    from accord.models.registry import MODELS
+
+    data = result.to_dict()
+    round_based = {cls.name for cls in MODELS if cls.tags.round_based}
+    for issue in data["issues"]:
+        for name, f in issue["forecasts"].items():
+            if name in round_based:
+                assert f["convergence"]["status"] in ("converged", "cycle", "moving"), name
+            elif name != "ensemble":
+                assert f["convergence"] is None, name
+    exchange_nato = next(i for i in data["issues"] if i["issue"] == "nato")["forecasts"]["exchange"]
+    assert exchange_nato["convergence"]["status"] == "moving"  # 10 fixed rounds, still trading

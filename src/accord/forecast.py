@@ -102,6 +102,8 @@ class ForecastResult:
         return pd.DataFrame(rows, columns=["issue", "model", "forecast", "label", "spread"])
 
     def to_dict(self) -> dict[str, Any]:
+        from accord.forecast_notes import convergence
+
         cov = self.coverage
         return {
             "scenario": self.scenario.metadata.title,
@@ -126,9 +128,10 @@ class ForecastResult:
                             "label": s.labels[m],
                             **({"raw": round(s.raw[m], 6)} if s.raw.get(m, v) != v else {}),
                             "notes": list(s.notes.get(m, ())),
-                            "convergence": self.model(m)
-                            .issues[s.issue_id]
-                            .details.get("convergence"),
+                            "convergence": convergence(
+                                self.model(m).issues[s.issue_id],
+                                self.scenario.issue(s.issue_id),
+                            ),
                         }
                         for m, v in s.values.items()
                     },

@@ -25,10 +25,10 @@ import numpy as np
 
 if TYPE_CHECKING:
     from accord.forecast import IssueSummary
-    from accord.models.base import ModelForecast
+    from accord.models.base import IssueForecast, ModelForecast
     from accord.scenario import Issue, Scenario
 
-__all__ = ["agreement", "issue_summary", "red_line_breaches", "snap"]
+__all__ = ["agreement", "convergence", "issue_summary", "red_line_breaches", "snap"]
 
 #: Values within this share of the scale count as equal (on a term, on a red line).
 TOL = 1e-9
@@ -89,8 +89,23 @@ def agreement(issue: Issue, values: dict[str, float]) -> str:
     )
 
 
-def _convergence_note(details: dict) -> str | None:
-    conv = details.get("convergence")
+def convergence(forecast: IssueForecast, issue: Issue) -> dict | None:
+    """How a run's forecast series ended: the model's own report (``details["convergence"]``),
+    else the classification of its per-round trace (:mod:`accord.models.diagnostics`; the SMP's
+    turns, the exchange model's rounds); None for a model without rounds."""
+    if forecast.details.get("convergence"):
+        return dict(forecast.details["convergence"])
+    trace = forecast.trace
+    if trace is None or trace.rounds < 1:
+        return None
+    from accord.models.diagnostics import classify
+
+    width = issue.scale.max - issue.scale.min
+    return classify(trace.forecast, tol=1e-6 * width).to_dict()
+
+
+def _convergence_note(forecast: IssueForecast, issue: Issue) -> str | None:
+    conv = convergence(forecast, issue)
     if not conv or conv.get("status") == "converged":
         return None
     return str(conv.get("text"))
@@ -107,7 +122,7 @@ def issue_summary(
     notes: dict[str, tuple[str, ...]] = {}
     for m in models:
         said = []
-        conv = _convergence_note(m.issues[issue.id].details)
+        conv = _convergence_note(m.issues[issue.id], issue)
         if conv:
             said.append(conv)
         v = values[m.model]
