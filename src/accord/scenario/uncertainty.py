@@ -100,8 +100,8 @@ class UncertainInput:
             c = (self.value - lo) / width
             out = stats.triang.ppf(u, c, loc=lo, scale=width)
         elif self.shape == "truncnorm":
-            sd = self.sd if self.sd is not None else DEFAULT_SD_SHARE * width
-            with np.errstate(divide="ignore", over="ignore"):
+            sd = np.float64(self.sd if self.sd is not None else DEFAULT_SD_SHARE * width)
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                 a, b = (lo - self.value) / sd, (hi - self.value) / sd
             if not (np.isfinite(a) and np.isfinite(b)):  # sd too small to scale: the value
                 out = np.full(u.shape, self.value)
