@@ -73,11 +73,11 @@ class Ensemble(Model):
         """[Wolpert1992] convex stack of the components' (draws, issues) forecasts."""
         from .registry import get_model
 
-        total: np.ndarray | float = 0.0
-        for name, wgt in self.resolved_weights().items():
+        parts = {}
+        for name in self.resolved_weights():
             part = get_model(name)
-            total = total + wgt * part.forecast_arrays(arrays.for_model(part.tags.round_based))
-        return np.asarray(total) * np.ones((arrays.n_draws, len(arrays.scenario.issues)))
+            parts[name] = part.forecast_arrays(arrays.for_model(part.tags.round_based))
+        return self.combine(parts) * np.ones((arrays.n_draws, len(arrays.scenario.issues)))
 
     def resolved_weights(self) -> dict[str, float]:
         w = self.weights if self.weights is not None else shipped_weights()["weights"]
