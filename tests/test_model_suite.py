@@ -319,20 +319,6 @@ _KNOWN_ORIENTED = {
         "of the outcome first), so a flipped scale pairs the draws with other partners: equal "
         "in distribution, not per seed; fix: draw by canonical actor order",
     ),
-    **{
-        ("smp", option, value): pytest.mark.xfail(
-            strict=False,
-            reason="a bargain's value is summed in an order that depends on the actors' places, "
-            "so mirror bargains can differ by one ulp, which a threshold rule (Binary votes, "
-            "PropBin's binary part, the Binary victory model) turns into a whole vote; fix: sum "
-            "in a canonical order",
-        )
-        for option, value in (
-            ("voting_rule", "Binary"),
-            ("voting_rule", "PropBin"),
-            ("victory_model", "Binary"),
-        )
-    },
 }
 
 

@@ -529,3 +529,30 @@ def test_straightforward_kernel_gives_the_same_run():
     assert np.array_equal(a.positions, b.positions) and np.array_equal(
         a.win_probability, b.win_probability
     )
+
+
+def test_positions_ten_grid_steps_apart_are_distinct_in_both_orientations():
+    """Bargains lie on KTAB's 1e-4 grid, so positions exactly 1e-3 apart are common; their
+    computed distance falls either side of the tolerance depending on the orientation
+    (0.3944 − 0.3934 < 1e-3 < 0.6066 − 0.6056). Both orientations must see two positions (the
+    clean-clone CI run's hypothesis found a forecast that moved by 0.3 points on a flip)."""
+    from accord.models.smp import unique_positions
+
+    for x in ([0.3934, 0.3944, 0.9], [0.6066, 0.6056, 0.1]):
+        uniq, _ = unique_positions(np.array(x)[None, :, None], np.ones((1, 3), dtype=bool))
+        assert uniq.tolist() == [[True, True, True]]
+    uniq, last = unique_positions(
+        np.array([0.5, 0.5004, 0.9])[None, :, None], np.ones((1, 3), bool)
+    )
+    assert uniq.tolist() == [[True, False, True]] and last.tolist() == [[0, 0, 2]]
+
+
+@pytest.mark.parametrize("rule", ["Binary", "PropBin"])
+def test_binary_votes_ignore_rounding_noise_but_not_real_differences(rule):
+    """A utility difference of a few ulps (equal utilities summed in another order) casts no
+    vote; from 1e-12 on, KTAB's rule: du / 1e-8 clipped to ±1 ([KTAB] ``Model::vote``)."""
+    du = np.array([0.0, 3e-16, -3e-16, 5e-9, -5e-9, 1e-6])
+    v = vote(rule, 2.0, du)
+    step = np.array([0.0, 0.0, 0.0, 0.5, -0.5, 1.0])
+    expected = 2.0 * step if rule == "Binary" else 2.0 * (0.8 * du + 0.2 * step)
+    np.testing.assert_allclose(v, expected, rtol=1e-12, atol=0)

@@ -111,6 +111,9 @@ INTERP_MIN_WEIGHT = 1e-6
 INTERP_ROUND = 1e4
 #: ``SMPModel::posTol``: positions closer than this (Euclidean, on 0..1) are one position.
 POSITION_TOLERANCE = 1e-3
+#: accord's rule for distances equal to the tolerance up to rounding: distinct (see
+#: accord.models.smp.constants.POSITION_TOLERANCE_SLACK).
+POSITION_TOLERANCE_SLACK = 1e-9
 # : KTAB's floors (1e-8, 1e-10) are absolute, sized for capabilities of about 100
 # (``SMPActor::randomize``
 #: draws 10..200); accord multiplies them by mean capability / 100, so the unit of capability
@@ -141,13 +144,12 @@ def vote(rule: str, weight: np.ndarray | float, du: np.ndarray) -> np.ndarray:
     """
     if rule == "Proportional":
         return weight * du
+    # accord counts differences below 1e-12 as no vote (accord.models.smp.equations._step)
+    step = np.where(np.abs(du) < 1e-12, 0.0, np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0))
     if rule == "Binary":
-        return weight * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0)
+        return weight * step
     if rule == "PropBin":
-        return weight * (
-            (1 - VOTE_PROPBIN_SHARE) * du
-            + VOTE_PROPBIN_SHARE * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0)
-        )
+        return weight * ((1 - VOTE_PROPBIN_SHARE) * du + VOTE_PROPBIN_SHARE * step)
     if rule == "PropCbc":
         return weight * ((1 - VOTE_PROPCBC_SHARE) * du + VOTE_PROPCBC_SHARE * du * du * du)
     if rule == "Cubic":
@@ -601,7 +603,7 @@ def _unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     position equivalent to it.
     """
     dist = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=-1))
-    close = dist < POSITION_TOLERANCE
+    close = dist < POSITION_TOLERANCE - POSITION_TOLERANCE_SLACK
     uniq: list[int] = []
     for a in range(len(x)):
         if not any(close[a, b] for b in uniq):

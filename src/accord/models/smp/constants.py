@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "VOTE_BINARY_TOL",
+    "VOTE_NOISE",
     "VOTE_PROPBIN_SHARE",
     "VOTE_PROPCBC_SHARE",
     "VOTE_ASYM_GAIN",
@@ -19,6 +20,7 @@ __all__ = [
     "INTERP_MIN_WEIGHT",
     "INTERP_ROUND",
     "POSITION_TOLERANCE",
+    "POSITION_TOLERANCE_SLACK",
     "CAPABILITY_UNIT",
     "OPTIONS",
     "KTAB_DEFAULTS",
@@ -27,6 +29,8 @@ __all__ = [
 
 #: ``Model::vote``: the binary response saturates at a utility difference of 1e-8.
 VOTE_BINARY_TOL = 1e-8
+#: accord: utility differences below this are rounding noise, not a binary vote (``_step``).
+VOTE_NOISE = 1e-12
 #: ``Model::vote``: weight of the binary part in PropBin.
 VOTE_PROPBIN_SHARE = 0.2
 #: ``Model::vote``: weight of the cubic part in PropCbc.
@@ -56,6 +60,13 @@ INTERP_MIN_WEIGHT = 1e-6
 INTERP_ROUND = 1e4
 #: ``SMPModel::posTol``: positions closer than this (Euclidean, on 0..1) are one position.
 POSITION_TOLERANCE = 1e-3
+#: Bargains lie on a 1e-4 grid (``INTERP_ROUND``), so two positions exactly ten steps apart
+#: are common, and their computed distance falls a rounding error either side of the tolerance
+#: depending on which end of the scale is 0 (0.3944 − 0.3934 < 1e-3, 0.6066 − 0.6056 > 1e-3).
+#: accord decides such a tie the same way in both orientations: a distance within this slack
+#: of the tolerance counts as the tolerance itself, so the positions stay distinct (KTAB's
+#: strict ``<`` taken in exact arithmetic).
+POSITION_TOLERANCE_SLACK = 1e-9
 #: KTAB's floors (1e-8, 1e-10) are absolute, sized for capabilities of about 100
 #: (``SMPActor::randomize`` draws 10..200); accord multiplies them by mean capability / 100, so
 #: the unit of capability does not matter. The results on KTAB's examples are unchanged

@@ -28,6 +28,7 @@ from .constants import (
     MARKOV_UNIFORM_TOL,
     OPTIONS,
     VOTE_BINARY_TOL,
+    VOTE_NOISE,
     VOTE_PROPBIN_SHARE,
     VOTE_PROPCBC_SHARE,
     VP_BINARY_MIN,
@@ -98,17 +99,23 @@ def _check(name: str, value: str) -> None:
         raise ValueError(f"{name} must be one of {OPTIONS[name]}, got {value!r}")
 
 
+def _step(du: Any) -> Array:
+    """KTAB's binary vote, du / 1e-8 clipped to ±1, with differences below rounding noise
+    (``VOTE_NOISE``) counted as none: two equal utilities computed in another order (a scale
+    flipped, actors listed otherwise) then cast no vote rather than up to 2 % of a whole one,
+    which a coalition of otherwise tied options turns into a certain win."""
+    du = np.asarray(du)
+    return np.where(np.abs(du) < VOTE_NOISE, 0.0, np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0))
+
+
 def vote(rule: str, weight: Any, du: Any) -> Array:
     """Influence of ``weight`` for a utility difference ``du`` ([KTAB] ``Model::vote``)."""
     if rule == "Proportional":
         return weight * du  # [KTAB] Model::vote (Proportional)
     if rule == "Binary":
-        return weight * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0)  # [KTAB] Model::vote (Binary)
+        return weight * _step(du)  # [KTAB] Model::vote (Binary)
     if rule == "PropBin":  # [KTAB] Model::vote (PropBin)
-        return weight * (
-            (1 - VOTE_PROPBIN_SHARE) * du
-            + VOTE_PROPBIN_SHARE * np.clip(du / VOTE_BINARY_TOL, -1.0, 1.0)
-        )
+        return weight * ((1 - VOTE_PROPBIN_SHARE) * du + VOTE_PROPBIN_SHARE * _step(du))
     if rule == "PropCbc":  # [KTAB] Model::vote (PropCbc)
         return weight * ((1 - VOTE_PROPCBC_SHARE) * du + VOTE_PROPCBC_SHARE * du * du * du)
     if rule == "Cubic":

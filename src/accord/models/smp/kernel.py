@@ -15,7 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .challenges import best_challenges, pair_challenges
-from .constants import MIN_SIGNIFICANT_GAIN, OPTIONS, POSITION_TOLERANCE
+from .constants import (
+    MIN_SIGNIFICANT_GAIN,
+    OPTIONS,
+    POSITION_TOLERANCE,
+    POSITION_TOLERANCE_SLACK,
+)
 from .equations import (
     big_r,
     coalitions,
@@ -84,11 +89,12 @@ def unique_positions(x: Array, act: Array) -> tuple[Array, Array]:
     unique position its probability is read from (``State::posProb``: the *last* equivalent).
 
     Scanning actors in order, a position is new unless within ``POSITION_TOLERANCE`` of an
-    earlier unique one; absent actors are never unique.
+    earlier unique one (a distance equal to it up to rounding is not within, whichever end of
+    the scale is 0: ``POSITION_TOLERANCE_SLACK``); absent actors are never unique.
     """
     n = x.shape[-2]
     dist = np.sqrt(((x[..., :, None, :] - x[..., None, :, :]) ** 2).sum(axis=-1))
-    close = (dist < POSITION_TOLERANCE) & act[..., None, :]
+    close = (dist < POSITION_TOLERANCE - POSITION_TOLERANCE_SLACK) & act[..., None, :]  # posTol
     earlier = close & lower_triangle(n)
     need = earlier.any(axis=-1)
     uniq = act & ~need  # nothing present before it is close: unique
