@@ -24,7 +24,8 @@ def test_import_decide_to_yaml(tmp_path):
     res = CliRunner().invoke(cli, ["import", str(src), "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert (
-        "15 actors, 13 issues" in res.output and "0 quoted from sources, 0 judgement" in res.output
+        "15 actors, 13 issues" in res.output
+        and "0 quoted from sources, 0 from reader comments, 0 judgement" in res.output
     )
     assert accord.load_scenario(out) == accord.load_scenario(src)
 

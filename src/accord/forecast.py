@@ -113,6 +113,7 @@ class ForecastResult:
             "evidence": {
                 "numbers": cov.total,
                 "quoted": cov.quoted,
+                "reader_comments": cov.comments,
                 "judgement": cov.judgement,
                 "unsupported": cov.unsupported,
                 "share_evidenced": round(cov.share_evidenced, 4),

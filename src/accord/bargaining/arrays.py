@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .utility import issue_loss
+from .utility import issue_loss, war_cost_months
 
 if TYPE_CHECKING:
     from accord.scenario.arrays import ScenarioArrays
@@ -47,13 +47,13 @@ log = logging.getLogger(__name__)
 RIPENESS_MONTHS: tuple[int, ...] = tuple(range(0, 121, 3))
 
 
-def _discounted(months: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """(D, T) Σ_{τ=1..t} (1+ρ)^{−τ}: the discounted months of war cost ([Fearon1995])."""
-    t = np.floor(np.asarray(months, dtype=float))[None, :]
-    r = np.asarray(rate, dtype=float).reshape(-1, 1)
-    safe = np.where(r > 0, r, 1.0)
-    closed = (1.0 - (1.0 + safe) ** (-t)) / safe
-    return np.where(t <= 0, 0.0, np.where(r > 0, closed, t))
+def _discounted(months: np.ndarray, rate: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """(D, n, T) the months of war cost of every draw's actors, each month's cost grown by the
+    actor's γ and discounted by ρ (:func:`accord.bargaining.utility.war_cost_months`)."""
+    t = np.asarray(months, dtype=float)[None, None, :]
+    r = np.asarray(rate, dtype=float).reshape(-1, 1, 1)
+    g = np.asarray(growth, dtype=float)[:, :, None]
+    return war_cost_months(t, r, g)  # [Fearon1995] costs of war
 
 
 def _no_deal(
@@ -81,7 +81,7 @@ def _no_deal(
     fixed = draws.no_deal_utility[sl]
     dnd = np.where(np.isnan(fixed), dsq, fixed)
     if disc is not None:
-        dnd = dnd - np.nan_to_num(draws.no_deal_cost[sl]) * disc[:, None]
+        dnd = dnd - np.nan_to_num(draws.no_deal_cost[sl]) * disc
     return dnd
 
 
@@ -149,7 +149,9 @@ def analyse_arrays(
     red = draws.red_line
     side = np.broadcast_to(np.asarray(draws.red_side), (n, m))
     has_red = ~np.isnan(red) & parties[None, :, None]
-    disc_all = _discounted(np.array(months), np.broadcast_to(draws.discount_rate, (D,)))
+    disc_all = _discounted(
+        np.array(months), np.broadcast_to(draws.discount_rate, (D,)), draws.no_deal_growth
+    )
     zopa = np.zeros(D, dtype=bool)
     nash = np.full((D, m), np.nan)
     opens = np.full(D, np.nan)
@@ -195,7 +197,7 @@ def _opening(draws, sl, months, disc_all, up, feas, parties, shat, pos, width, o
         live = ~open_
         if not live.any():
             break
-        disc = disc_all[sl, t] if month else None
+        disc = disc_all[sl, :, t] if month else None
         d = _no_deal(draws, sl, shat, pos, width, float(month), disc)[:, parties]
         has = (feas & (up > d[:, :, None]).all(axis=1)).any(axis=1) & live
         opens[sl.start + np.flatnonzero(has)] = month

@@ -20,18 +20,20 @@ exists unless information or commitment problems close it; [Zartman2000]: a "mut
 stalemate" ripens a conflict; [Fisher1981]: the no-agreement alternative, BATNA):
 
     sq_k(t) = clip(sq_k + δ_k · t)          status quo of issue k, drifting δ_k per month
-    d_i(t)  = u_i(sq(t)) − c_i · Σ_{τ=1..t} (1 + ρ)^{−τ}
+    d_i(t)  = u_i(sq(t)) − c_i · Σ_{τ=1..t} (1 + γ_i)^{τ−1} (1 + ρ)^{−τ}
 
-with c_i the actor's cost per month (utility), ρ the monthly discount rate (``war``; none: ρ = 0)
-and t whole months; an actor's fixed ``no_deal.utility`` replaces u_i(sq(t)) (its costs still
-accrue). No deal is the status-quo package, the best alternative to a negotiated agreement
+with c_i the actor's cost per month (utility), γ_i the monthly growth of that cost
+(``no_deal.cost_growth_per_month``; none: 0; above 0 where economic strain mounts, below 0
+where endurance rises), ρ the monthly discount rate (``war``; none: ρ = 0) and t whole
+months; an actor's fixed ``no_deal.utility`` replaces u_i(sq(t)) (its costs still accrue).
+No deal is the status-quo package, the best alternative to a negotiated agreement
 ([Fisher1981]) and each party's reservation value ([Raiffa1982]). Capabilities trend by
 (1 + g_i)^t (used to weight the asymmetric Nash solution at month t).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -46,6 +48,7 @@ __all__ = [
     "package_utility",
     "red_line_ok",
     "status_quo",
+    "war_cost_months",
 ]
 
 Loss = Literal["linear", "quadratic"]
@@ -191,13 +194,19 @@ def status_quo(scenario: Scenario, month: float = 0.0) -> np.ndarray:
     return sq
 
 
-def _discounted_months(month: float, rate: float) -> float:
-    t = int(np.floor(month))
-    if t <= 0:
-        return 0.0
-    if rate == 0:
-        return float(t)
-    return float(((1 + rate) ** -np.arange(1, t + 1)).sum())  # Σ_{τ=1..t} (1+ρ)^{−τ}
+def war_cost_months(months: Any, rate: Any, growth: Any = 0.0) -> np.ndarray:
+    """Σ_{τ=1..t} (1 + γ)^{τ−1} (1 + ρ)^{−τ} for t = floor(months): the months of war cost,
+    each grown by γ since the first and discounted by ρ ([Fearon1995] costs of war), by the
+    closed form of the geometric sum (q = (1 + γ)/(1 + ρ): (1 − q^t) / ((1 + ρ)(1 − q)), and
+    t / (1 + ρ) where q = 1). Broadcasts over its arguments; γ = ρ = 0 gives t."""
+    t = np.floor(np.asarray(months, dtype=float))
+    r = np.asarray(rate, dtype=float)
+    g = np.nan_to_num(np.asarray(growth, dtype=float))
+    q = (1.0 + g) / (1.0 + r)
+    near = np.abs(q - 1.0) < 1e-12
+    safe = np.where(near, 0.5, q)
+    closed = (1.0 - safe**t) / ((1.0 + r) * (1.0 - safe))  # geometric sum, q ≠ 1
+    return np.where(t <= 0, 0.0, np.where(near, t / (1.0 + r), closed))
 
 
 def no_deal_utility(
@@ -213,7 +222,6 @@ def no_deal_utility(
     rate = 0.0
     if scenario.war is not None and scenario.war.discount_rate_per_month is not None:
         rate = scenario.war.discount_rate_per_month.value
-    months = _discounted_months(month, rate)
     out = base.copy()
     for i, a in enumerate(scenario.actors):
         nd = a.no_deal
@@ -222,6 +230,8 @@ def no_deal_utility(
         if nd.utility is not None:
             out[i] = nd.utility.value
         if nd.cost_per_month is not None:
+            g = nd.cost_growth_per_month.value if nd.cost_growth_per_month is not None else 0.0
+            months = float(war_cost_months(month, rate, g))
             out[i] -= nd.cost_per_month.value * months  # [Fearon1995] costs of war
     return out
 

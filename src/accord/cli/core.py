@@ -156,6 +156,7 @@ def validate(file: str, fmt: str) -> None:
                 "evidence": {
                     "numbers": cov.total,
                     "quoted": cov.quoted,
+                    "reader_comments": cov.comments,
                     "judgement": cov.judgement,
                     "unsupported": cov.unsupported,
                 },

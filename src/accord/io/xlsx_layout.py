@@ -21,7 +21,7 @@ MAX_RATIO = 200  # largest inflated/compressed ratio of a part above 1 MB
 MAX_CELLS = 2_000_000  # most cells in all sheets together
 
 Q_PARTS = ("source", "quote", "judgement", "note", "low", "high", "shape", "sd", "concentration")
-NO_DEAL = ("cost_per_month", "capability_trend_per_month", "utility")
+NO_DEAL = ("cost_per_month", "cost_growth_per_month", "capability_trend_per_month", "utility")
 
 
 def _q(name: str) -> list[str]:

@@ -77,6 +77,7 @@ class ScenarioArrays:
     actor_capability: np.ndarray
     status_quo: np.ndarray
     no_deal_cost: np.ndarray
+    no_deal_growth: np.ndarray
     no_deal_trend: np.ndarray
     no_deal_utility: np.ndarray
     drift: np.ndarray
@@ -194,6 +195,7 @@ _PER_DRAW = (
     "actor_capability",
     "status_quo",
     "no_deal_cost",
+    "no_deal_growth",
     "no_deal_trend",
     "no_deal_utility",
     "drift",
@@ -240,6 +242,7 @@ def nominal(scenario: Scenario) -> dict[str, np.ndarray]:
             [np.nan if i.status_quo is None else i.status_quo.value for i in scenario.issues]
         ),
         "no_deal_cost": ndv("cost_per_month"),
+        "no_deal_growth": ndv("cost_growth_per_month"),
         "no_deal_trend": ndv("capability_trend_per_month"),
         "no_deal_utility": ndv("utility"),
         "drift": drift,

@@ -265,6 +265,10 @@ def _check_actor(
     nd = _dict(actor.get("no_deal"))
     if nd.get("utility") is not None:
         _in_range(add, f"{base}.no_deal.utility", nd["utility"], 0.0, 1.0)
+    if nd.get("cost_growth_per_month") is not None:
+        _in_range(
+            add, f"{base}.no_deal.cost_growth_per_month", nd["cost_growth_per_month"], -0.5, 0.5
+        )
 
 
 def _check_stance(add: Add, place: str, st: Any, sc: tuple[float, float]) -> None:
@@ -393,7 +397,53 @@ def check_warnings(data: Any, file: str) -> list[Problem]:
         iid = _text_id(_dict(issue).get("id"))
         if iid is not None:
             _warn_red_lines(add, iid, actors)
+            _warn_coinciding_red_lines(add, iid, actors)
+    _warn_comment_points(add, data)
     return out
+
+
+def _warn_comment_points(add: Add, data: dict[Any, Any]) -> None:
+    """A point value resting on a reader comment (an opinion under an article, not its
+    author's reporting) without a stated reason; a comment may support a range."""
+    for place, ev in _evidence(data):
+        if place.endswith(".uncertainty") or ev.get("comment_by") is None or ev.get("reason"):
+            continue
+        add(
+            f"{place}.evidence",
+            f"the value rests on a reader comment (by {ev.get('comment_by')}), an opinion rather "
+            "than the article's reporting",
+            ev.get("quote"),
+            "support the value with the article or a judgement and keep the comment for the "
+            "range (`uncertainty.evidence`), or say why the comment may set it (`reason`)",
+        )
+
+
+def _warn_coinciding_red_lines(add: Add, issue_id: str, actors: list[Any]) -> None:
+    """Two parties on opposite sides with red lines on exactly the same value: the zone of
+    agreement on that issue is a single point, which any uncertainty closes (a knife edge),
+    unless the file says why."""
+    reds: list[tuple[int, float, float, bool]] = []
+    for k, a in enumerate(actors):
+        if _dict(a).get("party") is False:
+            continue
+        st = _dict(_dict(_dict(a).get("stances")).get(issue_id))
+        red, own = _qvalue(st.get("red_line")), _qvalue(st.get("position"))
+        if red is None or own is None or red == own:
+            continue
+        why = bool(_dict(_dict(st.get("red_line")).get("evidence")).get("reason"))
+        for j, red_j, own_j, why_j in reds:
+            if red_j == red and (own - red) * (own_j - red) < 0 and not (why or why_j):
+                other = _dict(actors[j]).get("id", f"actors[{j}]")
+                add(
+                    f"actors[{k}].stances.{issue_id}.red_line",
+                    f"coincides with the red line of {other} on the other side ({red:g}): the "
+                    "zone of agreement on this issue is a single point, closed by any "
+                    "uncertainty of either",
+                    red,
+                    "set each red line where its evidence puts it, or say why they coincide "
+                    "(`evidence.reason`)",
+                )
+        reds.append((k, red, own, why))
 
 
 def _warn_red_lines(add: Add, issue_id: str, actors: list[Any]) -> None:

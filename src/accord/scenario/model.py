@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -107,10 +108,22 @@ class _Strict(BaseModel):
 
 
 class Evidence(_Strict):
-    """Why a number has the value it has: a quote from a source, or the analyst's judgement."""
+    """Why a number has the value it has: a quote from a source, or the analyst's judgement.
+
+    Three kinds are kept apart: an article's own words (``source`` + ``quote``), a reader
+    comment published under it (the same plus ``comment_by``: an opinion, not the author's
+    reporting), and the analyst's ``judgement``. A reader comment may support a range (the
+    evidence of an ``uncertainty``) or colour; a point value resting on one needs ``reason``.
+    """
 
     source: str | None = Field(None, description="id of an entry in the scenario's `sources`")
     quote: str | None = Field(None, description="verbatim passage from that source")
+    comment_by: str | None = Field(
+        None, description="the quote is a reader comment under the source, by this reader"
+    )
+    reason: str | None = Field(
+        None, description="why a reader comment may set this point value (not only its range)"
+    )
     judgement: str | None = Field(
         None, description="the analyst's reasoning when no source says it"
     )
@@ -123,11 +136,16 @@ class Evidence(_Strict):
             raise ValueError("evidence from a source needs both `source` (an id) and `quote`")
         if not has_src and self.judgement is None:
             raise ValueError("evidence needs either `source` + `quote` or `judgement`")
+        if self.comment_by is not None and not has_src:
+            raise ValueError("`comment_by` names the reader of a quoted comment: add its quote")
         return self
 
     @property
-    def kind(self) -> Literal["source", "judgement"]:
-        return "source" if self.source is not None else "judgement"
+    def kind(self) -> Literal["quote", "comment", "judgement"]:
+        """ "quote" (the article's own words), "comment" (a reader's) or "judgement"."""
+        if self.source is None:
+            return "judgement"
+        return "comment" if self.comment_by is not None else "quote"
 
 
 class Uncertainty(_Strict):
@@ -141,6 +159,9 @@ class Uncertainty(_Strict):
     low: float
     high: float
     shape: Literal["uniform", "triangular", "truncnorm", "beta"] = "triangular"
+    evidence: Evidence | None = Field(
+        None, description="why the range is this wide (a reader comment may support a range)"
+    )
     sd: float | None = Field(None, gt=0)
     concentration: float | None = Field(None, gt=0)
 
@@ -302,6 +323,11 @@ class NoDeal(_Strict):
     cost_per_month: Quantity | None = Field(
         None, description="utility lost per month of continued war (utility scale 0..1)"
     )
+    cost_growth_per_month: Quantity | None = Field(
+        None,
+        description="relative change of that cost per month: month τ of war costs "
+        "cost_per_month·(1 + g)^(τ−1); above 0 where strain mounts, below 0 where endurance rises",
+    )
     capability_trend_per_month: Quantity | None = Field(
         None, description="relative change of capability per month (0.01 = +1 % a month)"
     )
@@ -444,11 +470,13 @@ class Scenario(_Strict):
 
     def evidence_coverage(self) -> EvidenceCoverage:
         items = self.quantities()
-        quoted = sum(1 for _, q in items if q.evidence is not None and q.evidence.kind == "source")
-        judged = sum(
-            1 for _, q in items if q.evidence is not None and q.evidence.kind == "judgement"
+        kinds = Counter(q.evidence.kind for _, q in items if q.evidence is not None)
+        return EvidenceCoverage(
+            total=len(items),
+            quoted=kinds["quote"],
+            comments=kinds["comment"],
+            judgement=kinds["judgement"],
         )
-        return EvidenceCoverage(total=len(items), quoted=quoted, judgement=judged)
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the scenario (stable across key order)."""
@@ -475,17 +503,21 @@ def _walk_quantities(obj: Any, place: str):
 
 
 class EvidenceCoverage(BaseModel):
+    """How the numbers of a scenario are supported: article quotes, reader comments (opinions
+    under an article) and the analyst's judgement, counted apart."""
+
     total: int
     quoted: int
     judgement: int
+    comments: int = 0
 
     @property
     def unsupported(self) -> int:
-        return self.total - self.quoted - self.judgement
+        return self.total - self.quoted - self.comments - self.judgement
 
     @property
     def share_evidenced(self) -> float:
-        return (self.quoted + self.judgement) / self.total if self.total else 1.0
+        return (self.quoted + self.comments + self.judgement) / self.total if self.total else 1.0
 
     @property
     def share_quoted(self) -> float:
@@ -493,6 +525,7 @@ class EvidenceCoverage(BaseModel):
 
     def __str__(self) -> str:
         return (
-            f"{self.total} numbers: {self.quoted} quoted from sources, {self.judgement} judgement, "
-            f"{self.unsupported} without evidence ({self.share_evidenced:.0%} evidenced)"
+            f"{self.total} numbers: {self.quoted} quoted from sources, {self.comments} from "
+            f"reader comments, {self.judgement} judgement, {self.unsupported} without evidence "
+            f"({self.share_evidenced:.0%} evidenced)"
         )

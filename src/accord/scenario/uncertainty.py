@@ -61,6 +61,7 @@ InputKind = Literal[
     "stance_capability",
     "status_quo",
     "no_deal_cost",
+    "no_deal_growth",
     "no_deal_trend",
     "no_deal_utility",
     "drift",
@@ -196,6 +197,14 @@ def uncertain_inputs(scenario: Scenario, *, file: str = "<scenario>") -> list[Un
         if a.no_deal is not None:
             nd = a.no_deal
             add(nd.cost_per_month, f"{base}.no_deal.cost_per_month", "no_deal_cost", a.id)
+            add(
+                nd.cost_growth_per_month,
+                f"{base}.no_deal.cost_growth_per_month",
+                "no_deal_growth",
+                a.id,
+                None,
+                (-1.0, np.inf),
+            )
             add(
                 nd.capability_trend_per_month,
                 f"{base}.no_deal.capability_trend_per_month",
