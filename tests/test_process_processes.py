@@ -167,6 +167,38 @@ def test_failed_summit_escalates_on_the_failing_parties():
     assert s.expected_gain["m"] == pytest.approx(0.0)  # the broker is not a party
 
 
+def test_failed_summit_penalises_only_the_listed_party():
+    """A per-actor escalation penalty (Lieven: if Putin rejects the offer "Trump will turn
+    violently against Russia"): only the listed party loses, and by its own amount."""
+    base = {"default_strategy": "hard-liner(firmness=1)"}
+    both = compare_processes(
+        border_scenario({"process": {**base, "summit": {"escalation_penalty": 0.0}}}),
+        ["summit"],
+        runs=20,
+        seed=1,
+    )
+    only_a = compare_processes(
+        border_scenario({"process": {**base, "summit": {"escalation_penalty": {"a": 0.2}}}}),
+        ["summit"],
+        runs=20,
+        seed=1,
+    )
+    assert only_a["summit"].p_deal == 0
+    ua, u0 = only_a.details["summit"].utility, both.details["summit"].utility
+    np.testing.assert_allclose(u0[:, 1], ua[:, 1])  # b is not listed: it loses nothing more
+    assert np.all(u0[:, 0] - ua[:, 0] >= 0.2 - 1e-9)  # a failed on every run: it pays 0.2
+
+
+def test_a_penalty_for_an_unknown_actor_is_refused_with_its_place():
+    from accord.process.settings import settings_from_scenario
+    from accord.scenario import ScenarioError
+
+    scn = border_scenario({"process": {"summit": {"escalation_penalty": {"zz": 0.1}}}})
+    with pytest.raises(ScenarioError) as e:
+        settings_from_scenario(scn)
+    assert "extensions.process.summit.escalation_penalty.zz" in str(e.value)
+
+
 def test_ultimatum_penalty_and_credibility():
     scn = border_scenario()
     hard = compare_processes(

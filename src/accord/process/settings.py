@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from accord.scenario import Problem, Scenario, ScenarioError
+from accord.scenario.model import Evidence
 
 from .protocols import DEFAULT_TOLERANCE
 from .strategies import parse_strategy
@@ -22,6 +23,10 @@ __all__ = ["ProcessSettings", "settings_from_scenario"]
 # -- settings ----------------------------------------------------------------------------------
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    evidence: Evidence | None = Field(
+        None, description="why these settings (a quote from a source, or the analyst's judgement)"
+    )
 
 
 class DirectSettings(_Strict):
@@ -42,8 +47,11 @@ class PrepTalksSettings(_Strict):
 class SummitSettings(_Strict):
     rounds: int = Field(3, ge=1, description="rounds of talks at the summit")
     months_per_round: float = Field(0.0, ge=0, description="months a summit round takes")
-    escalation_penalty: float = Field(
-        0.05, ge=0, description="no-deal utility the failing parties lose if it fails"
+    escalation_penalty: float | dict[str, float] = Field(
+        0.05,
+        description="no-deal utility the failing parties lose if it fails: one number for "
+        "every party, or actor id -> loss (parties not listed lose nothing), e.g. only the "
+        "party a furious broker turns against",
     )
     trust_loss: float = Field(
         0.5, ge=0, description="belief spreads grow by this share after a failure"
@@ -122,6 +130,15 @@ class ProcessSettings(_Strict):
     mediated: MediatedSettings = Field(default_factory=MediatedSettings)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("summit", mode="after")
+    @classmethod
+    def _penalties(cls, v: SummitSettings) -> SummitSettings:
+        pen = v.escalation_penalty
+        values = pen.values() if isinstance(pen, dict) else [pen]
+        if any(not x >= 0 for x in values):
+            raise ValueError("summit.escalation_penalty must be zero or more (per actor)")
+        return v
 
     @field_validator("strategies", mode="before")
     @classmethod
@@ -263,6 +280,18 @@ def _check_actors(scn: Scenario, s: ProcessSettings, file: str, problems: list[P
                 s.default_strategy,
             )
         )
+    pen = s.summit.escalation_penalty
+    for actor in pen if isinstance(pen, dict) else ():
+        if actor not in ids:
+            problems.append(
+                Problem(
+                    file,
+                    f"extensions.process.summit.escalation_penalty.{actor}",
+                    "names an actor that does not exist",
+                    actor,
+                    f"use one of {ids}",
+                )
+            )
     named: tuple[tuple[str, str | None], ...] = (
         ("extensions.process.mediator", s.mediator),
         ("extensions.process.mediated.mediator", s.mediated.mediator),
