@@ -237,10 +237,13 @@ class Summit(Process):
         failing = res.blocking.copy()
         none = failed & ~failing.any(axis=1)
         failing[none] = True  # talks collapsed on everyone
-        pen = p.escalation_penalty
-        if isinstance(pen, dict):  # only the listed parties lose, each its own amount
-            ids = [ctx.scenario.actors[i].id for i in pi]
-            pen = np.array([float(pen.get(a, 0.0)) for a in ids])
+        spec = p.escalation_penalty
+        ids = [ctx.scenario.actors[i].id for i in pi]
+        pen = (  # a mapping: only the listed parties lose, each its own amount
+            np.array([float(spec.get(a, 0.0)) for a in ids])
+            if isinstance(spec, dict)
+            else np.full(len(ids), float(spec))
+        )
         pen_parties = np.where(failed[:, None] & failing, pen, 0.0)
         penalty_all = np.zeros((R, n_all))
         penalty_all[:, pi] = pen_parties
