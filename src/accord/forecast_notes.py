@@ -50,7 +50,7 @@ def red_line_breaches(scenario: Scenario, issue: Issue, value: float) -> list[tu
     out = []
     for actor in scenario.actors:
         st = actor.stances.get(issue.id)
-        if not actor.party or st is None or st.red_line is None:
+        if not actor.binds_red_lines or st is None or st.red_line is None:
             continue
         red, pos = float(st.red_line.value), float(st.position.value)
         side = np.sign(red - pos)

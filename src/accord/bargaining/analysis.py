@@ -247,15 +247,17 @@ def _continuous(
 def _knife_edges(scenario: Scenario, mats: dict[str, np.ndarray], parties: np.ndarray) -> list[str]:
     """A note per issue on which the parties' red lines meet at one value: any zone of agreement
     then exists only on a set of measure zero, and uncertainty in those red lines closes it."""
-    lo, hi = issue_bounds(scenario, mats=mats, ignore=~parties)
+    holders = parties | scenario.red_line_holders()
+    lo, hi = issue_bounds(scenario, mats=mats, ignore=~holders)
     out = []
     for k, issue in enumerate(scenario.issues):
         tol = 1e-9 * (issue.scale.max - issue.scale.min)
-        if abs(hi[k] - lo[k]) <= tol:
+        # a discrete issue's red lines meeting on one option leave that option: no knife edge
+        if abs(hi[k] - lo[k]) <= tol and not issue.scale.discrete:
             who = [
                 a.name or a.id
                 for i, a in enumerate(scenario.actors)
-                if parties[i] and abs(mats["red_line"][i, k] - lo[k]) <= tol
+                if holders[i] and abs(mats["red_line"][i, k] - lo[k]) <= tol
             ]
             out.append(
                 f"on {issue.id} the red lines of {', '.join(who)} meet at the single value "

@@ -148,7 +148,7 @@ def analyse_arrays(
     shat = np.where(tot > 0, sal / np.where(tot > 0, tot, 1.0), 0.0)  # [Enelow1984] ŝ
     red = draws.red_line
     side = np.broadcast_to(np.asarray(draws.red_side), (n, m))
-    has_red = ~np.isnan(red) & parties[None, :, None]
+    has_red = ~np.isnan(red) & scn.red_line_holders()[None, :, None]  # parties and ratifiers
     disc_all = _discounted(
         np.array(months), np.broadcast_to(draws.discount_rate, (D,)), draws.no_deal_growth
     )

@@ -178,7 +178,8 @@ def continuous_problem(
     mats = actor_matrices(scenario)
     n, m = mats["shat"].shape
     parties = np.ones(n, dtype=bool) if parties is None else np.asarray(parties, dtype=bool)
-    lo, hi = issue_bounds(scenario, mats=mats, ignore=~parties)
+    holders = parties | scenario.red_line_holders()  # ratifiers' red lines bind too
+    lo, hi = issue_bounds(scenario, mats=mats, ignore=~holders)
     disc = np.array([i.scale.discrete for i in scenario.issues], dtype=bool)
     cont = np.flatnonzero(~disc)
     if (lo[cont] > hi[cont]).any():
@@ -205,7 +206,7 @@ def continuous_problem(
         fixed[disc] = combo
         if disc.any():
             probe = np.where(disc, fixed, np.clip(pos.mean(axis=0), lo, hi))
-            if not red_line_ok(scenario, probe[None, :], mats=mats, ignore=~parties)[0]:
+            if not red_line_ok(scenario, probe[None, :], mats=mats, ignore=~holders)[0]:
                 continue
         base = np.ones(n)
         for k in np.flatnonzero(disc):

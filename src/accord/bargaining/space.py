@@ -111,7 +111,7 @@ def build_space(
         scenario,
         packages,
         package_utility(scenario, packages, loss=loss, mats=mats),
-        red_line_ok(scenario, packages, mats=mats, ignore=~parties),
+        red_line_ok(scenario, packages, mats=mats, ignore=~scenario.red_line_holders()),
         no_deal_utility(scenario, month, loss=loss, mats=mats),
         month,
         loss,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         scenario_from_dict,
         shipped_scenarios,
     )
+    from .shipped import resolve_alias
     from .model import (
         Actor,
         Evidence,
@@ -43,6 +44,7 @@ _EXPORTS = {
     "load_scenario": "loader",
     "scenario_from_dict": "loader",
     "shipped_scenarios": "shipped",
+    "resolve_alias": "shipped",
     "IssueArrays": "issue_arrays",
     **{
         name: "model"
@@ -84,6 +86,7 @@ __all__ = [
     "load_scenario",
     "scenario_from_dict",
     "shipped_scenarios",
+    "resolve_alias",
 ]
 
 

@@ -424,7 +424,7 @@ def _warn_coinciding_red_lines(add: Add, issue_id: str, actors: list[Any]) -> No
     unless the file says why."""
     reds: list[tuple[int, float, float, bool]] = []
     for k, a in enumerate(actors):
-        if _dict(a).get("party") is False:
+        if _dict(a).get("party") is False and _dict(a).get("ratifies") is not True:
             continue
         st = _dict(_dict(_dict(a).get("stances")).get(issue_id))
         red, own = _qvalue(st.get("red_line")), _qvalue(st.get("position"))

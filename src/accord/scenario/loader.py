@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from .checks import check_data, check_runnable, check_warnings
 from .errors import Problem, ScenarioError
 from .model import Scenario
-from .shipped import DEFAULT_SCENARIO, shipped_path, shipped_scenarios
+from .shipped import DEFAULT_SCENARIO, resolve_alias, shipped_path, shipped_scenarios
 
 __all__ = [
     "load_scenario",
@@ -51,8 +51,8 @@ def resolve_scenario_path(ref: str | os.PathLike | None) -> Path:
     if path.exists():
         return path
     shipped = shipped_scenarios()
-    if ref_s in shipped:
-        return shipped[ref_s]
+    if resolve_alias(ref_s) in shipped:
+        return shipped[resolve_alias(ref_s)]
     raise ScenarioError(
         [
             Problem(

@@ -348,16 +348,36 @@ class Actor(_Strict):
         description="whether a deal needs this actor's consent (a signatory or veto player); "
         "False: it shapes the forecasts but not the zone of agreement",
     )
+    ratifies: bool = Field(
+        False,
+        description="not at the table (party: false) but its red lines bind every deal, on the "
+        "issues it takes a stance on: a legislature that must pass the sanctions relief or "
+        "fund the guarantees; it is not asked whether a deal beats war",
+    )
 
     @field_validator("id", mode="after")
     @classmethod
     def _id(cls, v: Any) -> Any:
         return clean_id(v)
 
-    @field_validator("party", mode="before")
+    @field_validator("party", "ratifies", mode="before")
     @classmethod
     def _party(cls, v: Any) -> Any:
         return strict_bool(v)
+
+    @model_validator(mode="after")
+    def _ratifier_is_not_a_party(self) -> Actor:
+        if self.ratifies and self.party:
+            raise ValueError(
+                "`ratifies: true` is for an actor outside the talks: set `party: false` too "
+                "(a party's red lines bind already)"
+            )
+        return self
+
+    @property
+    def binds_red_lines(self) -> bool:
+        """Whether this actor's red lines limit a deal: a party's or a ratifier's."""
+        return self.party or self.ratifies
 
 
 class WarDynamics(_Strict):
@@ -394,6 +414,10 @@ class Scenario(_Strict):
     @property
     def actor_ids(self) -> list[str]:
         return [a.id for a in self.actors]
+
+    def red_line_holders(self) -> np.ndarray:
+        """(n,) bool: the actors whose red lines limit a deal (parties and ratifiers)."""
+        return np.array([a.binds_red_lines for a in self.actors], dtype=bool)
 
     @property
     def issue_ids(self) -> list[str]:

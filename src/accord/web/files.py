@@ -13,7 +13,7 @@ from fastapi import HTTPException
 
 from accord._atomic import atomic_write_text
 from accord.io import read_any as load_scenario
-from accord.scenario import Scenario, ScenarioError, shipped_scenarios
+from accord.scenario import Scenario, ScenarioError, resolve_alias, shipped_scenarios
 
 __all__ = [
     "IMPORTABLE",
@@ -123,7 +123,7 @@ class ScenarioFolder:
         try:
             if path.exists():
                 return load_scenario(path)
-            if name in shipped_scenarios():
+            if resolve_alias(name) in shipped_scenarios():
                 return load_scenario(name)
         except ScenarioError as exc:
             raise HTTPException(422, problems_detail(exc)) from None
