@@ -20,7 +20,6 @@ if TYPE_CHECKING:
         scenario_from_dict,
         shipped_scenarios,
     )
-    from .shipped import resolve_alias
     from .model import (
         Actor,
         Evidence,
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
         Uncertainty,
         WarDynamics,
     )
+    from .shipped import resolve_alias
 
 _EXPORTS = {
     "Problem": "errors",
