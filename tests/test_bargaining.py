@@ -249,12 +249,19 @@ def test_monte_carlo_bargaining_matches_the_analysis_on_each_draw():
 
 
 def test_coinciding_red_lines_are_called_a_knife_edge():
-    """ukraine-2025: Russia's and Ukraine's red lines meet at one value on four issues; the
-    bargaining output says that a zone can exist there only on a set of measure zero."""
+    """The first default scenario (a fixture): Russia's and Ukraine's red lines meet at one value
+    on four issues; the bargaining output says that a zone can exist there only on a set of
+    measure zero, except on the discrete recognition issue, where the value met is an option
+    (the zone keeps it). The July 2025 snapshot meets on the line of contact only."""
+    from pathlib import Path
+
     from accord.bargaining import analyse
 
-    res = analyse(accord.load_scenario("ukraine-2025"), months=0)
+    v1 = Path(__file__).parent / "data" / "scenarios" / "ukraine-2025-v1.yaml"
+    res = analyse(accord.load_scenario(v1), months=0)
     edges = [n for n in res.notes if "knife edge" in n]
     issues = {n.split()[1] for n in edges}
-    assert issues == {"territory", "recognition", "nato", "guarantees"}
+    assert issues == {"territory", "nato", "guarantees"}
     assert all("Russia" in n and "Ukraine" in n for n in edges)
+    res = analyse(accord.load_scenario("ukraine-2025-07"), months=0)
+    assert {n.split()[1] for n in res.notes if "knife edge" in n} == {"territory"}

@@ -26,7 +26,7 @@ def _per_draw(draws):
         scn = draws.scenario_at(d)
         parties = np.array([a.party for a in scn.actors], dtype=bool)
         u = package_utility(scn, packages)
-        ok = red_line_ok(scn, packages, ignore=~parties)
+        ok = red_line_ok(scn, packages, ignore=~scn.red_line_holders())  # parties and ratifiers
         nd = no_deal_utility(scn, 0)
         rows = np.flatnonzero(ok & (u[:, parties] > nd[parties]).all(axis=1))
         if len(rows):

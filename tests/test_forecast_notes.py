@@ -4,6 +4,7 @@ declared consensus (the trust issue's proof on the shipped scenarios)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,10 +15,14 @@ from accord.forecast import CONSENSUS_MODEL
 from accord.forecast_notes import agreement, red_line_breaches, snap
 from accord.models.expected_utility import ExpectedUtility
 
+#: The first version of the default scenario, kept as a fixture (tests/data/README.md): BDM
+#: cycles on its recognition issue, and the exchange model breaks Russia's NATO red line on it.
+V1 = Path(__file__).parent / "data" / "scenarios" / "ukraine-2025-v1.yaml"
+
 
 @pytest.fixture(scope="module")
 def ukraine():
-    return accord.load_scenario("ukraine-2025")
+    return accord.load_scenario(V1)
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +41,14 @@ def test_bdm_reports_that_recognition_does_not_settle(ukraine):
 
 
 def test_a_cycle_is_reported_as_its_mean_by_default():
-    scn = accord.load_scenario("ukraine-2025")
+    scn = accord.load_scenario(V1)
     m = ExpectedUtility(offer_rule="scholz")  # cycles on recognition; default cycle rule
     fc = m.forecast(scn).issues["recognition"]
     assert fc.details["convergence"]["status"] == "cycle"
     assert fc.value == pytest.approx(50.0)
 
 
-@pytest.mark.parametrize("name", ["ukraine-2025", "eu-emissions-1994"])
+@pytest.mark.parametrize("name", ["ukraine-2024-11", "ukraine-2025-07", "eu-emissions-1994", V1])
 def test_every_discrete_forecast_is_an_admissible_option(name):
     scn = accord.load_scenario(name)
     res = accord.forecast(scn)

@@ -168,7 +168,7 @@ def _through(scn: Scenario, fmt: str) -> tuple[Scenario, list[str]]:
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "xlsx"])
-@pytest.mark.parametrize("name", ["eu-emissions-1994", "ukraine-2025"])
+@pytest.mark.parametrize("name", ["eu-emissions-1994", "ukraine-2024-11", "ukraine-2025-07"])
 def test_shipped_scenarios_round_trip_exactly(name, fmt):
     scn = accord.load_scenario(name)
     back, losses = _through(scn, fmt)
@@ -262,10 +262,12 @@ def test_csv_round_trip_loses_only_what_it_reports(scn):
 
 
 def test_csv_losses_for_the_default_scenario():
-    _, losses = scenario_to_stance_csv(accord.load_scenario("ukraine-2025"))
+    scn = accord.load_scenario("ukraine-2025")
+    _, losses = scenario_to_stance_csv(scn)
     text = " | ".join(losses)
+    n = len(scn.quantities())
     for part in (
-        "evidence of 123 of 123 numbers",
+        f"evidence of {n} of {n} numbers",
         "uncertainty ranges",
         "scale labels",
         "2 sources",
@@ -313,8 +315,10 @@ def test_template_has_every_sheet_and_reads_back_once_filled(tmp_path):
     assert {p.place for p in info.value.problems} >= {"actors", "issues"}
     wb["metadata"]["B3"] = "Filled by hand"
     ws = wb["actors"]
-    ws.append(["A", "Alpha", None, True, 3])
-    ws.append(["B", "Beta", None, None, "2,5"])  # a decimal comma typed as text
+    a_cols = SHEETS["actors"]
+    ws.append([{"id": "A", "name": "Alpha", "party": True, "capability": 3}.get(c) for c in a_cols])
+    # a decimal comma typed as text
+    ws.append([{"id": "B", "name": "Beta", "capability": "2,5"}.get(c) for c in a_cols])
     wb["issues"].append(["tax", "Tax", "How high?", 0, 10])
     wb["scale_labels"].append(["tax", 0, "no tax"])
     st_cols = SHEETS["stances"]
@@ -326,7 +330,9 @@ def test_template_has_every_sheet_and_reads_back_once_filled(tmp_path):
         "salience_judgement": "guess",
     }
     wb["stances"].append([row.get(c) for c in st_cols])
-    wb["stances"].append(["B", "tax", 8, *[None] * 9, 1])
+    wb["stances"].append(
+        [{"actor_id": "B", "issue_id": "tax", "position": 8, "salience": 1}.get(c) for c in st_cols]
+    )
     wb.save(path)
     scn = accord.load_scenario(path)
     assert scn.metadata.title == "Filled by hand"

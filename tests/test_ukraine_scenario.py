@@ -316,3 +316,21 @@ def test_every_command_runs_on_both_snapshots(name, args, tmp_path):
     )
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("name", SNAPSHOTS)
+def test_the_review_table_in_docs_is_current(name):
+    """docs/scenarios/NAME.md is what `accord review NAME` writes now: every number with its
+    evidence and range, the five inputs the conclusions hinge on marked (regenerate it after
+    editing the scenario)."""
+    from pathlib import Path
+
+    from accord.report.review import review_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "scenarios" / f"{name}.md"
+    scn = accord.load_scenario(name)
+    text = review_markdown(scn, name)
+    assert doc.read_text(encoding="utf-8") == text, f"regenerate: accord review {name} -o {doc}"
+    rows = [ln for ln in text.splitlines() if ln.startswith("| ") and "`" not in ln[:4]]
+    assert len(rows) - 1 == len(scn.quantities())  # the heading row, then one per number
+    assert sum(ln.startswith("| ★ |") for ln in rows) == 5

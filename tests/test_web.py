@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 import accord  # noqa: E402
 from accord.web.app import create_app  # noqa: E402
 
-DEFAULT = "ukraine-2025"
+DEFAULT = "ukraine-2025-07"
 
 
 @pytest.fixture

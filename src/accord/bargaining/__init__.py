@@ -5,7 +5,7 @@ agreement, the Pareto frontier, Nash / Kalai–Smorodinsky / egalitarian solutio
 >>> from accord.bargaining import build_space
 >>> space = build_space(accord.load_scenario("ukraine-2025"), resolution=11, month=0)
 >>> space.packages.shape, space.utility.shape, space.no_deal.shape   # (P, m), (P, n), (n,)
-((14400, 7), (14400, 6), (6,))
+((21600, 7), (21600, 6), (6,))
 
 Names are imported lazily, so importing :mod:`accord.bargaining.arrays` (the Monte Carlo's
 kernel) loads neither scipy nor the full analysis.

@@ -22,7 +22,7 @@ def cli() -> None:
 
     Every command that takes a SCENARIO accepts a shipped scenario's name (see `accord
     scenarios`) or a file (YAML, a BDM table, a KTAB SMP CSV or a decide TSV); without one it
-    uses the shipped default, ukraine-2025.
+    uses the shipped default, ukraine-2025-07 (also `ukraine-2025`).
     """
 
 
@@ -40,6 +40,7 @@ COMMANDS: tuple[click.Command, ...] = (
     process.process,
     backtest.backtest,
     report.report,
+    report.review,
     runs.runs,
     serve.serve,
     interop.import_,

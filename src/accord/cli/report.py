@@ -109,3 +109,34 @@ def report(scenario, output, pdf, draws, mc_models, runs, months, seed, db, save
         pdf_path = Path(output).with_suffix(".pdf")
         html_to_pdf(Path(output), pdf_path)
         console.print(f"wrote {pdf_path}")
+
+
+@click.command()
+@scenario_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="write the table to this Markdown file (default: print it)",
+)
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="inputs marked as those the conclusions depend on most")  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True)
+def review(scenario, output, top, seed):
+    """Write the review table: every number, its evidence kind and quote, how the quote became
+    the number, its range, and the conclusion it moves most.
+
+    Example: accord review ukraine-2025-07 -o docs/scenarios/ukraine-2025-07.md
+    """
+    from accord._atomic import atomic_write_text
+    from accord.report.review import review_markdown
+
+    scn = read_scenario(scenario)
+    name = Path(str(scenario)).stem if scenario else "default"
+    text = review_markdown(scn, name, top=top, seed=seed)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write_text(output, text)
+    console.print(f"wrote {output}")

@@ -9,6 +9,7 @@ __all__ = [
     "MAX_RATIO",
     "MAX_UNZIPPED",
     "META_KEYS",
+    "EVIDENCE_PARTS",
     "NO_DEAL",
     "Q_PARTS",
     "README",
@@ -20,7 +21,17 @@ MAX_UNZIPPED = 200 * 1024 * 1024  # largest total size of its unpacked parts (zi
 MAX_RATIO = 200  # largest inflated/compressed ratio of a part above 1 MB
 MAX_CELLS = 2_000_000  # most cells in all sheets together
 
-Q_PARTS = ("source", "quote", "judgement", "note", "low", "high", "shape", "sd", "concentration")
+#: Evidence fields of a number, and of its range (``range_``: the uncertainty's own evidence).
+EVIDENCE_PARTS = ("source", "quote", "comment_by", "reason", "judgement", "note")
+Q_PARTS = (
+    *EVIDENCE_PARTS,
+    "low",
+    "high",
+    "shape",
+    "sd",
+    "concentration",
+    *(f"range_{p}" for p in EVIDENCE_PARTS),
+)
 NO_DEAL = ("cost_per_month", "cost_growth_per_month", "capability_trend_per_month", "utility")
 
 
@@ -36,6 +47,7 @@ SHEETS: dict[str, list[str]] = {
         "name",
         "description",
         "party",
+        "ratifies",
         *_q("capability"),
         *[c for f in NO_DEAL for c in _q(f"no_deal_{f}")],
     ],
@@ -53,7 +65,7 @@ SHEETS: dict[str, list[str]] = {
 }
 META_KEYS = ("accord", "title", "date", "author", "description", "extensions")
 _TEXT_NUM = {"point", "scale_min", "scale_max"}
-_BOOLS = {"party", "discrete"}
+_BOOLS = {"party", "ratifies", "discrete"}
 
 HELP = {
     "metadata": "one row per key: title (required), date, author, description; extensions holds "

@@ -12,7 +12,7 @@ from accord.io._util import finite_number as _num
 from accord.io._util import restore
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
-from .xlsx_layout import META_KEYS, NO_DEAL, SHEETS
+from .xlsx_layout import EVIDENCE_PARTS, META_KEYS, NO_DEAL, SHEETS
 from .xlsx_zip import open_workbook
 
 __all__ = ["read_xlsx", "sniff_xlsx"]
@@ -112,11 +112,14 @@ class _Sheet:
 
     def quantity(self, r: int, rec: dict, name: str, required: bool = False) -> dict | None:
         value = self.number(r, rec, name, required)
-        ev = {p: self.text(r, rec, f"{name}_{p}") for p in ("source", "quote", "judgement", "note")}
+        ev = {p: self.text(r, rec, f"{name}_{p}") for p in EVIDENCE_PARTS}
         unc: dict[str, Any] = {
             p: self.number(r, rec, f"{name}_{p}") for p in ("low", "high", "sd", "concentration")
         }
         unc["shape"] = self.text(r, rec, f"{name}_shape")
+        range_ev = {p: self.text(r, rec, f"{name}_range_{p}") for p in EVIDENCE_PARTS}
+        if any(v is not None for v in range_ev.values()):
+            unc["evidence"] = {k: v for k, v in range_ev.items() if v is not None}
         has_ev = any(v is not None for v in ev.values())
         has_unc = any(v is not None for v in unc.values())
         if value is None:
@@ -243,6 +246,8 @@ def _actors(sh: _Sheet, b: _Build) -> None:
             actor["description"] = sh.text(r, rec, "description")
         if sh.boolean(r, rec, "party") is not None:
             actor["party"] = sh.boolean(r, rec, "party")
+        if sh.boolean(r, rec, "ratifies") is not None:
+            actor["ratifies"] = sh.boolean(r, rec, "ratifies")
         nd = {f: sh.quantity(r, rec, f"no_deal_{f}") for f in NO_DEAL}
         if any(v is not None for v in nd.values()):
             actor["no_deal"] = {f: v for f, v in nd.items() if v is not None}

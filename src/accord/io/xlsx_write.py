@@ -10,7 +10,7 @@ from typing import Any
 from accord.io._util import neutralise
 from accord.scenario import Quantity, Scenario
 
-from .xlsx_layout import HELP, NO_DEAL, README, SHEETS
+from .xlsx_layout import EVIDENCE_PARTS, HELP, NO_DEAL, README, SHEETS
 
 __all__ = ["scenario_to_xlsx", "scenario_to_xlsx_bytes", "template_xlsx"]
 
@@ -33,10 +33,13 @@ def _qcells(q: Quantity | None, name: str) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {name: float(q.value)}
     if q.evidence is not None:
-        for part in ("source", "quote", "judgement", "note"):
+        for part in EVIDENCE_PARTS:
             out[f"{name}_{part}"] = getattr(q.evidence, part)
     if q.uncertainty is not None:
         u = q.uncertainty
+        if u.evidence is not None:
+            for part in EVIDENCE_PARTS:
+                out[f"{name}_range_{part}"] = getattr(u.evidence, part)
         out.update(
             {
                 f"{name}_low": float(u.low),
@@ -77,6 +80,7 @@ def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
             "name": a.name,
             "description": a.description,
             "party": a.party,
+            "ratifies": a.ratifies,
             **_qcells(a.capability, "capability"),
         }
         if a.no_deal is not None:

@@ -122,18 +122,23 @@ def from_package_space(space) -> OutcomeSpace:
     scn: Scenario = space.scenario
     mats = actor_matrices(scn)
     n = len(scn.actors)
-    own = np.empty((len(space.packages), n), dtype=bool)
+    # a ratifier (``Actor.ratifies``) is not at the table, but nothing beyond its red lines can
+    # be agreed: those packages are not on the table at all
+    ratifiers = np.array([a.ratifies for a in scn.actors], dtype=bool)
+    keep = red_line_ok(scn, space.packages, mats=mats, ignore=~ratifiers)
+    packages, utility = space.packages[keep], space.utility[keep]
+    own = np.empty((len(packages), n), dtype=bool)
     for i in range(n):
         ignore = np.ones(n, dtype=bool)
         ignore[i] = False
-        own[:, i] = red_line_ok(scn, space.packages, mats=mats, ignore=ignore)
+        own[:, i] = red_line_ok(scn, packages, mats=mats, ignore=ignore)
     red, pos = mats["red_line"], mats["position"]
     side = np.where(np.isnan(red), np.nan, np.sign(red - pos))  # -1: red below position (p >= r ok)
     return OutcomeSpace(
-        space.utility,
+        utility,
         space.no_deal,
         own,
-        space.packages,
+        packages,
         red,
         side,
         mats["width"],

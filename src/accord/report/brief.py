@@ -265,11 +265,13 @@ def _footnotes(ctx: BriefContext) -> Markup:
         ev = q.evidence if q is not None else None
         if ev is None:
             text = "no evidence given"
-        elif ev.kind == "source":
+        elif ev.kind in ("quote", "comment"):
             s = src.get(ev.source or "")
             cite = escape(s.title if s else ev.source) + (
                 f", {escape(s.publication)}" if s and s.publication else ""
             )
+            if ev.comment_by:  # an opinion under the article, not its author's reporting
+                cite = f"reader comment by {escape(ev.comment_by)} under " + cite
             text = f"“{escape(ev.quote)}” — {cite}" + (
                 f". <i>{escape(ev.note)}</i>" if ev.note else ""
             )

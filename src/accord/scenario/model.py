@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from .fields import (  # re-exported: the scenario's building blocks
+    Evidence,
+    EvidenceCoverage,
+    Quantity,
+    Source,
+    StrictModel,
+    Uncertainty,
+    clean_id,
+    finite_number,
+    rule_error,
+    strict_bool,
+)
 
 if TYPE_CHECKING:
     from .issue_arrays import IssueArrays
@@ -39,184 +49,7 @@ __all__ = [
 ]
 
 
-# -- validators shared by the fields: numbers, switches, ids and texts ---------------------------
-
-_FLOAT_MAX = 1.7976931348623157e308
-_FIX_KEY = "fix"
-
-
-def _fail(rule: str, fix: str | None = None) -> PydanticCustomError:
-    # the loader reads ``fix`` from the error's context (scenario.loader._from_pydantic)
-    return PydanticCustomError("accord_rule", rule, {_FIX_KEY: fix} if fix else None)
-
-
-def _text_number_fix(v: str) -> str:
-    m = re.match(r"^\s*([-+]?\d+(?:\.\d*)?)[eE]([-+]?)(\d+)\s*$", v)
-    if m is None:
-        return "remove the quotes: write the number itself"
-    mant = m.group(1) if "." in m.group(1) else m.group(1) + ".0"
-    return (
-        f"write it as {mant}e{m.group(2) or '+'}{m.group(3)}: YAML reads an exponent as a "
-        "number only with a decimal point and a signed exponent"
-    )
-
-
-def finite_number(v: Any) -> Any:
-    """``v`` if it is a finite number; a clear error for booleans, text and huge numbers."""
-    if isinstance(v, bool):
-        raise _fail(
-            "must be a number, not true/false",
-            "write a number; YAML reads yes/no/on/off/true/false as true/false",
-        )
-    if isinstance(v, str):
-        try:
-            float(v)
-        except ValueError:
-            raise _fail("must be a number") from None
-        raise _fail("must be a number, not text", _text_number_fix(v))
-    if isinstance(v, int):
-        if abs(v) > _FLOAT_MAX:
-            raise _fail("is too large: numbers must lie within ±1.8e308")
-        return v
-    if isinstance(v, float) and not math.isfinite(v):
-        raise _fail("must be a finite number, not infinity or NaN")
-    return v
-
-
-def strict_bool(v: Any) -> Any:
-    if not isinstance(v, bool):
-        raise _fail("must be true or false")
-    return v
-
-
-def clean_id(v: Any) -> Any:
-    if not isinstance(v, str):
-        return v  # pydantic reports the type
-    if not v.isprintable():
-        raise _fail(
-            "must hold printable characters only (no control characters, escape "
-            "sequences, tabs or line breaks)",
-            "retype the id",
-        )
-    if v != v.strip():
-        raise _fail("must not begin or end with spaces", "remove the spaces")
-    return v
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class Evidence(_Strict):
-    """Why a number has the value it has: a quote from a source, or the analyst's judgement.
-
-    Three kinds are kept apart: an article's own words (``source`` + ``quote``), a reader
-    comment published under it (the same plus ``comment_by``: an opinion, not the author's
-    reporting), and the analyst's ``judgement``. A reader comment may support a range (the
-    evidence of an ``uncertainty``) or colour; a point value resting on one needs ``reason``.
-    """
-
-    source: str | None = Field(None, description="id of an entry in the scenario's `sources`")
-    quote: str | None = Field(None, description="verbatim passage from that source")
-    comment_by: str | None = Field(
-        None, description="the quote is a reader comment under the source, by this reader"
-    )
-    reason: str | None = Field(
-        None, description="why a reader comment may set this point value (not only its range)"
-    )
-    judgement: str | None = Field(
-        None, description="the analyst's reasoning when no source says it"
-    )
-    note: str | None = Field(None, description="how the quote was turned into this number")
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> Evidence:
-        has_src = self.source is not None or self.quote is not None
-        if has_src and (self.source is None or self.quote is None):
-            raise ValueError("evidence from a source needs both `source` (an id) and `quote`")
-        if not has_src and self.judgement is None:
-            raise ValueError("evidence needs either `source` + `quote` or `judgement`")
-        if self.comment_by is not None and not has_src:
-            raise ValueError("`comment_by` names the reader of a quoted comment: add its quote")
-        return self
-
-    @property
-    def kind(self) -> Literal["quote", "comment", "judgement"]:
-        """ "quote" (the article's own words), "comment" (a reader's) or "judgement"."""
-        if self.source is None:
-            return "judgement"
-        return "comment" if self.comment_by is not None else "quote"
-
-
-class Uncertainty(_Strict):
-    """The range an uncertain number may take, and the shape of its distribution.
-
-    ``triangular`` peaks at the quantity's value; ``truncnorm`` is centred on the value with
-    standard deviation ``sd`` (default: a quarter of the range) and cut at low/high; ``beta``
-    is rescaled to [low, high] with its mean at the value and concentration ``concentration``.
-    """
-
-    low: float
-    high: float
-    shape: Literal["uniform", "triangular", "truncnorm", "beta"] = "triangular"
-    evidence: Evidence | None = Field(
-        None, description="why the range is this wide (a reader comment may support a range)"
-    )
-    sd: float | None = Field(None, gt=0)
-    concentration: float | None = Field(None, gt=0)
-
-    @field_validator("low", "high", "sd", "concentration", mode="before")
-    @classmethod
-    def _numbers(cls, v: Any) -> Any:
-        return finite_number(v)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Uncertainty:
-        if not self.low <= self.high:
-            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
-        return self
-
-
-class Quantity(_Strict):
-    """A number with its evidence and, optionally, its uncertainty."""
-
-    value: float
-    evidence: Evidence | None = None
-    uncertainty: Uncertainty | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_number(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return data
-        if isinstance(data, (bool, int, float, str)):
-            return {"value": finite_number(data)}
-        raise _fail("must be a number, or a mapping with `value` and optional `evidence`")
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _finite(cls, v: Any) -> Any:
-        return finite_number(v)
-
-    def __float__(self) -> float:
-        return float(self.value)
-
-
-class Source(_Strict):
-    id: str = Field(min_length=1)
-    title: str
-    author: str | None = None
-    publication: str | None = None
-    date: str | None = None
-    url: str | None = None
-
-    @field_validator("id", mode="after")
-    @classmethod
-    def _id(cls, v: Any) -> Any:
-        return clean_id(v)
-
-
-class Metadata(_Strict):
+class Metadata(StrictModel):
     title: str
     date: str | None = None
     author: str | None = None
@@ -226,11 +59,11 @@ class Metadata(_Strict):
     @classmethod
     def _titled(cls, v: str) -> str:
         if not v.strip():
-            raise _fail("must not be empty", "give the scenario a title")
+            raise rule_error("must not be empty", "give the scenario a title")
         return v
 
 
-class Scale(_Strict):
+class Scale(StrictModel):
     """An issue's numeric scale and the deal term each labelled point stands for."""
 
     min: float = 0.0
@@ -258,7 +91,7 @@ class Scale(_Strict):
                 if not isinstance(point, str):  # JSON keys are text: "0" is the point 0
                     finite_number(point)
                 elif point.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
-                    raise _fail("must be keyed by finite numbers")
+                    raise rule_error("must be keyed by finite numbers")
         return v
 
     @model_validator(mode="after")
@@ -287,7 +120,7 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-class Issue(_Strict):
+class Issue(StrictModel):
     id: str = Field(min_length=1)
     name: str | None = None
     question: str
@@ -302,7 +135,7 @@ class Issue(_Strict):
         return clean_id(v)
 
 
-class Stance(_Strict):
+class Stance(StrictModel):
     """One actor's stance on one issue."""
 
     position: Quantity
@@ -317,7 +150,7 @@ class Stance(_Strict):
     )
 
 
-class NoDeal(_Strict):
+class NoDeal(StrictModel):
     """What continued conflict means for one actor, per month (used by the bargaining analysis)."""
 
     cost_per_month: Quantity | None = Field(
@@ -336,7 +169,7 @@ class NoDeal(_Strict):
     )
 
 
-class Actor(_Strict):
+class Actor(StrictModel):
     id: str = Field(min_length=1)
     name: str
     description: str | None = None
@@ -380,7 +213,7 @@ class Actor(_Strict):
         return self.party or self.ratifies
 
 
-class WarDynamics(_Strict):
+class WarDynamics(StrictModel):
     """How the no-deal situation moves with time."""
 
     drift_per_month: dict[str, Quantity] = Field(
@@ -389,7 +222,7 @@ class WarDynamics(_Strict):
     discount_rate_per_month: Quantity | None = None
 
 
-class Scenario(_Strict):
+class Scenario(StrictModel):
     accord: int = Field(1, description="scenario format version")
     metadata: Metadata
     sources: list[Source] = Field(default_factory=list)
@@ -404,7 +237,7 @@ class Scenario(_Strict):
     @classmethod
     def _version(cls, v: Any) -> Any:
         if isinstance(v, bool) or v != 1 or not isinstance(v, (int, float)):
-            raise _fail(
+            raise rule_error(
                 "is an unknown format version",
                 "this version of accord reads format version 1: write `accord: 1`",
             )
@@ -524,32 +357,3 @@ def _walk_quantities(obj: Any, place: str):
     elif isinstance(obj, dict):
         for k, v in obj.items():
             yield from _walk_quantities(v, f"{place}.{k}")
-
-
-class EvidenceCoverage(BaseModel):
-    """How the numbers of a scenario are supported: article quotes, reader comments (opinions
-    under an article) and the analyst's judgement, counted apart."""
-
-    total: int
-    quoted: int
-    judgement: int
-    comments: int = 0
-
-    @property
-    def unsupported(self) -> int:
-        return self.total - self.quoted - self.comments - self.judgement
-
-    @property
-    def share_evidenced(self) -> float:
-        return (self.quoted + self.comments + self.judgement) / self.total if self.total else 1.0
-
-    @property
-    def share_quoted(self) -> float:
-        return self.quoted / self.total if self.total else 1.0
-
-    def __str__(self) -> str:
-        return (
-            f"{self.total} numbers: {self.quoted} quoted from sources, {self.comments} from "
-            f"reader comments, {self.judgement} judgement, {self.unsupported} without evidence "
-            f"({self.share_evidenced:.0%} evidenced)"
-        )
