@@ -254,3 +254,15 @@ def test_cli_unwritable_output_is_a_clean_error(tmp_path):
     )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_cli_reports_both_bad_files_at_once():
+    proc = subprocess.run(
+        [sys.executable, "-m", "accord", "diff", "no-such-a.yaml", "no-such-b.yaml"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "no-such-a.yaml: file does not exist" in proc.stderr
+    assert "no-such-b.yaml: file does not exist" in proc.stderr
+    assert "2 problems found; nothing was run." in proc.stderr and "Traceback" not in proc.stderr

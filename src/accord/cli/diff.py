@@ -10,7 +10,9 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ._common import console, emit_json, format_option, read_scenario
+from accord.scenario import ScenarioError
+
+from ._common import console, format_option, read_scenario
 from .options import check_models, models_option
 
 #: Defaults of the library (accord.report.diff), repeated here so that `accord --help` loads no
@@ -106,7 +108,7 @@ def diff(
     from accord.report.diff import compare_scenarios
 
     t0 = perf_counter()
-    scn_a, scn_b = read_scenario(a), read_scenario(b)
+    scn_a, scn_b = _read_both(a, b)
     names = check_models(models)
     res = compare_scenarios(
         scn_a,
@@ -120,10 +122,11 @@ def diff(
         files=(a, b),
     )
     data = {"files": {"a": a, "b": b}, **res.to_dict()}
+    # str(): an `extensions` value YAML read as a date or a time stays readable
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
     if output is not None:
         from accord._atomic import atomic_write_text
 
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         try:
             atomic_write_text(output, text)
         except OSError as exc:
@@ -132,9 +135,22 @@ def diff(
                 "a folder you can write to"
             ) from None
     if fmt == "json":
-        emit_json(data)
+        click.echo(text, nl=False)
         return
     _print(res, a, b, show_all, perf_counter() - t0, output)
+
+
+def _read_both(a: str, b: str):
+    """Both scenarios, or every problem of both files at once."""
+    got, problems = [], []
+    for ref in (a, b):
+        try:
+            got.append(read_scenario(ref))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return got[0], got[1]
 
 
 # -- printing ------------------------------------------------------------------------------------
