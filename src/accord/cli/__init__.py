@@ -9,7 +9,19 @@ import click
 
 from accord.scenario import ScenarioError
 
-from . import backtest, bargain, core, interop, process, report, runs, sensitivity, serve, simulate
+from . import (
+    backtest,
+    bargain,
+    core,
+    diff,
+    interop,
+    process,
+    report,
+    runs,
+    sensitivity,
+    serve,
+    simulate,
+)
 from ._common import console_err
 
 __all__ = ["COMMANDS", "cli", "main"]
@@ -38,6 +50,7 @@ COMMANDS: tuple[click.Command, ...] = (
     sensitivity.sensitivity,
     sensitivity.shock,
     process.process,
+    diff.diff,
     backtest.backtest,
     report.report,
     report.review,
