@@ -15,14 +15,14 @@ from click.testing import CliRunner
 import accord
 from accord.cli import cli
 from accord.report.diff import DEFAULT_DRAWS, DEFAULT_RUNS, compare_scenarios
-from accord.scenario import shipped_scenarios
 from accord.scenario.diff import diff_scenarios
+from accord.scenario.shipped import shipped_path
 
 NEW_QUOTE = "Russia will settle for a line a little short of what it holds"
 
 
 def _data(name: str = "ukraine-2025") -> dict:
-    return yaml.safe_load(shipped_scenarios()[name].read_text(encoding="utf-8"))
+    return yaml.safe_load(shipped_path(name).read_text(encoding="utf-8"))
 
 
 def _actor(data: dict, actor_id: str) -> dict:
@@ -41,7 +41,7 @@ def _edited(tmp_path):
     data = _data()
     _actor(data, "us_admin")["stances"]["territory"]["salience"]["value"] = 0.9
     red = _actor(data, "russia")["stances"]["territory"]["red_line"]
-    red["value"] = 58
+    red["value"] = 82
     red["evidence"] = {"source": "lieven2024", "quote": NEW_QUOTE, "note": "a new reading"}
     data["actors"].append(
         {
@@ -81,15 +81,15 @@ def test_exactly_the_edited_inputs_are_reported_with_their_evidence(tmp_path):
     sal = changes["actors.us_admin.stances.territory.salience"]
     assert (sal.kind, sal.old, sal.new) == ("changed", 0.7, 0.9)
     assert sal.place == "US administration (Trump) · territory · salience"
-    assert sal.old_evidence == sal.new_evidence and sal.old_evidence["kind"] == "source"
+    assert sal.old_evidence == sal.new_evidence and sal.old_evidence["kind"] == "quote"
 
     red = changes["actors.russia.stances.territory.red_line"]
-    assert (red.kind, red.old, red.new) == ("changed", 60.0, 58.0)
+    assert (red.kind, red.old, red.new) == ("changed", 84.0, 82.0)
     assert red.place == "Russia (Putin) · territory · red line"
     assert red.old_evidence["source"] == "lieven2024"
     assert red.old_evidence["quote"].startswith("cannot countenance withdrawal")
     assert red.new_evidence == {
-        "kind": "source",
+        "kind": "quote",
         "source": "lieven2024",
         "quote": NEW_QUOTE,
         "note": "a new reading",
@@ -102,6 +102,7 @@ def test_exactly_the_edited_inputs_are_reported_with_their_evidence(tmp_path):
         "name": "China",
         "capability": 40.0,
         "party": False,
+        "ratifies": False,
         "stances": ["territory"],
     }
     assert china.new_evidence == {"kind": "judgement", "judgement": "a large economy"}
@@ -121,20 +122,20 @@ def test_order_in_the_file_does_not_matter(tmp_path):
 def test_range_evidence_and_removed_issue_are_listed_not_errors(tmp_path):
     data = _data()
     russia = _actor(data, "russia")["stances"]["territory"]
-    russia["red_line"]["uncertainty"] = {"low": 50, "high": 80, "shape": "uniform"}
+    russia["red_line"]["uncertainty"] = {"low": 50, "high": 90, "shape": "uniform"}
     russia["salience"]["evidence"] = {"judgement": "re-read"}
     data["issues"] = [i for i in data["issues"] if i["id"] != "assets"]
     for actor in data["actors"]:
         actor["stances"].pop("assets", None)
     data["war"]["discount_rate_per_month"]["value"] = 0.02
-    data.setdefault("extensions", {})["process"] = {"ultimatum": {"deadline": 5}}
+    data.setdefault("extensions", {})["shocks_note"] = {"ultimatum": {"deadline": 5}}
     a, b = accord.load_scenario("ukraine-2025"), accord.load_scenario(_write(tmp_path, data))
     changes = {c.key: c for c in diff_scenarios(a, b).changes}
 
     rng = changes["actors.russia.stances.territory.red_line.uncertainty"]
     assert rng.place == "Russia (Putin) · territory · red line · range"
-    assert rng.old == {"low": 55.0, "high": 80.0, "shape": "triangular"}
-    assert rng.new == {"low": 50.0, "high": 80.0, "shape": "uniform"}
+    assert (rng.old["low"], rng.old["high"], rng.old["shape"]) == (80.0, 90.0, "triangular")
+    assert rng.new == {"low": 50.0, "high": 90.0, "shape": "uniform"}
     ev = changes["actors.russia.stances.territory.salience.evidence"]
     assert ev.kind == "evidence" and ev.old == ev.new == 0.9
     assert ev.new_evidence == {"kind": "judgement", "judgement": "re-read"}
@@ -147,7 +148,7 @@ def test_range_evidence_and_removed_issue_are_listed_not_errors(tmp_path):
         0.01,
         0.02,
     )
-    assert changes["extensions.process"].new == {"ultimatum": {"deadline": 5}}
+    assert changes["extensions.shocks_note"].new == {"ultimatum": {"deadline": 5}}
 
     cmp = compare_scenarios(a, b, models=["median"], draws=0, runs=0, resolution=3)
     gone = [m for m in cmp.answers if m.key == "forecast.assets.median"]
@@ -266,3 +267,21 @@ def test_cli_reports_both_bad_files_at_once():
     assert "no-such-a.yaml: file does not exist" in proc.stderr
     assert "no-such-b.yaml: file does not exist" in proc.stderr
     assert "2 problems found; nothing was run." in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_two_snapshots_differ_where_the_news_changed_them():
+    """ukraine-2024-11 → ukraine-2025-07: the line of contact moved (82 → 84), the Kursk trade
+    label left the scale, the US turned to pressure on sanctions, and the ultimatum gained its
+    quote; reader comments and ratifiers are compared too."""
+    from accord.scenario.diff import diff_scenarios
+
+    d = diff_scenarios(
+        accord.load_scenario("ukraine-2024-11"), accord.load_scenario("ukraine-2025-07")
+    )
+    by_key = {c.key: c for c in d.changes}
+    sq = by_key["issues.territory.status_quo"]
+    assert (sq.old, sq.new) == (82.0, 84.0)
+    assert by_key["issues.territory.scale.labels.80"].kind == "removed"
+    us = by_key["actors.us_admin.stances.sanctions.position"]
+    assert us.old > us.new and us.new_evidence["kind"] == "quote"
+    assert any(k.startswith("extensions.process.ultimatum") for k in by_key)

@@ -77,3 +77,27 @@ def test_atomic_write_leaves_target_untouched_on_error(tmp_path):
             raise RuntimeError("disk full")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_model_params_reach_every_section_of_the_brief(tmp_path):
+    """`accord report --model-param` configures the models the brief runs (issue 13): BDM with
+    one round gives the forecast `accord forecast --model-param bdm.rounds=1` gives, and a bad
+    option stops the command before anything is written."""
+    from click.testing import CliRunner
+
+    from accord.cli import cli
+    from accord.models.expected_utility import ExpectedUtility
+    from accord.report.brief import build_brief
+
+    scn = accord.load_scenario("eu-emissions-1994")
+    one = ExpectedUtility(rounds=1).forecast(scn).issues["year"].value
+    default = ExpectedUtility().forecast(scn).issues["year"].value
+    assert f"{one:.1f}" != f"{default:.1f}"  # the option changes the number: the test can fail
+    html = build_brief(scn, model_params=("bdm.rounds=1",))
+    assert f"{one:.1f}" in html
+    out = tmp_path / "b.html"
+    res = CliRunner().invoke(
+        cli, ["report", "eu-emissions-1994", "-o", str(out), "--model-param", "bdm.rounds=zz"]
+    )
+    assert res.exit_code != 0 and not out.exists()
+    assert "rounds must be an integer" in str(res.exception)  # main() prints it, no traceback

@@ -261,9 +261,10 @@ def _summary(d: dict[str, Any]) -> str:
 def _evidence(ev: dict[str, str] | None) -> str:
     if not ev:
         return ""
-    if ev["kind"] == "source":
-        return f"{ev['source']}: “{ev['quote']}”"
-    return f"judgement: {ev['judgement']}"
+    if ev["kind"] in ("quote", "comment"):
+        who = f" (reader comment by {ev['comment_by']})" if ev.get("comment_by") else ""
+        return f"{ev['source']}: “{ev['quote']}”{who}"
+    return f"judgement: {ev.get('judgement', '')}"
 
 
 def _answer(v: Any, share: bool) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ._common import console, db_option, read_scenario, recorded, save_option, scenario_argument
+from .options import configured_models, model_param_option
 
 
 def _chromium() -> str | None:
@@ -83,9 +84,10 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     "--months", type=int, default=120, show_default=True, help="months scanned for ripeness"
 )
 @click.option("--seed", type=int, default=0, show_default=True)
+@model_param_option
 @db_option
 @save_option
-def report(scenario, output, pdf, draws, mc_models, runs, months, seed, db, save):
+def report(scenario, output, pdf, draws, mc_models, runs, months, seed, model_params, db, save):
     """Write the brief: key judgements, forecasts, charts, evidence, assumptions."""
     from accord._atomic import atomic_write_text
     from accord.report.brief import build_brief
@@ -97,10 +99,18 @@ def report(scenario, output, pdf, draws, mc_models, runs, months, seed, db, save
         "runs": runs,
         "months": months,
         "output": str(output),
+        "model_params": list(model_params),
     }
     with recorded("report", scn, params, seed, db, save) as run:
+        configured_models(None, scn, model_params)  # a bad --model-param fails here, at once
         text = build_brief(
-            scn, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models
+            scn,
+            seed=seed,
+            draws=draws,
+            runs=runs,
+            months=months,
+            mc_models=mc_models,
+            model_params=model_params,
         )
         atomic_write_text(output, text)
         run["results"] = {"output": str(output), "bytes": len(text)}

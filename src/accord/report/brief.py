@@ -333,18 +333,27 @@ def build_brief(
     months: int = 120,
     models: list[str] | None = None,
     mc_models: str = "batched",
+    model_params: tuple[str, ...] = (),
 ) -> str:
     """The whole brief as one HTML string.
 
     ``draws`` > 0 adds the Monte Carlo and sensitivity sections (``mc_models``: "batched", the
     models with a Monte Carlo kernel, or "all"); ``runs`` > 0 adds the process comparison.
+    ``model_params`` (``MODEL.OPTION=VALUE``, as ``--model-param``) configure the models of
+    every section, on top of the scenario's own options (a KTAB file's ``ModelParameters``).
     """
     if mc_models not in ("batched", "all"):
         raise ValueError(f"mc_models must be 'batched' or 'all', got {mc_models!r}")
     ctx = BriefContext(
-        scenario, seed=seed, draws=draws, runs=runs, months=months, mc_models=mc_models
+        scenario,
+        seed=seed,
+        draws=draws,
+        runs=runs,
+        months=months,
+        mc_models=mc_models,
+        model_params=tuple(model_params),
     )
-    ctx.result = forecast(scenario, models, seed=seed)
+    ctx.result = forecast(scenario, ctx.models(models), seed=seed)
     sections = [s for fn in (*SECTIONS, *TAIL) if (s := fn(ctx)) is not None]
     judgements = [Markup(j) for s in sections for j in s.judgements]
     md = scenario.metadata

@@ -36,6 +36,7 @@ class BriefContext:
     notes: list[str] = field(default_factory=list)
     footnotes: dict[str, int] = field(default_factory=dict)
     mc_models: str = "batched"  # "batched": models with a Monte Carlo kernel; "all": every model
+    model_params: tuple[str, ...] = ()  # --model-param MODEL.OPTION=VALUE, for every section
     bargain: Any = None  # the bargaining analysis, once its section ran
     process: Any = None  # [(title, ProcessComparison)], once the process section ran
     montecarlo: Any = None  # the SimulationResult, once the Monte Carlo section ran
@@ -43,6 +44,13 @@ class BriefContext:
     @property
     def labels(self) -> dict[str, str]:
         return {m.name: m.label for m in MODELS}
+
+    def models(self, names: list[str] | None) -> list[Any]:
+        """The named models (all by default) with the scenario's options and ``model_params``,
+        so that every section runs the same configured models."""
+        from accord.models.options import build_models
+
+        return build_models(names, self.scenario, self.model_params)
 
 
 def escape(x: Any) -> str:

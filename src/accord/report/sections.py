@@ -232,7 +232,7 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
             ),
         )
     models, left_out = _mc_models(ctx)
-    res = simulate(scn, ctx.draws, seed=ctx.seed, models=models)
+    res = simulate(scn, ctx.draws, seed=ctx.seed, models=ctx.models(models))
     ctx.montecarlo = res
     labels = ctx.labels
     q = res.quantiles()
@@ -376,7 +376,7 @@ def section_sensitivity(ctx: BriefContext) -> Section | None:
         return None
     models, _ = _mc_models(ctx)
     models = [m for m in models if m != "ensemble"]
-    res = tornado(scn, models=models, seed=ctx.seed)
+    res = tornado(scn, models=ctx.models(models), seed=ctx.seed)
     shown = "bdm" if "bdm" in models else models[0]
     colours = actor_colours(scn)
     labels = ctx.labels

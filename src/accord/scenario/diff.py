@@ -44,6 +44,7 @@ FIELD_NAMES = {
     "red_line": "red line",
     "status_quo": "status quo",
     "cost_per_month": "cost per month",
+    "cost_growth_per_month": "cost growth per month",
     "capability_trend_per_month": "capability trend per month",
     "drift_per_month": "drift per month",
     "discount_rate_per_month": "discount rate per month",
@@ -291,6 +292,7 @@ def _actor_summary(actor: Actor) -> dict[str, Any]:
         "name": actor.name,
         "capability": actor.capability.value,
         "party": actor.party,
+        "ratifies": actor.ratifies,
         "stances": list(actor.stances),
     }
 
@@ -322,7 +324,7 @@ def _actors(old: list[Actor], new: list[Actor], names: dict[str, str]) -> Iterat
             )
             continue
         a, b = o[aid], n[aid]
-        for field in ("name", "description", "party"):
+        for field in ("name", "description", "party", "ratifies"):
             yield from _scalar(
                 f"{key}.{field}", f"{who}{SEP}{field}", getattr(a, field), getattr(b, field)
             )
