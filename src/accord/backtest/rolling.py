@@ -72,10 +72,10 @@ def paired_bootstrap(
 ) -> BootstrapDifference:
     """Paired bootstrap of the difference in mean loss, resampling whole groups.
 
-    Percentile interval of [Efron1993], ch. 13, for the paired difference of ch. 6's
-    two-sample comparison; groups (here: proposals, whose issues share actors and a
-    negotiation and so are not independent) are resampled whole, the cluster bootstrap for
-    hierarchical data of [Davison1997], sect. 3.8. Steps:
+    The bootstrap percentile interval of [Efron1993], ch. 13, for a paired difference (both
+    losses are taken on the same items, so one resample serves both); groups (here:
+    proposals, whose issues share actors and a negotiation and so are not independent) are
+    resampled whole, the bootstrap for hierarchical data of [Davison1997], sect. 3.8. Steps:
 
     1. per group g, the summed paired difference d_g = Σ_i (loss_i − reference_i) and the
        number of items n_g;
@@ -404,18 +404,10 @@ def rolling_backtest(
     sets = list(CAPABILITY_SETS) if capabilities == "auto" and chosen else [capabilities]
     if sets == ["auto"]:  # only baselines: capabilities play no part
         sets = ["equal"]
-    frames = {
-        c: _issue_rows(
-            data,
-            chosen,
-            baselines=baselines,
-            capabilities=c,
-            institution_share=institution_share,
-            seed=seed,
-        )
-        for c in sets
-    }
-    years = next(iter(frames.values())).year
+    years = pd.Series(
+        [p.year for p in data.proposals if any(i.outcome is not None for i in p.issues)],
+        dtype=float,
+    )
     _check(
         "first_year",
         bool((years < first_year).any()),
@@ -429,6 +421,17 @@ def rolling_backtest(
         f"at most the latest year with an outcome ({int(years.max())})",
         first_year,
     )
+    frames = {
+        c: _issue_rows(
+            data,
+            chosen,
+            baselines=baselines,
+            capabilities=c,
+            institution_share=institution_share,
+            seed=seed,
+        )
+        for c in sets
+    }
     tests, folds = [], []
     for year in test_years:
         test, info = _fold(frames, names, year, ensemble=ensemble)
