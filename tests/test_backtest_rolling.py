@@ -301,6 +301,7 @@ def test_cli_rolling_table_says_how_many_issues_are_common():
         (["--scheme", "rolling", "--test-from", "2005"], "--test-from applies to --scheme split"),
         (["--first-year", "2001"], "--first-year applies to --scheme rolling"),
         (["--scheme", "rolling", "--first-year", "1990"], "first_year must be after"),
+        (["--scheme", "rolling", "--baselines", "median_actor"], "must include salience_mean"),
     ],
 )
 def test_cli_rejects_options_of_the_other_scheme(args, message):

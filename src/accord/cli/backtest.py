@@ -152,8 +152,8 @@ def backtest(
     from accord.backtest import backtest as run_backtest
     from accord.backtest.deu import read_deu
 
-    data = read_deu(dataset)
     _check_scheme_options(ctx, scheme)
+    data = read_deu(dataset)
     if scheme == "rolling":
         _rolling(
             data,
@@ -258,6 +258,10 @@ def _rolling(
         for b in (x.strip() for x in baselines.split(","))
         if b
     )
+    if REFERENCE_MODEL not in chosen:
+        raise click.UsageError(
+            f"--baselines must include salience_mean (the bootstrap's reference), got {baselines!r}"
+        )
     try:
         res = rolling_backtest(
             data, names, first_year=first_year, baselines=chosen, capabilities=capabilities, **kw
