@@ -99,7 +99,7 @@ def test_bootstrap_is_seeded_and_checks_its_input():
         paired_bootstrap(loss, ref[:3], groups, rng=rng)
     with pytest.raises(ValueError, match="loss and reference must be finite"):
         paired_bootstrap(np.r_[loss[:-1], np.nan], ref, groups, rng=rng)
-    with pytest.raises(ValueError, match="n_resamples must be at least 1, got 0"):
+    with pytest.raises(ValueError, match="n_resamples must be at least 1; got 0"):
         paired_bootstrap(loss, ref, groups, n_resamples=0, rng=rng)
 
 

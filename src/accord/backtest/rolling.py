@@ -58,7 +58,7 @@ class BootstrapDifference:
 
 def _check(name: str, ok: bool, must: str, got: object) -> None:
     if not ok:
-        raise ValueError(f"{name} must be {must}, got {got!r}")
+        raise ValueError(f"{name} must be {must}; got {got!r}")
 
 
 def paired_bootstrap(
