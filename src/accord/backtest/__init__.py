@@ -1,4 +1,5 @@
-"""Scoring forecasts against real outcomes: DEU data, capability sets, backtests, ensembles.
+"""Scoring forecasts against real outcomes: DEU data, capability sets, backtests (one split or
+rolling origin), ensembles.
 
 Names are imported lazily, so importing this package (e.g. for the CLI's option choices)
 loads neither pandas nor scipy.
@@ -19,6 +20,9 @@ _EXPORTS = {
     "backtest": "run",
     "period_of": "run",
     "score": "run",
+    "RollingResult": "rolling",
+    "paired_bootstrap": "rolling",
+    "rolling_backtest": "rolling",
 }
 
 __all__ = [
@@ -32,6 +36,9 @@ __all__ = [
     "backtest",
     "period_of",
     "score",
+    "RollingResult",
+    "paired_bootstrap",
+    "rolling_backtest",
 ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,15 @@ from .capabilities import capabilities_for
 from .deu import DeuData, DeuProposal, proposal_scenario, read_deu
 from .ensemble import fit_stacking_weights
 
-__all__ = ["BacktestResult", "backtest", "score", "period_of", "BASELINES"]
+__all__ = [
+    "BacktestResult",
+    "backtest",
+    "score",
+    "period_of",
+    "BASELINES",
+    "component_models",
+    "proposal_forecasts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +171,48 @@ def _assign_split(
     raise ValueError(f"split must be 'year' or 'proposal', got {split!r}")
 
 
+def component_models(models: Sequence[str | Forecaster] | None) -> list[Forecaster]:
+    """The models a backtest runs itself (default: every registered model but the ensemble,
+    which the backtest fits from the others)."""
+    return [m for m in resolve_models(models) if m.name != "ensemble"]
+
+
+def proposal_forecasts(
+    data: DeuData,
+    chosen: Sequence[Forecaster],
+    *,
+    capabilities: str,
+    institution_share: float,
+    seed: int,
+) -> Iterator[tuple[DeuProposal, dict[str, dict[str, float]], dict[str, str]]]:
+    """Every baseline's and model's forecast on every proposal, nothing fitted: per proposal,
+    ``(proposal, {model: {issue: value}}, {model: error message})``.
+
+    Proposal k's models draw from child k of ``SeedSequence(seed)``, so a proposal's forecasts
+    do not depend on which other proposals are run or how they are split. A model that raises
+    on a proposal is logged and reported in the error dict, never ends the run.
+    """
+    seeds = np.random.SeedSequence(seed).spawn(len(data.proposals))
+    for prop, ss in zip(data.proposals, seeds, strict=True):
+        caps = capabilities_for(
+            capabilities, prop.introduced, gdp=data.gdp, institution_share=institution_share
+        )
+        scn = proposal_scenario(prop, caps)
+        preds: dict[str, dict[str, float]] = _baselines(prop)
+        errors: dict[str, str] = {}
+        if scn is not None:
+            model_seeds = ss.spawn(len(chosen))
+            for m, ms in zip(chosen, model_seeds, strict=True):
+                try:
+                    fc = m.forecast(scn, rng=np.random.default_rng(ms))
+                except Exception as exc:  # one model's failure on one case must not end the run
+                    errors[m.name] = f"{type(exc).__name__}: {exc}"
+                    log.warning("%s failed on proposal %s: %s", m.name, prop.proposal_id, exc)
+                    continue
+                preds[m.name] = {k: v.value for k, v in fc.issues.items()}
+        yield prop, preds, errors
+
+
 def backtest(
     dataset: str | Path | DeuData,
     models: Sequence[str | Forecaster] | None = None,
@@ -219,27 +269,15 @@ def backtest(
             (*res.notes, note),
             res.failures,
         )
-    chosen = [m for m in resolve_models(models) if m.name != "ensemble"]
+    chosen = component_models(models)
     parts = _assign_split(data, split, test_from, seed, test_share)
-    seeds = np.random.SeedSequence(seed).spawn(len(data.proposals))
     rows = []
     failures: dict[str, int] = {}
-    for prop, ss in zip(data.proposals, seeds, strict=True):
-        caps = capabilities_for(
-            capabilities, prop.introduced, gdp=data.gdp, institution_share=institution_share
-        )
-        scn = proposal_scenario(prop, caps)
-        preds: dict[str, dict[str, float]] = _baselines(prop)
-        if scn is not None:
-            model_seeds = ss.spawn(len(chosen))
-            for m, ms in zip(chosen, model_seeds, strict=True):
-                try:
-                    fc = m.forecast(scn, rng=np.random.default_rng(ms))
-                except Exception as exc:  # one model's failure on one case must not end the run
-                    failures[m.name] = failures.get(m.name, 0) + 1
-                    log.warning("%s failed on proposal %s: %s", m.name, prop.proposal_id, exc)
-                    continue
-                preds[m.name] = {k: v.value for k, v in fc.issues.items()}
+    for prop, preds, errors in proposal_forecasts(
+        data, chosen, capabilities=capabilities, institution_share=institution_share, seed=seed
+    ):
+        for name in errors:
+            failures[name] = failures.get(name, 0) + 1
         for iss in prop.issues:
             if iss.outcome is None:
                 continue

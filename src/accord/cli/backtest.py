@@ -14,27 +14,36 @@ from accord.backtest.capabilities import CAPABILITY_SETS
 from ._common import console, emit_json, format_option
 
 
+def _cell(key: str, value) -> str:
+    """Issue counts as integers, errors to 0.1 point, shares as percentages."""
+    if key == "n":
+        return str(value)
+    return f"{value:.1f}" if key in ("mae", "rmse") else f"{value:.0%}"
+
+
 def _table(title: str, frame) -> Table:
     t = Table(title=title, title_justify="left")
-    cols = [c for c in frame.columns if c not in ("n", "mae", "rmse", "within10")]
+    scores = ["n", "mae", "rmse", "within10", "cover50", "cover80"]
+    cols = [c for c in frame.columns if c not in scores]
     for c in cols:
         t.add_column(c)
-    for _key, head in (
-        ("n", "issues"),
-        ("mae", "MAE"),
-        ("rmse", "RMSE"),
-        ("within10", "within 10"),
-    ):
-        t.add_column(head, justify="right")
-    order = ["period", "mae"] if "period" in frame.columns else ["mae"]
+    heads = {
+        "n": "issues",
+        "mae": "MAE",
+        "rmse": "RMSE",
+        "within10": "within 10",
+        "cover50": "cover 50 %",
+        "cover80": "cover 80 %",
+    }
+    shown = [k for k in scores if k in frame.columns]
+    for key in shown:
+        t.add_column(heads[key], justify="right")
+    order = [*(c for c in cols if c != "model"), "mae"][-2:]  # e.g. by period, then MAE
     for r in frame.sort_values(order).itertuples(index=False):
         d = r._asdict()
         t.add_row(
             *[str(d[c]) for c in cols],
-            str(d["n"]),
-            f"{d['mae']:.1f}",
-            f"{d['rmse']:.1f}",
-            f"{d['within10']:.0%}",
+            *[_cell(k, d[k]) for k in shown],
         )
     return t
 
@@ -50,6 +59,14 @@ def _table(title: str, frame) -> Table:
     help="models to score, comma-separated or repeated (default: all registered)",
 )
 @click.option(
+    "--scheme",
+    type=click.Choice(["split", "rolling"]),
+    default="split",
+    show_default=True,
+    help="split: one train/test split (--split, --test-from); rolling: for each year from "
+    "--first-year, fit on the proposals before it and test on that year's proposals",
+)
+@click.option(
     "--split",
     type=click.Choice(["year", "proposal"]),
     default="year",
@@ -59,6 +76,27 @@ def _table(title: str, frame) -> Table:
 )
 @click.option(
     "--test-from", type=int, default=2004, show_default=True, help="first test year (split=year)"
+)
+@click.option(
+    "--first-year",
+    type=int,
+    default=2000,
+    show_default=True,
+    help="first test year (scheme=rolling)",
+)
+@click.option(
+    "--baselines",
+    default="salience_mean,median_actor,commission,reference_point",
+    show_default=True,
+    help="baselines scored beside the models, comma-separated (scheme=rolling; every one "
+    "counts for the common issues)",
+)
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="paired-bootstrap resamples of proposals (scheme=rolling)",
 )
 @click.option(
     "--capabilities",
@@ -89,11 +127,17 @@ def _table(title: str, frame) -> Table:
     help="write per-issue rows (CSV)",
 )
 @format_option("table", "json")
+@click.pass_context
 def backtest(
+    ctx,
     dataset,
     models,
+    scheme,
     split,
     test_from,
+    first_year,
+    baselines,
+    resamples,
     capabilities,
     institution_share,
     seed,
@@ -108,7 +152,23 @@ def backtest(
     from accord.backtest import backtest as run_backtest
     from accord.backtest.deu import read_deu
 
+    _check_scheme_options(ctx, scheme)
     data = read_deu(dataset)
+    if scheme == "rolling":
+        _rolling(
+            data,
+            dataset,
+            names,
+            first_year=first_year,
+            baselines=baselines,
+            resamples=resamples,
+            capabilities=capabilities,
+            institution_share=institution_share,
+            seed=seed,
+            output=output,
+            fmt=fmt,
+        )
+        return
     res = run_backtest(
         data,
         names,
@@ -166,3 +226,114 @@ def backtest(
         console.print(f"ensemble weights (fitted on training proposals only): {w}")
     for name, n in res.failures.items():
         console.print(f"[yellow]warning:[/yellow] {name} failed on {n} proposals (see the log)")
+
+
+_SCHEME_OPTIONS = {
+    "split": ("split", "test_from", "save_weights"),
+    "rolling": ("first_year", "baselines", "resamples"),
+}
+
+
+def _check_scheme_options(ctx: click.Context, scheme: str) -> None:
+    """An option of the other scheme given explicitly is an error, not silently ignored."""
+    from click.core import ParameterSource
+
+    for other, params in _SCHEME_OPTIONS.items():
+        if other == scheme:
+            continue
+        for name in params:
+            if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
+                flag = "--" + name.replace("_", "-")
+                raise click.UsageError(f"{flag} applies to --scheme {other} only", ctx)
+
+
+def _rolling(
+    data, dataset, names, *, first_year, baselines, resamples, capabilities, output, fmt, **kw
+):
+    from accord._atomic import atomic_write_text
+    from accord.backtest.rolling import REFERENCE_MODEL, rolling_backtest
+
+    chosen = tuple(
+        b if b.startswith("baseline:") else f"baseline:{b}"
+        for b in (x.strip() for x in baselines.split(","))
+        if b
+    )
+    if REFERENCE_MODEL not in chosen:
+        raise click.UsageError(
+            f"--baselines must include salience_mean (the bootstrap's reference), got {baselines!r}"
+        )
+    try:
+        res = rolling_backtest(
+            data, names, first_year=first_year, baselines=chosen, capabilities=capabilities, **kw
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output:
+        atomic_write_text(output, res.rows.to_csv(index=False))
+    if fmt == "json":
+        emit_json(res.to_dict(n_resamples=resamples, seed=kw["seed"]))
+        return
+    common = res.common().drop_duplicates(["proposal", "issue"]).shape[0]
+    console.print(
+        f"[bold]Rolling-origin backtest on {dataset}[/bold]: {len(res.folds)} test years from "
+        f"{first_year} (each fitted on the proposals introduced before it); {res.issues} issues "
+        f"scored out of sample, [bold]{common} common[/bold] to every model (no model failed "
+        f"on them); capabilities '{capabilities}'"
+    )
+    for note in res.notes:
+        console.print(f"  note: {note}")
+    head = res.headline(n_resamples=resamples, seed=kw["seed"])
+    t = Table(
+        title=f"Out of sample, {common} common issues; MAE difference to {REFERENCE_MODEL} "
+        f"with a 95 % paired-bootstrap interval ({resamples} resamples of proposals, seed "
+        f"{kw['seed']})",
+        title_justify="left",
+    )
+    heads = ("model", "MAE", "Δ MAE", "95 % interval", "RMSE", "within 10", "cover 50 %")
+    for c in (*heads, "cover 80 %", "failed on"):
+        t.add_column(c, justify="left" if c == "model" else "right")
+    for r in head.itertuples(index=False):
+        t.add_row(
+            r.model,
+            f"{r.mae:.2f}",
+            f"{r.difference:+.2f}",
+            f"[{r.low:+.2f}, {r.high:+.2f}]",
+            f"{r.rmse:.1f}",
+            f"{r.within10:.0%}",
+            f"{r.cover50:.0%}",
+            f"{r.cover80:.0%}",
+            f"{r.failures} ({r.failure_share:.0%})",
+        )
+    console.print(t)
+    cov = Table(title="Coverage: issues each model forecast", title_justify="left")
+    for c in ("model", "issues", "failed", "share", "proposals", "MAE on its own issues"):
+        cov.add_column(c, justify="left" if c == "model" else "right")
+    for r in res.coverage().itertuples(index=False):
+        cov.add_row(
+            r.model,
+            str(r.issues),
+            str(r.failures),
+            f"{r.failure_share:.1%}",
+            str(r.failed_proposals),
+            f"{r.mae_own_issues:.2f}",
+        )
+    console.print(cov)
+    for reason in res.failure_reasons().itertuples(index=False):
+        console.print(f"  {reason.model}: {reason.issues} issues: {reason.reason}")
+    console.print(_table("Common issues by period", res.summary(("model", "period"))))
+    console.print(_table("Common issues by procedure", res.summary(("model", "procedure"))))
+    folds = Table(title="Folds (everything fitted before the test year)", title_justify="left")
+    for c in ("test year", "train proposals", "test proposals", "test issues", "capabilities"):
+        folds.add_column(c, justify="right")
+    folds.add_column("ensemble weights")
+    for f in res.folds:
+        w = ", ".join(f"{k} {v:.2f}" for k, v in f["ensemble_weights"].items() if v > 0.005)
+        folds.add_row(
+            str(f["year"]),
+            str(f["train_proposals"]),
+            str(f["test_proposals"]),
+            str(f["test_issues"]),
+            f["capabilities"],
+            w,
+        )
+    console.print(folds)

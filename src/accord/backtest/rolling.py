@@ -1,0 +1,451 @@
+"""Rolling-origin evaluation of the DEU backtest, every model on the same issues, and a paired
+bootstrap of each model's MAE against a reference.
+
+For each test year Y everything that is fitted (the capability set, the stacking weights, the
+conformal half-widths) is fitted on the proposals introduced before Y only, and the proposals
+of year Y are forecast: each issue with an outcome in a test year is scored out of sample
+exactly once ([Tashman2000], rolling origin with re-fitting). Models are compared on the
+issues where none of them failed; failures are counted per model, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from accord.models.base import Forecaster
+
+from .capabilities import CAPABILITY_SETS
+from .deu import DeuData, read_deu
+from .ensemble import fit_stacking_weights
+from .run import BASELINES, component_models, period_of, proposal_forecasts, score
+
+__all__ = [
+    "BootstrapDifference",
+    "RollingResult",
+    "conformal_halfwidth",
+    "paired_bootstrap",
+    "rolling_backtest",
+    "REFERENCE_MODEL",
+    "INTERVAL_LEVELS",
+]
+
+#: The model every other one is compared with: the salience-weighted mean, the baseline the
+#: DEU literature's models fail to beat ([Thomson2006]; [Achen2006]).
+REFERENCE_MODEL = "baseline:salience_mean"
+#: Levels of the conformal intervals whose out-of-sample coverage is reported.
+INTERVAL_LEVELS = (0.5, 0.8)
+#: Issue keys: an issue is identified by its proposal and its own id.
+KEY = ["proposal", "issue"]
+
+
+@dataclass(frozen=True)
+class BootstrapDifference:
+    """``difference`` = MAE(model) − MAE(reference) on the full sample; ``low``..``high`` its
+    percentile interval at ``level`` over ``n_resamples`` resamples of ``n_groups`` groups."""
+
+    difference: float
+    low: float
+    high: float
+    level: float
+    n_groups: int
+    n_resamples: int
+
+
+def _check(name: str, ok: bool, must: str, got: object) -> None:
+    if not ok:
+        raise ValueError(f"{name} must be {must}; got {got!r}")
+
+
+def paired_bootstrap(
+    loss: np.ndarray,
+    reference: np.ndarray,
+    groups: np.ndarray,
+    *,
+    n_resamples: int = 2000,
+    level: float = 0.95,
+    rng: np.random.Generator,
+) -> BootstrapDifference:
+    """Paired bootstrap of the difference in mean loss, resampling whole groups.
+
+    The bootstrap percentile interval of [Efron1993], ch. 13, for a paired difference (both
+    losses are taken on the same items, so one resample serves both); groups (here:
+    proposals, whose issues share actors and a negotiation and so are not independent) are
+    resampled whole, the bootstrap for hierarchical data of [Davison1997], sect. 3.8. Steps:
+
+    1. per group g, the summed paired difference d_g = Σ_i (loss_i − reference_i) and the
+       number of items n_g;
+    2. draw G groups with replacement ``n_resamples`` times; each replicate is
+       Σ d_g / Σ n_g over the drawn groups (the MAE difference on the resampled items);
+    3. the interval is the (1 − level)/2 and (1 + level)/2 quantiles of the replicates.
+
+    Two identical losses give exactly 0 and [0, 0]; a loss lower by c on every item gives −c.
+    """
+    loss = np.asarray(loss, dtype=float)
+    reference = np.asarray(reference, dtype=float)
+    groups = np.asarray(groups)
+    _check("loss", loss.ndim == 1 and loss.size > 0, "a non-empty 1-d array", loss.shape)
+    _check(
+        "reference", reference.shape == loss.shape, f"of the loss's shape {loss.shape}", reference
+    )
+    _check("groups", groups.shape == loss.shape, f"of the loss's shape {loss.shape}", groups)
+    _check(
+        "loss and reference",
+        bool(np.isfinite(loss).all() and np.isfinite(reference).all()),
+        "finite",
+        "a NaN or infinite value",
+    )
+    _check("n_resamples", int(n_resamples) >= 1, "at least 1", n_resamples)
+    _check("level", 0 < level < 1, "strictly between 0 and 1", level)
+    _labels, inverse = np.unique(groups, return_inverse=True)
+    diff_sum = np.bincount(inverse, weights=loss - reference)
+    count = np.bincount(inverse).astype(float)
+    n_groups = len(count)
+    draws = rng.integers(0, n_groups, size=(int(n_resamples), n_groups))
+    replicates = diff_sum[draws].sum(axis=1) / count[draws].sum(axis=1)
+    low, high = np.quantile(replicates, [(1 - level) / 2, (1 + level) / 2])
+    return BootstrapDifference(
+        float(diff_sum.sum() / count.sum()),
+        float(low),
+        float(high),
+        float(level),
+        n_groups,
+        int(n_resamples),
+    )
+
+
+def conformal_halfwidth(abs_errors: np.ndarray, level: float) -> float:
+    """Split-conformal half-width ([Vovk2005]; [Lei2018]): the ⌈(n+1)·level⌉-th smallest of
+    the n calibration absolute errors (the largest when that rank exceeds n); NaN if n = 0."""
+    srt = np.sort(np.asarray(abs_errors, dtype=float))
+    if srt.size == 0:
+        return float("nan")
+    k = min(int(np.ceil((srt.size + 1) * level)), srt.size) - 1
+    return float(srt[k])
+
+
+def _issue_rows(
+    data: DeuData,
+    chosen: Sequence[Forecaster],
+    *,
+    baselines: Sequence[str],
+    capabilities: str,
+    institution_share: float,
+    seed: int,
+) -> pd.DataFrame:
+    """One row per (issue with an outcome, model): the forecast, or NaN and why it failed."""
+    names = [*baselines, *(m.name for m in chosen)]
+    rows = []
+    for prop, preds, errors in proposal_forecasts(
+        data, chosen, capabilities=capabilities, institution_share=institution_share, seed=seed
+    ):
+        for iss in prop.issues:
+            if iss.outcome is None:
+                continue
+            for name in names:
+                value = preds.get(name, {}).get(iss.issue_id)
+                if name in errors:
+                    failure = f"raised {errors[name]}"
+                elif value is None:
+                    failure = "no forecast (its input is missing)"
+                elif not np.isfinite(value):
+                    failure = "not finite"
+                else:
+                    failure = ""
+                rows.append(
+                    {
+                        "proposal": prop.proposal_id,
+                        "issue": iss.issue_id,
+                        "year": prop.year,
+                        "period": period_of(prop.year),
+                        "procedure": prop.procedure or "unknown",
+                        "model": name,
+                        "forecast": float("nan") if failure or value is None else float(value),
+                        "failure": failure,
+                        "outcome": iss.outcome,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _with_ensemble(
+    frame: pd.DataFrame, names: Sequence[str], train: pd.Series
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Fit the stacking weights on the ``train`` issues where every component forecast, and
+    add the ensemble's rows (failing where a component failed)."""
+    wide = frame[frame.model.isin(names)].pivot(index=KEY, columns="model", values="forecast")
+    wide = wide[list(names)]
+    fit = wide[train.reindex(wide.index).to_numpy() & wide.notna().all(axis=1).to_numpy()]
+    if fit.empty:
+        return frame, {}
+    meta = frame.drop_duplicates(KEY).set_index(KEY)
+    w = fit_stacking_weights(fit.to_numpy(), meta.loc[fit.index, "outcome"].to_numpy())
+    ens = meta.loc[wide.index].drop(columns=["model", "forecast", "failure"]).copy()
+    ens["forecast"] = wide.to_numpy() @ w
+    ok = ens["forecast"].notna()
+    ens["failure"] = np.where(ok, "", "a component failed")
+    ens["model"] = "ensemble"
+    ens = ens.reset_index()[frame.columns]
+    return pd.concat([frame, ens], ignore_index=True), {
+        n: float(v) for n, v in zip(names, w, strict=True)
+    }
+
+
+def _fold(
+    frames: dict[str, pd.DataFrame], names: Sequence[str], year: int, *, ensemble: bool
+) -> tuple[pd.DataFrame, dict]:
+    """Fit on the proposals before ``year``, forecast those of ``year``."""
+    fitted: dict[str, tuple[pd.DataFrame, dict[str, float]]] = {}
+    for cap, frame in frames.items():
+        train = frame.drop_duplicates(KEY).set_index(KEY)["year"] < year
+        needed = bool(names) and (ensemble or len(frames) > 1)
+        fitted[cap] = _with_ensemble(frame, names, train) if needed else (frame, {})
+    if len(fitted) > 1:  # choose the capability set by the ensemble's training MAE
+        train_mae = {}
+        for cap, (frame, _w) in fitted.items():
+            ens = frame[(frame.model == "ensemble") & (frame.year < year)]
+            train_mae[cap] = float(np.nanmean(np.abs(ens.forecast - ens.outcome)))
+        cap = min(train_mae, key=lambda c: (train_mae[c], c))
+    else:
+        cap, train_mae = next(iter(fitted)), {}
+    frame, weights = fitted[cap]
+    if not ensemble:
+        frame = frame[frame.model != "ensemble"]
+    test = frame[frame.year == year].copy()
+    test["fold"] = year
+    test["capabilities"] = cap
+    train_rows = frame[(frame.year < year) & (frame.failure == "")]
+    abs_err = (train_rows.forecast - train_rows.outcome).abs().groupby(train_rows.model)
+    for q in INTERVAL_LEVELS:
+        half = {m: conformal_halfwidth(e.to_numpy(), q) for m, e in abs_err}
+        tag = int(q * 100)
+        test[f"halfwidth{tag}"] = test.model.map(half).astype(float)
+        test[f"lo{tag}"] = np.clip(test.forecast - test[f"halfwidth{tag}"], 0, 100)
+        test[f"hi{tag}"] = np.clip(test.forecast + test[f"halfwidth{tag}"], 0, 100)
+    train_props = frame.loc[frame.year < year, "proposal"].nunique()
+    info = {
+        "year": year,
+        "train_proposals": int(train_props),
+        "test_proposals": int(test.proposal.nunique()),
+        "test_issues": int(test.drop_duplicates(KEY).shape[0]),
+        "capabilities": cap,
+        "capability_train_mae": train_mae,
+        "ensemble_weights": weights,
+    }
+    return test, info
+
+
+@dataclass(frozen=True)
+class RollingResult:
+    """Out-of-sample rows of a rolling-origin backtest: one per (scored issue, model), with the
+    fold (test year), the forecast (NaN and a ``failure`` reason when the model failed) and its
+    conformal intervals; ``folds`` says what each fold fitted."""
+
+    rows: pd.DataFrame
+    folds: tuple[dict, ...]
+    first_year: int
+    capabilities: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def models(self) -> list[str]:
+        return list(dict.fromkeys(self.rows.model))
+
+    @property
+    def issues(self) -> int:
+        return int(self.rows.drop_duplicates(KEY).shape[0])
+
+    def common(self) -> pd.DataFrame:
+        """Rows of the issues on which no model failed."""
+        bad = self.rows.loc[self.rows.failure != "", KEY].drop_duplicates()
+        keys = pd.MultiIndex.from_frame(self.rows[KEY])
+        return self.rows[~keys.isin(pd.MultiIndex.from_frame(bad))]
+
+    def coverage(self) -> pd.DataFrame:
+        """Per model: scored issues, failures, their share, and its MAE on its own issues."""
+        out = []
+        for model, grp in self.rows.groupby("model", sort=False):
+            ok = grp[grp.failure == ""]
+            out.append(
+                {
+                    "model": model,
+                    "issues": len(grp),
+                    "failures": int(len(grp) - len(ok)),
+                    "failure_share": float(1 - len(ok) / len(grp)),
+                    "failed_proposals": int(grp.loc[grp.failure != "", "proposal"].nunique()),
+                    "mae_own_issues": score(ok.forecast - ok.outcome)["mae"],
+                }
+            )
+        return pd.DataFrame(out)
+
+    def failure_reasons(self) -> pd.DataFrame:
+        bad = self.rows[self.rows.failure != ""]
+        reason = bad.failure.str.split(";").str[0]
+        return (
+            bad.assign(reason=reason).groupby(["model", "reason"]).size().reset_index(name="issues")
+        )
+
+    def summary(self, by: Sequence[str] = ("model",)) -> pd.DataFrame:
+        """MAE, RMSE, share within 10 points and interval coverage on the common issues."""
+        out = []
+        for key, grp in self.common().groupby(list(by), sort=False):
+            key = key if isinstance(key, tuple) else (key,)
+            row = {**dict(zip(by, key, strict=True)), **score(grp.forecast - grp.outcome)}
+            for q in INTERVAL_LEVELS:
+                tag = int(q * 100)
+                inside = (grp.outcome >= grp[f"lo{tag}"]) & (grp.outcome <= grp[f"hi{tag}"])
+                row[f"cover{tag}"] = float(inside[grp[f"halfwidth{tag}"].notna()].mean())
+            out.append(row)
+        return pd.DataFrame(out)
+
+    def bootstrap(
+        self,
+        reference: str = REFERENCE_MODEL,
+        *,
+        n_resamples: int = 2000,
+        level: float = 0.95,
+        seed: int = 0,
+    ) -> pd.DataFrame:
+        """Every model's MAE difference to ``reference`` on the common issues, by
+        :func:`paired_bootstrap` over proposals; every model gets the same resamples."""
+        common = self.common()
+        _check("reference", reference in self.models, f"one of {self.models}", reference)
+        base = common[common.model == reference].set_index(KEY)
+        out = []
+        for model, grp in common.groupby("model", sort=False):
+            grp = grp.set_index(KEY).loc[base.index]
+            if grp.empty:
+                continue
+            res = paired_bootstrap(
+                (grp.forecast - grp.outcome).abs().to_numpy(),
+                (base.forecast - base.outcome).abs().to_numpy(),
+                base.index.get_level_values("proposal").to_numpy(),
+                n_resamples=n_resamples,
+                level=level,
+                rng=np.random.default_rng(seed),
+            )
+            out.append(
+                {
+                    "model": model,
+                    "difference": res.difference,
+                    "low": res.low,
+                    "high": res.high,
+                    "proposals": res.n_groups,
+                }
+            )
+        return pd.DataFrame(out)
+
+    def headline(self, *, n_resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
+        """The summary on the common issues, the bootstrap against the reference, and each
+        model's failures, one row per model (best MAE first)."""
+        table = self.summary()
+        if REFERENCE_MODEL in self.models:
+            boot = self.bootstrap(n_resamples=n_resamples, seed=seed)
+            table = table.merge(boot, on="model", how="left")
+        cov = self.coverage()[["model", "failures", "failure_share"]]
+        return table.merge(cov, on="model").sort_values(["mae", "model"]).reset_index(drop=True)
+
+    def to_dict(self, *, n_resamples: int = 2000, seed: int = 0) -> dict:
+        common = self.common()
+        return {
+            "scheme": "rolling",
+            "first_year": self.first_year,
+            "capabilities": self.capabilities,
+            "issues": self.issues,
+            "common_issues": int(common.drop_duplicates(KEY).shape[0]),
+            "reference": REFERENCE_MODEL,
+            "bootstrap": {"resamples": n_resamples, "seed": seed, "level": 0.95},
+            "headline": self.headline(n_resamples=n_resamples, seed=seed).to_dict("records"),
+            "coverage": self.coverage().to_dict(orient="records"),
+            "failure_reasons": self.failure_reasons().to_dict(orient="records"),
+            "by_period": self.summary(("model", "period")).to_dict(orient="records"),
+            "by_procedure": self.summary(("model", "procedure")).to_dict(orient="records"),
+            "folds": list(self.folds),
+            "notes": list(self.notes),
+        }
+
+
+def rolling_backtest(
+    dataset: str | Path | DeuData,
+    models: Sequence[str | Forecaster] | None = None,
+    *,
+    first_year: int = 2000,
+    baselines: Sequence[str] = BASELINES,
+    capabilities: str = "equal",
+    institution_share: float = 0.1,
+    seed: int = 0,
+    ensemble: bool = True,
+) -> RollingResult:
+    """Rolling-origin backtest: for each year Y from ``first_year`` on, fit on the proposals
+    introduced before Y and score the proposals of year Y. ``baselines`` (default: all of
+    :data:`~accord.backtest.run.BASELINES`) are scored beside the models.
+
+    The models' own forecasts use no outcome, so they are computed once per capability set
+    (the same seeds as :func:`~accord.backtest.run.backtest`); per fold, the capability set
+    (``'auto'``: the lowest training MAE of the stacking ensemble), the ensemble's weights and
+    every model's conformal half-widths are fitted on the earlier proposals only.
+    """
+    data = dataset if isinstance(dataset, DeuData) else read_deu(dataset)
+    chosen = component_models(models)
+    names = [m.name for m in chosen]
+    _check(
+        "capabilities",
+        capabilities in (*CAPABILITY_SETS, "auto"),
+        f"'auto' or one of {sorted(CAPABILITY_SETS)}",
+        capabilities,
+    )
+    unknown = [b for b in baselines if b not in BASELINES]
+    _check("baselines", not unknown, f"among {list(BASELINES)}", unknown)
+    _check("models and baselines", bool(chosen or baselines), "not both empty", ())
+    sets = list(CAPABILITY_SETS) if capabilities == "auto" and chosen else [capabilities]
+    if sets == ["auto"]:  # only baselines: capabilities play no part
+        sets = ["equal"]
+    years = pd.Series(
+        [p.year for p in data.proposals if any(i.outcome is not None for i in p.issues)],
+        dtype=float,
+    )
+    _check(
+        "first_year",
+        bool((years < first_year).any()),
+        f"after the earliest year with an outcome ({int(years.min())}), to leave data to fit on",
+        first_year,
+    )
+    test_years = sorted(int(y) for y in years.dropna().unique() if y >= first_year)
+    _check(
+        "first_year",
+        bool(test_years),
+        f"at most the latest year with an outcome ({int(years.max())})",
+        first_year,
+    )
+    frames = {
+        c: _issue_rows(
+            data,
+            chosen,
+            baselines=baselines,
+            capabilities=c,
+            institution_share=institution_share,
+            seed=seed,
+        )
+        for c in sets
+    }
+    tests, folds = [], []
+    for year in test_years:
+        test, info = _fold(frames, names, year, ensemble=ensemble)
+        tests.append(test)
+        folds.append(info)
+    notes = list(data.notes)
+    first = frames[sets[0]]
+    undated = int(first.loc[first.year.isna(), KEY].drop_duplicates().shape[0])
+    if undated:
+        notes.append(f"{undated} issues without an introduction year are not scored")
+    return RollingResult(
+        pd.concat(tests, ignore_index=True),
+        tuple(folds),
+        first_year,
+        capabilities,
+        tuple(notes),
+    )
