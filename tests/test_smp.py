@@ -339,11 +339,11 @@ def test_impossible_inputs_are_refused():
                 "id": f"a{i}",
                 "name": "A",
                 "capability": 1,
-                "stances": {"a": {"position": 10 * i, "salience": 0.0 if i == 0 else 0.5}},
+                "stances": {"a": {"position": 10 * i, "salience": 0.0 if i < 2 else 0.5}},
             }
             for i in range(3)
         ],
-    )
+    )  # only one actor cares about anything: no run (one left-out actor is fine, see below)
     with pytest.raises(ValueError, match="positive salience"):
         SMP().forecast(scenario_from_dict(zero_sal))
     zero_cap = dict(
@@ -556,3 +556,29 @@ def test_binary_votes_ignore_rounding_noise_but_not_real_differences(rule):
     step = np.array([0.0, 0.0, 0.0, 0.5, -0.5, 1.0])
     expected = 2.0 * step if rule == "Binary" else 2.0 * (0.8 * du + 0.2 * step)
     np.testing.assert_allclose(v, expected, rtol=1e-12, atol=0)
+
+
+def test_an_actor_with_no_salience_anywhere_is_left_out_and_said_so():
+    """KTAB's distance is 0/0 for an actor that cares about nothing (``bvDiff``); the DEU data
+    has such actors on 17 proposals, where the SMP used to fail. It is left out of the run: the
+    forecast equals the one without it, and the details name it."""
+
+    def case(with_idle: bool):
+        actors = [
+            {"id": a, "name": a, "capability": {"value": c},
+             "stances": {"x": {"position": {"value": p}, "salience": {"value": s}}}}
+            for a, c, p, s in (("a", 1, 10, 0.9), ("b", 2, 60, 0.5), ("c", 1.5, 90, 0.7))
+        ]  # fmt: skip
+        if with_idle:
+            actors.append(
+                {"id": "idle", "name": "idle", "capability": {"value": 3},
+                 "stances": {"x": {"position": {"value": 40}, "salience": {"value": 0}}}}
+            )  # fmt: skip
+        return scenario_from_dict(
+            {"metadata": {"title": "t"}, "issues": [{"id": "x", "question": "?"}], "actors": actors}
+        )
+
+    with_idle, without = SMP().forecast(case(True)), SMP().forecast(case(False))
+    assert with_idle.issues["x"].value == pytest.approx(without.issues["x"].value, abs=1e-12)
+    assert with_idle.issues["x"].details["left_out"] == ["idle"]
+    assert "idle" not in with_idle.issues["x"].trace.actor_ids

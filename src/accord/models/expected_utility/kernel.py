@@ -195,6 +195,13 @@ def risk_exponents(x, w, s, delta, d=None, same=None) -> np.ndarray:
     return (1 - R / 3) / (1 + R / 3)  # [Scholz2011, eq. 10]
 
 
+#: Expected utilities are differences of utilities of order 1, summed over voters in the actors'
+#: order, so two equal comparisons can come out a few ulps apart depending on that order (or on
+#: which end of the scale is 0): a compromise offer worth 2.8889264e-10 against 2.8889213e-10
+#: in one order and the reverse in the other. Differences below this are rounding noise.
+EU_TOL = 1e-12
+
+
 def _pick(a: np.ndarray, idx: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """a[..., i, idx[..., i]] (``rows``: a cached ``arange`` for the one-case layout)"""
     if a.ndim == 2:
@@ -280,13 +287,17 @@ def run_expected_utility(
         # proposer j's EU of challenging i, as receiver i perceives it (i's exponent)  [Scholz2011,
         # sec. 3]
         eu_ji = a_ - s[..., :, None] * (1 - np.swapaxes(P, -1, -2)) * b_
-        valid = ~same & (eu_ji > 0)
+        # the invariant default decides comparisons within rounding noise (EU_TOL) the same way
+        # whatever the actors' order or the scale's direction: as no offer; the replication
+        # variant compares exactly, as Scholz's code does
+        tol = EU_TOL if offer_rule == "closest" else 0.0
+        valid = ~same & (eu_ji > tol)
         if not everyone:
             valid &= act[..., :, None] & act[..., None, :]
-        conflict = valid & (eu_ij > 0) & (eu_ji > eu_ij)  # i expects to lose
-        comp = valid & (eu_ij < 0) & (eu_ji > np.abs(eu_ij))
+        conflict = valid & (eu_ij > tol) & (eu_ji > eu_ij + tol)  # i expects to lose
+        comp = valid & (eu_ij < -tol) & (eu_ji > np.abs(eu_ij) + tol)
         if capitulation == "corrected":
-            capit = valid & (eu_ij < 0) & (np.abs(eu_ij) > eu_ji)
+            capit = valid & (eu_ij < -tol) & (np.abs(eu_ij) > eu_ji + tol)
         elif capitulation == "replication":
             capit = np.False_  # no capitulations
         else:

@@ -28,6 +28,7 @@ class SMPInputs:
     span: np.ndarray  # per issue: scale width
     accommodation: np.ndarray | None
     order: np.ndarray  # canonical index -> index in scenario.actors
+    left_out: tuple[str, ...] = ()  # actors with no salience on any issue (not in the run)
 
     def to_issue(self, k: int | np.ndarray, v: Any) -> Any:
         """Values on 0..1 back to issue k's own scale."""
@@ -99,12 +100,20 @@ def smp_inputs(scenario: Scenario) -> SMPInputs:
             f"zero or less for {bad}"
         )
     total = sal.sum(axis=1)
-    bad = [ids[i] for i in range(n) if not total[i] > 0]
-    if bad:
+    # an actor with no salience on any issue cares about nothing: KTAB's distance is 0/0 for it
+    # (``SMPModel::bvDiff``), so it is left out of the run and said so (``left_out``)
+    cares = total > 0
+    left_out = tuple(ids[i] for i in range(n) if not cares[i])
+    if cares.sum() < 2:
         raise ValueError(
-            f"the SMP needs a positive salience on some issue for every actor "
-            f"(KTAB ``SMPModel::bvDiff``); none for {bad}"
+            f"the SMP needs at least two actors with a positive salience on some issue "
+            f"(KTAB ``SMPModel::bvDiff``); none for {list(left_out)}"
         )
+    if left_out:
+        keep = np.flatnonzero(cares)
+        ids, actors = tuple(ids[i] for i in keep), [actors[i] for i in keep]
+        pos, sal, cap, has, total = pos[keep], sal[keep], cap[keep], has[keep], total[keep]
+        order, n = order[keep], len(keep)
     sal = np.where(total[:, None] > 1.0, sal / total[:, None], sal)
     acc = None
     spec = (scenario.extensions.get("ktab") or {}).get("ideal_adjustment")
@@ -112,8 +121,11 @@ def smp_inputs(scenario: Scenario) -> SMPInputs:
         where = {a: i for i, a in enumerate(ids)}
         acc = np.eye(n)
         for pair in spec:
-            acc[where[pair["actor"]], where[pair["reference"]]] = float(pair["adjust"])
-    return SMPInputs(ids, tuple(scenario.issue_ids), pos, sal, cap, has, low, span, acc, order)
+            if pair["actor"] in where and pair["reference"] in where:  # not a left-out actor
+                acc[where[pair["actor"]], where[pair["reference"]]] = float(pair["adjust"])
+    return SMPInputs(
+        ids, tuple(scenario.issue_ids), pos, sal, cap, has, low, span, acc, order, left_out
+    )
 
 
 def draw_inputs(

@@ -275,7 +275,7 @@ class SMP(Model):
         run, inp = self.run(scenario, rng=rng)
         ids = inp.actor_ids
         fc, fc_p = self._forecast_path(run)
-        back = np.argsort(inp.order)  # scenario order -> canonical index
+        back = {int(i): c for c, i in enumerate(inp.order)}  # scenario index -> canonical index
         scen_ids = scenario.actor_ids
         events: dict[str, list[TraceEvent]] = {iid: [] for iid in inp.issue_ids}
         for t, chosen in enumerate(run.adopted, start=1):
@@ -306,7 +306,9 @@ class SMP(Model):
                         )
         out = {}
         for k, issue in enumerate(scenario.issues):
-            keep = [back[i] for i in range(len(scen_ids)) if inp.has_stance[back[i], k]]
+            keep = [
+                back[i] for i in range(len(scen_ids)) if i in back and inp.has_stance[back[i], k]
+            ]
             pos = inp.to_issue(k, run.positions[:, keep, k])
             trace = IssueTrace(
                 tuple(ids[c] for c in keep), pos, inp.to_issue(k, fc[:, k]), tuple(events[issue.id])
@@ -316,6 +318,7 @@ class SMP(Model):
                 "win_probability": {ids[c]: run.win_probability[:, c].tolist() for c in keep},
                 "forecast_probability": fc_p,
                 "bargains": [len(b) for b in run.bargains],
+                "left_out": list(inp.left_out),  # no salience on any issue: not in the run
             }
             out[issue.id] = IssueForecast(issue.id, float(trace.forecast[-1]), trace, details)
         return ModelForecast(self.name, out, self.get_params())
