@@ -1,6 +1,7 @@
 """Saving a Monte Carlo run so that it can be reloaded and re-run bit for bit.
 
-A run folder holds three files, each written atomically (temporary file, then rename):
+A run folder holds three files, written as one step (each to a temporary file, then all three
+renamed with Ctrl-C held back, the manifest last: an interrupt leaves the old run or the new):
 
 * ``scenario.json`` — the scenario exactly as simulated (its SHA-256 is in the manifest);
 * ``draws.parquet`` — one row per finished draw: draw number, drawn inputs, every forecast and
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from accord._atomic import atomic_write_bytes, atomic_write_text
+from accord._atomic import atomic_write_many
 from accord.scenario import Problem, Scenario, ScenarioError
 
 from .montecarlo import SimulationResult, simulate
@@ -68,13 +69,10 @@ def save_run(
 ) -> Path:
     """Write ``result`` to ``folder`` (created if needed); returns the manifest's path."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     scn_json = json.dumps(result.scenario.model_dump(mode="json"), indent=1, ensure_ascii=False)
-    atomic_write_text(folder / SCENARIO, scn_json + "\n")
     buf = io.BytesIO()
     result.to_frame().to_parquet(buf, index=False, engine="pyarrow")
     data = buf.getvalue()
-    atomic_write_bytes(folder / RESULTS, data)
     manifest = {
         "format": "accord-simulation",
         "format_version": FORMAT_VERSION,
@@ -105,7 +103,14 @@ def save_run(
         **(extra or {}),
     }
     path = folder / MANIFEST
-    atomic_write_text(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    # one step: the old run or the new one, never a mix, whatever interrupts (manifest last)
+    atomic_write_many(
+        {
+            folder / SCENARIO: (scn_json + "\n").encode(),
+            folder / RESULTS: data,
+            path: (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode(),
+        }
+    )
     return path
 
 

@@ -279,6 +279,7 @@ def _execute_local(tasks: list[ChunkTask], workers: int):
         max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_ignore_sigint
     )
     pending: dict[Future, int] = {}
+    stopped = True  # until the last chunk is in: an interrupt (or any error) stops the workers
     try:
         for k, t in enumerate(tasks):
             pending[pool.submit(run_chunk, t)] = k
@@ -287,9 +288,14 @@ def _execute_local(tasks: list[ChunkTask], workers: int):
             for f in finished:
                 k = pending.pop(f)
                 yield k, f.result()
+        stopped = False
     finally:
         for f in pending:
             f.cancel()
+        if stopped:  # Ctrl-C: do not wait for the chunks being computed, end the workers now
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
+        # with its workers gone the pool breaks at once, so this returns in either case
         pool.shutdown(wait=True, cancel_futures=True)
 
 
