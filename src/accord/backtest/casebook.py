@@ -106,8 +106,9 @@ def read_outcome(scenario: Scenario, file: str) -> tuple[dict[str, float], str, 
 
 
 def load_case(ref: str | Path, *, warnings: list | None = None) -> Case:
-    """A case from a scenario file (validated as `accord validate` does) with its outcome."""
-    scenario = load_scenario(ref, warnings=[] if warnings is None else warnings, runnable=True)
+    """A case from a scenario file (validated as `accord validate` does) with its outcome;
+    the scenario's warnings go to ``warnings`` when a list is given, else to the log."""
+    scenario = load_scenario(ref, warnings=warnings, runnable=True)
     outcome, date, source = read_outcome(scenario, str(ref))
     return Case(Path(ref).stem, scenario, outcome, date, source)
 

@@ -308,8 +308,10 @@ def _casebook(names, *, seed: int, output, fmt: str) -> None:
 
 def _case_table(res, case) -> Table:
     scn = case.scenario
-    t = Table(title=f"{case.name}: {scn.metadata.title} (agreed {case.outcome_date})")
-    t.title_justify = "left"
+    t = Table(
+        title=f"{case.name}: {scn.metadata.title} (agreed {case.outcome_date})",
+        title_justify="left",
+    )
     t.add_column("model")
     for issue in scn.issues:
         t.add_column(f"{issue.id}\nagreed {case.outcome[issue.id]:g}", justify="right")
