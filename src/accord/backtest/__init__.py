@@ -1,5 +1,5 @@
 """Scoring forecasts against real outcomes: DEU data, capability sets, backtests (one split or
-rolling origin), ensembles.
+rolling origin), ensembles, and the casebook of real negotiations (:mod:`accord.casebook`).
 
 Names are imported lazily, so importing this package (e.g. for the CLI's option choices)
 loads neither pandas nor scipy.
@@ -23,6 +23,8 @@ _EXPORTS = {
     "RollingResult": "rolling",
     "paired_bootstrap": "rolling",
     "rolling_backtest": "rolling",
+    "CasebookResult": "casebook",
+    "casebook_backtest": "casebook",
 }
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     "RollingResult",
     "paired_bootstrap",
     "rolling_backtest",
+    "CasebookResult",
+    "casebook_backtest",
 ]
 
 
