@@ -16,6 +16,7 @@ from conftest import shared_file
 from accord.backtest import backtest, read_deu, rolling_backtest
 from accord.backtest.capabilities import COUNCIL_WEIGHTS_EU15
 from accord.backtest.deu import DeuData, DeuIssue, DeuProposal
+from accord.backtest.procedure import DEU_MODELS as MODEL_NAMES
 from accord.backtest.procedure import (
     council_weights,
     deu_model_forecasts,
@@ -243,3 +244,5 @@ def test_cli_deu_models():
     assert r.exit_code == 0 and "deu:procedure fitted on the training proposals: COD" in r.output
     r = CliRunner().invoke(cli, ["backtest", path, "--deu-models", "oracle"])
     assert r.exit_code == 2 and "--deu-models must be among" in r.output
+    helptext = CliRunner().invoke(cli, ["backtest", "--help"]).output
+    assert all(name in helptext for name in MODEL_NAMES)  # the help lists every DEU model

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
-from .capabilities import _council
+from .capabilities import council_votes
 from .deu import DeuData, DeuProposal
 
 __all__ = [
@@ -79,7 +79,7 @@ def council_weights(prop: DeuProposal) -> dict[str, float]:
     population), [ThomsonHosli2006]; unanimity: every member state of that period equally
     (each can veto, [Thomson2011]).
     """
-    votes = _council(prop.introduced)
+    votes = council_votes(prop.introduced)
     if prop.voting_rule.strip() in UNANIMITY:
         votes = {a: 1.0 for a in votes}
     total = float(sum(votes.values()))

@@ -10,7 +10,6 @@ from rich.table import Table
 
 import accord
 from accord.backtest.capabilities import CAPABILITY_SETS
-from accord.backtest.procedure import DEU_MODELS
 
 from ._common import console, emit_json, format_option
 
@@ -63,8 +62,8 @@ def _table(title: str, frame) -> Table:
     "--deu-models",
     default="",
     help="DEU-specific models scored beside the others as deu:<name>, comma-separated: "
-    + ", ".join(sorted(DEU_MODELS))
-    + " (procedure-aware weights fitted on the training proposals only; default none)",
+    "procedure, nash_reference, nash_procedure (accord.backtest.procedure.DEU_MODELS; fitted on "
+    "the training proposals only; default none)",
 )
 @click.option(
     "--scheme",
@@ -160,6 +159,7 @@ def backtest(
     names = [x.strip() for chunk in models for x in chunk.split(",") if x.strip()] or None
     from accord.backtest import backtest as run_backtest
     from accord.backtest.deu import read_deu
+    from accord.backtest.procedure import DEU_MODELS
 
     _check_scheme_options(ctx, scheme)
     deu = tuple(x.strip().removeprefix("deu:") for x in deu_models.split(",") if x.strip())
