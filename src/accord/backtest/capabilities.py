@@ -12,6 +12,7 @@ from datetime import date
 __all__ = [
     "CAPABILITY_SETS",
     "capabilities_for",
+    "council_votes",
     "COUNCIL_WEIGHTS_EU12",
     "COUNCIL_WEIGHTS_EU15",
     "COUNCIL_WEIGHTS_NICE",
@@ -112,7 +113,9 @@ CAPABILITY_SETS = {
 }
 
 
-def _council(day: date | None) -> dict[str, float]:
+def council_votes(day: date | None) -> dict[str, float]:
+    """Member states' QMV votes of the treaty period of ``day`` (Lisbon population from
+    November 2014 and when the date is unknown), as the 'council' set uses them."""
     if day is None or day >= date(2014, 11, 1):
         return dict(POPULATION_2014)
     if day < date(1995, 1, 1):
@@ -135,7 +138,7 @@ def capabilities_for(
 
         return {a: 1.0 for a in DEU_ACTORS}
     if name == "council":
-        states = _council(day)
+        states = council_votes(day)
     elif name == "population":
         states = dict(POPULATION_2014)
     elif name == "gdp":

@@ -22,6 +22,7 @@ from accord.models.base import Forecaster
 from .capabilities import CAPABILITY_SETS
 from .deu import DeuData, read_deu
 from .ensemble import fit_stacking_weights
+from .procedure import check_deu_models, deu_model_forecasts
 from .run import BASELINES, component_models, period_of, proposal_forecasts, score
 
 __all__ = [
@@ -195,8 +196,30 @@ def _with_ensemble(
     }
 
 
+def _deu_rows(
+    frame: pd.DataFrame, data: DeuData, name: str, year: int, cache: dict
+) -> tuple[pd.DataFrame, dict]:
+    """DEU model ``name`` fitted on the proposals introduced before ``year``: its rows for
+    every issue of ``frame`` (failing where it has no forecast) and what it fitted."""
+    train = [p.proposal_id for p in data.proposals if p.year is not None and p.year < year]
+    preds, params = deu_model_forecasts(name, data, train, nash_cache=cache)
+    rows = frame.drop_duplicates(KEY).copy()
+    value = [preds.get(k) for k in zip(rows.proposal, rows.issue, strict=True)]
+    rows["model"] = f"deu:{name}"
+    rows["forecast"] = [np.nan if v is None else v for v in value]
+    rows["failure"] = ["no forecast (its input is missing)" if v is None else "" for v in value]
+    return rows, params
+
+
 def _fold(
-    frames: dict[str, pd.DataFrame], names: Sequence[str], year: int, *, ensemble: bool
+    frames: dict[str, pd.DataFrame],
+    names: Sequence[str],
+    year: int,
+    *,
+    ensemble: bool,
+    data: DeuData,
+    deu_models: Sequence[str] = (),
+    cache: dict | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Fit on the proposals before ``year``, forecast those of ``year``."""
     fitted: dict[str, tuple[pd.DataFrame, dict[str, float]]] = {}
@@ -215,6 +238,12 @@ def _fold(
     frame, weights = fitted[cap]
     if not ensemble:
         frame = frame[frame.model != "ensemble"]
+    deu_fits: dict[str, dict] = {}
+    for name in deu_models:
+        rows, deu_fits[f"deu:{name}"] = _deu_rows(
+            frame, data, name, year, cache if cache is not None else {}
+        )
+        frame = pd.concat([frame, rows[frame.columns]], ignore_index=True)
     test = frame[frame.year == year].copy()
     test["fold"] = year
     test["capabilities"] = cap
@@ -235,6 +264,7 @@ def _fold(
         "capabilities": cap,
         "capability_train_mae": train_mae,
         "ensemble_weights": weights,
+        "fitted": deu_fits,
     }
     return test, info
 
@@ -379,6 +409,7 @@ def rolling_backtest(
     institution_share: float = 0.1,
     seed: int = 0,
     ensemble: bool = True,
+    deu_models: Sequence[str] = (),
 ) -> RollingResult:
     """Rolling-origin backtest: for each year Y from ``first_year`` on, fit on the proposals
     introduced before Y and score the proposals of year Y. ``baselines`` (default: all of
@@ -387,9 +418,12 @@ def rolling_backtest(
     The models' own forecasts use no outcome, so they are computed once per capability set
     (the same seeds as :func:`~accord.backtest.run.backtest`); per fold, the capability set
     (``'auto'``: the lowest training MAE of the stacking ensemble), the ensemble's weights and
-    every model's conformal half-widths are fitted on the earlier proposals only.
+    every model's conformal half-widths are fitted on the earlier proposals only; so are the
+    ``deu_models`` (:data:`~accord.backtest.procedure.DEU_MODELS`, scored as ``deu:<name>``,
+    outside the ensemble), whose fitted parameters each fold reports under ``fitted``.
     """
     data = dataset if isinstance(dataset, DeuData) else read_deu(dataset)
+    check_deu_models(deu_models)
     chosen = component_models(models)
     names = [m.name for m in chosen]
     _check(
@@ -433,8 +467,11 @@ def rolling_backtest(
         for c in sets
     }
     tests, folds = [], []
+    cache: dict = {}
     for year in test_years:
-        test, info = _fold(frames, names, year, ensemble=ensemble)
+        test, info = _fold(
+            frames, names, year, ensemble=ensemble, data=data, deu_models=deu_models, cache=cache
+        )
         tests.append(test)
         folds.append(info)
     notes = list(data.notes)

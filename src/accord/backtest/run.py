@@ -17,6 +17,7 @@ from accord.models.median import weighted_median
 from .capabilities import capabilities_for
 from .deu import DeuData, DeuProposal, proposal_scenario, read_deu
 from .ensemble import fit_stacking_weights
+from .procedure import check_deu_models, deu_model_forecasts
 
 __all__ = [
     "BacktestResult",
@@ -75,6 +76,7 @@ class BacktestResult:
     ensemble_weights: dict[str, float]
     notes: tuple[str, ...] = field(default_factory=tuple)
     failures: dict[str, int] = field(default_factory=dict)
+    fitted: dict[str, dict] = field(default_factory=dict)
 
     def summary(self, by: Sequence[str] = ("model",), *, part: str | None = None) -> pd.DataFrame:
         frame = self.rows if part is None else self.rows[self.rows["split"] == part]
@@ -117,6 +119,53 @@ class BacktestResult:
             out.append(row)
         return pd.DataFrame(out)
 
+    def bootstrap(
+        self,
+        reference: str = "baseline:salience_mean",
+        *,
+        models: Sequence[str] | None = None,
+        n_resamples: int = 2000,
+        seed: int = 0,
+    ) -> pd.DataFrame:
+        """Every model's (or only ``models``' and the reference's) test MAE difference to
+        ``reference`` with the paired-bootstrap interval of
+        :func:`~accord.backtest.rolling.paired_bootstrap` (proposals resampled whole), on the
+        test issues every one of them forecast; every model gets the same resamples."""
+        from .rolling import paired_bootstrap
+
+        test = self.rows[self.rows.split == "test"]
+        if models is not None:
+            test = test[test.model.isin([reference, *models])]
+        models = list(dict.fromkeys(test.model))
+        per_issue = test.groupby(["proposal", "issue"]).model.nunique()
+        common = per_issue[per_issue == len(models)].index
+        if reference not in models or common.empty:
+            return pd.DataFrame()
+        test = test.set_index(["proposal", "issue"])
+        base = test[test.model == reference].loc[common]
+        out = []
+        for model, grp in test.groupby("model", sort=False):
+            grp = grp.loc[common]
+            res = paired_bootstrap(
+                (grp.forecast - grp.outcome).abs().to_numpy(),
+                (base.forecast - base.outcome).abs().to_numpy(),
+                common.get_level_values("proposal").to_numpy(),
+                n_resamples=n_resamples,
+                rng=np.random.default_rng(seed),
+            )
+            out.append(
+                {
+                    "model": model,
+                    "n": len(grp),
+                    "mae": float((grp.forecast - grp.outcome).abs().mean()),
+                    "difference": res.difference,
+                    "low": res.low,
+                    "high": res.high,
+                    "proposals": res.n_groups,
+                }
+            )
+        return pd.DataFrame(out)
+
     def to_dict(self) -> dict:
         return {
             "split": self.split,
@@ -128,8 +177,10 @@ class BacktestResult:
             "train": self.summary(part="train").to_dict(orient="records"),
             "by_period": self.summary(("model", "period")).to_dict(orient="records"),
             "intervals": self.intervals().to_dict(orient="records"),
+            "test_bootstrap": self.bootstrap().to_dict(orient="records"),
             "notes": list(self.notes),
             "failures": self.failures,
+            "fitted": self.fitted,
         }
 
 
@@ -224,15 +275,19 @@ def backtest(
     institution_share: float = 0.1,
     seed: int = 0,
     ensemble: bool = True,
+    deu_models: Sequence[str] = (),
 ) -> BacktestResult:
     """Run ``models`` (default: every registered model but the ensemble) on every DEU issue.
 
     ``split='year'`` trains on proposals introduced before ``test_from`` and tests on the rest
     (a time split); ``split='proposal'`` holds out a random ``test_share`` of proposals (seeded).
     The stacking ensemble's weights are fitted on training issues only and scored on test
-    issues only.
+    issues only. ``deu_models`` (names of :data:`~accord.backtest.procedure.DEU_MODELS`, scored
+    as ``deu:<name>``, outside the ensemble) are fitted on the training proposals only; what
+    they fitted is in ``fitted``.
     """
     data = dataset if isinstance(dataset, DeuData) else read_deu(dataset)
+    check_deu_models(deu_models)
     if capabilities == "auto":
         # choose the capability set on the training split only, by the ensemble's training MAE
         from .capabilities import CAPABILITY_SETS
@@ -248,6 +303,7 @@ def backtest(
                 institution_share=institution_share,
                 seed=seed,
                 ensemble=True,
+                deu_models=deu_models,
             )
             for c in CAPABILITY_SETS
         }
@@ -268,6 +324,7 @@ def backtest(
             res.ensemble_weights,
             (*res.notes, note),
             res.failures,
+            res.fitted,
         )
     chosen = component_models(models)
     parts = _assign_split(data, split, test_from, seed, test_share)
@@ -295,6 +352,27 @@ def backtest(
                             "outcome": iss.outcome,
                         }
                     )
+    fitted: dict[str, dict] = {}
+    train_ids = [pid for pid, part in parts.items() if part == "train"]
+    for name in deu_models:
+        preds_deu, fitted[f"deu:{name}"] = deu_model_forecasts(name, data, train_ids)
+        for prop in data.proposals:
+            for iss in prop.issues:
+                key = (prop.proposal_id, iss.issue_id)
+                if iss.outcome is None or key not in preds_deu:
+                    continue
+                rows.append(
+                    {
+                        "proposal": prop.proposal_id,
+                        "issue": iss.issue_id,
+                        "year": prop.year,
+                        "period": period_of(prop.year),
+                        "split": parts[prop.proposal_id],
+                        "model": f"deu:{name}",
+                        "forecast": preds_deu[key],
+                        "outcome": iss.outcome,
+                    }
+                )
     frame = pd.DataFrame(rows)
     weights: dict[str, float] = {}
     if ensemble and chosen:
@@ -323,4 +401,5 @@ def backtest(
         weights,
         data.notes,
         failures,
+        fitted,
     )

@@ -59,6 +59,13 @@ def _table(title: str, frame) -> Table:
     help="models to score, comma-separated or repeated (default: all registered)",
 )
 @click.option(
+    "--deu-models",
+    default="",
+    help="DEU-specific models scored beside the others as deu:<name>, comma-separated: "
+    "procedure, nash_reference, nash_procedure (accord.backtest.procedure.DEU_MODELS; fitted on "
+    "the training proposals only; default none)",
+)
+@click.option(
     "--scheme",
     type=click.Choice(["split", "rolling"]),
     default="split",
@@ -132,6 +139,7 @@ def backtest(
     ctx,
     dataset,
     models,
+    deu_models,
     scheme,
     split,
     test_from,
@@ -159,8 +167,15 @@ def backtest(
         return
     from accord.backtest import backtest as run_backtest
     from accord.backtest.deu import read_deu
+    from accord.backtest.procedure import DEU_MODELS
 
     _check_scheme_options(ctx, scheme)
+    deu = tuple(x.strip().removeprefix("deu:") for x in deu_models.split(",") if x.strip())
+    unknown = [x for x in deu if x not in DEU_MODELS]
+    if unknown:
+        raise click.UsageError(
+            f"--deu-models must be among {', '.join(sorted(DEU_MODELS))}; got {', '.join(unknown)}"
+        )
     data = read_deu(dataset)
     if scheme == "rolling":
         _rolling(
@@ -175,6 +190,7 @@ def backtest(
             seed=seed,
             output=output,
             fmt=fmt,
+            deu_models=deu,
         )
         return
     res = run_backtest(
@@ -185,6 +201,7 @@ def backtest(
         capabilities=capabilities,
         institution_share=institution_share,
         seed=seed,
+        deu_models=deu,
     )
     if output:
         atomic_write_text(output, res.rows.to_csv(index=False))
@@ -210,6 +227,21 @@ def backtest(
     console.print(
         _table(f"Out of sample ({where}); ensemble fitted on the rest", res.summary(part="test"))
     )
+    boot = res.bootstrap(seed=seed)
+    if len(boot):
+        t = Table(
+            title=f"Out of sample, {boot.n.iloc[0]} test issues every model forecast: MAE "
+            "difference to baseline:salience_mean, 95 % paired-bootstrap interval (2000 "
+            f"resamples of proposals, seed {seed})",
+            title_justify="left",
+        )
+        for c in ("model", "MAE", "Δ MAE", "95 % interval"):
+            t.add_column(c, justify="left" if c == "model" else "right")
+        for r in boot.sort_values(["mae", "model"]).itertuples(index=False):
+            t.add_row(
+                r.model, f"{r.mae:.2f}", f"{r.difference:+.2f}", f"[{r.low:+.2f}, {r.high:+.2f}]"
+            )
+        console.print(t)
     console.print(_table("All issues (in-sample for the ensemble)", res.summary()))
     console.print(_table("By period", res.summary(("model", "period"))))
     iv = res.intervals()
@@ -232,6 +264,9 @@ def backtest(
     if res.ensemble_weights:
         w = ", ".join(f"{k} {v:.2f}" for k, v in res.ensemble_weights.items() if v > 0.005)
         console.print(f"ensemble weights (fitted on training proposals only): {w}")
+    for name, params in res.fitted.items():
+        if params:
+            console.print(f"{name} fitted on the training proposals: {_shares(params)}")
     for name, n in res.failures.items():
         console.print(f"[yellow]warning:[/yellow] {name} failed on {n} proposals (see the log)")
 
@@ -353,6 +388,14 @@ def _zone_text(z) -> str:
     return text
 
 
+def _shares(params: dict) -> str:
+    """The fitted Commission and Parliament shares per procedure, e.g. 'COD c 0.10 e 0.20'."""
+    return "; ".join(
+        f"{p} c {params['commission'][p]:.2f} e {params['parliament'][p]:.2f}"
+        for p in params["commission"]
+    )
+
+
 _SCHEME_OPTIONS = {
     "split": ("split", "test_from", "save_weights"),
     "rolling": ("first_year", "baselines", "resamples"),
@@ -451,6 +494,9 @@ def _rolling(
     for c in ("test year", "train proposals", "test proposals", "test issues", "capabilities"):
         folds.add_column(c, justify="right")
     folds.add_column("ensemble weights")
+    shown = next((n for f in res.folds[:1] for n, p in f["fitted"].items() if p), None)
+    if shown:
+        folds.add_column(f"{shown} c / e")
     for f in res.folds:
         w = ", ".join(f"{k} {v:.2f}" for k, v in f["ensemble_weights"].items() if v > 0.005)
         folds.add_row(
@@ -460,5 +506,6 @@ def _rolling(
             str(f["test_issues"]),
             f["capabilities"],
             w,
+            *([_shares(f["fitted"][shown])] if shown else []),
         )
     console.print(folds)
