@@ -170,7 +170,8 @@ def test_actor_order_does_not_change_the_default_when_offers_tie_within_rounding
     """On the first default scenario (a fixture) reversing the actors moved BDM's assets forecast
     from 2.80 to 2.95: a compromise offer's two expected utilities (about 2.9e-10 each) compared
     one way in one order and the other way in the other. The default decides such comparisons
-    within rounding noise (EU_TOL) alike in every order (found by `accord diff`)."""
+    within rounding noise (positions closer than NEAR make no offer) alike in every order
+    (found by `accord diff`)."""
     from pathlib import Path
 
     from accord.scenario import scenario_from_dict

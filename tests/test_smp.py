@@ -352,12 +352,12 @@ def test_impossible_inputs_are_refused():
             {
                 "id": f"a{i}",
                 "name": "A",
-                "capability": i,
+                "capability": max(0, i - 1),
                 "stances": {"a": {"position": 10 * i, "salience": 0.5}},
             }
             for i in range(3)
         ],
-    )
+    )  # two of three without capability: no run (one is left out, like one without salience)
     with pytest.raises(ValueError, match="positive capability"):
         SMP().forecast(scenario_from_dict(zero_cap))
 

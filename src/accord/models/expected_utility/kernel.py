@@ -195,11 +195,12 @@ def risk_exponents(x, w, s, delta, d=None, same=None) -> np.ndarray:
     return (1 - R / 3) / (1 + R / 3)  # [Scholz2011, eq. 10]
 
 
-#: Expected utilities are differences of utilities of order 1, summed over voters in the actors'
-#: order, so two equal comparisons can come out a few ulps apart depending on that order (or on
-#: which end of the scale is 0): a compromise offer worth 2.8889264e-10 against 2.8889213e-10
-#: in one order and the reverse in the other. Differences below this are rounding noise.
-EU_TOL = 1e-12
+#: Two positions closer than this share of the scale's range are one position for the offers of
+#: the invariant default. Between such positions the expected utilities are of the order of the
+#: squared distance, below the rounding noise of their sums over voters, and an offer's two
+#: utilities (2.8889264e-10 against 2.8889213e-10 on the first default scenario) compared one way
+#: in one actor order and the other way in another.
+NEAR = 1e-9
 
 
 def _pick(a: np.ndarray, idx: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
@@ -287,17 +288,17 @@ def run_expected_utility(
         # proposer j's EU of challenging i, as receiver i perceives it (i's exponent)  [Scholz2011,
         # sec. 3]
         eu_ji = a_ - s[..., :, None] * (1 - np.swapaxes(P, -1, -2)) * b_
-        # the invariant default decides comparisons within rounding noise (EU_TOL) the same way
-        # whatever the actors' order or the scale's direction: as no offer; the replication
-        # variant compares exactly, as Scholz's code does
-        tol = EU_TOL if offer_rule == "closest" else 0.0
-        valid = ~same & (eu_ji > tol)
+        # the invariant default makes no offer between positions closer than NEAR of the range
+        # (their expected utilities are then below rounding noise and compare either way
+        # depending on the actors' order); the replication variant keeps Scholz's exact rule
+        near = gap <= NEAR * delta_nn if offer_rule == "closest" else same
+        valid = ~near & (eu_ji > 0)
         if not everyone:
             valid &= act[..., :, None] & act[..., None, :]
-        conflict = valid & (eu_ij > tol) & (eu_ji > eu_ij + tol)  # i expects to lose
-        comp = valid & (eu_ij < -tol) & (eu_ji > np.abs(eu_ij) + tol)
+        conflict = valid & (eu_ij > 0) & (eu_ji > eu_ij)  # i expects to lose
+        comp = valid & (eu_ij < 0) & (eu_ji > np.abs(eu_ij))
         if capitulation == "corrected":
-            capit = valid & (eu_ij < -tol) & (np.abs(eu_ij) > eu_ji + tol)
+            capit = valid & (eu_ij < 0) & (np.abs(eu_ij) > eu_ji)
         elif capitulation == "replication":
             capit = np.False_  # no capitulations
         else:

@@ -93,21 +93,23 @@ def smp_inputs(scenario: Scenario) -> SMPInputs:
             fill = float(np.average(pos[has[:, k], k], weights=w)) if w.sum() > 0 else 0.5
             pos[~has[:, k], k] = fill
     pos = np.clip(pos, 0.0, 1.0)
-    bad = [ids[i] for i in range(n) if not cap[i] > 0]
+    bad = [ids[i] for i in range(n) if cap[i] < 0 or not np.isfinite(cap[i])]
     if bad:
         raise ValueError(
-            f"the SMP needs a positive capability for every actor (KTAB ``Model::vote``); "
-            f"zero or less for {bad}"
+            f"the SMP needs capabilities of zero or more (KTAB ``Model::vote``); negative or not "
+            f"a number for {bad}"
         )
     total = sal.sum(axis=1)
-    # an actor with no salience on any issue cares about nothing: KTAB's distance is 0/0 for it
-    # (``SMPModel::bvDiff``), so it is left out of the run and said so (``left_out``)
-    cares = total > 0
+    # an actor with no salience on any issue cares about nothing (KTAB's distance is 0/0 for it,
+    # ``SMPModel::bvDiff``), and one with no capability has no vote (KTAB refuses zero weights,
+    # ``Model::vote``): either is left out of the run and said so (``left_out``)
+    cares = (total > 0) & (cap > 0)
     left_out = tuple(ids[i] for i in range(n) if not cares[i])
     if cares.sum() < 2:
         raise ValueError(
-            f"the SMP needs at least two actors with a positive salience on some issue "
-            f"(KTAB ``SMPModel::bvDiff``); none for {list(left_out)}"
+            f"the SMP needs at least two actors with a positive capability and a positive "
+            f"salience on some issue (KTAB ``SMPModel::bvDiff``, ``Model::vote``); not so for "
+            f"{list(left_out)}"
         )
     if left_out:
         keep = np.flatnonzero(cares)
