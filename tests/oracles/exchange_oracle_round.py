@@ -184,7 +184,8 @@ class _Round:
     """The candidate exchanges of one round and the greedy loop over them.
 
     Candidates are generated in canonical order: issue pairs (p, q), p < q, in scenario
-    order; then actors i (right of the outcome on q) and j in canonical actor order. Every
+    order; then the pair of actors by canonical index, the lower first (i, right of the
+    outcome on q, may be either). Every
     per-candidate constant is computed once; a recalculation gathers only what can change
     (the two movers' current positions and the demanders' views of the outcome).
     """
@@ -236,6 +237,10 @@ class _Round:
             & both[None, :, :]
         )
         pair, i, j = np.nonzero(mask.transpose(2, 0, 1))
+        # canonical order: pair, then the two actors by index, lower first, whichever is right
+        # of the outcome (so that a flipped scale keeps every candidate in its place)
+        by = np.lexsort((np.maximum(i, j), np.minimum(i, j), pair))
+        pair, i, j = pair[by], i[by], j[by]
         p_, q_ = P[pair], Q[pair]
         # roles ([Stokman1994], (R)): if s_ip/s_iq < s_jp/s_jq, j supplies q and i supplies p
         swap = s[i, p_] * s[j, q_] < s[j, p_] * s[i, q_]

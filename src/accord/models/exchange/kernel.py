@@ -119,7 +119,12 @@ class RoundKernel:
             & both[:, :, None, :]
             & both[:, None, :, :]
         )  # (D, i, j, pair)
-        mask = mask.transpose(0, 3, 1, 2).reshape(D, -1)  # canonical order: pair, i, j
+        m4 = mask.transpose(0, 3, 1, 2)  # (D, pair, i, j), i right of the outcome on q
+        # canonical order: pair, then the pair of actors by index (lower first), whichever of
+        # them stands right of the outcome, so that flipping a scale keeps every candidate in
+        # its place (ties and the randomized variant's draws follow this order)
+        upper = np.triu(np.ones((n, n), dtype=bool), 1)
+        mask = ((m4 | m4.transpose(0, 1, 3, 2)) & upper).reshape(D, -1)  # pair, lo, hi
         # each case's candidates first, in canonical order, then padding (candidate 0, invalid)
         counts = mask.sum(axis=1)
         K = int(counts.max()) if mask.size else 0
@@ -130,7 +135,9 @@ class RoundKernel:
         order[rr, slot] = cc
         self.valid = np.zeros((D, K), dtype=bool)
         self.valid[rr, slot] = True
-        pair, i, j = order // (n * n), (order // n) % n, order % n
+        pair, lo, hi = order // (n * n), (order // n) % n, order % n
+        right_lo = m4.reshape(D, -1).take(order + np.arange(D)[:, None] * mask.shape[1])
+        i, j = np.where(right_lo, lo, hi), np.where(right_lo, hi, lo)  # i: right of the outcome
         p_, q_ = P[pair], Q[pair]
         N, nm = self.N, n * m
         base = (np.arange(D) * nm)[:, None]  # flat (case, actor, issue) = base + actor·m + issue

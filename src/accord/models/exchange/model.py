@@ -59,8 +59,9 @@ class ExchangeModel(Model):
 
     Ties: gains within a relative 1e-11 of the best are an exact tie; the exchange realised
     is the first in canonical order: issue pairs (p, q), p < q, in the scenario's issue
-    order, then actor i (the one right of the outcome on q) by ascending id, then partner j
-    by ascending id. decide-exchange-model flips a coin instead, and the original
+    order, then the two partners by ascending id, the lower first (whichever of them stands
+    right of the outcome, so that flipping a scale keeps the order; the randomized variant's
+    draws follow it too). decide-exchange-model flips a coin instead, and the original
     implementation broke some ties otherwise (see tests/test_exchange.py). Actors are sorted
     by id inside the model, so the order in which a scenario lists them changes nothing.
 
