@@ -197,16 +197,20 @@ def status_quo(scenario: Scenario, month: float = 0.0) -> np.ndarray:
 def war_cost_months(months: Any, rate: Any, growth: Any = 0.0) -> np.ndarray:
     """Σ_{τ=1..t} (1 + γ)^{τ−1} (1 + ρ)^{−τ} for t = floor(months): the months of war cost,
     each grown by γ since the first and discounted by ρ ([Fearon1995] costs of war), by the
-    closed form of the geometric sum (q = (1 + γ)/(1 + ρ): (1 − q^t) / ((1 + ρ)(1 − q)), and
-    t / (1 + ρ) where q = 1). Broadcasts over its arguments; γ = ρ = 0 gives t."""
+    closed form of the geometric sum (q = (1 + γ)/(1 + ρ): (1 − q^t) / ((1 + ρ)(1 − q)); within
+    1e-6 of q = 1, where that form cancels, its Taylor series in q − 1 to second order).
+    Broadcasts over its arguments; γ = ρ = 0 gives t."""
     t = np.floor(np.asarray(months, dtype=float))
     r = np.asarray(rate, dtype=float)
     g = np.nan_to_num(np.asarray(growth, dtype=float))
     q = (1.0 + g) / (1.0 + r)
-    near = np.abs(q - 1.0) < 1e-12
+    e = q - 1.0
+    near = np.abs(e) < 1e-6  # the closed form cancels there: its Taylor series instead
     safe = np.where(near, 0.5, q)
     closed = (1.0 - safe**t) / ((1.0 + r) * (1.0 - safe))  # geometric sum, q ≠ 1
-    return np.where(t <= 0, 0.0, np.where(near, t / (1.0 + r), closed))
+    # Σ_{k<t} q^k = t + e t(t−1)/2 + e² t(t−1)(t−2)/6 + O(e³ t⁴)
+    series = (t + e * t * (t - 1) / 2 + e * e * t * (t - 1) * (t - 2) / 6) / (1.0 + r)
+    return np.where(t <= 0, 0.0, np.where(near, series, closed))
 
 
 def no_deal_utility(
