@@ -71,6 +71,32 @@ class Context:
         return self.space.select(self.party_idx)
 
 
+def _shifted(ctx: Context, shift: dict[str, dict[str, float]]) -> Context:
+    """The context after a failed summit moved some actors' positions (``summit.failure_shift``):
+    the scenario with those positions moved (clipped to each scale) and every package's utility
+    recomputed for it; red lines and everything else stay. Without a shift, ``ctx`` itself."""
+    if not shift:
+        return ctx
+    from dataclasses import replace
+
+    from accord.bargaining.utility import package_utility
+
+    data = ctx.scenario.model_dump(mode="python")
+    for actor in data["actors"]:
+        for issue_id, delta in shift.get(actor["id"], {}).items():
+            st = actor["stances"].get(issue_id)
+            if st is None:
+                continue
+            sc = ctx.scenario.issue(issue_id).scale
+            st["position"]["value"] = float(
+                np.clip(st["position"]["value"] + delta, sc.min, sc.max)
+            )
+    scn = type(ctx.scenario).model_validate(data)
+    assert ctx.space.packages is not None
+    utility = package_utility(scn, ctx.space.packages, loss=ctx.settings.loss)
+    return replace(ctx, scenario=scn, space=replace(ctx.space, utility=utility), _nd_cache={})
+
+
 class Process:
     name: ClassVar[str]
     description: ClassVar[str]
@@ -259,14 +285,15 @@ class Summit(Process):
                 penalty_all=penalty_all,
                 escalated=failed,
             )
-        beliefs = ctx.prior.copy().redraw(
-            ctx.parties_space(),
+        after = _shifted(ctx, p.failure_shift)  # the stances the failure leaves behind
+        beliefs = after.prior.copy().redraw(
+            after.parties_space(),
             st,
             factor=1.0 + p.trust_loss,
-            no_deal=ctx.no_deal_at(m1)[pi] - pen_parties,
+            no_deal=after.no_deal_at(m1)[pi] - pen_parties,
         )
         follow = _sao(
-            ctx, beliefs, rounds=p.follow_up_rounds, month0=m1, streams=st, penalty=pen_parties
+            after, beliefs, rounds=p.follow_up_rounds, month0=m1, streams=st, penalty=pen_parties
         )
         agreed = res.agreed | follow.agreed
         package = np.where(res.agreed, res.package, follow.package)

@@ -59,6 +59,12 @@ class SummitSettings(_Strict):
     follow_up_rounds: int = Field(
         0, ge=0, description="rounds of talks after a failed summit (0: none)"
     )
+    failure_shift: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="actor id -> {issue id: scale points}: where a failed summit moves an "
+        "actor's position for the follow-up talks (a broker who turns against the party that "
+        "refused), clipped to the issue's scale",
+    )
 
 
 class UltimatumSettings(_Strict):
@@ -280,6 +286,27 @@ def _check_actors(scn: Scenario, s: ProcessSettings, file: str, problems: list[P
                 s.default_strategy,
             )
         )
+    issues = set(scn.issue_ids)
+    for actor, moves in s.summit.failure_shift.items():
+        place = f"extensions.process.summit.failure_shift.{actor}"
+        if actor not in ids:
+            problems.append(
+                Problem(
+                    file, place, "names an actor that does not exist", actor, f"use one of {ids}"
+                )
+            )
+            continue
+        for issue in moves:
+            if issue not in issues:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{place}.{issue}",
+                        "names an issue that does not exist",
+                        issue,
+                        f"use one of {sorted(issues)}",
+                    )
+                )
     pen = s.summit.escalation_penalty
     for actor in pen if isinstance(pen, dict) else ():
         if actor not in ids:
