@@ -83,12 +83,22 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 @click.option(
     "--months", type=int, default=120, show_default=True, help="months scanned for ripeness"
 )
+@click.option(
+    "--short",
+    is_flag=True,
+    help="page one (the question, the overview figure, the key judgements and what would change "
+    "them), the deal and the process only: about six printed pages",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @model_param_option
 @db_option
 @save_option
-def report(scenario, output, pdf, draws, mc_models, runs, months, seed, model_params, db, save):
-    """Write the brief: key judgements, forecasts, charts, evidence, assumptions."""
+def report(
+    scenario, output, pdf, draws, mc_models, runs, months, short, seed, model_params, db, save
+):
+    """Write the brief: page one (the question, the overview, the key judgements and what would
+    change them), then forecasts, charts, evidence, assumptions (``--short``: page one, the deal
+    and the process only)."""
     from accord._atomic import atomic_write_text
     from accord.report.brief import build_brief
 
@@ -99,6 +109,7 @@ def report(scenario, output, pdf, draws, mc_models, runs, months, seed, model_pa
         "runs": runs,
         "months": months,
         "output": str(output),
+        "short": short,
         "model_params": list(model_params),
     }
     with recorded("report", scn, params, seed, db, save) as run:
@@ -111,6 +122,7 @@ def report(scenario, output, pdf, draws, mc_models, runs, months, seed, model_pa
             months=months,
             mc_models=mc_models,
             model_params=model_params,
+            short=short,
         )
         atomic_write_text(output, text)
         run["results"] = {"output": str(output), "bytes": len(text)}

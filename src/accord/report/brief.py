@@ -21,6 +21,7 @@ from accord.scenario import Scenario
 
 from . import charts
 from .html import BriefContext, Section, escape, figure, footnote, table
+from .overview import page_one
 from .sections import section_montecarlo, section_process, section_sensitivity
 
 __all__ = ["BriefContext", "Section", "build_brief", "SECTIONS"]
@@ -140,10 +141,13 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
         )
         return table(["issue", "value", "deal term"], rows) + f"<p>Gains over no deal: {gains}.</p>"
 
+    war = ctx.scenario.war is not None
+    lead: list[tuple[int, str]] = []
     if res.zone_exists:
         judgements.append(
-            f"A deal every party prefers to continued war exists now ({res.zopa_size} packages)."
+            f"A deal every party prefers to {ctx.no_deal} exists now ({res.zopa_size} packages)."
         )
+        lead.append((20, judgements[-1]))
         parts.append("<h3>Nash bargaining solution</h3>" + pkg_table(res.solutions["nash"]))
         if res.solutions["kalai_smorodinsky"] is not None:
             parts.append(
@@ -151,17 +155,20 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
                 + pkg_table(res.solutions["kalai_smorodinsky"])
             )
     else:
-        text = "No deal beats continued war for every party today"
+        text = f"No {'deal' if war else 'package'} beats {ctx.no_deal} for every party today"
         if res.relaxation is not None:
             who = ", ".join(names[a] for a in res.relaxation.actors)
             text += f"; the smallest change that opens one involves {who}"
         judgements.append(escape(text) + ".")
+        lead.append((20, judgements[-1]))
         parts.append(f"<p>{escape(text)}.</p>")
     if res.opens_at is not None and res.package_at_opening is not None:
         judgements.append(
-            f"As war costs mount, a zone of agreement opens at month {res.opens_at} under the "
-            "scenario's assumptions; its Nash package is shown below."
+            f"As {'war costs' if war else 'the costs of no deal'} mount, a zone of agreement "
+            f"opens at month {res.opens_at} under the scenario's assumptions; its Nash package is "
+            "shown below."
         )
+        lead.append((21, judgements[-1].replace("; its Nash package is shown below", "")))
         parts.append(
             f"<h3>When the zone opens: month {res.opens_at}</h3>"
             + pkg_table(res.package_at_opening)
@@ -171,6 +178,7 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
             f"No zone of agreement opens within {ctx.months} months under the scenario's "
             "assumptions."
         )
+        lead.append((21, judgements[-1]))
     oc, pc = res.opens_at_continuous, res.continuous_at_opening
     if oc is not None and pc is not None and oc != res.opens_at:
         judgements.append(
@@ -184,7 +192,12 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
         parts.append(f"<h3>On the continuous scales: month {oc}</h3>" + pkg_table(pc))
     parts.append(
         figure(
-            charts.ripeness_chart(res, "Ripeness: the zone of agreement as the war goes on"),
+            charts.ripeness_chart(
+                res,
+                "Ripeness: the zone of agreement as "
+                + ("the war goes on" if war else "time passes without a deal"),
+                xlabel=f"months of {ctx.no_deal}",
+            ),
             "Top: packages every party prefers to no deal, by month. Bottom: each party's no-deal "
             "utility.",
         )
@@ -199,7 +212,11 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
             )
         )
     return Section(
-        "bargaining", "Is there a deal, which one, and when?", Markup("".join(parts)), judgements
+        "bargaining",
+        "Is there a deal, which one, and when?",
+        Markup("".join(parts)),
+        judgements,
+        lead,
     )
 
 
@@ -294,6 +311,9 @@ SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
     section_sensitivity,
 )
 TAIL: tuple[Callable[[BriefContext], Section | None], ...] = (section_inputs, section_assumptions)
+#: The sections the short brief prints after page one (the others still run when page one
+#: draws on them: the forecasts, the Monte Carlo and the tornado; the trajectories do not).
+SHORT: tuple[str, ...] = ("bargaining", "process")
 
 
 TEMPLATE = """<!doctype html>
@@ -311,15 +331,20 @@ th{background:#f3f3f3} table.inputs td:nth-child(n+4){text-align:right}
 .key{background:#f7f9fc;border-left:4px solid #0072B2;padding:.6em 1.2em} .key li{margin:.3em 0}
 figure{margin:1em 0} figure svg{max-width:100%;height:auto} figcaption{font-size:.85em;color:#555}
 ol.fn{font-size:.85em} code{font-size:.9em} nav a{margin-right:1em}
+@media print{.page-one{break-after:page} nav{display:none} h2,h3{break-after:avoid}
+figure{break-inside:avoid}}
 </style></head><body>
 <h1>{{ title }}</h1>
 <p class=meta>{{ meta }}</p>
-{% if description %}<p>{{ description }}</p>{% endif %}
+{{ page_one }}
 <nav>{% for s in sections %}<a href="#{{ s.id }}">{{ s.title }}</a>{% endfor %}</nav>
-<h2 id=key>Key judgements</h2>
-<div class=key><ul>{% for j in judgements %}<li>{{ j }}</li>{% endfor %}</ul></div>
+{% if short %}<p class=meta>The short brief: page one, the deal and the process. The full brief
+(<code>accord report</code> without <code>--short</code>) adds every model's forecast, the
+trajectories, the Monte Carlo, the sensitivity analysis, the inputs with their evidence and the
+assumptions.</p>{% else %}<h2 id=judgements>Every judgement</h2>
+<div class=key><ul>{% for j in judgements %}<li>{{ j }}</li>{% endfor %}</ul></div>{% endif %}
 {% for s in sections %}<h2 id="{{ s.id }}">{{ s.title }}</h2>{{ s.body }}{% endfor %}
-<h2 id=evidence>Evidence for every input number</h2>{{ footnotes }}
+{% if not short %}<h2 id=evidence>Evidence for every input number</h2>{{ footnotes }}{% endif %}
 <p class=meta>Made by accord {{ version }} on {{ made }}. Scenario hash {{ hash }}.</p>
 </body></html>"""
 
@@ -334,8 +359,11 @@ def build_brief(
     models: list[str] | None = None,
     mc_models: str = "batched",
     model_params: tuple[str, ...] = (),
+    short: bool = False,
 ) -> str:
-    """The whole brief as one HTML string.
+    """The whole brief as one HTML string, page one first.
+
+    ``short``: page one, then only the deal and the process sections (:data:`SHORT`).
 
     ``draws`` > 0 adds the Monte Carlo and sensitivity sections (``mc_models``: "batched", the
     models with a Monte Carlo kernel, or "all"); ``runs`` > 0 adds the process comparison.
@@ -354,15 +382,20 @@ def build_brief(
         model_params=tuple(model_params),
     )
     ctx.result = forecast(scenario, ctx.models(models), seed=seed)
-    sections = [s for fn in (*SECTIONS, *TAIL) if (s := fn(ctx)) is not None]
+    run = [fn for fn in (*SECTIONS, *TAIL) if not short or fn not in (section_trajectories, *TAIL)]
+    sections = [s for fn in run if (s := fn(ctx)) is not None]
+    first = page_one(ctx, sections)
     judgements = [Markup(j) for s in sections for j in s.judgements]
+    if short:
+        sections = [s for s in sections if s.id in SHORT]
     md = scenario.metadata
     meta = " · ".join(x for x in (md.author, md.date) if x)
     env = Environment(autoescape=True)
     return env.from_string(TEMPLATE).render(
         title=md.title,
         meta=meta,
-        description=md.description,
+        page_one=first,
+        short=short,
         sections=sections,
         judgements=judgements,
         footnotes=_footnotes(ctx),

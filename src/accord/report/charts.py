@@ -224,7 +224,7 @@ def bar_chart(
     return fig
 
 
-def ripeness_chart(result, title: str):
+def ripeness_chart(result, title: str, xlabel: str = "months of continued war"):
     """Size of the zone of agreement month by month, and each party's no-deal utility."""
     from .style import actor_colours
 
@@ -252,7 +252,7 @@ def ripeness_chart(result, title: str):
         ax2.plot(
             months, [p.no_deal[a.id] for p in result.timeline], color=colours[a.id], label=a.name
         )
-    ax2.set_xlabel("months of continued war")
+    ax2.set_xlabel(xlabel)
     ax2.set_ylabel("no-deal utility (0..1)")
     ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     for ax in (ax1, ax2):
@@ -420,13 +420,14 @@ def process_chart(
     breakdown: Sequence[float],
     escalation: Sequence[float],
     title: str,
+    breakdown_label: str = "breakdown (talks end, war goes on)",
 ):
     """Stacked bars per process: P(deal), P(breakdown), P(escalation) (they sum to one)."""
     fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.45 * len(names)))
     y = np.arange(len(names))
     p_deal, p_break, p_esc = (np.asarray(v, dtype=float) for v in (deal, breakdown, escalation))
     ax.barh(y, p_deal, color="#009E73", label="deal")
-    ax.barh(y, p_break, left=p_deal, color="#BBBBBB", label="breakdown (talks end, war goes on)")
+    ax.barh(y, p_break, left=p_deal, color="#BBBBBB", label=breakdown_label)
     ax.barh(y, p_esc, left=p_deal + p_break, color="#D55E00", label="escalation")
     for k in range(len(names)):
         ax.annotate(

@@ -23,6 +23,8 @@ class Section:
     title: str
     body: Markup
     judgements: list[str] = field(default_factory=list)
+    #: The judgements fit for page one, each with its rank there (lower comes first).
+    lead: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -40,6 +42,12 @@ class BriefContext:
     bargain: Any = None  # the bargaining analysis, once its section ran
     process: Any = None  # [(title, ProcessComparison)], once the process section ran
     montecarlo: Any = None  # the SimulationResult, once the Monte Carlo section ran
+    tornado: Any = None  # the TornadoResult (every model and the bargaining), once computed
+
+    @property
+    def no_deal(self) -> str:
+        """What failing to agree means here, in words: war only when the scenario has one."""
+        return "continued war" if self.scenario.war is not None else "no deal"
 
     @property
     def labels(self) -> dict[str, str]:

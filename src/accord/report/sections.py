@@ -20,7 +20,14 @@ from . import charts
 from .html import BriefContext, Section, escape, figure, table
 from .style import actor_colours, model_colour
 
-__all__ = ["batched_models", "section_process", "section_montecarlo", "section_sensitivity"]
+__all__ = [
+    "batched_models",
+    "ensure_tornado",
+    "input_label",
+    "section_process",
+    "section_montecarlo",
+    "section_sensitivity",
+]
 
 #: Processes compared in the brief, in the order the sources discuss them.
 PROCESSES = ("prep-talks", "summit", "ultimatum", "mediated")
@@ -144,6 +151,8 @@ def section_process(ctx: BriefContext) -> Section | None:
                     [p.p_breakdown for p in cmp.processes],
                     [p.p_escalation for p in cmp.processes],
                     f"How the talks end: {title}",
+                    breakdown_label="breakdown (talks end, "
+                    + ("war goes on)" if scn.war is not None else "no deal)"),
                 ),
                 "Share of runs ending in a deal (green), a breakdown (grey) or an escalation "
                 "(red).",
@@ -151,7 +160,13 @@ def section_process(ctx: BriefContext) -> Section | None:
         )
         parts.append(_process_table(cmp))
         parts.append(_gain_table(cmp, names))
-        parts.extend(f"<p class=meta>{escape(n)}</p>" for n in cmp.notes)
+        # the process library's notes name war costs; without war dynamics they are no-deal costs
+        notes = (
+            cmp.notes
+            if scn.war is not None
+            else [n.replace("war costs", "no-deal costs") for n in cmp.notes]
+        )
+        parts.extend(f"<p class=meta>{escape(n)}</p>" for n in notes)
         best = max(cmp.processes, key=lambda p: (p.p_deal, -p.p_escalation))
         if best.p_deal > 0:
             judgements.append(
@@ -178,7 +193,8 @@ def section_process(ctx: BriefContext) -> Section | None:
         "<p>The processes share each run's prior beliefs about the others' red lines and no-deal "
         "payoffs (drawn around the truth with the scenario's uncertainty); preparatory talks "
         "narrow "
-        "them with private signals and take months of war; a failed summit worsens the failing "
+        f"them with private signals and take months of {ctx.no_deal}; a failed summit worsens the "
+        "failing "
         "parties' no-deal payoffs; the ultimatum lowers its target's no-deal payoff at the "
         "deadline "
         "(see docs/process.md for every setting).</p>"
@@ -188,6 +204,7 @@ def section_process(ctx: BriefContext) -> Section | None:
         "How the talks are run: preparatory talks, a summit, an ultimatum, a mediator",
         Markup("".join(parts)),
         judgements,
+        [(30, judgements[0])] if judgements else [],
     )
 
 
@@ -252,6 +269,7 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
         + "</p>"
     ]
     judgements = []
+    lead: list[tuple[int, str]] = []
     if p_zone is not None:
         parts.append(
             f"<p>Probability that a zone of agreement exists today: <b>{p_zone:.0%}</b> of "
@@ -267,7 +285,9 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
         parts.append(
             "<p>Probability that a zone has opened by 12, 24, 48 and 120 months: "
             + ", ".join(f"<b>{p:.0%}</b>" for p in by.values())
-            + f" ({median}; months on a quarterly grid, each draw with its own war costs, "
+            + f" ({median}; months on a quarterly grid, each draw with its own "
+            + ("war" if scn.war is not None else "no-deal")
+            + " costs, "
             "discounting and drift).</p>"
         )
         judgements.append(
@@ -275,6 +295,7 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
             f"no deal exists today in {p_zone:.0%} of them, and by 12 / 24 / 48 months in "
             f"{by[12]:.0%} / {by[24]:.0%} / {by[48]:.0%}; {median}."
         )
+        lead.append((10, judgements[-1]))
     widest = None
     draws = sample(scn, ctx.draws, seed=ctx.seed) if "bdm" in models else None
     for k, issue in enumerate(scn.issues):
@@ -327,6 +348,7 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
             f"{escape(name)} model, "
             f"whose 90 % range runs from {lo:.0f} to {hi:.0f} ({span:.0%} of the scale)."
         )
+        lead.append((50, judgements[-1]))
     br = res.red_line_breaches()
     if not br.empty:
         br = (
@@ -352,7 +374,7 @@ def section_montecarlo(ctx: BriefContext) -> Section | None:
             )
         )
     return Section(
-        "montecarlo", "How robust are the forecasts?", Markup("".join(parts)), judgements
+        "montecarlo", "How robust are the forecasts?", Markup("".join(parts)), judgements, lead
     )
 
 
@@ -369,14 +391,14 @@ def input_label(row: Any, names: dict[str, str]) -> str:
 
 def section_sensitivity(ctx: BriefContext) -> Section | None:
     from accord.simulation.sampling import uncertain_inputs
-    from accord.simulation.sensitivity import tornado
 
     scn = ctx.scenario
     if ctx.draws <= 0 or not uncertain_inputs(scn):
         return None
     models, _ = _mc_models(ctx)
     models = [m for m in models if m != "ensemble"]
-    res = tornado(scn, models=ctx.models(models), seed=ctx.seed)
+    res = ensure_tornado(ctx)
+    assert res is not None
     shown = "bdm" if "bdm" in models else models[0]
     colours = actor_colours(scn)
     labels = ctx.labels
@@ -445,4 +467,25 @@ def section_sensitivity(ctx: BriefContext) -> Section | None:
             f"The input that moves the forecasts most: {escape(crit.index[0])} (a swing of "
             f"{crit.iloc[0]:.0%} of the scale on average over issues and models)."
         )
-    return Section("sensitivity", "Which inputs matter most", Markup("".join(parts)), judgements)
+    return Section(
+        "sensitivity",
+        "Which inputs matter most",
+        Markup("".join(parts)),
+        judgements,
+        [(60, judgements[0])] if judgements else [],
+    )
+
+
+def ensure_tornado(ctx: BriefContext) -> Any:
+    """The tornado of every Monte Carlo model (the consensus too) and of the bargaining outputs
+    (the opening month, the Nash package), run once per brief; None without uncertain inputs."""
+    from accord.simulation.sampling import uncertain_inputs
+    from accord.simulation.sensitivity import tornado
+
+    if ctx.tornado is None and uncertain_inputs(ctx.scenario):
+        models, _ = _mc_models(ctx)
+        bargaining = all(i.status_quo is not None for i in ctx.scenario.issues)
+        ctx.tornado = tornado(
+            ctx.scenario, models=ctx.models(models), bargaining=bargaining, seed=ctx.seed
+        )
+    return ctx.tornado

@@ -1,0 +1,133 @@
+"""Page one of the brief and `accord report --short` (issue 17): the question, one overview
+figure, three to five key judgements with their probabilities, what would change them; the short
+brief adds only the deal and the process."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+import accord
+from accord.report.brief import BriefContext, build_brief, section_bargaining
+from accord.report.overview import KEY_MAX, KEY_MIN, label_lines
+from accord.report.sections import input_label, section_process
+from accord.simulation.sampling import uncertain_inputs
+
+DRAWS, RUNS, SEED = 40, 8, 1
+LEFT_OUT = ("trajectories", "montecarlo", "sensitivity", "inputs", "assumptions", "evidence")
+
+
+def _page_one(html: str) -> str:
+    return html[html.index("<section id=page-one") : html.index("</section>")]
+
+
+def _no_svg(html: str) -> str:
+    return re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'<h2 id="?([a-z-]+)', html)
+
+
+@pytest.fixture(scope="module")
+def ukraine():
+    return accord.load_scenario("ukraine-2025-07")
+
+
+@pytest.fixture(scope="module")
+def short(ukraine):
+    return build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS, short=True)
+
+
+@pytest.fixture(scope="module")
+def full(ukraine):
+    return build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS)
+
+
+def test_short_brief_has_page_one_then_only_the_deal_and_the_process(short):
+    page = _page_one(short)
+    assert page.count("<svg") == 1  # the one overview figure
+    assert "The question" in page and "Key judgements" in page
+    assert _ids(short) == ["question", "key", "bargaining", "process"]
+    for sid in LEFT_OUT:
+        assert f'id="{sid}"' not in short and f"id={sid}>" not in short
+
+
+def test_key_judgements_are_three_to_five_with_probabilities(short):
+    page = _page_one(short)
+    key = page[page.index("id=key>") : page.index("id=change>")]
+    items = re.findall(r"<li>(.*?)</li>", key, flags=re.S)
+    assert KEY_MIN <= len(items) <= KEY_MAX
+    # the Monte Carlo's P(zone of agreement now / by 12, 24, 48 months) comes first
+    assert re.search(r"exists today in \d+% of them, and by 12 / 24 / 48 months in", items[0])
+    assert sum(bool(re.search(r"\d+%", j)) for j in items) >= 2
+
+
+def test_what_would_change_them_names_the_scenarios_inputs(short, ukraine):
+    page = _page_one(short)
+    change = page[page.index("id=change>") :]
+    items = re.findall(r"<li>(.*?)</li>", change, flags=re.S)
+    assert 3 <= len(items) <= 6
+    names = {a.id: a.name for a in ukraine.actors}
+    labels = {input_label(x, names).replace("'", "&#x27;") for x in uncertain_inputs(ukraine)}
+    for item in items:
+        named = re.match(r"<b>(.*?)</b> \(([-\d.e]+) to ([-\d.e]+)\)", item)
+        assert named is not None and named[1] in labels, item
+    assert any("zone of agreement opens" in i for i in items)
+    assert any("moves the consensus on" in i for i in items)
+
+
+def test_full_brief_starts_with_the_same_page_one_and_keeps_everything(short, full):
+    assert _no_svg(_page_one(full)) == _no_svg(_page_one(short))
+    ids = _ids(full)
+    assert ids[:2] == ["question", "key"]
+    assert full.index("<section id=page-one") < full.index("<nav>")
+    for sid in ("forecasts", "trajectories", "bargaining", "process", "montecarlo", "sensitivity"):
+        assert sid in ids
+    assert "evidence" in ids and "assumptions" in ids
+
+
+@pytest.mark.parametrize("short_flag", [True, False])
+def test_no_war_in_a_scenario_without_one(short_flag):
+    html = build_brief(
+        accord.load_scenario("eu-emissions-1994"), draws=DRAWS, runs=RUNS, short=short_flag
+    )
+    assert "page-one" in html
+    assert not re.search(r"\bwar\b", html, flags=re.I)
+
+
+def test_deal_and_process_say_no_deal_when_the_scenario_has_no_war(ukraine):
+    """The bargaining and process sections speak of war only when the scenario has war
+    dynamics: the same negotiation without them says "no deal"."""
+    peace = ukraine.model_copy(update={"war": None})
+    ctx = BriefContext(peace, seed=SEED, runs=RUNS)
+    text = ""
+    for fn in (section_bargaining, section_process):
+        sec = fn(ctx)
+        assert sec is not None
+        text += sec.body + " ".join(sec.judgements)
+    assert not re.search(r"\bwar\b", text, flags=re.I)
+    assert "no deal" in text
+
+
+def test_deal_term_labels_never_overlap():
+    lines = label_lines([0.0, 0.02, 0.04, 0.5, 0.52, 1.0])
+    assert lines == [0, 1, None, 0, 1, 0]
+
+
+def test_cli_short_writes_atomically(tmp_path):
+    from accord.cli import cli
+
+    out = tmp_path / "short.html"
+    args = ["report", "eu-emissions-1994", "-o", str(out), "--short", "--no-save"]
+    res = CliRunner().invoke(cli, [*args, "--draws", "20", "--runs", "0"])
+    assert res.exit_code == 0, res.output
+    html = out.read_text()
+    assert html.startswith("<!doctype html>") and "page-one" in html
+    assert "Evidence for every input number" not in html
+    assert [p.name for p in tmp_path.iterdir()] == ["short.html"]  # no temporary file left
+    out.write_text("keep me")
+    res = CliRunner().invoke(cli, [*args, "--model-param", "bdm.rounds=zz"])
+    assert res.exit_code != 0 and out.read_text() == "keep me"
