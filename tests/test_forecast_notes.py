@@ -128,3 +128,25 @@ def test_every_round_based_model_reports_its_convergence(result):
                 assert f["convergence"] is None, name
     exchange_nato = next(i for i in data["issues"] if i["issue"] == "nato")["forecasts"]["exchange"]
     assert exchange_nato["convergence"]["status"] == "moving"  # 10 fixed rounds, still trading
+
+
+def test_monte_carlo_spreads_on_a_discrete_issue_are_over_its_options():
+    """The single forecast of a discrete issue is an admissible option; so is every quantile of
+    its Monte Carlo spread (each draw snapped by the same rule), while the stored draws keep the
+    models' raw values."""
+    import numpy as np
+
+    from accord.forecast_notes import snap_many
+    from accord.simulation import simulate
+
+    scn = accord.load_scenario("ukraine-2025-07")
+    issue = scn.issue("recognition")
+    values = np.concatenate([np.linspace(0, 100, 401), [12.5, 37.5, 62.5, 87.5]])  # ties too
+    assert snap_many(issue, values).tolist() == [snap(issue, v) for v in values]
+    res = simulate(scn, 60, seed=1, models=["compromise", "bdm"])
+    q = res.quantiles()
+    rows = q[(q["issue"] == "recognition") & (q["model"] != "nash")]
+    cols = [c for c in rows.columns if c.startswith("q")]
+    assert set(rows[cols].to_numpy().ravel()) <= set(issue.scale.labels)
+    k = scn.issue_ids.index("recognition")
+    assert not set(np.unique(res.forecasts[:, :, k])) <= set(issue.scale.labels)  # raw kept

@@ -44,6 +44,20 @@ def snap(issue: Issue, value: float) -> float:
     return float(min(issue.scale.labels, key=lambda p: (abs(p - value), abs(p - mid), p)))
 
 
+def snap_many(issue: Issue, values: np.ndarray) -> np.ndarray:
+    """:func:`snap` of every value (a discrete issue's draws: the spread over its options)."""
+    v = np.asarray(values, dtype=float)
+    if not issue.scale.discrete or not issue.scale.labels:
+        return v
+    mid = 0.5 * (issue.scale.min + issue.scale.max)
+    opts = np.array(sorted(issue.scale.labels, key=lambda p: (abs(p - mid), p)), dtype=float)
+    # the nearest option; among equally near ones the first in (|p − mid|, p) order, as snap
+    dist = np.abs(v[..., None] - opts)
+    best = np.argmin(dist, axis=-1)  # argmin keeps the first of equal distances
+    out = opts[best]
+    return np.where(np.isnan(v), np.nan, out)
+
+
 def red_line_breaches(scenario: Scenario, issue: Issue, value: float) -> list[tuple[str, float]]:
     """(actor name, red line) of every party whose red line on ``issue`` the value breaks."""
     tol = TOL * (issue.scale.max - issue.scale.min)

@@ -59,16 +59,26 @@ class SimulationResult:
         return self.scenario.issue_ids
 
     def quantiles(self, q: Sequence[float] = QUANTILES) -> pd.DataFrame:
-        """One row per (issue, model): the forecast's quantiles, mean and standard deviation."""
+        """One row per (issue, model): the forecast's quantiles, mean and standard deviation.
+
+        On a discrete issue each draw's forecast is first snapped to its nearest admissible
+        option (the rule of :func:`accord.forecast_notes.snap`, as the single forecast is), so
+        the spread is reported over options; the stored draws keep the models' raw values."""
+        from accord.forecast_notes import snap_many
+
         rows = []
+        fc = self.forecasts.copy()
+        for k, iss in enumerate(self.scenario.issues):
+            if iss.scale.discrete:
+                fc[:, :, k] = snap_many(iss, fc[:, :, k])
         qs = (
-            np.quantile(self.forecasts, q, axis=0)
+            np.quantile(fc, q, axis=0)
             if self.n_draws
-            else np.full((len(q),) + self.forecasts.shape[1:], np.nan)
+            else np.full((len(q),) + fc.shape[1:], np.nan)
         )
         for k, issue in enumerate(self.issue_ids):
             for j, model in enumerate(self.models):
-                col = self.forecasts[:, j, k]
+                col = fc[:, j, k]
                 row: dict[str, Any] = {"issue": issue, "model": model}
                 row.update({f"q{round(p * 100):02d}": float(qs[i, j, k]) for i, p in enumerate(q)})
                 row["mean"] = float(col.mean()) if col.size else np.nan
