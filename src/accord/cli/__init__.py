@@ -22,7 +22,7 @@ from . import (
     serve,
     simulate,
 )
-from ._common import console_err
+from ._common import console_err, exit_now
 
 __all__ = ["COMMANDS", "cli", "main"]
 
@@ -80,10 +80,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except click.exceptions.Abort:
         console_err.print("aborted.")
-        sys.exit(130)
+        exit_now(130)
     except KeyboardInterrupt:
         console_err.print("interrupted.")
-        sys.exit(130)
+        exit_now(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

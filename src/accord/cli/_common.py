@@ -105,3 +105,18 @@ def recorded(
     finally:
         if store is not None:
             store.close()
+
+
+def exit_now(code: int) -> None:
+    """Exit at once, after flushing the terminal, without waiting for worker threads: after a
+    Ctrl-C everything kept is already written (every file atomically, the run store committed),
+    and a process pool whose workers were ended mid-message can leave a thread that Python's own
+    exit would wait for forever."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

@@ -16,6 +16,7 @@ from ._common import (
     console_err,
     db_option,
     emit_json,
+    exit_now,
     format_option,
     read_scenario,
     recorded,
@@ -199,7 +200,7 @@ def simulate(
             f"interrupted: kept {result.n_draws} of {result.n_requested} draws"
             + (f" in {saved}" if saved else "")
         )
-        sys.exit(130)
+        exit_now(130)
 
 
 def _print_summary(result, saved) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -278,25 +278,41 @@ def _execute_local(tasks: list[ChunkTask], workers: int):
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_ignore_sigint
     )
+    import queue as queue_mod
+
     pending: dict[Future, int] = {}
+    # finished futures arrive through a queue filled by their callbacks: the main thread never
+    # holds a future's lock, so a Ctrl-C cannot leave one held (concurrent.futures.wait takes
+    # every pending future's lock in turn, and an interrupt in the middle of that keeps them)
+    finished: queue_mod.SimpleQueue[Future] = queue_mod.SimpleQueue()
     stopped = True  # until the last chunk is in: an interrupt (or any error) stops the workers
     try:
         for k, t in enumerate(tasks):
-            pending[pool.submit(run_chunk, t)] = k
+            fut = pool.submit(run_chunk, t)
+            pending[fut] = k
+            fut.add_done_callback(finished.put)
         while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for f in finished:
-                k = pending.pop(f)
-                yield k, f.result()
+            try:
+                f = finished.get(timeout=0.25)
+            except queue_mod.Empty:
+                continue
+            k = pending.pop(f)
+            yield k, f.result()
         stopped = False
     finally:
         for f in pending:
             f.cancel()
         if stopped:  # Ctrl-C: do not wait for the chunks being computed, end the workers now
+            # the task queue's feeder thread may be blocked writing a task (a scenario is tens
+            # of kB, more than a pipe holds) to workers that will never read it: never join it
+            queue = getattr(pool, "_call_queue", None)
+            if queue is not None:
+                queue.cancel_join_thread()
             for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.terminate()
-        # with its workers gone the pool breaks at once, so this returns in either case
-        pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            pool.shutdown(wait=True)
 
 
 def _execute_dask(tasks: list[ChunkTask], dask: Any):
