@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -41,6 +42,26 @@ def _wait_job(client, job_id, timeout=60):
             return job
         time.sleep(0.05)
     raise AssertionError("job did not finish")
+
+
+def test_the_models_options_are_offered_from_their_parameter_tables(client):
+    from accord.models.registry import MODELS
+
+    got = {m["name"]: m for m in client.get("/api/models").json()}
+    assert set(got) == {cls.name for cls in MODELS}
+    smp = {p["name"]: p for p in got["smp"]["params"]}
+    assert (
+        "Binary" in smp["voting_rule"]["choices"]
+        and smp["voting_rule"]["default"] == "Proportional"
+    )
+    r = client.post(
+        f"/api/scenarios/{DEFAULT}/run/forecast", json={"model_params": ["smp.voting_rule=Nope"]}
+    )
+    if r.status_code == 422:  # refused at once
+        assert "voting_rule" in r.text
+    else:  # or by the job, with the table's message
+        job = _wait_job(client, r.json()["id"])
+        assert job["status"] == "failed" and "voting_rule" in json.dumps(job)
 
 
 def test_list_edit_validate_save_and_run(client):
@@ -312,6 +333,14 @@ def test_browser_edit_run_and_open_brief(server):
         box.dispatch_event("change")
         after = forecasts()
         assert after != before, "changing a salience must move some forecast"
+        # the model-options form writes MODEL.OPTION=VALUE into the forecast's model_params
+        page.select_option("#analysis", "forecast")
+        page.select_option("#mp-model", "bdm")
+        page.select_option("#mp-option", "rounds")
+        page.locator("#mp-value-box input").fill("1")
+        page.click("#mp-add")
+        assert json.loads(page.locator("#params").input_value())["model_params"] == ["bdm.rounds=1"]
+        assert forecasts() != after, "one BDM round must move BDM's forecasts"
         with page.expect_popup() as popup:
             page.click("#brief-link")
         brief = popup.value

@@ -244,6 +244,36 @@ def _add_analysis_routes(
     def analyses() -> dict[str, dict[str, Any]]:
         return {k: dict(v[1]) for k, v in ANALYSES.items()}
 
+    @app.get("/api/models", summary="Each model's options, from its parameter table")
+    def models() -> list[dict[str, Any]]:
+        """What the dashboard's model-options form offers: per model, every option with its
+        default, its choices or range, and its help; a value set there travels as
+        ``model_params`` (MODEL.OPTION=VALUE) and is checked by the same table."""
+        from accord.models.registry import MODELS
+
+        def _plain(x: Any) -> Any:
+            return x if isinstance(x, str | int | float | bool) or x is None else str(x)
+
+        return [
+            {
+                "name": cls.name,
+                "label": cls.label,
+                "params": [
+                    {
+                        "name": p.name,
+                        "type": p.type.__name__,
+                        "default": _plain(p.default),
+                        "choices": None if p.choices is None else [_plain(c) for c in p.choices],
+                        "low": p.low,
+                        "high": p.high,
+                        "help": p.help,
+                    }
+                    for p in cls.PARAMS
+                ],
+            }
+            for cls in MODELS
+        ]
+
     @app.get("/api/analyses/schema", summary="Each analysis' parameters with their ranges")
     def analyses_schema() -> dict[str, dict[str, Any]]:
         return {k: model.model_json_schema() for k, model in PARAMS.items()}

@@ -335,11 +335,40 @@ async function upload(e) {
   e.target.value = "";
   if (r.ok) loadList(b.name); else $("problems").textContent = JSON.stringify(b.detail);
 }
+function modelOptions(models) {
+  // the model-options form: pick a model, one of its options and a value from its table; "Add
+  // option" writes MODEL.OPTION=VALUE into the parameters' model_params (the server checks it)
+  const byName = Object.fromEntries(models.map((m) => [m.name, m]));
+  for (const m of models) if (m.params.length) $("mp-model").append(el("option", {value:m.name, text:m.label}));
+  const value = () => $("mp-value-box").firstChild;
+  const showValue = () => {
+    const m = byName[$("mp-model").value]; const p = m && m.params.find((q) => q.name === $("mp-option").value);
+    $("mp-value-box").textContent = ""; if (!p) return;
+    let input;
+    if (p.choices) { input = el("select", {"aria-label":"value"}); for (const c of p.choices) input.append(el("option", {value:String(c), text:String(c)})); input.value = String(p.default); }
+    else { input = el("input", {size:"8", "aria-label":"value", title:p.help || ""}); input.value = p.default == null ? "" : String(p.default); }
+    $("mp-value-box").append(input);
+  };
+  const showOptions = () => {
+    const m = byName[$("mp-model").value]; $("mp-option").textContent = "";
+    for (const p of (m ? m.params : [])) $("mp-option").append(el("option", {value:p.name, text:p.name, title:p.help || ""}));
+    showValue();
+  };
+  $("mp-model").addEventListener("change", showOptions); $("mp-option").addEventListener("change", showValue); showOptions();
+  $("mp-add").onclick = () => {
+    let params = {}; try { params = $("params").value.trim() ? JSON.parse($("params").value) : {}; } catch (e) { $("job-status").textContent = `parameters are not valid JSON: ${e.message}`; return; }
+    if (!("model_params" in params)) { $("job-status").textContent = `the ${$("analysis").value} analysis takes no model options`; return; }
+    const spec = `${$("mp-model").value}.${$("mp-option").value}=${value() ? value().value : ""}`;
+    params.model_params = params.model_params.filter((x) => !x.startsWith(`${$("mp-model").value}.${$("mp-option").value}=`)).concat([spec]);
+    $("params").value = JSON.stringify(params);
+  };
+}
 async function init() {
   S.schema = (await api("/api/schema")).body;
   const an = (await api("/api/analyses")).body; for (const k of Object.keys(an)) $("analysis").append(el("option", {value:k, text:k}));
   const showParams = () => { $("params").value = JSON.stringify(an[$("analysis").value] || {}); };
   $("analysis").addEventListener("change", showParams); showParams();
+  modelOptions((await api("/api/models")).body);
   document.querySelectorAll("nav.tabs button").forEach((b) => b.addEventListener("click", () => {
     document.querySelectorAll("nav.tabs button").forEach((x) => x.classList.toggle("on", x === b));
     document.querySelectorAll("section.tab").forEach((s) => s.classList.toggle("on", s.id === "tab-" + b.dataset.tab));
