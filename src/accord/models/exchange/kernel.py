@@ -161,20 +161,19 @@ class RoundKernel:
         self.sal = sal.reshape(4, -1)
         # packed for one gather (rows fA fB 1 k tA tB gfac startA startB): each moves towards
         # the other's position
-        # (candidate, field): a gather of a few candidates reads one cache line each
-        consts = np.empty((D, K, 9)).transpose(2, 0, 1)
-        consts[0] = DA / wA  # move per unit of outcome shift, [Stokman1994, (S)]
-        consts[1] = DB / wB  # [Stokman1994, (S)]
+        consts = np.empty((9, D, K))
+        np.divide(DA, wA, out=consts[0])  # move per unit of outcome shift, [Stokman1994, (S)]
+        np.divide(DB, wB, out=consts[1])  # [Stokman1994, (S)]
         consts[2] = 1.0
         with np.errstate(invalid="ignore", divide="ignore"):
             k, gfac = exchange_ratio(sal[0], sal[1], sal[2], sal[3])  # (E), (U)
         consts[3] = np.where(self.valid, k, 1.0)
-        consts[4] = xf.take(gvA)  # A moves towards B's position on IA
-        consts[5] = xf.take(gvB)
+        xf.take(gvA, out=consts[4])  # A moves towards B's position on IA
+        xf.take(gvB, out=consts[5])
         consts[6] = gfac
-        consts[7] = xf.take(gA)
-        consts[8] = xf.take(gB)
-        self.consts = consts.transpose(1, 2, 0).reshape(D * K, 9)  # a view: no copy
+        xf.take(gA, out=consts[7])
+        xf.take(gB, out=consts[8])
+        self.consts = consts.reshape(9, -1)
         # The same keys in the flat state (rows: views of B on IA and of A on IB, positions of A
         # and B, U entries of A's move for B and B's move for A); rows 0-3 are also the
         # queries of the inverted index.
@@ -213,7 +212,7 @@ class RoundKernel:
         (U); [Dijkstra2008])."""
         if not len(idx):
             return
-        c = self.consts.take(idx, axis=0).T  # rows: fA fB 1 k tA tB gfac startA startB
+        c = self.consts.take(idx, axis=1)  # rows: fA fB 1 k tA tB gfac startA startB
         f, kk, target, gfac, start = c[0:2], c[2:4], c[4:6], c[6], c[7:9]
         sv = self.state[self.keys4.take(idx, axis=1)]  # rows: views of B, A; cur A, B
         gain, move, valid, full, cap, d = equal_gain(f, kk, target, gfac, start, sv[2:4], sv[0:2])
