@@ -111,7 +111,7 @@ class RoundKernel:
         P, Q = np.triu_indices(m, 1)
         # one code per (case, pair, actor): 2·left on p + left on q, or 4 without a stance on
         # both. i is right of the outcome on q (even code) and j opposite i on both issues:
-        # codes 0 and 3 or 2 and 1, the only even pairs that sum to 3 (groups A and B)
+        # codes 0 and 3 or 2 and 1: i's code even and the two summing to 3 (groups A and B)
         leftT, okT = left.transpose(0, 2, 1), ok.transpose(0, 2, 1)  # (D, issues, actors)
         code = np.where(okT[:, P] & okT[:, Q], 2 * leftT[:, P] + leftT[:, Q], 4).astype(np.int8)
         ci = np.where(code % 2 == 0, code, 8)  # (D, pairs, i)

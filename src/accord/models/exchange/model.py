@@ -33,9 +33,10 @@ __all__ = ["BATCH_CHUNK", "CHUNK_SLOTS", "ExchangeModel", "chunk_size"]
 BATCH_CHUNK = 2000
 #: Candidate slots (estimated: a quarter of the actor pairs times the issue pairs) of one chunk.
 #: The kernel's per-candidate arrays take about 250 bytes a slot, so about 100,000 slots keep a
-#: chunk within a shared 32 MB L3 cache; on ukraine-2025-07 (6 actors, 7 issues: 500 cases a
-#: chunk) this runs 1.5x faster than chunks of 2000 (docs/exchange.md, Performance). Chunks
-#: change no number: a case's arithmetic never mixes with another's.
+#: chunk within a shared 32 MB L3 cache; on ukraine-2025-07 (6 actors, 7 issues: 529 cases a
+#: chunk) the Monte Carlo exchange model ran 1.4-1.7x faster than in chunks of 2000
+#: (docs/exchange.md, Performance). Chunks change no number: a case's arithmetic never mixes
+#: with another's.
 CHUNK_SLOTS = 100_000
 #: Fewer cases than this a chunk only when ``BATCH_CHUNK`` says so (per-step overhead).
 MIN_CHUNK = 128
