@@ -13,6 +13,12 @@ its ``decide`` package, or omit if it is installed), it also times decide's mode
 same file, 10 rounds, in a subprocess, so the ratio comes from one run on one machine. The
 goal of issue 6 is at least 100× faster than decide (11 s model alone on a 2-core machine),
 i.e. at most 110 ms.
+
+With ``--before REV`` (issue 20) it times the Monte Carlo exchange model on ukraine-2025-07
+(``--mc-draws`` draws, ``--mc-repeat`` runs each, alternating) with the kernel of commit REV
+(``git show REV:src/accord/models/exchange/kernel.py``, loaded in this process) and its chunks
+of ``BATCH_CHUNK`` draws, against the current code, and prints the medians and their ratio;
+both must give the same forecasts bit for bit.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import json
 import statistics
 import subprocess
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -123,6 +130,9 @@ def main() -> None:
         default=[1000, 10000],
         help="Monte Carlo batch sizes on ukraine-2025 (none: skip)",
     )
+    ap.add_argument("--before", default=None, help="commit for the before/after run")
+    ap.add_argument("--mc-draws", type=int, default=10000)
+    ap.add_argument("--mc-repeat", type=int, default=5)
     args = ap.parse_args()
     scenario = accord.load_scenario(COP21)
     n_ex = len(run_exchange_model(scenario, rounds=10).exchanges)
@@ -147,6 +157,52 @@ def main() -> None:
         for what, ts in ours.items():
             print(f"speed-up, accord {what}: {med / statistics.median(ts):.0f}x")
     monte_carlo(args.draws)
+    if args.before:
+        before_after(args.before, args.mc_draws, args.mc_repeat)
+
+
+def before_after(rev: str, n: int, repeat: int) -> None:
+    """Median wall time of ``forecast_arrays`` on ``n`` draws of ukraine-2025-07 with the kernel
+    and chunking of commit ``rev`` and with the current code, runs alternating."""
+    from accord.models.exchange import kernel, run
+    from accord.models.exchange import model as exchange_model
+    from accord.simulation.sampling import sample
+
+    src = subprocess.run(
+        ["git", "-C", str(HERE), "show", f"{rev}:src/accord/models/exchange/kernel.py"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    old = types.ModuleType("accord.models.exchange.kernel_before")
+    old.__package__ = "accord.models.exchange"  # its relative imports: today's equations
+    exec(compile(src, f"{rev}:kernel.py", "exec"), old.__dict__)
+    slots = exchange_model.CHUNK_SLOTS
+    scn = accord.load_scenario("ukraine-2025-07")
+    model = ExchangeModel()
+    arrays = sample(scn, n, seed=0).for_model(model.tags.round_based)
+    sides = {"before": (old, 10**12), "after": (kernel, slots)}  # before: BATCH_CHUNK draws
+    times: dict[str, list[float]] = {k: [] for k in sides}
+    outs = {}
+    try:
+        for i in range(repeat):
+            for name in sorted(sides, reverse=bool(i % 2)):
+                mod, exchange_model.CHUNK_SLOTS = sides[name]
+                run.exchange_round = mod.exchange_round
+                t0 = time.perf_counter()
+                outs[name] = model.forecast_arrays(arrays, rng=np.random.default_rng(0))
+                times[name].append(time.perf_counter() - t0)
+    finally:
+        run.exchange_round, exchange_model.CHUNK_SLOTS = kernel.exchange_round, slots
+    same = np.array_equal(outs["before"], outs["after"])
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"\nukraine-2025-07, {n} draws, exchange model forecast_arrays, {repeat} runs each:")
+    for k, v in times.items():
+        print(
+            f"  {k + ' (' + rev + ')' if k == 'before' else k:<24} median {med[k]:.3f} s, "
+            f"min {min(v):.3f} s"
+        )
+    print(f"  ratio before/after {med['before'] / med['after']:.2f}x; bit-identical: {same}")
 
 
 def monte_carlo(sizes: list[int]) -> None:

@@ -109,17 +109,13 @@ class RoundKernel:
         ok = has & (w > 0)
         left = x <= nbs0[:, None, :]  # [Stokman1994]: left of the outcome or on it (decide: x <= O)
         P, Q = np.triu_indices(m, 1)
-        lp, lq = left[:, :, P], left[:, :, Q]  # (D, actors, pairs)
-        both = ok[:, :, P] & ok[:, :, Q]
-        # i is right of the outcome on q (groups A and B); j is opposite i on both issues
-        mask = (
-            (lp[:, :, None, :] != lp[:, None, :, :])
-            & (lq[:, :, None, :] != lq[:, None, :, :])
-            & (~lq)[:, :, None, :]
-            & both[:, :, None, :]
-            & both[:, None, :, :]
-        )  # (D, i, j, pair)
-        m4 = mask.transpose(0, 3, 1, 2)  # (D, pair, i, j), i right of the outcome on q
+        # one code per (case, pair, actor): 2·left on p + left on q, or 4 without a stance on
+        # both. i is right of the outcome on q (even code) and j opposite i on both issues:
+        # codes 0 and 3 or 2 and 1: i's code even and the two summing to 3 (groups A and B)
+        leftT, okT = left.transpose(0, 2, 1), ok.transpose(0, 2, 1)  # (D, issues, actors)
+        code = np.where(okT[:, P] & okT[:, Q], 2 * leftT[:, P] + leftT[:, Q], 4).astype(np.int8)
+        ci = np.where(code % 2 == 0, code, 8)  # (D, pairs, i)
+        m4 = ci[:, :, :, None] + code[:, :, None, :] == 3  # (D, pair, i, j), i right on q
         # canonical order: pair, then the pair of actors by index (lower first), whichever of
         # them stands right of the outcome, so that flipping a scale keeps every candidate in
         # its place (ties and the randomized variant's draws follow this order)

@@ -144,7 +144,7 @@ def run_batch(
     outcome = [nbs(x, w)]
     positions = [np.where(has, x, np.nan)] if record else []
     starts: list[np.ndarray] = []
-    events: list[list[list[Event]]] = [[] for _ in range(len(x))]
+    events: list[list[list[Event]]] = [[] for _ in range(len(x))] if record else []
     for r in range(1, rounds + 1):
         if states is not None:
             s, c, has = _state(states, r, has_all)
