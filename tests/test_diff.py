@@ -285,3 +285,18 @@ def test_the_two_snapshots_differ_where_the_news_changed_them():
     us = by_key["actors.us_admin.stances.sanctions.position"]
     assert us.old > us.new and us.new_evidence["kind"] == "quote"
     assert any(k.startswith("extensions.process.ultimatum") for k in by_key)
+
+
+def test_model_params_reach_both_sides():
+    """`accord diff --model-param`: both sides run the configured models (issue 13: model
+    options on every command that runs models); a bad option stops it before anything runs."""
+    from accord.report.diff import compare_scenarios
+
+    a = accord.load_scenario("eu-emissions-1994")
+    one = compare_scenarios(a, a, models=["bdm"], model_params=["bdm.rounds=1"], draws=0, runs=0)
+    ten = compare_scenarios(a, a, models=["bdm"], draws=0, runs=0)
+    assert one.answers != ten.answers  # one round forecasts otherwise: the option arrived
+    res = CliRunner().invoke(
+        cli, ["diff", "eu-emissions-1994", "eu-emissions-1994", "--model-param", "bdm.rounds=zz"]
+    )
+    assert res.exit_code != 0 and "rounds must be an integer" in (res.output + str(res.exception))

@@ -13,7 +13,7 @@ from rich.table import Table
 from accord.scenario import ScenarioError
 
 from ._common import console, format_option, read_scenario
-from .options import check_models, models_option
+from .options import check_models, configured_models, model_param_option, models_option
 
 #: Defaults of the library (accord.report.diff), repeated here so that `accord --help` loads no
 #: analysis; tests/test_diff.py checks that they agree.
@@ -34,6 +34,7 @@ ANSWERS_TITLE = "How the answers moved"
     help="compare the inputs only; run no model, bargaining, Monte Carlo or process",
 )
 @models_option()
+@model_param_option
 @click.option(
     "--draws",
     "-n",
@@ -84,6 +85,7 @@ def diff(
     b: str,
     inputs_only: bool,
     models: tuple[str, ...],
+    model_params: tuple[str, ...],
     draws: int,
     runs: int,
     seed: int,
@@ -110,10 +112,13 @@ def diff(
     t0 = perf_counter()
     scn_a, scn_b = _read_both(a, b)
     names = check_models(models)
+    if model_params:  # a bad option fails here, at once, for either side
+        configured_models(names, scn_a, model_params)
     res = compare_scenarios(
         scn_a,
         scn_b,
         models=names,
+        model_params=model_params,
         draws=draws,
         runs=runs,
         seed=seed,

@@ -133,6 +133,7 @@ def compare_scenarios(
     b: Scenario,
     *,
     models: Sequence[str] | None = None,
+    model_params: Sequence[str] = (),
     draws: int = DEFAULT_DRAWS,
     runs: int = DEFAULT_RUNS,
     seed: int = 0,
@@ -143,7 +144,8 @@ def compare_scenarios(
     """The input changes from ``a`` to ``b`` and, with ``answers``, how every answer moved.
 
     ``models`` are registry names (default: every registered model), each built with its own
-    scenario's options; ``draws`` Monte Carlo draws and ``runs`` process runs per scenario
+    scenario's options and ``model_params`` (``MODEL.OPTION=VALUE``, as ``--model-param``);
+    ``draws`` Monte Carlo draws and ``runs`` process runs per scenario
     (0 skips that part); ``resolution`` grid points per continuous issue in the bargaining
     analysis (as `accord bargain`). Both sides get the same ``seed``, so an unchanged
     scenario gives the same answers. ``files`` name A and B in notes and process-setting
@@ -164,7 +166,9 @@ def compare_scenarios(
     if not answers:
         return ScenarioComparison(inputs, (), settings)
     notes: list[str] = []
-    moves = _forecasts(_forecast(a, models, seed), _forecast(b, models, seed))
+    moves = _forecasts(
+        _forecast(a, models, seed, model_params), _forecast(b, models, seed, model_params)
+    )
     # the Monte Carlo's zone and the processes need what the bargaining analysis needs (a
     # status quo on every issue): a side without it is said once and left out of all three
     places: dict[str, str] = dict(BARGAIN_PLACES)
@@ -218,10 +222,13 @@ def _plain(v: Any) -> Answer:
 # -- forecasts -----------------------------------------------------------------------------------
 
 
-def _forecast(scn: Scenario, models: Sequence[str] | None, seed: int) -> ForecastResult:
+def _forecast(
+    scn: Scenario, models: Sequence[str] | None, seed: int, params: Sequence[str] = ()
+) -> ForecastResult:
     from accord.models.options import build_models
 
-    return forecast(scn, build_models(None if models is None else list(models), scn), seed=seed)
+    chosen = build_models(None if models is None else list(models), scn, tuple(params))
+    return forecast(scn, chosen, seed=seed)
 
 
 def _forecast_values(res: ForecastResult, places: dict[str, str]) -> dict[str, Answer]:
