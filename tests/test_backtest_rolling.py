@@ -308,3 +308,28 @@ def test_cli_rejects_options_of_the_other_scheme(args, message):
     path = str(shared_file("deu3", "deu3.tsv"))
     r = CliRunner().invoke(cli, ["backtest", path, *args, "-m", "compromise"])
     assert r.exit_code == 2 and message in r.output, r.output
+
+
+def test_conformal_intervals_are_per_procedure_where_the_training_errors_allow():
+    """A model errs more under one procedure: its interval there is wider; a procedure with too
+    few training errors (fewer than MIN_PER_PROCEDURE) falls back to the pooled interval."""
+    import pandas as pd
+
+    from accord.backtest.rolling import (
+        MIN_PER_PROCEDURE,
+        conformal_by_procedure,
+        conformal_halfwidth,
+    )
+
+    n = MIN_PER_PROCEDURE
+    errs = pd.DataFrame(
+        {
+            "model": ["m"] * (2 * n + 5),
+            "procedure": ["COD"] * n + ["CNS"] * n + ["AVC"] * 5,
+            "err": [1.0] * n + [9.0] * n + [5.0] * 5,
+        }
+    )
+    test = pd.DataFrame({"model": ["m", "m", "m"], "procedure": ["COD", "CNS", "AVC"]})
+    half = conformal_by_procedure(errs, test, 0.8)
+    assert half[0] == 1.0 and half[1] == 9.0
+    assert half[2] == conformal_halfwidth(errs.err.to_numpy(), 0.8)  # pooled

@@ -28,6 +28,7 @@ from .run import BASELINES, component_models, period_of, proposal_forecasts, sco
 __all__ = [
     "BootstrapDifference",
     "RollingResult",
+    "conformal_by_procedure",
     "conformal_halfwidth",
     "paired_bootstrap",
     "rolling_backtest",
@@ -116,6 +117,31 @@ def paired_bootstrap(
         float(level),
         n_groups,
         int(n_resamples),
+    )
+
+
+#: Training errors a (model, procedure) needs for its own conformal interval; with fewer, the
+#: model's interval pooled over procedures is used.
+MIN_PER_PROCEDURE = 30
+
+
+def conformal_by_procedure(errs: pd.DataFrame, test: pd.DataFrame, level: float) -> np.ndarray:
+    """Each test row's split-conformal half-width from the training errors (``errs``: model,
+    procedure, err) of its model under its legislative procedure (co-decision and consultation
+    err differently), or of its model pooled when that procedure has fewer than
+    ``MIN_PER_PROCEDURE`` training errors ([Lei2018], conditional on a group)."""
+    pooled = {m: conformal_halfwidth(g.err.to_numpy(), level) for m, g in errs.groupby("model")}
+    own = {
+        key: conformal_halfwidth(g.err.to_numpy(), level)
+        for key, g in errs.groupby(["model", "procedure"])
+        if len(g) >= MIN_PER_PROCEDURE
+    }
+    return np.array(
+        [
+            own.get((m, p), pooled.get(m, np.nan))
+            for m, p in zip(test.model, test.procedure, strict=True)
+        ],
+        dtype=float,
     )
 
 
@@ -248,11 +274,11 @@ def _fold(
     test["fold"] = year
     test["capabilities"] = cap
     train_rows = frame[(frame.year < year) & (frame.failure == "")]
-    abs_err = (train_rows.forecast - train_rows.outcome).abs().groupby(train_rows.model)
+    errs = train_rows.assign(err=(train_rows.forecast - train_rows.outcome).abs())
     for q in INTERVAL_LEVELS:
-        half = {m: conformal_halfwidth(e.to_numpy(), q) for m, e in abs_err}
+        half = conformal_by_procedure(errs, test, q)
         tag = int(q * 100)
-        test[f"halfwidth{tag}"] = test.model.map(half).astype(float)
+        test[f"halfwidth{tag}"] = half
         test[f"lo{tag}"] = np.clip(test.forecast - test[f"halfwidth{tag}"], 0, 100)
         test[f"hi{tag}"] = np.clip(test.forecast + test[f"halfwidth{tag}"], 0, 100)
     train_props = frame.loc[frame.year < year, "proposal"].nunique()
