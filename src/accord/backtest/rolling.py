@@ -20,6 +20,7 @@ import pandas as pd
 from accord.models.base import Forecaster
 
 from .capabilities import CAPABILITY_SETS
+from .conformal import MIN_PER_PROCEDURE, conformal_by_procedure, conformal_halfwidth
 from .deu import DeuData, read_deu
 from .ensemble import fit_stacking_weights
 from .procedure import check_deu_models, deu_model_forecasts
@@ -27,6 +28,7 @@ from .run import BASELINES, component_models, period_of, proposal_forecasts, sco
 
 __all__ = [
     "BootstrapDifference",
+    "MIN_PER_PROCEDURE",
     "RollingResult",
     "conformal_by_procedure",
     "conformal_halfwidth",
@@ -118,41 +120,6 @@ def paired_bootstrap(
         n_groups,
         int(n_resamples),
     )
-
-
-#: Training errors a (model, procedure) needs for its own conformal interval; with fewer, the
-#: model's interval pooled over procedures is used.
-MIN_PER_PROCEDURE = 30
-
-
-def conformal_by_procedure(errs: pd.DataFrame, test: pd.DataFrame, level: float) -> np.ndarray:
-    """Each test row's split-conformal half-width from the training errors (``errs``: model,
-    procedure, err) of its model under its legislative procedure (co-decision and consultation
-    err differently), or of its model pooled when that procedure has fewer than
-    ``MIN_PER_PROCEDURE`` training errors ([Lei2018], conditional on a group)."""
-    pooled = {m: conformal_halfwidth(g.err.to_numpy(), level) for m, g in errs.groupby("model")}
-    own = {
-        key: conformal_halfwidth(g.err.to_numpy(), level)
-        for key, g in errs.groupby(["model", "procedure"])
-        if len(g) >= MIN_PER_PROCEDURE
-    }
-    return np.array(
-        [
-            own.get((m, p), pooled.get(m, np.nan))
-            for m, p in zip(test.model, test.procedure, strict=True)
-        ],
-        dtype=float,
-    )
-
-
-def conformal_halfwidth(abs_errors: np.ndarray, level: float) -> float:
-    """Split-conformal half-width ([Vovk2005]; [Lei2018]): the ⌈(n+1)·level⌉-th smallest of
-    the n calibration absolute errors (the largest when that rank exceeds n); NaN if n = 0."""
-    srt = np.sort(np.asarray(abs_errors, dtype=float))
-    if srt.size == 0:
-        return float("nan")
-    k = min(int(np.ceil((srt.size + 1) * level)), srt.size) - 1
-    return float(srt[k])
 
 
 def _issue_rows(
