@@ -264,6 +264,20 @@ def proposal_forecasts(
         yield prop, preds, errors
 
 
+def _row(prop, iss, parts: dict[str, str], model: str, forecast: float) -> dict:
+    """One scored (issue, model) row of the split scheme."""
+    return {
+        "proposal": prop.proposal_id,
+        "issue": iss.issue_id,
+        "year": prop.year,
+        "period": period_of(prop.year),
+        "split": parts[prop.proposal_id],
+        "model": model,
+        "forecast": forecast,
+        "outcome": iss.outcome,
+    }
+
+
 def backtest(
     dataset: str | Path | DeuData,
     models: Sequence[str | Forecaster] | None = None,
@@ -340,18 +354,7 @@ def backtest(
                 continue
             for model, by_issue in preds.items():
                 if iss.issue_id in by_issue:
-                    rows.append(
-                        {
-                            "proposal": prop.proposal_id,
-                            "issue": iss.issue_id,
-                            "year": prop.year,
-                            "period": period_of(prop.year),
-                            "split": parts[prop.proposal_id],
-                            "model": model,
-                            "forecast": by_issue[iss.issue_id],
-                            "outcome": iss.outcome,
-                        }
-                    )
+                    rows.append(_row(prop, iss, parts, model, by_issue[iss.issue_id]))
     fitted: dict[str, dict] = {}
     train_ids = [pid for pid, part in parts.items() if part == "train"]
     for name in deu_models:
@@ -361,18 +364,7 @@ def backtest(
                 key = (prop.proposal_id, iss.issue_id)
                 if iss.outcome is None or key not in preds_deu:
                     continue
-                rows.append(
-                    {
-                        "proposal": prop.proposal_id,
-                        "issue": iss.issue_id,
-                        "year": prop.year,
-                        "period": period_of(prop.year),
-                        "split": parts[prop.proposal_id],
-                        "model": f"deu:{name}",
-                        "forecast": preds_deu[key],
-                        "outcome": iss.outcome,
-                    }
-                )
+                rows.append(_row(prop, iss, parts, f"deu:{name}", preds_deu[key]))
     frame = pd.DataFrame(rows)
     weights: dict[str, float] = {}
     if ensemble and chosen:

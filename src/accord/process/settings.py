@@ -260,16 +260,16 @@ def _deep_copy(obj: Any) -> Any:
     return obj
 
 
+def _unknown_actor(file: str, place: str, actor: str, ids: list[str]) -> Problem:
+    return Problem(file, place, "names an actor that does not exist", actor, f"use one of {ids}")
+
+
 def _check_actors(scn: Scenario, s: ProcessSettings, file: str, problems: list[Problem]) -> None:
     ids = scn.actor_ids
     for actor, spec in s.strategies.items():
         place = f"extensions.process.strategies.{actor}"
         if actor not in ids:
-            problems.append(
-                Problem(
-                    file, place, "names an actor that does not exist", actor, f"use one of {ids}"
-                )
-            )
+            problems.append(_unknown_actor(file, place, actor, ids))
             continue
         try:
             parse_strategy(spec)
@@ -290,11 +290,7 @@ def _check_actors(scn: Scenario, s: ProcessSettings, file: str, problems: list[P
     for actor, moves in s.summit.failure_shift.items():
         place = f"extensions.process.summit.failure_shift.{actor}"
         if actor not in ids:
-            problems.append(
-                Problem(
-                    file, place, "names an actor that does not exist", actor, f"use one of {ids}"
-                )
-            )
+            problems.append(_unknown_actor(file, place, actor, ids))
             continue
         for issue in moves:
             if issue not in issues:
@@ -310,15 +306,8 @@ def _check_actors(scn: Scenario, s: ProcessSettings, file: str, problems: list[P
     pen = s.summit.escalation_penalty
     for actor in pen if isinstance(pen, dict) else ():
         if actor not in ids:
-            problems.append(
-                Problem(
-                    file,
-                    f"extensions.process.summit.escalation_penalty.{actor}",
-                    "names an actor that does not exist",
-                    actor,
-                    f"use one of {ids}",
-                )
-            )
+            place = f"extensions.process.summit.escalation_penalty.{actor}"
+            problems.append(_unknown_actor(file, place, actor, ids))
     named: tuple[tuple[str, str | None], ...] = (
         ("extensions.process.mediator", s.mediator),
         ("extensions.process.mediated.mediator", s.mediated.mediator),
