@@ -1,5 +1,5 @@
 """The Monte Carlo bargaining kernel (accord.bargaining.arrays) against the bargaining
-module's own functions applied draw by draw on the same package grid."""
+module's own functions applied draw by draw, each on its own draw's package grid."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ from accord.simulation.sampling import sample
 
 
 def _per_draw(draws):
-    """Straightforward transcription: every package of the base grid, one draw at a time."""
-    grids = build_space(draws.scenario).grids
-    packages = np.stack([g.ravel() for g in np.meshgrid(*grids, indexing="ij")], axis=1)
+    """Straightforward transcription, one draw at a time: every package of the grid the
+    bargaining analysis builds on that draw's own scenario (its red lines, positions, status
+    quo), so a draw's answer alone and in the batch must agree."""
+    m = len(draws.scenario.issues)
     zopa = np.zeros(draws.n_draws, dtype=bool)
-    out = np.full((draws.n_draws, len(grids)), np.nan)
+    out = np.full((draws.n_draws, m), np.nan)
     for d in range(draws.n_draws):
         scn = draws.scenario_at(d)
+        packages = build_space(scn).packages
         parties = np.array([a.party for a in scn.actors], dtype=bool)
         u = package_utility(scn, packages)
         ok = red_line_ok(scn, packages, ignore=~scn.red_line_holders())  # parties and ratifiers
@@ -49,6 +51,7 @@ def _ukraine_with_a_zone(seed: int = 0, drop_share: float = 0.6):
         for st_ in a["stances"].values():
             if "red_line" in st_ and rng.random() < drop_share:
                 st_.pop("red_line")
+                st_.pop("red_line_follows_front", None)
     return scenario_from_dict(data)
 
 

@@ -41,7 +41,7 @@ def _edited(tmp_path):
     data = _data()
     _actor(data, "us_admin")["stances"]["territory"]["salience"]["value"] = 0.9
     red = _actor(data, "russia")["stances"]["territory"]["red_line"]
-    red["value"] = 82
+    red["value"] = 80
     red["evidence"] = {"source": "lieven2024", "quote": NEW_QUOTE, "note": "a new reading"}
     data["actors"].append(
         {
@@ -84,7 +84,7 @@ def test_exactly_the_edited_inputs_are_reported_with_their_evidence(tmp_path):
     assert sal.old_evidence == sal.new_evidence and sal.old_evidence["kind"] == "quote"
 
     red = changes["actors.russia.stances.territory.red_line"]
-    assert (red.kind, red.old, red.new) == ("changed", 84.0, 82.0)
+    assert (red.kind, red.old, red.new) == ("changed", 84.0, 80.0)
     assert red.place == "Russia (Putin) · territory · red line"
     assert red.old_evidence["source"] == "lieven2024"
     assert red.old_evidence["quote"].startswith("cannot countenance withdrawal")

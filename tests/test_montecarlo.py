@@ -605,9 +605,8 @@ def _only_costs_uncertain(scn):
 def test_the_opening_month_of_each_draw_is_the_ripeness_scan_of_that_draw():
     """The Monte Carlo's first month with a zone (quarterly grid) equals the bargaining
     analysis's own ripeness scan run on each draw's scenario."""
-    from accord.bargaining import build_space
+    from accord.bargaining import analyse
     from accord.bargaining.arrays import RIPENESS_MONTHS
-    from accord.bargaining.ripeness import no_deal_path, zone_sizes
 
     scn = _only_costs_uncertain(accord.load_scenario("ukraine-2025"))
     res = simulate(scn, 12, seed=5, models=["compromise"])
@@ -617,10 +616,8 @@ def test_the_opening_month_of_each_draw_is_the_ripeness_scan_of_that_draw():
 
     draws = sample(scn, res.index, seed=5)
     for d in range(len(opens)):
-        one = draws.scenario_at(d)
-        space = build_space(one)
-        sizes = zone_sizes(space, no_deal_path(space, max(RIPENESS_MONTHS)))
-        first = next((t for t in RIPENESS_MONTHS if sizes[t] > 0), None)
+        timeline = analyse(draws.scenario_at(d), months=max(RIPENESS_MONTHS), refine=False).timeline
+        first = next((t for t in RIPENESS_MONTHS if timeline[t].zopa_size > 0), None)
         assert (first is None and np.isnan(opens[d])) or first == opens[d], d
     assert res.p_zone_by(0) == pytest.approx(res.p_zone_of_agreement())
     assert 0.0 <= res.p_zone_by(12) <= res.p_zone_by(120) <= 1.0

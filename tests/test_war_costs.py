@@ -108,6 +108,7 @@ def test_the_monte_carlo_opening_month_follows_drawn_cost_growth():
             }
         for stance in actor["stances"].values():
             stance.pop("red_line", None)  # zones exist, so the opening month varies
+            stance.pop("red_line_follows_front", None)
     scn = scenario_from_dict(data)
     draws = sample(scn, 10, seed=3)
     opens = analyse_arrays(draws, months=RIPENESS_MONTHS)["opens"]

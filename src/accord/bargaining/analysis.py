@@ -39,7 +39,7 @@ from .refine import (
     nash_continuous,
 )
 from .relax import BlockingRedLine, Relaxation, blocking_red_lines, preferred, smallest_relaxations
-from .ripeness import RipenessPoint, scan
+from .ripeness import RipenessPoint, front_moves, month_space, scan
 from .solutions import egalitarian, kalai_smorodinsky, nash
 from .space import PackageSpace, build_space
 from .utility import Loss, actor_matrices, capabilities_at, issue_bounds, package_utility
@@ -344,15 +344,19 @@ def analyse(
                 "than no deal alone"
             )
 
-    timeline, path = scan(space, months, loss=loss, mats=mats, problem=problem)
+    timeline, path = scan(
+        space, months, loss=loss, mats=mats, problem=problem, resolution=resolution
+    )
+    moving = front_moves(scenario)  # red lines follow the front: each month has its own
     opens_at = next((p.month for p in timeline if p.zopa_size > 0), None)
     at_open: dict[str, Package | None] = {}
     if opens_at is not None:
         dt = path[opens_at]
-        zr = np.flatnonzero(space.feasible & (space.utility[:, pt] > dt[pt]).all(axis=1))
-        at_grid = _grid_solutions(space, dt, capabilities_at(scenario, opens_at), zr)
+        sp = month_space(space, opens_at, resolution=resolution) if moving else space
+        zr = np.flatnonzero(sp.feasible & (sp.utility[:, pt] > dt[pt]).all(axis=1))
+        at_grid = _grid_solutions(sp, dt, capabilities_at(scenario, opens_at), zr)
         at_open = {
-            k: None if r is None else make_package(scn, space.packages[r], space.utility[r], dt)
+            k: None if r is None else make_package(scn, sp.packages[r], sp.utility[r], dt)
             for k, r in at_grid.items()
         }
     opens_cont = next(
@@ -361,6 +365,8 @@ def analyse(
     cont_open = None
     if opens_cont is not None and problem is not None:
         dt = path[opens_cont]
+        if moving:
+            problem = continuous_problem(scenario, loss=loss, parties=pt, month=opens_cont)
         _, pkg = nash_continuous(problem, dt)
         if pkg is not None:
             cont_open = make_package(scn, pkg, package_utility(scn, pkg[None, :], loss=loss)[0], dt)

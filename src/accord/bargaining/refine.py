@@ -172,10 +172,12 @@ def continuous_problem(
     parties: np.ndarray | None = None,
     discrete_at: np.ndarray | None = None,
     max_combinations: int = MAX_COMBINATIONS,
+    month: float = 0.0,
 ) -> ContinuousProblem:
     """Set up the programs; ``discrete_at`` (m,) fixes the discrete issues when there are more
-    than ``max_combinations`` combinations of their options."""
-    mats = actor_matrices(scenario)
+    than ``max_combinations`` combinations of their options; red lines at ``month`` (those that
+    follow the front have moved with it)."""
+    mats = actor_matrices(scenario, month)
     n, m = mats["shat"].shape
     parties = np.ones(n, dtype=bool) if parties is None else np.asarray(parties, dtype=bool)
     holders = parties | scenario.red_line_holders()  # ratifiers' red lines bind too

@@ -8,6 +8,12 @@ evaluates each month's zone on the same package grid. ``d(t)`` need not fall for
 side the line moves towards gains from waiting), so every month is checked; nothing is assumed
 monotone.
 
+Red lines that follow the front (``Stance.red_line_follows_front``) move with the status quo, so
+then each month has its own red lines and its own package grid (they are among the candidate
+values): the scan builds the month's packages within every red line
+(:func:`accord.bargaining.space.build_space` with ``feasible_only``) and the month's continuous
+problem, instead of re-reading the fixed grid.
+
 On the continuous scales the zone at month t exists exactly when the largest minimum gain
 max_x min_i (u_i(x) − d_i(t)) is positive (:func:`accord.bargaining.refine.max_min_gain`), which
 the scan also computes; it opens no later than on the grid, because the grid is a subset of the
@@ -21,11 +27,20 @@ from typing import Any
 
 import numpy as np
 
-from .refine import ContinuousProblem, max_min_gain
-from .space import PackageSpace
-from .utility import Loss, no_deal_utility
+from accord.scenario import Scenario
 
-__all__ = ["RipenessPoint", "no_deal_path", "scan", "zone_sizes"]
+from .refine import ContinuousProblem, continuous_problem, max_min_gain
+from .space import PackageSpace, build_space
+from .utility import Loss, follows_front, no_deal_utility
+
+__all__ = [
+    "RipenessPoint",
+    "front_moves",
+    "month_space",
+    "no_deal_path",
+    "scan",
+    "zone_sizes",
+]
 
 #: Above this many discrete-option combinations the continuous scan is skipped (each month costs
 #: one linear program per combination).
@@ -49,6 +64,19 @@ class RipenessPoint:
             "zopa_size": self.zopa_size,
             "max_min_gain": None if self.max_min_gain is None else round(self.max_min_gain, 6),
         }
+
+
+def month_space(space: PackageSpace, month: int, *, resolution: int = 11) -> PackageSpace:
+    """The packages within every red line at ``month`` (red lines that follow the front have moved
+    with it), on that month's grid, coarse as ``space`` is."""
+    return build_space(
+        space.scenario,
+        resolution=resolution,
+        month=month,
+        loss=space.loss,
+        feasible_only=True,
+        coarse=space.coarse,
+    )
 
 
 def no_deal_path(
@@ -78,6 +106,18 @@ def zone_sizes(space: PackageSpace, path: np.ndarray, *, chunk: int = 1_000_000)
     return sizes
 
 
+def front_moves(scenario: Scenario) -> bool:
+    """Whether some red line follows a front that moves (a drift on its issue)."""
+    follows = np.asarray(follows_front(scenario).any(axis=0), dtype=bool)
+    if not follows.any() or scenario.war is None:
+        return False
+    drift = scenario.war.drift_per_month
+    return any(
+        follows[k] and issue.id in drift and drift[issue.id].value != 0
+        for k, issue in enumerate(scenario.issues)
+    )
+
+
 def scan(
     space: PackageSpace,
     months: int,
@@ -85,18 +125,36 @@ def scan(
     loss: Loss = "linear",
     mats: dict[str, np.ndarray] | None = None,
     problem: ContinuousProblem | None = None,
+    resolution: int = 11,
 ) -> tuple[tuple[RipenessPoint, ...], np.ndarray]:
     """The month-by-month timeline and the no-deal path (months + 1, n).
 
     With ``problem`` the continuous max–min gain is computed for every month up to the first month
-    it turns positive (unless ``problem`` has more than ``MAX_PROGRAMS_SCANNED`` programs).
+    it turns positive (unless ``problem`` has more than ``MAX_PROGRAMS_SCANNED`` programs). Where
+    red lines follow a moving front, each month's grid (at ``resolution``, coarse as ``space``
+    is) and continuous problem are built at that month.
     """
     path = no_deal_path(space, months, loss=loss, mats=mats)
-    sizes = zone_sizes(space, path)
+    scn = space.scenario
+    moving = front_moves(scn)
+    if moving:
+        sizes = np.array(
+            [
+                zone_sizes(month_space(space, t, resolution=resolution), path[t : t + 1])[0]
+                for t in range(months + 1)
+            ]
+        )
+    else:
+        sizes = zone_sizes(space, path)
     cont: list[float | None] = [None] * (months + 1)
     if problem is not None and len(problem.programs) <= MAX_PROGRAMS_SCANNED:
         for t in range(months + 1):
-            v, _ = max_min_gain(problem, path[t])
+            prob = (
+                continuous_problem(scn, loss=loss, parties=problem.parties, month=t)
+                if moving and t
+                else problem
+            )
+            v, _ = max_min_gain(prob, path[t])
             cont[t] = float(v)
             if v > 0:
                 break

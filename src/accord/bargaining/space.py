@@ -8,36 +8,89 @@ import numpy as np
 
 from accord.scenario import Scenario
 
-from .utility import Loss, actor_matrices, no_deal_utility, package_utility, red_line_ok
+from .utility import (
+    Loss,
+    actor_matrices,
+    issue_bounds,
+    no_deal_utility,
+    package_utility,
+    red_line_ok,
+)
 
-__all__ = ["PackageSpace", "build_space", "issue_grid"]
+__all__ = [
+    "PackageSpace",
+    "build_space",
+    "draw_values",
+    "issue_grid",
+    "own_values",
+    "shared_values",
+]
 
 MAX_PACKAGES = 2_000_000
 
 
-def issue_grid(scenario: Scenario, k: int, resolution: int, *, fine: bool = True) -> np.ndarray:
-    """Candidate values of issue k: the labelled points, every red line, the scale's ends and,
-    when ``fine``, ``resolution`` evenly spaced points and the actors' positions. A discrete
-    issue (``scale.discrete``) has its labelled options only."""
-    issue = scenario.issues[k]
-    sc = issue.scale
+def shared_values(scenario: Scenario, k: int, resolution: int, *, fine: bool = True) -> np.ndarray:
+    """The candidate values of issue k that no draw changes, sorted: the labelled points, the
+    scale's ends and, when ``fine``, ``resolution`` evenly spaced points (a discrete issue: its
+    labelled options only)."""
+    sc = scenario.issues[k].scale
     pts = set(sc.labels)
-    if sc.discrete:
-        return np.array(sorted(pts), dtype=float)
-    pts |= {sc.min, sc.max}
-    for a in scenario.actors:
-        st = a.stances.get(issue.id)
-        if st is None:
-            continue
-        if st.red_line is not None:
-            pts.add(st.red_line.value)
-        if fine:
-            pts.add(st.position.value)
-    if issue.status_quo is not None:
-        pts.add(issue.status_quo.value)
-    if fine and resolution > 1:
-        pts |= set(np.linspace(sc.min, sc.max, resolution).tolist())
+    if not sc.discrete:
+        pts |= {sc.min, sc.max}
+        if fine and resolution > 1:
+            pts |= set(np.linspace(sc.min, sc.max, resolution).tolist())
     return np.array(sorted(pts), dtype=float)
+
+
+def draw_values(shared: np.ndarray, per_draw: np.ndarray) -> np.ndarray:
+    """(D, G) every draw's candidate values of one issue: ``shared`` (S,) with the draw's own
+    values ``per_draw`` (D, E; NaN = none), sorted and without repeats; rows of fewer distinct
+    values end in copies of their largest, which add no package the row does not already have.
+    One draw's row with those copies removed is :func:`issue_grid`."""
+    d = per_draw.shape[0]
+    vals = np.concatenate([np.broadcast_to(shared, (d, shared.size)), per_draw], axis=1)
+    vals = np.sort(np.where(np.isnan(vals), np.inf, vals), axis=1)
+    if vals.shape[1] > 1:
+        rep = np.zeros(vals.shape, dtype=bool)
+        rep[:, 1:] = vals[:, 1:] == vals[:, :-1]
+        vals = np.sort(np.where(rep, np.inf, vals), axis=1)
+    top = np.where(np.isfinite(vals), vals, -np.inf).max(axis=1, keepdims=True)
+    return np.where(np.isfinite(vals), vals, top)
+
+
+def own_values(
+    position: np.ndarray, red_line: np.ndarray, status_quo: np.ndarray, *, fine: bool
+) -> np.ndarray:
+    """(D, E) the values of one issue that come from the actors and the facts: every red line,
+    the status quo and, when ``fine``, every position (NaN = none), from (D, n) and (D,)."""
+    cols = [red_line, status_quo[:, None]]
+    if fine:
+        cols.insert(0, position)
+    return np.concatenate(cols, axis=1)
+
+
+def issue_grid(
+    scenario: Scenario,
+    k: int,
+    resolution: int,
+    *,
+    fine: bool = True,
+    mats: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Candidate values of issue k: the labelled points, every red line (at the month of
+    ``mats``), the status quo, the scale's ends and, when ``fine``, ``resolution`` evenly spaced
+    points and the actors' positions. A discrete issue (``scale.discrete``) has its labelled
+    options only. The one-draw case of :func:`draw_values`, which the Monte Carlo uses."""
+    issue = scenario.issues[k]
+    shared = shared_values(scenario, k, resolution, fine=fine)
+    if issue.scale.discrete:
+        return shared
+    mats = mats or actor_matrices(scenario)
+    has = np.array([issue.id in a.stances for a in scenario.actors], dtype=bool)
+    pos = np.where(has, mats["position"][:, k], np.nan)
+    sq = np.array([np.nan if issue.status_quo is None else float(issue.status_quo.value)])
+    row = draw_values(shared, own_values(pos[None], mats["red_line"][None, :, k], sq, fine=fine))[0]
+    return row[: int(np.searchsorted(row, row[-1])) + 1]
 
 
 @dataclass(frozen=True)
@@ -80,6 +133,8 @@ def build_space(
     month: float = 0.0,
     loss: Loss = "linear",
     max_packages: int = MAX_PACKAGES,
+    feasible_only: bool = False,
+    coarse: bool | None = None,
 ) -> PackageSpace:
     """All packages on the issue grids (their Cartesian product), with utilities, red-line
     feasibility (the parties' red lines) and the no-deal utilities at ``month``.
@@ -91,13 +146,25 @@ def build_space(
     lines, status quo and scale ends (``coarse=True``), so the deal terms the analyst wrote down
     are always candidates (the continuous refinement in :mod:`accord.bargaining.refine` then
     covers the values in between). ``grids`` records the values used on each issue.
+
+    Red lines are those of ``month`` (red lines that follow the front have moved with it, and
+    the grid holds them there). ``coarse`` forces the choice of grid; ``feasible_only`` keeps
+    only the values within every red line on each issue (red lines bound issues one by one), so
+    the packages are exactly the feasible ones: what a month of the ripeness scan needs.
     """
     m = len(scenario.issues)
-    grids = [issue_grid(scenario, k, resolution, fine=True) for k in range(m)]
-    coarse = False
-    if np.prod([len(g) for g in grids], dtype=float) > max_packages:
-        grids = [issue_grid(scenario, k, resolution, fine=False) for k in range(m)]
-        coarse = True
+    mats = actor_matrices(scenario, month)
+    grids = []
+    if not coarse:
+        grids = [issue_grid(scenario, k, resolution, fine=True, mats=mats) for k in range(m)]
+    if coarse is None:
+        coarse = bool(np.prod([len(g) for g in grids], dtype=float) > max_packages)
+    if coarse:
+        grids = [issue_grid(scenario, k, resolution, fine=False, mats=mats) for k in range(m)]
+    if feasible_only:
+        lo, hi = issue_bounds(scenario, mats=mats, ignore=~scenario.red_line_holders())
+        tol = 1e-9 * mats["width"]
+        grids = [g[(g >= lo[k] - tol[k]) & (g <= hi[k] + tol[k])] for k, g in enumerate(grids)]
     if np.prod([len(g) for g in grids], dtype=float) > max_packages:
         raise ValueError(
             f"{np.prod([len(g) for g in grids], dtype=float):.0f} packages exceed max_packages "
@@ -105,7 +172,6 @@ def build_space(
         )
     mesh = np.meshgrid(*grids, indexing="ij")
     packages = np.stack([g.ravel() for g in mesh], axis=1)
-    mats = actor_matrices(scenario)
     parties = np.array([a.party for a in scenario.actors], dtype=bool)
     return PackageSpace(
         scenario,

@@ -14,6 +14,9 @@ far end of every scale it cares about; an actor without a stance on an issue has
 
 Red lines are hard limits: a red line r_ik is the worst value i accepts, so values beyond it,
 on the side away from x_ik, are unacceptable (a red line equal to the position accepts only it).
+A red line that follows the front (``Stance.red_line_follows_front``: "no withdrawal from any of
+the territory we hold") moves with the status quo, r_ik(t) = r_ik + sq_k(t) − sq_k(0), within
+the scale and never past x_ik; every month of the analysis then has its own red lines.
 
 No deal at month t is the continued war ([Fearon1995]: war is costly, so a bargaining range
 exists unless information or commitment problems close it; [Zartman2000]: a "mutually hurting
@@ -43,6 +46,9 @@ __all__ = [
     "Loss",
     "actor_matrices",
     "capabilities_at",
+    "follow_front",
+    "follows_front",
+    "front_drifts",
     "issue_bounds",
     "no_deal_utility",
     "package_utility",
@@ -54,19 +60,67 @@ __all__ = [
 Loss = Literal["linear", "quadratic"]
 
 
-def actor_matrices(scenario: Scenario) -> dict[str, np.ndarray]:
-    """Positions, normalised saliences (ŝ, rows sum to 1), red lines (NaN = none), widths,
-    bounds."""
+def follows_front(scenario: Scenario) -> np.ndarray:
+    """(n, m) bool: the red lines that move with the front (``Stance.red_line_follows_front``)."""
+    out = np.zeros((len(scenario.actors), len(scenario.issues)), dtype=bool)
+    for i, a in enumerate(scenario.actors):
+        for k, issue in enumerate(scenario.issues):
+            st = a.stances.get(issue.id)
+            out[i, k] = st is not None and st.red_line is not None and st.red_line_follows_front
+    return out
+
+
+def front_drifts(scenario: Scenario) -> np.ndarray:
+    """(m,) bool: the issues whose status quo may move (a ``war.drift_per_month`` entry that is
+    not zero or is uncertain)."""
+    drift = scenario.war.drift_per_month if scenario.war is not None else {}
+    return np.array(
+        [
+            i.id in drift and (drift[i.id].value != 0 or drift[i.id].uncertainty is not None)
+            for i in scenario.issues
+        ],
+        dtype=bool,
+    )
+
+
+def follow_front(
+    red: np.ndarray,
+    position: np.ndarray,
+    shift: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> np.ndarray:
+    """Red lines moved with the front: r_ik(t) = r_ik + (sq_k(t) − sq_k(0)), within the scale
+    and never past the actor's own position (the side of a red line is fixed by the scenario, as
+    :mod:`accord.scenario.arrays` states); a red line at the position stays there. Arrays
+    broadcast: one scenario (n, m) or every draw (D, n, m) alike."""
+    moved = np.clip(red + shift, lo, hi)  # [Zartman2000] the red line tracks the ground held
+    return np.where(
+        red < position,
+        np.minimum(moved, position),
+        np.where(red > position, np.maximum(moved, position), red),
+    )
+
+
+def actor_matrices(scenario: Scenario, month: float = 0.0) -> dict[str, np.ndarray]:
+    """Positions, normalised saliences (ŝ, rows sum to 1), red lines at ``month`` (NaN = none;
+    those that follow the front moved by its drift, :func:`follow_front`), widths, bounds."""
     m = scenario.matrices()
     sal = m["salience"]
     tot = sal.sum(axis=1, keepdims=True)
     shat = np.where(tot > 0, sal / np.where(tot > 0, tot, 1.0), 0.0)
     lo = np.array([i.scale.min for i in scenario.issues])
     hi = np.array([i.scale.max for i in scenario.issues])
+    position = np.nan_to_num(m["position"], nan=0.0)
+    red = m["red_line"]
+    follows = follows_front(scenario) if month else None
+    if follows is not None and follows.any():
+        shift = status_quo(scenario, month) - status_quo(scenario, 0.0)
+        red = np.where(follows, follow_front(red, position, shift[None, :], lo, hi), red)
     return {
-        "position": np.nan_to_num(m["position"], nan=0.0),
+        "position": position,
         "shat": shat,
-        "red_line": m["red_line"],
+        "red_line": red,
         "width": hi - lo,
         "min": lo,
         "max": hi,

@@ -59,13 +59,14 @@ SHEETS: dict[str, list[str]] = {
         *_q("position"),
         *_q("salience"),
         *_q("red_line"),
+        "red_line_follows_front",
         *_q("capability"),
     ],
     "war": ["item", "issue_id", *_q("value")],
 }
 META_KEYS = ("accord", "title", "date", "author", "description", "extensions")
 _TEXT_NUM = {"point", "scale_min", "scale_max"}
-_BOOLS = {"party", "ratifies", "discrete"}
+_BOOLS = {"party", "ratifies", "discrete", "red_line_follows_front"}
 
 HELP = {
     "metadata": "one row per key: title (required), date, author, description; extensions holds "
@@ -77,7 +78,8 @@ HELP = {
     "scale_labels": "the deal term each scale point stands for: issue_id, point, label",
     "stances": "one row per actor and issue: position on the issue's scale, salience 0..1, "
     "optional red "
-    "line (worst acceptable value) and capability on this issue",
+    "line (worst acceptable value), whether it follows the front (TRUE: it moves with the "
+    "issue's drift) and capability on this issue",
     "war": "optional: drift_per_month rows (issue_id, value) and one discount_rate_per_month row",
 }
 README = [

@@ -315,6 +315,8 @@ def _stances(sh: _Sheet, b: _Build) -> None:
             q = sh.quantity(r, rec, name, required)
             if q is not None:
                 stance[name] = q
+        if sh.boolean(r, rec, "red_line_follows_front"):
+            stance["red_line_follows_front"] = True
         if aid is None or iid is None:
             continue
         if aid not in b.actor_index:

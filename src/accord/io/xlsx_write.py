@@ -112,6 +112,7 @@ def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
                     **_qcells(st.position, "position"),
                     **_qcells(st.salience, "salience"),
                     **_qcells(st.red_line, "red_line"),
+                    "red_line_follows_front": st.red_line_follows_front or None,
                     **_qcells(st.capability, "capability"),
                 }
             )

@@ -399,7 +399,23 @@ def check_warnings(data: Any, file: str) -> list[Problem]:
             _warn_red_lines(add, iid, actors)
             _warn_coinciding_red_lines(add, iid, actors)
     _warn_comment_points(add, data)
+    _warn_still_front(add, data, actors)
     return out
+
+
+def _warn_still_front(add: Add, data: dict[Any, Any], actors: list[Any]) -> None:
+    """A red line that follows the front on an issue whose status quo never moves."""
+    drift = _dict(_dict(data.get("war")).get("drift_per_month"))
+    for k, a in enumerate(actors):
+        for iid, st in _dict(_dict(a).get("stances")).items():
+            if _dict(st).get("red_line_follows_front") is True and iid not in drift:
+                add(
+                    f"actors[{k}].stances.{iid}.red_line_follows_front",
+                    "follows a front that does not move: the issue has no "
+                    "`war.drift_per_month`, so the red line stays where it is",
+                    True,
+                    f"give the issue a drift (`war.drift_per_month.{iid}`), or remove the flag",
+                )
 
 
 def _warn_comment_points(add: Add, data: dict[Any, Any]) -> None:

@@ -148,6 +148,25 @@ class Stance(StrictModel):
     capability: Quantity | None = Field(
         None, description="overrides the actor's capability on this issue"
     )
+    red_line_follows_front: bool = Field(
+        False,
+        description="the red line moves with the no-deal status quo (`war.drift_per_month`): at "
+        "month t it lies where it lies now plus the line's drift since now, as for a party that "
+        "signs nothing behind the ground it holds when it signs",
+    )
+
+    @field_validator("red_line_follows_front", mode="before")
+    @classmethod
+    def _follows(cls, v: Any) -> Any:
+        return strict_bool(v)
+
+    @model_validator(mode="after")
+    def _follows_needs_red_line(self) -> Stance:
+        if self.red_line_follows_front and self.red_line is None:
+            raise ValueError(
+                "`red_line_follows_front: true` moves a red line with the front: add `red_line`"
+            )
+        return self
 
 
 class NoDeal(StrictModel):
