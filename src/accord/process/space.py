@@ -116,11 +116,12 @@ class OutcomeSpace:
 
 
 def from_package_space(space) -> OutcomeSpace:
-    """Wrap :class:`accord.bargaining.PackageSpace` (every actor, scenario order)."""
+    """Wrap :class:`accord.bargaining.PackageSpace` (every actor, scenario order); red lines
+    are those of the space's month (red lines that follow the front have moved with it)."""
     from accord.bargaining.utility import actor_matrices, red_line_ok
 
     scn: Scenario = space.scenario
-    mats = actor_matrices(scn)
+    mats = actor_matrices(scn, space.month)
     n = len(scn.actors)
     # a ratifier (``Actor.ratifies``) is not at the table, but nothing beyond its red lines can
     # be agreed: those packages are not on the table at all
