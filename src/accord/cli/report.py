@@ -89,7 +89,11 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     help="runs per process in the process comparison (0: leave the section out)",
 )
 @click.option(
-    "--months", type=int, default=120, show_default=True, help="months scanned for ripeness"
+    "--months",
+    type=click.IntRange(min=0),
+    default=120,
+    show_default=True,
+    help="months scanned for ripeness",
 )
 @click.option(
     "--short",

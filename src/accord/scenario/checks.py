@@ -205,7 +205,6 @@ def _check_issues(add: Add, issues: list[Any], actors: list[Any]) -> None:
     for k, iss in enumerate(issues):
         if not isinstance(iss, dict):
             continue
-        _check_name(add, f"issues[{k}].name", iss.get("name"))
         sc = _scale(iss)
         if sc is not None:
             _check_scale(add, f"issues[{k}]", iss, sc)
@@ -250,7 +249,6 @@ def _check_actor(
     if not isinstance(actor, dict):
         return
     base = f"actors[{k}]"
-    _check_name(add, f"{base}.name", actor.get("name"))
     _check_nonneg(add, f"{base}.capability", actor.get("capability"))
     for issue_id, st in _dict(actor.get("stances", {})).items():
         if not isinstance(issue_id, str):
@@ -271,22 +269,6 @@ def _check_actor(
         _in_range(
             add, f"{base}.no_deal.cost_growth_per_month", nd["cost_growth_per_month"], -0.5, 0.5
         )
-
-
-def _check_name(add: Add, place: str, name: Any) -> None:
-    """A name is printed in tables and briefs: no control characters, no outer whitespace."""
-    if not isinstance(name, str):
-        return  # pydantic reports the type
-    if not name.isprintable():
-        add(
-            place,
-            "must hold printable characters only (no control characters, escape sequences, "
-            "tabs or line breaks)",
-            name,
-            "retype the name",
-        )
-    elif name != name.strip():
-        add(place, "must not begin or end with spaces", name, "remove the spaces")
 
 
 def _check_stance(add: Add, place: str, st: Any, sc: tuple[float, float]) -> None:
