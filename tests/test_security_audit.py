@@ -239,3 +239,13 @@ def test_negative_months_on_the_report_is_a_usage_error(tmp_path):
     assert r.exit_code == 2 and "Invalid value for '--months': -1 is not in the range x>=0." in (
         r.output
     )
+
+
+def test_missing_title_is_refused(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text(YAML.replace("metadata:\n  title: toy\n", "metadata: {}\n"))
+    with pytest.raises(ScenarioError) as info:
+        accord.load_scenario(f)
+    assert [str(p) for p in info.value.problems] == [
+        f"{f}: metadata.title (line 1) is required; add it"
+    ]

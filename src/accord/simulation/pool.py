@@ -93,7 +93,7 @@ class WorkerPool(Generic[T, R]):
             raise ValueError(f"workers must be at least 1, got {workers}")
         self.fn = fn
         self.workers = workers
-        self._ctx = get_context(context)
+        self._ctx: Any = get_context(context)  # a concrete context: it has .Process
         if preload and context == "forkserver":
             self._ctx.set_forkserver_preload(list(preload))
         self._procs: list[Any] = []
