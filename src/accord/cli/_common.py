@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 console = Console(highlight=False, soft_wrap=False)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+#: the type of every ``--seed``: numpy's seed sequences take whole numbers from 0 up, so a
+#: negative seed is a usage error naming the option, never an internal error
+SEED = click.IntRange(min=0)
+
 scenario_argument = click.argument("scenario", required=False, metavar="[SCENARIO]")
 
 

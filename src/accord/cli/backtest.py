@@ -11,7 +11,7 @@ from rich.table import Table
 import accord
 from accord.backtest.capabilities import CAPABILITY_SETS
 
-from ._common import console, emit_json, format_option
+from ._common import SEED, console, emit_json, format_option
 from .casebook import CASEBOOK, check_casebook_options, run_casebook
 
 
@@ -120,7 +120,7 @@ def _table(title: str, frame) -> Table:
     show_default=True,
     help="Commission's and Parliament's capability as a share of the member states' total",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option(
     "--save-weights",
     type=click.Path(dir_okay=False),

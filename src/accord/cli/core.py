@@ -15,6 +15,7 @@ from accord.models.registry import MODELS
 from accord.scenario import ScenarioError
 
 from ._common import (
+    SEED,
     console,
     db_option,
     emit_json,
@@ -32,7 +33,7 @@ from .options import check_models, configured_models, model_param_option, models
 @models_option()
 @model_param_option
 @format_option("table", "json", "csv")
-@click.option("--seed", type=int, default=0, show_default=True, help="seed for stochastic models")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="seed for stochastic models")
 @db_option
 @save_option
 def forecast(
@@ -94,7 +95,7 @@ def forecast(
 @click.option("--issue", "issue_id", required=True, help="issue id (see `accord validate`)")
 @models_option()
 @model_param_option
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 def explain(
     scenario: str | None,
     issue_id: str,

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from accord.scenario import ScenarioError
 
-from ._common import console, format_option, read_scenario
+from ._common import SEED, console, format_option, read_scenario
 from .options import check_models, configured_models, model_param_option, models_option
 
 #: Defaults of the library (accord.report.diff), repeated here so that `accord --help` loads no
@@ -52,7 +52,7 @@ ANSWERS_TITLE = "How the answers moved"
 )
 @click.option(
     "--seed",
-    type=int,
+    type=SEED,
     default=0,
     show_default=True,
     help="seed of every stochastic part, the same on both sides",

@@ -10,6 +10,7 @@ from rich.table import Table
 from accord.scenario import Problem, ScenarioError
 
 from ._common import (
+    SEED,
     console,
     db_option,
     emit_json,
@@ -71,7 +72,7 @@ def _overrides(
     help="simulated runs per process",
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="random seed (same seed, same numbers)"
+    "--seed", type=SEED, default=0, show_default=True, help="random seed (same seed, same numbers)"
 )
 @click.option(
     "--strategy",

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from ._common import console, db_option, read_scenario, recorded, save_option, scenario_argument
+from ._common import (
+    SEED,
+    console,
+    db_option,
+    read_scenario,
+    recorded,
+    save_option,
+    scenario_argument,
+)
 from .options import configured_models, model_param_option
 
 
@@ -81,7 +89,11 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     help="runs per process in the process comparison (0: leave the section out)",
 )
 @click.option(
-    "--months", type=int, default=120, show_default=True, help="months scanned for ripeness"
+    "--months",
+    type=click.IntRange(min=0),
+    default=120,
+    show_default=True,
+    help="months scanned for ripeness",
 )
 @click.option(
     "--short",
@@ -89,7 +101,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     help="page one (the question, the overview figure, the key judgements and what would change "
     "them), the deal and the process only: about six printed pages",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @model_param_option
 @db_option
 @save_option
@@ -144,7 +156,7 @@ def report(
 )
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
               help="inputs marked as those the conclusions depend on most")  # fmt: skip
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 def review(scenario, output, top, seed):
     """Write the review table: every number, its evidence kind and quote, how the quote became
     the number, its range, and the conclusion it moves most.

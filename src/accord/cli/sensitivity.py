@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     pass
 
 from ._common import (
+    SEED,
     console,
     emit_json,
     format_option,
@@ -44,7 +45,7 @@ from .options import (
     show_default=True,
     help="Sobol base sample size (power of 2); the models run n·(inputs+2) times",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @models_option()
 @model_param_option
 @click.option(
@@ -208,7 +209,7 @@ def sensitivity(
     show_default=True,
     help="0: compare the scenario's own values; N: compare medians over N draws",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True)
 @models_option()
 @model_param_option

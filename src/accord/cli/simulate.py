@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     pass
 
 from ._common import (
+    SEED,
     console,
     console_err,
     db_option,
@@ -48,7 +49,7 @@ QUANTILE_COLS = ("q05", "q25", "q50", "q75", "q95")
 )
 @click.option(
     "--seed",
-    type=int,
+    type=SEED,
     default=0,
     show_default=True,
     help="seed of the run (every draw gets its own stream)",

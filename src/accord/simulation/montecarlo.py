@@ -22,9 +22,8 @@ worker processes and on any Dask cluster.
 from __future__ import annotations
 
 import logging
-import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +35,7 @@ from accord.rng import model_stream
 from accord.scenario import Scenario
 from accord.scenario.shocks import Shock, ShockSchedule
 
+from .pool import WorkerPool
 from .results import QUANTILES, SimulationResult
 from .sampling import Draws, UncertainInput, sample, uncertain_inputs
 
@@ -141,10 +141,6 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     return ChunkResult(task.index, draws.values, fc, bargain)
 
 
-def _ignore_sigint() -> None:  # worker processes: Ctrl-C is the parent's business
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 # -- the driver ------------------------------------------------------------------------------------
 
 
@@ -203,11 +199,12 @@ def simulate(
     t0 = perf_counter()
     bar = _progress_bar(len(idx), progress)
     try:
-        for k, res in _execute(tasks, workers, dask):
-            done[k] = res
-            bar.update(len(res.index))
-            if on_chunk is not None:
-                on_chunk(len(done), len(tasks))
+        with closing(_execute(tasks, workers, dask)) as chunks:  # closed: the workers end now
+            for k, res in chunks:
+                done[k] = res
+                bar.update(len(res.index))
+                if on_chunk is not None:
+                    on_chunk(len(done), len(tasks))
     except KeyboardInterrupt:
         complete = False
         log.warning("interrupted: keeping %d of %d chunks", len(done), len(tasks))
@@ -271,48 +268,13 @@ def _execute(tasks: list[ChunkTask], workers: int, dask: Any):
 
 
 def _execute_local(tasks: list[ChunkTask], workers: int):
-    import multiprocessing as mp
-
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["accord.simulation.montecarlo"])
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_ignore_sigint
+    """Chunks on local worker processes (:class:`~accord.simulation.pool.WorkerPool`): an
+    interrupt or any error ends the workers at once and leaves no thread behind."""
+    pool: WorkerPool[ChunkTask, ChunkResult] = WorkerPool(
+        run_chunk, min(workers, len(tasks)), preload=["accord.simulation.montecarlo"]
     )
-    import queue as queue_mod
-
-    pending: dict[Future, int] = {}
-    # finished futures arrive through a queue filled by their callbacks: the main thread never
-    # holds a future's lock, so a Ctrl-C cannot leave one held (concurrent.futures.wait takes
-    # every pending future's lock in turn, and an interrupt in the middle of that keeps them)
-    finished: queue_mod.SimpleQueue[Future] = queue_mod.SimpleQueue()
-    stopped = True  # until the last chunk is in: an interrupt (or any error) stops the workers
-    try:
-        for k, t in enumerate(tasks):
-            fut = pool.submit(run_chunk, t)
-            pending[fut] = k
-            fut.add_done_callback(finished.put)
-        while pending:
-            try:
-                f = finished.get(timeout=0.25)
-            except queue_mod.Empty:
-                continue
-            k = pending.pop(f)
-            yield k, f.result()
-        stopped = False
-    finally:
-        for f in pending:
-            f.cancel()
-        if stopped:  # Ctrl-C: do not wait for the chunks being computed, end the workers now
-            # the task queue's feeder thread may be blocked writing a task (a scenario is tens
-            # of kB, more than a pipe holds) to workers that will never read it: never join it
-            queue = getattr(pool, "_call_queue", None)
-            if queue is not None:
-                queue.cancel_join_thread()
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                proc.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-        else:
-            pool.shutdown(wait=True)
+    with pool:
+        yield from pool.imap_unordered(tasks)
 
 
 def _execute_dask(tasks: list[ChunkTask], dask: Any):

@@ -25,7 +25,8 @@ __all__ = [
     "upload_stem",
 ]
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+#: a scenario name, matched whole (``fullmatch``: with ``$`` a trailing newline would pass)
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 IMPORTABLE = (".yaml", ".yml", ".csv", ".tsv", ".xml", ".xlsx", ".json")
 #: backups kept per scenario; older ones are removed
 KEEP_BACKUPS = 20
@@ -111,7 +112,7 @@ class ScenarioFolder:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def path_of(self, name: str) -> Path:
-        if not NAME_RE.match(name):
+        if not NAME_RE.fullmatch(name):
             raise HTTPException(400, f"scenario name must match {NAME_RE.pattern}, got {name!r}")
         path = (self.root / f"{name}.yaml").resolve()
         if path.parent != self.root:
@@ -132,7 +133,7 @@ class ScenarioFolder:
     def names(self) -> dict[str, str]:
         found = {n: "shipped" for n in shipped_scenarios()}
         for p in sorted(self.root.glob("*.yaml")):
-            if NAME_RE.match(p.stem):
+            if NAME_RE.fullmatch(p.stem):
                 found[p.stem] = "folder"
         return found
 
