@@ -269,7 +269,7 @@ def _stable_sort(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     row without exact ties has one order, which quicksort finds; only rows with ties are sorted
     again stably (lower index first)."""
     order = np.argsort(u, axis=1)
-    su = np.take_along_axis(u, order, axis=1)
+    su = np.sort(u, axis=1)  # the same values as u in ``order``, without a gather
     tied = (su[:, 1:] == su[:, :-1]).any(axis=1)
     if tied.any():
         order[tied] = np.argsort(u[tied], axis=1, kind="stable")
