@@ -359,6 +359,7 @@ def test_browser_edit_run_and_open_brief(server):
                 '{"draws": 40, "seed": 0, "models": ["compromise", "bdm"]}',
                 "svg.chart g.range",
             ),
+            ("compare", '{"against": "ukraine-2024-11", "draws": 0, "runs": 0}', "td.quote"),
             ("sensitivity", '{"model": "compromise", "seed": 0, "top": 5}', "svg.chart g.range"),
             ("bargain", '{"months": 90, "resolution": 11}', "#ripeness circle.month"),
         ):

@@ -232,15 +232,41 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
     return {"model": model, "issues": issues}
 
 
-_RUNNERS: dict[str, Callable[[Scenario, Job, dict[str, Any]], Any]] = {
+def run_compare(
+    scn: Scenario, job: Job, params: dict[str, Any], *, other: Scenario | None = None
+) -> dict[str, Any]:
+    """``accord diff`` in the dashboard: every input that changed from the scenario ``against``
+    (A) to the open one (B), with the evidence on both sides, and how every answer moved."""
+    from accord.report.diff import compare_scenarios
+
+    if other is None:
+        raise ValueError("the comparison needs the scenario it compares with (`against`)")
+    job.report(0.1, "running both versions")
+    cmp = compare_scenarios(
+        other,
+        scn,
+        draws=int(params.get("draws", 200)),
+        runs=int(params.get("runs", 50)),
+        seed=int(params.get("seed", 0)),
+        files=(str(params.get("against")), "the open scenario"),
+    )
+    job.report(0.95, "listing what moved")
+    out = cmp.to_dict()
+    out["answers"] = [m for m in out["answers"] if m["moved"]]
+    out["unmoved"] = len(cmp.answers) - len(out["answers"])
+    return out
+
+
+_RUNNERS: dict[str, Callable[..., Any]] = {
     "forecast": run_forecast,
     "bargain": run_bargain,
     "simulate": run_simulate,
     "process": run_process,
     "sensitivity": run_sensitivity,
+    "compare": run_compare,
 }
 
 #: kind -> (function, default parameters); the parameters' ranges are in :data:`PARAMS`
-ANALYSES: dict[str, tuple[Callable[[Scenario, Job, dict[str, Any]], Any], dict[str, Any]]] = {
+ANALYSES: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     kind: (fn, PARAMS[kind]().model_dump()) for kind, fn in _RUNNERS.items()
 }

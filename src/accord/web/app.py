@@ -10,6 +10,7 @@ scenario keeps the previous version.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -136,9 +137,11 @@ def _validated_params(kind: str, params: dict[str, Any] | None) -> dict[str, Any
 
 
 def _job_work(
-    kind: str, scn: Scenario, params: dict[str, Any], db: str | None
+    kind: str, scn: Scenario, params: dict[str, Any], db: str | None, other: Scenario | None = None
 ) -> Callable[[Job], Any]:
     fn = ANALYSES[kind][0]
+    if other is not None:
+        fn = functools.partial(fn, other=other)
 
     def work(job: Job) -> Any:
         store = RunStore(db)
@@ -287,8 +290,9 @@ def _add_analysis_routes(
     def run(name: str, kind: str, params: OptionalBody = None) -> JobOut:
         merged = _validated_params(kind, params)
         scn = folder.load(name)
+        other = folder.load(str(merged["against"])) if kind == "compare" else None
         try:
-            job = jobs.submit(kind, name, _job_work(kind, scn, merged, db))
+            job = jobs.submit(kind, name, _job_work(kind, scn, merged, db, other))
         except QueueFull as exc:
             raise HTTPException(429, str(exc)) from None
         return JobOut(**job.public())

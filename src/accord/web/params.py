@@ -15,6 +15,7 @@ __all__ = [
     "PARAMS",
     "AnalysisParams",
     "BargainParams",
+    "CompareParams",
     "ForecastParams",
     "ProcessParams",
     "SensitivityParams",
@@ -87,6 +88,17 @@ class SensitivityParams(AnalysisParams):
     top: int = Field(8, ge=1, le=100, description="inputs shown per issue, 1 to 100")
 
 
+class CompareParams(AnalysisParams):
+    against: str = Field(
+        "ukraine-2024-11",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+        description="the scenario compared with (version A; the open one is B)",
+    )
+    draws: int = Field(200, ge=0, le=2_000, description="Monte Carlo draws per side, 0 to 2,000")
+    runs: int = Field(50, ge=0, le=500, description="process runs per side, 0 to 500")
+    seed: int = seed_field()
+
+
 #: kind -> its parameters' model
 PARAMS: dict[str, type[AnalysisParams]] = {
     "forecast": ForecastParams,
@@ -94,4 +106,5 @@ PARAMS: dict[str, type[AnalysisParams]] = {
     "simulate": SimulateParams,
     "process": ProcessParams,
     "sensitivity": SensitivityParams,
+    "compare": CompareParams,
 }

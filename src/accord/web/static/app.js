@@ -276,7 +276,19 @@ function trajectoryChart(c, model, tr, label) {
   g.append(sv("polyline", {points:tr.forecast.map((v, t) => `${x(t)},${y(v)}`).join(" "), fill:"none", stroke:"#000", "stroke-dasharray":"5,3", "stroke-width":1.5}));
   return g;
 }
-const RENDERERS = {forecast: renderForecast, simulate: renderSimulate, sensitivity: renderSensitivity, process: renderProcess, bargain: renderBargain};
+function shown(v) { return v === null || v === undefined ? "—" : (typeof v === "object" ? JSON.stringify(v) : String(v)); }
+function evidenceText(e) { if (!e) return ""; if (e.quote) return `“${e.quote}” (${e.source}${e.comment_by ? ", reader comment by " + e.comment_by : ""})`; return e.judgement ? "judgement: " + e.judgement : ""; }
+function renderCompare(res) {
+  const box = $("results"); box.replaceChildren(el("h3", {text:`${res.a} → ${res.b}`}));
+  const head = (...hs) => el("tr", {}, ...hs.map((h) => el("th", {text:h})));
+  const inputs = el("table", {}, head("input", "change", "A", "B", "evidence in A", "evidence in B"));
+  for (const c of res.inputs) inputs.append(el("tr", {}, el("td", {text:c.place}), el("td", {text:c.kind}), el("td", {text:shown(c.old)}), el("td", {text:shown(c.new)}), el("td", {class:"quote", text:evidenceText(c.old_evidence)}), el("td", {class:"quote", text:evidenceText(c.new_evidence)})));
+  const answers = el("table", {}, head("answer", "", "A", "B", "B − A"));
+  for (const m of res.answers) answers.append(el("tr", {}, el("td", {text:m.place}), el("td", {text:m.group}), el("td", {text:shown(m.old)}), el("td", {text:shown(m.new)}), el("td", {text:m.delta === null ? "" : (+m.delta).toFixed(3)})));
+  box.append(el("h4", {text:`${res.inputs.length} inputs changed`}), inputs, el("h4", {text:`${res.answers.length} answers moved (${res.unmoved} did not)`}), answers);
+  for (const n of res.notes || []) box.append(el("p", {class:"status", text:n}));
+}
+const RENDERERS = {forecast: renderForecast, simulate: renderSimulate, sensitivity: renderSensitivity, process: renderProcess, bargain: renderBargain, compare: renderCompare};
 // ---- actions -------------------------------------------------------------------------------
 async function loadList(select) {
   const r = await api("/api/scenarios"); const ul = $("scenarios"); ul.replaceChildren();

@@ -1,0 +1,64 @@
+"""`accord diff` in the dashboard: the "compare" analysis, against a second scenario."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from accord.web.app import create_app  # noqa: E402
+
+
+@pytest.fixture
+def client(tmp_path):
+    app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert c.get(f"/?token={app.state.token}").status_code == 200
+        yield c
+
+
+def _wait(client, job_id, timeout=120):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+def test_the_two_snapshots_compared_in_the_dashboard_as_on_the_command_line(client):
+    from accord.report.diff import compare_scenarios
+    from accord.scenario.loader import load_scenario
+
+    r = client.post(
+        "/api/scenarios/ukraine-2025-07/run/compare",
+        json={"against": "ukraine-2024-11", "draws": 0, "runs": 0},
+    )
+    assert r.status_code == 200, r.text
+    job = _wait(client, r.json()["id"])
+    assert job["status"] == "done", job
+    res = job["result"]
+    cli = compare_scenarios(
+        load_scenario("ukraine-2024-11"), load_scenario("ukraine-2025-07"), draws=0, runs=0
+    )
+    assert [c["key"] for c in res["inputs"]] == [c.key for c in cli.inputs.changes]
+    sq = next(c for c in res["inputs"] if c["key"] == "issues.territory.status_quo")
+    assert (sq["old"], sq["new"]) == (82.0, 84.0) and sq["new_evidence"]
+    assert [m["key"] for m in res["answers"]] == [m.key for m in cli.moved]
+    assert res["unmoved"] == len(cli.answers) - len(cli.moved)
+
+
+def test_a_comparison_names_a_scenario_that_exists(client):
+    bad = client.post("/api/scenarios/ukraine-2025-07/run/compare", json={"against": "../etc"})
+    assert bad.status_code == 422 and "against" in bad.text
+    gone = client.post("/api/scenarios/ukraine-2025-07/run/compare", json={"against": "nope"})
+    assert gone.status_code == 404
+    big = client.post(
+        "/api/scenarios/ukraine-2025-07/run/compare",
+        json={"against": "ukraine-2024-11", "draws": 10**6},
+    )
+    assert big.status_code == 422 and "draws" in big.text
