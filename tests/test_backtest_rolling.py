@@ -333,3 +333,19 @@ def test_conformal_intervals_are_per_procedure_where_the_training_errors_allow()
     half = conformal_by_procedure(errs, test, 0.8)
     assert half[0] == 1.0 and half[1] == 9.0
     assert half[2] == conformal_halfwidth(errs.err.to_numpy(), 0.8)  # pooled
+
+
+def test_smoothed_conformal_covers_exactly_with_ties():
+    """Errors on three values tie at the half-width; the smoothed rule ([Vovk2005], §2.4)
+    still covers at the nominal level, where the closed interval over-covers."""
+    from accord.backtest.conformal import conformal_halfwidth, smoothed_covered
+
+    rng = np.random.default_rng(0)
+    hits, closed = [], []
+    for _ in range(4000):
+        errs = rng.choice([0.0, 20.0, 50.0], size=30)
+        cal, s = errs[:29], errs[29]
+        hits.append(smoothed_covered(cal, s, 0.5, rng.uniform()))
+        closed.append(s <= conformal_halfwidth(cal, 0.5))
+    assert abs(np.mean(hits) - 0.5) < 0.03
+    assert np.mean(closed) > 0.55

@@ -75,7 +75,10 @@ def test_every_number_has_evidence_naming_a_date(cases, name):
     assert scn.evidence_coverage().unsupported == 0
     for place, q in scn.quantities():
         assert q.evidence is not None, place
-        text = q.evidence.judgement or q.evidence.quote or ""
+        if q.evidence.source is not None:  # a quote: its source carries the date
+            text = next(s.date or "" for s in scn.sources if s.id == q.evidence.source)
+        else:
+            text = q.evidence.judgement or ""
         assert YEAR.search(text), f"{name}: {place}: the evidence names no date: {text!r}"
         if q.uncertainty is not None:
             assert q.uncertainty.evidence is not None, f"{name}: {place}.uncertainty"

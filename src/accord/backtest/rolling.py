@@ -20,7 +20,12 @@ import pandas as pd
 from accord.models.base import Forecaster
 
 from .capabilities import CAPABILITY_SETS
-from .conformal import MIN_PER_PROCEDURE, conformal_by_procedure, conformal_halfwidth
+from .conformal import (
+    MIN_PER_PROCEDURE,
+    conformal_by_procedure,
+    conformal_halfwidth,
+    smoothed_cover_by_procedure,
+)
 from .deu import DeuData, read_deu
 from .ensemble import fit_stacking_weights
 from .procedure import check_deu_models, deu_model_forecasts
@@ -213,8 +218,10 @@ def _fold(
     data: DeuData,
     deu_models: Sequence[str] = (),
     cache: dict | None = None,
+    rng: np.random.Generator | None = None,
 ) -> tuple[pd.DataFrame, dict]:
-    """Fit on the proposals before ``year``, forecast those of ``year``."""
+    """Fit on the proposals before ``year``, forecast those of ``year``; ``rng`` draws the
+    tie-breaking uniforms of the smoothed coverage (one per test row)."""
     fitted: dict[str, tuple[pd.DataFrame, dict[str, float]]] = {}
     for cap, frame in frames.items():
         train = frame.drop_duplicates(KEY).set_index(KEY)["year"] < year
@@ -242,12 +249,14 @@ def _fold(
     test["capabilities"] = cap
     train_rows = frame[(frame.year < year) & (frame.failure == "")]
     errs = train_rows.assign(err=(train_rows.forecast - train_rows.outcome).abs())
+    tau = (rng if rng is not None else np.random.default_rng(year)).uniform(size=len(test))
     for q in INTERVAL_LEVELS:
         half = conformal_by_procedure(errs, test, q)
         tag = int(q * 100)
         test[f"halfwidth{tag}"] = half
         test[f"lo{tag}"] = np.clip(test.forecast - test[f"halfwidth{tag}"], 0, 100)
         test[f"hi{tag}"] = np.clip(test.forecast + test[f"halfwidth{tag}"], 0, 100)
+        test[f"covered{tag}"] = smoothed_cover_by_procedure(errs, test, q, tau)
     train_props = frame.loc[frame.year < year, "proposal"].nunique()
     info = {
         "year": year,
@@ -320,8 +329,7 @@ class RollingResult:
             row = {**dict(zip(by, key, strict=True)), **score(grp.forecast - grp.outcome)}
             for q in INTERVAL_LEVELS:
                 tag = int(q * 100)
-                inside = (grp.outcome >= grp[f"lo{tag}"]) & (grp.outcome <= grp[f"hi{tag}"])
-                row[f"cover{tag}"] = float(inside[grp[f"halfwidth{tag}"].notna()].mean())
+                row[f"cover{tag}"] = float(grp[f"covered{tag}"].mean())
             out.append(row)
         return pd.DataFrame(out)
 
@@ -461,9 +469,17 @@ def rolling_backtest(
     }
     tests, folds = [], []
     cache: dict = {}
-    for year in test_years:
+    streams = np.random.SeedSequence(seed).spawn(len(test_years))
+    for year, stream in zip(test_years, streams, strict=True):
         test, info = _fold(
-            frames, names, year, ensemble=ensemble, data=data, deu_models=deu_models, cache=cache
+            frames,
+            names,
+            year,
+            ensemble=ensemble,
+            data=data,
+            deu_models=deu_models,
+            cache=cache,
+            rng=np.random.default_rng(stream),
         )
         tests.append(test)
         folds.append(info)
