@@ -116,6 +116,23 @@ def test_ids_must_be_printable(tmp_path, raw):
     ), got
 
 
+def test_names_and_labels_with_escape_sequences_are_refused_all_at_once(tmp_path):
+    """A terminal obeys an escape sequence printed in a table: names, titles and labels may hold
+    no control character (tabs and line breaks are text)."""
+    text = BASE.replace("name: A\n", 'name: "A\\x1b[2J"\n').replace(
+        "title: toy", 'title: "toy\\u009b31m"'
+    )
+    assert _problems(tmp_path, text) == [
+        "metadata.title (line 2) holds the control character '\\x9b' (a terminal would obey "
+        "it), got 'toy\\x9b31m'; retype the text without it",
+        "actors[0].name (line 9) holds the control character '\\x1b' (a terminal would obey "
+        "it), got 'A\\x1b[2J'; retype the text without it",
+    ]
+    ok = BASE.replace("question: How much?", 'question: "How much?\\n\\tIn %."')
+    (tmp_path / "ok.yaml").write_text(ok)
+    assert accord.load_scenario(tmp_path / "ok.yaml").issues[0].question == "How much?\n\tIn %."
+
+
 def test_empty_title_is_refused_as_the_schema_requires(tmp_path):
     assert _problems(tmp_path, BASE.replace("title: toy", 'title: "  "')) == [
         "metadata.title (line 2) must not be empty, got '  '; give the scenario a title"

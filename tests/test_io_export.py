@@ -202,11 +202,20 @@ def test_xlsx_keeps_all_17_digits_openpyxl_would_round(tmp_path):
 
 def test_xlsx_reports_text_a_cell_cannot_hold():
     data = accord.load_scenario("eu-emissions-1994").model_dump()
-    data["actors"][0]["name"] = "Nether\rlands\x07"
     data["actors"][1]["description"] = ""
     _, losses = scenario_to_xlsx(Scenario.model_validate(data))
-    assert any("actors row 2 name" in x and "control characters" in x for x in losses)
     assert any("actors[1].description" in x and "empty text" in x for x in losses)
+
+
+def test_a_control_character_never_reaches_a_file_or_a_terminal():
+    """A name holding a control character (here BEL) is refused when the scenario is read, so no
+    writer and no terminal ever sees it (issue 18: escape sequences in names)."""
+    from pydantic import ValidationError
+
+    data = accord.load_scenario("eu-emissions-1994").model_dump()
+    data["actors"][0]["name"] = "Nether\rlands\x07"
+    with pytest.raises(ValidationError, match=r"control character '\\x07'"):
+        Scenario.model_validate(data)
 
 
 def test_text_that_looks_like_a_formula_stays_text():

@@ -19,6 +19,26 @@ console_err = Console(stderr=True, highlight=False, soft_wrap=True)
 #: negative seed is a usage error naming the option, never an internal error
 SEED = click.IntRange(min=0)
 
+#: Upper bounds of the work one command may be asked for: far above any analysis a laptop
+#: runs, low enough that a typo (``--draws 1000000000``) is a usage error naming the option,
+#: not hours of work or an exhausted machine (issue 18).
+LIMITS = {
+    "draws": 1_000_000,
+    "runs": 100_000,
+    "months": 1_200,
+    "resolution": 101,
+    "workers": 256,
+    "samples": 1_000_000,
+    "resamples": 100_000,
+    "chunk": 1_000_000,
+}
+
+
+def bounded(what: str, minimum: int = 1) -> click.IntRange:
+    """The type of an option counting ``what`` (a key of :data:`LIMITS`), from ``minimum``."""
+    return click.IntRange(minimum, LIMITS[what])
+
+
 scenario_argument = click.argument("scenario", required=False, metavar="[SCENARIO]")
 
 

@@ -11,7 +11,7 @@ from rich.table import Table
 import accord
 from accord.backtest.capabilities import CAPABILITY_SETS
 
-from ._common import SEED, console, emit_json, format_option
+from ._common import SEED, bounded, console, emit_json, format_option
 from .casebook import CASEBOOK, check_casebook_options, run_casebook
 
 
@@ -101,7 +101,7 @@ def _table(title: str, frame) -> Table:
 )
 @click.option(
     "--resamples",
-    type=click.IntRange(min=1),
+    type=bounded("resamples", 1),
     default=2000,
     show_default=True,
     help="paired-bootstrap resamples of proposals (scheme=rolling)",

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ._common import (
+    bounded,
     console,
     db_option,
     emit_json,
@@ -48,14 +49,14 @@ def _continuous_line(cs, scn) -> str:
 @scenario_argument
 @click.option(
     "--months",
-    type=click.IntRange(0, None),
+    type=bounded("months", 0),
     default=120,
     show_default=True,
     help="months of continued war to scan for ripeness",
 )
 @click.option(
     "--resolution",
-    type=click.IntRange(2, None),
+    type=bounded("resolution", 2),
     default=11,
     show_default=True,
     help="grid points per continuous issue",

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from accord.scenario import ScenarioError
 
-from ._common import SEED, console, format_option, read_scenario
+from ._common import SEED, bounded, console, format_option, read_scenario
 from .options import check_models, configured_models, model_param_option, models_option
 
 #: Defaults of the library (accord.report.diff), repeated here so that `accord --help` loads no
@@ -38,14 +38,14 @@ ANSWERS_TITLE = "How the answers moved"
 @click.option(
     "--draws",
     "-n",
-    type=click.IntRange(min=0),
+    type=bounded("draws", 0),
     default=DRAWS,
     show_default=True,
     help="Monte Carlo draws per scenario for P(zone open by month); 0 skips the Monte Carlo",
 )
 @click.option(
     "--runs",
-    type=click.IntRange(min=0),
+    type=bounded("runs", 0),
     default=RUNS,
     show_default=True,
     help="simulated runs per process; 0 skips the process comparison",
@@ -59,7 +59,7 @@ ANSWERS_TITLE = "How the answers moved"
 )
 @click.option(
     "--resolution",
-    type=click.IntRange(2, None),
+    type=bounded("resolution", 2),
     default=11,
     show_default=True,
     help="grid points per continuous issue in the bargaining analysis (as `accord bargain`)",

@@ -11,6 +11,7 @@ from accord.scenario import Problem, ScenarioError
 
 from ._common import (
     SEED,
+    bounded,
     console,
     db_option,
     emit_json,
@@ -66,7 +67,7 @@ def _overrides(
 )
 @click.option(
     "--runs",
-    type=click.IntRange(min=1),
+    type=bounded("runs", 1),
     default=200,
     show_default=True,
     help="simulated runs per process",

@@ -11,6 +11,7 @@ import click
 
 from ._common import (
     SEED,
+    bounded,
     console,
     db_option,
     read_scenario,
@@ -69,7 +70,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 @click.option("--pdf", is_flag=True, help="also write a PDF beside the HTML (needs Chromium)")
 @click.option(
     "--draws",
-    type=click.IntRange(min=0),
+    type=bounded("draws", 0),
     default=1000,
     show_default=True,
     help="Monte Carlo draws for the spread and fan charts (0: leave the section out)",
@@ -83,14 +84,14 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 )
 @click.option(
     "--runs",
-    type=click.IntRange(min=0),
+    type=bounded("runs", 0),
     default=200,
     show_default=True,
     help="runs per process in the process comparison (0: leave the section out)",
 )
 @click.option(
     "--months",
-    type=click.IntRange(min=0),
+    type=bounded("months", 0),
     default=120,
     show_default=True,
     help="months scanned for ripeness",

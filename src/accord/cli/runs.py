@@ -22,7 +22,7 @@ def runs(ctx: click.Context, db: str | None) -> None:
 @click.option(
     "--kind", default=None, help="only runs of this kind (forecast, bargain, simulate, ...)"
 )
-@click.option("--limit", type=int, default=30, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=30, show_default=True)
 @format_option("table", "json")
 @click.pass_context
 def list_runs(ctx: click.Context, kind: str | None, limit: int, fmt: str) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from ._common import (
     SEED,
+    bounded,
     console,
     emit_json,
     format_option,
@@ -40,7 +41,7 @@ from .options import (
 @click.option(
     "--samples",
     "-n",
-    type=int,
+    type=bounded("samples", 1),
     default=1024,
     show_default=True,
     help="Sobol base sample size (power of 2); the models run n·(inputs+2) times",
@@ -204,13 +205,13 @@ def sensitivity(
 @click.option(
     "--draws",
     "-n",
-    type=click.IntRange(min=0),
+    type=bounded("draws", 0),
     default=0,
     show_default=True,
     help="0: compare the scenario's own values; N: compare medians over N draws",
 )
 @click.option("--seed", type=SEED, default=0, show_default=True)
-@click.option("--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--workers", "-j", type=bounded("workers"), default=1, show_default=True)
 @models_option()
 @model_param_option
 @click.option("--bargaining/--no-bargaining", default=True, show_default=True)

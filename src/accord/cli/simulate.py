@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from ._common import (
     SEED,
+    bounded,
     console,
     console_err,
     db_option,
@@ -42,7 +43,7 @@ QUANTILE_COLS = ("q05", "q25", "q50", "q75", "q95")
 @click.option(
     "--draws",
     "-n",
-    type=click.IntRange(min=1),
+    type=bounded("draws", 1),
     default=1000,
     show_default=True,
     help="number of draws",
@@ -57,7 +58,7 @@ QUANTILE_COLS = ("q05", "q25", "q50", "q75", "q95")
 @click.option(
     "--workers",
     "-j",
-    type=click.IntRange(min=1),
+    type=bounded("workers", 1),
     default=1,
     show_default=True,
     help="local worker processes",
@@ -86,7 +87,7 @@ QUANTILE_COLS = ("q05", "q25", "q50", "q75", "q95")
 )
 @click.option(
     "--chunk-size",
-    type=click.IntRange(min=1),
+    type=bounded("chunk", 1),
     default=None,
     help="draws per chunk (default N/8, between 64 and 1024; results do not depend on it)",
 )

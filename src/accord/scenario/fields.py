@@ -14,7 +14,14 @@ import math
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -95,8 +102,30 @@ def clean_id(v: Any) -> Any:
     return v
 
 
+#: Control characters a text may not hold (C0 and C1, DEL; tabs and line breaks are text): a
+#: terminal obeys an escape sequence printed in a table.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(v: Any) -> Any:
+    """A text (or the texts of a mapping) without control characters."""
+    texts = v.values() if isinstance(v, dict) else (v,)
+    for t in texts:
+        if isinstance(t, str) and (hit := _CONTROL.search(t)) is not None:
+            raise rule_error(
+                f"holds the control character {hit.group()!r} (a terminal would obey it)",
+                "retype the text without it",
+            )
+    return v
+
+
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, v: Any, info: ValidationInfo) -> Any:
+        return v if info.field_name == "id" else clean_text(v)  # ids: clean_id, stricter
 
 
 class Evidence(StrictModel):

@@ -1,0 +1,65 @@
+"""One Ctrl-C stops every long command within a second, at whatever stage it is, with exit
+code 130 and nothing half-written (issue 18; `simulate` has its own, finer tests in
+test_montecarlo.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEU = ROOT / "tests" / "data" / "deu3" / "deu3.tsv"
+
+COMMANDS = {
+    "report": ["report", "ukraine-2025", "-o", "{out}", "--no-save"],
+    "process": ["process", "ukraine-2025", "--runs", "2000", "--no-save"],
+    "sensitivity": ["sensitivity", "ukraine-2025", "--method", "both"],
+    "diff": ["diff", "ukraine-2024-11", "ukraine-2025-07"],
+    "backtest": ["backtest", str(DEU), "--scheme", "rolling"],
+}
+
+
+def _restore_sigint() -> None:  # a background job may have inherited SIGINT ignored
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [1.5, 3.0], ids=["early", "later"])
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_one_ctrl_c_stops_the_command_within_a_second(tmp_path, name, delay):
+    out = tmp_path / "brief.html"
+    args = [a.format(out=out) for a in COMMANDS[name]]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "accord", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+        preexec_fn=_restore_sigint,
+    )
+    time.sleep(delay)
+    if proc.poll() is not None:  # a fast machine finished first: nothing to interrupt
+        proc.stderr.close()
+        pytest.skip(f"{name} finished within {delay} s, before the signal")
+    t0 = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    took = time.perf_counter() - t0
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    assert proc.returncode == 130, err
+    assert took < 1.0, f"{name} took {took:.2f} s to stop"
+    assert "Traceback" not in err
+    assert not out.exists()  # the brief is written at the end, in one step, or not at all
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
