@@ -236,8 +236,8 @@ def test_negative_months_on_the_report_is_a_usage_error(tmp_path):
     f = tmp_path / "s.yaml"
     f.write_text(YAML)
     r = CliRunner().invoke(cli, ["report", str(f), "--no-save", "--months", "-1"])
-    assert r.exit_code == 2 and "Invalid value for '--months': -1 is not in the range x>=0." in (
-        r.output
+    assert r.exit_code == 2 and (
+        "Invalid value for '--months': -1 is not in the range 0<=x<=1200." in r.output
     )
 
 
