@@ -11,6 +11,7 @@ analysis draws from its own seed, whatever runs it.
 from __future__ import annotations
 
 import signal
+import sys
 from concurrent.futures import Executor, Future
 from typing import Any
 
@@ -32,8 +33,6 @@ __all__ = [
 
 #: Processes compared in the brief, in the order the sources discuss them.
 PROCESSES = ("prep-talks", "summit", "ultimatum", "mediated")
-#: Modules the worker processes import once, before the analyses are handed to them.
-PRELOAD = ("accord.simulation.montecarlo", "accord.simulation.sensitivity", "accord.process")
 
 
 def batched_models() -> list[str]:
@@ -112,9 +111,12 @@ def start(ctx: BriefContext, workers: int) -> Executor | None:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    mpc = mp.get_context("forkserver")
-    mpc.set_forkserver_preload(list(PRELOAD))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mpc, initializer=_ignore_sigint)
+    # forked workers start at once with everything imported so far (the brief's callers are
+    # single-threaded: the web app builds its briefs with one worker); elsewhere, fresh ones
+    method = "fork" if sys.platform == "linux" else "spawn"
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp.get_context(method), initializer=_ignore_sigint
+    )
     calls: dict[str, tuple[Any, tuple, dict]] = {}
     if ctx.draws > 0 and _uncertain(ctx):
         calls["montecarlo"] = _montecarlo_call(ctx)

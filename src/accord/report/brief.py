@@ -337,8 +337,13 @@ th{background:#f3f3f3} table.inputs td:nth-child(n+4){text-align:right}
 .key{background:#f7f9fc;border-left:4px solid #0072B2;padding:.6em 1.2em} .key li{margin:.3em 0}
 figure{margin:1em 0} figure svg{max-width:100%;height:auto} figcaption{font-size:.85em;color:#555}
 ol.fn{font-size:.85em} code{font-size:.9em} nav a{margin-right:1em}
-@media print{.page-one{break-after:page} nav{display:none} h2,h3{break-after:avoid}
-figure{break-inside:avoid}}
+@page{size:A4;margin:12mm 14mm}
+@media print{body{font-size:10pt;line-height:1.35;max-width:none;margin:0;padding:0}
+h1{margin:0 0 .1em;font-size:1.4em} h2{margin:1.1em 0 .4em} figure{margin:.5em 0}
+h2{font-size:1.3em} .page-one{break-after:page;font-size:.9em} .page-one h2{margin-top:.6em}
+.page-one p,.page-one ul{margin:.4em 0} .page-one h3{margin:.6em 0 .2em}
+.page-one figure svg{max-height:280px} .key{padding:.2em .8em} .key li{margin:.15em 0}
+nav{display:none} h2,h3{break-after:avoid} figure{break-inside:avoid}}
 </style></head><body>
 <h1>{{ title }}</h1>
 <p class=meta>{{ meta }}</p>
