@@ -83,7 +83,7 @@ def process_runs(ctx: BriefContext, opens: int | None) -> list[tuple[str, list[s
     zone of agreement opens later (month ``opens``), talks starting then, with the scenario's
     strategies and with every party conceding early. The later two are shown only when there is
     no zone at the start (:func:`ensure_process`)."""
-    out = [("now", [])]
+    out: list[tuple[str, list[str]]] = [("now", [])]
     if opens is not None:
         out += [
             ("later", [f"start_month={opens}"]),
