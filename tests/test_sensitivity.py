@@ -15,6 +15,7 @@ from accord.cli import cli
 from accord.scenario import ScenarioError, scenario_from_dict
 from accord.simulation import critical_actors, sobol, sobol_indices, tornado, with_uncertainty
 from accord.simulation.sampling import UncertainInput
+from accord.simulation.sensitivity import PARALLEL_MIN_ROWS
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +173,29 @@ def test_cli_sensitivity_json(tmp_path):
     assert data["critical_actors"][0]["actor"] == "B"
     assert data["sobol"]["evaluations"] == 128 * 4
     assert {row["output"] for row in data["tornado"]} == {"compromise:x", "median:x"}
+
+
+def test_sobol_seed_zero_repeats_its_confidence_intervals():
+    """SALib ignores a seed of 0 for its bootstrap; the wrapper must not (seed 0 is the CLI's
+    default)."""
+    inputs = [
+        UncertainInput(f"x{i}", "drift", 0.0, -math.pi, math.pi, "uniform") for i in (1, 2, 3)
+    ]
+
+    def f(x):
+        return _ishigami(x, 7.0, 0.1)
+
+    a = sobol_indices(f, inputs, n=256, seed=0).frame
+    b = sobol_indices(f, inputs, n=256, seed=0).frame
+    assert a.equals(b)
+
+
+def test_sobol_on_workers_gives_the_same_indices():
+    scn = accord.load_scenario("ukraine-2025")
+    kw = {"n": 128, "seed": 0, "models": ["compromise", "median"], "bargaining": True}
+    one = sobol(scn, **kw)
+    assert one.evaluations >= PARALLEL_MIN_ROWS  # large enough to be split over the workers
+    two = sobol(scn, **kw, workers=2)
+    assert one.frame.equals(two.frame)
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        sobol(scn, **kw, workers=0)

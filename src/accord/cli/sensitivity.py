@@ -60,6 +60,14 @@ from .options import (
     show_default=True,
     help="inputs shown per output",
 )
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="local processes that run the models on the Sobol samples (the indices are the same)",
+)
 @format_option("table", "json")
 def sensitivity(
     scenario: str | None,
@@ -70,6 +78,7 @@ def sensitivity(
     model_params: tuple[str, ...],
     bargaining: bool,
     top: int,
+    workers: int,
     fmt: str,
 ) -> None:
     """Which uncertain inputs move each forecast: tornado, Sobol indices (SALib), critical
@@ -111,6 +120,7 @@ def sensitivity(
             seed=seed,
             models=configured_models(names, scn, model_params),
             bargaining=bargaining,
+            workers=workers,
         )
         if method in ("sobol", "both")
         else None

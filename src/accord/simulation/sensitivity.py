@@ -21,8 +21,10 @@ analysis is available, the Nash package per issue and whether a zone of agreemen
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -51,11 +53,53 @@ log = logging.getLogger(__name__)
 
 #: Rows evaluated at once when a Sobol design is run through the models (bounds memory).
 EVAL_BATCH = 8192
+#: Fewest rows worth handing to worker processes (below it, starting them costs more than the
+#: models do).
+PARALLEL_MIN_ROWS = 4096
 
 
 #: The opening month given to a setting in which no zone opens within the Monte Carlo's horizon
 #: (one quarter past it), so that the tornado can rank what brings the opening forward.
 NO_OPENING = float(max(RIPENESS_MONTHS) + 3)
+
+
+def _outputs_block(
+    scenario: Scenario,
+    inputs: tuple[UncertainInput, ...],
+    chosen: tuple[Forecaster, ...],
+    shocks: tuple[Shock, ...],
+    bargaining: bool,
+    bg_keys: tuple[str, ...],
+    seed: int | None,
+    block: np.ndarray,
+    start: int,
+) -> np.ndarray:
+    """The outputs of rows ``start``… of a design (``block``: their input values); each row
+    draws from its own stream (its row number), so blocks can run anywhere, in any order."""
+    idx = np.arange(start, start + len(block))
+    draws = inputs_at(scenario, list(inputs), block, idx, seed)
+    fc, bgr = evaluate(draws, chosen, shocks=shocks, bargaining=bargaining)
+    cols = [fc.reshape(len(block), -1)]
+    for key in bg_keys:
+        col = np.asarray(bgr[key], dtype=float).reshape(len(block), -1)
+        if key == "opens":  # no zone within the horizon: one quarter past it
+            col = np.where(np.isnan(col), NO_OPENING, col)
+        cols.append(col)
+    return np.concatenate(cols, axis=1)
+
+
+def _ignore_sigint() -> None:  # worker processes: Ctrl-C is the parent's business
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _block_size(rows: int, workers: int) -> int:
+    """Rows evaluated at once: :data:`EVAL_BATCH`, or with several workers (and at least
+    :data:`PARALLEL_MIN_ROWS` rows) the largest size up to it that gives every worker the same
+    number of blocks. The results do not depend on it."""
+    if workers <= 1 or rows < PARALLEL_MIN_ROWS:
+        return EVAL_BATCH
+    blocks = workers * -(-rows // (workers * EVAL_BATCH))
+    return max(1, -(-rows // max(blocks, 1)))
 
 
 def scenario_outputs(
@@ -66,35 +110,66 @@ def scenario_outputs(
     bargaining: bool = False,
     shocks: Sequence[Shock] = (),
     seed: int | None = 0,
+    workers: int = 1,
 ) -> tuple[list[str], Callable[[np.ndarray], np.ndarray]]:
-    """Output names and a function mapping input values (R × k) to outputs (R × outputs)."""
+    """Output names and a function mapping input values (R × k) to outputs (R × outputs).
+
+    ``workers`` > 1 evaluates blocks of rows on that many local worker processes (a
+    ``forkserver`` pool that preloads accord); the outputs are the same, bit for bit.
+    """
     from accord.forecast import resolve_models
 
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     chosen = tuple(resolve_models(models))
     names = [f"{m.name}:{i}" for m in chosen for i in scenario.issue_ids]
     probe = inputs_at(scenario, inputs, np.array([[x.value for x in inputs]]), seed=seed)
     _, bg = evaluate(probe, chosen, shocks=shocks, bargaining=bargaining)
-    bg_keys = [k for k in ("zopa", "opens", "nash") if k in bg]
+    bg_keys = tuple(k for k in ("zopa", "opens", "nash") if k in bg)
     for key in bg_keys:
         names += [key] if bg[key].ndim == 1 else [f"{key}:{i}" for i in scenario.issue_ids]
+    one = partial(
+        _outputs_block,
+        scenario,
+        tuple(inputs),
+        chosen,
+        tuple(shocks),
+        bargaining,
+        bg_keys,
+        seed,
+    )
 
     def run(values: np.ndarray) -> np.ndarray:
-        parts = []
-        for start in range(0, len(values), EVAL_BATCH):
-            block = values[start : start + EVAL_BATCH]
-            idx = np.arange(start, start + len(block))
-            draws = inputs_at(scenario, inputs, block, idx, seed)
-            fc, bgr = evaluate(draws, chosen, shocks=shocks, bargaining=bargaining)
-            cols = [fc.reshape(len(block), -1)]
-            for key in bg_keys:
-                col = np.asarray(bgr[key], dtype=float).reshape(len(block), -1)
-                if key == "opens":  # no zone within the horizon: one quarter past it
-                    col = np.where(np.isnan(col), NO_OPENING, col)
-                cols.append(col)
-            parts.append(np.concatenate(cols, axis=1))
+        size = _block_size(len(values), workers)
+        starts = list(range(0, len(values), size))
+        blocks = [values[s : s + size] for s in starts]
+        if workers > 1 and len(blocks) > 1:
+            parts = _map_in_workers(one, blocks, starts, workers)
+        else:
+            parts = [one(b, s) for b, s in zip(blocks, starts, strict=True)]
         return np.concatenate(parts) if parts else np.empty((0, len(names)))
 
     return names, run
+
+
+def _map_in_workers(
+    fn: Callable[[np.ndarray, int], np.ndarray],
+    blocks: list[np.ndarray],
+    starts: list[int],
+    workers: int,
+) -> list[np.ndarray]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["accord.simulation.sensitivity"])
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(blocks)), mp_context=ctx, initializer=_ignore_sigint
+    )
+    try:
+        return list(pool.map(fn, blocks, starts))
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 # -- tornado ---------------------------------------------------------------------------------------
@@ -221,6 +296,14 @@ def _check_n(n: int) -> None:
         )
 
 
+def _bootstrap_seed(seed: int | None) -> int | None:
+    """The seed handed to SALib's bootstrap: SALib ignores a falsy one (``if seed:``), so seed 0
+    becomes a fixed number drawn from it, and the confidence intervals repeat run after run."""
+    if seed is None or seed != 0:
+        return seed
+    return int(np.random.SeedSequence(0).generate_state(1)[0])
+
+
 def sobol_indices(
     func: Callable[[np.ndarray], np.ndarray],
     inputs: Sequence[UncertainInput],
@@ -276,7 +359,7 @@ def sobol_indices(
                 col,
                 calc_second_order=False,
                 num_resamples=num_resamples,
-                seed=seed,
+                seed=_bootstrap_seed(seed),
                 print_to_console=False,
             )
         for j, inp in enumerate(inputs):
@@ -320,9 +403,10 @@ def sobol(
     models: Sequence[str | Forecaster] | None = None,
     bargaining: bool = False,
     shocks: Sequence[Shock] = (),
+    workers: int = 1,
 ) -> SobolResult:
     """Sobol indices of every output (model × issue forecasts, bargaining) over every uncertain
-    input.
+    input. ``workers`` > 1 runs the models on that many local processes (same indices).
     """
     inputs = uncertain_inputs(scenario)
     if not inputs:
@@ -330,7 +414,13 @@ def sobol(
             "the scenario has no uncertain inputs: give some quantities an `uncertainty`"
         )
     names, run = scenario_outputs(
-        scenario, inputs, models=models, bargaining=bargaining, shocks=shocks, seed=seed
+        scenario,
+        inputs,
+        models=models,
+        bargaining=bargaining,
+        shocks=shocks,
+        seed=seed,
+        workers=workers,
     )
     return sobol_indices(run, inputs, n=n, seed=seed, output_names=names)
 
