@@ -93,10 +93,11 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     "--workers",
     "-j",
     type=click.IntRange(min=1),
-    default=2,
+    default=1,
     show_default=True,
     help="worker processes that run the Monte Carlo, the tornado and the process comparisons "
-    "side by side (1: one after the other, in this process); the brief is the same",
+    "side by side (1: one after the other, in this process); the brief is the same. Pays only "
+    "on a machine with idle cores that are not hyper-threads of one another",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @model_param_option

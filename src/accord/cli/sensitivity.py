@@ -64,9 +64,10 @@ from .options import (
     "--workers",
     "-j",
     type=click.IntRange(min=1),
-    default=2,
+    default=1,
     show_default=True,
-    help="local processes that run the models on the Sobol samples (the indices are the same)",
+    help="local processes that run the models on the Sobol samples (the indices are the same; "
+    "pays only with idle cores)",
 )
 @format_option("table", "json")
 def sensitivity(
