@@ -81,14 +81,13 @@ def _tornado_call(ctx: BriefContext) -> tuple[Any, tuple, dict]:
 def process_runs(ctx: BriefContext, opens: int | None) -> list[tuple[str, list[str]]]:
     """The process comparisons' settings as (title, overrides): talks starting now and, when a
     zone of agreement opens later (month ``opens``), talks starting then, with the scenario's
-    strategies and with every party conceding early. The later two are shown only when there is
-    no zone at the start (:func:`ensure_process`)."""
+    strategies and (not in the short brief) with every party conceding early. The later ones
+    are shown only when there is no zone at the start (:func:`ensure_process`)."""
     out: list[tuple[str, list[str]]] = [("now", [])]
     if opens is not None:
-        out += [
-            ("later", [f"start_month={opens}"]),
-            ("conceder", [f"start_month={opens}", "default_strategy=conceder"]),
-        ]
+        out.append(("later", [f"start_month={opens}"]))
+        if not ctx.short:
+            out.append(("conceder", [f"start_month={opens}", "default_strategy=conceder"]))
     return out
 
 

@@ -146,8 +146,9 @@ def section_process(ctx: BriefContext) -> Section | None:
         parts.append(f"<h3>{escape(title[0].upper() + title[1:])}</h3>")
         parts.append(_process_figure(ctx, title, cmp) + _process_table(cmp))
         parts.append(
-            "<p class=meta>The full brief adds the chart and the table of every setting, each "
-            "party's expected gain and what the processes assume.</p>"
+            "<p class=meta>The full brief adds the chart and the table of every setting, talks "
+            "in which every party concedes early, each party's expected gain and what the "
+            "processes assume.</p>"
         )
     for title, cmp in [] if ctx.short else settings:
         parts.append(f"<h3>{escape(title[0].upper() + title[1:])}</h3>")
