@@ -6,9 +6,9 @@ of the repeats, and the load average before the first run (other work on the mac
 every figure). Goals (issue 17, a 2-core machine): ``report --short`` ≤ 8 s, ``report`` ≤ 20 s,
 ``sensitivity`` ≤ 30 s, ``process`` ≤ 5 s, ``forecast`` ≤ 1 s.
 
-    python benchmarks/bench_commands.py [--repeat 3] [--only report-short,forecast] [--serial]
+    python benchmarks/bench_commands.py [--repeat 3] [--only report-short,forecast] [--workers 2]
 
-``--serial`` adds each command that can use worker processes once more with ``-j 1``.
+``--workers N`` adds each command that can use worker processes once more with ``-j N``.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", default="", help="comma-separated labels (default: every command)")
-    ap.add_argument("--serial", action="store_true", help="also run with -j 1 where it applies")
+    ap.add_argument("--workers", type=int, default=0, help="also run with -j N where it applies")
     args = ap.parse_args()
     chosen = [c for c in args.only.split(",") if c] or list(COMMANDS)
     unknown = sorted(set(chosen) - set(COMMANDS))
@@ -64,8 +64,9 @@ def main() -> None:
     for label in chosen:
         argv, goal, parallel = COMMANDS[label]
         variants = [(f"accord {' '.join(argv)}", argv)]
-        if args.serial and parallel:
-            variants.append((f"accord {' '.join(argv)} -j 1", [*argv, "-j", "1"]))
+        if args.workers > 1 and parallel:
+            j = str(args.workers)
+            variants.append((f"accord {' '.join(argv)} -j {j}", [*argv, "-j", j]))
         for name, a in variants:
             median, fastest = run_command(a, args.repeat)
             shown = name.replace("{tmp}/", "")
