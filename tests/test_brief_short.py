@@ -5,6 +5,7 @@ brief adds only the deal and the process."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -131,3 +132,73 @@ def test_cli_short_writes_atomically(tmp_path):
     out.write_text("keep me")
     res = CliRunner().invoke(cli, [*args, "--model-param", "bdm.rounds=zz"])
     assert res.exit_code != 0 and out.read_text() == "keep me"
+
+
+def test_short_brief_draws_no_chart_it_does_not_print(ukraine, monkeypatch):
+    """The unprinted sections give page one their judgements without drawing their charts."""
+    from accord.report import charts
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the short brief drew a chart it does not print")
+
+    for name in ("forecast_chart", "trajectory_chart", "interval_chart", "fan_chart"):
+        monkeypatch.setattr(charts, name, refuse)
+    monkeypatch.setattr(charts, "tornado_chart", refuse)
+    html = build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS, short=True)
+    assert "page-one" in html
+
+
+def test_short_process_is_the_judgements_one_chart_and_one_table(short, full):
+    def process(html: str) -> str:
+        start = html.index('<h2 id="process"')
+        end = html.find("<h2 ", start + 1)
+        return html[start : end if end > 0 else len(html)]
+
+    short_p, full_p = process(short), process(full)
+    assert short_p.count("<svg") == 1 and short_p.count("<th>P(deal)</th>") == 1
+    assert "expected gain over no deal" not in short_p
+    assert full_p.count("<svg") == full_p.count("<th>P(deal)</th>") == 3  # three settings
+    said = re.findall(r"<li>(Process, .*?)</li>", short_p, flags=re.S)
+    assert len(said) == 2  # talks now and when the zone opens; early concessions: full brief only
+    for j in said:
+        assert j in full  # as the full brief says it
+
+
+@pytest.mark.parametrize("short_flag", [True, False])
+def test_workers_change_nothing_in_the_brief(ukraine, short_flag):
+    one = build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS, short=short_flag)
+    two = build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS, short=short_flag, workers=2)
+
+    def text(html: str) -> str:
+        return re.sub(r"Made by accord .*? UTC\.", "", _no_svg(html))
+
+    assert text(one) == text(two) and one.count("<svg") == two.count("<svg")
+
+
+# -- printed to PDF
+# ----------------------------------------------------------------------------------------
+
+
+def _pages(html: str, tmp_path) -> int:
+    """Printed A4 pages of ``html`` (Chromium's print to PDF; pages counted in the PDF)."""
+    from accord.cli.report import html_to_pdf
+
+    src, pdf = tmp_path / "brief.html", tmp_path / "brief.pdf"
+    src.write_text(html)
+    html_to_pdf(src, pdf)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+
+
+@needs_chromium
+def test_short_brief_prints_on_six_pages_at_most_and_page_one_on_one(tmp_path):
+    scn = accord.load_scenario("ukraine-2025")  # the default scenario, seven issues
+    html = build_brief(scn, seed=SEED, draws=DRAWS, runs=RUNS, short=True, workers=2)
+    assert _pages(html, tmp_path) <= 6
+    first = html[: html.index("</section>") + len("</section>")] + "</body></html>"
+    assert _pages(first, tmp_path) == 1

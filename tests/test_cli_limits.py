@@ -12,6 +12,8 @@ from accord.cli._common import LIMITS
 CASES = [
     (["simulate", "--draws"], "draws"),
     (["simulate", "--workers"], "workers"),
+    (["report", "--workers"], "workers"),
+    (["sensitivity", "--workers"], "workers"),
     (["simulate", "--chunk-size"], "chunk"),
     (["bargain", "--months"], "months"),
     (["bargain", "--resolution"], "resolution"),

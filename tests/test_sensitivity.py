@@ -15,6 +15,7 @@ from accord.cli import cli
 from accord.scenario import ScenarioError, scenario_from_dict
 from accord.simulation import critical_actors, sobol, sobol_indices, tornado, with_uncertainty
 from accord.simulation.sampling import UncertainInput
+from accord.simulation.sensitivity import PARALLEL_MIN_ROWS
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +173,73 @@ def test_cli_sensitivity_json(tmp_path):
     assert data["critical_actors"][0]["actor"] == "B"
     assert data["sobol"]["evaluations"] == 128 * 4
     assert {row["output"] for row in data["tornado"]} == {"compromise:x", "median:x"}
+
+
+def test_sobol_seed_zero_repeats_its_confidence_intervals():
+    """SALib ignores a seed of 0 for its bootstrap; the wrapper must not (seed 0 is the CLI's
+    default)."""
+    inputs = [
+        UncertainInput(f"x{i}", "drift", 0.0, -math.pi, math.pi, "uniform") for i in (1, 2, 3)
+    ]
+
+    def f(x):
+        return _ishigami(x, 7.0, 0.1)
+
+    a = sobol_indices(f, inputs, n=256, seed=0).frame
+    b = sobol_indices(f, inputs, n=256, seed=0).frame
+    assert a.equals(b)
+
+
+def test_sobol_on_workers_gives_the_same_indices():
+    scn = accord.load_scenario("ukraine-2025")
+    kw = {"n": 128, "seed": 0, "models": ["compromise", "median"], "bargaining": True}
+    one = sobol(scn, **kw)
+    assert one.evaluations >= PARALLEL_MIN_ROWS  # large enough to be split over the workers
+    two = sobol(scn, **kw, workers=2)
+    assert one.frame.equals(two.frame)
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        sobol(scn, **kw, workers=0)
+
+
+def test_no_model_reads_the_bargaining_only_inputs():
+    """The Sobol design runs once the rows that differ only in these inputs: that is exact only
+    while no forecasting model reads them (a model that starts to must fail here)."""
+    from accord.models.registry import MODELS
+    from accord.simulation.montecarlo import evaluate
+    from accord.simulation.sampling import inputs_at, uncertain_inputs
+    from accord.simulation.sensitivity import BARGAINING_ONLY_KINDS
+
+    scn = accord.load_scenario("ukraine-2025")
+    inputs = uncertain_inputs(scn)
+    inert = [j for j, x in enumerate(inputs) if x.kind in BARGAINING_ONLY_KINDS]
+    assert len(inert) >= 10  # red lines and war costs
+    base = np.array([x.value for x in inputs])
+    design = np.repeat(base[None, :], 1 + 2 * len(inert), axis=0)
+    for r, j in enumerate(inert):
+        design[1 + 2 * r, j], design[2 + 2 * r, j] = inputs[j].low, inputs[j].high
+    rows = np.zeros(len(design), dtype=np.int64)  # one random stream for every row
+    draws = inputs_at(scn, inputs, design, rows, seed=0)
+    fc, _ = evaluate(draws, [m() for m in MODELS], bargaining=False)
+    np.testing.assert_array_equal(fc, np.broadcast_to(fc[:1], fc.shape))
+
+
+def test_sobol_runs_each_row_that_matters_once(monkeypatch):
+    """Rows differing only in bargaining-only inputs run once; the indices are unchanged, and
+    those inputs explain none of the forecasts' variance."""
+    from accord.simulation import sensitivity
+
+    scn = accord.load_scenario("ukraine-2025")
+    seen: list[int] = []
+    block = sensitivity._outputs_block
+
+    def counting(*args):
+        seen.append(len(args[-1]))
+        return block(*args)
+
+    monkeypatch.setattr(sensitivity, "_outputs_block", counting)
+    res = sobol(scn, n=16, seed=0, models=["compromise", "median"])
+    k = len(res.inputs)
+    read = sum(x.kind not in sensitivity.BARGAINING_ONLY_KINDS for x in res.inputs)
+    assert sum(seen) == 16 * (read + 2) < res.evaluations == 16 * (k + 2)
+    inert = res.frame[res.frame["kind"].isin(sensitivity.BARGAINING_ONLY_KINDS)]
+    assert (inert["ST"] == 0).all() and (inert["S1"] == 0).all()

@@ -43,9 +43,15 @@ scenario_argument = click.argument("scenario", required=False, metavar="[SCENARI
 
 
 def read_scenario(ref: str | None) -> Scenario:
+    """The scenario named or given by path (YAML, or any format :mod:`accord.io` reads),
+    checked for what the models need before they run."""
+    from accord.scenario.loader import load_scenario, resolve_scenario_path
+
+    if resolve_scenario_path(ref).suffix.lower() in (".yaml", ".yml", ".json"):
+        return load_scenario(ref, runnable=True)  # no other tool's reader needed (nor imported)
     from accord.io import read_any
 
-    return read_any(ref, runnable=True)  # what the models need is checked before they run
+    return read_any(ref, runnable=True)
 
 
 def format_option(*choices: str, default: str = "table"):

@@ -102,12 +102,34 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     help="page one (the question, the overview figure, the key judgements and what would change "
     "them), the deal and the process only: about six printed pages",
 )
+@click.option(
+    "--workers",
+    "-j",
+    type=bounded("workers"),
+    default=1,
+    show_default=True,
+    help="worker processes that run the Monte Carlo, the tornado and the process comparisons "
+    "side by side (1: one after the other, in this process); the brief is the same. Pays only "
+    "on a machine with idle cores that are not hyper-threads of one another",
+)
 @click.option("--seed", type=SEED, default=0, show_default=True)
 @model_param_option
 @db_option
 @save_option
 def report(
-    scenario, output, pdf, draws, mc_models, runs, months, short, seed, model_params, db, save
+    scenario,
+    output,
+    pdf,
+    draws,
+    mc_models,
+    runs,
+    months,
+    short,
+    workers,
+    seed,
+    model_params,
+    db,
+    save,
 ):
     """Write the brief: page one (the question, the overview, the key judgements and what would
     change them), then forecasts, charts, evidence, assumptions (``--short``: page one, the deal
@@ -136,6 +158,7 @@ def report(
             mc_models=mc_models,
             model_params=model_params,
             short=short,
+            workers=workers,
         )
         atomic_write_text(output, text)
         run["results"] = {"output": str(output), "bytes": len(text)}

@@ -62,6 +62,15 @@ from .options import (
     show_default=True,
     help="inputs shown per output",
 )
+@click.option(
+    "--workers",
+    "-j",
+    type=bounded("workers"),
+    default=1,
+    show_default=True,
+    help="local processes that run the models on the Sobol samples (the indices are the same; "
+    "pays only with idle cores)",
+)
 @format_option("table", "json")
 def sensitivity(
     scenario: str | None,
@@ -72,6 +81,7 @@ def sensitivity(
     model_params: tuple[str, ...],
     bargaining: bool,
     top: int,
+    workers: int,
     fmt: str,
 ) -> None:
     """Which uncertain inputs move each forecast: tornado, Sobol indices (SALib), critical
@@ -113,6 +123,7 @@ def sensitivity(
             seed=seed,
             models=configured_models(names, scn, model_params),
             bargaining=bargaining,
+            workers=workers,
         )
         if method in ("sobol", "both")
         else None

@@ -19,7 +19,8 @@ from accord.forecast import CONSENSUS_MODEL, forecast
 from accord.models.registry import MODELS
 from accord.scenario import Scenario
 
-from . import charts
+from . import analyses, charts
+from .analyses import ensure_bargain
 from .html import BriefContext, Section, escape, figure, footnote, table
 from .overview import page_one
 from .sections import section_montecarlo, section_process, section_sensitivity
@@ -121,12 +122,9 @@ def section_trajectories(ctx: BriefContext) -> Section | None:
 
 
 def section_bargaining(ctx: BriefContext) -> Section | None:
-    from accord.bargaining import analyse
-
-    if any(i.status_quo is None for i in ctx.scenario.issues):
+    res = ensure_bargain(ctx)
+    if res is None:
         return None
-    res = analyse(ctx.scenario, months=ctx.months)
-    ctx.bargain = res
     names = {a.id: a.name for a in ctx.scenario.actors}
     parts, judgements = [], []
 
@@ -311,9 +309,17 @@ SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
     section_sensitivity,
 )
 TAIL: tuple[Callable[[BriefContext], Section | None], ...] = (section_inputs, section_assumptions)
-#: The sections the short brief prints after page one (the others still run when page one
-#: draws on them: the forecasts, the Monte Carlo and the tornado; the trajectories do not).
+#: The sections the short brief prints after page one.
 SHORT: tuple[str, ...] = ("bargaining", "process")
+#: The sections the short brief runs: those it prints, and those that give page one its
+#: judgements (in the short brief these draw no charts; the forecasts and the trajectories
+#: give page one nothing, and page one reads the forecast itself).
+SHORT_RUN: tuple[Callable[[BriefContext], Section | None], ...] = (
+    section_bargaining,
+    section_process,
+    section_montecarlo,
+    section_sensitivity,
+)
 
 
 TEMPLATE = """<!doctype html>
@@ -331,8 +337,13 @@ th{background:#f3f3f3} table.inputs td:nth-child(n+4){text-align:right}
 .key{background:#f7f9fc;border-left:4px solid #0072B2;padding:.6em 1.2em} .key li{margin:.3em 0}
 figure{margin:1em 0} figure svg{max-width:100%;height:auto} figcaption{font-size:.85em;color:#555}
 ol.fn{font-size:.85em} code{font-size:.9em} nav a{margin-right:1em}
-@media print{.page-one{break-after:page} nav{display:none} h2,h3{break-after:avoid}
-figure{break-inside:avoid}}
+@page{size:A4;margin:12mm 14mm}
+@media print{body{font-size:10pt;line-height:1.35;max-width:none;margin:0;padding:0}
+h1{margin:0 0 .1em;font-size:1.4em} h2{margin:1.1em 0 .4em} figure{margin:.5em 0}
+h2{font-size:1.3em} .page-one{break-after:page;font-size:.9em} .page-one h2{margin-top:.6em}
+.page-one p,.page-one ul{margin:.4em 0} .page-one h3{margin:.6em 0 .2em}
+.page-one figure svg{max-height:280px} .key{padding:.2em .8em} .key li{margin:.15em 0}
+nav{display:none} h2,h3{break-after:avoid} figure{break-inside:avoid}}
 </style></head><body>
 <h1>{{ title }}</h1>
 <p class=meta>{{ meta }}</p>
@@ -360,10 +371,14 @@ def build_brief(
     mc_models: str = "batched",
     model_params: tuple[str, ...] = (),
     short: bool = False,
+    workers: int = 1,
 ) -> str:
     """The whole brief as one HTML string, page one first.
 
-    ``short``: page one, then only the deal and the process sections (:data:`SHORT`).
+    ``short``: page one, then only the deal and the process sections (:data:`SHORT`); the
+    sections it does not print run without their charts, for page one's judgements only.
+    ``workers`` > 1 runs the slow analyses (the Monte Carlo, the tornado, the process
+    comparisons) side by side in that many worker processes; the brief is the same.
 
     ``draws`` > 0 adds the Monte Carlo and sensitivity sections (``mc_models``: "batched", the
     models with a Monte Carlo kernel, or "all"); ``runs`` > 0 adds the process comparison.
@@ -380,11 +395,17 @@ def build_brief(
         months=months,
         mc_models=mc_models,
         model_params=tuple(model_params),
+        short=short,
     )
-    ctx.result = forecast(scenario, ctx.models(models), seed=seed)
-    run = [fn for fn in (*SECTIONS, *TAIL) if not short or fn not in (section_trajectories, *TAIL)]
-    sections = [s for fn in run if (s := fn(ctx)) is not None]
-    first = page_one(ctx, sections)
+    pool = analyses.start(ctx, workers)
+    try:
+        ctx.result = forecast(scenario, ctx.models(models), seed=seed)
+        run = SHORT_RUN if short else (*SECTIONS, *TAIL)
+        sections = [s for fn in run if (s := fn(ctx)) is not None]
+        first = page_one(ctx, sections)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     judgements = [Markup(j) for s in sections for j in s.judgements]
     if short:
         sections = [s for s in sections if s.id in SHORT]

@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from accord.forecast import ForecastResult  # noqa: E402
 from accord.models.base import IssueForecast  # noqa: E402
@@ -23,6 +24,10 @@ from accord.scenario import Issue, Scenario  # noqa: E402
 from .style import MODEL_MARKERS, actor_colours, model_colour, wrap  # noqa: E402
 
 __all__ = ["to_svg", "to_png", "forecast_chart", "trajectory_chart"]
+
+#: Trajectories with at most this many rounds get a tick and a marker per round; longer ones
+#: (KTAB's SMP runs up to 100 turns) get about ten integer ticks and plain lines.
+TRAJECTORY_ROUNDS_MARKED = 25
 
 plt.rcParams.update(
     {
@@ -187,6 +192,7 @@ def trajectory_chart(scenario: Scenario, fc: IssueForecast, title: str):
     colours = actor_colours(scenario)
     names = {a.id: a.name for a in scenario.actors}
     rounds = np.arange(tr.positions.shape[0])
+    many = len(rounds) > TRAJECTORY_ROUNDS_MARKED
     fig, ax = plt.subplots(figsize=(8.5, 3.6))
     for k, aid in enumerate(tr.actor_ids):
         ax.plot(
@@ -195,13 +201,16 @@ def trajectory_chart(scenario: Scenario, fc: IssueForecast, title: str):
             color=colours.get(aid, "#888"),
             linewidth=1.4,
             alpha=0.85,
-            marker="o",
+            marker=None if many else "o",
             markersize=2.5,
             label=names.get(aid, aid),
         )
     ax.plot(rounds, tr.forecast, color="black", linewidth=2.2, linestyle="--", label="forecast")
     ax.set_xlabel("round")
-    ax.set_xticks(rounds)
+    if many:  # a tick and a marker per round would be unreadable (and slow to draw)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
+    else:
+        ax.set_xticks(rounds)
     _label_axis(ax, issue, "y")
     ax.grid(color="#eeeeee", linewidth=0.6)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)

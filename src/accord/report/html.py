@@ -40,9 +40,15 @@ class BriefContext:
     mc_models: str = "batched"  # "batched": models with a Monte Carlo kernel; "all": every model
     model_params: tuple[str, ...] = ()  # --model-param MODEL.OPTION=VALUE, for every section
     bargain: Any = None  # the bargaining analysis, once its section ran
-    process: Any = None  # [(title, ProcessComparison)], once the process section ran
+    process: Any = None  # [(setting, ProcessComparison)], once the comparisons ran
     montecarlo: Any = None  # the SimulationResult, once the Monte Carlo section ran
     tornado: Any = None  # the TornadoResult (every model and the bargaining), once computed
+    #: The short brief (page one, the deal, the process): the sections it does not print give
+    #: page one their judgements without drawing their charts.
+    short: bool = False
+    #: Analyses handed to worker processes, by name, until their results are taken
+    #: (:mod:`accord.report.analyses`).
+    pending: dict[str, Any] = field(default_factory=dict)
 
     @property
     def no_deal(self) -> str:

@@ -46,6 +46,9 @@ LABEL_GAP = 0.055
 #: :attr:`accord.report.html.Section.lead`: the Monte Carlo's zone 10, the deal 20–21, the
 #: process 30, the widest Monte Carlo range 50, the critical input 60).
 CONTESTED_RANK = 40
+#: Height of one issue's row in the overview figure, in inches (the figure is 8.5 wide): small
+#: enough for page one to fit one printed A4 page with seven issues.
+ROW_HEIGHT = 0.6
 
 
 def label_lines(points: list[float]) -> list[int | None]:
@@ -73,7 +76,7 @@ def overview_chart(
     """
     colours = actor_colours(scenario)
     n = len(summaries)
-    fig, ax = plt.subplots(figsize=(8.5, 0.9 + 0.78 * n))
+    fig, ax = plt.subplots(figsize=(8.5, 0.9 + ROW_HEIGHT * n))
     holders = [a for a in scenario.actors if a.binds_red_lines]
     drawn: set[str] = set()
     for y, s in enumerate(summaries):

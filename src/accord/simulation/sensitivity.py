@@ -21,8 +21,10 @@ analysis is available, the Nash package per issue and whether a zone of agreemen
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -51,11 +53,67 @@ log = logging.getLogger(__name__)
 
 #: Rows evaluated at once when a Sobol design is run through the models (bounds memory).
 EVAL_BATCH = 8192
+#: Input kinds only the bargaining analysis reads (no forecasting model does; the test suite
+#: checks every registered model): without the bargaining outputs they move nothing, so rows
+#: of a design that differ only in them are run once (Saltelli's design has one such row per
+#: input and base sample: most of the rows for the default scenario's red lines and war costs).
+BARGAINING_ONLY_KINDS = frozenset(
+    {
+        "red_line",
+        "no_deal_cost",
+        "no_deal_growth",
+        "no_deal_trend",
+        "no_deal_utility",
+        "drift",
+        "discount_rate",
+    }
+)
+#: Fewest rows worth handing to worker processes (below it, starting them costs more than the
+#: models do).
+PARALLEL_MIN_ROWS = 4096
 
 
 #: The opening month given to a setting in which no zone opens within the Monte Carlo's horizon
 #: (one quarter past it), so that the tornado can rank what brings the opening forward.
 NO_OPENING = float(max(RIPENESS_MONTHS) + 3)
+
+
+def _outputs_block(
+    scenario: Scenario,
+    inputs: tuple[UncertainInput, ...],
+    chosen: tuple[Forecaster, ...],
+    shocks: tuple[Shock, ...],
+    bargaining: bool,
+    bg_keys: tuple[str, ...],
+    seed: int | None,
+    block: np.ndarray,
+    rows: np.ndarray,
+) -> np.ndarray:
+    """The outputs of the design's rows number ``rows`` (``block``: their input values); each
+    row draws from its own stream (its number), so blocks can run anywhere, in any order."""
+    draws = inputs_at(scenario, list(inputs), block, rows, seed)
+    fc, bgr = evaluate(draws, chosen, shocks=shocks, bargaining=bargaining)
+    cols = [fc.reshape(len(block), -1)]
+    for key in bg_keys:
+        col = np.asarray(bgr[key], dtype=float).reshape(len(block), -1)
+        if key == "opens":  # no zone within the horizon: one quarter past it
+            col = np.where(np.isnan(col), NO_OPENING, col)
+        cols.append(col)
+    return np.concatenate(cols, axis=1)
+
+
+def _ignore_sigint() -> None:  # worker processes: Ctrl-C is the parent's business
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _block_size(rows: int, workers: int) -> int:
+    """Rows evaluated at once: :data:`EVAL_BATCH`, or with several workers (and at least
+    :data:`PARALLEL_MIN_ROWS` rows) the largest size up to it that gives every worker the same
+    number of blocks. The results do not depend on it."""
+    if workers <= 1 or rows < PARALLEL_MIN_ROWS:
+        return EVAL_BATCH
+    blocks = workers * -(-rows // (workers * EVAL_BATCH))
+    return max(1, -(-rows // max(blocks, 1)))
 
 
 def scenario_outputs(
@@ -66,35 +124,79 @@ def scenario_outputs(
     bargaining: bool = False,
     shocks: Sequence[Shock] = (),
     seed: int | None = 0,
+    workers: int = 1,
 ) -> tuple[list[str], Callable[[np.ndarray], np.ndarray]]:
-    """Output names and a function mapping input values (R × k) to outputs (R × outputs)."""
+    """Output names and a function mapping input values (R × k) to outputs (R × outputs).
+
+    ``workers`` > 1 evaluates blocks of rows on that many local worker processes (a
+    ``forkserver`` pool that preloads accord); the outputs are the same, bit for bit.
+    """
     from accord.forecast import resolve_models
 
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     chosen = tuple(resolve_models(models))
     names = [f"{m.name}:{i}" for m in chosen for i in scenario.issue_ids]
     probe = inputs_at(scenario, inputs, np.array([[x.value for x in inputs]]), seed=seed)
     _, bg = evaluate(probe, chosen, shocks=shocks, bargaining=bargaining)
-    bg_keys = [k for k in ("zopa", "opens", "nash") if k in bg]
+    bg_keys = tuple(k for k in ("zopa", "opens", "nash") if k in bg)
     for key in bg_keys:
         names += [key] if bg[key].ndim == 1 else [f"{key}:{i}" for i in scenario.issue_ids]
+    one = partial(
+        _outputs_block,
+        scenario,
+        tuple(inputs),
+        chosen,
+        tuple(shocks),
+        bargaining,
+        bg_keys,
+        seed,
+    )
+    read = np.array([bargaining or x.kind not in BARGAINING_ONLY_KINDS for x in inputs], bool)
 
     def run(values: np.ndarray) -> np.ndarray:
-        parts = []
-        for start in range(0, len(values), EVAL_BATCH):
-            block = values[start : start + EVAL_BATCH]
-            idx = np.arange(start, start + len(block))
-            draws = inputs_at(scenario, inputs, block, idx, seed)
-            fc, bgr = evaluate(draws, chosen, shocks=shocks, bargaining=bargaining)
-            cols = [fc.reshape(len(block), -1)]
-            for key in bg_keys:
-                col = np.asarray(bgr[key], dtype=float).reshape(len(block), -1)
-                if key == "opens":  # no zone within the horizon: one quarter past it
-                    col = np.where(np.isnan(col), NO_OPENING, col)
-                cols.append(col)
-            parts.append(np.concatenate(cols, axis=1))
-        return np.concatenate(parts) if parts else np.empty((0, len(names)))
+        """The outputs of every row; a row equal to an earlier one in every input an output
+        reads takes that row's outputs (its own random stream would only add noise: the
+        inputs it differs in move nothing)."""
+        values = np.asarray(values, dtype=float)
+        first, back = np.arange(len(values)), None
+        if len(values) > 1 and not read.all():
+            _, first, back = np.unique(
+                values[:, read], axis=0, return_index=True, return_inverse=True
+            )
+            order = np.argsort(first, kind="stable")  # run them in the design's order
+            first, back = first[order], np.argsort(order)[back.reshape(-1)]
+        size = _block_size(len(first), workers)
+        starts = list(range(0, len(first), size))
+        blocks = [first[s : s + size] for s in starts]
+        if workers > 1 and len(blocks) > 1:
+            parts = _map_in_workers(one, values, blocks, workers)
+        else:
+            parts = [one(values[b], b) for b in blocks]
+        out = np.concatenate(parts) if parts else np.empty((0, len(names)))
+        return out if back is None else out[back]
 
     return names, run
+
+
+def _map_in_workers(
+    fn: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    values: np.ndarray,
+    blocks: list[np.ndarray],
+    workers: int,
+) -> list[np.ndarray]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["accord.simulation.sensitivity"])
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(blocks)), mp_context=ctx, initializer=_ignore_sigint
+    )
+    try:
+        return list(pool.map(fn, [values[b] for b in blocks], blocks))
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 # -- tornado ---------------------------------------------------------------------------------------
@@ -221,6 +323,14 @@ def _check_n(n: int) -> None:
         )
 
 
+def _bootstrap_seed(seed: int | None) -> int | None:
+    """The seed handed to SALib's bootstrap: SALib ignores a falsy one (``if seed:``), so seed 0
+    becomes a fixed number drawn from it, and the confidence intervals repeat run after run."""
+    if seed is None or seed != 0:
+        return seed
+    return int(np.random.SeedSequence(0).generate_state(1)[0])
+
+
 def sobol_indices(
     func: Callable[[np.ndarray], np.ndarray],
     inputs: Sequence[UncertainInput],
@@ -276,7 +386,7 @@ def sobol_indices(
                 col,
                 calc_second_order=False,
                 num_resamples=num_resamples,
-                seed=seed,
+                seed=_bootstrap_seed(seed),
                 print_to_console=False,
             )
         for j, inp in enumerate(inputs):
@@ -320,9 +430,10 @@ def sobol(
     models: Sequence[str | Forecaster] | None = None,
     bargaining: bool = False,
     shocks: Sequence[Shock] = (),
+    workers: int = 1,
 ) -> SobolResult:
     """Sobol indices of every output (model × issue forecasts, bargaining) over every uncertain
-    input.
+    input. ``workers`` > 1 runs the models on that many local processes (same indices).
     """
     inputs = uncertain_inputs(scenario)
     if not inputs:
@@ -330,7 +441,13 @@ def sobol(
             "the scenario has no uncertain inputs: give some quantities an `uncertainty`"
         )
     names, run = scenario_outputs(
-        scenario, inputs, models=models, bargaining=bargaining, shocks=shocks, seed=seed
+        scenario,
+        inputs,
+        models=models,
+        bargaining=bargaining,
+        shocks=shocks,
+        seed=seed,
+        workers=workers,
     )
     return sobol_indices(run, inputs, n=n, seed=seed, output_names=names)
 

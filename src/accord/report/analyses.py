@@ -1,0 +1,187 @@
+"""The brief's analyses, each run once per brief: the bargaining analysis, the Monte Carlo, the
+tornado and the process comparisons.
+
+:func:`start` hands the slow ones (the Monte Carlo, the tornado, the process comparisons) to
+worker processes as soon as their inputs are known, so that they run side by side while the
+brief draws its charts; each ``ensure_*`` function then waits for its result, or runs the
+analysis in this process when no worker took it. The brief is the same either way: every
+analysis draws from its own seed, whatever runs it.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from concurrent.futures import Executor, Future
+from typing import Any
+
+from accord.models.registry import MODELS
+
+from .html import BriefContext
+
+__all__ = [
+    "PROCESSES",
+    "batched_models",
+    "ensure_bargain",
+    "ensure_montecarlo",
+    "ensure_process",
+    "ensure_tornado",
+    "mc_models",
+    "process_runs",
+    "start",
+]
+
+#: Processes compared in the brief, in the order the sources discuss them.
+PROCESSES = ("prep-talks", "summit", "ultimatum", "mediated")
+
+
+def batched_models() -> list[str]:
+    """Registered models with a batched Monte Carlo kernel (fast on many draws)."""
+    return [m.name for m in MODELS if m.tags.batched]
+
+
+def mc_models(ctx: BriefContext) -> tuple[list[str], list[str]]:
+    """(models run on the draws, models left out) by the brief's ``mc_models`` setting."""
+    everyone = [m.name for m in MODELS]
+    if ctx.mc_models == "all":
+        return everyone, []
+    fast = batched_models()
+    return fast, [m for m in everyone if m not in fast]
+
+
+def _negotiable(ctx: BriefContext) -> bool:
+    """Every issue has a status quo, so there are packages to bargain over."""
+    return all(i.status_quo is not None for i in ctx.scenario.issues)
+
+
+def _uncertain(ctx: BriefContext) -> bool:
+    from accord.simulation.sampling import uncertain_inputs
+
+    return bool(uncertain_inputs(ctx.scenario))
+
+
+# -- what each analysis runs -----------------------------------------------------------------------
+
+
+def _montecarlo_call(ctx: BriefContext) -> tuple[Any, tuple, dict]:
+    from accord.simulation.montecarlo import simulate
+
+    models, _ = mc_models(ctx)
+    return simulate, (ctx.scenario, ctx.draws), {"seed": ctx.seed, "models": ctx.models(models)}
+
+
+def _tornado_call(ctx: BriefContext) -> tuple[Any, tuple, dict]:
+    from accord.simulation.sensitivity import tornado
+
+    models, _ = mc_models(ctx)
+    kwargs = {"models": ctx.models(models), "bargaining": _negotiable(ctx), "seed": ctx.seed}
+    return tornado, (ctx.scenario,), kwargs
+
+
+def process_runs(ctx: BriefContext, opens: int | None) -> list[tuple[str, list[str]]]:
+    """The process comparisons' settings as (title, overrides): talks starting now and, when a
+    zone of agreement opens later (month ``opens``), talks starting then, with the scenario's
+    strategies and (not in the short brief) with every party conceding early. The later ones
+    are shown only when there is no zone at the start (:func:`ensure_process`)."""
+    out: list[tuple[str, list[str]]] = [("now", [])]
+    if opens is not None:
+        out.append(("later", [f"start_month={opens}"]))
+        if not ctx.short:
+            out.append(("conceder", [f"start_month={opens}", "default_strategy=conceder"]))
+    return out
+
+
+def _process_call(ctx: BriefContext, overrides: list[str]) -> tuple[Any, tuple, dict]:
+    from accord.process import compare_processes
+
+    kwargs = {"runs": ctx.runs, "seed": ctx.seed, "overrides": overrides or None}
+    return compare_processes, (ctx.scenario, PROCESSES), kwargs
+
+
+def _ignore_sigint() -> None:  # worker processes: Ctrl-C is the parent's business
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start(ctx: BriefContext, workers: int) -> Executor | None:
+    """With ``workers`` > 1, a pool of that many worker processes that has been handed the
+    brief's slow analyses (the caller shuts it down); None (nothing started) otherwise."""
+    if workers <= 1:
+        return None
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forked workers start at once with everything imported so far (the brief's callers are
+    # single-threaded: the web app builds its briefs with one worker); elsewhere, fresh ones
+    method = "fork" if sys.platform == "linux" else "spawn"
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp.get_context(method), initializer=_ignore_sigint
+    )
+    calls: dict[str, tuple[Any, tuple, dict]] = {}
+    if ctx.draws > 0 and _uncertain(ctx):
+        calls["montecarlo"] = _montecarlo_call(ctx)
+    if _uncertain(ctx):
+        calls["tornado"] = _tornado_call(ctx)
+    if ctx.runs > 0 and _negotiable(ctx):
+        # the bargaining analysis is quick and says when a zone opens: the later settings are
+        # started at once too, and dropped if talks starting now already have a zone
+        opens = ensure_bargain(ctx).opens_at
+        for key, overrides in process_runs(ctx, opens):
+            calls[f"process:{key}"] = _process_call(ctx, overrides)
+    # slowest first, so that the quick ones fill in behind them
+    for key in sorted(calls, key=lambda k: k != "montecarlo"):
+        fn, args, kwargs = calls[key]
+        ctx.pending[key] = pool.submit(fn, *args, **kwargs)
+    return pool
+
+
+def _result(ctx: BriefContext, key: str, call: tuple[Any, tuple, dict]) -> Any:
+    fut: Future | None = ctx.pending.pop(key, None)
+    if fut is not None:
+        return fut.result()
+    fn, args, kwargs = call
+    return fn(*args, **kwargs)
+
+
+# -- the results -----------------------------------------------------------------------------------
+
+
+def ensure_bargain(ctx: BriefContext) -> Any:
+    """The bargaining analysis (ZOPA, solutions, ripeness); None without a status quo."""
+    from accord.bargaining import analyse
+
+    if ctx.bargain is None and _negotiable(ctx):
+        ctx.bargain = analyse(ctx.scenario, months=ctx.months)
+    return ctx.bargain
+
+
+def ensure_montecarlo(ctx: BriefContext) -> Any:
+    """The Monte Carlo of the brief's models; None with no draws or no uncertain inputs."""
+    if ctx.montecarlo is None and ctx.draws > 0 and _uncertain(ctx):
+        ctx.montecarlo = _result(ctx, "montecarlo", _montecarlo_call(ctx))
+    return ctx.montecarlo
+
+
+def ensure_tornado(ctx: BriefContext) -> Any:
+    """The tornado of every Monte Carlo model (the consensus too) and of the bargaining outputs
+    (the opening month, the Nash package), run once per brief; None without uncertain inputs."""
+    if ctx.tornado is None and _uncertain(ctx):
+        ctx.tornado = _result(ctx, "tornado", _tornado_call(ctx))
+    return ctx.tornado
+
+
+def ensure_process(ctx: BriefContext) -> list[tuple[str, Any]] | None:
+    """[(key, ProcessComparison)]: talks starting now and, if there is no zone then but one
+    opens later, the two later settings of :func:`process_runs`; None with no runs or no status
+    quo."""
+    if ctx.process is None and ctx.runs > 0 and _negotiable(ctx):
+        runs = process_runs(ctx, ensure_bargain(ctx).opens_at)
+        now = _result(ctx, "process:now", _process_call(ctx, []))
+        out = [("now", now)]
+        if now.zone_at_start == 0:
+            out += [(k, _result(ctx, f"process:{k}", _process_call(ctx, o))) for k, o in runs[1:]]
+        for k, _ in runs[1:]:
+            fut = ctx.pending.pop(f"process:{k}", None)
+            if fut is not None:
+                fut.cancel()
+        ctx.process = out
+    return ctx.process
