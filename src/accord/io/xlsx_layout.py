@@ -63,6 +63,15 @@ SHEETS: dict[str, list[str]] = {
         *_q("capability"),
     ],
     "war": ["item", "issue_id", *_q("value")],
+    "panels": [
+        "place",
+        "by",
+        "value",
+        "low",
+        "high",
+        "weight",
+        *[f"evidence_{p}" for p in EVIDENCE_PARTS],
+    ],
 }
 META_KEYS = ("accord", "title", "date", "author", "description", "extensions")
 _TEXT_NUM = {"point", "scale_min", "scale_max"}
@@ -81,6 +90,9 @@ HELP = {
     "line (worst acceptable value), whether it follows the front (TRUE: it moves with the "
     "issue's drift) and capability on this issue",
     "war": "optional: drift_per_month rows (issue_id, value) and one discount_rate_per_month row",
+    "panels": "optional: one row per reviewer's view of a number whose Q_shape is panel: place "
+    "(as accord names it, e.g. actors[1].stances.territory.red_line), by (the reviewer), value, "
+    "low, high, weight (default 1) and the view's evidence",
 }
 README = [
     "accord scenario workbook",
@@ -96,7 +108,8 @@ README = [
         "quote "
         "became the number; Q_low, Q_high (and Q_shape: uniform, triangular, truncnorm or beta; "
         "Q_sd; "
-        "Q_concentration) give its uncertainty range for the Monte Carlo."
+        "Q_concentration) give its uncertainty range for the Monte Carlo; Q_shape panel "
+        "pools the reviewers' views listed on the panels sheet."
     ),
     "Every problem is reported at once with its sheet and row.",
     "",

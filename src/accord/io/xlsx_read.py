@@ -181,6 +181,7 @@ def read_xlsx(path: Path, text: str = "") -> Scenario:
     _labels(sh["scale_labels"], b)
     _stances(sh["stances"], b)
     _war(sh["war"], b)
+    _panels(sh["panels"], b)
     try:
         scn = scenario_from_dict(b.data, label)
     except ScenarioError as exc:  # with the sheets' own faults: every problem in one run
@@ -363,6 +364,50 @@ def _war(sh: _Sheet, b: _Build) -> None:
             )
         b.rows.setdefault("war", ("war", r))
     b.data["war"] = war
+
+
+def _at(data: Any, place: str) -> Any:
+    """The node of the scenario mapping at ``place`` (``actors[1].stances.x.red_line``), or
+    None."""
+    node = data
+    for part in place.split("."):
+        name, _, rest = part.partition("[")
+        if name:
+            node = node.get(name) if isinstance(node, dict) else None
+        for idx in rest.rstrip("]").split("][") if rest else ():
+            ok = isinstance(node, list) and idx.isdigit() and int(idx) < len(node)
+            node = node[int(idx)] if ok else None
+        if node is None:
+            return None
+    return node
+
+
+def _panels(sh: _Sheet, b: _Build) -> None:
+    """Reviewers' views onto the numbers whose shape is ``panel``."""
+    for r, rec in sh.rows:
+        place, by = sh.text(r, rec, "place", True), sh.text(r, rec, "by", True)
+        nums = {c: sh.number(r, rec, c, True) for c in ("value", "low", "high")}
+        weight = sh.number(r, rec, "weight")
+        if place is None or by is None or any(v is None for v in nums.values()):
+            continue
+        q = _at(b.data, place)
+        unc = q.get("uncertainty") if isinstance(q, dict) else None
+        if not isinstance(unc, dict) or unc.get("shape") != "panel":
+            sh.bad(
+                r,
+                "names a place whose number has no `panel` shape",
+                place,
+                fix="set that number's _shape column to panel, or correct the place",
+            )
+            continue
+        view: dict[str, Any] = {"by": by, **nums}
+        if weight is not None:
+            view["weight"] = weight
+        ev = {p: t for p in EVIDENCE_PARTS if (t := sh.text(r, rec, f"evidence_{p}")) is not None}
+        if ev:
+            view["evidence"] = ev
+        unc.setdefault("panel", []).append(view)
+        b.rows.setdefault(f"{place}.uncertainty", ("panels", r))
 
 
 def _locate(p: Problem, rows: dict[str, tuple[str, int]]) -> Problem:

@@ -131,6 +131,23 @@ def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
         if not war:
             war.append({"item": "present"})
     sources = [{c: getattr(src, c) for c in SHEETS["sources"]} for src in s.sources]
+    panels = [
+        {
+            "place": place,
+            "by": v.by,
+            "value": float(v.value),
+            "low": float(v.low),
+            "high": float(v.high),
+            "weight": float(v.weight),
+            **{
+                f"evidence_{part}": getattr(v.evidence, part) if v.evidence else None
+                for part in EVIDENCE_PARTS
+            },
+        }
+        for place, q in s.quantities()
+        if q.uncertainty is not None and q.uncertainty.panel
+        for v in q.uncertainty.panel
+    ]
     return {
         "metadata": meta,
         "sources": sources,
@@ -139,6 +156,7 @@ def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
         "scale_labels": labels,
         "stances": stances,
         "war": war,
+        "panels": panels,
     }
 
 

@@ -89,6 +89,13 @@ def _row(place: str, q: Quantity, swing: tuple[str, float, float] | None) -> Rev
     kind, text, how = _evidence_text(q.evidence)
     u = q.uncertainty
     rng = f"{u.low:g} to {u.high:g} ({u.shape})" if u is not None else "—"
+    if u is not None and u.panel:  # the reviewers' own views, pooled
+        views = "; ".join(
+            f"{v.by} {v.value:g} [{v.low:g}, {v.high:g}]"
+            + (f" ×{v.weight:g}" if v.weight != 1 else "")
+            for v in u.panel
+        )
+        rng = f"{u.low:g} to {u.high:g} (pool of {views})"
     rkind, rtext, rhow = _evidence_text(u.evidence if u is not None else None)
     r_ev = "" if rkind == "none" else f"{rkind}: {rtext}" + (f" ({rhow})" if rhow else "")
     if swing is None:

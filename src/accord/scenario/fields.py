@@ -169,22 +169,71 @@ class Evidence(StrictModel):
         return "comment" if self.comment_by is not None else "quote"
 
 
+class PanelView(StrictModel):
+    """One reviewer's view of a number: their own value and range, and why."""
+
+    by: str = Field(min_length=1, description="the reviewer's name")
+    value: float
+    low: float
+    high: float
+    weight: float = Field(
+        1.0,
+        ge=0,
+        description="the reviewer's weight in the pool (equal by default; e.g. a performance "
+        "weight from calibration questions, Cooke's classical model)",
+    )
+    evidence: Evidence | None = None
+
+    @field_validator("value", "low", "high", "weight", mode="before")
+    @classmethod
+    def _numbers(cls, v: Any) -> Any:
+        return finite_number(v)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PanelView:
+        if not self.low <= self.value <= self.high:
+            raise ValueError(
+                f"{self.by}'s range must contain their value (low <= value <= high), got "
+                f"({self.low}, {self.value}, {self.high})"
+            )
+        return self
+
+
 class Uncertainty(StrictModel):
     """The range an uncertain number may take, and the shape of its distribution.
 
     ``triangular`` peaks at the quantity's value; ``truncnorm`` is centred on the value with
     standard deviation ``sd`` (default: a quarter of the range) and cut at low/high; ``beta``
-    is rescaled to [low, high] with its mean at the value and concentration ``concentration``.
+    is rescaled to [low, high] with its mean at the value and concentration ``concentration``;
+    ``panel`` is the linear opinion pool of the reviewers' views in ``panel`` (each a
+    triangular distribution on its own range, weighted by ``weight``), and low/high, when not
+    written, are the panel's widest range.
     """
 
     low: float
     high: float
-    shape: Literal["uniform", "triangular", "truncnorm", "beta"] = "triangular"
+    shape: Literal["uniform", "triangular", "truncnorm", "beta", "panel"] = "triangular"
+    panel: list[PanelView] | None = Field(
+        None, description="the reviewers' own values and ranges (shape: panel)"
+    )
     evidence: Evidence | None = Field(
         None, description="why the range is this wide (a reader comment may support a range)"
     )
     sd: float | None = Field(None, gt=0)
     concentration: float | None = Field(None, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _panel_range(cls, data: Any) -> Any:
+        """A panel's range, when not written, is the widest of its reviewers' ranges."""
+        if not isinstance(data, dict) or data.get("shape") != "panel":
+            return data
+        views = [v for v in data.get("panel") or [] if isinstance(v, dict)]
+        lows = [v["low"] for v in views if isinstance(v.get("low"), int | float)]
+        highs = [v["high"] for v in views if isinstance(v.get("high"), int | float)]
+        if lows and highs:
+            data = {"low": min(lows), "high": max(highs), **data}
+        return data
 
     @field_validator("low", "high", "sd", "concentration", mode="before")
     @classmethod
@@ -195,6 +244,21 @@ class Uncertainty(StrictModel):
     def _ordered(self) -> Uncertainty:
         if not self.low <= self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        if (self.shape == "panel") != bool(self.panel):
+            raise ValueError(
+                "`shape: panel` takes its distribution from `panel`, a list of reviewers' views "
+                "(by, value, low, high): give both or neither"
+            )
+        if self.panel:
+            names = [v.by for v in self.panel]
+            if len(set(names)) < len(names):
+                raise ValueError(f"each reviewer gives one view: {names} repeats a name")
+            if sum(v.weight for v in self.panel) <= 0:
+                raise ValueError("the reviewers' weights must not all be 0")
+            if any(v.low < self.low or v.high > self.high for v in self.panel):
+                raise ValueError(
+                    f"every reviewer's range must lie within low..high ({self.low}..{self.high})"
+                )
         return self
 
 
