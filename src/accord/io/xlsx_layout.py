@@ -49,6 +49,7 @@ SHEETS: dict[str, list[str]] = {
         "party",
         "ratifies",
         *_q("capability"),
+        *_q("red_lines_move_together"),
         *[c for f in NO_DEAL for c in _q(f"no_deal_{f}")],
     ],
     "issues": ["id", "name", "question", "scale_min", "scale_max", "discrete", *_q("status_quo")],

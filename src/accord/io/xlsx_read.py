@@ -249,6 +249,9 @@ def _actors(sh: _Sheet, b: _Build) -> None:
             actor["party"] = sh.boolean(r, rec, "party")
         if sh.boolean(r, rec, "ratifies") is not None:
             actor["ratifies"] = sh.boolean(r, rec, "ratifies")
+        together = sh.quantity(r, rec, "red_lines_move_together")
+        if together is not None:
+            actor["red_lines_move_together"] = together
         nd = {f: sh.quantity(r, rec, f"no_deal_{f}") for f in NO_DEAL}
         if any(v is not None for v in nd.values()):
             actor["no_deal"] = {f: v for f, v in nd.items() if v is not None}

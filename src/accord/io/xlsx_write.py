@@ -82,6 +82,7 @@ def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
             "party": a.party,
             "ratifies": a.ratifies,
             **_qcells(a.capability, "capability"),
+            **_qcells(a.red_lines_move_together, "red_lines_move_together"),
         }
         if a.no_deal is not None:
             for f in NO_DEAL:

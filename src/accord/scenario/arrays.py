@@ -32,6 +32,7 @@ from .uncertainty import (
     DEFAULT_SD_SHARE,
     InputKind,
     UncertainInput,
+    red_side,
     uncertain_inputs,
 )
 
@@ -250,22 +251,6 @@ def nominal(scenario: Scenario) -> dict[str, np.ndarray]:
     }
 
 
-def _red_side(scenario: Scenario) -> np.ndarray:
-    n, m = len(scenario.actors), len(scenario.issues)
-    side = np.zeros((n, m))
-    for i, a in enumerate(scenario.actors):
-        for k, iss in enumerate(scenario.issues):
-            st = a.stances.get(iss.id)
-            if st is None or st.red_line is None:
-                continue
-            diff = st.red_line.value - st.position.value
-            if diff == 0 and st.red_line.uncertainty is not None:
-                u = st.red_line.uncertainty
-                diff = 0.5 * (u.low + u.high) - st.position.value
-            side[i, k] = np.sign(diff)
-    return side
-
-
 def inputs_at(
     scenario: Scenario,
     inputs: list[UncertainInput] | tuple[UncertainInput, ...],
@@ -327,7 +312,7 @@ def inputs_at(
         inherit[None], arr["actor_capability"][:, :, None], arr["capability"]
     )
     arr["capability"] = np.where(mask[None], arr["capability"], 0.0)
-    side = _red_side(scenario)
+    side = red_side(scenario)
     red = arr["red_line"]
     pos = arr["position"]
     red = np.where(side < 0, np.minimum(red, pos), red)  # red line below: never above the position

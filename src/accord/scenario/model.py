@@ -200,6 +200,12 @@ class Actor(StrictModel):
         description="whether a deal needs this actor's consent (a signatory or veto player); "
         "False: it shapes the forecasts but not the zone of agreement",
     )
+    red_lines_move_together: Quantity | None = Field(
+        None,
+        description="ρ in [0, 1): how strongly this actor's uncertain red lines move together "
+        "in the Monte Carlo (a Gaussian copula: a draw that softens one tends to soften all); "
+        "none or 0: independently",
+    )
     ratifies: bool = Field(
         False,
         description="not at the table (party: false) but its red lines bind every deal, on the "
@@ -216,6 +222,22 @@ class Actor(StrictModel):
     @classmethod
     def _party(cls, v: Any) -> Any:
         return strict_bool(v)
+
+    @field_validator("red_lines_move_together", mode="after")
+    @classmethod
+    def _rho(cls, q: Quantity | None) -> Quantity | None:
+        if q is None:
+            return q
+        if not 0.0 <= q.value < 1.0:
+            raise rule_error(
+                f"must lie in [0, 1), got {q.value:g}", "give a correlation such as 0.5"
+            )
+        if q.uncertainty is not None:
+            raise rule_error(
+                "cannot itself be uncertain (the Monte Carlo draws the red lines, not ρ)",
+                "remove its uncertainty and compare runs with two values instead",
+            )
+        return q
 
     @model_validator(mode="after")
     def _ratifier_is_not_a_party(self) -> Actor:

@@ -47,8 +47,12 @@ from .model import Quantity, Scenario
 __all__ = [
     "DEFAULT_BETA_CONCENTRATION",
     "DEFAULT_SD_SHARE",
+    "CorrelationGroup",
     "InputKind",
     "UncertainInput",
+    "correlate",
+    "correlation_groups",
+    "red_side",
     "uncertain_inputs",
 ]
 
@@ -271,4 +275,75 @@ def uncertain_inputs(scenario: Scenario, *, file: str = "<scenario>") -> list[Un
         add(scenario.war.discount_rate_per_month, "war.discount_rate_per_month", "discount_rate")
     if problems:
         raise ScenarioError(problems)
+    return out
+
+
+def red_side(scenario: Scenario) -> np.ndarray:
+    """(n, m) −1 for a red line below the actor's position, +1 above, 0 for none: the side is
+    fixed by the scenario's values (where they are equal, by the midpoint of the red line's
+    range)."""
+    n, m = len(scenario.actors), len(scenario.issues)
+    side = np.zeros((n, m))
+    for i, a in enumerate(scenario.actors):
+        for k, iss in enumerate(scenario.issues):
+            st = a.stances.get(iss.id)
+            if st is None or st.red_line is None:
+                continue
+            diff = st.red_line.value - st.position.value
+            if diff == 0 and st.red_line.uncertainty is not None:
+                u = st.red_line.uncertainty
+                diff = 0.5 * (u.low + u.high) - st.position.value
+            side[i, k] = np.sign(diff)
+    return side
+
+
+@dataclass(frozen=True)
+class CorrelationGroup:
+    """Inputs drawn together: correlation ``rho`` of their normal scores, and for each input
+    (its column) whether its "soft" direction is up (a red line above the position softens
+    upwards)."""
+
+    actor: str
+    rho: float
+    members: tuple[tuple[int, bool], ...]
+
+
+def correlation_groups(scenario: Scenario, inputs: list[UncertainInput]) -> list[CorrelationGroup]:
+    """One group per actor with ``red_lines_move_together`` > 0 and two or more uncertain red
+    lines, in actor order."""
+    side = red_side(scenario)
+    col = {inp.place: j for j, inp in enumerate(inputs)}
+    out = []
+    for i, a in enumerate(scenario.actors):
+        q = a.red_lines_move_together
+        if q is None or q.value <= 0:
+            continue
+        members = tuple(
+            (col[f"actors[{i}].stances.{iss.id}.red_line"], bool(side[i, k] > 0))
+            for k, iss in enumerate(scenario.issues)
+            if f"actors[{i}].stances.{iss.id}.red_line" in col
+        )
+        if len(members) >= 2:
+            out.append(CorrelationGroup(a.id, float(q.value), members))
+    return out
+
+
+def correlate(u: np.ndarray, groups: list[CorrelationGroup], extra: np.ndarray) -> np.ndarray:
+    """The uniforms ``u`` (D, inputs) with each group's columns made dependent by a Gaussian
+    copula ([Nelsen2006, sec. 2.3]): with z_j = Φ⁻¹ of the column's "softness" (u, or 1 − u
+    where softening is upwards) and c = Φ⁻¹ of the group's own uniform in ``extra`` (D,
+    groups), z_j' = √ρ c + √(1 − ρ) z_j, so every column stays uniform and any two members'
+    normal scores correlate at ρ: an actor that softens on one issue tends to soften on all."""
+    from scipy.stats import norm
+
+    out = u.copy()
+    eps = np.finfo(float).tiny
+    for g, grp in enumerate(groups):
+        c = norm.ppf(np.clip(extra[:, g], eps, 1 - 1e-16))
+        r = grp.rho
+        for j, up in grp.members:
+            soft = 1.0 - u[:, j] if up else u[:, j]
+            z = norm.ppf(np.clip(soft, eps, 1 - 1e-16))
+            moved = norm.cdf(np.sqrt(r) * c + np.sqrt(1.0 - r) * z)  # [Nelsen2006] Gaussian copula
+            out[:, j] = 1.0 - moved if up else moved
     return out

@@ -24,6 +24,7 @@ from accord.scenario.arrays import (
     nominal,
     uncertain_inputs,
 )
+from accord.scenario.uncertainty import correlate, correlation_groups
 
 #: The Monte Carlo's name for a batch of drawn arrays (the same type a single forecast uses).
 Draws = ScenarioArrays
@@ -63,7 +64,11 @@ def sample(
     )
     if inputs is None:
         inputs = uncertain_inputs(scenario)
-    u = draw_uniforms(seed, idx, len(inputs))
+    groups = correlation_groups(scenario, inputs)
+    # one more uniform per group, after the inputs' own: without groups the draws are unchanged
+    u = draw_uniforms(seed, idx, len(inputs) + len(groups))
+    if groups:
+        u = correlate(u[:, : len(inputs)], groups, u[:, len(inputs) :])
     values = np.empty_like(u)
     for j, inp in enumerate(inputs):
         values[:, j] = inp.ppf(u[:, j])
