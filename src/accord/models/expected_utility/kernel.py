@@ -33,6 +33,10 @@ _EPS = 1e-12
 #: the path of the reference tests); above it by the sorted form of :func:`vote_sums`.
 SMALL_N = 24
 
+#: Up to this many elements the small cases' votes are one n³ array, above it summed voter by
+#: voter (the same result, bit for bit; the loop's cost per call only pays on batches).
+_ONE_ARRAY = 1 << 15
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -110,8 +114,7 @@ def success_probability(
     y = d if unit else d ** r[..., :, None]  # y[k, a] = d_ka^{r_k}
     if rule == "scholz":  # small cases: one n³ array is cheapest
         wy = w[..., :, None] * y  # c_k s_k d_ka^{r_k}
-        v = wy[..., :, None, :] - wy[..., :, :, None]  # [Scholz2011, eq. 1]
-        pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
+        pos = _positive_votes(wy)
         # v is antisymmetric in (a, b), so Σ_k Σ_a Σ_b |v_k(a, b)| = 2 Σ max(0, v)  [Scholz2011,
         # code]
         denom = 2.0 * pos.sum(axis=(-2, -1))[..., None, None]
@@ -119,6 +122,22 @@ def success_probability(
         return np.where(same, 0.0, P)
     pos, tot, net = vote_sums_direct(w, y, chunk=chunk)
     return np.where(same, 0.0, _finish_probability(w, y, pos, tot, net, rule))
+
+
+def _positive_votes(wy: np.ndarray) -> np.ndarray:
+    """Σ_k max(0, v_k(a, b)) with v_k(a, b) = wy_kb − wy_ka: one n³ array for a single small
+    case, else voter by voter into (..., n, n) buffers that stay in cache (the same additions in
+    the same order into an array of the same memory layout, so the same bits)."""
+    n = wy.shape[-1]
+    if wy.size * n <= _ONE_ARRAY:
+        v = wy[..., :, None, :] - wy[..., :, :, None]  # [Scholz2011, eq. 1]
+        return np.maximum(v, 0.0, out=v).sum(axis=-3)
+    pos = np.zeros_like(wy)  # wy's memory layout, which the later sums' order depends on
+    v = np.empty_like(wy)
+    for k in range(n):
+        np.subtract(wy[..., k, None, :], wy[..., k, :, None], out=v)  # [Scholz2011, eq. 1]
+        pos += np.maximum(v, 0.0, out=v)
+    return pos
 
 
 def _finish_probability(w, y, pos, tot, net, rule):
