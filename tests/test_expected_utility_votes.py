@@ -92,6 +92,7 @@ def test_invariants_above_small_n():
     default offer rule) on a run that uses the sorted vote sums."""
     x, c, s, _ = _case(8, (60,))
     base = run_expected_utility(x, c, s, rounds=6, offer_rule="closest")
+    assert not np.allclose(base.positions[-1], base.positions[0])  # the run moved
     perm = np.random.default_rng(0).permutation(60)
     shuffled = run_expected_utility(x[perm], c[perm], s[perm], rounds=6, offer_rule="closest")
     np.testing.assert_allclose(shuffled.medians, base.medians, atol=1e-9)
@@ -99,3 +100,20 @@ def test_invariants_above_small_n():
     np.testing.assert_allclose(scaled.medians, base.medians, atol=1e-9)
     flipped = run_expected_utility(100.0 - x, c, s, rounds=6, offer_rule="closest")
     np.testing.assert_allclose(100.0 - flipped.medians, base.medians, atol=1e-9)
+
+
+def test_shocks_above_small_n_equal_the_direct_path(monkeypatch):
+    """A schedule (actors leaving, saliences changing) on a run that uses the sorted vote sums."""
+    x, c, s, _ = _case(13, (2, 30))
+    rounds = 5
+    active = np.ones((rounds, 2, 30), dtype=bool)
+    active[2:, :, :4] = False  # four actors leave from round 3
+    sal = np.broadcast_to(s, (rounds, 2, 30)).copy()
+    sal[1:, :, 10] = 0.01
+    sched = kernel.Schedule(salience=sal, active=active)
+    fast = run_expected_utility(x, c, s, rounds=rounds, schedule=sched, offer_rule="closest")
+    monkeypatch.setattr(kernel, "SMALL_N", 10**6)
+    direct = run_expected_utility(x, c, s, rounds=rounds, schedule=sched, offer_rule="closest")
+    np.testing.assert_allclose(fast.medians, direct.medians, atol=1e-9)
+    np.testing.assert_allclose(fast.positions, direct.positions, atol=1e-9)
+    assert not np.allclose(fast.positions[-1], fast.positions[0])  # the run moved
