@@ -9,6 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..median import weighted_median
+from .votes import (
+    SortedPairs,
+    pair_abs_sum,
+    sorted_pairs,
+    unsort_pairs,
+    vote_sums,
+    vote_sums_direct,
+)
 
 __all__ = [
     "run_expected_utility",
@@ -20,6 +28,14 @@ __all__ = [
 ]
 
 _EPS = 1e-12
+
+#: Up to this many actors the votes are summed directly as one n³ array (cheapest there, and
+#: the path of the reference tests); above it by the sorted form of :func:`vote_sums`.
+SMALL_N = 24
+
+#: Up to this many elements the small cases' votes are one n³ array, above it summed voter by
+#: voter (the same result, bit for bit; the loop's cost per call only pays on batches).
+_ONE_ARRAY = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -51,44 +67,6 @@ class EUResult:
     eu_proposer: np.ndarray
 
 
-def _pair_abs_sum(y: np.ndarray) -> np.ndarray:
-    """Σ_a Σ_b |y_a − y_b| along the last axis in O(n log n): 2 Σ_i (2i − n − 1) y_(i)
-    over the ascending order statistics (the Gini mean-difference identity, [David1968])."""
-    ys = np.sort(y, axis=-1)
-    n = ys.shape[-1]
-    coef = 2.0 * np.arange(1, n + 1) - n - 1
-    return 2.0 * (ys * coef).sum(axis=-1)
-
-
-def _vote_sums_linear(x, w, delta):
-    """For r = 1 on one case: Σ_k w_k |d_kj − d_ki| and Σ_k w_k (d_kj − d_ki) for all i, j in
-    O(n² log n) with sorted prefix sums (exact; replaces the O(n³) sum over voters).
-
-    With lo = min(x_i, x_j), hi = max: voters at or outside [lo, hi] contribute (hi − lo);
-    a voter strictly between contributes |lo + hi − 2 x_k|, split at the midpoint.
-    """
-    order = np.argsort(x, kind="stable")
-    xs, ws = x[order], w[order]
-    cw = np.concatenate([[0.0], np.cumsum(ws)])
-    cx = np.concatenate([[0.0], np.cumsum(ws * xs)])
-    lo = np.minimum(x[:, None], x[None, :])
-    hi = np.maximum(x[:, None], x[None, :])
-    mid = 0.5 * (lo + hi)
-    a = np.searchsorted(xs, lo, side="right")  # first voter strictly above lo
-    m = np.searchsorted(xs, mid, side="right")  # first voter strictly above the midpoint
-    b = np.searchsorted(xs, hi, side="left")  # first voter at or above hi
-    m = np.clip(m, a, b)
-    w_left, x_left = cw[m] - cw[a], cx[m] - cx[a]
-    w_right, x_right = cw[b] - cw[m], cx[b] - cx[m]
-    between = (lo + hi) * w_left - 2 * x_left + 2 * x_right - (lo + hi) * w_right
-    outside = (hi - lo) * (cw[-1] - (cw[b] - cw[a]))
-    abs_sum = (outside + between) / delta
-    dk = np.abs(x[:, None] - x[None, :]) / delta  # d[k, a]
-    wd = (w[:, None] * dk).sum(axis=0)  # Σ_k w_k d_ka
-    net = wd[None, :] - wd[:, None]  # Σ_k w_k (d_kj − d_ki)
-    return abs_sum, net
-
-
 def _same(x):
     return np.abs(x[..., :, None] - x[..., None, :]) <= 1e-12
 
@@ -104,57 +82,74 @@ def success_probability(
     d=None,
     same=None,
     unit: bool | None = None,
+    pairs: SortedPairs | None = None,
 ) -> np.ndarray:
     """P[..., i, j]: probability that i prevails over j with third parties' votes.
 
     Votes v_k(i, j) = c_k s_k [(|x_k − x_j|/Δ)^{r_k} − (|x_k − x_i|/Δ)^{r_k}]  # [Scholz2011, eq. 1]
+
+    Up to ``SMALL_N`` actors the votes are summed directly; above, by the exact sorted form
+    (:func:`.votes.vote_sums`) on ``pairs`` (the round's sorted layout, made here if absent).
     """
-    if d is None:
-        d = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None]  # d[k, a]
     if unit is None:
         unit = bool(np.all(r == 1.0))
     if same is None:
         same = _same(x)
-    y = d if unit else d ** r[..., :, None]  # y[k, a] = d_ka^{r_k}
     n = x.shape[-1]
-    if x.ndim == 1 and n > 48 and unit:
-        abs_sum, net = _vote_sums_linear(x, w, float(delta))
-        pos, tot = 0.5 * (net + abs_sum), abs_sum  # max(0, v) = (v + |v|) / 2
-        return _finish_probability(x, w, y, pos, tot, net, rule, same)
-    if n <= 24 and rule == "scholz":  # small cases: one n³ array is cheapest
+    if n > SMALL_N:
+        if pairs is None:
+            pairs = sorted_pairs(x, np.asarray(delta, dtype=float))
+        ws = np.take_along_axis(w, pairs.order, axis=-1)
+        if unit:
+            ys = pairs.dist
+        else:
+            rs = np.take_along_axis(np.broadcast_to(r, x.shape), pairs.order, axis=-1)
+            ys = pairs.dist ** rs[..., :, None]  # y[k, a] = d_ka^{r_k}, sorted
+        pos, net = vote_sums(pairs, ws, ys)
+        tot = 2.0 * pos - net  # |v| = 2 max(0, v) − v
+        P = unsort_pairs(_finish_probability(ws, ys, pos, tot, net, rule), pairs)
+        return np.where(same, 0.0, P)
+    if d is None:
+        d = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None]  # d[k, a]
+    y = d if unit else d ** r[..., :, None]  # y[k, a] = d_ka^{r_k}
+    if rule == "scholz":  # small cases: one n³ array is cheapest
         wy = w[..., :, None] * y  # c_k s_k d_ka^{r_k}
-        v = wy[..., :, None, :] - wy[..., :, :, None]  # [Scholz2011, eq. 1]
-        pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
+        pos = _positive_votes(wy)
         # v is antisymmetric in (a, b), so Σ_k Σ_a Σ_b |v_k(a, b)| = 2 Σ max(0, v)  [Scholz2011,
         # code]
         denom = 2.0 * pos.sum(axis=(-2, -1))[..., None, None]
         P = pos / np.where(denom > 0, denom, np.inf)  # no votes at all: P = 0 (pos is 0 too)
         return np.where(same, 0.0, P)
-    pos = np.zeros(x.shape[:-1] + (n, n))
-    tot = np.zeros(x.shape[:-1] + (n, n))
-    net = np.zeros(x.shape[:-1] + (n, n))
-    for k0 in range(0, n, chunk):  # chunks over voters keep memory at n²·chunk
-        yk = y[..., k0 : k0 + chunk, :]
-        wk = w[..., k0 : k0 + chunk, None, None]
-        v = wk * (yk[..., :, None, :] - yk[..., :, :, None])  # v[k, i, j]  [Scholz2011, eq. 1]
-        pos += np.clip(v, 0, None).sum(axis=-3)
-        if rule != "scholz":
-            tot += np.abs(v).sum(axis=-3)
-            net += v.sum(axis=-3)
-    return _finish_probability(x, w, y, pos, tot, net, rule, same)
+    pos, tot, net = vote_sums_direct(w, y, chunk=chunk)
+    return np.where(same, 0.0, _finish_probability(w, y, pos, tot, net, rule))
 
 
-def _finish_probability(x, w, y, pos, tot, net, rule, same):
+def _positive_votes(wy: np.ndarray) -> np.ndarray:
+    """Σ_k max(0, v_k(a, b)) with v_k(a, b) = wy_kb − wy_ka: one n³ array for a single small
+    case, else voter by voter into (..., n, n) buffers that stay in cache (the same additions in
+    the same order into an array of the same memory layout, so the same bits)."""
+    n = wy.shape[-1]
+    if wy.size * n <= _ONE_ARRAY:
+        v = wy[..., :, None, :] - wy[..., :, :, None]  # [Scholz2011, eq. 1]
+        return np.maximum(v, 0.0, out=v).sum(axis=-3)
+    pos = np.zeros_like(wy)  # wy's memory layout, which the later sums' order depends on
+    v = np.empty_like(wy)
+    for k in range(n):
+        np.subtract(wy[..., k, None, :], wy[..., k, :, None], out=v)  # [Scholz2011, eq. 1]
+        pos += np.maximum(v, 0.0, out=v)
+    return pos
+
+
+def _finish_probability(w, y, pos, tot, net, rule):
     if rule == "scholz":
-        denom = (w * _pair_abs_sum(y)).sum(axis=-1)[..., None, None]  # Σ_k Σ_a Σ_b |v_k(a,b)|
-        P = np.where(denom > 0, pos / np.where(denom > 0, denom, 1.0), 0.0)  # [Scholz2011, code]
-    elif rule == "bdm":
-        P = np.where(tot > 0, pos / np.where(tot > 0, tot, 1.0), 0.0)  # [BDM1985, eq. 2]
-    elif rule == "dmasad":
-        P = np.where(tot > 0, np.clip(net, 0, None) / np.where(tot > 0, tot, 1.0), 0.0)
-    else:
-        raise ValueError(f"probability must be 'scholz', 'bdm' or 'dmasad', got {rule!r}")
-    return np.where(same, 0.0, P)
+        denom = (w * pair_abs_sum(y)).sum(axis=-1)[..., None, None]  # Σ_k Σ_a Σ_b |v_k(a,b)|
+        return np.where(denom > 0, pos / np.where(denom > 0, denom, 1.0), 0.0)  # [Scholz2011,
+        # code]
+    if rule == "bdm":
+        return np.where(tot > 0, pos / np.where(tot > 0, tot, 1.0), 0.0)  # [BDM1985, eq. 2]
+    if rule == "dmasad":
+        return np.where(tot > 0, np.clip(net, 0, None) / np.where(tot > 0, tot, 1.0), 0.0)
+    raise ValueError(f"probability must be 'scholz', 'bdm' or 'dmasad', got {rule!r}")
 
 
 def _utilities(dist, r):
@@ -173,14 +168,14 @@ def expected_utilities(P, dist, s, r_row):
     return sj * (P * us + (1 - P) * uf) + (1 - sj) * us - usq
 
 
-def risk_exponents(x, w, s, delta, d=None, same=None) -> np.ndarray:
+def risk_exponents(x, w, s, delta, d=None, same=None, pairs=None) -> np.ndarray:
     """r_i from how attractive i is as a target ([BDM1985]; [Scholz2011, eqs. 9-10]).
 
     S_i = Σ_{j≠i} EU_j(Δx_ji) with r = 1; R_i = (2S_i − S_max − S_min)/(S_max − S_min);
     r_i = (1 − R_i/3)/(1 + R_i/3). All equal S (everyone converged) gives r = 1.
     """
     dist = np.abs(x[..., :, None] - x[..., None, :]) / delta[..., None, None] if d is None else d
-    P1 = success_probability(x, w, 1.0, delta, d=dist, same=same, unit=True)
+    P1 = success_probability(x, w, 1.0, delta, d=dist, same=same, unit=True, pairs=pairs)
     h = 0.5 * dist
     us, uf = 2 - 4 * (0.5 - h), 2 - 4 * (0.5 + h)  # [Scholz2011, eqs. 3-4], r = 1; U^sq = 0 (eq. 7)
     # s_j[P U^s + (1 − P) U^f] + (1 − s_j) U^s − U^sq = U^s − s_j (1 − P)(U^s − U^f)   [Scholz2011,
@@ -274,12 +269,21 @@ def run_expected_utility(
         gap = np.abs(x[..., :, None] - x[..., None, :])
         dist = gap / delta_nn
         same = gap <= 1e-12
-        r = risk_exponents(x, w, s, delta, d=dist, same=same)
+        pairs = sorted_pairs(x, delta) if x.shape[-1] > SMALL_N else None
+        r = risk_exponents(x, w, s, delta, d=dist, same=same, pairs=pairs)
         if not everyone:
             r = np.where(act, r, 1.0)
         rv = r if vote_risk == "own" else np.ones_like(r)
         P = success_probability(
-            x, w, rv, delta, rule=probability, d=dist, same=same, unit=vote_risk != "own"
+            x,
+            w,
+            rv,
+            delta,
+            rule=probability,
+            d=dist,
+            same=same,
+            unit=vote_risk != "own",
+            pairs=pairs,
         )
         us, uf, usq = _utilities(dist, r[..., :, None])  # receiver i's exponent on row i
         # s[P U^s + (1 − P) U^f] + (1 − s) U^s − U^sq = (U^s − U^sq) − s (1 − P)(U^s − U^f)
