@@ -16,9 +16,12 @@ from ._common import (
     SEED,
     bounded,
     console,
+    db_option,
     emit_json,
     format_option,
     read_scenario,
+    recorded,
+    save_option,
     scenario_argument,
 )
 from .options import (
@@ -72,6 +75,8 @@ from .options import (
     "pays only with idle cores)",
 )
 @format_option("table", "json")
+@db_option
+@save_option
 def sensitivity(
     scenario: str | None,
     method: str,
@@ -83,11 +88,12 @@ def sensitivity(
     top: int,
     workers: int,
     fmt: str,
+    db: str | None,
+    save: bool,
 ) -> None:
     """Which uncertain inputs move each forecast: tornado, Sobol indices (SALib), critical
     actors."""
     from accord.simulation.sampling import uncertain_inputs
-    from accord.simulation.sensitivity import critical_actors, sobol, tornado
 
     scn = read_scenario(scenario)
     if not uncertain_inputs(scn):
@@ -106,6 +112,28 @@ def sensitivity(
             f"must be a power of 2 of at least 2, got {samples}", param_hint="--samples"
         )
     names = check_models(models)
+    params = {
+        "method": method,
+        "samples": samples,
+        "models": names or "all",
+        "model_params": list(model_params),
+        "bargaining": bargaining,
+    }
+    with recorded("sensitivity", scn, params, seed, db, save) as run:
+        tor, sob, crit, payload = _analyse(
+            scn, method, samples, seed, names, model_params, bargaining, workers
+        )
+        run["results"] = payload
+    if fmt == "json":
+        emit_json(payload)
+        return
+    _print_tables(tor, sob, crit, top)
+
+
+def _analyse(scn, method, samples, seed, names, model_params, bargaining, workers):
+    """The tornado and the Sobol analysis as asked, the critical actors, and their JSON."""
+    from accord.simulation.sensitivity import critical_actors, sobol, tornado
+
     tor = (
         tornado(
             scn,
@@ -129,22 +157,22 @@ def sensitivity(
         else None
     )
     crit = critical_actors(sob) if sob is not None else []
-    if fmt == "json":
-        emit_json(
-            {
-                "tornado": None if tor is None else tor.frame.to_dict(orient="records"),
-                "sobol": None
-                if sob is None
-                else {
-                    "n": sob.n,
-                    "evaluations": sob.evaluations,
-                    "seed": sob.seed,
-                    "indices": sob.frame.to_dict(orient="records"),
-                },
-                "critical_actors": [c.to_dict() for c in crit],
-            }
-        )
-        return
+    payload = {
+        "tornado": None if tor is None else tor.frame.to_dict(orient="records"),
+        "sobol": None
+        if sob is None
+        else {
+            "n": sob.n,
+            "evaluations": sob.evaluations,
+            "seed": sob.seed,
+            "indices": sob.frame.to_dict(orient="records"),
+        },
+        "critical_actors": [c.to_dict() for c in crit],
+    }
+    return tor, sob, crit, payload
+
+
+def _print_tables(tor, sob, crit, top) -> None:
     either = tor if tor is not None else sob
     assert either is not None
     outputs = either.outputs
@@ -227,6 +255,8 @@ def sensitivity(
 @model_param_option
 @click.option("--bargaining/--no-bargaining", default=True, show_default=True)
 @format_option("table", "json")
+@db_option
+@save_option
 def shock(
     scenario: str | None,
     shock_specs: tuple[str, ...],
@@ -238,6 +268,8 @@ def shock(
     model_params: tuple[str, ...],
     bargaining: bool,
     fmt: str,
+    db: str | None,
+    save: bool,
 ) -> None:
     """Compare a run with scheduled shocks (an actor leaves or joins, a salience or capability
     jumps at round k) against the unshocked run."""
@@ -249,15 +281,25 @@ def shock(
         raise click.UsageError(
             "no shocks: give --shock SPEC or list them under the scenario's `extensions.shocks`"
         )
-    cmp = compare_shocks(
-        scn,
-        shocks,
-        models=configured_models(check_models(models), scn, model_params),
-        draws=draws,
-        seed=seed,
-        bargaining=bargaining,
-        workers=workers,
-    )
+    names = check_models(models)
+    params = {
+        "shocks": [s.describe() for s in shocks],
+        "models": names or "all",
+        "model_params": list(model_params),
+        "draws": draws,
+        "bargaining": bargaining,
+    }
+    with recorded("shock", scn, params, seed, db, save) as run:
+        cmp = compare_shocks(
+            scn,
+            shocks,
+            models=configured_models(names, scn, model_params),
+            draws=draws,
+            seed=seed,
+            bargaining=bargaining,
+            workers=workers,
+        )
+        run["results"] = cmp.to_dict()
     if fmt == "json":
         emit_json(cmp.to_dict())
         return
