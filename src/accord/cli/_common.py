@@ -150,3 +150,25 @@ def exit_now(code: int) -> None:
         except (OSError, ValueError):
             pass
     os._exit(code)
+
+
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="no progress display on stderr (none when not a terminal)"
+)
+
+
+@contextmanager
+def stages(quiet: bool = False, first: str = "starting") -> Iterator[Any]:
+    """A live status line on stderr: the stage running and the seconds so far; the callback it
+    yields names the next stage. Silent with ``quiet`` or when stderr is not a terminal."""
+    if quiet or not console_err.is_terminal:
+        yield lambda what: None
+        return
+    t0 = perf_counter()
+    with console_err.status(first) as status:
+
+        def tell(what: str) -> None:
+            status.update(f"{what} (after {perf_counter() - t0:.0f} s)")
+
+        yield tell
+    console_err.print(f"done in {perf_counter() - t0:.1f} s", highlight=False)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from accord.scenario import ScenarioError
 
-from ._common import SEED, bounded, console, format_option, read_scenario
+from ._common import SEED, bounded, console, format_option, quiet_option, read_scenario, stages
 from .options import check_models, configured_models, model_param_option, models_option
 
 #: Defaults of the library (accord.report.diff), repeated here so that `accord --help` loads no
@@ -80,6 +80,7 @@ ANSWERS_TITLE = "How the answers moved"
     metavar="FILE.json",
     help="also write the comparison as JSON to this file (atomically)",
 )
+@quiet_option
 def diff(
     a: str,
     b: str,
@@ -93,6 +94,7 @@ def diff(
     show_all: bool,
     fmt: str,
     output: str | None,
+    quiet: bool,
 ) -> None:
     """Compare two versions of a negotiation: every input that changed (with the evidence
     behind the old and the new value) and how every answer moved.
@@ -114,18 +116,19 @@ def diff(
     names = check_models(models)
     if model_params:  # a bad option fails here, at once, for either side
         configured_models(names, scn_a, model_params)
-    res = compare_scenarios(
-        scn_a,
-        scn_b,
-        models=names,
-        model_params=model_params,
-        draws=draws,
-        runs=runs,
-        seed=seed,
-        resolution=resolution,
-        answers=not inputs_only,
-        files=(a, b),
-    )
+    with stages(quiet, "running both versions"):
+        res = compare_scenarios(
+            scn_a,
+            scn_b,
+            models=names,
+            model_params=model_params,
+            draws=draws,
+            runs=runs,
+            seed=seed,
+            resolution=resolution,
+            answers=not inputs_only,
+            files=(a, b),
+        )
     data = {"files": {"a": a, "b": b}, **res.to_dict()}
     # str(): an `extensions` value YAML read as a date or a time stays readable
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"

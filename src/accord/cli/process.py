@@ -16,10 +16,12 @@ from ._common import (
     db_option,
     emit_json,
     format_option,
+    quiet_option,
     read_scenario,
     recorded,
     save_option,
     scenario_argument,
+    stages,
 )
 
 
@@ -110,6 +112,7 @@ def _overrides(
 @format_option("table", "json")
 @db_option
 @save_option
+@quiet_option
 def process(
     scenario,
     compare,
@@ -123,6 +126,7 @@ def process(
     fmt,
     db,
     save,
+    quiet,
 ):
     """Compare negotiation processes: P(deal), the deal on each issue, time to a deal,
     escalation."""
@@ -134,7 +138,8 @@ def process(
     overrides = _overrides(strategies, default_strategy, month, mediator, sets)
     settings = settings_from_scenario(scn, file=file, overrides=overrides)
     params = {"compare": names, "runs": runs, "overrides": overrides}
-    with recorded("process", scn, params, seed, db, save) as run:
+    stage_name = f"{len(names) or 'every'} processes × {runs:,} runs"
+    with recorded("process", scn, params, seed, db, save) as run, stages(quiet, stage_name):
         res = compare_processes(scn, names, runs=runs, seed=seed, settings=settings, file=file)
         run["results"] = res.to_dict()
     if fmt == "json":

@@ -14,10 +14,12 @@ from ._common import (
     bounded,
     console,
     db_option,
+    quiet_option,
     read_scenario,
     recorded,
     save_option,
     scenario_argument,
+    stages,
 )
 from .options import configured_models, model_param_option
 
@@ -116,6 +118,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 @model_param_option
 @db_option
 @save_option
+@quiet_option
 def report(
     scenario,
     output,
@@ -130,6 +133,7 @@ def report(
     model_params,
     db,
     save,
+    quiet,
 ):
     """Write the brief: page one (the question, the overview, the key judgements and what would
     change them), then forecasts, charts, evidence, assumptions (``--short``: page one, the deal
@@ -147,7 +151,7 @@ def report(
         "short": short,
         "model_params": list(model_params),
     }
-    with recorded("report", scn, params, seed, db, save) as run:
+    with recorded("report", scn, params, seed, db, save) as run, stages(quiet) as stage:
         configured_models(None, scn, model_params)  # a bad --model-param fails here, at once
         text = build_brief(
             scn,
@@ -159,7 +163,9 @@ def report(
             model_params=model_params,
             short=short,
             workers=workers,
+            on_stage=stage,
         )
+        stage("writing the brief")
         atomic_write_text(output, text)
         run["results"] = {"output": str(output), "bytes": len(text)}
     console.print(f"wrote {output} ({len(text) / 1024:.0f} KiB)")

@@ -19,10 +19,12 @@ from ._common import (
     db_option,
     emit_json,
     format_option,
+    quiet_option,
     read_scenario,
     recorded,
     save_option,
     scenario_argument,
+    stages,
 )
 from .options import (
     add_columns,
@@ -77,6 +79,7 @@ from .options import (
 @format_option("table", "json")
 @db_option
 @save_option
+@quiet_option
 def sensitivity(
     scenario: str | None,
     method: str,
@@ -90,6 +93,7 @@ def sensitivity(
     fmt: str,
     db: str | None,
     save: bool,
+    quiet: bool,
 ) -> None:
     """Which uncertain inputs move each forecast: tornado, Sobol indices (SALib), critical
     actors."""
@@ -119,9 +123,9 @@ def sensitivity(
         "model_params": list(model_params),
         "bargaining": bargaining,
     }
-    with recorded("sensitivity", scn, params, seed, db, save) as run:
+    with recorded("sensitivity", scn, params, seed, db, save) as run, stages(quiet) as stage:
         tor, sob, crit, payload = _analyse(
-            scn, method, samples, seed, names, model_params, bargaining, workers
+            scn, method, samples, seed, names, model_params, bargaining, workers, stage
         )
         run["results"] = payload
     if fmt == "json":
@@ -130,10 +134,12 @@ def sensitivity(
     _print_tables(tor, sob, crit, top)
 
 
-def _analyse(scn, method, samples, seed, names, model_params, bargaining, workers):
+def _analyse(scn, method, samples, seed, names, model_params, bargaining, workers, stage):
     """The tornado and the Sobol analysis as asked, the critical actors, and their JSON."""
     from accord.simulation.sensitivity import critical_actors, sobol, tornado
 
+    if method in ("tornado", "both"):
+        stage("tornado: each input at its low and high end")
     tor = (
         tornado(
             scn,
@@ -144,6 +150,8 @@ def _analyse(scn, method, samples, seed, names, model_params, bargaining, worker
         if method in ("tornado", "both")
         else None
     )
+    if method in ("sobol", "both"):
+        stage(f"Sobol indices, {samples:,} base samples")
     sob = (
         sobol(
             scn,

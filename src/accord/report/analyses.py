@@ -150,6 +150,7 @@ def ensure_bargain(ctx: BriefContext) -> Any:
     from accord.bargaining import analyse
 
     if ctx.bargain is None and _negotiable(ctx):
+        ctx.stage("bargaining analysis")
         ctx.bargain = analyse(ctx.scenario, months=ctx.months)
     return ctx.bargain
 
@@ -157,6 +158,7 @@ def ensure_bargain(ctx: BriefContext) -> Any:
 def ensure_montecarlo(ctx: BriefContext) -> Any:
     """The Monte Carlo of the brief's models; None with no draws or no uncertain inputs."""
     if ctx.montecarlo is None and ctx.draws > 0 and _uncertain(ctx):
+        ctx.stage(f"Monte Carlo, {ctx.draws:,} draws")
         ctx.montecarlo = _result(ctx, "montecarlo", _montecarlo_call(ctx))
     return ctx.montecarlo
 
@@ -165,6 +167,7 @@ def ensure_tornado(ctx: BriefContext) -> Any:
     """The tornado of every Monte Carlo model (the consensus too) and of the bargaining outputs
     (the opening month, the Nash package), run once per brief; None without uncertain inputs."""
     if ctx.tornado is None and _uncertain(ctx):
+        ctx.stage("sensitivity (tornado)")
         ctx.tornado = _result(ctx, "tornado", _tornado_call(ctx))
     return ctx.tornado
 
@@ -175,6 +178,7 @@ def ensure_process(ctx: BriefContext) -> list[tuple[str, Any]] | None:
     quo."""
     if ctx.process is None and ctx.runs > 0 and _negotiable(ctx):
         runs = process_runs(ctx, ensure_bargain(ctx).opens_at)
+        ctx.stage(f"process comparisons, {ctx.runs:,} runs each")
         now = _result(ctx, "process:now", _process_call(ctx, []))
         out = [("now", now)]
         if now.zone_at_start == 0:

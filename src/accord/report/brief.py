@@ -372,8 +372,11 @@ def build_brief(
     model_params: tuple[str, ...] = (),
     short: bool = False,
     workers: int = 1,
+    on_stage: Callable[[str], None] | None = None,
 ) -> str:
     """The whole brief as one HTML string, page one first.
+
+    ``on_stage`` is told each slow stage as it starts (for a progress display).
 
     ``short``: page one, then only the deal and the process sections (:data:`SHORT`); the
     sections it does not print run without their charts, for page one's judgements only.
@@ -396,12 +399,15 @@ def build_brief(
         mc_models=mc_models,
         model_params=tuple(model_params),
         short=short,
+        on_stage=on_stage,
     )
     pool = analyses.start(ctx, workers)
     try:
+        ctx.stage("forecasts")
         ctx.result = forecast(scenario, ctx.models(models), seed=seed)
         run = SHORT_RUN if short else (*SECTIONS, *TAIL)
         sections = [s for fn in run if (s := fn(ctx)) is not None]
+        ctx.stage("page one")
         first = page_one(ctx, sections)
     finally:
         if pool is not None:

@@ -49,6 +49,13 @@ class BriefContext:
     #: Analyses handed to worker processes, by name, until their results are taken
     #: (:mod:`accord.report.analyses`).
     pending: dict[str, Any] = field(default_factory=dict)
+    #: Told each slow stage as it starts ("bargaining analysis", "Monte Carlo, 200 draws", ...),
+    #: for a progress display; None: nobody is told.
+    on_stage: Any = None
+
+    def stage(self, what: str) -> None:
+        if self.on_stage is not None:
+            self.on_stage(what)
 
     @property
     def no_deal(self) -> str:
