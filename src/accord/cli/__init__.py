@@ -64,8 +64,43 @@ for _command in COMMANDS:
     cli.add_command(_command)
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether a Ctrl-C is behind ``exc``: an interrupt that arrived while Python was creating a
+    class or importing a module comes back wrapped (e.g. RuntimeError from ``__set_name__``)."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return False
+
+
+def _redeliver_lost_interrupts() -> None:
+    """A Ctrl-C that lands in a finaliser or a weak-reference callback is printed as "Exception
+    ignored" and lost, and the command would run on; deliver it again to the main thread."""
+    import _thread
+    import threading
+
+    previous = sys.unraisablehook
+
+    def hook(args) -> None:
+        if isinstance(args.exc_value, KeyboardInterrupt):
+            # from another thread, a moment later, so that the main thread gets it once this
+            # hook has returned (raised inside the hook, it would be ignored again)
+            timer = threading.Timer(0.02, _thread.interrupt_main)
+            timer.daemon = True
+            timer.start()
+            return
+        previous(args)
+
+    sys.unraisablehook = hook
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `accord` console script: no traceback for a bad scenario."""
+    _redeliver_lost_interrupts()
     try:
         cli.main(args=argv, prog_name="accord", standalone_mode=False)
     except ScenarioError as exc:
@@ -92,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug, not bad input: say so plainly, keep the traceback on request
+        if _interrupted(exc):
+            console_err.print("interrupted.")
+            exit_now(130)
         if os.environ.get("ACCORD_DEBUG"):
             raise
         console_err.print(

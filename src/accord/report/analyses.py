@@ -67,7 +67,8 @@ def _montecarlo_call(ctx: BriefContext) -> tuple[Any, tuple, dict]:
     from accord.simulation.montecarlo import simulate
 
     models, _ = mc_models(ctx)
-    return simulate, (ctx.scenario, ctx.draws), {"seed": ctx.seed, "models": ctx.models(models)}
+    kwargs = {"seed": ctx.seed, "models": ctx.models(models), "keep_partial": False}
+    return simulate, (ctx.scenario, ctx.draws), kwargs
 
 
 def _tornado_call(ctx: BriefContext) -> tuple[Any, tuple, dict]:

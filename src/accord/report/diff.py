@@ -306,7 +306,9 @@ MC_PLACES = {
 def _mc_values(scn: Scenario, draws: int, seed: int) -> dict[str, Answer]:
     from accord.simulation import simulate
 
-    res = simulate(scn, draws, seed=seed, models=[], bargaining=True, progress=False)
+    res = simulate(
+        scn, draws, seed=seed, models=[], bargaining=True, progress=False, keep_partial=False
+    )
     out: dict[str, Answer] = {"p_zone_now": res.p_zone_of_agreement()}
     out.update({f"p_zone_by_{t}": res.p_zone_by(t) for t in P_ZONE_MONTHS})
     out["median_opening_month"] = res.opening_month().get("q50")

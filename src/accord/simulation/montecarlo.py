@@ -162,13 +162,16 @@ def simulate(
     progress: bool | None = False,
     index: np.ndarray | None = None,
     on_chunk: Callable[[int, int], None] | None = None,
+    keep_partial: bool = True,
 ) -> SimulationResult:
     """Run every model (and the bargaining analysis) on ``draws`` draws of ``scenario``.
 
     ``workers`` > 1 uses local worker processes; ``dask`` is a ``distributed.Client`` or a
     scheduler address, and chunks then run on that cluster. The result does not depend on
     either (see the module docstring). Ctrl-C (KeyboardInterrupt) stops the run: the finished
-    chunks are kept and the result is marked ``complete=False``. ``index`` restricts the run to
+    chunks are kept and the result is marked ``complete=False`` (``keep_partial=False``: the
+    interrupt goes on to the caller instead, for analyses that would otherwise answer from part
+    of their draws). ``index`` restricts the run to
     the given draw numbers (used to re-run an interrupted run's finished draws).
     ``progress`` shows a tqdm bar on stderr (None: only when stderr is a terminal).
     ``chunk_size`` defaults to :func:`default_chunk_size` of the number of draws.
@@ -206,6 +209,8 @@ def simulate(
                 if on_chunk is not None:
                     on_chunk(len(done), len(tasks))
     except KeyboardInterrupt:
+        if not keep_partial:
+            raise
         complete = False
         log.warning("interrupted: keeping %d of %d chunks", len(done), len(tasks))
     finally:

@@ -126,8 +126,8 @@ def compare_shocks(
         "dask": dask,
         "progress": progress,
     }
-    r0 = simulate(scenario, draws, shocks=base, **kw)
-    r1 = simulate(scenario, draws, shocks=shocks, **kw)
+    r0 = simulate(scenario, draws, shocks=base, keep_partial=False, **kw)
+    r1 = simulate(scenario, draws, shocks=shocks, keep_partial=False, **kw)
     q0 = r0.quantiles(QUANTILES).set_index(["issue", "model"])
     q1 = r1.quantiles(QUANTILES).set_index(["issue", "model"])
     for (issue, model), row in q0.iterrows():
