@@ -92,7 +92,8 @@ def _merge_map(node: CommentedMap, old: dict[str, Any], new: dict[str, Any]) -> 
     for key, value in new.items():
         found = _key_in(node, key)
         if found is None:
-            node[key] = value  # a value the file left at its default, now set
+            if key not in old or old[key] != value:
+                node[key] = value  # a value the file left out (its default), now set
         elif key in old:
             node[found] = _merge(node[found], old[key], value)
         else:
