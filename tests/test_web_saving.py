@@ -63,7 +63,9 @@ def test_save_as_creates_a_marked_copy_that_keeps_the_comments(client, folder):
     assert info["origin"] == "folder" and info["derived_from"] == SHIPPED and info["modified"]
     assert _digest(SHIPPED_PATH) == before
     text = (folder / "mine.yaml").read_text()
-    shipped_comments = [ln for ln in SHIPPED_PATH.read_text().splitlines() if ln.lstrip()[:1] == "#"]
+    shipped_comments = [
+        ln for ln in SHIPPED_PATH.read_text().splitlines() if ln.lstrip()[:1] == "#"
+    ]
     comments = [ln for ln in text.splitlines() if ln.lstrip()[:1] == "#"]
     assert comments == shipped_comments  # all 58 lines of the header and the separators
     assert yaml.safe_load(text)["actors"][0]["capability"]["value"] == 90
@@ -101,9 +103,7 @@ def test_a_save_changes_one_number_and_keeps_every_comment(client, folder):
     saved = (folder / "eu.yaml").read_text()
     assert "# the member states, largest first (a comment the analyst wrote)" in saved
     assert "sources:  # where every number comes from" in saved
-    changed = [
-        (a, b) for a, b in zip(text.splitlines(), saved.splitlines(), strict=True) if a != b
-    ]
+    changed = [(a, b) for a, b in zip(text.splitlines(), saved.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and str(old) in changed[0][0] and "0.1" in changed[0][1], changed
     top = list(yaml.safe_load(saved))
     assert top == list(yaml.safe_load(text))  # key order kept
