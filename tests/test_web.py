@@ -398,8 +398,8 @@ def test_browser_edit_run_and_open_brief(server):
         page.locator('#runs tr[data-kind="forecast"]').nth(2).wait_for()
         assert page.locator('#runs tr[data-kind]:not([data-kind="forecast"])').count() == 0
         first = page.locator("#runs tr[data-kind]").first
-        first.locator("input.label").fill("one BDM round")
-        first.locator("input.label").dispatch_event("change")
+        first.locator("input.run-label").fill("one BDM round")
+        first.locator("input.run-label").dispatch_event("change")
         page.locator("#diff-out", has_text="label saved").wait_for()
         first.locator("button.reopen").click()
         page.locator("#job-status", has_text="as stored on").wait_for()
