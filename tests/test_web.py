@@ -289,8 +289,11 @@ def server(tmp_path):
     CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
 )
 def test_browser_edit_run_and_open_brief(server):
-    """Open the default scenario, change one salience, run, see the forecast change, open the
-    brief."""
+    """Open the default scenario (read-only: shipped), save it as a copy, change one salience,
+    run, see the forecast change, open the brief (a job whose page waits for it), reopen and
+    compare runs; the shipped file is unchanged byte for byte."""
+    shipped = Path(accord.scenario.shipped_scenarios()[DEFAULT])
+    shipped_bytes = shipped.read_bytes()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
@@ -310,6 +313,15 @@ def test_browser_edit_run_and_open_brief(server):
         page.goto(server + "/?token=browser-test-token")
         page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
         page.wait_for_selector("#form fieldset")
+        # shipped: read-only, with "save as" offered instead
+        assert page.locator("#read-only").is_visible() and page.locator("#save").is_disabled()
+        page.fill("#save-as-name", "my-ukraine")
+        page.click("#save-as")
+        page.wait_for_selector('#scenarios li.active[data-name="my-ukraine"]')
+        assert page.locator("#save-status").inner_text() == "saved as my-ukraine"
+        assert not page.locator("#read-only").is_visible()
+        badge = page.locator('#scenarios li[data-name="my-ukraine"] .badge[data-derived]')
+        assert badge.inner_text() == f"copy of {DEFAULT}"
 
         def forecasts() -> dict[str, str]:
             page.click("nav.tabs button[data-tab=results]")
@@ -341,11 +353,20 @@ def test_browser_edit_run_and_open_brief(server):
         page.click("#mp-add")
         assert json.loads(page.locator("#params").input_value())["model_params"] == ["bdm.rounds=1"]
         assert forecasts() != after, "one BDM round must move BDM's forecasts"
+        assert badge.inner_text() == f"modified from {DEFAULT}"
         with page.expect_popup() as popup:
             page.click("#brief-link")
         brief = popup.value
-        brief.wait_for_load_state()
-        assert "Key judgements" in brief.content()
+        deadline = time.time() + 90
+        while True:  # the waiting page reloads itself until the brief is built
+            try:
+                if "Key judgements" in brief.content():
+                    break
+            except sync_api.Error:
+                pass  # between two loads
+            assert time.time() < deadline, "the brief did not arrive"
+            time.sleep(0.3)
+        page.locator("#job-status", has_text="the brief is ready").wait_for()
         # the other analyses draw their charts: process outcomes, Monte Carlo spreads, the tornado
         for kind, params, selector in (
             (
@@ -370,5 +391,33 @@ def test_browser_edit_run_and_open_brief(server):
             page.wait_for_selector(selector)
             assert page.locator(selector).count() >= 3, kind
         assert page.locator("#bargaining-map rect.solution").count() >= 1
+        # the run history: label a run, reopen it as it was, compare two of one kind only
+        page.click("nav.tabs button[data-tab=runs]")
+        page.select_option("#runs-kind", "forecast")
+        page.locator('#runs tr[data-kind="process"]').wait_for(state="detached")
+        page.locator('#runs tr[data-kind="forecast"]').nth(2).wait_for()
+        assert page.locator('#runs tr[data-kind]:not([data-kind="forecast"])').count() == 0
+        first = page.locator("#runs tr[data-kind]").first
+        first.locator("input.run-label").fill("one BDM round")
+        first.locator("input.run-label").dispatch_event("change")
+        page.locator("#diff-out", has_text="label saved").wait_for()
+        first.locator("button.reopen").click()
+        page.locator("#job-status", has_text="as stored on").wait_for()
+        assert "one BDM round" in page.locator("#job-status").inner_text()
+        assert page.locator("td.value").count() >= 3
+        page.click("nav.tabs button[data-tab=runs]")
+        page.select_option("#runs-kind", "")
+        page.locator('#runs tr[data-kind="process"]').first.wait_for()
+        rows = page.locator('#runs tr[data-kind="forecast"]')
+        rows.nth(0).locator("input.pick").check()
+        rows.nth(1).locator("input.pick").check()
+        page.click("#diff")
+        page.locator("#diff-out table.changes").first.wait_for()
+        assert "largest first" in page.locator("#diff-out").inner_text()
+        rows.nth(1).locator("input.pick").uncheck()
+        page.locator('#runs tr[data-kind="process"] input.pick').first.check()
+        page.click("#diff")
+        page.locator("#diff-out .refused", has_text="same kind").wait_for()
         assert not errors, errors
         browser.close()
+    assert shipped.read_bytes() == shipped_bytes

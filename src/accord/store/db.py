@@ -75,6 +75,9 @@ class RunRecord:
     results: Any
     timings: dict[str, float] | None
     error: str | None
+    label: str | None = None
+    note: str | None = None
+    scenario_name: str | None = None
 
     def scenario_object(self) -> Scenario | None:
         return None if self.scenario is None else Scenario.model_validate(self.scenario)
@@ -110,8 +113,15 @@ class RunStore:
         retry_locked(step)
 
     def start(
-        self, kind: str, *, scenario: Scenario | None, params: dict[str, Any], seed: int | None
+        self,
+        kind: str,
+        *,
+        scenario: Scenario | None,
+        params: dict[str, Any],
+        seed: int | None,
+        name: str | None = None,
     ) -> str:
+        """Record a run as started; ``name``: the scenario's name (file or shipped name)."""
         run_id = uuid.uuid4().hex[:12]
         self._write(
             runs.insert().values(
@@ -124,6 +134,7 @@ class RunStore:
                 scenario=None if scenario is None else _dumps(scenario.model_dump(mode="json")),
                 params=_dumps(params),
                 seed=seed,
+                scenario_name=name,
                 version=accord.__version__,
                 host=socket.gethostname(),
                 pid=os.getpid(),
@@ -150,11 +161,26 @@ class RunStore:
             .values(status="failed", finished_at=_now(), error=error)
         )
 
+    def annotate(
+        self, run_id: str, *, label: str | None = None, note: str | None = None
+    ) -> RunRecord:
+        """Set a run's label and note (``None`` leaves one as it is, ``""`` clears it)."""
+        rec = self.get(run_id)
+        values = {k: (v or None) for k, v in (("label", label), ("note", note)) if v is not None}
+        if values:
+            self._write(runs.update().where(runs.c.id == rec.id).values(**values))
+        return self.get(rec.id)
+
     # -- reading ---------------------------------------------------------------------------
-    def list(self, *, kind: str | None = None, limit: int = 50) -> list[RunRecord]:
+    def list(
+        self, *, kind: str | None = None, scenario: str | None = None, limit: int = 50
+    ) -> list[RunRecord]:
+        """The newest runs first; ``scenario`` matches the scenario's name or its title."""
         q = sa.select(runs).order_by(runs.c.created_at.desc()).limit(limit)
         if kind:
             q = q.where(runs.c.kind == kind)
+        if scenario:
+            q = q.where(sa.or_(runs.c.scenario_name == scenario, runs.c.scenario_title == scenario))
         with self.engine.connect() as conn:
             return [self._record(r) for r in conn.execute(q).mappings()]
 
@@ -197,6 +223,9 @@ class RunStore:
             load(row["results"]),
             load(row["timings"]),
             row["error"],
+            row["label"],
+            row["note"],
+            row["scenario_name"],
         )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .db import RunRecord
 
-__all__ = ["RunDiff", "diff_runs", "flatten_numbers"]
+__all__ = ["RunDiff", "change_size", "diff_runs", "flatten_numbers"]
+
+#: parts of stored results that are drawing data or repeat other parts, left out of a diff
+RESULT_SKIP = frozenset({"charts", "map", "quantiles", "traces", "seed", "runs", "draws"})
 
 
 def flatten_numbers(obj: Any, place: str = "") -> dict[str, Any]:
@@ -32,6 +36,23 @@ class RunDiff:
     inputs: list[tuple[str, Any, Any]] = field(default_factory=list)
     params: list[tuple[str, Any, Any]] = field(default_factory=list)
     forecasts: list[tuple[str, str, float | None, float | None]] = field(default_factory=list)
+    #: numbers of the results that moved, for kinds whose results hold no model forecasts
+    results: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+    def by_size(self) -> RunDiff:
+        """The same changes, each list sorted by the size of the change (largest first; changes
+        that are not between two numbers last, in their place order)."""
+
+        def order(rows: list[Any]) -> list[Any]:
+            return sorted(rows, key=lambda r: -change_size(r[-2], r[-1]))
+
+        return replace(
+            self,
+            inputs=order(self.inputs),
+            params=order(self.params),
+            forecasts=order(self.forecasts),
+            results=order(self.results),
+        )
 
     def lines(self) -> list[str]:
         out = []
@@ -44,7 +65,30 @@ class RunDiff:
                 out.append(f"forecast {issue} / {model}: {old} -> {new}")
             else:
                 out.append(f"forecast {issue} / {model}: {old:.4g} -> {new:.4g} ({new - old:+.4g})")
+        for place, old, new in self.results:
+            out.append(f"result {place}: {old!r} -> {new!r}")
         return out or ["no differences in inputs, parameters or forecasts"]
+
+
+def change_size(old: Any, new: Any) -> float:
+    """``|new - old|`` for two numbers, -1 for any other change (sorted after every number)."""
+    if isinstance(old, bool) or isinstance(new, bool):
+        return -1.0
+    if isinstance(old, int | float) and isinstance(new, int | float):
+        size = abs(float(new) - float(old))
+        return size if math.isfinite(size) else -1.0
+    return -1.0
+
+
+def _result_numbers(results: Any) -> dict[str, Any]:
+    flat = flatten_numbers(results) if isinstance(results, dict | list) else {}
+    return {
+        k: v
+        for k, v in flat.items()
+        if isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and not RESULT_SKIP & set(k.replace("[", ".").split("."))
+    }
 
 
 def _changes(a: dict[str, Any], b: dict[str, Any], *, skip=("evidence", "metadata", "description")):
@@ -77,4 +121,10 @@ def diff_runs(a: RunRecord, b: RunRecord) -> RunDiff:
         for (i, m) in sorted(set(fa) | set(fb))
         if fa.get((i, m)) != fb.get((i, m))
     ]
-    return RunDiff(a.id, b.id, inputs, params, moves)
+    results = []
+    if not fa and not fb:
+        ra, rb = _result_numbers(a.results), _result_numbers(b.results)
+        results = [
+            (k, ra.get(k), rb.get(k)) for k in sorted(set(ra) | set(rb)) if ra.get(k) != rb.get(k)
+        ]
+    return RunDiff(a.id, b.id, inputs, params, moves, results)

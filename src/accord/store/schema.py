@@ -5,6 +5,11 @@ jobs). The schema is therefore created in a single locked transaction: on SQLite
 ``BEGIN IMMEDIATE`` (the write lock, waited for by the busy handler), on PostgreSQL under a
 transaction-scoped advisory lock; inside it every ``CREATE`` checks first, and the schema
 version is recorded in ``accord_schema``. "database is locked" is retried with a back-off.
+
+A store made by an older accord is brought up to date in the same guarded step: each version
+after the one recorded adds its columns (:data:`MIGRATIONS`, ``ALTER TABLE ... ADD COLUMN``,
+skipping a column that is already there), then the new version is recorded. Old rows keep
+every value they had; the new columns start empty.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 __all__ = [
+    "MIGRATIONS",
     "SCHEMA_VERSION",
     "ensure_schema",
     "open_engine",
@@ -26,8 +32,8 @@ __all__ = [
     "schema_info",
 ]
 
-#: bump when the tables change (and add the migration step to :func:`ensure_schema`)
-SCHEMA_VERSION = 1
+#: bump when the tables change (and add the version's step to :data:`MIGRATIONS`)
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 30.0
 _PG_LOCK_KEY = 0x616363_6F7264  # "accord": one advisory lock for the schema step
 _T = TypeVar("_T")
@@ -52,7 +58,14 @@ runs = sa.Table(
     sa.Column("results", sa.Text),
     sa.Column("timings", sa.Text),
     sa.Column("error", sa.Text),
+    # version 2: what the analyst wrote about a run, and the scenario's name in its folder
+    sa.Column("label", sa.Text),
+    sa.Column("note", sa.Text),
+    sa.Column("scenario_name", sa.String(64), index=True),
 )
+
+#: version -> the columns of ``accord_runs`` that version added (nullable, so old rows fit)
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: ("label", "note", "scenario_name")}
 schema_info = sa.Table(
     "accord_schema",
     _meta,
@@ -157,6 +170,38 @@ def _create(conn: sa.Connection) -> None:
         raise RuntimeError(
             f"the run store has schema version {found}; this accord knows "
             f"{SCHEMA_VERSION}: upgrade accord"
+        )
+    elif found < SCHEMA_VERSION:
+        _migrate(conn, found)
+
+
+def _migrate(conn: sa.Connection, found: int) -> None:
+    """Add the columns of every version after ``found`` and record each version."""
+    from datetime import UTC, datetime
+
+    import accord
+
+    have = {c["name"] for c in sa.inspect(conn).get_columns(runs.name)}
+    prep = conn.dialect.identifier_preparer
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        for name in MIGRATIONS.get(version, ()):
+            if name in have:
+                continue
+            col = runs.c[name]
+            kind = col.type.compile(dialect=conn.dialect)
+            conn.execute(
+                sa.text(f"ALTER TABLE {prep.quote(runs.name)} ADD COLUMN {prep.quote(name)} {kind}")
+            )
+            for index in runs.indexes:
+                if name in index.columns:
+                    index.create(conn, checkfirst=True)
+            have.add(name)
+        conn.execute(
+            schema_info.insert().values(
+                version=version,
+                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                accord_version=accord.__version__,
+            )
         )
 
 

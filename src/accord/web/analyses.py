@@ -173,20 +173,41 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
 
 
 def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
-    """The process comparison (the brief's process section) at one starting month."""
+    """The process comparison (the brief's process section) at one starting month.
+
+    The processes run one at a time so the job reports each one; the result is the same as one
+    call for all of them (they share the prior beliefs drawn from the seed, and each draws its
+    signals from a stream named after it: see :func:`accord.process.compare_processes`)."""
+    from dataclasses import replace
+
     from accord.process import compare_processes
 
     overrides = [f"start_month={float(params.get('month', 0))}"]
     if params.get("strategy"):
         overrides.append(f"default_strategy={params['strategy']}")
-    job.report(0.1, "simulating the talks")
     processes = [p.strip() for p in str(params.get("compare")).split(",") if p.strip()]
-    cmp = compare_processes(
-        scn,
-        processes,
-        runs=int(params.get("runs", 100)),
-        seed=int(params.get("seed", 0)),
-        overrides=overrides,
+    runs = int(params.get("runs", 100))
+    parts = []
+    for k, name in enumerate(processes):
+        job.report(
+            0.02 + 0.93 * k / max(len(processes), 1),
+            f"simulating the talks: {name} ({k + 1} of {len(processes)} processes, {runs} runs)",
+        )
+        parts.append(
+            compare_processes(
+                scn, [name], runs=runs, seed=int(params.get("seed", 0)), overrides=overrides
+            )
+        )
+    if not parts:  # no process named: the library's own message
+        parts.append(
+            compare_processes(
+                scn, [], runs=runs, seed=int(params.get("seed", 0)), overrides=overrides
+            )
+        )
+    cmp = replace(
+        parts[0],
+        processes=tuple(p for part in parts for p in part.processes),
+        details={k: v for part in parts for k, v in part.details.items()},
     )
     job.report(0.95, "summarising the talks")
     out = cmp.to_dict()

@@ -4,8 +4,8 @@ Safety (see docs/security.md): every request needs the per-server token or the c
 exchanged for, even on loopback; state-changing requests from another site or origin get 403;
 only known Host names are served; bodies are limited before they are read; analyses run in a
 bounded job pool with ranged parameters, cancellation and a time limit; scenario names are
-plain names, so no request can reach a path outside the scenario folder; overwriting a
-scenario keeps the previous version.
+plain names, so no request can reach a path outside the scenario folder; shipped scenarios
+are read-only and overwriting a scenario keeps the previous version (:mod:`.editing`).
 """
 
 from __future__ import annotations
@@ -22,17 +22,21 @@ from fastapi import Body, FastAPI, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ValidationError
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 
 import accord
 from accord.scenario import Scenario, ScenarioError, scenario_from_dict
-from accord.store import RunStore, diff_runs
+from accord.store import RunStore
 
 from .analyses import ANALYSES
-from .files import NAME_RE, ScenarioFolder, parse_upload, upload_stem
+from .brief import BriefRoom
+from .editing import add_editing_routes
+from .files import NAME_RE, ScenarioFolder, parse_upload, upload_stem, yaml_text
 from .jobs import Job, JobQueue, QueueFull
 from .params import MAX_SEED, PARAMS
+from .runs import add_run_routes
+from .schemas import JobOut, ScenarioInfo, ValidationOut, problems_of, scenario_info
 from .security import SecurityConfig, host_names, install
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "NAME_RE", "create_app"]
@@ -42,83 +46,9 @@ DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
 BODY_SLACK = 64 * 1024
 JsonBody = Annotated[dict[str, Any], Body()]
 OptionalBody = Annotated[dict[str, Any] | None, Body()]
-RunId = Annotated[
-    str,
-    PathParam(
-        min_length=1,
-        max_length=32,
-        pattern=r"^[0-9a-fA-F]+$",
-        description="a run id or a prefix of one (hex digits)",
-    ),
+JobId = Annotated[
+    str, PathParam(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$", description="a job id")
 ]
-
-
-class ProblemOut(BaseModel):
-    place: str
-    rule: str
-    value: str | None = None
-    fix: str | None = None
-    line: int | None = None
-
-
-class ValidationOut(BaseModel):
-    valid: bool
-    problems: list[ProblemOut] = []
-
-
-class ScenarioInfo(BaseModel):
-    name: str
-    title: str
-    actors: int
-    issues: int
-    origin: str
-
-
-class JobOut(BaseModel):
-    id: str
-    kind: str
-    scenario: str
-    status: str
-    progress: float
-    message: str
-    result: Any = None
-    error: str | None = None
-    run_id: str | None = None
-
-
-class RunOut(BaseModel):
-    id: str
-    kind: str
-    status: str
-    created_at: str
-    scenario: str | None = None
-    seed: int | None = None
-
-
-def _problems(exc: ScenarioError) -> list[ProblemOut]:
-    out = []
-    for p in exc.problems:
-        d = p.to_dict()
-        out.append(
-            ProblemOut(
-                place=d["place"],
-                rule=d["rule"],
-                value=d.get("value"),
-                fix=d.get("fix"),
-                line=d.get("line"),
-            )
-        )
-    return out
-
-
-def _info(name: str, scn: Scenario, origin: str) -> ScenarioInfo:
-    return ScenarioInfo(
-        name=name,
-        title=scn.metadata.title,
-        actors=len(scn.actors),
-        issues=len(scn.issues),
-        origin=origin,
-    )
 
 
 def _static(name: str) -> str:
@@ -137,7 +67,12 @@ def _validated_params(kind: str, params: dict[str, Any] | None) -> dict[str, Any
 
 
 def _job_work(
-    kind: str, scn: Scenario, params: dict[str, Any], db: str | None, other: Scenario | None = None
+    kind: str,
+    name: str,
+    scn: Scenario,
+    params: dict[str, Any],
+    db: str | None,
+    other: Scenario | None = None,
 ) -> Callable[[Job], Any]:
     fn = ANALYSES[kind][0]
     if other is not None:
@@ -146,7 +81,9 @@ def _job_work(
     def work(job: Job) -> Any:
         store = RunStore(db)
         try:
-            job.run_id = store.start(kind, scenario=scn, params=params, seed=params.get("seed"))
+            job.run_id = store.start(
+                kind, scenario=scn, params=params, seed=params.get("seed"), name=name
+            )
             try:
                 result = fn(scn, job, params)
                 job.check()
@@ -166,18 +103,6 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
     def schema() -> dict[str, Any]:
         return Scenario.model_json_schema()
 
-    @app.get("/api/scenarios", response_model=list[ScenarioInfo])
-    def list_scenarios() -> list[ScenarioInfo]:
-        out = []
-        for name, origin in folder.names().items():
-            try:
-                out.append(_info(name, folder.load(name), origin))
-            except HTTPException:
-                out.append(
-                    ScenarioInfo(name=name, title="(invalid)", actors=0, issues=0, origin=origin)
-                )
-        return out
-
     @app.get("/api/scenarios/{name}")
     def get_scenario(name: str) -> dict[str, Any]:
         return folder.load(name).model_dump(mode="json", exclude_none=True)
@@ -187,23 +112,8 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
         try:
             scenario_from_dict(body, "scenario")
         except ScenarioError as exc:
-            return ValidationOut(valid=False, problems=_problems(exc))
+            return ValidationOut(valid=False, problems=problems_of(exc))
         return ValidationOut(valid=True)
-
-    @app.put(
-        "/api/scenarios/{name}",
-        response_model=ValidationOut,
-        summary="Save a scenario (the previous version is kept as a timestamped backup)",
-    )
-    def save_scenario(name: str, body: JsonBody) -> JSONResponse:
-        folder.path_of(name)
-        try:
-            scn = scenario_from_dict(body, f"{name}.yaml")
-        except ScenarioError as exc:
-            out = ValidationOut(valid=False, problems=_problems(exc))
-            return JSONResponse(out.model_dump(), status_code=422)
-        folder.save(name, scn, overwrite=True)
-        return JSONResponse(ValidationOut(valid=True).model_dump())
 
     @app.post(
         "/api/upload",
@@ -217,6 +127,7 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
     ) -> ScenarioInfo:
         stem = upload_stem(file.filename, name)
         target = folder.path_of(stem)
+        folder.refuse_shipped(stem)
         if target.exists() and not overwrite:
             raise HTTPException(
                 409,
@@ -227,14 +138,17 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
         if len(data) > max_upload:
             raise HTTPException(413, f"uploads are limited to {max_upload} bytes")
         scn = await run_in_threadpool(parse_upload, data, file.filename)
-        await run_in_threadpool(lambda: folder.save(stem, scn, overwrite=overwrite))
-        return _info(stem, scn, "folder")
+        await run_in_threadpool(
+            lambda: folder.save(stem, scn, overwrite=overwrite, text=yaml_text(data, file.filename))
+        )
+        return scenario_info(stem, scn, "folder")
 
 
 def _add_analysis_routes(
     app: FastAPI, folder: ScenarioFolder, jobs: JobQueue, db: str | None, brief_slots: int
 ) -> None:
     briefs = anyio.CapacityLimiter(brief_slots)
+    room = BriefRoom()
 
     @app.get("/api/scenarios/{name}/brief", response_class=HTMLResponse)
     async def brief(name: str, seed: int = Query(0, ge=0, le=MAX_SEED)) -> str:
@@ -242,6 +156,31 @@ def _add_analysis_routes(
 
         scn = await run_in_threadpool(folder.load, name)
         return await anyio.to_thread.run_sync(lambda: build_brief(scn, seed=seed), limiter=briefs)
+
+    @app.post(
+        "/api/scenarios/{name}/brief",
+        response_model=JobOut,
+        summary="Start building the brief as a job; read it at /api/briefs/{job id}",
+        description="429 when the job queue is full.",
+    )
+    def start_brief(name: str, seed: int = Query(0, ge=0, le=MAX_SEED)) -> JobOut:
+        scn = folder.load(name)
+        try:
+            job = jobs.submit("brief", name, room.work(name, scn, seed))
+        except QueueFull as exc:
+            raise HTTPException(429, str(exc)) from None
+        return JobOut(**job.public())
+
+    @app.get(
+        "/api/briefs/{job_id}",
+        response_class=HTMLResponse,
+        summary="The brief a job built, or a page that shows its progress and reloads itself",
+    )
+    def read_brief(job_id: JobId) -> str:
+        j = jobs.get(job_id)
+        if j is None or j.kind != "brief":
+            raise HTTPException(404, "no such brief job")
+        return room.page(j)
 
     @app.get("/api/analyses", summary="Each analysis' default parameters")
     def analyses() -> dict[str, dict[str, Any]]:
@@ -292,7 +231,7 @@ def _add_analysis_routes(
         scn = folder.load(name)
         other = folder.load(str(merged["against"])) if kind == "compare" else None
         try:
-            job = jobs.submit(kind, name, _job_work(kind, scn, merged, db, other))
+            job = jobs.submit(kind, name, _job_work(kind, name, scn, merged, db, other))
         except QueueFull as exc:
             raise HTTPException(429, str(exc)) from None
         return JobOut(**job.public())
@@ -314,45 +253,6 @@ def _add_analysis_routes(
         if j is None:
             raise HTTPException(404, "no such job")
         return JobOut(**j.public())
-
-
-def _add_run_routes(app: FastAPI, db: str | None) -> None:
-    @app.get("/api/runs", response_model=list[RunOut])
-    def runs(limit: int = Query(50, ge=1, le=500)) -> list[RunOut]:
-        store = RunStore(db)
-        try:
-            return [
-                RunOut(
-                    id=r.id,
-                    kind=r.kind,
-                    status=r.status,
-                    created_at=r.created_at,
-                    scenario=r.scenario_title,
-                    seed=r.seed,
-                )
-                for r in store.list(limit=limit)
-            ]
-        finally:
-            store.close()
-
-    @app.get("/api/runs/{a}/diff/{b}")
-    def diff(a: RunId, b: RunId) -> dict[str, Any]:
-        store = RunStore(db)
-        try:
-            try:
-                ra, rb = store.get(a), store.get(b)
-            except KeyError as exc:  # the store's message names the run, never the store
-                raise HTTPException(404, str(exc.args[0])) from None
-            d = diff_runs(ra, rb)
-            return {
-                "a": d.a,
-                "b": d.b,
-                "lines": d.lines(),
-                "inputs": [[p, repr(o), repr(n)] for p, o, n in d.inputs],
-                "forecasts": [[i, m, o, n] for i, m, o, n in d.forecasts],
-            }
-        finally:
-            store.close()
 
 
 def _add_pages(app: FastAPI) -> None:
@@ -412,7 +312,8 @@ def create_app(
     install(app, config)
     scenarios = ScenarioFolder(folder)
     _add_pages(app)
+    add_editing_routes(app, scenarios)
     _add_scenario_routes(app, scenarios, max_upload)
     _add_analysis_routes(app, scenarios, jobs, db, brief_slots=workers)
-    _add_run_routes(app, db)
+    add_run_routes(app, db)
     return app

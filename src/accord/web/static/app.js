@@ -1,4 +1,5 @@
-// accord dashboard: forms built from the scenario JSON Schema; charts drawn as SVG.
+// accord dashboard: forms built from the scenario JSON Schema; charts drawn as SVG. Shipped
+// scenarios are read-only (Save as); past runs reopen with the same renderers as fresh ones.
 "use strict";
 const ACTOR_PALETTE = ["#0072B2","#D55E00","#009E73","#CC79A7","#E69F00","#56B4E9","#F0E442","#000000",
   "#4E79A7","#F28E2B","#E15759","#76B7B2","#59A14F","#EDC948","#B07AA1","#FF9DA7","#9C755F","#BAB0AC"];
@@ -22,7 +23,7 @@ function optional(s) { if (s.anyOf) { const non = s.anyOf.filter((x) => x.type !
 function blank(s) { s = optional(s)[0]; if (s.default !== undefined) return structuredClone(s.default);
   if (s.title === "Quantity") return {value:0}; if (s.type === "object") { const o = {}; for (const r of s.required || []) o[r] = blank(s.properties[r]); return o; }
   if (s.type === "array") return []; if (s.type === "number" || s.type === "integer") return 0; if (s.type === "boolean") return false; return ""; }
-function changed() { clearTimeout(S.timer); S.timer = setTimeout(validate, 350); $("save-status").textContent = "unsaved changes"; }
+function changed() { clearTimeout(S.timer); S.timer = setTimeout(validate, 350); S.dirty = true; $("save-status").textContent = "unsaved changes"; }
 // ---- the form ------------------------------------------------------------------------------
 function render(schema, value, path, label) {
   const [s, isOpt] = optional(schema);
@@ -290,59 +291,153 @@ function renderCompare(res) {
 }
 const RENDERERS = {forecast: renderForecast, simulate: renderSimulate, sensitivity: renderSensitivity, process: renderProcess, bargain: renderBargain, compare: renderCompare};
 // ---- actions -------------------------------------------------------------------------------
-async function loadList(select) {
-  const r = await api("/api/scenarios"); const ul = $("scenarios"); ul.replaceChildren();
-  for (const s of r.body) ul.append(el("li", {"data-name":s.name, class: s.name === S.name ? "active" : "", onclick:() => open(s.name)}, s.name, el("small", {text:`${s.title} (${s.actors} actors, ${s.issues} issues)`})));
-  if (select) open(select);
+const enc = encodeURIComponent;
+function badges(s) {
+  if (s.origin === "shipped") return [el("span", {class:"badge", text:"shipped · read-only"})];
+  const out = [el("span", {class:"badge", text:"yours"})];
+  if (s.derived_from) out.push(el("span", {class:"badge" + (s.modified ? " mod" : ""), "data-derived":s.derived_from,
+    text:s.modified ? `modified from ${s.derived_from}` : `copy of ${s.derived_from}`}));
+  return out;
 }
-async function open(name) {
-  S.name = name; const r = await api(`/api/scenarios/${encodeURIComponent(name)}`);
+async function loadList(select) {
+  const r = await api("/api/scenarios"); const ul = $("scenarios"); ul.replaceChildren(); S.list = r.body;
+  for (const s of r.body) ul.append(el("li", {"data-name":s.name, "data-origin":s.origin, class: s.name === S.name ? "active" : "", onclick:() => openScenario(s.name)},
+    s.name, ...badges(s), el("small", {text:`${s.title} (${s.actors} actors, ${s.issues} issues)`})));
+  const sel = $("runs-scenario"), keep = sel.value; sel.replaceChildren(el("option", {value:"", text:"all"}), ...r.body.map((s) => el("option", {value:s.name, text:s.name}))); sel.value = keep;
+  if (select) await openScenario(select); else showReadOnly();
+}
+function info() { return (S.list || []).find((s) => s.name === S.name) || {}; }
+function showReadOnly() {
+  const i = info(), ro = !!i.read_only; $("save").disabled = ro; $("show-history").disabled = ro;
+  $("save").title = ro ? "a shipped scenario is read-only: use Save as" : "save (only the values you changed are rewritten; the previous version is kept)";
+  $("read-only").hidden = !ro;
+  $("read-only").textContent = ro ? `${S.name} ships with accord and is read-only. Edit it freely, then "Save as" under a new name: the shipped file stays as it is, and your copy keeps its comments and is marked "modified from ${S.name}".` : "";
+}
+async function openScenario(name) {
+  S.name = name; S.dirty = false; const r = await api(`/api/scenarios/${enc(name)}`);
   document.querySelectorAll("#scenarios li").forEach((li) => li.classList.toggle("active", li.dataset.name === name));
   if (!r.ok) { $("problems").textContent = JSON.stringify(r.body.detail); return; }
   S.data = r.body; S.actors = S.data.actors.map((a) => ({id:a.id, name:a.name}));
-  $("title").textContent = S.data.metadata.title; $("brief-link").href = `/api/scenarios/${encodeURIComponent(name)}/brief`;
-  $("save-status").textContent = ""; $("results").replaceChildren(); draw(); validate();
+  $("title").textContent = S.data.metadata.title; $("history").hidden = true;
+  $("save-status").textContent = ""; $("results").replaceChildren(); showReadOnly(); draw(); await validate();
 }
 async function save() {
-  const r = await api(`/api/scenarios/${encodeURIComponent(S.name)}`, {method:"PUT", body:JSON.stringify(S.data)});
-  if (r.ok) { $("save-status").textContent = "saved"; loadList(); } else { showProblems(r.body.problems || []); }
+  if (info().read_only) { $("save-status").textContent = "read-only: save your edits as a new scenario"; return false; }
+  const r = await api(`/api/scenarios/${enc(S.name)}`, {method:"PUT", body:JSON.stringify(S.data)});
+  if (r.ok) { $("save-status").textContent = "saved"; S.dirty = false; await loadList(); }
+  else if (r.status === 422) showProblems(r.body.problems || []); else $("save-status").textContent = r.body.detail || `not saved (${r.status})`;
   return r.ok;
 }
-async function run() {
-  $("job-status").textContent = "saving"; $("bar").style.width = "0%"; $("results").replaceChildren();
-  if (!(await save())) { $("job-status").textContent = "fix the problems in the editor first"; return; }
-  const kind = $("analysis").value;
-  let params = null;
-  try { params = $("params").value.trim() ? JSON.parse($("params").value) : null; } catch (e) { $("job-status").textContent = `parameters are not valid JSON: ${e.message}`; return; }
-  const r = await api(`/api/scenarios/${encodeURIComponent(S.name)}/run/${kind}`, {method:"POST", body:JSON.stringify(params)});
-  if (!r.ok) { $("job-status").textContent = JSON.stringify(r.body.detail); return; }
-  const id = r.body.id; S.job = id; $("cancel").disabled = false;
+async function saveAs() {
+  const name = $("save-as-name").value.trim();
+  if (!name) { $("save-status").textContent = "type a new name first"; $("save-as-name").focus(); return false; }
+  const r = await api(`/api/scenarios/${enc(S.name)}/save-as/${enc(name)}`, {method:"POST", body:JSON.stringify(S.data)});
+  if (r.status === 422 && r.body.problems) { showProblems(r.body.problems); return false; }
+  if (!r.ok) { $("save-status").textContent = typeof r.body.detail === "string" ? r.body.detail : JSON.stringify(r.body.detail); return false; }
+  $("save-as-name").value = ""; await loadList(name); $("save-status").textContent = `saved as ${name}`; return true;
+}
+async function showHistory() {
+  const box = $("history"); if (!box.hidden) { box.hidden = true; return; }
+  const r = await api(`/api/scenarios/${enc(S.name)}/history`); box.hidden = false;
+  if (!r.ok || !r.body.length) { box.replaceChildren(el("p", {class:"status", text:r.ok ? "No earlier versions yet: each save keeps the one it replaces." : String(r.body.detail)})); return; }
+  const t = el("table", {}, el("tr", {}, ...["replaced at (UTC)", "title", "size", ""].map((h) => el("th", {text:h}))));
+  for (const v of r.body) t.append(el("tr", {"data-version":v.version}, el("td", {text:v.saved_at.replace("T", " ").slice(0, 19)}), el("td", {text:v.title || "(untitled)"}), el("td", {text:`${v.size} bytes`}),
+    el("td", {}, el("button", {class:"small restore", text:"Restore", onclick:() => restore(v.version)}))));
+  box.replaceChildren(el("p", {class:"status", text:"Earlier versions, newest first. Restoring one keeps the current version here too."}), t);
+}
+async function restore(version) {
+  const r = await api(`/api/scenarios/${enc(S.name)}/restore/${enc(version)}`, {method:"POST"});
+  if (!r.ok) { $("save-status").textContent = String(r.body.detail); return; }
+  await loadList(S.name); $("save-status").textContent = `restored the version replaced at ${version}`;
+}
+async function poll(id, kind, onDone) {
+  S.job = id; $("cancel").disabled = false;
   try {
     for (;;) { const j = (await api(`/api/jobs/${id}`)).body; $("bar").style.width = `${Math.round(j.progress * 100)}%`;
       $("job-status").textContent = `${j.status} ${j.message || ""}`;
-      if (j.status === "done") { (RENDERERS[kind] || ((x) => renderGeneric(kind, x)))(j.result); $("job-status").textContent = `done (run ${j.run_id})`; return; }
+      if (j.status === "done") { onDone(j); return; }
       if (j.status === "failed") { $("job-status").textContent = `failed: ${j.error}`; return; }
       if (j.status === "cancelled") { $("job-status").textContent = "cancelled"; return; }
       await new Promise((ok) => setTimeout(ok, 250)); }
   } finally { if (S.job === id) { S.job = null; $("cancel").disabled = true; } }
 }
+function renderResult(kind, result) { (RENDERERS[kind] || ((x) => renderGeneric(kind, x)))(result); }
+async function run() {
+  $("bar").style.width = "0%"; $("results").replaceChildren();
+  if (info().read_only) { if (S.dirty) { $("job-status").textContent = "a shipped scenario is read-only: save your edits as a new scenario (Save as) to run them"; return; } }
+  else { $("job-status").textContent = "saving"; if (!(await save())) { $("job-status").textContent = "fix the problems in the editor first"; return; } }
+  const kind = $("analysis").value;
+  let params = null;
+  try { params = $("params").value.trim() ? JSON.parse($("params").value) : null; } catch (e) { $("job-status").textContent = `parameters are not valid JSON: ${e.message}`; return; }
+  const r = await api(`/api/scenarios/${enc(S.name)}/run/${kind}`, {method:"POST", body:JSON.stringify(params)});
+  if (!r.ok) { $("job-status").textContent = JSON.stringify(r.body.detail); return; }
+  ensureActors();
+  await poll(r.body.id, kind, (j) => { renderResult(kind, j.result); $("job-status").textContent = `done (run ${j.run_id})`; });
+}
+async function openBrief(e) {
+  e.preventDefault();
+  const w = window.open("", "_blank");  // opened now, while the click still counts as the analyst's
+  const r = await api(`/api/scenarios/${enc(S.name)}/brief`, {method:"POST"});
+  if (!r.ok) { if (w) w.close(); $("job-status").textContent = String(r.body.detail); return; }
+  const url = `/api/briefs/${r.body.id}`; if (w) w.location.href = url; else window.location.href = url;
+  await poll(r.body.id, "brief", () => { $("job-status").textContent = "the brief is ready (in its tab)"; });
+}
 async function cancelJob() {
   if (S.job) await api(`/api/jobs/${S.job}/cancel`, {method:"POST"});
 }
+async function annotate(id, field, value) {
+  const r = await api(`/api/runs/${id}`, {method:"PATCH", body:JSON.stringify({[field]:value})});
+  $("diff-out").replaceChildren(el("p", {class:r.ok ? "status" : "refused", text:r.ok ? `run ${id}: ${field} saved` : String(JSON.stringify(r.body.detail))}));
+}
 async function loadRuns() {
-  const r = await api("/api/runs?limit=40"); const t = el("table", {}, el("tr", {}, ...["", "id", "kind", "status", "created (UTC)", "scenario"].map((h) => el("th", {text:h}))));
-  for (const x of r.body) t.append(el("tr", {}, el("td", {}, el("input", {type:"checkbox", class:"pick", value:x.id})), ...[x.id, x.kind, x.status, x.created_at.slice(0, 19), x.scenario || ""].map((v) => el("td", {text:v}))));
+  const q = new URLSearchParams({limit:"100"}); if ($("runs-scenario").value) q.set("scenario", $("runs-scenario").value); if ($("runs-kind").value) q.set("kind", $("runs-kind").value);
+  const seq = S.runsSeq = (S.runsSeq || 0) + 1; const r = await api(`/api/runs?${q}`);
+  if (seq !== S.runsSeq) return;  // a newer filter was chosen meanwhile
+  const t = el("table", {}, el("tr", {}, ...["", "id", "kind", "status", "created (UTC)", "scenario", "label", "note", ""].map((h) => el("th", {text:h}))));
+  for (const x of r.body) {
+    const text = (field) => { const i = el("input", {type:"text", class:`run-${field}`, "aria-label":`${field} of run ${x.id}`, onchange:(e) => annotate(x.id, field, e.target.value)}); i.value = x[field] || ""; return i; };
+    t.append(el("tr", {"data-run":x.id, "data-kind":x.kind}, el("td", {}, el("input", {type:"checkbox", class:"pick", value:x.id, "aria-label":`select run ${x.id}`})),
+      ...[x.id, x.kind, x.status, x.created_at.slice(0, 19).replace("T", " "), x.scenario_name || x.scenario || ""].map((v) => el("td", {text:v})),
+      el("td", {}, text("label")), el("td", {}, text("note")),
+      el("td", {}, x.status === "done" ? el("button", {class:"small reopen", text:"Open", onclick:() => reopen(x.id)}) : null)));
+  }
   $("runs").replaceChildren(t);
 }
+async function reopen(id) {
+  const r = await api(`/api/runs/${id}`);
+  if (!r.ok) { $("diff-out").replaceChildren(el("p", {class:"refused", text:String(r.body.detail)})); return; }
+  const run = r.body; S.actors = run.actors && run.actors.length ? run.actors : S.actors;
+  document.querySelector("nav.tabs button[data-tab=results]").click();
+  renderResult(run.kind, run.results); $("bar").style.width = "100%";
+  $("job-status").textContent = `run ${run.id} (${run.kind} of ${run.scenario_name || run.scenario || "?"}${run.label ? `, “${run.label}”` : ""}) as stored on ${run.created_at.slice(0, 19).replace("T", " ")} UTC`;
+}
+function changesTable(title, head, rows, sizeOf) {
+  if (!rows.length) return null;
+  const max = Math.max(...rows.map(sizeOf).filter((v) => v > 0), 1e-12);
+  const t = el("table", {class:"changes"}, el("tr", {}, ...head.map((h) => el("th", {text:h})), el("th", {text:"size"})));
+  for (const row of rows) { const size = sizeOf(row);
+    t.append(el("tr", {}, ...row.map((v) => el("td", {text:typeof v === "number" ? (+v.toFixed(4)).toString() : shown(v)})),
+      el("td", {class:"bar-cell", title:size >= 0 ? (+size.toFixed(4)).toString() : "not a number"}, el("div", {style:`width:${size >= 0 ? Math.max(2, 100 * size / max) : 0}%`})))); }
+  return el("div", {}, el("h4", {text:title}), t);
+}
 async function diff() {
-  const ids = [...document.querySelectorAll(".pick:checked")].map((c) => c.value);
-  if (ids.length !== 2) { $("diff-out").textContent = "select exactly two runs"; return; }
-  const r = await api(`/api/runs/${ids[1]}/diff/${ids[0]}`); $("diff-out").textContent = r.ok ? r.body.lines.join("\n") : JSON.stringify(r.body);
+  const ids = [...document.querySelectorAll(".pick:checked")].map((c) => c.value), out = $("diff-out");
+  if (ids.length !== 2) { out.replaceChildren(el("p", {class:"refused", text:"select exactly two runs"})); return; }
+  const r = await api(`/api/runs/${ids[1]}/diff/${ids[0]}`);
+  if (!r.ok) { out.replaceChildren(el("p", {class:"refused", text:typeof r.body.detail === "string" ? r.body.detail : JSON.stringify(r.body.detail)})); return; }
+  const d = r.body, num = (o, n) => (typeof o === "number" && typeof n === "number") ? Math.abs(n - o) : -1;
+  const parse = (s) => { const v = Number(s); return Number.isFinite(v) && String(s).trim() !== "" ? v : s; };
+  const parts = [
+    changesTable(`forecasts that moved (${d.counts.forecasts}), largest first`, ["issue", "model", `run ${d.a}`, `run ${d.b}`], d.forecasts, (x) => num(x[2], x[3])),
+    changesTable(`results that moved (${d.counts.results}), largest first`, ["result", `run ${d.a}`, `run ${d.b}`], d.results, (x) => num(x[1], x[2])),
+    changesTable(`inputs that changed (${d.counts.inputs}), largest first`, ["input", `run ${d.a}`, `run ${d.b}`], d.inputs, (x) => num(parse(x[1]), parse(x[2]))),
+    changesTable(`parameters that changed (${d.counts.params})`, ["parameter", `run ${d.a}`, `run ${d.b}`], d.params, (x) => num(parse(x[1]), parse(x[2])))].filter((x) => x);
+  out.replaceChildren(el("h3", {text:`${d.kind}: run ${d.a} → run ${d.b}`}), ...(parts.length ? parts : [el("p", {text:"no differences in inputs, parameters or results"})]));
 }
 async function upload(e) {
   const f = e.target.files[0]; if (!f) return; const fd = new FormData(); fd.append("file", f);
   let r = await fetch("/api/upload", {method:"POST", body:fd}); let b = await r.json();
-  if (r.status === 409 && confirm(`${b.detail}\n\nReplace it? The current version is kept as a backup.`)) {
+  if (r.status === 409 && String(b.detail).includes("overwrite=true") && confirm(`${b.detail}\n\nReplace it? The current version is kept as a backup.`)) {
     r = await fetch("/api/upload?overwrite=true", {method:"POST", body:fd}); b = await r.json(); }
   e.target.value = "";
   if (r.ok) loadList(b.name); else $("problems").textContent = JSON.stringify(b.detail);
@@ -377,7 +472,7 @@ function modelOptions(models) {
 }
 async function init() {
   S.schema = (await api("/api/schema")).body;
-  const an = (await api("/api/analyses")).body; for (const k of Object.keys(an)) $("analysis").append(el("option", {value:k, text:k}));
+  const an = (await api("/api/analyses")).body; for (const k of Object.keys(an)) { $("analysis").append(el("option", {value:k, text:k})); $("runs-kind").append(el("option", {value:k, text:k})); }
   const showParams = () => { $("params").value = JSON.stringify(an[$("analysis").value] || {}); };
   $("analysis").addEventListener("change", showParams); showParams();
   modelOptions((await api("/api/models")).body);
@@ -385,7 +480,9 @@ async function init() {
     document.querySelectorAll("nav.tabs button").forEach((x) => x.classList.toggle("on", x === b));
     document.querySelectorAll("section.tab").forEach((s) => s.classList.toggle("on", s.id === "tab-" + b.dataset.tab));
     if (b.dataset.tab === "runs") loadRuns(); }));
-  $("save").onclick = save; $("run").onclick = run; $("cancel").onclick = cancelJob; $("refresh-runs").onclick = loadRuns; $("diff").onclick = diff; $("upload").onchange = upload;
+  $("save").onclick = save; $("save-as").onclick = saveAs; $("show-history").onclick = showHistory; $("run").onclick = run; $("cancel").onclick = cancelJob;
+  $("refresh-runs").onclick = loadRuns; $("runs-scenario").onchange = loadRuns; $("runs-kind").onchange = loadRuns; $("diff").onclick = diff; $("upload").onchange = upload;
+  $("brief-link").addEventListener("click", openBrief);
   const first = (await api("/api/scenarios")).body[0];
   await loadList(first && first.name);
 }
