@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from accord.report.defaults import DEFAULT_DRAWS, DEFAULT_RUNS
+
 from ._common import (
     SEED,
     bounded,
@@ -73,7 +75,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 @click.option(
     "--draws",
     type=bounded("draws", 0),
-    default=1000,
+    default=DEFAULT_DRAWS,
     show_default=True,
     help="Monte Carlo draws for the spread and fan charts (0: leave the section out)",
 )
@@ -87,7 +89,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 @click.option(
     "--runs",
     type=bounded("runs", 0),
-    default=200,
+    default=DEFAULT_RUNS,
     show_default=True,
     help="runs per process in the process comparison (0: leave the section out)",
 )

@@ -3,8 +3,10 @@
 Building the brief takes seconds (the forecast, every section's charts). Instead of a blank tab
 for that long, the page starts a job and opens ``/api/briefs/{job}``, which answers with a short
 page that says how far the build is and reloads itself each second, until it answers with the
-brief itself. :func:`accord.report.brief.build_brief` reports no stages, so the progress shown is
-the time spent against the time the last brief of that scenario took (said as such).
+brief itself. The brief is the command line's (`accord report` with its defaults: the Monte
+Carlo, sensitivity and process chapters included); the progress shown names the stage
+:func:`accord.report.brief.build_brief` is in and the time spent against the time the last
+brief of that scenario took (said as such).
 """
 
 from __future__ import annotations
@@ -54,10 +56,12 @@ class BriefRoom:
 
         def build(job: Job) -> dict[str, Any]:
             from accord.report.brief import build_brief
+            from accord.report.defaults import DEFAULT_DRAWS, DEFAULT_RUNS
 
             expected = self._took.get(name)
             started = time.monotonic()
             stop = threading.Event()
+            stage = ["the forecast"]
 
             def tick() -> None:
                 while not stop.wait(TICK_S):
@@ -71,7 +75,7 @@ class BriefRoom:
                     try:
                         job.report(
                             min(0.95, 0.05 + 0.9 * spent / guess),
-                            f"building the brief: {spent:.0f} s so far ({said})",
+                            f"building the brief: {stage[0]}, {spent:.0f} s so far ({said})",
                         )
                     except JobCancelled:
                         return
@@ -80,7 +84,13 @@ class BriefRoom:
             ticker = threading.Thread(target=tick, name=f"brief-{job.id}", daemon=True)
             ticker.start()
             try:
-                text = build_brief(scn, seed=seed)
+                text = build_brief(
+                    scn,
+                    seed=seed,
+                    draws=DEFAULT_DRAWS,
+                    runs=DEFAULT_RUNS,
+                    on_stage=lambda what: stage.__setitem__(0, what),
+                )
             finally:
                 stop.set()
                 ticker.join()
