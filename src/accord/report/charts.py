@@ -244,6 +244,18 @@ def ripeness_chart(result, title: str, xlabel: str = "months of continued war"):
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8.5, 5.0), sharex=True)
     ax1.step(months, sizes, where="post", color="#333333")
     ax1.set_ylabel("packages in the zone")
+    ax1.set_ylim(0, max(1, int(sizes.max())) * 1.15)  # a count: never below 0
+    if sizes.max() == 0:
+        ax1.text(
+            0.5,
+            0.5,
+            f"no zone of agreement within {int(months.max())} months",
+            transform=ax1.transAxes,
+            ha="center",
+            va="center",
+            color="#555555",
+            fontsize=9,
+        )
     if result.opens_at is not None:
         ax1.axvline(result.opens_at, color="#D55E00", linestyle="--")
         ax1.annotate(
