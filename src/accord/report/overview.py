@@ -161,10 +161,12 @@ def overview_chart(
                 zorder=5,
                 label="consensus forecast" if y == 0 else None,
             )
+            # above the diamond, or below it where a red line's bar stands above it
+            crowded = any(abs(c - px) < 0.04 for px, _ in placed)
             ax.annotate(
                 f"{s.consensus:.0f}",
                 (c, y),
-                xytext=(0, 6),
+                xytext=(0, -13 if crowded else 6),
                 textcoords="offset points",
                 ha="center",
                 fontsize=7.5,
