@@ -149,3 +149,29 @@ def test_a_workbook_panel_row_for_a_number_without_a_panel_shape_is_named(tmp_pa
         accord.load_scenario(path)
     text = str(info.value)
     assert "panels" in text and "no `panel` shape" in text and "set that number's _shape" in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lo=st.floats(-1e3, 1e3),
+    width=st.floats(1e-6, 1e3),
+    mode=st.floats(0, 1),
+    u=st.lists(st.floats(0, 1), min_size=1, max_size=30),
+)
+def test_triangular_quantiles_are_scipys_bit_for_bit(lo, width, mode, u):
+    """The triangular shape's closed-form quantiles (no scipy in the workers) equal
+    scipy.stats.triang's exactly, so no draw changed when they replaced it."""
+    from scipy import stats
+
+    from accord.scenario.uncertainty import UncertainInput
+
+    hi = lo + width
+    value = lo + mode * width
+    if not lo < hi or not lo <= value <= hi:
+        return
+    inp = UncertainInput("p", "position", value, lo, hi, "triangular")
+    uu = np.array(u)
+    c = (value - lo) / (hi - lo)
+    tiny = np.where(uu < np.finfo(float).tiny, 0.0, uu)  # ppf reads subnormal u as 0, any shape
+    ref = np.clip(stats.triang.ppf(tiny, c, loc=lo, scale=hi - lo), lo, hi)
+    np.testing.assert_array_equal(inp.ppf(uu), ref)

@@ -99,8 +99,6 @@ class UncertainInput:
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """The input's quantile function at ``u`` in [0, 1] (inverse-transform sampling)."""
-        from scipy import stats  # loaded when a draw is made, not when accord starts
-
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
         u = np.where(u < np.finfo(float).tiny, 0.0, u)  # subnormal probabilities: the low end
         lo, hi = self.low, self.high
@@ -111,8 +109,13 @@ class UncertainInput:
             out = lo + u * width
         elif self.shape == "triangular":
             c = (self.value - lo) / width
-            out = stats.triang.ppf(u, c, loc=lo, scale=width)
+            # the closed form, as scipy.stats.triang computes it (bit for bit; tested), without
+            # loading scipy into every worker
+            out = np.where(u < c, np.sqrt(c * u), 1.0 - np.sqrt((1.0 - c) * (1.0 - u)))
+            out = out * width + lo
         elif self.shape == "truncnorm":
+            from scipy import stats  # loaded when such a draw is made, not when accord starts
+
             sd = np.float64(self.sd if self.sd is not None else DEFAULT_SD_SHARE * width)
             with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                 a, b = (lo - self.value) / sd, (hi - self.value) / sd
@@ -123,6 +126,8 @@ class UncertainInput:
         elif self.shape == "panel":
             out = pool_ppf(u, self.panel, lo, hi)
         elif self.shape == "beta":
+            from scipy import stats
+
             kappa = (
                 self.concentration if self.concentration is not None else DEFAULT_BETA_CONCENTRATION
             )
