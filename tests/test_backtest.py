@@ -217,3 +217,16 @@ def test_the_shipped_ensemble_weights_are_what_the_backtest_fits():
     assert set(shipped) == set(res.ensemble_weights)
     for name, w in res.ensemble_weights.items():
         assert shipped[name] == pytest.approx(w, abs=1e-12), name
+
+
+def test_smoothed_coverage_counts_edge_ties_at_random_never_more_than_the_closed_interval(deu):
+    """The single split reports both: the closed interval counts every error equal to the
+    half-width as covered, the smoothed rule ([Vovk2005, sec. 2.4]) only some of them."""
+    res = backtest(deu, ["compromise", "median"], capabilities="equal")
+    iv = res.intervals(seed=3).set_index("model")
+    for q in (50, 80):
+        assert (iv[f"cover{q}_smoothed"] <= iv[f"cover{q}"] + 1e-12).all(), iv
+    ties = iv.loc["baseline:median_actor"]  # forecasts on a few values: its errors tie
+    assert ties["cover50_smoothed"] < ties["cover50"]
+    again = res.intervals(seed=3).set_index("model")
+    assert again.equals(iv)  # seeded: the same figures every run

@@ -88,13 +88,19 @@ class BacktestResult:
             )
         return pd.DataFrame(out)
 
-    def intervals(self, levels: Sequence[float] = (0.5, 0.8)) -> pd.DataFrame:
+    def intervals(self, levels: Sequence[float] = (0.5, 0.8), seed: int = 0) -> pd.DataFrame:
         """Split-conformal intervals ([Vovk2005]; [Lei2018]) and their out-of-sample coverage.
 
         For each model the half-width at level q is the ⌈(n+1)q⌉-th smallest absolute error
         on the n training issues; the interval forecast ± half-width (clipped to 0..100) is
-        then scored on the test issues only: the share of real outcomes inside it.
+        then scored on the test issues only: the share of real outcomes inside it
+        (``cover50``, closed interval) and the same judged by the smoothed conformal rule
+        (``cover50_smoothed``: a tie at the edge counts with a seeded uniform draw, as the
+        rolling scheme does, :func:`accord.backtest.conformal.smoothed_covered`).
         """
+        from .conformal import smoothed_covered
+
+        rng = np.random.default_rng(seed)
         out = []
         for model, grp in self.rows.groupby("model", sort=False):
             train = np.abs(
@@ -115,6 +121,13 @@ class BacktestResult:
                 row[f"halfwidth{int(q * 100)}"] = half
                 row[f"cover{int(q * 100)}"] = float(
                     ((test["outcome"] >= lo) & (test["outcome"] <= hi)).mean()
+                )
+                score = np.abs(test["forecast"] - test["outcome"]).to_numpy(dtype=float)
+                tau = rng.uniform(size=len(score))
+                row[f"cover{int(q * 100)}_smoothed"] = float(
+                    np.mean(
+                        [smoothed_covered(srt, e, q, t) for e, t in zip(score, tau, strict=True)]
+                    )
                 )
             out.append(row)
         return pd.DataFrame(out)

@@ -245,7 +245,7 @@ def backtest(
         console.print(t)
     console.print(_table("All issues (in-sample for the ensemble)", res.summary()))
     console.print(_table("By period", res.summary(("model", "period"))))
-    iv = res.intervals()
+    iv = res.intervals(seed=seed)
     if len(iv):
         t = Table(
             title="Intervals from training errors (split conformal), coverage on test issues",
