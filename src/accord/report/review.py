@@ -11,7 +11,7 @@ marked. ``accord review SCENARIO -o FILE.md`` writes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -79,9 +79,18 @@ def review_rows(
 ) -> list[ReviewRow]:
     """One row per number of ``scn``, in the file's order."""
     swings = _swings(scn, models or ["ensemble"], seed)
+    following = {
+        f"actors[{i}].stances.{iid}.red_line"
+        for i, a in enumerate(scn.actors)
+        for iid, st in a.stances.items()
+        if st.red_line_follows_front
+    }
     rows = []
     for place, q in scn.quantities():
-        rows.append(_row(place, q, swings.get(place)))
+        row = _row(place, q, swings.get(place))
+        if place in following:  # the number is where the red line stands now
+            row = replace(row, how=(row.how + "; " if row.how else "") + "follows the front")
+        rows.append(row)
     return rows
 
 
