@@ -328,8 +328,8 @@ def test_browser_edit_run_and_open_brief(server):
             page.click("#run")
             # a locator, not a JavaScript string: the page's CSP forbids eval (script-src 'self')
             page.locator("#job-status", has_text=re.compile(r"^done")).wait_for()
-            page.wait_for_selector("td.value")
-            cells = page.query_selector_all("td.value")
+            page.wait_for_selector("#results td.value")
+            cells = page.query_selector_all("#results td.value")
             return {
                 f"{i}:{c.get_attribute('data-model')}": c.inner_text() for i, c in enumerate(cells)
             }
@@ -338,11 +338,14 @@ def test_browser_edit_run_and_open_brief(server):
         # round-based models' trajectories, one chart per model and issue, behind a disclosure
         assert page.locator("svg.trajectory").count() >= 2
         page.click("nav.tabs button[data-tab=editor]")
+        page.check("#whatif-on")  # what-if: every model reruns on the unsaved edit
         # the strongest actor's first salience: set it far from where it is
         box = page.locator('input[data-path$=".salience.value"]').first
         old = float(box.input_value())
         box.fill("0.05" if old > 0.5 else "1")
         box.dispatch_event("change")
+        page.locator("#whatif p.status", has_text="nothing saved").wait_for(timeout=30_000)
+        assert page.locator("#whatif td.value").count() >= 5
         after = forecasts()
         assert after != before, "changing a salience must move some forecast"
         # the model-options form writes MODEL.OPTION=VALUE into the forecast's model_params

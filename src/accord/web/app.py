@@ -29,7 +29,7 @@ import accord
 from accord.scenario import Scenario, ScenarioError, scenario_from_dict
 from accord.store import RunStore
 
-from .analyses import ANALYSES
+from .analyses import ANALYSES, forecast_payload
 from .brief import BriefRoom
 from .editing import add_editing_routes
 from .files import NAME_RE, ScenarioFolder, parse_upload, upload_stem, yaml_text
@@ -39,7 +39,12 @@ from .runs import add_run_routes
 from .schemas import JobOut, ScenarioInfo, ValidationOut, problems_of, scenario_info
 from .security import SecurityConfig, host_names, install
 
-__all__ = ["DEFAULT_MAX_UPLOAD", "NAME_RE", "create_app"]
+__all__ = ["DEFAULT_MAX_UPLOAD", "NAME_RE", "WHATIF_MAX_ACTORS", "WHATIF_MAX_STANCES", "create_app"]
+
+#: The largest scenario a what-if forecast runs on directly (outside the job pool): a live
+#: forecast of ukraine-2025 takes about 0.2 s; larger scenarios go through a job.
+WHATIF_MAX_ACTORS = 60
+WHATIF_MAX_STANCES = 600
 
 DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
 #: room for the multipart envelope around an upload of ``max_upload`` bytes
@@ -114,6 +119,27 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
         except ScenarioError as exc:
             return ValidationOut(valid=False, problems=problems_of(exc))
         return ValidationOut(valid=True)
+
+    @app.post(
+        "/api/whatif/forecast",
+        summary="Every model's forecast of an unsaved scenario (what-if: nothing is written)",
+    )
+    def whatif(body: JsonBody) -> dict[str, Any]:
+        try:
+            scn = scenario_from_dict(body, "scenario")
+        except ScenarioError as exc:
+            raise HTTPException(
+                422, {"problems": [p.model_dump() for p in problems_of(exc)]}
+            ) from None
+        stances = sum(len(a.stances) for a in scn.actors)
+        if len(scn.actors) > WHATIF_MAX_ACTORS or stances > WHATIF_MAX_STANCES:
+            raise HTTPException(
+                413,
+                f"{len(scn.actors)} actors and {stances} stances are too many for a live what-if "
+                f"(at most {WHATIF_MAX_ACTORS} and {WHATIF_MAX_STANCES}): save the scenario and "
+                "run the forecast analysis, which runs as a job with a time limit",
+            )
+        return forecast_payload(scn)
 
     @app.post(
         "/api/upload",

@@ -84,7 +84,17 @@ function quantity(s, value, path, label) {
 function draw() { const f = $("form"); f.replaceChildren(); for (const [k, sub] of Object.entries(S.schema.properties)) { if (S.data[k] !== undefined || sub.anyOf || sub.default !== undefined) f.append(render(sub, S.data[k] ?? null, [k], k)); } }
 async function validate() {
   const r = await api("/api/validate", {method:"POST", body:JSON.stringify(S.data)});
-  showProblems(r.body.problems || []); return r.body.valid;
+  showProblems(r.body.problems || []);
+  if (r.body.valid && $("whatif-on").checked) whatif();
+  return r.body.valid;
+}
+async function whatif() {
+  const box = $("whatif"); box.hidden = false; const t0 = performance.now();
+  const r = await api("/api/whatif/forecast", {method:"POST", body:JSON.stringify(S.data)});
+  if (!r.ok) { box.replaceChildren(el("p", {class:"status", text:typeof r.body.detail === "string" ? r.body.detail : "the what-if did not run"})); return; }
+  const t = el("table", {class:"whatif"}, el("tr", {}, el("th", {text:"issue"}), ...r.body.models.map((m) => el("th", {text:r.body.model_labels[m] || m}))));
+  for (const item of r.body.issues) t.append(el("tr", {}, el("td", {text:item.issue}), ...r.body.models.map((m) => el("td", {class:"value", "data-model":m, text:item.forecasts[m] ? item.forecasts[m].value.toFixed(1) : "—"}))));
+  box.replaceChildren(el("p", {class:"status", text:`what-if on the unsaved scenario: every model in ${Math.round(performance.now() - t0)} ms (nothing saved)`}), t);
 }
 function showProblems(problems) {
   document.querySelectorAll(".err").forEach((e) => e.remove()); document.querySelectorAll(".bad").forEach((e) => e.classList.remove("bad"));
