@@ -394,6 +394,19 @@ def test_browser_edit_run_and_open_brief(server):
             page.wait_for_selector(selector)
             assert page.locator(selector).count() >= 3, kind
         assert page.locator("#bargaining-map rect.solution").count() >= 1
+        # every chart exports as SVG and PNG, every table as CSV, from the page
+        assert page.locator(".export-svg").count() == page.locator("#results svg.chart").count()
+        with page.expect_download() as got:
+            page.locator(".export-svg").first.click()
+        assert got.value.suggested_filename.endswith(".svg")
+        assert "<svg" in Path(got.value.path()).read_text()
+        with page.expect_download() as got:
+            page.locator(".export-png").first.click()
+        assert Path(got.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        if page.locator(".export-csv").count():
+            with page.expect_download() as got:
+                page.locator(".export-csv").first.click()
+            assert "," in Path(got.value.path()).read_text()
         # the run history: label a run, reopen it as it was, compare two of one kind only
         page.click("nav.tabs button[data-tab=runs]")
         page.select_option("#runs-kind", "forecast")

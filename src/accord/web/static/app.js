@@ -371,7 +371,25 @@ async function poll(id, kind, onDone) {
       await new Promise((ok) => setTimeout(ok, 250)); }
   } finally { if (S.job === id) { S.job = null; $("cancel").disabled = true; } }
 }
-function renderResult(kind, result) { (RENDERERS[kind] || ((x) => renderGeneric(kind, x)))(result); }
+function renderResult(kind, result) { (RENDERERS[kind] || ((x) => renderGeneric(kind, x)))(result); addExports($("results"), kind); }
+// ---- export: every chart as SVG and PNG, every table as CSV ----------------------------------
+function download(name, href) { const a = el("a", {href, download:name}); document.body.append(a); a.click(); a.remove(); }
+function svgText(svg) { const c = svg.cloneNode(true); c.setAttribute("xmlns", "http://www.w3.org/2000/svg"); return new XMLSerializer().serializeToString(c); }
+function svgData(svg) { return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svgText(svg)); }
+function pngOf(svg, name) {
+  const box = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal : svg.getBoundingClientRect();
+  const img = new Image(); img.onload = () => { const k = 2, cv = document.createElement("canvas"); cv.width = box.width * k; cv.height = box.height * k;
+    const g = cv.getContext("2d"); g.fillStyle = "#fff"; g.fillRect(0, 0, cv.width, cv.height); g.drawImage(img, 0, 0, cv.width, cv.height); download(name, cv.toDataURL("image/png")); };
+  img.src = svgData(svg);
+}
+function csvCell(t) { return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : (/^[=+@-]/.test(t) && isNaN(+t) ? `'${t}` : t); }
+function tableCsv(t) { return [...t.rows].map((r) => [...r.cells].map((c) => csvCell(c.innerText.trim())).join(",")).join("\n") + "\n"; }
+function addExports(root, kind) {
+  root.querySelectorAll("svg.chart").forEach((svg, i) => { const name = `${S.name}-${kind}-chart${i + 1}`;
+    svg.after(el("div", {class:"exports"}, el("button", {class:"small export-svg", onclick:() => download(name + ".svg", svgData(svg)), text:"SVG"}), el("button", {class:"small export-png", onclick:() => pngOf(svg, name + ".png"), text:"PNG"}))); });
+  root.querySelectorAll("table").forEach((t, i) => { const name = `${S.name}-${kind}-table${i + 1}.csv`;
+    t.after(el("div", {class:"exports"}, el("button", {class:"small export-csv", onclick:() => download(name, "data:text/csv;charset=utf-8," + encodeURIComponent(tableCsv(t))), text:"CSV"}))); });
+}
 async function run() {
   $("bar").style.width = "0%"; $("results").replaceChildren();
   if (info().read_only) { if (S.dirty) { $("job-status").textContent = "a shipped scenario is read-only: save your edits as a new scenario (Save as) to run them"; return; } }
