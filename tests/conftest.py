@@ -50,3 +50,30 @@ def _private_run_store(tmp_path_factory):
         os.environ.pop("ACCORD_DB", None)
     else:
         os.environ["ACCORD_DB"] = old
+
+
+@pytest.fixture
+def web_client(tmp_path):
+    """The dashboard's API on a fresh folder and run store, past its token (cookie set)."""
+    pytest.importorskip("fastapi", reason="the web extra is not installed")
+    from fastapi.testclient import TestClient
+
+    from accord.web.app import create_app
+
+    app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        assert client.get(f"/?token={app.state.token}").status_code == 200
+        yield client
+
+
+def wait_for_job(client, job_id: str, timeout: float = 120.0) -> dict:
+    """Poll a dashboard job until it is done or failed."""
+    import time
+
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")

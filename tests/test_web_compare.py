@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-
-fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed")
-from fastapi.testclient import TestClient  # noqa: E402
-
-from accord.web.app import create_app  # noqa: E402
+from conftest import wait_for_job as _wait
 
 
 @pytest.fixture
-def client(tmp_path):
-    app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}")
-    with TestClient(app, base_url="http://127.0.0.1") as c:
-        assert c.get(f"/?token={app.state.token}").status_code == 200
-        yield c
-
-
-def _wait(client, job_id, timeout=120):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
+def client(web_client):
+    return web_client
 
 
 def test_the_two_snapshots_compared_in_the_dashboard_as_on_the_command_line(client):

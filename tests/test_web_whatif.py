@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed")
-from fastapi.testclient import TestClient  # noqa: E402
+import accord
 
-import accord  # noqa: E402
-from accord.web.app import WHATIF_MAX_ACTORS, create_app  # noqa: E402
+pytest.importorskip("fastapi", reason="the web extra is not installed")
+from accord.web.app import WHATIF_MAX_ACTORS  # noqa: E402
 
 
 @pytest.fixture
-def client(tmp_path):
-    app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}")
-    with TestClient(app, base_url="http://127.0.0.1") as c:
-        assert c.get(f"/?token={app.state.token}").status_code == 200
-        yield c
+def client(web_client):
+    return web_client
 
 
 def _data():
