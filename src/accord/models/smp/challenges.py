@@ -14,14 +14,19 @@ the two layouts only gather utilities for them:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 import numpy as np
 
 from .constants import CHALLENGE_FLOOR, OPTIONS
-from .equations import util, vote
+from .equations import util, util_from_parts, util_parts, vote
 
-__all__ = ["third_party_votes", "challenge", "best_challenges", "pair_challenges"]
+__all__ = [
+    "third_party_votes",
+    "third_party_sums",
+    "challenge",
+    "best_challenges",
+    "pair_challenges",
+]
 
 Array = np.ndarray
 
@@ -77,9 +82,68 @@ def third_party_votes(
     return vote(rule, w_n, u_ik_j)  # [KTAB] thirdPartyVoteSU: vote on the difference
 
 
+def _semi_proportional(
+    uni: Array, unj: Array, unn: Array, w_n: Array, chij0: Array, chji0: Array
+) -> Array:
+    """:func:`third_party_votes` for Proportional votes and SemiCommit in closed form.
+
+    With c = w_n (u_ni − u_nj), g = w_n (u_nn − u_ni), Δ = χ_ij − χ_ji, S = χ_ij + χ_ji:
+    p_in = (χ_ij + max(c, 0)) / (S + |c|) and the vote w_n [p_in (u_nn − u_ni) +
+    (1 − p_in)(u_nj − u_nn)] is (Δ g + c (g − χ_ji + min(c, 0))) / (S + |c|): the same numbers
+    up to rounding, in a third of the passes over the (…, j, n) array.
+    """
+    g = w_n * (unn - uni)  # small: no j axis
+    cn = w_n * (uni - unj)  # [KTAB] Actor::vProbLittle: the third party's own vote
+    num = np.minimum(cn, 0.0)
+    num += g - chji0
+    num *= cn
+    num += (chij0 - chji0) * g  # [KTAB] thirdPartyVoteSU (SemiCommit), Proportional
+    den = np.abs(cn, out=cn)
+    den += chij0 + chji0
+    return np.divide(num, den, out=num)
+
+
+def third_party_sums(
+    third: tuple[Array, Array, Array, Array, Array | None],
+    chij0: Array,
+    chji0: Array,
+    rule: str,
+    commit: str,
+) -> tuple[Array, Array]:
+    """Σ max(v, 0) and Σ min(v, 0) of the third parties' votes v ([KTAB] ``probEduChlg``).
+
+    ``third`` = (u_ni, u_nj, u_nn, w_n, who), third parties along the last axis; ``who`` masks
+    the principals and anyone absent, or is None when w_n is already 0 for those (absent
+    actors, the initiator) and the last two axes are (j, n): the diagonal n = j is left out
+    here. Under FullCommit and NoCommit a third party expects the same from either side, so
+    its vote is exactly 0.
+    """
+    uni, unj, unn, w_n, who = third
+    shape = np.broadcast_shapes(unj.shape[:-1], chij0.shape)
+    if commit in ("FullCommit", "NoCommit"):  # [KTAB] thirdPartyVoteSU: u_ik_j = u_i_jk
+        return np.zeros(shape), np.zeros(shape)
+    c_ij, c_ji = chij0[..., None], chji0[..., None]
+    if rule == "Proportional" and commit == "SemiCommit":
+        vk = _semi_proportional(uni, unj, unn, w_n, c_ij, c_ji)
+    else:
+        vk = third_party_votes(uni, unj, unn, w_n, c_ij, c_ji, rule, commit)
+    vk = np.broadcast_to(vk, (*shape, vk.shape[-1]))
+    if who is not None:
+        vk = np.where(who, vk, 0.0)
+    else:
+        vk = np.array(vk)  # writable
+        diag = np.arange(vk.shape[-1])
+        vk[..., diag, diag] = 0.0  # n = j is a principal
+    if rule == "Proportional" and commit == "SemiCommit":
+        total = vk.sum(axis=-1)
+        pos = np.maximum(vk, 0.0, out=vk).sum(axis=-1)
+        return pos, total - pos
+    return np.maximum(vk, 0.0).sum(axis=-1), np.minimum(vk, 0.0).sum(axis=-1)
+
+
 def challenge(
     u: tuple[Array, Array, Array, Array, Array, Array],
-    third: tuple[Array, Array, Array, Array, Array],
+    third: tuple[Array, Array, Array, Array, Array | None],
     w_i: Array,
     w_j: Array,
     s_j: Array,
@@ -92,35 +156,24 @@ def challenge(
 
     ``u`` = (u_ii, u_ij, u_ji, u_jj, u_ki, u_kj) with U_h[a, b] = bsUtil(d_ab, rhat_ha), one
     value per challenge; ``third`` = (u_ni, u_nj, u_nn, w_n, who), the third parties n along a
-    last axis (``who`` False for the principals and anyone absent); ``w_i``, ``w_j`` the
+    last axis (see :func:`third_party_sums` for ``who``); ``w_i``, ``w_j`` the
     principals' weights (salience sum × capability), ``s_j`` the target's salience sum.
     """
     uii, uij, uji, ujj, uki, ukj = u
-    uni, unj, unn, w_n, who = third
     ci = vote(rule, w_i, uii - uij)  # [KTAB] probEduChlg: the principals' votes
     cj = vote(rule, w_j, uji - ujj)
     floor = CHALLENGE_FLOOR * unit
     chij0 = (floor + np.maximum(ci, 0.0)) + np.maximum(cj, 0.0)  # [KTAB] probEduChlg: 1e-10 floor
     chji0 = (floor - np.minimum(ci, 0.0)) - np.minimum(cj, 0.0)
-    vk = third_party_votes(uni, unj, unn, w_n, chij0[..., None], chji0[..., None], rule, commit)
-    vk = np.where(who, vk, 0.0)
-    chij = chij0 + np.maximum(vk, 0.0).sum(axis=-1)  # [KTAB] probEduChlg: third parties join
-    chji = chji0 - np.minimum(vk, 0.0).sum(axis=-1)
+    pos, neg = third_party_sums(third, chij0, chji0, rule, commit)
+    chij = chij0 + pos  # [KTAB] probEduChlg: third parties join
+    chji = chji0 - neg
     phij = chij / (chij + chji)  # [KTAB] probEduChlg: P(i beats j)
     phji = chji / (chij + chji)
     eu_vict = uki + uki
     eu_contest = phij * eu_vict + phji * (ukj + ukj)
     eu_chlg = (1 - s_j) * eu_vict + s_j * eu_contest  # [KTAB] probEduChlg: EU of the challenge
     return phij, eu_chlg - (uki + ukj)  # [KTAB] probEduChlg: gain over the status quo
-
-
-@lru_cache(maxsize=32)
-def _third(n: int) -> Array:
-    """[i, j, k]: whether k is a third party to (i : j), i.e. k ≠ i and k ≠ j (read-only)."""
-    nn = np.arange(n)
-    out = (nn[None, None, :] != nn[:, None, None]) & (nn[None, None, :] != nn[None, :, None])
-    out.flags.writeable = False
-    return out
 
 
 def _blocks(n_draws: int, n: int, per_item: int, chunk: int) -> Iterator[tuple[slice, slice]]:
@@ -154,8 +207,9 @@ def best_challenges(
     prob = np.zeros((n_draws, n, n))
     gain = np.full((n_draws, n, n), -np.inf)
     nn = np.arange(n)
-    every = bool(act.all())
     dt = np.swapaxes(d, -1, -2)  # dt[D, b, a] = d[D, a, b]
+    # shared by every initiator's utilities of this turn, third parties contiguous
+    far, near = util_parts(np.ascontiguousarray(dt))
     diag_d = np.diagonal(d, axis1=-2, axis2=-1)
     for ds, is_ in _blocks(n_draws, n, n * n, chunk):
         ii = nn[is_]
@@ -163,15 +217,14 @@ def best_challenges(
         rh = rhat[ds, is_]  # (db, ib, a): i's estimate of everyone's R
         u_at_i = util(dt[ds, is_], rh)  # [D, i, a] = U_i[a, i]
         u_own = util(diag_d[ds, None, :], rh)  # [D, i, a] = U_i[a, a]
-        u_by_j = util(dt[ds, None, :, :], rh[:, :, None, :])  # [D, i, j, a] = U_i[a, j]
+        u_by_j = util_from_parts(far[ds, None], near[ds, None], rh[:, :, None, :])  # U_i[a, j]
         uii = u_at_i[:, rows, ii][:, :, None]
         uij = u_by_j[:, rows, :, ii]  # advanced indices first: (ib, db, j)
         uij = np.swapaxes(uij, 0, 1)  # [D, i, j] = U_i[i, j]
         a_ds = act[ds]
-        who = _third(n)[None, is_]
-        if not every:
-            who = who & a_ds[:, None, None, :]
-        third = (u_at_i[:, :, None, :], u_by_j, u_own[:, :, None, :], w[ds, None, None, :], who)
+        w_n = np.array(np.broadcast_to(w[ds, None, :], rh.shape))  # absent actors weigh 0
+        w_n[:, rows, ii] = 0.0  # and so does the initiator: only third parties vote
+        third = (u_at_i[:, :, None, :], u_by_j, u_own[:, :, None, :], w_n[:, :, None, :], None)
         u6 = (uii, uij, u_at_i, u_own, uii, uij)  # h = k = i: U_i[k, i] = U_i[i, i], ...
         p, g = challenge(
             u6,

@@ -26,6 +26,7 @@ from .constants import (
     MARKOV_INCENTIVE_TOL,
     MARKOV_MAX_ITER,
     MARKOV_UNIFORM_TOL,
+    ODD_VOTING_RULES,
     OPTIONS,
     VOTE_BINARY_TOL,
     VOTE_NOISE,
@@ -49,6 +50,8 @@ __all__ = [
     "big_r",
     "estimated_r",
     "util",
+    "util_parts",
+    "util_from_parts",
     "distances",
     "round4",
     "interpolate",
@@ -182,6 +185,7 @@ def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 <
     uf = u.reshape(size, n_act, n_opt)
     wf = _fit(w, (*lead_t, n_act)).reshape(size, n_act)
     floor = COALITION_FLOOR * _fit(unit, lead_t).reshape(size)
+    odd = rule in ODD_VOTING_RULES  # v(j, i) = −v(i, j) exactly: C[j, i] is C[i, j]'s mirror
     lower = lower_triangle(n_opt)
     out = np.empty((size, n_opt, n_opt))
     per = n_opt * n_opt
@@ -194,13 +198,18 @@ def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 <
             uk = ub[:, a : a + block, :]
             du = uk[:, :, :, None] - uk[:, :, None, :]
             v = vote(rule, wb[:, a : a + block, None, None], du)  # [KTAB] Model::coalitions
-            vp, vn = np.maximum(v, 0.0, out=du), np.minimum(v, 0.0, out=v)
-            if pos is not None and low is not None:  # carry the running sum: strictly in order
-                vp = np.concatenate([pos[:, None], vp], axis=1)
-                vn = np.concatenate([low[:, None], vn], axis=1)
-            pos, low = vp.sum(axis=1), vn.sum(axis=1)
-        assert pos is not None and low is not None
-        cb = np.where(lower, pos, -np.swapaxes(low, -1, -2))
+            vp = np.maximum(v, 0.0, out=du)
+            if pos is not None:  # carry the running sum: strictly in voter order
+                vp[:, 0] += pos
+            pos = vp.sum(axis=1)
+            if not odd:
+                vn = np.minimum(v, 0.0, out=v)
+                if low is not None:
+                    vn[:, 0] += low
+                low = vn.sum(axis=1)
+        assert pos is not None
+        # for an odd rule −Σ min(v_ji, 0) = Σ max(v_ij, 0) bit for bit: C is pos throughout
+        cb = pos if odd else np.where(lower, pos, -np.swapaxes(low, -1, -2))
         out[r0 : r0 + rows] = (
             floor[r0 : r0 + rows, None, None] + cb
         )  # [KTAB] coalitions: 1e-8 floor
@@ -363,6 +372,16 @@ def estimated_r(r: Array, adjust: str) -> Array:
 def util(d: Any, r: Any) -> Array:
     """u = (1 − d)(1 + d R) for d ≤ 1, (1 − d)(1 + R) beyond ([KTAB] ``SMPModel::bsUtil``)."""
     return (1 - d) * (1 + np.where(d <= 1, d, 1.0) * r)  # [KTAB] SMPModel::bsUtil
+
+
+def util_parts(d: Array) -> tuple[Array, Array]:
+    """The two factors of :func:`util` that do not depend on R: (1 − d, min(d, 1))."""
+    return 1 - d, np.where(d <= 1, d, 1.0)  # [KTAB] SMPModel::bsUtil
+
+
+def util_from_parts(far: Array, near: Array, r: Any) -> Array:
+    """:func:`util` from :func:`util_parts`, bit for bit: (1 − d)(1 + min(d, 1) R)."""
+    return far * (1 + near * r)  # [KTAB] SMPModel::bsUtil
 
 
 def distances(ideal: Array, sal: Array, pos: Array, *, chunk: int = 1 << 15) -> Array:
