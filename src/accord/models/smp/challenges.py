@@ -14,6 +14,7 @@ the two layouts only gather utilities for them:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +23,8 @@ from .equations import util, util_from_parts, util_parts, vote
 
 __all__ = [
     "third_party_votes",
+    "ThirdParties",
+    "semi_proportional_votes",
     "third_party_sums",
     "challenge",
     "best_challenges",
@@ -82,68 +85,88 @@ def third_party_votes(
     return vote(rule, w_n, u_ik_j)  # [KTAB] thirdPartyVoteSU: vote on the difference
 
 
-def _semi_proportional(
-    uni: Array, unj: Array, unn: Array, w_n: Array, chij0: Array, chji0: Array
+def semi_proportional_votes(
+    cn: Array, g: Array, chij0: Array, chji0: Array, work: tuple[Array, Array] | None = None
 ) -> Array:
-    """:func:`third_party_votes` for Proportional votes and SemiCommit in closed form.
+    """:func:`third_party_votes` for Proportional votes and SemiCommit, in closed form.
 
-    With c = w_n (u_ni − u_nj), g = w_n (u_nn − u_ni), Δ = χ_ij − χ_ji, S = χ_ij + χ_ji:
-    p_in = (χ_ij + max(c, 0)) / (S + |c|) and the vote w_n [p_in (u_nn − u_ni) +
-    (1 − p_in)(u_nj − u_nn)] is (Δ g + c (g − χ_ji + min(c, 0))) / (S + |c|): the same numbers
-    up to rounding, in a third of the passes over the (…, j, n) array.
+    With c = w_n (u_ni − u_nj) (``cn``, the third party's own vote), g = w_n (u_nn − u_ni),
+    Δ = χ_ij − χ_ji and S = χ_ij + χ_ji, P(i wins | n joins) is (χ_ij + max(c, 0)) / (S + |c|),
+    and the vote w_n [p_in (u_nn − u_ni) + (1 − p_in)(u_nj − u_nn)] is
+    (c (min(c, 0) − χ_ji) + g (c + Δ)) / (S + |c|): the same numbers up to rounding, in a
+    third of the passes over the (…, j, n) array. ``cn`` is overwritten; ``work``, two arrays
+    of its shape, saves allocating (the result is the first).
     """
-    g = w_n * (unn - uni)  # small: no j axis
-    cn = w_n * (uni - unj)  # [KTAB] Actor::vProbLittle: the third party's own vote
-    num = np.minimum(cn, 0.0)
-    num += g - chji0
+    num_out, t_out = (None, None) if work is None else work
+    num = np.minimum(cn, 0.0, out=num_out)
+    num -= chji0
     num *= cn
-    num += (chij0 - chji0) * g  # [KTAB] thirdPartyVoteSU (SemiCommit), Proportional
+    t = np.add(cn, chij0 - chji0, out=t_out)
+    t *= g
+    num += t  # [KTAB] thirdPartyVoteSU (SemiCommit) with Actor::vProbLittle, Proportional
     den = np.abs(cn, out=cn)
     den += chij0 + chji0
     return np.divide(num, den, out=num)
 
 
-def third_party_sums(
-    third: tuple[Array, Array, Array, Array, Array | None],
-    chij0: Array,
-    chji0: Array,
-    rule: str,
-    commit: str,
-) -> tuple[Array, Array]:
-    """Σ max(v, 0) and Σ min(v, 0) of the third parties' votes v ([KTAB] ``probEduChlg``).
+@dataclass(frozen=True)
+class ThirdParties:
+    """The third parties n of each challenge, along a last axis.
 
-    ``third`` = (u_ni, u_nj, u_nn, w_n, who), third parties along the last axis; ``who`` masks
-    the principals and anyone absent, or is None when w_n is already 0 for those (absent
-    actors, the initiator) and the last two axes are (j, n): the diagonal n = j is left out
-    here. Under FullCommit and NoCommit a third party expects the same from either side, so
-    its vote is exactly 0.
+    ``uni``, ``unj``, ``unn``: their utilities U_h[n, i], U_h[n, j], U_h[n, n]; ``w_n`` their
+    weights; ``who`` False for the principals and anyone absent, or None when ``w_n`` is
+    already 0 for the absent and the initiator and the last two axes are (j, n) (the diagonal
+    n = j is then left out here). ``cn`` = w_n (u_ni − u_nj) when the caller has it (then
+    ``unj`` is only read by voting rules other than Proportional or SemiCommit's others);
+    ``work`` two arrays of the shape of the votes, to write them into.
     """
-    uni, unj, unn, w_n, who = third
-    shape = np.broadcast_shapes(unj.shape[:-1], chij0.shape)
+
+    uni: Array
+    unj: Array | None
+    unn: Array
+    w_n: Array
+    who: Array | None
+    cn: Array | None = None
+    work: tuple[Array, Array] | None = None
+
+    def votes(self, chij0: Array, chji0: Array, rule: str, commit: str) -> Array:
+        """Each third party's vote on (i : j) given the principals' coalitions (…, 1)."""
+        if rule == "Proportional" and commit == "SemiCommit":
+            cn = self.cn
+            if cn is None:
+                assert self.unj is not None
+                cn = self.w_n * (self.uni - self.unj)  # [KTAB] Actor::vProbLittle
+            g = self.w_n * (self.unn - self.uni)
+            return semi_proportional_votes(cn, g, chij0, chji0, self.work)
+        assert self.unj is not None
+        uni, unj, unn, w_n = self.uni, self.unj, self.unn, self.w_n
+        return third_party_votes(uni, unj, unn, w_n, chij0, chji0, rule, commit)
+
+
+def third_party_sums(
+    third: ThirdParties, chij0: Array, chji0: Array, rule: str, commit: str
+) -> tuple[Array, Array]:
+    """Σ max(v, 0) and Σ min(v, 0) of the third parties' votes v on each challenge
+    ([KTAB] ``SMPState::probEduChlg``). Under FullCommit and NoCommit a third party expects
+    the same from either side, so its vote is exactly 0."""
+    shape = chij0.shape
     if commit in ("FullCommit", "NoCommit"):  # [KTAB] thirdPartyVoteSU: u_ik_j = u_i_jk
         return np.zeros(shape), np.zeros(shape)
-    c_ij, c_ji = chij0[..., None], chji0[..., None]
-    if rule == "Proportional" and commit == "SemiCommit":
-        vk = _semi_proportional(uni, unj, unn, w_n, c_ij, c_ji)
+    vk = third.votes(chij0[..., None], chji0[..., None], rule, commit)
+    if vk.shape[:-1] != shape:
+        vk = np.array(np.broadcast_to(vk, (*shape, vk.shape[-1])))
+    if third.who is not None:
+        vk = np.where(third.who, vk, 0.0)
     else:
-        vk = third_party_votes(uni, unj, unn, w_n, c_ij, c_ji, rule, commit)
-    vk = np.broadcast_to(vk, (*shape, vk.shape[-1]))
-    if who is not None:
-        vk = np.where(who, vk, 0.0)
-    else:
-        vk = np.array(vk)  # writable
         diag = np.arange(vk.shape[-1])
         vk[..., diag, diag] = 0.0  # n = j is a principal
-    if rule == "Proportional" and commit == "SemiCommit":
-        total = vk.sum(axis=-1)
-        pos = np.maximum(vk, 0.0, out=vk).sum(axis=-1)
-        return pos, total - pos
-    return np.maximum(vk, 0.0).sum(axis=-1), np.minimum(vk, 0.0).sum(axis=-1)
+    neg = np.minimum(vk, 0.0).sum(axis=-1)  # each side summed alone, as KTAB
+    return np.maximum(vk, 0.0, out=vk).sum(axis=-1), neg
 
 
 def challenge(
     u: tuple[Array, Array, Array, Array, Array, Array],
-    third: tuple[Array, Array, Array, Array, Array | None],
+    third: ThirdParties,
     w_i: Array,
     w_j: Array,
     s_j: Array,
@@ -155,8 +178,7 @@ def challenge(
     ([KTAB] ``SMPState::probEduChlg``).
 
     ``u`` = (u_ii, u_ij, u_ji, u_jj, u_ki, u_kj) with U_h[a, b] = bsUtil(d_ab, rhat_ha), one
-    value per challenge; ``third`` = (u_ni, u_nj, u_nn, w_n, who), the third parties n along a
-    last axis (see :func:`third_party_sums` for ``who``); ``w_i``, ``w_j`` the
+    value per challenge; ``third`` the third parties; ``w_i``, ``w_j`` the
     principals' weights (salience sum × capability), ``s_j`` the target's salience sum.
     """
     uii, uij, uji, ujj, uki, ukj = u
@@ -210,21 +232,39 @@ def best_challenges(
     dt = np.swapaxes(d, -1, -2)  # dt[D, b, a] = d[D, a, b]
     # shared by every initiator's utilities of this turn, third parties contiguous
     far, near = util_parts(np.ascontiguousarray(dt))
+    fast = rule == "Proportional" and commit == "SemiCommit"
+    if fast:  # w_n U_i[n, j] = w_n (1 − d_nj) (1 + min(d_nj, 1) R̂_in)
+        w_far = far * w[:, None, :]
     diag_d = np.diagonal(d, axis1=-2, axis2=-1)
-    for ds, is_ in _blocks(n_draws, n, n * n, chunk):
+    blocks = list(_blocks(n_draws, n, n * n, chunk))
+    db, ib = (len(range(n_draws)[blocks[0][0]]), len(nn[blocks[0][1]]))
+    space = np.empty((3, db, ib, n, n)) if fast else None  # reused: no fresh pages per block
+    for ds, is_ in blocks:
         ii = nn[is_]
         rows = np.arange(len(ii))
         rh = rhat[ds, is_]  # (db, ib, a): i's estimate of everyone's R
         u_at_i = util(dt[ds, is_], rh)  # [D, i, a] = U_i[a, i]
         u_own = util(diag_d[ds, None, :], rh)  # [D, i, a] = U_i[a, a]
-        u_by_j = util_from_parts(far[ds, None], near[ds, None], rh[:, :, None, :])  # U_i[a, j]
+        r_own = rh[:, rows, ii][:, :, None]
+        uij = util_from_parts(far[ds][:, :, ii], near[ds][:, :, ii], r_own.swapaxes(1, 2))
+        uij = np.swapaxes(uij, 1, 2)  # [D, i, j] = U_i[i, j]
         uii = u_at_i[:, rows, ii][:, :, None]
-        uij = u_by_j[:, rows, :, ii]  # advanced indices first: (ib, db, j)
-        uij = np.swapaxes(uij, 0, 1)  # [D, i, j] = U_i[i, j]
         a_ds = act[ds]
         w_n = np.array(np.broadcast_to(w[ds, None, :], rh.shape))  # absent actors weigh 0
         w_n[:, rows, ii] = 0.0  # and so does the initiator: only third parties vote
-        third = (u_at_i[:, :, None, :], u_by_j, u_own[:, :, None, :], w_n[:, :, None, :], None)
+        uni, unn = u_at_i[:, :, None, :], u_own[:, :, None, :]
+        if space is not None:  # the third parties' own votes without U_i[n, j] itself
+            cn, num, wu = space[:, : rh.shape[0], : len(ii)]
+            np.multiply(near[ds, None], rh[:, :, None, :], out=wu)
+            wu += 1.0
+            wu *= w_far[ds, None]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
+            # equal utilities give exactly 0 (actors sharing a position)
+            np.subtract(wu[:, rows, ii][:, :, None, :], wu, out=cn)  # Actor::vProbLittle
+            cn[:, rows, :, ii] = 0.0
+            third = ThirdParties(uni, None, unn, w_n[:, :, None, :], None, cn, (num, wu))
+        else:
+            u_by_j = util_from_parts(far[ds, None], near[ds, None], rh[:, :, None, :])
+            third = ThirdParties(uni, u_by_j, unn, w_n[:, :, None, :], None)
         u6 = (uii, uij, u_at_i, u_own, uii, uij)  # h = k = i: U_i[k, i] = U_i[i, i], ...
         p, g = challenge(
             u6,
@@ -284,7 +324,7 @@ def pair_challenges(
         u6 = (u(ii, ii), u(ii, jj), u(jj, ii), u(jj, jj), u(kk, ii), u(kk, jj))
         p, g = challenge(
             u6,
-            (uni, unj, unn, w[:, None, :], who),
+            ThirdParties(uni, unj, unn, w[:, None, :], who),
             w[rows, ii],
             w[rows, jj],
             s_sum[rows, jj],

@@ -168,6 +168,17 @@ def victory_matrix(c: Array, model: str) -> Array:
     return np.where(diagonal_mask(n), 0.5, p)
 
 
+def _carry(acc: Array | None, v: Array) -> Array:
+    """``acc`` plus the sum of ``v`` (problems, voters, ...) over its voters, strictly in order,
+    into ``acc`` (a new array the first time; ``v`` is overwritten)."""
+    if acc is None:
+        return v.sum(axis=1)
+    if v.shape[1] == 1:
+        return np.add(acc, v[:, 0], out=acc)
+    v[:, 0] += acc
+    return np.sum(v, axis=1, out=acc)
+
+
 def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 << 16) -> Array:
     """Coalition strengths C[..., i, j] supporting option i over j ([KTAB] ``Model::coalitions``).
 
@@ -191,22 +202,23 @@ def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 <
     per = n_opt * n_opt
     block = min(n_act, max(1, chunk // per))  # voters per block
     rows = max(1, chunk // (block * per))  # problems per block
+    buf = np.empty((min(rows, size), block, n_opt, n_opt))  # reused: no fresh pages per block
     for r0 in range(0, size, rows):
         ub, wb = uf[r0 : r0 + rows], wf[r0 : r0 + rows]
         pos = low = None  # Σ max(v, 0) and Σ min(v, 0) = −Σ max(−v, 0), exactly
         for a in range(0, n_act, block):
             uk = ub[:, a : a + block, :]
-            du = uk[:, :, :, None] - uk[:, :, None, :]
-            v = vote(rule, wb[:, a : a + block, None, None], du)  # [KTAB] Model::coalitions
-            vp = np.maximum(v, 0.0, out=du)
-            if pos is not None:  # carry the running sum: strictly in voter order
-                vp[:, 0] += pos
-            pos = vp.sum(axis=1)
+            du = np.subtract(
+                uk[:, :, :, None], uk[:, :, None, :], out=buf[: len(uk), : uk.shape[1]]
+            )
+            wk = wb[:, a : a + block, None, None]
+            if rule == "Proportional":
+                v = np.multiply(wk, du, out=du)  # [KTAB] Model::coalitions
+            else:
+                v = vote(rule, wk, du)  # [KTAB] Model::coalitions
             if not odd:
-                vn = np.minimum(v, 0.0, out=v)
-                if low is not None:
-                    vn[:, 0] += low
-                low = vn.sum(axis=1)
+                low = _carry(low, np.minimum(v, 0.0))
+            pos = _carry(pos, np.maximum(v, 0.0, out=v))
         assert pos is not None
         # for an odd rule −Σ min(v_ji, 0) = Σ max(v_ij, 0) bit for bit: C is pos throughout
         cb = pos if odd else np.where(lower, pos, -np.swapaxes(low, -1, -2))
