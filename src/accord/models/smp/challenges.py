@@ -26,6 +26,7 @@ __all__ = [
     "ThirdParties",
     "semi_proportional_votes",
     "third_party_sums",
+    "split_sums",
     "challenge",
     "best_challenges",
     "pair_challenges",
@@ -160,8 +161,20 @@ def third_party_sums(
     else:
         diag = np.arange(vk.shape[-1])
         vk[..., diag, diag] = 0.0  # n = j is a principal
-    neg = np.minimum(vk, 0.0).sum(axis=-1)  # each side summed alone, as KTAB
-    return np.maximum(vk, 0.0, out=vk).sum(axis=-1), neg
+    return split_sums(vk)
+
+
+def split_sums(v: Array) -> tuple[Array, Array]:
+    """Σ max(v, 0) and Σ min(v, 0) along the last axis, each side summed alone (as KTAB), bit
+    for bit, as ½ Σ (v + |v|) and ½ Σ (v − |v|): halving is exact, and abs, add and subtract
+    are cheaper than numpy's NaN-aware maximum and minimum (``v`` is overwritten)."""
+    a = np.abs(v)
+    neg = np.subtract(v, a).sum(axis=-1)
+    v += a
+    pos = v.sum(axis=-1)
+    pos *= 0.5
+    neg *= 0.5
+    return pos, neg
 
 
 def challenge(
@@ -207,6 +220,62 @@ def _blocks(n_draws: int, n: int, per_item: int, chunk: int) -> Iterator[tuple[s
             yield slice(d0, d0 + db), slice(i0, i0 + ib)
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What every initiator block of a turn reads ([KTAB] ``bestChallenge``'s inputs, arranged)."""
+
+    dt: Array  # (D, b, a) = d[a, b]
+    far: Array  # (D, j, a): 1 − d[a, j], contiguous in a
+    near: Array  # (D, j, a): min(d[a, j], 1)
+    w_far: Array | None  # (D, j, a): w_a (1 − d[a, j]) (Proportional, SemiCommit)
+    diag_d: Array  # (D, a)
+    rhat: Array
+    w: Array
+    s_sum: Array
+    act: Array
+    unit: Array
+    rule: str
+    commit: str
+
+
+def _one_block(ds: slice, is_: slice, sh: _Shared, space: Array | None) -> tuple[Array, Array]:
+    """P(i beats j) and i's gain for the draws ``ds`` and initiators ``is_`` (see
+    :func:`best_challenges`); ``space`` (3, db, ib, n, n) is the workspace of the closed form."""
+    n = sh.dt.shape[-1]
+    nn = np.arange(n)
+    ii = nn[is_]
+    rows = np.arange(len(ii))
+    rh = sh.rhat[ds, is_]  # (db, ib, a): i's estimate of everyone's R
+    u_at_i = util(sh.dt[ds, is_], rh)  # [D, i, a] = U_i[a, i]
+    u_own = util(sh.diag_d[ds, None, :], rh)  # [D, i, a] = U_i[a, a]
+    r_own = rh[:, rows, ii][:, :, None]
+    uij = util_from_parts(sh.far[ds][:, :, ii], sh.near[ds][:, :, ii], r_own.swapaxes(1, 2))
+    uij = np.swapaxes(uij, 1, 2)  # [D, i, j] = U_i[i, j]
+    uii = u_at_i[:, rows, ii][:, :, None]
+    w, a_ds = sh.w[ds], sh.act[ds]
+    w_n = np.array(np.broadcast_to(w[:, None, :], rh.shape))  # absent actors weigh 0
+    w_n[:, rows, ii] = 0.0  # and so does the initiator: only third parties vote
+    uni, unn = u_at_i[:, :, None, :], u_own[:, :, None, :]
+    if space is not None and sh.w_far is not None:  # third parties' votes without U_i[n, j]
+        cn, num, wu = space[:, : rh.shape[0], : len(ii)]
+        np.multiply(sh.near[ds, None], rh[:, :, None, :], out=wu)
+        wu += 1.0
+        wu *= sh.w_far[ds, None]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
+        # equal utilities give exactly 0 (actors sharing a position)
+        np.subtract(wu[:, rows, ii][:, :, None, :], wu, out=cn)  # [KTAB] Actor::vProbLittle
+        cn[:, rows, :, ii] = 0.0
+        third = ThirdParties(uni, None, unn, w_n[:, :, None, :], None, cn, (num, wu))
+    else:
+        u_by_j = util_from_parts(sh.far[ds, None], sh.near[ds, None], rh[:, :, None, :])
+        third = ThirdParties(uni, u_by_j, unn, w_n[:, :, None, :], None)
+    u6 = (uii, uij, u_at_i, u_own, uii, uij)  # h = k = i: U_i[k, i] = U_i[i, i], ...
+    s_j, unit = sh.s_sum[ds, None, :], sh.unit[ds, None, None]
+    w_i, w_j = w[:, is_][:, :, None], w[:, None, :]
+    p, g = challenge(u6, third, w_i, w_j, s_j, unit, sh.rule, sh.commit)
+    valid = a_ds[:, is_, None] & a_ds[:, None, :] & (ii[:, None] != nn[None, :])[None]
+    return p, np.where(valid, g, -np.inf)
+
+
 def best_challenges(
     d: Array,
     rhat: Array,
@@ -223,62 +292,25 @@ def best_challenges(
 
     ``d`` (D, n, n) distances, ``rhat`` (D, h, i) estimated risk attitudes, ``s_sum``, ``cap``,
     ``act`` (D, n), ``unit`` (D,). The gain is −inf for i = j and where i or j is absent.
+    The blocks of (draws, initiators) share one workspace, so no block touches fresh pages.
     """
     n_draws, n, _ = d.shape
     w = np.where(act, s_sum * cap, 0.0)
     prob = np.zeros((n_draws, n, n))
     gain = np.full((n_draws, n, n), -np.inf)
-    nn = np.arange(n)
     dt = np.swapaxes(d, -1, -2)  # dt[D, b, a] = d[D, a, b]
     # shared by every initiator's utilities of this turn, third parties contiguous
     far, near = util_parts(np.ascontiguousarray(dt))
     fast = rule == "Proportional" and commit == "SemiCommit"
-    if fast:  # w_n U_i[n, j] = w_n (1 − d_nj) (1 + min(d_nj, 1) R̂_in)
-        w_far = far * w[:, None, :]
+    # w_n U_i[n, j] = w_n (1 − d_nj) (1 + min(d_nj, 1) R̂_in)
+    w_far = far * w[:, None, :] if fast else None
     diag_d = np.diagonal(d, axis1=-2, axis2=-1)
+    sh = _Shared(dt, far, near, w_far, diag_d, rhat, w, s_sum, act, unit, rule, commit)
     blocks = list(_blocks(n_draws, n, n * n, chunk))
-    db, ib = (len(range(n_draws)[blocks[0][0]]), len(nn[blocks[0][1]]))
-    space = np.empty((3, db, ib, n, n)) if fast else None  # reused: no fresh pages per block
+    shape = (3, len(range(n_draws)[blocks[0][0]]), len(range(n)[blocks[0][1]]), n, n)
+    space = np.empty(shape) if fast else None  # reused: no fresh pages per block
     for ds, is_ in blocks:
-        ii = nn[is_]
-        rows = np.arange(len(ii))
-        rh = rhat[ds, is_]  # (db, ib, a): i's estimate of everyone's R
-        u_at_i = util(dt[ds, is_], rh)  # [D, i, a] = U_i[a, i]
-        u_own = util(diag_d[ds, None, :], rh)  # [D, i, a] = U_i[a, a]
-        r_own = rh[:, rows, ii][:, :, None]
-        uij = util_from_parts(far[ds][:, :, ii], near[ds][:, :, ii], r_own.swapaxes(1, 2))
-        uij = np.swapaxes(uij, 1, 2)  # [D, i, j] = U_i[i, j]
-        uii = u_at_i[:, rows, ii][:, :, None]
-        a_ds = act[ds]
-        w_n = np.array(np.broadcast_to(w[ds, None, :], rh.shape))  # absent actors weigh 0
-        w_n[:, rows, ii] = 0.0  # and so does the initiator: only third parties vote
-        uni, unn = u_at_i[:, :, None, :], u_own[:, :, None, :]
-        if space is not None:  # the third parties' own votes without U_i[n, j] itself
-            cn, num, wu = space[:, : rh.shape[0], : len(ii)]
-            np.multiply(near[ds, None], rh[:, :, None, :], out=wu)
-            wu += 1.0
-            wu *= w_far[ds, None]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
-            # equal utilities give exactly 0 (actors sharing a position)
-            np.subtract(wu[:, rows, ii][:, :, None, :], wu, out=cn)  # Actor::vProbLittle
-            cn[:, rows, :, ii] = 0.0
-            third = ThirdParties(uni, None, unn, w_n[:, :, None, :], None, cn, (num, wu))
-        else:
-            u_by_j = util_from_parts(far[ds, None], near[ds, None], rh[:, :, None, :])
-            third = ThirdParties(uni, u_by_j, unn, w_n[:, :, None, :], None)
-        u6 = (uii, uij, u_at_i, u_own, uii, uij)  # h = k = i: U_i[k, i] = U_i[i, i], ...
-        p, g = challenge(
-            u6,
-            third,
-            w[ds, is_][:, :, None],
-            w[ds, None, :],
-            s_sum[ds, None, :],
-            unit[ds, None, None],
-            rule,
-            commit,
-        )
-        valid = a_ds[:, is_, None] & a_ds[:, None, :] & (ii[:, None] != nn[None, :])[None]
-        prob[ds, is_] = p
-        gain[ds, is_] = np.where(valid, g, -np.inf)
+        prob[ds, is_], gain[ds, is_] = _one_block(ds, is_, sh, space)
     return prob, gain
 
 

@@ -203,6 +203,7 @@ def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 <
     block = min(n_act, max(1, chunk // per))  # voters per block
     rows = max(1, chunk // (block * per))  # problems per block
     buf = np.empty((min(rows, size), block, n_opt, n_opt))  # reused: no fresh pages per block
+    aux = np.empty_like(buf) if odd else buf
     for r0 in range(0, size, rows):
         ub, wb = uf[r0 : r0 + rows], wf[r0 : r0 + rows]
         pos = low = None  # Σ max(v, 0) and Σ min(v, 0) = −Σ max(−v, 0), exactly
@@ -218,8 +219,12 @@ def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 <
                 v = vote(rule, wk, du)  # [KTAB] Model::coalitions
             if not odd:
                 low = _carry(low, np.minimum(v, 0.0))
-            pos = _carry(pos, np.maximum(v, 0.0, out=v))
+                pos = _carry(pos, np.maximum(v, 0.0, out=v))
+            else:  # 2 max(v, 0) = v + |v| exactly, cheaper than numpy's NaN-aware maximum
+                pos = _carry(pos, np.add(v, np.abs(v, out=aux[: len(uk), : uk.shape[1]]), out=v))
         assert pos is not None
+        if odd:
+            pos *= 0.5  # halving is exact: the sum of max(v, 0) bit for bit
         # for an odd rule −Σ min(v_ji, 0) = Σ max(v_ij, 0) bit for bit: C is pos throughout
         cb = pos if odd else np.where(lower, pos, -np.swapaxes(low, -1, -2))
         out[r0 : r0 + rows] = (
