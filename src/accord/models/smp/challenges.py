@@ -89,23 +89,25 @@ def third_party_votes(
 def semi_proportional_votes(
     cn: Array, g: Array, chij0: Array, chji0: Array, work: tuple[Array, Array] | None = None
 ) -> Array:
-    """:func:`third_party_votes` for Proportional votes and SemiCommit, in closed form.
+    """Twice :func:`third_party_votes` for Proportional votes and SemiCommit, in closed form.
 
     With c = w_n (u_ni − u_nj) (``cn``, the third party's own vote), g = w_n (u_nn − u_ni),
     Δ = χ_ij − χ_ji and S = χ_ij + χ_ji, P(i wins | n joins) is (χ_ij + max(c, 0)) / (S + |c|),
     and the vote w_n [p_in (u_nn − u_ni) + (1 − p_in)(u_nj − u_nn)] is
     (c (min(c, 0) − χ_ji) + g (c + Δ)) / (S + |c|): the same numbers up to rounding, in a
-    third of the passes over the (…, j, n) array. ``cn`` is overwritten; ``work``, two arrays
-    of its shape, saves allocating (the result is the first).
+    third of the passes over the (…, j, n) array. Returned doubled, as
+    (c (c − |c| − 2 χ_ji) + 2 g (c + Δ)) / (S + |c|), which needs no NaN-aware minimum (and
+    doubling is exact). ``cn`` is overwritten; ``work``, two arrays of its shape, saves
+    allocating (the result is the first).
     """
     num_out, t_out = (None, None) if work is None else work
-    num = np.minimum(cn, 0.0, out=num_out)
-    num -= chji0
+    den = np.abs(cn, out=t_out)
+    num = np.subtract(cn, den, out=num_out)  # 2 min(c, 0)
+    num -= chji0 + chji0
     num *= cn
-    t = np.add(cn, chij0 - chji0, out=t_out)
-    t *= g
+    t = np.add(cn, chij0 - chji0, out=cn)
+    t *= g + g
     num += t  # [KTAB] thirdPartyVoteSU (SemiCommit) with Actor::vProbLittle, Proportional
-    den = np.abs(cn, out=cn)
     den += chij0 + chji0
     return np.divide(num, den, out=num)
 
@@ -130,18 +132,19 @@ class ThirdParties:
     cn: Array | None = None
     work: tuple[Array, Array] | None = None
 
-    def votes(self, chij0: Array, chji0: Array, rule: str, commit: str) -> Array:
-        """Each third party's vote on (i : j) given the principals' coalitions (…, 1)."""
+    def votes(self, chij0: Array, chji0: Array, rule: str, commit: str) -> tuple[Array, float]:
+        """Each third party's vote on (i : j) given the principals' coalitions (…, 1), as
+        (v / scale, scale) with an exact power-of-two scale."""
         if rule == "Proportional" and commit == "SemiCommit":
             cn = self.cn
             if cn is None:
                 assert self.unj is not None
                 cn = self.w_n * (self.uni - self.unj)  # [KTAB] Actor::vProbLittle
             g = self.w_n * (self.unn - self.uni)
-            return semi_proportional_votes(cn, g, chij0, chji0, self.work)
+            return semi_proportional_votes(cn, g, chij0, chji0, self.work), 0.5
         assert self.unj is not None
         uni, unj, unn, w_n = self.uni, self.unj, self.unn, self.w_n
-        return third_party_votes(uni, unj, unn, w_n, chij0, chji0, rule, commit)
+        return third_party_votes(uni, unj, unn, w_n, chij0, chji0, rule, commit), 1.0
 
 
 def third_party_sums(
@@ -153,7 +156,7 @@ def third_party_sums(
     shape = chij0.shape
     if commit in ("FullCommit", "NoCommit"):  # [KTAB] thirdPartyVoteSU: u_ik_j = u_i_jk
         return np.zeros(shape), np.zeros(shape)
-    vk = third.votes(chij0[..., None], chji0[..., None], rule, commit)
+    vk, scale = third.votes(chij0[..., None], chji0[..., None], rule, commit)
     if vk.shape[:-1] != shape:
         vk = np.array(np.broadcast_to(vk, (*shape, vk.shape[-1])))
     if third.who is not None:
@@ -161,19 +164,20 @@ def third_party_sums(
     else:
         diag = np.arange(vk.shape[-1])
         vk[..., diag, diag] = 0.0  # n = j is a principal
-    return split_sums(vk)
+    return split_sums(vk, scale)
 
 
-def split_sums(v: Array) -> tuple[Array, Array]:
-    """Σ max(v, 0) and Σ min(v, 0) along the last axis, each side summed alone (as KTAB), bit
-    for bit, as ½ Σ (v + |v|) and ½ Σ (v − |v|): halving is exact, and abs, add and subtract
-    are cheaper than numpy's NaN-aware maximum and minimum (``v`` is overwritten)."""
+def split_sums(v: Array, scale: float = 1.0) -> tuple[Array, Array]:
+    """Σ max(v, 0) and Σ min(v, 0) along the last axis times ``scale`` (a power of two), each
+    side summed alone (as KTAB), bit for bit, as ½ Σ (v + |v|) and ½ Σ (v − |v|): scaling by
+    powers of two is exact, and abs, add and subtract are cheaper than numpy's NaN-aware
+    maximum and minimum (``v`` is overwritten)."""
     a = np.abs(v)
     neg = np.subtract(v, a).sum(axis=-1)
     v += a
     pos = v.sum(axis=-1)
-    pos *= 0.5
-    neg *= 0.5
+    pos *= 0.5 * scale
+    neg *= 0.5 * scale
     return pos, neg
 
 
@@ -228,6 +232,7 @@ class _Shared:
     far: Array  # (D, j, a): 1 − d[a, j], contiguous in a
     near: Array  # (D, j, a): min(d[a, j], 1)
     w_far: Array | None  # (D, j, a): w_a (1 − d[a, j]) (Proportional, SemiCommit)
+    w_far_near: Array | None  # (D, j, a): w_a (1 − d[a, j]) min(d[a, j], 1)
     diag_d: Array  # (D, a)
     rhat: Array
     w: Array
@@ -256,11 +261,12 @@ def _one_block(ds: slice, is_: slice, sh: _Shared, space: Array | None) -> tuple
     w_n = np.array(np.broadcast_to(w[:, None, :], rh.shape))  # absent actors weigh 0
     w_n[:, rows, ii] = 0.0  # and so does the initiator: only third parties vote
     uni, unn = u_at_i[:, :, None, :], u_own[:, :, None, :]
-    if space is not None and sh.w_far is not None:  # third parties' votes without U_i[n, j]
+    if (
+        space is not None and sh.w_far is not None and sh.w_far_near is not None
+    ):  # third parties' votes without U_i[n, j]
         cn, num, wu = space[:, : rh.shape[0], : len(ii)]
-        np.multiply(sh.near[ds, None], rh[:, :, None, :], out=wu)
-        wu += 1.0
-        wu *= sh.w_far[ds, None]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
+        np.multiply(sh.w_far_near[ds, None], rh[:, :, None, :], out=wu)
+        wu += sh.w_far[ds, None]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
         # equal utilities give exactly 0 (actors sharing a position)
         np.subtract(wu[:, rows, ii][:, :, None, :], wu, out=cn)  # [KTAB] Actor::vProbLittle
         cn[:, rows, :, ii] = 0.0
@@ -304,8 +310,9 @@ def best_challenges(
     fast = rule == "Proportional" and commit == "SemiCommit"
     # w_n U_i[n, j] = w_n (1 − d_nj) (1 + min(d_nj, 1) R̂_in)
     w_far = far * w[:, None, :] if fast else None
+    w_far_near = w_far * near if w_far is not None else None
     diag_d = np.diagonal(d, axis1=-2, axis2=-1)
-    sh = _Shared(dt, far, near, w_far, diag_d, rhat, w, s_sum, act, unit, rule, commit)
+    sh = _Shared(dt, far, near, w_far, w_far_near, diag_d, rhat, w, s_sum, act, unit, rule, commit)
     blocks = list(_blocks(n_draws, n, n * n, chunk))
     shape = (3, len(range(n_draws)[blocks[0][0]]), len(range(n)[blocks[0][1]]), n, n)
     space = np.empty(shape) if fast else None  # reused: no fresh pages per block
