@@ -226,7 +226,10 @@ def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 <
         if odd:
             pos *= 0.5  # halving is exact: the sum of max(v, 0) bit for bit
         # for an odd rule −Σ min(v_ji, 0) = Σ max(v_ij, 0) bit for bit: C is pos throughout
-        cb = pos if odd else np.where(lower, pos, -np.swapaxes(low, -1, -2))
+        if odd or low is None:
+            cb = pos
+        else:
+            cb = np.where(lower, pos, -np.swapaxes(low, -1, -2))
         out[r0 : r0 + rows] = (
             floor[r0 : r0 + rows, None, None] + cb
         )  # [KTAB] coalitions: 1e-8 floor
