@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "HALF_TOLERANCE",
     "VOTE_BINARY_TOL",
     "VOTE_NOISE",
     "VOTE_PROPBIN_SHARE",
@@ -58,6 +59,9 @@ MIN_SIGNIFICANT_GAIN = 1e-5
 INTERP_MIN_WEIGHT = 1e-6
 #: ``interpBrgnSnPm``: bargains are rounded to 4 decimals on 0..1.
 INTERP_ROUND = 1e4
+#: accord: a bargain within this many grid steps of a half-step is a half, rounded towards the
+#: centre 0.5 so that a run and its mirror image round alike (``round4``).
+HALF_TOLERANCE = 1e-6
 #: ``SMPModel::posTol``: positions closer than this (Euclidean, on 0..1) are one position.
 POSITION_TOLERANCE = 1e-3
 #: Bargains lie on a 1e-4 grid (``INTERP_ROUND``), so two positions exactly ten steps apart

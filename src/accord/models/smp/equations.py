@@ -20,6 +20,7 @@ import numpy as np
 
 from .constants import (
     COALITION_FLOOR,
+    HALF_TOLERANCE,
     INTERP_MIN_WEIGHT,
     INTERP_ROUND,
     MARKOV_INCENTIVE_EPS,
@@ -388,8 +389,16 @@ def distances(ideal: Array, sal: Array, pos: Array, *, chunk: int = 1 << 15) -> 
 
 
 def round4(x: Array) -> Array:
-    """``interpBrgnSnPm``'s rounding to 4 decimals: (int)(0.5 + x·1e4) / 1e4."""
-    return np.trunc(0.5 + x * INTERP_ROUND) / INTERP_ROUND  # [KTAB] SMPActor::interpBrgnSnPm
+    """``interpBrgnSnPm``'s rounding to 4 decimals, (int)(0.5 + x·1e4) / 1e4, except at an exact
+    half (within float noise, ``HALF_TOLERANCE`` grid steps), which goes towards the centre 0.5:
+    KTAB's half-up takes 0.45125 to 0.4513 but its mirror 0.54875 to 0.5488, so a run and its
+    mirror image could part by one grid step; towards the centre they cannot (below 0.5 it is
+    KTAB's rule)."""
+    y = x * INTERP_ROUND
+    fl = np.floor(y)
+    half = np.abs(y - fl - 0.5) < HALF_TOLERANCE
+    centre = np.where(y < 0.5 * INTERP_ROUND, fl + 1.0, fl)  # a half: towards 0.5
+    return np.where(half, centre, np.trunc(0.5 + y)) / INTERP_ROUND  # [KTAB] interpBrgnSnPm
 
 
 def interpolate(
