@@ -66,14 +66,16 @@ def web_client(tmp_path):
         yield client
 
 
-def wait_for_job(client, job_id: str, timeout: float = 120.0) -> dict:
-    """Poll a dashboard job until it is done or failed."""
+def wait_for_job(
+    client, job_id: str, timeout: float = 120.0, states: tuple[str, ...] = ("done", "failed")
+) -> dict:
+    """Poll a dashboard job until it reaches one of ``states``."""
     import time
 
     t0 = time.time()
     while time.time() - t0 < timeout:
         job = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
+        if job["status"] in states:
             return job
         time.sleep(0.05)
     raise AssertionError("job did not finish")

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed")
+from conftest import wait_for_job  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 import accord  # noqa: E402
@@ -35,13 +36,7 @@ def client(tmp_path):
 
 
 def _wait_job(client, job_id, timeout=60):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
+    return wait_for_job(client, job_id, timeout)
 
 
 def test_the_models_options_are_offered_from_their_parameter_tables(client):

@@ -6,35 +6,26 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import wait_for_job
+
+import accord
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
-from fastapi.testclient import TestClient  # noqa: E402
-
-import accord  # noqa: E402
-from accord.web.app import create_app  # noqa: E402
 
 SHIPPED = "ukraine-2025-07"
 
 
 @pytest.fixture
-def client(tmp_path):
-    app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}")
-    with TestClient(app, base_url="http://127.0.0.1") as c:
-        assert c.get(f"/?token={app.state.token}").status_code == 200
-        yield c
+def client(web_client):
+    return web_client
 
 
 def _run(client, name, kind, params=None, timeout=120):
     r = client.post(f"/api/scenarios/{name}/run/{kind}", json=params)
     assert r.status_code == 200, r.text
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        job = client.get(f"/api/jobs/{r.json()['id']}").json()
-        if job["status"] in ("done", "failed", "cancelled"):
-            assert job["status"] == "done", job
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
+    job = wait_for_job(client, r.json()["id"], timeout, ("done", "failed", "cancelled"))
+    assert job["status"] == "done", job
+    return job
 
 
 def test_label_filter_reopen_and_compare_runs(client):

@@ -160,12 +160,18 @@ class _Block:
     vals: list[np.ndarray]
 
 
-def _blocks(k: _Kernel, rows: np.ndarray, month: float):
-    """The packages of the draws ``rows`` at ``month``, in blocks that fit the memory budget;
-    draws with no feasible value on some issue (no zone, whatever the payoffs) are left out."""
+def _feasibility(k: _Kernel, rows: np.ndarray, month: float) -> tuple[list, list]:
+    """Per issue, each draw's candidate values at ``month`` and which break no red line."""
     red = k.red_at(rows, month)
     vals = k.values(rows, red)
-    okv = k.feasible(rows, red, vals)
+    return vals, k.feasible(rows, red, vals)
+
+
+def _blocks(k: _Kernel, rows: np.ndarray, month: float, feasibility=None):
+    """The packages of the draws ``rows`` at ``month``, in blocks that fit the memory budget;
+    draws with no feasible value on some issue (no zone, whatever the payoffs) are left out.
+    ``feasibility``: :func:`_feasibility` of these rows and month, when already known."""
+    vals, okv = feasibility if feasibility is not None else _feasibility(k, rows, month)
     alive = np.logical_and.reduce([o.any(axis=1) for o in okv])
     live = np.flatnonzero(alive)
     n = k.pos.shape[1]
@@ -260,7 +266,9 @@ def analyse_arrays(
     nash = np.full((D, m), np.nan)
     opens = np.full(D, np.nan)
     moving = bool(k.follows.any())
-    for b in _blocks(k, np.arange(D), 0.0):
+    everyone = np.arange(D)
+    now = _feasibility(k, everyone, 0.0)
+    for b in _blocks(k, everyone, 0.0, now):
         gain = b.up - _no_deal(k, b.rows, 0.0, None)[:, k.parties, None]  # (c, p, P')
         ok = b.feas & (gain > 0).all(axis=1)
         has = ok.any(axis=1)
@@ -278,13 +286,13 @@ def analyse_arrays(
     if moving:
         # issues whose red lines stay put: a draw with no feasible value there never has a zone
         still = np.asarray(~k.follows.any(axis=0), dtype=bool)
-        everyone = np.arange(D)
-        red = k.red_at(everyone, 0.0)
-        okv = k.feasible(everyone, red, k.values(everyone, red))
         can = np.logical_and.reduce(
-            [o.any(axis=1) for j, o in enumerate(okv) if still[j]] or [np.ones(D, dtype=bool)]
+            [o.any(axis=1) for j, o in enumerate(now[1]) if still[j]] or [np.ones(D, dtype=bool)]
         )
         for t, month in enumerate(months):
+            if month == 0:  # month 0's zone is the one just found
+                opens[zopa & np.isnan(opens)] = 0
+                continue
             live = np.flatnonzero(np.isnan(opens) & can)
             if not len(live):
                 break
