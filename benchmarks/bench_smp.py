@@ -13,13 +13,20 @@ time of one run against the number of actors and dimensions on random inputs (me
 Monte Carlo path on the default scenario: one run per draw against all draws in lock-step
 (``SMP.forecast_arrays``), same process, with a check that both give the same forecasts; (5) the
 Monte Carlo path with options other than KTAB's defaults (run one draw at a time before the
-subpackage ``accord.models.smp``, all draws in lock-step since).
+subpackage ``accord.models.smp``, all draws in lock-step since); (6) the 320 actors × 3
+dimensions case of issue 20 (random inputs as in (3), target under 15 s); (7) the 160-actor
+example as a whole process (interpreter start, imports, loading and the run), against KTAB's
+model-only ``smpc`` (issue 20: about 10× accord's 2.4 s in-process time then, so about 24 s;
+target at least 20×).
+
+    .venv/bin/python benchmarks/bench_smp.py --only 6 7     # just the issue-20 targets
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,6 +44,12 @@ SMPC_SECONDS = {
     "dummyData-a080": 67.0,
     "dummyData-a160": 13 * 60.0,
 }  # issue 6
+SMPC_MODEL_ONLY_A160 = 24.0  # issue 20: KTAB without its logging, about 10× accord's 2.4 s
+WHOLE_A160 = """
+import accord
+from accord.models.smp import SMP
+SMP().run(accord.load_scenario({path!r}))
+"""
 
 
 def random_case(n: int, m: int, seed: int):
@@ -53,8 +66,14 @@ def random_case(n: int, m: int, seed: int):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", type=int, nargs="+", help="run only these issue-20 sections (6, 7)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of sections 6 and 7 (median)")
     args = ap.parse_args()
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
+    if args.only:
+        for section in args.only:
+            {6: issue20_case, 7: whole_process}[section](args.repeat)
+        return
 
     print("\n1. KTAB's examples (default options, deterministic)")
     print(
@@ -139,6 +158,31 @@ def main() -> None:
         t5, _ = timed(lambda kw=kw: SMP(**kw).forecast_arrays(d5), 1)
         label = ", ".join(f"{k}={v}" for k, v in kw.items())
         print(f"{label:<40}{n_opt:>7}{t5 / n_opt * 1e3:>10.3f}")
+    issue20_case(args.repeat)
+    whole_process(args.repeat)
+
+
+def issue20_case(repeat: int) -> None:
+    """(6) One traced run of 320 actors × 3 dimensions (random inputs, seed as in (3))."""
+    print("\n6. 320 actors x 3 dimensions, one run (random inputs; median seconds)")
+    x, sal, cap = random_case(320, 3, seed=1000 * 320 + 3)
+    t, run = timed(lambda: run_smp(x, sal, cap), repeat)
+    print(f"{'actors':>7}{'dims':>6}{'turns':>7}{'s':>9}  target < 15 s: {t < 15}")
+    print(f"{320:>7}{3:>6}{run.turns:>7}{t:>9.2f}")
+
+
+def whole_process(repeat: int) -> None:
+    """(7) KTAB's 160-actor example in a fresh interpreter, start-up included."""
+    print("\n7. dummyData-a160 as a whole process (start-up, imports, loading, run; median)")
+    path = KTAB / "dummyData-a160.csv"
+    if not path.is_file():
+        print(f"  (skipped: {path} is absent)")
+        return
+    cmd = [sys.executable, "-c", WHOLE_A160.format(path=str(path))]
+    t, _ = timed(lambda: subprocess.run(cmd, check=True), repeat)
+    ratio = SMPC_MODEL_ONLY_A160 / t
+    print(f"{'accord s':>9}{'smpc model-only s':>19}{'ratio':>7}  (issue 20's smpc figure)")
+    print(f"{t:>9.2f}{SMPC_MODEL_ONLY_A160:>19.0f}{ratio:>7.1f}")
 
 
 if __name__ == "__main__":

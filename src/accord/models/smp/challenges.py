@@ -14,14 +14,23 @@ the two layouts only gather utilities for them:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from dataclasses import dataclass
 
 import numpy as np
 
 from .constants import CHALLENGE_FLOOR, OPTIONS
-from .equations import util, vote
+from .equations import util, util_from_parts, util_parts, vote
 
-__all__ = ["third_party_votes", "challenge", "best_challenges", "pair_challenges"]
+__all__ = [
+    "third_party_votes",
+    "ThirdParties",
+    "semi_proportional_votes",
+    "third_party_sums",
+    "split_sums",
+    "challenge",
+    "best_challenges",
+    "pair_challenges",
+]
 
 Array = np.ndarray
 
@@ -77,9 +86,104 @@ def third_party_votes(
     return vote(rule, w_n, u_ik_j)  # [KTAB] thirdPartyVoteSU: vote on the difference
 
 
+def semi_proportional_votes(
+    cn: Array, g: Array, chij0: Array, chji0: Array, work: tuple[Array, Array] | None = None
+) -> Array:
+    """Twice :func:`third_party_votes` for Proportional votes and SemiCommit, in closed form.
+
+    With c = w_n (u_ni − u_nj) (``cn``, the third party's own vote), g = w_n (u_nn − u_ni),
+    Δ = χ_ij − χ_ji and S = χ_ij + χ_ji, P(i wins | n joins) is (χ_ij + max(c, 0)) / (S + |c|),
+    and the vote w_n [p_in (u_nn − u_ni) + (1 − p_in)(u_nj − u_nn)] is
+    (c (min(c, 0) − χ_ji) + g (c + Δ)) / (S + |c|): the same numbers up to rounding, in a
+    third of the passes over the (…, j, n) array. Returned doubled, as
+    (c (c − |c| − 2 χ_ji) + 2 g (c + Δ)) / (S + |c|), which needs no NaN-aware minimum (and
+    doubling is exact). ``cn`` is overwritten; ``work``, two arrays of its shape, saves
+    allocating (the result is the first).
+    """
+    num_out, t_out = (None, None) if work is None else work
+    den = np.abs(cn, out=t_out)
+    num = np.subtract(cn, den, out=num_out)  # 2 min(c, 0)
+    num -= chji0 + chji0
+    num *= cn
+    t = np.add(cn, chij0 - chji0, out=cn)
+    t *= g + g
+    num += t  # [KTAB] thirdPartyVoteSU (SemiCommit) with Actor::vProbLittle, Proportional
+    den += chij0 + chji0
+    return np.divide(num, den, out=num)
+
+
+@dataclass(frozen=True)
+class ThirdParties:
+    """The third parties n of each challenge, along a last axis.
+
+    ``uni``, ``unj``, ``unn``: their utilities U_h[n, i], U_h[n, j], U_h[n, n]; ``w_n`` their
+    weights; ``who`` False for the principals and anyone absent, or None when ``w_n`` is
+    already 0 for the absent and the initiator and the last two axes are (j, n) (the diagonal
+    n = j is then left out here). ``cn`` = w_n (u_ni − u_nj) when the caller has it (then
+    ``unj`` is only read by voting rules other than Proportional or SemiCommit's others);
+    ``work`` two arrays of the shape of the votes, to write them into.
+    """
+
+    uni: Array
+    unj: Array | None
+    unn: Array
+    w_n: Array
+    who: Array | None
+    cn: Array | None = None
+    work: tuple[Array, Array] | None = None
+
+    def votes(self, chij0: Array, chji0: Array, rule: str, commit: str) -> tuple[Array, float]:
+        """Each third party's vote on (i : j) given the principals' coalitions (…, 1), as
+        (v / scale, scale) with an exact power-of-two scale."""
+        if rule == "Proportional" and commit == "SemiCommit":
+            cn = self.cn
+            if cn is None:
+                assert self.unj is not None
+                cn = self.w_n * (self.uni - self.unj)  # [KTAB] Actor::vProbLittle
+            g = self.w_n * (self.unn - self.uni)
+            return semi_proportional_votes(cn, g, chij0, chji0, self.work), 0.5
+        assert self.unj is not None
+        uni, unj, unn, w_n = self.uni, self.unj, self.unn, self.w_n
+        return third_party_votes(uni, unj, unn, w_n, chij0, chji0, rule, commit), 1.0
+
+
+def third_party_sums(
+    third: ThirdParties, chij0: Array, chji0: Array, rule: str, commit: str
+) -> tuple[Array, Array]:
+    """Σ max(v, 0) and Σ min(v, 0) of the third parties' votes v on each challenge
+    ([KTAB] ``SMPState::probEduChlg``). Under FullCommit and NoCommit a third party expects
+    the same from either side, so its vote is exactly 0."""
+    shape = chij0.shape
+    if commit in ("FullCommit", "NoCommit"):  # [KTAB] thirdPartyVoteSU: u_ik_j = u_i_jk
+        return np.zeros(shape), np.zeros(shape)
+    vk, scale = third.votes(chij0[..., None], chji0[..., None], rule, commit)
+    if vk.shape[:-1] != shape:
+        vk = np.array(np.broadcast_to(vk, (*shape, vk.shape[-1])))
+    if third.who is not None:
+        vk = np.where(third.who, vk, 0.0)
+    else:
+        diag = np.arange(vk.shape[-1])
+        vk[..., diag, diag] = 0.0  # n = j is a principal
+    return split_sums(vk, scale)
+
+
+def split_sums(v: Array, scale: float = 1.0) -> tuple[Array, Array]:
+    """Σ max(v, 0) and Σ min(v, 0) along the last axis times ``scale`` (a power of two), each
+    side summed alone (as KTAB), bit for bit, as ½ Σ (v + |v|) and ½ Σ (v − |v|): scaling by
+    powers of two is exact, and abs, add and subtract are cheaper than numpy's NaN-aware
+    maximum and minimum (``v`` is overwritten)."""
+    a = np.abs(v)
+    neg = np.subtract(v, a).sum(axis=-1)
+    v += a
+    pos = v.sum(axis=-1)
+    pos *= 0.5 * scale
+    neg *= 0.5 * scale
+    return pos, neg
+
+
 def challenge(
     u: tuple[Array, Array, Array, Array, Array, Array],
-    third: tuple[Array, Array, Array, Array, Array],
+    third: ThirdParties,
     w_i: Array,
     w_j: Array,
     s_j: Array,
@@ -91,36 +195,24 @@ def challenge(
     ([KTAB] ``SMPState::probEduChlg``).
 
     ``u`` = (u_ii, u_ij, u_ji, u_jj, u_ki, u_kj) with U_h[a, b] = bsUtil(d_ab, rhat_ha), one
-    value per challenge; ``third`` = (u_ni, u_nj, u_nn, w_n, who), the third parties n along a
-    last axis (``who`` False for the principals and anyone absent); ``w_i``, ``w_j`` the
+    value per challenge; ``third`` the third parties; ``w_i``, ``w_j`` the
     principals' weights (salience sum × capability), ``s_j`` the target's salience sum.
     """
     uii, uij, uji, ujj, uki, ukj = u
-    uni, unj, unn, w_n, who = third
     ci = vote(rule, w_i, uii - uij)  # [KTAB] probEduChlg: the principals' votes
     cj = vote(rule, w_j, uji - ujj)
     floor = CHALLENGE_FLOOR * unit
     chij0 = (floor + np.maximum(ci, 0.0)) + np.maximum(cj, 0.0)  # [KTAB] probEduChlg: 1e-10 floor
     chji0 = (floor - np.minimum(ci, 0.0)) - np.minimum(cj, 0.0)
-    vk = third_party_votes(uni, unj, unn, w_n, chij0[..., None], chji0[..., None], rule, commit)
-    vk = np.where(who, vk, 0.0)
-    chij = chij0 + np.maximum(vk, 0.0).sum(axis=-1)  # [KTAB] probEduChlg: third parties join
-    chji = chji0 - np.minimum(vk, 0.0).sum(axis=-1)
+    pos, neg = third_party_sums(third, chij0, chji0, rule, commit)
+    chij = chij0 + pos  # [KTAB] probEduChlg: third parties join
+    chji = chji0 - neg
     phij = chij / (chij + chji)  # [KTAB] probEduChlg: P(i beats j)
     phji = chji / (chij + chji)
     eu_vict = uki + uki
     eu_contest = phij * eu_vict + phji * (ukj + ukj)
     eu_chlg = (1 - s_j) * eu_vict + s_j * eu_contest  # [KTAB] probEduChlg: EU of the challenge
     return phij, eu_chlg - (uki + ukj)  # [KTAB] probEduChlg: gain over the status quo
-
-
-@lru_cache(maxsize=32)
-def _third(n: int) -> Array:
-    """[i, j, k]: whether k is a third party to (i : j), i.e. k ≠ i and k ≠ j (read-only)."""
-    nn = np.arange(n)
-    out = (nn[None, None, :] != nn[:, None, None]) & (nn[None, None, :] != nn[None, :, None])
-    out.flags.writeable = False
-    return out
 
 
 def _blocks(n_draws: int, n: int, per_item: int, chunk: int) -> Iterator[tuple[slice, slice]]:
@@ -130,6 +222,64 @@ def _blocks(n_draws: int, n: int, per_item: int, chunk: int) -> Iterator[tuple[s
     for d0 in range(0, n_draws, db):
         for i0 in range(0, n, ib):
             yield slice(d0, d0 + db), slice(i0, i0 + ib)
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every initiator block of a turn reads ([KTAB] ``bestChallenge``'s inputs, arranged)."""
+
+    dt: Array  # (D, b, a) = d[a, b]
+    far: Array  # (D, j, a): 1 − d[a, j], contiguous in a
+    near: Array  # (D, j, a): min(d[a, j], 1)
+    w_far: Array | None  # (D, j, a): w_a (1 − d[a, j]) (Proportional, SemiCommit)
+    w_far_near: Array | None  # (D, j, a): w_a (1 − d[a, j]) min(d[a, j], 1)
+    diag_d: Array  # (D, a)
+    rhat: Array
+    w: Array
+    s_sum: Array
+    act: Array
+    unit: Array
+    rule: str
+    commit: str
+
+
+def _one_block(ds: slice, is_: slice, sh: _Shared, space: Array | None) -> tuple[Array, Array]:
+    """P(i beats j) and i's gain for the draws ``ds`` and initiators ``is_`` (see
+    :func:`best_challenges`); ``space`` (3, db, ib, n, n) is the workspace of the closed form."""
+    n = sh.dt.shape[-1]
+    nn = np.arange(n)
+    ii = nn[is_]
+    rows = np.arange(len(ii))
+    rh = sh.rhat[ds, is_]  # (db, ib, a): i's estimate of everyone's R
+    u_at_i = util(sh.dt[ds, is_], rh)  # [D, i, a] = U_i[a, i]
+    u_own = util(sh.diag_d[ds, None, :], rh)  # [D, i, a] = U_i[a, a]
+    r_own = rh[:, rows, ii][:, :, None]
+    uij = util_from_parts(sh.far[ds][:, :, ii], sh.near[ds][:, :, ii], r_own.swapaxes(1, 2))
+    uij = np.swapaxes(uij, 1, 2)  # [D, i, j] = U_i[i, j]
+    uii = u_at_i[:, rows, ii][:, :, None]
+    w, a_ds = sh.w[ds], sh.act[ds]
+    w_n = np.array(np.broadcast_to(w[:, None, :], rh.shape))  # absent actors weigh 0
+    w_n[:, rows, ii] = 0.0  # and so does the initiator: only third parties vote
+    uni, unn = u_at_i[:, :, None, :], u_own[:, :, None, :]
+    if (
+        space is not None and sh.w_far is not None and sh.w_far_near is not None
+    ):  # third parties' votes without U_i[n, j]
+        cn, num, wu = space[:, : rh.shape[0], : len(ii)]
+        np.multiply(sh.w_far_near[ds, None], rh[:, :, None, :], out=wu)
+        wu += sh.w_far[ds, None]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
+        # equal utilities give exactly 0 (actors sharing a position)
+        np.subtract(wu[:, rows, ii][:, :, None, :], wu, out=cn)  # [KTAB] Actor::vProbLittle
+        cn[:, rows, :, ii] = 0.0
+        third = ThirdParties(uni, None, unn, w_n[:, :, None, :], None, cn, (num, wu))
+    else:
+        u_by_j = util_from_parts(sh.far[ds, None], sh.near[ds, None], rh[:, :, None, :])
+        third = ThirdParties(uni, u_by_j, unn, w_n[:, :, None, :], None)
+    u6 = (uii, uij, u_at_i, u_own, uii, uij)  # h = k = i: U_i[k, i] = U_i[i, i], ...
+    s_j, unit = sh.s_sum[ds, None, :], sh.unit[ds, None, None]
+    w_i, w_j = w[:, is_][:, :, None], w[:, None, :]
+    p, g = challenge(u6, third, w_i, w_j, s_j, unit, sh.rule, sh.commit)
+    valid = a_ds[:, is_, None] & a_ds[:, None, :] & (ii[:, None] != nn[None, :])[None]
+    return p, np.where(valid, g, -np.inf)
 
 
 def best_challenges(
@@ -148,44 +298,26 @@ def best_challenges(
 
     ``d`` (D, n, n) distances, ``rhat`` (D, h, i) estimated risk attitudes, ``s_sum``, ``cap``,
     ``act`` (D, n), ``unit`` (D,). The gain is −inf for i = j and where i or j is absent.
+    The blocks of (draws, initiators) share one workspace, so no block touches fresh pages.
     """
     n_draws, n, _ = d.shape
     w = np.where(act, s_sum * cap, 0.0)
     prob = np.zeros((n_draws, n, n))
     gain = np.full((n_draws, n, n), -np.inf)
-    nn = np.arange(n)
-    every = bool(act.all())
     dt = np.swapaxes(d, -1, -2)  # dt[D, b, a] = d[D, a, b]
+    # shared by every initiator's utilities of this turn, third parties contiguous
+    far, near = util_parts(np.ascontiguousarray(dt))
+    fast = rule == "Proportional" and commit == "SemiCommit"
+    # w_n U_i[n, j] = w_n (1 − d_nj) (1 + min(d_nj, 1) R̂_in)
+    w_far = far * w[:, None, :] if fast else None
+    w_far_near = w_far * near if w_far is not None else None
     diag_d = np.diagonal(d, axis1=-2, axis2=-1)
-    for ds, is_ in _blocks(n_draws, n, n * n, chunk):
-        ii = nn[is_]
-        rows = np.arange(len(ii))
-        rh = rhat[ds, is_]  # (db, ib, a): i's estimate of everyone's R
-        u_at_i = util(dt[ds, is_], rh)  # [D, i, a] = U_i[a, i]
-        u_own = util(diag_d[ds, None, :], rh)  # [D, i, a] = U_i[a, a]
-        u_by_j = util(dt[ds, None, :, :], rh[:, :, None, :])  # [D, i, j, a] = U_i[a, j]
-        uii = u_at_i[:, rows, ii][:, :, None]
-        uij = u_by_j[:, rows, :, ii]  # advanced indices first: (ib, db, j)
-        uij = np.swapaxes(uij, 0, 1)  # [D, i, j] = U_i[i, j]
-        a_ds = act[ds]
-        who = _third(n)[None, is_]
-        if not every:
-            who = who & a_ds[:, None, None, :]
-        third = (u_at_i[:, :, None, :], u_by_j, u_own[:, :, None, :], w[ds, None, None, :], who)
-        u6 = (uii, uij, u_at_i, u_own, uii, uij)  # h = k = i: U_i[k, i] = U_i[i, i], ...
-        p, g = challenge(
-            u6,
-            third,
-            w[ds, is_][:, :, None],
-            w[ds, None, :],
-            s_sum[ds, None, :],
-            unit[ds, None, None],
-            rule,
-            commit,
-        )
-        valid = a_ds[:, is_, None] & a_ds[:, None, :] & (ii[:, None] != nn[None, :])[None]
-        prob[ds, is_] = p
-        gain[ds, is_] = np.where(valid, g, -np.inf)
+    sh = _Shared(dt, far, near, w_far, w_far_near, diag_d, rhat, w, s_sum, act, unit, rule, commit)
+    blocks = list(_blocks(n_draws, n, n * n, chunk))
+    shape = (3, len(range(n_draws)[blocks[0][0]]), len(range(n)[blocks[0][1]]), n, n)
+    space = np.empty(shape) if fast else None  # reused: no fresh pages per block
+    for ds, is_ in blocks:
+        prob[ds, is_], gain[ds, is_] = _one_block(ds, is_, sh, space)
     return prob, gain
 
 
@@ -231,7 +363,7 @@ def pair_challenges(
         u6 = (u(ii, ii), u(ii, jj), u(jj, ii), u(jj, jj), u(kk, ii), u(kk, jj))
         p, g = challenge(
             u6,
-            (uni, unj, unn, w[:, None, :], who),
+            ThirdParties(uni, unj, unn, w[:, None, :], who),
             w[rows, ii],
             w[rows, jj],
             s_sum[rows, jj],

@@ -10,6 +10,7 @@ __all__ = [
     "VOTE_PROPCBC_SHARE",
     "VOTE_ASYM_GAIN",
     "COALITION_FLOOR",
+    "ODD_VOTING_RULES",
     "CHALLENGE_FLOOR",
     "VP_BINARY_THRESHOLD",
     "VP_BINARY_MIN",
@@ -91,6 +92,10 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "bargain_model": ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"),
     "forecast_rule": ("most_probable", "weighted_mean"),
 }
+#: The voting rules whose vote is odd in the utility difference, v(−du) = −v(du) bit for bit
+#: (every rule but ASymProsp, which counts gains at 2/3): for them a coalition against is
+#: the mirror of one for (``Model::coalitions``), and only one needs summing.
+ODD_VOTING_RULES: frozenset[str] = frozenset(OPTIONS["voting_rule"]) - {"ASymProsp"}
 KTAB_DEFAULTS: dict[str, str] = {k: v[0] for k, v in OPTIONS.items() if k != "forecast_rule"}
 #: KTAB's default options. Kept for callers of the former ``smp_batch`` module: every option
 #: now runs in the batched kernel, so nothing depends on this any more.

@@ -27,6 +27,7 @@ from .constants import (
     MARKOV_INCENTIVE_TOL,
     MARKOV_MAX_ITER,
     MARKOV_UNIFORM_TOL,
+    ODD_VOTING_RULES,
     OPTIONS,
     VOTE_BINARY_TOL,
     VOTE_NOISE,
@@ -50,6 +51,8 @@ __all__ = [
     "big_r",
     "estimated_r",
     "util",
+    "util_parts",
+    "util_from_parts",
     "distances",
     "round4",
     "interpolate",
@@ -166,6 +169,17 @@ def victory_matrix(c: Array, model: str) -> Array:
     return np.where(diagonal_mask(n), 0.5, p)
 
 
+def _carry(acc: Array | None, v: Array) -> Array:
+    """``acc`` plus the sum of ``v`` (problems, voters, ...) over its voters, strictly in order,
+    into ``acc`` (a new array the first time; ``v`` is overwritten)."""
+    if acc is None:
+        return v.sum(axis=1)
+    if v.shape[1] == 1:
+        return np.add(acc, v[:, 0], out=acc)
+    v[:, 0] += acc
+    return np.sum(v, axis=1, out=acc)
+
+
 def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 << 16) -> Array:
     """Coalition strengths C[..., i, j] supporting option i over j ([KTAB] ``Model::coalitions``).
 
@@ -183,25 +197,40 @@ def coalitions(u: Array, w: Any, rule: str, *, unit: Any = 1.0, chunk: int = 1 <
     uf = u.reshape(size, n_act, n_opt)
     wf = _fit(w, (*lead_t, n_act)).reshape(size, n_act)
     floor = COALITION_FLOOR * _fit(unit, lead_t).reshape(size)
+    odd = rule in ODD_VOTING_RULES  # v(j, i) = −v(i, j) exactly: C[j, i] is C[i, j]'s mirror
     lower = lower_triangle(n_opt)
     out = np.empty((size, n_opt, n_opt))
     per = n_opt * n_opt
     block = min(n_act, max(1, chunk // per))  # voters per block
     rows = max(1, chunk // (block * per))  # problems per block
+    buf = np.empty((min(rows, size), block, n_opt, n_opt))  # reused: no fresh pages per block
+    aux = np.empty_like(buf) if odd else buf
     for r0 in range(0, size, rows):
         ub, wb = uf[r0 : r0 + rows], wf[r0 : r0 + rows]
         pos = low = None  # Σ max(v, 0) and Σ min(v, 0) = −Σ max(−v, 0), exactly
         for a in range(0, n_act, block):
             uk = ub[:, a : a + block, :]
-            du = uk[:, :, :, None] - uk[:, :, None, :]
-            v = vote(rule, wb[:, a : a + block, None, None], du)  # [KTAB] Model::coalitions
-            vp, vn = np.maximum(v, 0.0, out=du), np.minimum(v, 0.0, out=v)
-            if pos is not None and low is not None:  # carry the running sum: strictly in order
-                vp = np.concatenate([pos[:, None], vp], axis=1)
-                vn = np.concatenate([low[:, None], vn], axis=1)
-            pos, low = vp.sum(axis=1), vn.sum(axis=1)
-        assert pos is not None and low is not None
-        cb = np.where(lower, pos, -np.swapaxes(low, -1, -2))
+            du = buf[: len(uk), : uk.shape[1]]
+            np.copyto(du, uk[:, :, :, None])  # then one contiguous pass: faster than u_i − u_j
+            du -= uk[:, :, None, :]
+            wk = wb[:, a : a + block, None, None]
+            if rule == "Proportional":
+                v = np.multiply(wk, du, out=du)  # [KTAB] Model::coalitions
+            else:
+                v = vote(rule, wk, du)  # [KTAB] Model::coalitions
+            if not odd:
+                low = _carry(low, np.minimum(v, 0.0))
+                pos = _carry(pos, np.maximum(v, 0.0, out=v))
+            else:  # 2 max(v, 0) = v + |v| exactly, cheaper than numpy's NaN-aware maximum
+                pos = _carry(pos, np.add(v, np.abs(v, out=aux[: len(uk), : uk.shape[1]]), out=v))
+        assert pos is not None
+        if odd:
+            pos *= 0.5  # halving is exact: the sum of max(v, 0) bit for bit
+        # for an odd rule −Σ min(v_ji, 0) = Σ max(v_ij, 0) bit for bit: C is pos throughout
+        if odd or low is None:
+            cb = pos
+        else:
+            cb = np.where(lower, pos, -np.swapaxes(low, -1, -2))
         out[r0 : r0 + rows] = (
             floor[r0 : r0 + rows, None, None] + cb
         )  # [KTAB] coalitions: 1e-8 floor
@@ -364,6 +393,16 @@ def estimated_r(r: Array, adjust: str) -> Array:
 def util(d: Any, r: Any) -> Array:
     """u = (1 − d)(1 + d R) for d ≤ 1, (1 − d)(1 + R) beyond ([KTAB] ``SMPModel::bsUtil``)."""
     return (1 - d) * (1 + np.where(d <= 1, d, 1.0) * r)  # [KTAB] SMPModel::bsUtil
+
+
+def util_parts(d: Array) -> tuple[Array, Array]:
+    """The two factors of :func:`util` that do not depend on R: (1 − d, min(d, 1))."""
+    return 1 - d, np.where(d <= 1, d, 1.0)  # [KTAB] SMPModel::bsUtil
+
+
+def util_from_parts(far: Array, near: Array, r: Any) -> Array:
+    """:func:`util` from :func:`util_parts`, bit for bit: (1 − d)(1 + min(d, 1) R)."""
+    return far * (1 + near * r)  # [KTAB] SMPModel::bsUtil
 
 
 def distances(ideal: Array, sal: Array, pos: Array, *, chunk: int = 1 << 15) -> Array:
