@@ -162,6 +162,7 @@ def test_scrambling_a_folds_outcomes_leaves_its_forecasts_unchanged(deu, rolled_
         _scrambled(deu, 2005, how), ["compromise", "median"], capabilities="auto"
     )
     cols = ["proposal", "issue", "model", "forecast", "halfwidth50", "halfwidth80", "capabilities"]
+    cols += ["halfwidth50_exchangeable", "halfwidth80_exchangeable"]
     for year in (2000, 2004, 2005):
         one = res.rows.loc[res.rows.fold == year, cols].reset_index(drop=True)
         two = res2.rows.loc[res2.rows.fold == year, cols].reset_index(drop=True)

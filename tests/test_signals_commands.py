@@ -93,7 +93,7 @@ def test_an_interrupt_lost_in_a_weakref_callback_is_delivered_again(monkeypatch)
 
 
 def test_an_interrupt_wrapped_in_another_error_still_counts_as_one():
-    from accord.cli import _interrupted
+    from accord.entry import interrupted as _interrupted
 
     try:
         try:
@@ -103,3 +103,36 @@ def test_an_interrupt_wrapped_in_another_error_still_counts_as_one():
     except RuntimeError as wrapped:
         assert _interrupted(wrapped)
     assert not _interrupted(ValueError("a bug"))
+
+
+#: Run in a fresh interpreter: a Ctrl-C (KeyboardInterrupt) raised while the command line's
+#: libraries are being imported, the window a timed signal cannot aim at reliably.
+_INTERRUPT_DURING_IMPORT = """
+import sys
+import accord.entry
+
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "{module}":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupting())
+accord.entry.main(["forecast", "ukraine-2025", "--no-save"])
+"""
+
+
+@pytest.mark.parametrize("module", ["click", "rich.table", "accord.cli.report"])
+def test_a_ctrl_c_while_the_command_line_is_still_importing_exits_130_quietly(module):
+    """`accord` and `python -m accord` enter through accord.entry, which imports the command line
+    inside its own guard: an interrupt there exits 130 with one line, never a traceback. (What
+    it cannot guard is Python's own start-up and `import accord` itself, the first ~0.2 s.)"""
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_DURING_IMPORT.format(module=module)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+        timeout=120,
+    )
+    assert proc.returncode == 130, (proc.returncode, proc.stderr[-600:])
+    assert proc.stderr.strip() == "interrupted.", proc.stderr[-600:]

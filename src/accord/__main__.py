@@ -1,4 +1,4 @@
-from accord.cli import main
+from accord.entry import main
 
 if __name__ == "__main__":
     main()

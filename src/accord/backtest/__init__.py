@@ -21,7 +21,7 @@ _EXPORTS = {
     "period_of": "run",
     "score": "run",
     "RollingResult": "rolling",
-    "paired_bootstrap": "rolling",
+    "paired_bootstrap": "bootstrap",
     "rolling_backtest": "rolling",
     "CasebookResult": "casebook",
     "casebook_backtest": "casebook",

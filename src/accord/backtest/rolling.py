@@ -19,9 +19,12 @@ import pandas as pd
 
 from accord.models.base import Forecaster
 
+from .bootstrap import BootstrapDifference, check_argument, paired_bootstrap
 from .capabilities import CAPABILITY_SETS
 from .conformal import (
+    DECAYS,
     MIN_PER_PROCEDURE,
+    choose_decay,
     conformal_by_procedure,
     conformal_halfwidth,
     smoothed_cover_by_procedure,
@@ -50,81 +53,6 @@ REFERENCE_MODEL = "baseline:salience_mean"
 INTERVAL_LEVELS = (0.5, 0.8)
 #: Issue keys: an issue is identified by its proposal and its own id.
 KEY = ["proposal", "issue"]
-
-
-@dataclass(frozen=True)
-class BootstrapDifference:
-    """``difference`` = MAE(model) − MAE(reference) on the full sample; ``low``..``high`` its
-    percentile interval at ``level`` over ``n_resamples`` resamples of ``n_groups`` groups."""
-
-    difference: float
-    low: float
-    high: float
-    level: float
-    n_groups: int
-    n_resamples: int
-
-
-def _check(name: str, ok: bool, must: str, got: object) -> None:
-    if not ok:
-        raise ValueError(f"{name} must be {must}; got {got!r}")
-
-
-def paired_bootstrap(
-    loss: np.ndarray,
-    reference: np.ndarray,
-    groups: np.ndarray,
-    *,
-    n_resamples: int = 2000,
-    level: float = 0.95,
-    rng: np.random.Generator,
-) -> BootstrapDifference:
-    """Paired bootstrap of the difference in mean loss, resampling whole groups.
-
-    The bootstrap percentile interval of [Efron1993], ch. 13, for a paired difference (both
-    losses are taken on the same items, so one resample serves both); groups (here:
-    proposals, whose issues share actors and a negotiation and so are not independent) are
-    resampled whole, the bootstrap for hierarchical data of [Davison1997], sect. 3.8. Steps:
-
-    1. per group g, the summed paired difference d_g = Σ_i (loss_i − reference_i) and the
-       number of items n_g;
-    2. draw G groups with replacement ``n_resamples`` times; each replicate is
-       Σ d_g / Σ n_g over the drawn groups (the MAE difference on the resampled items);
-    3. the interval is the (1 − level)/2 and (1 + level)/2 quantiles of the replicates.
-
-    Two identical losses give exactly 0 and [0, 0]; a loss lower by c on every item gives −c.
-    """
-    loss = np.asarray(loss, dtype=float)
-    reference = np.asarray(reference, dtype=float)
-    groups = np.asarray(groups)
-    _check("loss", loss.ndim == 1 and loss.size > 0, "a non-empty 1-d array", loss.shape)
-    _check(
-        "reference", reference.shape == loss.shape, f"of the loss's shape {loss.shape}", reference
-    )
-    _check("groups", groups.shape == loss.shape, f"of the loss's shape {loss.shape}", groups)
-    _check(
-        "loss and reference",
-        bool(np.isfinite(loss).all() and np.isfinite(reference).all()),
-        "finite",
-        "a NaN or infinite value",
-    )
-    _check("n_resamples", int(n_resamples) >= 1, "at least 1", n_resamples)
-    _check("level", 0 < level < 1, "strictly between 0 and 1", level)
-    _labels, inverse = np.unique(groups, return_inverse=True)
-    diff_sum = np.bincount(inverse, weights=loss - reference)
-    count = np.bincount(inverse).astype(float)
-    n_groups = len(count)
-    draws = rng.integers(0, n_groups, size=(int(n_resamples), n_groups))
-    replicates = diff_sum[draws].sum(axis=1) / count[draws].sum(axis=1)
-    low, high = np.quantile(replicates, [(1 - level) / 2, (1 + level) / 2])
-    return BootstrapDifference(
-        float(diff_sum.sum() / count.sum()),
-        float(low),
-        float(high),
-        float(level),
-        n_groups,
-        int(n_resamples),
-    )
 
 
 def _issue_rows(
@@ -219,9 +147,14 @@ def _fold(
     deu_models: Sequence[str] = (),
     cache: dict | None = None,
     rng: np.random.Generator | None = None,
+    decays: tuple[float, ...] = DECAYS,
+    past: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Fit on the proposals before ``year``, forecast those of ``year``; ``rng`` draws the
-    tie-breaking uniforms of the smoothed coverage (one per test row)."""
+    tie-breaking uniforms of the smoothed coverage (one per test row); ``decays`` are the
+    candidate yearly decays of the drift-aware intervals (``(1.0,)``: exchangeable only);
+    ``past`` the earlier folds' out-of-sample rows, the intervals' calibration errors from the
+    first fold on."""
     fitted: dict[str, tuple[pd.DataFrame, dict[str, float]]] = {}
     for cap, frame in frames.items():
         train = frame.drop_duplicates(KEY).set_index(KEY)["year"] < year
@@ -248,15 +181,27 @@ def _fold(
     test["fold"] = year
     test["capabilities"] = cap
     train_rows = frame[(frame.year < year) & (frame.failure == "")]
+    if past is not None and len(past):
+        # calibrate on errors made out of sample: the earlier folds' own forecasts, and the
+        # in-sample fit only for the years before the first fold (a model fitted on its
+        # calibration errors under-covers: [Lei2018]'s split keeps fitting and calibrating apart)
+        first = int(past.fold.min())
+        done = past.loc[past.failure == "", list(train_rows.columns)]
+        train_rows = pd.concat([train_rows[train_rows.year < first], done], ignore_index=True)
     errs = train_rows.assign(err=(train_rows.forecast - train_rows.outcome).abs())
     tau = (rng if rng is not None else np.random.default_rng(year)).uniform(size=len(test))
+    # [Barber2023] each model's yearly decay of its errors' weights, from training errors only
+    decay = {str(m): choose_decay(g, INTERVAL_LEVELS, decays) for m, g in errs.groupby("model")}
     for q in INTERVAL_LEVELS:
-        half = conformal_by_procedure(errs, test, q)
         tag = int(q * 100)
-        test[f"halfwidth{tag}"] = half
+        for kind, rho in (("", decay), ("_exchangeable", None)):
+            half = conformal_by_procedure(errs, test, q, year=year, decay=rho)
+            test[f"halfwidth{tag}{kind}"] = half
+            test[f"covered{tag}{kind}"] = smoothed_cover_by_procedure(
+                errs, test, q, tau, year=year, decay=rho
+            )
         test[f"lo{tag}"] = np.clip(test.forecast - test[f"halfwidth{tag}"], 0, 100)
         test[f"hi{tag}"] = np.clip(test.forecast + test[f"halfwidth{tag}"], 0, 100)
-        test[f"covered{tag}"] = smoothed_cover_by_procedure(errs, test, q, tau)
     train_props = frame.loc[frame.year < year, "proposal"].nunique()
     info = {
         "year": year,
@@ -266,6 +211,7 @@ def _fold(
         "capabilities": cap,
         "capability_train_mae": train_mae,
         "ensemble_weights": weights,
+        "conformal_decay": decay,
         "fitted": deu_fits,
     }
     return test, info
@@ -330,6 +276,10 @@ class RollingResult:
             for q in INTERVAL_LEVELS:
                 tag = int(q * 100)
                 row[f"cover{tag}"] = float(grp[f"covered{tag}"].mean())
+                if f"covered{tag}_exchangeable" in grp:
+                    row[f"cover{tag}_exchangeable"] = float(
+                        grp[f"covered{tag}_exchangeable"].mean()
+                    )
             out.append(row)
         return pd.DataFrame(out)
 
@@ -344,7 +294,7 @@ class RollingResult:
         """Every model's MAE difference to ``reference`` on the common issues, by
         :func:`paired_bootstrap` over proposals; every model gets the same resamples."""
         common = self.common()
-        _check("reference", reference in self.models, f"one of {self.models}", reference)
+        check_argument("reference", reference in self.models, f"one of {self.models}", reference)
         base = common[common.model == reference].set_index(KEY)
         out = []
         for model, grp in common.groupby("model", sort=False):
@@ -411,6 +361,7 @@ def rolling_backtest(
     seed: int = 0,
     ensemble: bool = True,
     deu_models: Sequence[str] = (),
+    decays: Sequence[float] = DECAYS,
 ) -> RollingResult:
     """Rolling-origin backtest: for each year Y from ``first_year`` on, fit on the proposals
     introduced before Y and score the proposals of year Y. ``baselines`` (default: all of
@@ -421,21 +372,25 @@ def rolling_backtest(
     (``'auto'``: the lowest training MAE of the stacking ensemble), the ensemble's weights and
     every model's conformal half-widths are fitted on the earlier proposals only; so are the
     ``deu_models`` (:data:`~accord.backtest.procedure.DEU_MODELS`, scored as ``deu:<name>``,
-    outside the ensemble), whose fitted parameters each fold reports under ``fitted``.
+    outside the ensemble), whose fitted parameters each fold reports under ``fitted``. The
+    intervals (``halfwidth50``/``80``, ``covered50``/``80``) weigh each training error by
+    ρ^(Y − its year), ρ chosen per model and fold from ``decays`` on the training years alone
+    (:func:`~accord.backtest.conformal.choose_decay`, [Barber2023]); ``covered50_exchangeable``
+    and ``covered80_exchangeable`` keep the unweighted intervals beside them.
     """
     data = dataset if isinstance(dataset, DeuData) else read_deu(dataset)
     check_deu_models(deu_models)
     chosen = component_models(models)
     names = [m.name for m in chosen]
-    _check(
+    check_argument(
         "capabilities",
         capabilities in (*CAPABILITY_SETS, "auto"),
         f"'auto' or one of {sorted(CAPABILITY_SETS)}",
         capabilities,
     )
     unknown = [b for b in baselines if b not in BASELINES]
-    _check("baselines", not unknown, f"among {list(BASELINES)}", unknown)
-    _check("models and baselines", bool(chosen or baselines), "not both empty", ())
+    check_argument("baselines", not unknown, f"among {list(BASELINES)}", unknown)
+    check_argument("models and baselines", bool(chosen or baselines), "not both empty", ())
     sets = list(CAPABILITY_SETS) if capabilities == "auto" and chosen else [capabilities]
     if sets == ["auto"]:  # only baselines: capabilities play no part
         sets = ["equal"]
@@ -443,14 +398,14 @@ def rolling_backtest(
         [p.year for p in data.proposals if any(i.outcome is not None for i in p.issues)],
         dtype=float,
     )
-    _check(
+    check_argument(
         "first_year",
         bool((years < first_year).any()),
         f"after the earliest year with an outcome ({int(years.min())}), to leave data to fit on",
         first_year,
     )
     test_years = sorted(int(y) for y in years.dropna().unique() if y >= first_year)
-    _check(
+    check_argument(
         "first_year",
         bool(test_years),
         f"at most the latest year with an outcome ({int(years.max())})",
@@ -480,6 +435,8 @@ def rolling_backtest(
             deu_models=deu_models,
             cache=cache,
             rng=np.random.default_rng(stream),
+            decays=tuple(float(d) for d in decays),
+            past=pd.concat(tests, ignore_index=True) if tests else None,
         )
         tests.append(test)
         folds.append(info)

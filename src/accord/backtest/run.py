@@ -144,7 +144,7 @@ class BacktestResult:
         ``reference`` with the paired-bootstrap interval of
         :func:`~accord.backtest.rolling.paired_bootstrap` (proposals resampled whole), on the
         test issues every one of them forecast; every model gets the same resamples."""
-        from .rolling import paired_bootstrap
+        from .bootstrap import paired_bootstrap
 
         test = self.rows[self.rows.split == "test"]
         if models is not None:

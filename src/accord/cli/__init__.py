@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from accord.entry import interrupted
 from accord.scenario import ScenarioError
 
 from . import (
@@ -64,19 +65,6 @@ for _command in COMMANDS:
     cli.add_command(_command)
 
 
-def _interrupted(exc: BaseException) -> bool:
-    """Whether a Ctrl-C is behind ``exc``: an interrupt that arrived while Python was creating a
-    class or importing a module comes back wrapped (e.g. RuntimeError from ``__set_name__``)."""
-    seen: set[int] = set()
-    e: BaseException | None = exc
-    while e is not None and id(e) not in seen:
-        if isinstance(e, KeyboardInterrupt):
-            return True
-        seen.add(id(e))
-        e = e.__cause__ or e.__context__
-    return False
-
-
 def _redeliver_lost_interrupts() -> None:
     """A Ctrl-C that lands in a finaliser or a weak-reference callback is printed as "Exception
     ignored" and lost, and the command would run on; deliver it again to the main thread."""
@@ -127,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug, not bad input: say so plainly, keep the traceback on request
-        if _interrupted(exc):
+        if interrupted(exc):
             console_err.print("interrupted.")
             exit_now(130)
         if os.environ.get("ACCORD_DEBUG"):

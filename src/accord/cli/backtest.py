@@ -272,6 +272,33 @@ def backtest(
         console.print(f"[yellow]warning:[/yellow] {name} failed on {n} proposals (see the log)")
 
 
+def _interval_table(res, head) -> Table:
+    """Coverage of the drift-aware intervals beside the exchangeable ones, and each model's
+    yearly decay ρ over the folds (Barber et al. 2023; 1.0 is exchangeable)."""
+    t = Table(
+        title="Conformal intervals on the common issues: drift-aware (training errors weighted "
+        "ρ^age, ρ chosen per fold on training years) and exchangeable (ρ = 1)",
+        title_justify="left",
+    )
+    for c in ("model", "cover 50 %", "cover 80 %", "ρ = 1: 50 %", "ρ = 1: 80 %", "ρ over folds"):
+        t.add_column(c, justify="left" if c == "model" else "right")
+    for r in head.itertuples(index=False):
+        rhos = [f["conformal_decay"].get(r.model) for f in res.folds]
+        rhos = sorted({x for x in rhos if x is not None})
+        span = (
+            "—" if not rhos else f"{rhos[0]:g}" if len(rhos) == 1 else f"{rhos[0]:g}–{rhos[-1]:g}"
+        )
+        t.add_row(
+            r.model,
+            f"{r.cover50:.0%}",
+            f"{r.cover80:.0%}",
+            f"{getattr(r, 'cover50_exchangeable', float('nan')):.0%}",
+            f"{getattr(r, 'cover80_exchangeable', float('nan')):.0%}",
+            span,
+        )
+    return t
+
+
 def _shares(params: dict) -> str:
     """The fitted Commission and Parliament shares per procedure, e.g. 'COD c 0.10 e 0.20'."""
     return "; ".join(
@@ -357,6 +384,7 @@ def _rolling(
             f"{r.failures} ({r.failure_share:.0%})",
         )
     console.print(t)
+    console.print(_interval_table(res, head))
     cov = Table(title="Coverage: issues each model forecast", title_justify="left")
     for c in ("model", "issues", "failed", "share", "proposals", "MAE on its own issues"):
         cov.add_column(c, justify="left" if c == "model" else "right")
