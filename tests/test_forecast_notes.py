@@ -150,3 +150,31 @@ def test_monte_carlo_spreads_on_a_discrete_issue_are_over_its_options():
     assert set(rows[cols].to_numpy().ravel()) <= set(issue.scale.labels)
     k = scn.issue_ids.index("recognition")
     assert not set(np.unique(res.forecasts[:, :, k])) <= set(issue.scale.labels)  # raw kept
+
+
+def test_the_consensus_says_when_a_model_it_leans_on_does_not_settle():
+    """The stack puts weight on the SMP, which cycles on the default scenario's territory issue;
+    the consensus's note names it and gives the range the stack takes over the SMP's last
+    rounds (the weighted sum of its cycle's ends and the settled components' values), and no
+    note appears where every component settled."""
+    from accord.models.ensemble import Ensemble
+    from accord.models.smp import SMP
+
+    scn = accord.load_scenario("ukraine-2025-07")
+    weights = {"compromise": 0.8, "smp": 0.2}
+    fc = Ensemble(weights=weights).forecast(scn).issues["territory"]
+    smp = SMP().forecast(scn).issues["territory"]
+    cyc = smp.details.get("convergence") or {}
+    if not cyc:
+        from accord.forecast_notes import convergence
+
+        cyc = convergence(smp, scn.issue("territory"))
+    assert cyc["status"] != "converged"  # the premise: the SMP cycles here
+    conv = fc.details["convergence"]
+    comp = fc.details["components"]["compromise"]
+    assert conv["inherited"] == ["smp"] and conv["status"] == cyc["status"]
+    assert conv["low"] == pytest.approx(0.8 * comp + 0.2 * cyc["low"])
+    assert conv["high"] == pytest.approx(0.8 * comp + 0.2 * cyc["high"])
+    assert "smp (weight 0.20" in conv["text"]
+    settled = Ensemble(weights={"compromise": 0.5, "median": 0.5}).forecast(scn)
+    assert all("convergence" not in f.details for f in settled.issues.values())

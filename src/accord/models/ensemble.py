@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from .base import IssueForecast, Model, ModelForecast, ModelTags, as_generator
+from .diagnostics import classify
 from .params import Param
 
 if TYPE_CHECKING:
-    from accord.scenario import Scenario
+    from accord.scenario import Issue, Scenario
     from accord.scenario.arrays import ScenarioArrays
 
-__all__ = ["Ensemble", "shipped_weights"]
+__all__ = ["Ensemble", "shipped_weights", "unsettled_components"]
 
 
 def shipped_weights() -> dict[str, Any]:
@@ -103,7 +104,53 @@ class Ensemble(Model):
         for issue in scenario.issues:
             comp = {name: fc.issues[issue.id].value for name, fc in parts.items()}
             value = sum(weights[n] * v for n, v in comp.items())  # [Wolpert1992] convex stack
-            out[issue.id] = IssueForecast(
-                issue.id, float(value), None, {"components": comp, "weights": weights}
+            details: dict = {"components": comp, "weights": weights}
+            inherited = unsettled_components(
+                {n: fc.issues[issue.id] for n, fc in parts.items()}, weights, issue
             )
+            if inherited:
+                details["convergence"] = inherited
+            out[issue.id] = IssueForecast(issue.id, float(value), None, details)
         return ModelForecast(self.name, out, {"weights": weights})
+
+
+def unsettled_components(
+    parts: dict[str, IssueForecast], weights: dict[str, float], issue: Issue
+) -> dict | None:
+    """What a stack inherits from components that did not settle on ``issue``: the range the
+    stacked value would take over each unsettled component's last rounds (its cycle or its
+    still-moving tail, weighted as in the stack), or None when every component settled. A
+    consensus is never printed as settled when a model it leans on is not."""
+    width = issue.scale.max - issue.scale.min
+    low = high = 0.0
+    loose = []
+    for name, fc in parts.items():
+        conv = fc.details.get("convergence")
+        if not conv and fc.trace is not None and fc.trace.rounds >= 1:
+            conv = classify(fc.trace.forecast, tol=1e-6 * width).to_dict()
+        w = weights[name]
+        if conv and conv.get("status") != "converged":
+            loose.append((name, w, conv))
+            low, high = low + w * float(conv["low"]), high + w * float(conv["high"])
+        else:
+            low, high = low + w * fc.value, high + w * fc.value
+    if not loose:
+        return None
+    status = "cycle" if any(c["status"] == "cycle" for _n, _w, c in loose) else "moving"
+    names = ", ".join(f"{n} (weight {w:.2f}: {c['text']})" for n, w, c in loose)
+    text = (
+        f"leans on a model that does not settle here: {names}; over its last rounds the "
+        f"consensus lies between {low:.4g} and {high:.4g}"
+    )
+    rounds = max(int(c.get("rounds", 0)) for _n, _w, c in loose)
+    period = max(int(c.get("period", 0)) for _n, _w, c in loose)
+    return {
+        "status": status,
+        "period": period,
+        "low": low,
+        "high": high,
+        "rounds": rounds,
+        "since": 0,
+        "text": text,
+        "inherited": [n for n, _w, _c in loose],
+    }
