@@ -181,7 +181,7 @@ def choose_decay(
     yr = errs.year.to_numpy(dtype=float)
     gaps = []
     for rho in decays:
-        covered = {q: [] for q in levels}
+        covered: dict[float, list[np.ndarray]] = {q: [] for q in levels}
         for y in inner:
             cal, test = yr < y, yr == y
             w = rho ** (y - yr[cal])  # [Barber2023] recency weights

@@ -422,7 +422,8 @@ def rolling_backtest(
         )
         for c in sets
     }
-    tests, folds = [], []
+    tests: list[pd.DataFrame] = []
+    folds: list[dict] = []
     cache: dict = {}
     streams = np.random.SeedSequence(seed).spawn(len(test_years))
     for year, stream in zip(test_years, streams, strict=True):
