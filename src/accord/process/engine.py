@@ -258,7 +258,7 @@ def log_phi(x: np.ndarray, sd) -> np.ndarray:
             np.minimum(np.where(sd > 0, 1.0 / np.where(sd > 0, sd, 1.0), 1e20), 1e20) / _Z_STEP
         ).astype(np.float32)
     z = np.asarray(x, dtype=np.float32) * scale  # z / step
-    np.nan_to_num(z, copy=False, nan=0.0)
+    np.copyto(z, np.float32(0.0), where=np.isnan(z))  # NaN -> 0; ±inf is clipped below
     z += np.float32(_Z_MAX / _Z_STEP + 0.5)
     np.clip(z, 0, len(_LOG_PHI) - 1, out=z)
     return _LOG_PHI[z.astype(np.int32)]
