@@ -202,3 +202,21 @@ def test_short_brief_prints_on_six_pages_at_most_and_page_one_on_one(tmp_path):
     assert _pages(html, tmp_path) <= 6
     first = html[: html.index("</section>") + len("</section>")] + "</body></html>"
     assert _pages(first, tmp_path) == 1
+
+
+def test_the_brief_states_the_package_grid_it_searched(short, ukraine):
+    """The grid is bounded by a documented rule (fine unless it would exceed MAX_PACKAGES,
+    then the labelled terms, red lines, status quo and ends): the brief says which rule applied
+    and how many values each issue had, so a reader knows the resolution behind the deal."""
+    from markupsafe import escape
+
+    from accord.bargaining.space import MAX_PACKAGES, build_space
+
+    space = build_space(ukraine)
+    assert space.coarse  # seven issues: the fine grid would be far above the budget
+    with pytest.raises(ValueError, match="exceed max_packages"):
+        build_space(ukraine, coarse=False, max_packages=MAX_PACKAGES)
+    text = space.grid_text()
+    assert f"{len(space.packages):,} packages searched" in text
+    assert ("more than" in text) == space.coarse
+    assert escape(text) in short

@@ -113,6 +113,25 @@ class PackageSpace:
     def actor_ids(self) -> list[str]:
         return self.scenario.actor_ids
 
+    def grid_text(self) -> str:
+        """The resolution used, in words, with the rule that chose it (:func:`build_space`)."""
+        per = ", ".join(
+            f"{i.name or i.id} {len(g)}"
+            for i, g in zip(self.scenario.issues, self.grids, strict=True)
+        )
+        which = (
+            "the fine grid would have held more than "
+            f"{MAX_PACKAGES:,} packages, so every continuous issue is searched on its labelled "
+            "terms, red lines, status quo and scale ends only"
+            if self.coarse
+            else "every continuous issue on evenly spaced points plus its labelled terms, the "
+            "actors' positions and red lines and the status quo"
+        )
+        return (
+            f"{len(self.packages):,} packages searched ({per} values per issue): {which}; "
+            "the continuous refinement then searches the values in between."
+        )
+
     @property
     def issue_ids(self) -> list[str]:
         return self.scenario.issue_ids

@@ -140,6 +140,7 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
         return table(["issue", "value", "deal term"], rows) + f"<p>Gains over no deal: {gains}.</p>"
 
     war = ctx.scenario.war is not None
+    parts.append(f"<p class=grid>{escape(res.space.grid_text())}</p>")
     lead: list[tuple[int, str]] = []
     if res.zone_exists:
         judgements.append(
