@@ -350,3 +350,17 @@ def test_smoothed_conformal_covers_exactly_with_ties():
         closed.append(s <= conformal_halfwidth(cal, 0.5))
     assert abs(np.mean(hits) - 0.5) < 0.03
     assert np.mean(closed) > 0.55
+
+
+def test_progress_names_every_proposal_and_every_fold(deu):
+    """`on_stage` hears each proposal before its models run and each fold before it is fitted
+    (the CLI's progress line); it changes nothing in the result."""
+    heard: list[str] = []
+    res = rolling_backtest(deu, ["compromise"], first_year=2010, on_stage=heard.append)
+    proposals = [h for h in heard if h.startswith("every model on proposal")]
+    assert len(proposals) == len(deu.proposals)
+    assert proposals[-1].startswith(f"every model on proposal {len(deu.proposals)} of ")
+    folds = [h for h in heard if h.startswith("fold ")]
+    assert [int(h.split()[1].rstrip(":")) for h in folds] == [f["year"] for f in res.folds]
+    quiet = rolling_backtest(deu, ["compromise"], first_year=2010)
+    pd.testing.assert_frame_equal(res.rows, quiet.rows)

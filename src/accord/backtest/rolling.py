@@ -10,7 +10,7 @@ issues where none of them failed; failures are counted per model, never dropped 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,12 +63,18 @@ def _issue_rows(
     capabilities: str,
     institution_share: float,
     seed: int,
+    on_stage: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """One row per (issue with an outcome, model): the forecast, or NaN and why it failed."""
     names = [*baselines, *(m.name for m in chosen)]
     rows = []
     for prop, preds, errors in proposal_forecasts(
-        data, chosen, capabilities=capabilities, institution_share=institution_share, seed=seed
+        data,
+        chosen,
+        capabilities=capabilities,
+        institution_share=institution_share,
+        seed=seed,
+        on_stage=on_stage,
     ):
         for iss in prop.issues:
             if iss.outcome is None:
@@ -362,6 +368,7 @@ def rolling_backtest(
     ensemble: bool = True,
     deu_models: Sequence[str] = (),
     decays: Sequence[float] = DECAYS,
+    on_stage: Callable[[str], None] | None = None,
 ) -> RollingResult:
     """Rolling-origin backtest: for each year Y from ``first_year`` on, fit on the proposals
     introduced before Y and score the proposals of year Y. ``baselines`` (default: all of
@@ -419,6 +426,7 @@ def rolling_backtest(
             capabilities=c,
             institution_share=institution_share,
             seed=seed,
+            on_stage=on_stage,
         )
         for c in sets
     }
@@ -427,6 +435,8 @@ def rolling_backtest(
     cache: dict = {}
     streams = np.random.SeedSequence(seed).spawn(len(test_years))
     for year, stream in zip(test_years, streams, strict=True):
+        if on_stage is not None:
+            on_stage(f"fold {year}: fitting on the proposals before it")
         test, info = _fold(
             frames,
             names,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,16 +248,21 @@ def proposal_forecasts(
     capabilities: str,
     institution_share: float,
     seed: int,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[DeuProposal, dict[str, dict[str, float]], dict[str, str]]]:
     """Every baseline's and model's forecast on every proposal, nothing fitted: per proposal,
     ``(proposal, {model: {issue: value}}, {model: error message})``.
 
     Proposal k's models draw from child k of ``SeedSequence(seed)``, so a proposal's forecasts
     do not depend on which other proposals are run or how they are split. A model that raises
-    on a proposal is logged and reported in the error dict, never ends the run.
+    on a proposal is logged and reported in the error dict, never ends the run. ``on_stage``
+    hears "proposal k of N" before each proposal (progress only).
     """
     seeds = np.random.SeedSequence(seed).spawn(len(data.proposals))
-    for prop, ss in zip(data.proposals, seeds, strict=True):
+    total = len(data.proposals)
+    for k, (prop, ss) in enumerate(zip(data.proposals, seeds, strict=True)):
+        if on_stage is not None:
+            on_stage(f"every model on proposal {k + 1} of {total} (capabilities {capabilities})")
         caps = capabilities_for(
             capabilities, prop.introduced, gdp=data.gdp, institution_share=institution_share
         )
@@ -303,6 +308,7 @@ def backtest(
     seed: int = 0,
     ensemble: bool = True,
     deu_models: Sequence[str] = (),
+    on_stage: Callable[[str], None] | None = None,
 ) -> BacktestResult:
     """Run ``models`` (default: every registered model but the ensemble) on every DEU issue.
 
@@ -331,6 +337,7 @@ def backtest(
                 seed=seed,
                 ensemble=True,
                 deu_models=deu_models,
+                on_stage=on_stage,
             )
             for c in CAPABILITY_SETS
         }
@@ -358,7 +365,12 @@ def backtest(
     rows = []
     failures: dict[str, int] = {}
     for prop, preds, errors in proposal_forecasts(
-        data, chosen, capabilities=capabilities, institution_share=institution_share, seed=seed
+        data,
+        chosen,
+        capabilities=capabilities,
+        institution_share=institution_share,
+        seed=seed,
+        on_stage=on_stage,
     ):
         for name in errors:
             failures[name] = failures.get(name, 0) + 1

@@ -11,7 +11,7 @@ from rich.table import Table
 import accord
 from accord.backtest.capabilities import CAPABILITY_SETS
 
-from ._common import SEED, bounded, console, emit_json, format_option
+from ._common import SEED, bounded, console, emit_json, format_option, quiet_option, stages
 from .casebook import CASEBOOK, check_casebook_options, run_casebook
 
 
@@ -135,6 +135,7 @@ def _table(title: str, frame) -> Table:
     help="write per-issue rows (CSV)",
 )
 @format_option("table", "json")
+@quiet_option
 @click.pass_context
 def backtest(
     ctx,
@@ -153,20 +154,19 @@ def backtest(
     save_weights,
     output,
     fmt,
+    quiet,
 ):
     """Score every model's forecasts against the real outcomes of a DEU-format DATASET.
 
     DATASET `casebook` scores the shipped casebook of real negotiations with known outcomes
     instead (--models, --seed, --output and --format apply); a file of that name is ./casebook.
     """
-    from accord._atomic import atomic_write_text
 
     names = [x.strip() for chunk in models for x in chunk.split(",") if x.strip()] or None
     if dataset == CASEBOOK:
         check_casebook_options(ctx)
         run_casebook(names, seed=seed, output=output, fmt=fmt)
         return
-    from accord.backtest import backtest as run_backtest
     from accord.backtest.deu import read_deu
     from accord.backtest.procedure import DEU_MODELS
 
@@ -178,32 +178,47 @@ def backtest(
             f"--deu-models must be among {', '.join(sorted(DEU_MODELS))}; got {', '.join(unknown)}"
         )
     data = read_deu(dataset)
+    _run_scheme(ctx, data, dataset, names, scheme, deu, quiet=quiet or fmt == "json")
+
+
+def _run_scheme(ctx, data, dataset, names, scheme, deu, *, quiet: bool) -> None:
+    """The chosen scheme on the read data, with a progress line on stderr unless ``quiet``."""
+    from accord._atomic import atomic_write_text
+    from accord.backtest import backtest as run_backtest
+
+    p = ctx.params
+    split, test_from, capabilities = p["split"], p["test_from"], p["capabilities"]
+    institution_share, seed, output, fmt = p["institution_share"], p["seed"], p["output"], p["fmt"]
+    save_weights = p["save_weights"]
     if scheme == "rolling":
         _rolling(
             data,
             dataset,
             names,
-            first_year=first_year,
-            baselines=baselines,
-            resamples=resamples,
+            first_year=p["first_year"],
+            baselines=p["baselines"],
+            resamples=p["resamples"],
             capabilities=capabilities,
             institution_share=institution_share,
             seed=seed,
             output=output,
             fmt=fmt,
             deu_models=deu,
+            quiet=quiet,
         )
         return
-    res = run_backtest(
-        data,
-        names,
-        split=split,
-        test_from=test_from,
-        capabilities=capabilities,
-        institution_share=institution_share,
-        seed=seed,
-        deu_models=deu,
-    )
+    with stages(quiet, "forecasting every proposal") as tell:
+        res = run_backtest(
+            data,
+            names,
+            split=split,
+            test_from=test_from,
+            capabilities=capabilities,
+            institution_share=institution_share,
+            seed=seed,
+            deu_models=deu,
+            on_stage=tell,
+        )
     if output:
         atomic_write_text(output, res.rows.to_csv(index=False))
     if save_weights:
@@ -327,7 +342,18 @@ def _check_scheme_options(ctx: click.Context, scheme: str) -> None:
 
 
 def _rolling(
-    data, dataset, names, *, first_year, baselines, resamples, capabilities, output, fmt, **kw
+    data,
+    dataset,
+    names,
+    *,
+    first_year,
+    baselines,
+    resamples,
+    capabilities,
+    output,
+    fmt,
+    quiet,
+    **kw,
 ):
     from accord._atomic import atomic_write_text
     from accord.backtest.rolling import REFERENCE_MODEL, rolling_backtest
@@ -342,9 +368,16 @@ def _rolling(
             f"--baselines must include salience_mean (the bootstrap's reference), got {baselines!r}"
         )
     try:
-        res = rolling_backtest(
-            data, names, first_year=first_year, baselines=chosen, capabilities=capabilities, **kw
-        )
+        with stages(quiet, "forecasting every proposal") as tell:
+            res = rolling_backtest(
+                data,
+                names,
+                first_year=first_year,
+                baselines=chosen,
+                capabilities=capabilities,
+                on_stage=tell,
+                **kw,
+            )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if output:
