@@ -290,6 +290,10 @@ def _add_pages(app: FastAPI) -> None:
     def app_js() -> Response:
         return Response(_static("app.js"), media_type="application/javascript")
 
+    @app.get("/static/grid.js", include_in_schema=False)
+    def grid_js() -> Response:
+        return Response(_static("grid.js"), media_type="application/javascript")
+
 
 def create_app(
     folder: str | Path,

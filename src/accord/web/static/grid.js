@@ -1,0 +1,100 @@
+// accord dashboard: the actor × issue grid editor. One field at a time (position, salience, red
+// line, or each actor's capability); each cell edits the same scenario data as the form below
+// it, so validation, the what-if and saving work unchanged. A cell's evidence (quote or
+// judgement) is its tooltip and shows in the panel beside the grid when the cell is focused.
+"use strict";
+const GRID_FIELDS = [["position", "position"], ["salience", "salience"], ["red_line", "red line"], ["capability", "capability"]];
+const G = {field: "position"};
+
+function gridPath(a, issue, field) {
+  return field === "capability" ? `actors[${a}].capability.value` : `actors[${a}].stances.${issue}.${field}.value`;
+}
+function gridQuantity(actor, issue, field) {
+  if (field === "capability") return actor.capability;
+  const st = (actor.stances || {})[issue];
+  return st ? st[field] : undefined;
+}
+function gridScale(issue, field) {
+  if (field === "salience") return {min: 0, max: 1, step: 0.05};
+  const sc = issue.scale || {}; return {min: sc.min ?? 0, max: sc.max ?? 100, step: "any"};
+}
+function gridSet(a, issueId, field, text) {
+  const actor = S.data.actors[a];
+  if (field === "capability") { actor.capability = {...(actor.capability || {}), value: Number(text)}; return; }
+  const st = actor.stances[issueId];
+  if (text === "" && field === "red_line") { delete st.red_line; return; }
+  const old = st[field];
+  st[field] = old ? {...old, value: Number(text)} : {value: Number(text), evidence: {judgement: ""}};
+}
+function gridEvidence(q) { return q && q.evidence ? evidenceText(q.evidence) : ""; }
+function gridPanel(text, where) {
+  const p = $("grid-evidence"); if (!p) return;
+  p.replaceChildren(el("strong", {text: where}), el("div", {class: "quote", text: text || "no evidence recorded for this number yet"}));
+}
+function gridCell(a, issue, field) {
+  const actor = S.data.actors[a];
+  if (field !== "capability" && !(actor.stances || {})[issue.id]) return el("td", {class: "nostance", text: "no stance"});
+  const id = issue ? issue.id : null;
+  const q = gridQuantity(actor, id, field), sc = issue ? gridScale(issue, field) : {step: "any"}, ev = gridEvidence(q);
+  const where = `${actor.name || actor.id} · ${field === "capability" ? "capability" : (issue.name || issue.id) + " · " + field.replace("_", " ")}`;
+  const input = el("input", {type: "number", step: String(sc.step), "data-path": gridPath(a, id, field), "aria-label": where, title: ev || where});
+  if (field !== "capability") { input.min = sc.min; input.max = sc.max; }
+  input.value = q && q.value != null ? q.value : "";
+  if (field === "red_line") input.placeholder = "none";
+  input.addEventListener("focus", () => gridPanel(ev, where));
+  input.addEventListener("change", () => {
+    if (input.value === "" && field !== "red_line") return;  // a required number stays
+    gridSet(a, id, field, input.value); formOnly(); changed();
+  });
+  return el("td", {}, input);
+}
+function gridDraw() {
+  const box = $("grid"); if (!box || !S.data) return;
+  const field = G.field, issues = S.data.issues || [], actors = S.data.actors || [];
+  const pick = el("select", {id: "grid-field", "aria-label": "field shown in the grid"}, ...GRID_FIELDS.map(([k, t]) => el("option", {value: k, text: t})));
+  pick.value = field; pick.onchange = () => { G.field = pick.value; gridDraw(); };
+  const head = el("tr", {}, el("th", {text: "actor"}), ...(field === "capability" ? [el("th", {text: "capability"})]
+    : issues.map((i) => el("th", {title: i.question || "", text: i.name || i.id}))));
+  const t = el("table", {class: "grid"}, head);
+  actors.forEach((actor, a) => {
+    const cells = field === "capability" ? [gridCell(a, null, field)] : issues.map((i) => gridCell(a, i, field));
+    t.append(el("tr", {}, el("th", {scope: "row", text: actor.name || actor.id}), ...cells));
+  });
+  box.replaceChildren(el("div", {class: "toolbar"}, el("label", {}, "Grid: ", pick),
+    el("span", {class: "status", text: "one cell per actor and issue; problems appear under the cell, the evidence beside the grid"})),
+    el("div", {class: "grid-wrap"}, el("div", {class: "grid-scroll"}, t), el("aside", {id: "grid-evidence", class: "evidence-panel"})));
+  gridPanel("", "focus a cell to see the quote or judgement behind its number");
+}
+// every problem once in the list above the editor, each a link to its cell or field; under a
+// grid cell the message drops the data path (its row and column name the actor and issue)
+const rawShowProblems = showProblems;
+function problemTarget(place) {
+  return document.querySelector(`[data-path="${CSS.escape(place)}"]`) || document.querySelector(`[data-path="${CSS.escape(place + ".value")}"]`);
+}
+showProblems = function (problems) {
+  rawShowProblems(problems);
+  document.querySelectorAll("table.grid .err").forEach((span) => {  // the row and column say where
+    span.textContent = span.textContent.replace(/^\S+\s/, "");
+  });
+  const links = problems.map((p) => ({p, target: problemTarget(p.place)})).filter((x) => x.target);
+  if (!links.length) return;
+  const list = el("ul", {class: "problem-links"}, ...links.map(({p, target}) => el("li", {},
+    el("a", {href: "#", onclick: (e) => { e.preventDefault(); target.scrollIntoView({block: "center"}); target.focus(); }},
+      (target.getAttribute("aria-label") || p.place) + ": " + p.rule + (p.fix ? `; ${p.fix}` : "")))));
+  $("problems").prepend(list);
+};
+// the form and the grid show the same data: the grid is redrawn with the form, the form alone
+// after a grid edit (so the cell being edited keeps its focus)
+const formOnly = draw;
+draw = function () { formOnly(); gridDraw(); };
+(function gridInit() {
+  const form = $("form"); if (!form || $("grid")) return;
+  form.before(el("div", {id: "grid"}));
+  const css = document.createElement("style");
+  css.textContent = `table.grid input{width:4.6em} table.grid thead th,table.grid tr:first-child th{font-size:.8em;max-width:8em;vertical-align:bottom} table.grid td.nostance{color:#999;font-size:.8em}
+.grid-wrap{display:flex;gap:1em;align-items:flex-start;flex-wrap:wrap} .grid-scroll{overflow-x:auto;max-width:100%}
+.evidence-panel{flex:1;min-width:14em;max-width:28em;font-size:.85em;background:#f7f8fa;border:1px solid #ddd;border-radius:4px;padding:.5em .7em}
+table.grid th[scope=row]{white-space:nowrap;font-weight:600} #whatif{overflow-x:auto} ul.problem-links{margin:.3em 0;padding-left:1.2em}`;
+  document.head.append(css);
+  if (S.data) gridDraw();  // the first scenario may have opened before this script loaded
+})();

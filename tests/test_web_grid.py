@@ -1,0 +1,104 @@
+"""The actor × issue grid editor, in Debian's Chromium: one cell per actor and issue for the
+field chosen, the evidence behind a number on focus, an edit that moves the what-if forecast
+without saving, an invalid value's message under its cell, and the shipped file untouched."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_web import CHROMIUM, server  # noqa: F401  (the live server fixture)
+
+import accord
+from accord.scenario import shipped_scenarios
+
+SHOTS = Path(os.environ.get("ACCORD_SHOTS", "/tmp/accord_grid_shots"))
+DEFAULT = "ukraine-2025-07"
+
+
+def _browser(p):
+    return p.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+    )
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+@pytest.mark.parametrize("width", [1280, 800])
+def test_grid_edits_a_cell_and_the_what_if_follows(server, width):  # noqa: F811
+    shipped = Path(shipped_scenarios()[DEFAULT])
+    before_bytes = shipped.read_bytes()
+    scn = accord.load_scenario(DEFAULT)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/?token=browser-test-token")
+        page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
+        page.wait_for_selector("table.grid input")
+        # one row per actor, one column per issue (and the row headers)
+        rows = page.locator("table.grid tr")
+        assert rows.count() == len(scn.actors) + 1
+        assert page.locator("table.grid tr").first.locator("th").count() == len(scn.issues) + 1
+        page.screenshot(path=str(SHOTS / f"grid-position-{width}.png"), full_page=False)
+        # salience: Russia on NATO, with its quote on focus
+        page.select_option("#grid-field", "salience")
+        russia = next(i for i, a in enumerate(scn.actors) if a.id == "russia")
+        cell = page.locator(
+            f'table.grid input[data-path="actors[{russia}].stances.nato.salience.value"]'
+        )
+        cell.focus()
+        quote = scn.actors[russia].stances["nato"].salience.evidence
+        expected = getattr(quote, "quote", None) or getattr(quote, "judgement", "")
+        assert expected[:30] in page.locator("#grid-evidence").inner_text()
+        page.check("#whatif-on")  # the what-if runs after each valid edit
+        cell.fill("0.9")
+        cell.dispatch_event("change")
+        page.locator("#whatif p.status", has_text="nothing saved").wait_for(timeout=60_000)
+        first = page.locator("#whatif table").inner_text()
+        cell.fill("0.05")
+        cell.dispatch_event("change")
+        # the page's CSP forbids eval (no wait_for_function): poll the table's text
+        for _ in range(120):
+            page.wait_for_timeout(500)
+            now = page.locator("#whatif table").inner_text()
+            if now != first:
+                break
+        assert now != first, "a salience edited in the grid must move the what-if forecast"
+        # the form below shows the same number
+        form_box = page.locator(
+            f'#form input[data-path="actors[{russia}].stances.nato.salience.value"]'
+        )
+        if form_box.count():
+            assert float(form_box.input_value()) == pytest.approx(0.05)
+        # an invalid salience: its message appears under the grid's cell
+        cell.fill("1.5")
+        cell.dispatch_event("change")
+        page.locator("table.grid .err").first.wait_for(timeout=30_000)
+        assert (
+            "salience" in page.locator("table.grid .err").first.inner_text()
+            or page.locator("table.grid .bad").count()
+        )
+        message = page.locator("table.grid .err").first.inner_text()
+        assert message.startswith("must be"), message  # no data path under the cell
+        listed = page.locator("#problems ul.problem-links a").first.inner_text()
+        assert listed.startswith("Russia (Putin) · NATO"), listed  # the list names the cell
+        # the problem list links to the cell: scroll away, follow the link, the cell has focus
+        page.locator("#problems ul.problem-links a").first.wait_for()
+        page.mouse.wheel(0, 3000)
+        page.locator("#problems ul.problem-links a").first.click()
+        assert page.locator("table.grid input:focus").get_attribute("data-path") == (
+            f"actors[{russia}].stances.nato.salience.value"
+        )
+        page.screenshot(path=str(SHOTS / f"grid-salience-invalid-{width}.png"), full_page=False)
+        page.select_option("#grid-field", "capability")
+        assert page.locator("table.grid input").count() == len(scn.actors)
+        assert not errors, errors
+        browser.close()
+    assert shipped.read_bytes() == before_bytes  # nothing was saved
