@@ -4,7 +4,9 @@ without saving, an invalid value's message under its cell, and the shipped file 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,42 @@ def test_grid_edits_a_cell_and_the_what_if_follows(server, width):  # noqa: F811
         assert not errors, errors
         browser.close()
     assert shipped.read_bytes() == before_bytes  # nothing was saved
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+def test_analysis_parameters_are_a_form_with_their_ranges_in_words(server):  # noqa: F811
+    """Every numeric or text parameter of the chosen analysis is a field built from its schema:
+    a value outside its range is said under the field (with the parameter's description) and
+    Run waits; a valid value is what the request sends."""
+    from accord.web.params import PARAMS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/?token=browser-test-token")
+        page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
+        page.click("nav.tabs button[data-tab=results]")
+        page.select_option("#analysis", "simulate")
+        draws = page.locator('#param-form input[data-param="draws"]')
+        draws.wait_for()
+        spec = PARAMS["simulate"].model_json_schema()["properties"]
+        assert draws.get_attribute("max") == str(spec["draws"]["maximum"])
+        assert draws.input_value() == str(spec["draws"]["default"])
+        draws.fill("-5")
+        note = page.locator("#param-form .err").first
+        note.wait_for()
+        assert "Monte Carlo draws" in note.inner_text()
+        assert page.locator("#run").is_disabled()
+        draws.fill("40")
+        assert not page.locator("#run").is_disabled()
+        assert json.loads(page.locator("#params").input_value())["draws"] == 40
+        page.screenshot(path=str(SHOTS / "analysis-form-1280.png"), full_page=False)
+        page.click("#run")
+        page.locator("#job-status", has_text=re.compile(r"^done")).wait_for(timeout=120_000)
+        assert not errors, errors
+        browser.close()

@@ -294,6 +294,10 @@ def _add_pages(app: FastAPI) -> None:
     def grid_js() -> Response:
         return Response(_static("grid.js"), media_type="application/javascript")
 
+    @app.get("/static/forms.js", include_in_schema=False)
+    def forms_js() -> Response:
+        return Response(_static("forms.js"), media_type="application/javascript")
+
 
 def create_app(
     folder: str | Path,
