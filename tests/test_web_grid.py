@@ -143,3 +143,43 @@ def test_analysis_parameters_are_a_form_with_their_ranges_in_words(server):  # n
         page.locator("#job-status", has_text=re.compile(r"^done")).wait_for(timeout=120_000)
         assert not errors, errors
         browser.close()
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+def test_new_scenario_wizard_creates_a_valid_scenario_and_opens_its_grid(server, tmp_path):  # noqa: F811
+    """New scenario: a name, the actors and the issues; the file is created in the folder (a
+    valid scenario whose every number says it is a placeholder), listed, and opened with its
+    grid; a taken name or too few actors are refused in words."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + "/?token=browser-test-token")
+        page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
+        page.click("#new-scenario")
+        page.fill("#new-name", DEFAULT)
+        page.fill("#new-actors", "United States")
+        page.click("#new-create")
+        status = page.locator("#new-status").inner_text()
+        assert "exists" in status and "two actors" in status and "one issue" in status
+        page.fill("#new-name", "talks-2026")
+        page.fill("#new-title", "Talks of 2026")
+        page.fill("#new-actors", "United States, Iran, E3")
+        page.fill("#new-issues", "enrichment, sanctions relief")
+        page.click("#new-create")
+        page.wait_for_selector('#scenarios li.active[data-name="talks-2026"]')
+        page.wait_for_selector("table.grid input")
+        assert page.locator("table.grid tr").count() == 4  # header + three actors
+        assert page.locator("table.grid tr").first.locator("th").count() == 3
+        page.screenshot(path=str(SHOTS / "new-scenario-1280.png"), full_page=False)
+        assert not errors, errors
+        browser.close()
+    saved = accord.load_scenario(tmp_path / "scn" / "talks-2026.yaml")
+    assert [a.name for a in saved.actors] == ["United States", "Iran", "E3"]
+    assert all(
+        "placeholder" in a.stances["enrichment"].position.evidence.judgement for a in saved.actors
+    )

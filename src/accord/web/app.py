@@ -298,6 +298,10 @@ def _add_pages(app: FastAPI) -> None:
     def forms_js() -> Response:
         return Response(_static("forms.js"), media_type="application/javascript")
 
+    @app.get("/static/wizard.js", include_in_schema=False)
+    def wizard_js() -> Response:
+        return Response(_static("wizard.js"), media_type="application/javascript")
+
 
 def create_app(
     folder: str | Path,

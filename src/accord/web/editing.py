@@ -124,3 +124,22 @@ def add_editing_routes(app: FastAPI, folder: ScenarioFolder) -> None:
     def restore(name: str, version: VersionId) -> ScenarioInfo:
         folder.restore(name, version)
         return describe(folder, name, "folder")
+
+    @app.post(
+        "/api/scenarios/{name}/new",
+        response_model=ScenarioInfo,
+        summary="Create a new scenario (the wizard's template, or any valid scenario)",
+        description="409 when a scenario of that name exists or ships with accord; 422 with "
+        "every problem when the body is not a valid scenario.",
+    )
+    def create(name: str, body: JsonBody) -> Any:
+        target = folder.path_of(name)
+        folder.refuse_shipped(name)
+        if target.exists():
+            raise HTTPException(409, f"a scenario named {name!r} exists; choose another name")
+        try:
+            scn = scenario_from_dict(body, f"{name}.yaml")
+        except ScenarioError as exc:
+            return _invalid(exc)
+        folder.save(name, scn, overwrite=False)
+        return describe(folder, name, "folder")
