@@ -286,6 +286,13 @@ def test_cli_rolling_json():
     assert head[REFERENCE_MODEL]["difference"] == 0.0
     assert min(f["year"] for f in data["folds"]) == 2004
     assert {r["model"] for r in data["coverage"]} == set(head)
+    # coverage per fold: every fold and model, each fold's issues summing to the common ones
+    folds = {f["year"] for f in data["folds"]}
+    by_fold = [r for r in data["by_fold"] if r["model"] == REFERENCE_MODEL]
+    assert {r["fold"] for r in by_fold} <= folds and sum(r["n"] for r in by_fold) == (
+        data["common_issues"]
+    )
+    assert all(0 <= r["cover80"] <= 1 and "cover80_exchangeable" in r for r in by_fold)
 
 
 def test_cli_rolling_table_says_how_many_issues_are_common():

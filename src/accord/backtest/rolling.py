@@ -351,6 +351,7 @@ class RollingResult:
             "failure_reasons": self.failure_reasons().to_dict(orient="records"),
             "by_period": self.summary(("model", "period")).to_dict(orient="records"),
             "by_procedure": self.summary(("model", "procedure")).to_dict(orient="records"),
+            "by_fold": self.summary(("model", "fold")).to_dict(orient="records"),
             "folds": list(self.folds),
             "notes": list(self.notes),
         }
