@@ -200,13 +200,15 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
             "utility.",
         )
     )
-    fig = charts.bargaining_map(res, "Bargaining map (first two parties)")
-    if fig is not None:
+    spec = charts.bargaining_map(res, "Bargaining map: the two most opposed parties")
+    if spec is not None:
         parts.append(
             figure(
-                fig,
+                spec,
                 "Grey: every package; blue: within every party's red lines; green: the zone of "
-                "agreement; dotted lines: no-deal utilities today.",
+                "agreement; dotted lines: no-deal utilities today. The two parties shown are the "
+                "pair whose utilities over the packages run most against each other (the "
+                "dashboard draws any pair).",
             )
         )
     return Section(

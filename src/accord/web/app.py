@@ -31,6 +31,7 @@ from accord.store import RunStore
 
 from .analyses import ANALYSES, forecast_payload
 from .brief import BriefRoom
+from .charts import add_chart_routes, warm_vega_bundle
 from .editing import add_editing_routes
 from .files import NAME_RE, ScenarioFolder, parse_upload, upload_stem, yaml_text
 from .jobs import Job, JobQueue, QueueFull
@@ -323,6 +324,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warm_vega_bundle()
         yield
         jobs.shutdown()
 
@@ -342,4 +344,5 @@ def create_app(
     _add_scenario_routes(app, scenarios, max_upload)
     _add_analysis_routes(app, scenarios, jobs, db, brief_slots=workers)
     add_run_routes(app, db)
+    add_chart_routes(app)
     return app
