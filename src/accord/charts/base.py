@@ -226,13 +226,19 @@ def key_layer(terms: Sequence[tuple[float, str]], top: float, chars: int, title:
     return layer
 
 
-def _rules(terms: Sequence[tuple[float, str]], channel: str) -> Spec:
+def _rules(terms: Sequence[tuple[float, str]], channel: str, a: float, b: float) -> Spec:
+    """Dotted rules at the terms, on the chart's own window ``a..b`` (a layer whose scale had
+    no domain would widen the shared one)."""
     return {
         "name": "deal_terms",
         "data": {"values": [{"term": p, "name": f"{_label(p)} = {t}"} for p, t in terms]},
         "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#777777", "strokeWidth": 0.9},
         "encoding": {
-            channel: {"field": "term", "type": "quantitative"},
+            channel: {
+                "field": "term",
+                "type": "quantitative",
+                "scale": {"domain": [a, b], "nice": False, "zero": False},
+            },
             "tooltip": {"field": "name", "type": "nominal"},
         },
     }
@@ -256,7 +262,11 @@ def term_layers_x(
     chars = max(40, int(width / CHAR_WIDTH * 1.1))
     top = height + 48
     key = key_layer(terms, top, chars, "Deal terms (dotted lines):")
-    return [_rules(terms, "x"), flags, key], max(rows) + 1, top + 13 * len(key["data"]["values"])
+    return (
+        [_rules(terms, "x", a, b), flags, key],
+        max(rows) + 1,
+        top + 13 * len(key["data"]["values"]),
+    )
 
 
 def term_layers_y(
@@ -274,4 +284,4 @@ def term_layers_y(
     flags["name"] = "term_numbers"
     top = height + 48
     key = key_layer(terms, top, max(40, int(width / CHAR_WIDTH * 1.1)), "Deal terms (dotted):")
-    return [_rules(terms, "y"), flags, key], top + 13 * len(key["data"]["values"])
+    return [_rules(terms, "y", a, b), flags, key], top + 13 * len(key["data"]["values"])

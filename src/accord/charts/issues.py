@@ -26,7 +26,7 @@ from .base import (
     terms_in,
     zoom_window,
 )
-from .palette import ACTOR_SHAPE, actor_colours, model_colour, model_shape
+from .palette import ACTOR_SHAPE, actor_colours, model_colour, model_shape, wrap_lines
 
 __all__ = [
     "ACTORS_ROW",
@@ -48,15 +48,30 @@ def actor_scale(scenario: Scenario, only: Sequence[str] | None = None) -> Spec:
     return {"domain": [a.name for a in shown], "range": [colours[a.id] for a in shown]}
 
 
-def _lanes(positions: np.ndarray, lo: float, width: float) -> list[int]:
-    """Actors at (nearly) the same position get different lanes, so none hides another."""
-    seen: dict[int, int] = {}
-    lanes = []
-    for x in positions:
-        cell = int(round((float(x) - lo) / width * 100)) if width > 0 else 0
-        lanes.append(seen.get(cell, 0))
-        seen[cell] = lanes[-1] + 1
-    return lanes
+#: Actors' marker areas (px²) for the least and the most capability × salience.
+ACTOR_SIZES = (30, 420)
+
+
+def _lanes(px: Sequence[float], sizes: Sequence[float]) -> list[int]:
+    """Each actor's lane (row) in the actors' strip: the first lane where its marker (at ``px``,
+    area ``sizes``) touches no marker already there, so no actor hides another."""
+    lanes: list[list[tuple[float, float]]] = []
+    out = []
+    for x, size in zip(px, sizes, strict=True):
+        r = 0.5 * float(np.sqrt(size))
+        k = next(
+            (
+                k
+                for k, lane in enumerate(lanes)
+                if all(abs(x - x2) >= r + r2 + 1 for x2, r2 in lane)
+            ),
+            len(lanes),
+        )
+        if k == len(lanes):
+            lanes.append([])
+        lanes[k].append((x, r))
+        out.append(k)
+    return out
 
 
 def _x(issue: Issue, a: float, b: float, title: str | None = None) -> Spec:
@@ -85,18 +100,23 @@ def forecast_chart(
     labels = {m.name: m.label for m in MODELS}
     scale = issue.scale
     a, b = float(scale.min), float(scale.max)
+    margin = 0.03 * (b - a)  # markers at the scale's ends stay clear of the row labels
     wmax = float(arr.weight.max()) if arr.weight.max() > 0 else 1.0
-    lanes = _lanes(arr.position, a, b - a)
+    weight = arr.weight / wmax
+    size = ACTOR_SIZES[0] + (ACTOR_SIZES[1] - ACTOR_SIZES[0]) * weight
+    lanes = _lanes(((arr.position - a + margin) / (b - a + 2 * margin) * WIDTH).tolist(), size)
     actors = [
         {
-            "row": ACTORS_ROW,
+            # the strip's first lane carries its name; the others, blank names of their own
+            "row": ACTORS_ROW if lane == 0 else "\u2009" * lane,
             "actor": names[aid],
             "value": num(x),
-            "weight": num(w / wmax),
-            "lane": lane,
-            "tip": f"{names[aid]}: position {float(x):g}, capability × salience {float(w):.3f}",
+            "weight": num(w),
+            "tip": f"{names[aid]}: position {float(x):g}, capability × salience {float(raw):.3f}",
         }
-        for aid, x, w, lane in zip(arr.actor_ids, arr.position, arr.weight, lanes, strict=True)
+        for aid, x, w, raw, lane in zip(
+            arr.actor_ids, arr.position, weight, arr.weight, lanes, strict=True
+        )
     ]
     models = []
     for m in result.models:
@@ -113,11 +133,13 @@ def forecast_chart(
                 "tip": f"{labels.get(m.model, m.model)}: {v:.2f} ({scale.describe(v)})",
             }
         )
-    rows = [ACTORS_ROW] + [m["row"] for m in models]
+    rows = [ACTORS_ROW, *["\u2009" * k for k in range(1, max(lanes) + 1)]] + [
+        m["row"] for m in models
+    ]
     height = ROW_HEIGHT * len(rows)
     y = {"field": "row", "type": "nominal", "sort": rows, "title": None}
     terms = terms_in(issue, a, b)
-    term_layers, flag_rows, key_end = term_layers_x(terms, a, b, WIDTH, height)
+    term_layers, flag_rows, key_end = term_layers_x(terms, a - margin, b + margin, WIDTH, height)
     layers = [
         *term_layers[:1],
         {
@@ -125,9 +147,16 @@ def forecast_chart(
             "data": {"values": actors},
             "mark": {"type": "point", "filled": True, "shape": ACTOR_SHAPE, "opacity": 0.85},
             "encoding": {
-                "x": _x(issue, a, b),
-                "y": {**y, "axis": {"labelFontWeight": "bold", "domain": False, "ticks": False}},
-                "yOffset": {"field": "lane", "type": "ordinal", "scale": {"paddingOuter": 0.3}},
+                "x": _x(issue, a - margin, b + margin),
+                "y": {
+                    **y,
+                    "axis": {
+                        "labelFontWeight": "bold",
+                        "domain": False,
+                        "ticks": False,
+                        "labelPadding": 10,
+                    },
+                },
                 "color": {
                     "field": "actor",
                     "type": "nominal",
@@ -138,7 +167,7 @@ def forecast_chart(
                     "field": "weight",
                     "type": "quantitative",
                     "legend": None,
-                    "scale": {"domain": [0, 1], "range": [30, 420]},
+                    "scale": {"domain": [0, 1], "range": list(ACTOR_SIZES)},
                 },
                 "stroke": {"value": "white"},
                 "tooltip": {"field": "tip", "type": "nominal"},
@@ -221,13 +250,22 @@ def _model_layer(models: list[Spec], y: Spec, keys: list[str], labels: Mapping[s
     }
 
 
+#: Row labels longer than this (characters) are broken onto two lines, never cut off.
+ROW_LABEL_CHARS = 38
+
+
+def row_label(text: str) -> str:
+    """A row label broken onto lines at ``|`` (the axis splits it there)."""
+    return "|".join(wrap_lines(text, ROW_LABEL_CHARS, 3))
+
+
 def _row_axis(rows: Sequence[Mapping[str, Any]]) -> Spec:
     return {
         "field": "label",
         "type": "nominal",
-        "sort": [r["label"] for r in rows],
+        "sort": [row_label(r["label"]) for r in rows],
         "title": None,
-        "axis": {"domain": False, "ticks": False},
+        "axis": {"domain": False, "ticks": False, "labelExpr": "split(datum.label, '|')"},
     }
 
 
@@ -239,7 +277,7 @@ def interval_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], title: str) 
     a, b = zoom_window(issue, min(r["q05"] for r in rows), max(r["q95"] for r in rows))
     data = [
         {
-            "label": r["label"],
+            "label": row_label(r["label"]),
             "colour": r["colour"],
             "shape": model_shape(r["model"]) if r.get("model") not in (None, "nash") else "circle",
             **{q: num(r[q]) for q in ("q05", "q25", "q50", "q75", "q95")},
@@ -306,7 +344,7 @@ def tornado_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], base: float, 
         lo_first = r["at_low"] <= r["at_high"]
         data.append(
             {
-                "label": r["label"],
+                "label": row_label(r["label"]),
                 "colour": r["colour"],
                 "at_low": num(r["at_low"]),
                 "at_high": num(r["at_high"]),
@@ -320,7 +358,7 @@ def tornado_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], base: float, 
         )
     ends = [v for r in rows for v in (r["at_low"], r["at_high"])] + [base]
     a, b = zoom_window(issue, float(min(ends)), float(max(ends)))
-    height = 28 * len(rows)
+    height = 34 * len(rows)
     y = _row_axis(rows)
     xs = _x(
         issue,

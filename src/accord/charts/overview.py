@@ -24,7 +24,7 @@ __all__ = ["LABEL_GAP", "ROW_PX", "label_lines", "overview_chart"]
 LABEL_GAP = 0.055
 #: Height of one issue's row, in pixels: small enough for page one to fit one printed A4 page
 #: with seven issues.
-ROW_PX = 58
+ROW_PX = 64
 OVERVIEW_WIDTH = 480
 
 
@@ -103,10 +103,11 @@ def _row(scenario: Scenario, s: Any, y: float, interval: Any, out: dict[str, lis
         )
     if s.consensus is not None:
         c = norm(s.consensus)
+        # above the marker, or under the deal-term numbers where a red line stands above it
         crowded = any(abs(c - px) < 0.04 for px, _ in placed)
         out["consensus"].append({"x": c, "y": y, "tip": f"consensus {s.consensus:.1f}"})
         out["value"].append(
-            {"x": c, "y": y + 13 if crowded else y - 12, "text": f"{s.consensus:.0f}"}
+            {"x": c, "y": y + 31 if crowded else y - 12, "text": f"{s.consensus:.0f}"}
         )
         out["nearest"].append(
             {"x": 1.04, "y": y, "text": wrap_lines(issue.scale.describe(s.consensus), 34, 2)}
