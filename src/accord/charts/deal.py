@@ -262,7 +262,8 @@ def ripeness_chart(result: Any, title: str, xlabel: str = "months of continued w
                     "field": "size",
                     "type": "quantitative",
                     "title": "packages in the zone",
-                    "scale": {"domainMin": 0, "nice": True},
+                    # a count: never below 0, and a visible range when it stays 0
+                    "scale": {"domain": [0, max(1, max(sizes)) * 1.1], "nice": True},
                 },
             },
         },
@@ -278,7 +279,7 @@ def ripeness_chart(result: Any, title: str, xlabel: str = "months of continued w
         },
     ]
     if max(sizes) == 0:
-        top_layers.append(_note(f"no zone of agreement within {months[-1]} months", 80))
+        top_layers.append(_note(f"no zone of agreement within {months[-1]} months", 60))
     if result.opens_at is not None:
         top_layers += _opens(result.opens_at, "zone opens", "#D55E00")
     panels = [{"height": 150, "layer": top_layers, "width": WIDTH}]

@@ -24,7 +24,7 @@ __all__ = ["LABEL_GAP", "ROW_PX", "label_lines", "overview_chart"]
 LABEL_GAP = 0.055
 #: Height of one issue's row, in pixels: small enough for page one to fit one printed A4 page
 #: with seven issues.
-ROW_PX = 64
+ROW_PX = 44
 OVERVIEW_WIDTH = 480
 
 
@@ -52,6 +52,20 @@ def _layer(name: str, rows: list[Spec], mark: Spec, **encoding: Any) -> Spec:
     return {"name": name, "data": {"values": rows}, "mark": mark, "encoding": encoding}
 
 
+#: Where the consensus value may go, by preference (offset in scale shares, offset in px):
+#: above the marker, above it to the right or left, then beside it on the row's line.
+VALUE_SPOTS = ((0.0, -10.0), (0.04, -10.0), (-0.04, -10.0), (0.05, 0.0), (-0.05, 0.0))
+
+
+def _free_spot(c: float, y: float, taken: list[tuple[float, float]]) -> tuple[float, float]:
+    """The first of :data:`VALUE_SPOTS` clear of every red line and deal-term number."""
+    for dx, dy in VALUE_SPOTS:
+        x = c + dx
+        if all(abs(x - tx) >= 0.035 or abs(y + dy - ty) >= 8 for tx, ty in taken):
+            return x, y + dy
+    return c + VALUE_SPOTS[-1][0], y + VALUE_SPOTS[-1][1]
+
+
 def _row(scenario: Scenario, s: Any, y: float, interval: Any, out: dict[str, list[Spec]]) -> None:
     """The marks of one issue's row (centre ``y`` px), appended to ``out`` by kind."""
     issue = scenario.issue(s.issue_id)
@@ -68,7 +82,7 @@ def _row(scenario: Scenario, s: Any, y: float, interval: Any, out: dict[str, lis
             {"x": x, "y": y - 5, "y2": y + 5, "tip": f"{p:g} = {issue.scale.labels[p]}"}
         )
         if line is not None:
-            out["numbers"].append({"x": x, "y": y + 13 + 9 * line, "text": f"{p:g}"})
+            out["numbers"].append({"x": x, "y": y + 11 + 8 * line, "text": f"{p:g}"})
     out["range"].append(
         {
             "a": norm(s.low),
@@ -88,9 +102,9 @@ def _row(scenario: Scenario, s: Any, y: float, interval: Any, out: dict[str, lis
         if st is None or st.red_line is None:
             continue
         x, up = norm(st.red_line.value), norm(st.position.value) < norm(st.red_line.value)
-        lift = 8 * sum(abs(x - px) < 0.02 and u == up for px, u in placed)
+        lift = 6 * sum(abs(x - px) < 0.02 and u == up for px, u in placed)
         placed.append((x, up))
-        top = y - 17 - lift
+        top = y - 14 - lift
         out["red"].append(
             {
                 "x": x,
@@ -103,21 +117,21 @@ def _row(scenario: Scenario, s: Any, y: float, interval: Any, out: dict[str, lis
         )
     if s.consensus is not None:
         c = norm(s.consensus)
-        # above the marker, or under the deal-term numbers where a red line stands above it
-        crowded = any(abs(c - px) < 0.04 for px, _ in placed)
         out["consensus"].append({"x": c, "y": y, "tip": f"consensus {s.consensus:.1f}"})
-        out["value"].append(
-            {"x": c, "y": y + 31 if crowded else y - 12, "text": f"{s.consensus:.0f}"}
-        )
+        taken = [(px, y - 10) for px, _ in placed] + [
+            (d["x"], d["y"]) for d in out["numbers"] if abs(d["y"] - y) < 30
+        ]
+        vx, vy = _free_spot(c, y, taken)
+        out["value"].append({"x": vx, "y": vy, "text": f"{s.consensus:.0f}"})
         out["nearest"].append(
-            {"x": 1.04, "y": y, "text": wrap_lines(issue.scale.describe(s.consensus), 34, 2)}
+            {"x": 1.04, "y": y, "text": wrap_lines(issue.scale.describe(s.consensus), 36, 3)}
         )
     out["names"].append(
         {
             "px": -10,
             "y": y,
             "text": [
-                *wrap_lines(issue.name or issue.id, 22, 2),
+                *wrap_lines(issue.name or issue.id, 26, 2),
                 f"({issue.scale.min:g}..{issue.scale.max:g})",
             ],
         }
@@ -151,7 +165,7 @@ def overview_chart(
         )
     }
     for i, s in enumerate(summaries):
-        _row(scenario, s, 24 + ROW_PX * i, intervals.get(s.issue_id), out)
+        _row(scenario, s, 20 + ROW_PX * i, intervals.get(s.issue_id), out)
     height = ROW_PX * len(summaries)
     colours = actor_colours(scenario)
     holders = [a for a in scenario.actors if any(r["actor"] == a.name for r in out["red"])]
@@ -206,7 +220,7 @@ def overview_chart(
         _layer(
             "term_numbers",
             out["numbers"],
-            {**text, "fontSize": 9, "color": "#666666"},
+            {**text, "fontSize": 8, "color": "#666666"},
             x=_x("x"),
             y=_px("y"),
             text={"field": "text"},
@@ -273,7 +287,7 @@ def overview_chart(
         _layer(
             "nearest_term",
             out["nearest"],
-            {**text, "align": "left", "color": "#333333"},
+            {**text, "align": "left", "color": "#333333", "fontSize": 9},
             x=_x("x"),
             y=_px("y"),
             text={"field": "text"},
@@ -281,7 +295,7 @@ def overview_chart(
         _layer(
             "issue_names",
             out["names"],
-            {**text, "align": "right", "fontSize": 11},
+            {**text, "align": "right", "fontSize": 10},
             x=_px("px"),
             y=_px("y"),
             text={"field": "text"},

@@ -200,15 +200,22 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
             "utility.",
         )
     )
-    spec = charts.bargaining_map(res, "Bargaining map: the two most opposed parties")
+    many = sum(a.party for a in ctx.scenario.actors) > 2
+    spec = charts.bargaining_map(
+        res, "Bargaining map" + (": the two most opposed parties" if many else "")
+    )
     if spec is not None:
         parts.append(
             figure(
                 spec,
                 "Grey: every package; blue: within every party's red lines; green: the zone of "
-                "agreement; dotted lines: no-deal utilities today. The two parties shown are the "
-                "pair whose utilities over the packages run most against each other (the "
-                "dashboard draws any pair).",
+                "agreement; dotted lines: no-deal utilities today."
+                + (
+                    " The two parties shown are the pair whose utilities over the packages run "
+                    "most against each other (the dashboard draws any pair)."
+                    if many
+                    else ""
+                ),
             )
         )
     return Section(
