@@ -74,6 +74,11 @@ def _lanes(px: Sequence[float], sizes: Sequence[float]) -> list[int]:
     return out
 
 
+def _pad(a: float, b: float) -> float:
+    """A margin either side of a window, so markers at its ends stay clear of the row labels."""
+    return 0.02 * (b - a)
+
+
 def _x(issue: Issue, a: float, b: float, title: str | None = None) -> Spec:
     scale = issue.scale
     return {
@@ -291,12 +296,14 @@ def interval_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], title: str) 
     colour = {"field": "colour", "type": "nominal", "scale": None}
     xs = _x(
         issue,
-        a,
-        b,
+        a - _pad(a, b),
+        b + _pad(a, b),
         f"{issue.name or issue.id} (scale {issue.scale.min:g}.."
         f"{issue.scale.max:g}; view {a:.0f}..{b:.0f})",
     )
-    term_layers, flag_rows, _ = term_layers_x(terms_in(issue, a, b), a, b, WIDTH, height)
+    term_layers, flag_rows, _ = term_layers_x(
+        terms_in(issue, a, b), a - _pad(a, b), b + _pad(a, b), WIDTH, height
+    )
     enc = {"y": y, "color": colour, "tooltip": {"field": "tip", "type": "nominal"}}
     layers = [
         *term_layers[:1],
@@ -362,12 +369,14 @@ def tornado_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], base: float, 
     y = _row_axis(rows)
     xs = _x(
         issue,
-        a,
-        b,
+        a - _pad(a, b),
+        b + _pad(a, b),
         f"{issue.name or issue.id} (scale {issue.scale.min:g}.."
         f"{issue.scale.max:g}; view {a:.0f}..{b:.0f})",
     )
-    term_layers, flag_rows, _ = term_layers_x(terms_in(issue, a, b), a, b, WIDTH, height)
+    term_layers, flag_rows, _ = term_layers_x(
+        terms_in(issue, a, b), a - _pad(a, b), b + _pad(a, b), WIDTH, height
+    )
 
     def end_text(at: str, text: str, side: str) -> list[Spec]:
         return [
@@ -393,6 +402,12 @@ def tornado_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], base: float, 
     layers = [
         *term_layers[:1],
         {
+            "name": "base",
+            "data": {"values": [{"base": num(base)}]},
+            "mark": {"type": "rule", "color": "black", "strokeDash": [5, 3]},
+            "encoding": {"x": {"field": "base", "type": "quantitative"}},
+        },
+        {
             "name": "swing",
             "data": {"values": data},
             "mark": {"type": "bar", "height": 16, "opacity": 0.85},
@@ -406,12 +421,6 @@ def tornado_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], base: float, 
         },
         *end_text("at_low", "low_text", "low"),
         *end_text("at_high", "high_text", "high"),
-        {
-            "name": "base",
-            "data": {"values": [{"base": num(base)}]},
-            "mark": {"type": "rule", "color": "black", "strokeDash": [5, 3]},
-            "encoding": {"x": {"field": "base", "type": "quantitative"}},
-        },
         *term_layers[1:],
     ]
     return chart(

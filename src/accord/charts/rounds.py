@@ -68,7 +68,7 @@ def trajectory_chart(scenario: Scenario, fc: IssueForecast, title: str) -> Spec:
                 "color": {
                     "field": "actor",
                     "type": "nominal",
-                    "scale": actor_scale(scenario),
+                    "scale": actor_scale(scenario, tr.actor_ids),
                     "legend": bottom_legend("actors", key_end, height),
                 },
                 "tooltip": [
