@@ -49,6 +49,8 @@ CHAR_WIDTH = 6.2
 LABEL_GAP = 4
 ROW_STEP = 12
 TERM_COLOUR = "#555555"
+#: Legend labels up to this many characters go two to a row under a chart; longer, one.
+LEGEND_COLUMN_CHARS = 42
 
 CONFIG: Spec = {
     "background": "white",
@@ -75,13 +77,23 @@ CONFIG: Spec = {
 }
 
 
-def bottom_legend(title: str | None, key_end: float, height: int, columns: int = 2) -> Spec:
+def bottom_legend(
+    title: str | None,
+    key_end: float,
+    height: int,
+    columns: int = 2,
+    labels: Sequence[str] = (),
+) -> Spec:
     """A legend under the chart, below the deal-term key (which ends ``key_end`` px below the
-    plot's top): it never widens the chart nor covers the key."""
+    plot's top): it never widens the chart nor covers the key. Labels are never cut: with one
+    longer than :data:`LEGEND_COLUMN_CHARS` the legend takes one column."""
+    if any(len(t) > LEGEND_COLUMN_CHARS for t in labels):
+        columns = 1
     return {
         "title": title,
         "orient": "bottom",
         "columns": columns,
+        "labelLimit": 0,
         "offset": max(10, int(key_end - height - 26)),
     }
 

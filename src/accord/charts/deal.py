@@ -32,7 +32,11 @@ MAP_POINTS = 4000
 PACKAGE_KINDS = ("all packages", "within every party's red lines", "zone of agreement")
 PACKAGE_COLOURS = ("#cccccc", "#8da0cb", "#1b9e77")
 SOLUTION_COLOUR = "#CC3311"
-SOLUTION_NAMES = {"nash": "Nash", "kalai_smorodinsky": "Kalai–Smorodinsky"}
+SOLUTION_NAMES = {
+    "nash": "Nash",
+    "nash_weighted": "Nash, weighted by capability",
+    "kalai_smorodinsky": "Kalai–Smorodinsky",
+}
 SOLUTION_SHAPES = ("diamond", "square", "triangle-up", "triangle-down", "cross")
 
 
@@ -69,7 +73,10 @@ def map_frame(result: Any, max_points: int = MAP_POINTS) -> dict[str, Any] | Non
     keep = np.union1d(keep, _thin(code == 1, max_points // 2))
     ids = [scn.actor_ids[i] for i in parties]
     sols = [
-        {"name": SOLUTION_NAMES.get(k, k), "utility": {a: num(p.utility[a]) for a in ids}}
+        {
+            "name": SOLUTION_NAMES.get(k, k.replace("_", " ")),
+            "utility": {a: num(p.utility[a]) for a in ids},
+        }
         for k, p in result.solutions.items()
         if p is not None
     ]
@@ -288,7 +295,7 @@ def ripeness_chart(result: Any, title: str, xlabel: str = "months of continued w
         for p in tl
         if p.max_min_gain is not None
     ]
-    if gain:
+    if len(gain) > 1:  # one month (the zone is open at once) draws no line
         panels.append(
             {
                 "height": 120,
@@ -352,7 +359,9 @@ def ripeness_chart(result: Any, title: str, xlabel: str = "months of continued w
                             "field": "actor",
                             "type": "nominal",
                             "scale": actor_scale(scn, [a.id for a in parties]),
-                            "legend": bottom_legend("parties", 190, 150),
+                            "legend": bottom_legend(
+                                "parties", 190, 150, labels=[a.name for a in parties]
+                            ),
                         },
                         "tooltip": [
                             {"field": "actor"},

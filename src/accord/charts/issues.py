@@ -166,7 +166,9 @@ def forecast_chart(
                     "field": "actor",
                     "type": "nominal",
                     "scale": actor_scale(scn),
-                    "legend": bottom_legend("actors", key_end, height),
+                    "legend": bottom_legend(
+                        "actors", key_end, height, labels=[a.name for a in scn.actors]
+                    ),
                 },
                 "size": {
                     "field": "weight",

@@ -69,7 +69,9 @@ def trajectory_chart(scenario: Scenario, fc: IssueForecast, title: str) -> Spec:
                     "field": "actor",
                     "type": "nominal",
                     "scale": actor_scale(scenario, tr.actor_ids),
-                    "legend": bottom_legend("actors", key_end, height),
+                    "legend": bottom_legend(
+                        "actors", key_end, height, labels=[a.name for a in scenario.actors]
+                    ),
                 },
                 "tooltip": [
                     {"field": "actor"},
