@@ -240,3 +240,25 @@ def test_importing_the_charts_loads_no_renderer():
     code = "import sys, accord.charts, accord.report.charts; print('vl_convert' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_brief_s_svg_is_self_contained(specs):
+    svg = charts.to_svg(specs["forecast"])
+    assert "<script" not in svg and "<image" not in svg
+    assert not re.findall(r'(?:href|src)="(?!#)', svg)  # nothing loaded from elsewhere
+
+
+def test_forecast_runs_without_the_chart_renderers():
+    """`accord forecast` draws no chart: it works where vl-convert and Altair are missing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nsys.modules['vl_convert'] = None\nsys.modules['altair'] = None\n"
+        "import accord.cli as c\n"
+        "try:\n    c.main(['forecast', 'eu-emissions-1994'])\nexcept SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "year" in out.stdout or "introduction" in out.stdout
