@@ -357,12 +357,12 @@ def tornado_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], base: float, 
                 "colour": r["colour"],
                 "at_low": num(r["at_low"]),
                 "at_high": num(r["at_high"]),
-                "low_text": f"{r['low']:g}",
-                "high_text": f"{r['high']:g}",
+                "low_text": f"{r['low']:.3g}",
+                "high_text": f"{r['high']:.3g}",
                 "low_align": "right" if lo_first else "left",
                 "high_align": "left" if lo_first else "right",
-                "tip": f"{r['label']}: at {r['low']:g} the forecast is {r['at_low']:.1f}, at "
-                f"{r['high']:g} it is {r['at_high']:.1f}",
+                "tip": f"{r['label']}: at {r['low']:.3g} the forecast is {r['at_low']:.1f}, at "
+                f"{r['high']:.3g} it is {r['at_high']:.1f}",
             }
         )
     ends = [v for r in rows for v in (r["at_low"], r["at_high"])] + [base]
