@@ -18,11 +18,16 @@ __all__ = ["ANALYSES", "forecast_payload"]
 
 
 def forecast_payload(
-    scn: Scenario, seed: int = 0, model_params: list[str] | tuple[str, ...] = ()
+    scn: Scenario,
+    seed: int = 0,
+    model_params: list[str] | tuple[str, ...] = (),
+    *,
+    specs: bool = True,
 ) -> dict[str, Any]:
     """Forecast results plus what the page needs to draw the charts: per issue the data
-    (positions, weights, labels) and the Vega-Lite specs the brief draws too (``spec``, and
-    ``spec`` in each round-based model's trace)."""
+    (positions, weights, labels) and, with ``specs``, the Vega-Lite specs the brief draws too
+    (``spec``, and ``spec`` in each round-based model's trace; the what-if, a table, goes
+    without)."""
     from accord.models.options import build_models
 
     res = forecast(scn, build_models(None, scn, tuple(model_params)), seed=seed)
@@ -41,12 +46,13 @@ def forecast_payload(
                     "actors": list(tr.actor_ids),
                     "positions": tr.positions.tolist(),
                     "forecast": tr.forecast.tolist(),
-                    "spec": vl.trajectory_chart(
+                }
+                if specs:
+                    traces[mf.model]["spec"] = vl.trajectory_chart(
                         scn,
                         mf.issues[issue.id],
                         f"{label}: positions by round on {issue.name or issue.id}",
-                    ),
-                }
+                    )
         charts.append(
             {
                 "issue": issue.id,
@@ -61,9 +67,10 @@ def forecast_payload(
                 ],
                 "forecasts": {m.model: m.issues[issue.id].value for m in res.models},
                 "traces": traces,
-                "spec": vl.forecast_chart(res, issue.id),
             }
         )
+        if specs:
+            charts[-1]["spec"] = vl.forecast_chart(res, issue.id)
     out["charts"] = charts
     out["actors"] = [{"id": a.id, "name": a.name} for a in scn.actors]
     return out

@@ -140,7 +140,7 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
                 f"(at most {WHATIF_MAX_ACTORS} and {WHATIF_MAX_STANCES}): save the scenario and "
                 "run the forecast analysis, which runs as a job with a time limit",
             )
-        return forecast_payload(scn)
+        return forecast_payload(scn, specs=False)
 
     @app.post(
         "/api/upload",
