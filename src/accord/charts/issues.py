@@ -74,9 +74,10 @@ def _lanes(px: Sequence[float], sizes: Sequence[float]) -> list[int]:
     return out
 
 
-def _pad(a: float, b: float) -> float:
-    """A margin either side of a window, so markers at its ends stay clear of the row labels."""
-    return 0.02 * (b - a)
+def _pad(a: float, b: float, px: float = 12) -> float:
+    """A margin of ``px`` pixels either side of a window (in the scale's units), so markers and
+    their values at its ends stay clear of the row labels."""
+    return (b - a) * px / WIDTH
 
 
 def _x(issue: Issue, a: float, b: float, title: str | None = None) -> Spec:
@@ -259,6 +260,8 @@ def _model_layer(models: list[Spec], y: Spec, keys: list[str], labels: Mapping[s
 
 #: Row labels longer than this (characters) are broken onto two lines, never cut off.
 ROW_LABEL_CHARS = 38
+#: Room (px) beside a tornado's window for the input values written at the bars' ends.
+TORNADO_PAD = 40
 
 
 def row_label(text: str) -> str:
@@ -371,13 +374,17 @@ def tornado_chart(issue: Issue, rows: Sequence[Mapping[str, Any]], base: float, 
     y = _row_axis(rows)
     xs = _x(
         issue,
-        a - _pad(a, b),
-        b + _pad(a, b),
+        a - _pad(a, b, TORNADO_PAD),
+        b + _pad(a, b, TORNADO_PAD),
         f"{issue.name or issue.id} (scale {issue.scale.min:g}.."
         f"{issue.scale.max:g}; view {a:.0f}..{b:.0f})",
     )
     term_layers, flag_rows, _ = term_layers_x(
-        terms_in(issue, a, b), a - _pad(a, b), b + _pad(a, b), WIDTH, height
+        terms_in(issue, a, b),
+        a - _pad(a, b, TORNADO_PAD),
+        b + _pad(a, b, TORNADO_PAD),
+        WIDTH,
+        height,
     )
 
     def end_text(at: str, text: str, side: str) -> list[Spec]:
