@@ -161,6 +161,7 @@ def figures(folder: Path) -> None:
     to_png(
         unique_names({"$schema": SCHEMA, "config": config, "title": title, "vconcat": panels}),
         folder / "simulation-fan.png",
+        scale=1,
     )
 
     tor = tornado(scn, models=["compromise"])
@@ -187,6 +188,7 @@ def figures(folder: Path) -> None:
             "Tornado: each input at its low and high end (compromise forecast of issue i0)",
         ),
         folder / "simulation-tornado.png",
+        scale=1,
     )
     print(f"figures written to {folder}")
 
