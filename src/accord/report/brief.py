@@ -15,6 +15,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 import accord
+from accord.charts import render
 from accord.forecast import CONSENSUS_MODEL, forecast
 from accord.models.registry import MODELS
 from accord.scenario import Scenario
@@ -411,6 +412,7 @@ def build_brief(
         on_stage=on_stage,
     )
     pool = analyses.start(ctx, workers)
+    render.start()  # the chart renderer warms up while the models run
     try:
         ctx.stage("forecasts")
         ctx.result = forecast(scenario, ctx.models(models), seed=seed)
