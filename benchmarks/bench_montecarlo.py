@@ -131,47 +131,65 @@ def main() -> None:
 
 
 def figures(folder: Path) -> None:
-    """Fan chart of the forecast distributions and a tornado chart, for docs/simulation.md."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    """The spread of the forecasts over the draws (every issue) and a tornado chart, for
+    docs/simulation.md, drawn with the brief's own chart specs (:mod:`accord.charts`)."""
+    from accord.charts import actor_colours, interval_chart, model_colour, to_png, tornado_chart
+    from accord.charts.base import SCHEMA, unique_names
     from accord.simulation.sensitivity import tornado
 
     folder.mkdir(parents=True, exist_ok=True)
     scn = synthetic_scenario(8, 3, seed=0)
     res = simulate(scn, 10_000, seed=1)
-    fig, axes = plt.subplots(1, len(scn.issues), figsize=(3.2 * len(scn.issues), 3.2), sharey=True)
-    for k, ax in enumerate(np.atleast_1d(axes)):
-        data = [res.forecasts[:, j, k] for j in range(len(res.models))]
-        labels = list(res.models)
-        if "nash" in res.bargain:
-            data.append(res.bargain["nash"][:, k][~np.isnan(res.bargain["nash"][:, k])])
-            labels.append("nash")
-        ax.violinplot(data, showmedians=True, quantiles=[[0.05, 0.95]] * len(data))
-        ax.set_xticks(range(1, len(labels) + 1), labels, rotation=30)
-        ax.set_title(scn.issues[k].id)
-    np.atleast_1d(axes)[0].set_ylabel("forecast (scale 0..100)")
-    fig.suptitle("Forecast distributions over 10,000 draws (median, 5 % and 95 %)")
-    fig.tight_layout()
-    fig.savefig(folder / "simulation-fan.png", dpi=110)
-    plt.close(fig)
+    q = res.quantiles()
+    panels = []
+    for issue in scn.issues:
+        rows = [
+            {
+                "model": r["model"],
+                "label": r["model"],
+                "colour": "#000000" if r["model"] == "nash" else model_colour(r["model"]),
+                **{c: float(r[c]) for c in ("q05", "q25", "q50", "q75", "q95")},
+            }
+            for _, r in q[q["issue"] == issue.id].iterrows()
+            if not np.isnan(r["q50"])
+        ]
+        spec = interval_chart(issue, rows, f"issue {issue.id}")
+        config = spec.pop("config")
+        spec.pop("$schema")
+        panels.append(spec)
+    title = "Forecast spread over 10,000 draws (dot: median; box: middle 50 %; line: 90 %)"
+    to_png(
+        unique_names({"$schema": SCHEMA, "config": config, "title": title, "vconcat": panels}),
+        folder / "simulation-fan.png",
+        scale=1,
+    )
 
     tor = tornado(scn, models=["compromise"])
-    top = tor.top("compromise:i0", 8).iloc[::-1]
-    base = tor.base["compromise:i0"]
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    for y, (_, r) in enumerate(top.iterrows()):
-        lo, hi = sorted((r["at_low"], r["at_high"]))
-        ax.barh(y, hi - lo, left=lo, color="#4a7bb7")
-    ax.axvline(base, color="k", lw=1)
-    ax.set_yticks(range(len(top)), top["label"])
-    ax.set_xlabel("compromise forecast of issue i0")
-    ax.set_title("Tornado: each input at its low and high end")
-    fig.tight_layout()
-    fig.savefig(folder / "simulation-tornado.png", dpi=110)
-    plt.close(fig)
+    top = tor.top("compromise:i0", 8)
+    colours = actor_colours(scn)
+    rows = [
+        {
+            "label": r["label"],
+            "at_low": float(r["at_low"]),
+            "at_high": float(r["at_high"]),
+            "low": float(r["low"]),
+            "high": float(r["high"]),
+            "colour": colours.get(r["actor"], "#666666")
+            if isinstance(r["actor"], str)
+            else "#666666",
+        }
+        for _, r in top.iterrows()
+    ]
+    to_png(
+        tornado_chart(
+            scn.issue("i0"),
+            rows,
+            float(tor.base["compromise:i0"]),
+            "Tornado: each input at its low and high end (compromise forecast of issue i0)",
+        ),
+        folder / "simulation-tornado.png",
+        scale=1,
+    )
     print(f"figures written to {folder}")
 
 

@@ -2,7 +2,8 @@
 
 - No private name (``_x``) is imported from another module.
 - Importing accord or running ``accord --help`` / ``accord scenarios`` loads neither scipy nor
-  pandas nor matplotlib (start-up is measured in benchmarks/bench_startup.py, not here).
+  pandas nor matplotlib nor the chart renderers (vl-convert, Altair); start-up is measured in
+  benchmarks/bench_startup.py, not here.
 - Nothing registers itself by being imported: the readers and the brief's sections are listed.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "accord"
-HEAVY = ("scipy", "pandas", "matplotlib")
+HEAVY = ("scipy", "pandas", "matplotlib", "vl_convert", "altair")
 
 
 def _modules():

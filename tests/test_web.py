@@ -331,7 +331,10 @@ def test_browser_edit_run_and_open_brief(server):
 
         before = forecasts()
         # round-based models' trajectories, one chart per model and issue, behind a disclosure
-        assert page.locator("svg.trajectory").count() >= 2
+        page.locator('.vega-chart[data-chart="trajectory"][data-drawn] svg').nth(1).wait_for(
+            state="attached"
+        )
+        assert page.locator('.vega-chart[data-chart="trajectory"] svg').count() >= 2
         page.click("nav.tabs button[data-tab=editor]")
         page.check("#whatif-on")  # what-if: every model reruns on the unsaved edit
         # the strongest actor's first salience: set it far from where it is
@@ -371,26 +374,30 @@ def test_browser_edit_run_and_open_brief(server):
                 "process",
                 '{"runs": 6, "seed": 0, "month": 75, "strategy": "conceder", '
                 '"compare": "prep-talks,summit,mediated"}',
-                "rect.outcome",
+                ".vega-chart[data-chart=process] .outcome_marks path",
             ),
             (
                 "simulate",
                 '{"draws": 40, "seed": 0, "models": ["compromise", "bdm"]}',
-                "svg.chart g.range",
+                ".vega-chart[data-chart=interval] .range_marks line",
             ),
             ("compare", '{"against": "ukraine-2024-11", "draws": 0, "runs": 0}', "td.quote"),
-            ("sensitivity", '{"model": "compromise", "seed": 0, "top": 5}', "svg.chart g.range"),
-            ("bargain", '{"months": 90, "resolution": 11}', "#ripeness circle.month"),
+            (
+                "sensitivity",
+                '{"model": "compromise", "seed": 0, "top": 5}',
+                ".vega-chart[data-chart=tornado] .swing_marks path",
+            ),
+            ("bargain", '{"months": 90, "resolution": 11}', "#ripeness .month_marks path"),
         ):
             page.select_option("#analysis", kind)
             page.fill("#params", params)
             page.click("#run")
             page.locator("#job-status", has_text=re.compile(r"^done")).wait_for(timeout=60_000)
-            page.wait_for_selector(selector)
+            page.wait_for_selector(selector, state="attached")
             assert page.locator(selector).count() >= 3, kind
-        assert page.locator("#bargaining-map rect.solution").count() >= 1
+        assert page.locator("#bargaining-map .solution_marks path").count() >= 1
         # every chart exports as SVG and PNG, every table as CSV, from the page
-        assert page.locator(".export-svg").count() == page.locator("#results svg.chart").count()
+        assert page.locator(".export-svg").count() == page.locator("#results .vega-chart").count()
         with page.expect_download() as got:
             page.locator(".export-svg").first.click()
         assert got.value.suggested_filename.endswith(".svg")

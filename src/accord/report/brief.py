@@ -15,6 +15,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 import accord
+from accord.charts import render
 from accord.forecast import CONSENSUS_MODEL, forecast
 from accord.models.registry import MODELS
 from accord.scenario import Scenario
@@ -201,13 +202,22 @@ def section_bargaining(ctx: BriefContext) -> Section | None:
             "utility.",
         )
     )
-    fig = charts.bargaining_map(res, "Bargaining map (first two parties)")
-    if fig is not None:
+    many = sum(a.party for a in ctx.scenario.actors) > 2
+    spec = charts.bargaining_map(
+        res, "Bargaining map" + (": the two most opposed parties" if many else "")
+    )
+    if spec is not None:
         parts.append(
             figure(
-                fig,
+                spec,
                 "Grey: every package; blue: within every party's red lines; green: the zone of "
-                "agreement; dotted lines: no-deal utilities today.",
+                "agreement; dotted lines: no-deal utilities today."
+                + (
+                    " The two parties shown are the pair whose utilities over the packages run "
+                    "most against each other (the dashboard draws any pair)."
+                    if many
+                    else ""
+                ),
             )
         )
     return Section(
@@ -403,6 +413,7 @@ def build_brief(
         on_stage=on_stage,
     )
     pool = analyses.start(ctx, workers)
+    render.start()  # the chart renderer warms up while the models run
     try:
         ctx.stage("forecasts")
         ctx.result = forecast(scenario, ctx.models(models), seed=seed)

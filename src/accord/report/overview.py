@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 from markupsafe import Markup
 
+from accord.charts.overview import label_lines
 from accord.forecast import CONSENSUS_MODEL
-from accord.scenario import Scenario
 
+from .charts import overview_chart
 from .html import BriefContext, Section, escape, figure
 from .sections import ensure_tornado, input_label
-from .style import actor_colours, model_colour, wrap
 
 __all__ = [
     "CHANGE_TOP",
@@ -38,172 +37,10 @@ __all__ = [
 KEY_MIN, KEY_MAX = 3, 5
 #: Inputs listed under "what would change them", per output kind (opening month, consensus).
 CHANGE_TOP = 3
-#: Smallest gap between two deal-term tick labels on one line, as a share of the scale; a label
-#: closer than this to its neighbour goes on the second line, and is left out (the tick stays)
-#: when both lines are taken there.
-LABEL_GAP = 0.055
 #: Rank of the most contested issue's judgement among the sections' leads (see
 #: :attr:`accord.report.html.Section.lead`: the Monte Carlo's zone 10, the deal 20–21, the
 #: process 30, the widest Monte Carlo range 50, the critical input 60).
 CONTESTED_RANK = 40
-#: Height of one issue's row in the overview figure, in inches (the figure is 8.5 wide): small
-#: enough for page one to fit one printed A4 page with seven issues.
-ROW_HEIGHT = 0.6
-
-
-def label_lines(points: list[float]) -> list[int | None]:
-    """For sorted normalised points, the line each label goes on (0, 1) or None (left out)."""
-    last: list[float] = [-np.inf, -np.inf]
-    out: list[int | None] = []
-    for p in points:
-        line = next((k for k in (0, 1) if p - last[k] >= LABEL_GAP), None)
-        if line is not None:
-            last[line] = p
-        out.append(line)
-    return out
-
-
-def overview_chart(
-    scenario: Scenario,
-    summaries: list[Any],
-    intervals: dict[str, tuple[float, float, float, float, float]],
-    title: str = "",
-):
-    """Every issue on its own row: models' range (grey bar), consensus (black diamond), its Monte
-    Carlo interval (``intervals``: issue id → q05, q25, q50, q75, q95; line 90 %, box 50 %),
-    deal terms (ticks with their values), parties' red lines (coloured bar; the triangle points
-    at the side the actor rules out). The consensus's nearest deal term is written on the right.
-    """
-    colours = actor_colours(scenario)
-    n = len(summaries)
-    fig, ax = plt.subplots(figsize=(8.5, 0.9 + ROW_HEIGHT * n))
-    holders = [a for a in scenario.actors if a.binds_red_lines]
-    drawn: set[str] = set()
-    for y, s in enumerate(summaries):
-        issue = scenario.issue(s.issue_id)
-        lo_s, width = issue.scale.min, issue.scale.max - issue.scale.min
-
-        def norm(v: float, lo_s: float = lo_s, width: float = width) -> float:
-            return (v - lo_s) / width
-
-        ax.plot([0, 1], [y, y], color="#cccccc", linewidth=0.8, zorder=1)
-        pts = sorted(issue.scale.labels)
-        xs = [norm(p) for p in pts]
-        ax.vlines(xs, y - 0.1, y + 0.1, color="#888888", linewidth=0.8, zorder=2.5)
-        for p, x, line in zip(pts, xs, label_lines(xs), strict=True):
-            if line is not None:
-                ax.annotate(
-                    f"{p:g}",
-                    (x, y),
-                    xytext=(0, -9 - 7 * line),
-                    textcoords="offset points",
-                    ha="center",
-                    va="top",
-                    fontsize=6.5,
-                    color="#666666",
-                )
-        ax.add_patch(
-            plt.Rectangle(
-                (norm(s.low), y - 0.09),
-                max(norm(s.high) - norm(s.low), 0.004),
-                0.18,
-                facecolor="#bbbbbb",
-                edgecolor="none",
-                zorder=2,
-                label="models' range" if y == 0 else None,
-            )
-        )
-        if s.issue_id in intervals:
-            q05, q25, _, q75, q95 = (norm(v) for v in intervals[s.issue_id])
-            ax.plot([q05, q95], [y, y], color="black", linewidth=1.1, zorder=3)
-            ax.add_patch(
-                plt.Rectangle(
-                    (q25, y - 0.06),
-                    max(q75 - q25, 0.003),
-                    0.12,
-                    facecolor="none",
-                    edgecolor="black",
-                    linewidth=1,
-                    zorder=3,
-                    label="consensus: 50 % / 90 % of draws" if y == 0 else None,
-                )
-            )
-        placed: list[tuple[float, bool]] = []
-        for a in holders:
-            st = a.stances.get(s.issue_id)
-            if st is None or st.red_line is None:
-                continue
-            x, pos = norm(st.red_line.value), norm(st.position.value)
-            # red lines at (nearly) the same place and pointing the same way are stacked
-            lift = 0.14 * sum(abs(x - px) < 0.02 and up == (pos < x) for px, up in placed)
-            placed.append((x, pos < x))
-            top = y - 0.3 - lift
-            ax.vlines(x, top, y - 0.12, color=colours[a.id], linewidth=2, zorder=4)
-            ax.scatter(
-                [x + (0.008 if pos < x else -0.008)],
-                [top],
-                marker=">" if pos < x else "<",
-                s=22,
-                color=colours[a.id],
-                zorder=4,
-                label=f"red line: {a.name}" if a.id not in drawn else None,
-            )
-            drawn.add(a.id)
-        if s.consensus is not None:
-            c = norm(s.consensus)
-            ax.scatter(
-                [c],
-                [y],
-                marker="D",
-                s=42,
-                color=model_colour(CONSENSUS_MODEL),
-                edgecolor="white",
-                zorder=5,
-                label="consensus forecast" if y == 0 else None,
-            )
-            # above the diamond, or below it where a red line's bar stands above it
-            crowded = any(abs(c - px) < 0.04 for px, _ in placed)
-            ax.annotate(
-                f"{s.consensus:.0f}",
-                (c, y),
-                xytext=(0, -13 if crowded else 6),
-                textcoords="offset points",
-                ha="center",
-                fontsize=7.5,
-                fontweight="bold",
-                zorder=6,
-            )
-            ax.annotate(
-                wrap(issue.scale.describe(s.consensus), 34, 2),
-                xy=(1.02, y),
-                xycoords=("axes fraction", "data"),
-                va="center",
-                fontsize=6.5,
-                color="#333333",
-            )
-    ax.set_yticks(range(n))
-    issues = [scenario.issue(s.issue_id) for s in summaries]
-    ax.set_yticklabels(
-        [wrap(i.name or i.id, 20, 2) + f"\n({i.scale.min:g}..{i.scale.max:g})" for i in issues],
-        fontsize=8,
-    )
-    ax.set_ylim(n - 0.45, -0.7)
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_xticks([0, 0.5, 1])
-    ax.set_xticklabels(["scale minimum", "middle", "scale maximum"], fontsize=7)
-    for side in ("left", "top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.06 - 0.15 / max(n, 1)),
-        ncol=4,
-        fontsize=7,
-        frameon=False,
-    )
-    if title:
-        ax.set_title(title, fontsize=9, loc="left")
-    return fig
 
 
 def _consensus_intervals(ctx: BriefContext) -> dict[str, tuple[float, float, float, float, float]]:
@@ -309,7 +146,7 @@ def page_one(ctx: BriefContext, sections: list[Section]) -> Markup:
         figure(
             overview_chart(ctx.scenario, list(res.issues()), _consensus_intervals(ctx)),
             "Every issue on one row, on its own scale (left: the scale's minimum; right: its "
-            "maximum). Grey bar: the range of the models' forecasts; diamond: the consensus "
+            "maximum). Grey bar: the range of the models' forecasts; star: the consensus "
             f"({ctx.labels.get(CONSENSUS_MODEL, CONSENSUS_MODEL)})"
             + (
                 ", box and line: the middle 50 % and 90 % of the Monte Carlo draws"

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from accord import charts as vl
 from accord.forecast import forecast
 from accord.models.registry import MODELS
 from accord.scenario import Scenario
@@ -17,9 +18,16 @@ __all__ = ["ANALYSES", "forecast_payload"]
 
 
 def forecast_payload(
-    scn: Scenario, seed: int = 0, model_params: list[str] | tuple[str, ...] = ()
+    scn: Scenario,
+    seed: int = 0,
+    model_params: list[str] | tuple[str, ...] = (),
+    *,
+    specs: bool = True,
 ) -> dict[str, Any]:
-    """Forecast results plus what the page needs to draw the charts (positions, weights, labels)."""
+    """Forecast results plus what the page needs to draw the charts: per issue the data
+    (positions, weights, labels) and, with ``specs``, the Vega-Lite specs the brief draws too
+    (``spec``, and ``spec`` in each round-based model's trace; the what-if, a table, goes
+    without)."""
     from accord.models.options import build_models
 
     res = forecast(scn, build_models(None, scn, tuple(model_params)), seed=seed)
@@ -33,11 +41,18 @@ def forecast_payload(
         for mf in res.models:
             tr = mf.issues[issue.id].trace
             if tr is not None and tr.rounds >= 1:
+                label = labels.get(mf.model, mf.model)
                 traces[mf.model] = {
                     "actors": list(tr.actor_ids),
                     "positions": tr.positions.tolist(),
                     "forecast": tr.forecast.tolist(),
                 }
+                if specs:
+                    traces[mf.model]["spec"] = vl.trajectory_chart(
+                        scn,
+                        mf.issues[issue.id],
+                        f"{label}: positions by round on {issue.name or issue.id}",
+                    )
         charts.append(
             {
                 "issue": issue.id,
@@ -54,6 +69,8 @@ def forecast_payload(
                 "traces": traces,
             }
         )
+        if specs:
+            charts[-1]["spec"] = vl.forecast_chart(res, issue.id)
     out["charts"] = charts
     out["actors"] = [{"id": a.id, "name": a.name} for a in scn.actors]
     return out
@@ -76,47 +93,26 @@ def run_bargain(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     job.report(0.9, "drawing the map")
     out = res.to_dict()
     out.pop("grid", None)
-    out["map"] = _bargaining_map(res)
     out["names"] = {a.id: a.name for a in scn.actors}
+    war = scn.war is not None
+    out["specs"] = {
+        "ripeness": vl.ripeness_chart(
+            res,
+            "Ripeness: the zone of agreement as "
+            + ("the war goes on" if war else "time passes without a deal"),
+            xlabel="months of continued war" if war else "months without a deal",
+        )
+    }
+    # every party's utilities of the shown packages: the page draws any pair from them
+    out["map"] = vl.map_frame(res)
+    if out["map"] is not None:
+        x, y = out["map"]["opposed"]
+        out["specs"]["map"] = vl.map_spec(out["map"], x, y, MAP_TITLE)
     return out
 
 
-def _bargaining_map(res, max_points: int = 4000) -> dict[str, Any] | None:
-    """The packages in the utility plane of the first two parties (as the brief's map), thinned
-    to at most ``max_points`` evenly spaced packages; the zone's packages are always kept."""
-    import numpy as np
-
-    scn = res.scenario
-    parties = [i for i, a in enumerate(scn.actors) if a.party][:2]
-    if len(parties) < 2:
-        return None
-    i, j = parties
-    sp = res.space
-    code = np.where(sp.zopa, 2, np.where(sp.feasible, 1, 0))
-    keep = np.zeros(len(code), dtype=bool)
-    keep[:: max(1, len(code) // max_points)] = True
-    keep |= code == 2
-    pts = np.column_stack([sp.utility[keep, i], sp.utility[keep, j], code[keep]])
-    sols = {
-        k: [p.utility[scn.actor_ids[i]], p.utility[scn.actor_ids[j]]]
-        for k, p in res.solutions.items()
-        if p is not None
-    }
-    if res.package_at_opening is not None:
-        p = res.package_at_opening
-        sols[f"nash at month {res.opens_at}"] = [
-            p.utility[scn.actor_ids[i]],
-            p.utility[scn.actor_ids[j]],
-        ]
-    return {
-        "x": scn.actor_ids[i],
-        "y": scn.actor_ids[j],
-        "points": np.round(pts, 4).tolist(),
-        "no_deal": [float(sp.no_deal[i]), float(sp.no_deal[j])],
-        "solutions": sols,
-        "shown": int(keep.sum()),
-        "packages": len(code),
-    }
+#: The bargaining map's title in the dashboard (any pair of parties can be chosen there).
+MAP_TITLE = "Bargaining map"
 
 
 def _issue_frame(issue) -> dict[str, Any]:
@@ -132,6 +128,9 @@ def _issue_frame(issue) -> dict[str, Any]:
 def _finite(x: Any) -> float | None:
     x = float(x)
     return x if math.isfinite(x) else None
+
+
+QUANTILES = ("q05", "q25", "q50", "q75", "q95")
 
 
 def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
@@ -158,11 +157,27 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
             {
                 "model": r.model,
                 "label": labels.get(r.model, r.model),
-                **{c: _finite(getattr(r, c)) for c in ("q05", "q25", "q50", "q75", "q95")},
+                **{c: _finite(getattr(r, c)) for c in QUANTILES},
             }
             for r in q[q["issue"] == issue.id].itertuples()
         ]
-        issues.append({**_issue_frame(issue), "rows": [r for r in rows if r["q50"] is not None]})
+        kept = [r for r in rows if all(r[c] is not None for c in QUANTILES)]
+        frame: dict[str, Any] = {**_issue_frame(issue), "rows": kept}
+        if kept:
+            frame["spec"] = vl.interval_chart(
+                issue,
+                [
+                    {
+                        **r,
+                        "colour": "#000000"
+                        if r["model"] == "nash"
+                        else vl.model_colour(r["model"]),
+                    }
+                    for r in kept
+                ],
+                f"Spread over draws: {issue.name or issue.id}",
+            )
+        issues.append(frame)
     return {
         "draws": res.n_draws,
         "models": [m.name for m in models],
@@ -212,6 +227,17 @@ def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
     job.report(0.95, "summarising the talks")
     out = cmp.to_dict()
     out["names"] = {a.id: a.name for a in scn.actors}
+    out["specs"] = [
+        vl.process_chart(
+            [p.process for p in cmp.processes],
+            [p.p_deal for p in cmp.processes],
+            [p.p_breakdown for p in cmp.processes],
+            [p.p_escalation for p in cmp.processes],
+            f"How the talks end ({runs} runs per process)",
+            breakdown_label="breakdown (talks end, "
+            + ("war goes on)" if scn.war is not None else "no deal)"),
+        )
+    ]
     return out
 
 
@@ -225,6 +251,7 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
     res = tornado(scn, models=[model], seed=int(params.get("seed", 0)))
     job.report(0.9, "ranking the inputs")
     names = {a.id: a.name for a in scn.actors}
+    colours = vl.actor_colours(scn)
     issues = []
     for issue in scn.issues:
         out = f"{model}:{issue.id}"
@@ -243,13 +270,21 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
             }
             for r in top.itertuples()
         ]
-        issues.append(
-            {
-                **_issue_frame(issue),
-                "base": _finite(res.base[out]),
-                "rows": [r for r in rows if isinstance(r["swing"], float) and r["swing"] > 0],
-            }
-        )
+        moved = [r for r in rows if isinstance(r["swing"], float) and r["swing"] > 0]
+        frame: dict[str, Any] = {
+            **_issue_frame(issue),
+            "base": _finite(res.base[out]),
+            "rows": moved,
+        }
+        drawn = [r for r in moved if None not in (r["low"], r["high"], r["at_low"], r["at_high"])]
+        if drawn and frame["base"] is not None:
+            frame["spec"] = vl.tornado_chart(
+                issue,
+                [{**r, "colour": colours.get(str(r["actor"] or ""), "#666666")} for r in drawn],
+                frame["base"],
+                f"What moves the forecast on {issue.name or issue.id}",
+            )
+        issues.append(frame)
     return {"model": model, "issues": issues}
 
 

@@ -31,6 +31,7 @@ from accord.store import RunStore
 
 from .analyses import ANALYSES, forecast_payload
 from .brief import BriefRoom
+from .charts import add_chart_routes, warm_vega_bundle
 from .editing import add_editing_routes
 from .files import NAME_RE, ScenarioFolder, parse_upload, upload_stem, yaml_text
 from .jobs import Job, JobQueue, QueueFull
@@ -139,7 +140,7 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
                 f"(at most {WHATIF_MAX_ACTORS} and {WHATIF_MAX_STANCES}): save the scenario and "
                 "run the forecast analysis, which runs as a job with a time limit",
             )
-        return forecast_payload(scn)
+        return forecast_payload(scn, specs=False)
 
     @app.post(
         "/api/upload",
@@ -335,6 +336,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warm_vega_bundle()
         yield
         jobs.shutdown()
 
@@ -354,4 +356,5 @@ def create_app(
     _add_scenario_routes(app, scenarios, max_upload)
     _add_analysis_routes(app, scenarios, jobs, db, brief_slots=workers)
     add_run_routes(app, db)
+    add_chart_routes(app)
     return app

@@ -1,9 +1,7 @@
-// accord dashboard: forms built from the scenario JSON Schema; charts drawn as SVG. Shipped
+// accord dashboard: forms built from the scenario JSON Schema; charts are the brief's Vega-Lite
+// specs, drawn by vega-embed (/static/vega.js). Shipped
 // scenarios are read-only (Save as); past runs reopen with the same renderers as fresh ones.
 "use strict";
-const ACTOR_PALETTE = ["#0072B2","#D55E00","#009E73","#CC79A7","#E69F00","#56B4E9","#F0E442","#000000",
-  "#4E79A7","#F28E2B","#E15759","#76B7B2","#59A14F","#EDC948","#B07AA1","#FF9DA7","#9C755F","#BAB0AC"];
-const MODEL_COLOURS = {compromise:"#1b9e77", median:"#d95f02", bdm:"#7570b3", smp:"#e7298a", exchange:"#66a61e", ensemble:"#444444"};
 const S = {schema:null, name:null, data:null, timer:null};
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs={}, ...kids) => { const e = document.createElement(tag);
@@ -107,47 +105,26 @@ function showProblems(problems) {
   $("problems").replaceChildren(...loose.map((m) => el("div", {text:m})));
   $("save-status").textContent = problems.length ? `${problems.length} problem(s)` : ($("save-status").textContent === "unsaved changes" ? "unsaved changes" : "valid");
 }
-// ---- charts (SVG, interactive tooltips) ----------------------------------------------------
-const NS = "http://www.w3.org/2000/svg";
-const sv = (tag, attrs={}, text) => { const e = document.createElementNS(NS, tag); for (const [k,v] of Object.entries(attrs)) e.setAttribute(k, v); if (text != null) e.textContent = text; return e; };
-function wrapText(text, width, lines) {
-  const words = text.split(/\s+/), out = [""];
-  for (const w of words) { if ((out.at(-1) + " " + w).trim().length > width && out.at(-1)) out.push(w); else out[out.length - 1] = (out.at(-1) + " " + w).trim(); }
-  if (out.length > lines) { out.length = lines; out[lines - 1] = out[lines - 1].slice(0, width - 1) + "…"; }
-  return out;
+// ---- charts: the brief's own Vega-Lite specs (built on the server), drawn by vega-embed --------
+// ast: Vega's expression interpreter instead of compiled code, so the page's CSP needs no eval
+const EMBED = {renderer:"svg", actions:false, ast:true};
+function embedInto(box, spec) {
+  box.replaceChildren();
+  box.ready = vegaEmbed(box, spec, EMBED).then((r) => { box.view = r.view; box.dataset.drawn = "1"; return r.view; })
+    .catch((e) => { box.append(el("p", {class:"refused", text:`the chart was not drawn: ${e.message}`})); return null; });
+  return box.ready;
 }
-function actorColour(id) { const i = S.actors.findIndex((a) => a.id === id); return ACTOR_PALETTE[(i < 0 ? 0 : i) % ACTOR_PALETTE.length]; }
-function forecastChart(c, labels) {
-  const W = 900, left = 150, right = 70, models = Object.keys(c.forecasts), H = 70 + 34 * (models.length + 1);
-  const x = (v) => left + 24 + (v - c.min) / (c.max - c.min) * (W - left - right - 48);
-  const g = sv("svg", {width:W, height:H + 60, viewBox:`0 0 ${W} ${H + 60}`, class:"chart", "data-issue":c.issue});
-  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, `${c.name}: ${c.question}`));
-  const axisY = H - 20; g.append(sv("line", {x1:left, x2:W - right, y1:axisY, y2:axisY, stroke:"#333"}));
-  const gap = c.labels.length > 1 ? Math.min(...c.labels.slice(1).map(([p], i) => x(p) - x(c.labels[i][0]))) : W;
-  const chars = Math.max(12, Math.floor(gap / 6.4));
-  for (const [p, t] of c.labels) { g.append(sv("line", {x1:x(p), x2:x(p), y1:30, y2:axisY + 4, stroke:"#ddd"}));
-    const frac = (p - c.min) / (c.max - c.min), anchor = frac > 0.85 ? "end" : frac < 0.15 ? "start" : "middle";
-    const ax = anchor === "end" ? x(p) + 20 : anchor === "start" ? x(p) - 20 : x(p);
-    const tx = sv("text", {x:ax, y:axisY + 14, "font-size":10, "text-anchor":anchor});
-    wrapText(`${p}: ${t}`, anchor === "middle" ? chars : Math.max(12, Math.floor(chars / 2)), 4).forEach((line, i) => tx.append(sv("tspan", {x:ax, dy: i ? 12 : 0}, line)));
-    tx.append(sv("title", {}, t)); g.append(tx); }
-  g.append(sv("text", {x:(left + W) / 2, y:axisY + 66, "font-size":11, "text-anchor":"middle"}, `${c.name} (scale ${c.min}..${c.max})`));
-  const rowY = (i) => axisY - 26 - 34 * i;
-  g.append(sv("text", {x:left - 8, y:rowY(0) + 4, "font-size":11, "text-anchor":"end"}, "actors' positions"));
-  const wmax = Math.max(...c.actors.map((a) => a.weight), 1e-9);
-  c.actors.forEach((a, k) => { const dot = sv("circle", {cx:x(a.position), cy:rowY(0) + ((k % 3) - 1) * 6, r:4 + 9 * Math.sqrt(a.weight / wmax), fill:actorColour(a.id), "fill-opacity":0.8, stroke:"#fff"});
-    const name = (S.actors.find((b) => b.id === a.id) || {name:a.id}).name; dot.append(sv("title", {}, `${name}: position ${a.position}, capability × salience ${a.weight.toFixed(3)}`)); g.append(dot); });
-  models.forEach((m, i) => { const v = c.forecasts[m], y = rowY(i + 1);
-    g.append(sv("text", {x:left - 8, y:y + 4, "font-size":11, "text-anchor":"end"}, labels[m] || m));
-    const mk = sv("rect", {x:x(v) - 6, y:y - 6, width:12, height:12, fill:MODEL_COLOURS[m] || "#666", class:"forecast", "data-model":m, "data-value":v.toFixed(3)});
-    mk.append(sv("title", {}, `${labels[m] || m}: ${v.toFixed(2)}`)); g.append(mk);
-    g.append(sv("text", {x:x(v) + 10, y:y + 4, "font-size":11}, v.toFixed(1))); });
-  return g;
+function vegaChart(spec, kind, attrs={}) {
+  const box = el("div", {class:"vega-chart", "data-chart":kind, ...attrs});
+  if (!spec) box.append(el("p", {class:"status", text:"this run was stored without its chart: run the analysis again to draw it"}));
+  else if (!window.vegaEmbed) box.append(el("p", {class:"status", text:"the charts need the Vega runtime (/static/vega.js; install accord's plot extra)"}));
+  else embedInto(box, spec);
+  return box;
 }
 function renderForecast(res) {
   const out = $("results"); out.replaceChildren();
   S.actors = res.actors;
-  for (const c of res.charts) { out.append(forecastChart(c, res.model_labels));
+  for (const c of res.charts) { out.append(vegaChart(c.spec, "forecast", {"data-issue":c.issue}));
     const t = el("table", {}, el("tr", {}, el("th", {text:"model"}), el("th", {text:"forecast"}), el("th", {text:"nearest deal term"}), el("th", {text:"said next to the number"})));
     const item = res.issues.find((i) => i.issue === c.issue);
     for (const [m, f] of Object.entries(item.forecasts)) {
@@ -158,134 +135,64 @@ function renderForecast(res) {
     if (item.agreement) out.append(el("p", {class:"status", text:item.agreement}));
     const traces = Object.entries(c.traces || {});
     if (traces.length) { const det = el("details", {}, el("summary", {text:`Trajectories on ${c.name} (${traces.length} round-based models)`}));
-      for (const [m, tr] of traces) det.append(trajectoryChart(c, m, tr, res.model_labels[m] || m)); out.append(det); } }
+      for (const [m, tr] of traces) det.append(vegaChart(tr.spec, "trajectory", {"data-issue":c.issue, "data-model":m})); out.append(det); } }
   out.append(el("p", {class:"status", text:`evidence: ${res.evidence.quoted} of ${res.evidence.numbers} numbers quoted, ${res.evidence.judgement} judgement`}));
 }
 function renderGeneric(kind, res) { $("results").replaceChildren(el("pre", {style:"white-space:pre-wrap;font-size:.85em", text:JSON.stringify(res, null, 2)})); }
 function ensureActors() { if (!S.actors || !S.actors.length) S.actors = ((S.data && S.data.actors) || []).map((a) => ({id:a.id, name:a.name || a.id})); }
-// rows: [{label, colour, lo, hi, boxLo, boxHi, mid, tip}] drawn on the part of the issue's scale they use
-function rangeChart(c, rows, title, base) {
-  const W = 940, left = 330, right = 40, rowH = 30, H = 46 + rowH * rows.length;
-  const vals = rows.flatMap((r) => [r.lo, r.hi]).concat(base == null ? [] : [base]).filter((v) => v != null);
-  const width = c.max - c.min; let a = Math.min(...vals), b = Math.max(...vals); const pad = Math.max(0.08 * (b - a), 0.03 * width);
-  a = Math.max(c.min, a - pad); b = Math.min(c.max, b + pad); if (b - a < 0.1 * width) { const m = (a + b) / 2; a = Math.max(c.min, m - 0.05 * width); b = Math.min(c.max, m + 0.05 * width); }
-  const x = (v) => left + (v - a) / (b - a) * (W - left - right);
-  const inside = c.labels.filter(([p]) => p >= a && p <= b);
-  const g = sv("svg", {width:W, height:H + 40 + 14 * inside.length, viewBox:`0 0 ${W} ${H + 40 + 14 * inside.length}`, class:"chart", "data-issue":c.issue});
-  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, title));
-  const axisY = H - 6; g.append(sv("line", {x1:left, x2:W - right, y1:axisY, y2:axisY, stroke:"#333"}));
-  for (let k = 0; k <= 5; k++) { const v = a + (b - a) * k / 5; g.append(sv("line", {x1:x(v), x2:x(v), y1:axisY, y2:axisY + 4, stroke:"#333"})); g.append(sv("text", {x:x(v), y:axisY + 16, "font-size":10, "text-anchor":"middle"}, v.toFixed(1))); }
-  for (const [p, t] of inside) { const ln = sv("line", {x1:x(p), x2:x(p), y1:24, y2:axisY, stroke:"#777", "stroke-dasharray":"2,3"}); ln.append(sv("title", {}, `${p}: ${t}`)); g.append(ln); }
-  g.append(sv("text", {x:(left + W - right) / 2, y:axisY + 32, "font-size":11, "text-anchor":"middle"}, `${c.name} (scale ${c.min}..${c.max}; view ${a.toFixed(0)}..${b.toFixed(0)})`));
-  inside.forEach(([p, t], i) => g.append(sv("text", {x:left, y:axisY + 48 + 14 * i, "font-size":10, fill:"#444"}, `dotted ${p} = ${t}`)));
-  if (base != null) g.append(sv("line", {x1:x(base), x2:x(base), y1:24, y2:axisY, stroke:"#000", "stroke-dasharray":"5,3"}));
-  rows.forEach((r, i) => { const y = 36 + rowH * i, grp = sv("g", {class:"range", "data-label":r.label});
-    grp.append(sv("text", {x:left - 8, y:y + 4, "font-size":11, "text-anchor":"end"}, r.label));
-    grp.append(sv("line", {x1:x(r.lo), x2:x(r.hi), y1:y, y2:y, stroke:r.colour, "stroke-width":2}));
-    if (r.boxLo != null) grp.append(sv("rect", {x:Math.min(x(r.boxLo), x(r.boxHi)), y:y - 8, width:Math.max(1, Math.abs(x(r.boxHi) - x(r.boxLo))), height:16, fill:r.colour, "fill-opacity":0.35, stroke:r.colour}));
-    if (r.mid != null) grp.append(sv("circle", {cx:x(r.mid), cy:y, r:5, fill:r.colour}));
-    grp.append(sv("title", {}, r.tip)); g.append(grp); });
-  return g;
-}
 function renderSimulate(res) {
   const out = $("results"); out.replaceChildren(); ensureActors();
   out.append(el("p", {class:"status", text:`${res.draws} draws; P(zone of agreement today) = ${res.p_zone == null ? "–" : Math.round(100 * res.p_zone) + "%"}; models: ${res.models.join(", ")}`}));
-  for (const c of res.issues) { if (!c.rows.length) continue;
-    const rows = c.rows.map((r) => ({label:r.label, colour:r.model === "nash" ? "#000" : (MODEL_COLOURS[r.model] || "#666"), lo:r.q05, hi:r.q95, boxLo:r.q25, boxHi:r.q75, mid:r.q50,
-      tip:`${r.label}: median ${r.q50.toFixed(1)}; middle 50% ${r.q25.toFixed(1)}–${r.q75.toFixed(1)}; 90% ${r.q05.toFixed(1)}–${r.q95.toFixed(1)}`}));
-    out.append(rangeChart(c, rows, `Spread over draws: ${c.name}`)); }
+  for (const c of res.issues) if (c.rows.length) out.append(vegaChart(c.spec, "interval", {"data-issue":c.issue}));
 }
 function renderSensitivity(res) {
   const out = $("results"); out.replaceChildren(); ensureActors();
   out.append(el("p", {class:"status", text:`one input at a time at its low and high end; model ${res.model}; bar colour: the input's actor`}));
   for (const c of res.issues) { if (!c.rows.length) { out.append(el("p", {text:`${c.name}: no single input moves this forecast.`})); continue; }
-    const rows = c.rows.map((r) => ({label:r.label, colour:r.actor ? actorColour(r.actor) : "#666", lo:Math.min(r.at_low, r.at_high), hi:Math.max(r.at_low, r.at_high), boxLo:r.at_low, boxHi:r.at_high,
-      tip:`${r.label}: at ${r.low} the forecast is ${r.at_low.toFixed(1)}, at ${r.high} it is ${r.at_high.toFixed(1)} (swing ${r.swing.toFixed(1)})`}));
-    out.append(rangeChart(c, rows, `What moves the forecast on ${c.name}`, c.base)); }
+    out.append(vegaChart(c.spec, "tornado", {"data-issue":c.issue})); }
 }
 function renderProcess(res) {
   const out = $("results"); out.replaceChildren();
-  const W = 900, left = 120, rowH = 30, H = 40 + rowH * res.processes.length, g = sv("svg", {width:W, height:H + 30, viewBox:`0 0 ${W} ${H + 30}`, class:"chart"});
-  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, `How the talks end (${res.runs} runs per process)`));
-  const x = (v) => left + v * (W - left - 180);
-  res.processes.forEach((p, i) => { const y = 28 + rowH * i; let at = 0;
-    g.append(sv("text", {x:left - 8, y:y + 14, "font-size":11, "text-anchor":"end"}, p.process));
-    for (const [key, colour, name] of [["p_deal", "#009E73", "deal"], ["p_breakdown", "#BBBBBB", "breakdown"], ["p_escalation", "#D55E00", "escalation"]]) {
-      const r = sv("rect", {x:x(at), y, width:Math.max(0, x(at + p[key]) - x(at)), height:20, fill:colour, class:"outcome", "data-process":p.process, "data-outcome":name, "data-value":p[key]});
-      r.append(sv("title", {}, `${p.process}: ${name} in ${Math.round(100 * p[key])}% of runs`)); g.append(r); at += p[key]; }
-    g.append(sv("text", {x:x(1) + 6, y:y + 14, "font-size":11}, `deal ${Math.round(100 * p.p_deal)}%`)); });
-  g.append(sv("text", {x:x(0.5), y:H + 20, "font-size":11, "text-anchor":"middle"}, "share of simulated runs: deal (green), breakdown (grey), escalation (red)"));
-  out.append(g);
+  out.append(vegaChart((res.specs || [])[0], "process"));
   const t = el("table", {}, el("tr", {}, ...["process", "P(deal)", "P(breakdown)", "P(escalation)", "months to deal (median)", "most common deal"].map((h) => el("th", {text:h}))));
   for (const p of res.processes) t.append(el("tr", {}, ...[p.process, `${Math.round(100 * p.p_deal)}%`, `${Math.round(100 * p.p_breakdown)}%`, `${Math.round(100 * p.p_escalation)}%`,
     p.months_to_deal ? String(p.months_to_deal.median) : "–", p.most_common_deal ? Object.entries(p.most_common_deal.values).map(([k, v]) => `${k} ${v}`).join("; ") : "–"].map((v) => el("td", {text:v}))));
   out.append(t);
   for (const n of res.notes || []) out.append(el("p", {class:"status", text:n}));
 }
-function axes(g, x, y, xs, ys, xlab, ylab, L, T, W, H) {
-  g.append(sv("line", {x1:L, x2:W, y1:H, y2:H, stroke:"#333"})); g.append(sv("line", {x1:L, x2:L, y1:T, y2:H, stroke:"#333"}));
-  for (const v of xs) { g.append(sv("line", {x1:x(v), x2:x(v), y1:H, y2:H + 4, stroke:"#333"})); g.append(sv("text", {x:x(v), y:H + 16, "font-size":10, "text-anchor":"middle"}, String(v))); }
-  for (const v of ys) { g.append(sv("line", {x1:L - 4, x2:L, y1:y(v), y2:y(v), stroke:"#333"})); g.append(sv("text", {x:L - 6, y:y(v) + 3, "font-size":10, "text-anchor":"end"}, String(v))); }
-  g.append(sv("text", {x:(L + W) / 2, y:H + 32, "font-size":11, "text-anchor":"middle"}, xlab));
-  g.append(sv("text", {x:14, y:(T + H) / 2, "font-size":11, "text-anchor":"middle", transform:`rotate(-90 14 ${(T + H) / 2})`}, ylab));
-}
-function ripenessChart(res) {
-  const all = res.ripeness.timeline, tl = all.filter((p) => p.max_min_gain != null), W = 880, L = 70, T = 30, H = 250, R = W - 20;
-  const gmin = Math.min(...tl.map((p) => p.max_min_gain), 0), gmax = Math.max(...tl.map((p) => p.max_min_gain), 0.01);
-  const mmax = all.at(-1).month, x = (m) => L + (m / mmax) * (R - L), y = (v) => H - (v - gmin) / (gmax - gmin) * (H - T);
-  const g = sv("svg", {width:W, height:H + 50, viewBox:`0 0 ${W} ${H + 50}`, class:"chart", id:"ripeness"});
-  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, "Ripeness: the worst-off party's best gain over no deal, as the war goes on"));
-  axes(g, x, y, [0, 24, 48, 72, 96, 120].filter((m) => m <= mmax), [gmin, gmin / 2, 0].map((v) => +v.toFixed(3)), "months of continued war", "gain of the worst-off party", L, T, R, H);
-  g.append(sv("line", {x1:L, x2:R, y1:y(0), y2:y(0), stroke:"#999", "stroke-dasharray":"4,3"}));
-  g.append(sv("polyline", {points:tl.map((p) => `${x(p.month)},${y(p.max_min_gain)}`).join(" "), fill:"none", stroke:"#0072B2", "stroke-width":2}));
-  for (const p of tl) { const c = sv("circle", {cx:x(p.month), cy:y(p.max_min_gain), r:3, fill:p.zopa_size > 0 ? "#009E73" : "#0072B2", class:"month"});
-    c.append(sv("title", {}, `month ${p.month}: worst-off party's best gain ${p.max_min_gain.toFixed(3)}; ${p.zopa_size} grid packages in the zone`)); g.append(c); }
-  for (const [m, lab, col] of [[res.ripeness.opens_at_month_continuous, "zone opens (continuous scales)", "#D55E00"], [res.ripeness.opens_at_month, "zone opens (grid)", "#E69F00"]]) {
-    if (m == null) continue; g.append(sv("line", {x1:x(m), x2:x(m), y1:T, y2:H, stroke:col, "stroke-dasharray":"5,3"}));
-    g.append(sv("text", {x:x(m) + 4, y:T + 12 + (col === "#E69F00" ? 14 : 0), "font-size":10, fill:col}, `${lab}: month ${m}`)); }
-  return g;
-}
-function mapChart(mp, names) {
-  const W = 620, L = 60, T = 30, H = 470, R = W - 20, x = (v) => L + v * (R - L), y = (v) => H - v * (H - T);
-  const g = sv("svg", {width:W, height:H + 50, viewBox:`0 0 ${W} ${H + 50}`, class:"chart", id:"bargaining-map"});
-  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, `Bargaining map: ${mp.shown} of ${mp.packages} packages`));
-  axes(g, x, y, [0, 0.25, 0.5, 0.75, 1], [0, 0.25, 0.5, 0.75, 1], `utility of ${names[mp.x] || mp.x}`, `utility of ${names[mp.y] || mp.y}`, L, T, R, H);
-  const col = ["#cccccc", "#8da0cb", "#1b9e77"];
-  for (const [u, v, c] of mp.points) g.append(sv("circle", {cx:x(u), cy:y(v), r:c === 2 ? 3 : 1.6, fill:col[c]}));
-  const nd = sv("path", {d:`M${x(mp.no_deal[0]) - 6},${y(mp.no_deal[1]) - 6}l12,12m0,-12l-12,12`, stroke:"#000", "stroke-width":3}); nd.append(sv("title", {}, `no deal now: ${mp.no_deal.map((v) => v.toFixed(3)).join(", ")}`)); g.append(nd);
-  for (const [k, [u, v]] of Object.entries(mp.solutions)) { const s = sv("rect", {x:x(u) - 5, y:y(v) - 5, width:10, height:10, fill:"#D55E00", class:"solution"}); s.append(sv("title", {}, `${k}: ${u.toFixed(3)}, ${v.toFixed(3)}`)); g.append(s); }
-  g.append(sv("text", {x:L + 8, y:T + 10, "font-size":10, fill:"#555"}, "grey: all packages; blue: within every red line; green: the zone; X: no deal; squares: solutions (hover)"));
-  return g;
+// the bargaining map of any two parties: the result keeps every party's utilities (res.map),
+// the server draws the chosen pair with the brief's own chart function; the default pair is the
+// two parties whose utilities run most against each other
+function mapPicker(frame, box) {
+  const names = frame.names || {}, status = el("span", {class:"status", id:"map-status"});
+  const pick = (id, label, value) => { const s = el("select", {id, "aria-label":label});
+    for (const a of frame.parties) s.append(el("option", {value:a, text:names[a] || a})); s.value = value; return s; };
+  const sx = pick("map-x", "party on the horizontal axis", frame.opposed[0]), sy = pick("map-y", "party on the vertical axis", frame.opposed[1]);
+  const redraw = async () => {
+    if (sx.value === sy.value) { status.textContent = "choose two different parties"; return; }
+    status.textContent = "drawing";
+    const r = await api("/api/charts/bargaining-map", {method:"POST", body:JSON.stringify({frame, x:sx.value, y:sy.value})});
+    if (!r.ok) { status.textContent = typeof r.body.detail === "string" ? r.body.detail : JSON.stringify(r.body.detail); return; }
+    await embedInto(box, r.body);
+    const same = sx.value === frame.opposed[0] && sy.value === frame.opposed[1];
+    status.textContent = same ? "the two most opposed parties" : `${names[sx.value] || sx.value} and ${names[sy.value] || sy.value}`;
+  };
+  sx.onchange = redraw; sy.onchange = redraw; status.textContent = "the two most opposed parties";
+  return el("div", {class:"toolbar map-picker"}, el("label", {}, "map: horizontal ", sx), el("label", {}, "vertical ", sy), status);
 }
 function renderBargain(res) {
   const out = $("results"); out.replaceChildren(); ensureActors();
-  const names = res.names || {};
+  const specs = res.specs || {};
   out.append(el("p", {class:"status", text:res.zone_exists ? `A zone of agreement exists now: ${res.zopa_size} packages.` : "No package beats continued war for every party now."}));
-  out.append(ripenessChart(res));
-  if (res.map) out.append(mapChart(res.map, names));
+  out.append(vegaChart(specs.ripeness, "ripeness", {id:"ripeness"}));
+  if (res.map) { const box = vegaChart(specs.map, "map", {id:"bargaining-map"});
+    if (res.map.parties && specs.map && window.vegaEmbed) out.append(mapPicker(res.map, box));
+    out.append(box); }
   const pk = res.ripeness.package || (res.solutions && res.solutions.nash);
   if (pk) { const t = el("table", {}, el("tr", {}, el("th", {text:"issue"}), el("th", {text:"value"}), el("th", {text:"deal term"})));
     for (const [k, v] of Object.entries(pk.values)) t.append(el("tr", {}, el("td", {text:k}), el("td", {text:String(v)}), el("td", {text:pk.labels[k]})));
     out.append(el("h3", {text:res.zone_exists ? "Nash package now" : `Nash package when the zone opens (month ${res.ripeness.opens_at_month})`}), t); }
   for (const n of res.notes || []) out.append(el("p", {class:"status", text:n}));
-}
-function trajectoryChart(c, model, tr, label) {
-  const W = 880, L = 300, T = 30, H = 200, R = W - 140, n = tr.positions.length - 1;
-  const x = (t) => L + (n ? t / n : 0) * (R - L), y = (v) => H - (v - c.min) / (c.max - c.min) * (H - T);
-  const g = sv("svg", {width:W, height:H + 46, viewBox:`0 0 ${W} ${H + 46}`, class:"chart trajectory", "data-issue":c.issue, "data-model":model});
-  g.append(sv("text", {x:4, y:14, "font-size":12, "font-weight":600}, `${label}: positions round by round on ${c.name}`));
-  axes(g, x, y, [...Array(n + 1).keys()], [], "round", "", L, T, R, H);
-  c.labels.forEach(([p, t]) => { const tx = sv("text", {x:L - 8, y:y(p) + 3, "font-size":9, "text-anchor":"end", fill:"#555"}, `${p}: ${wrapText(t, 44, 1)[0]}`); tx.append(sv("title", {}, t)); g.append(tx); });
-  tr.actors.forEach((a, k) => { const name = (S.actors.find((b) => b.id === a) || {name:a}).name;
-    const ln = sv("polyline", {points:tr.positions.map((row, t) => `${x(t)},${y(row[k])}`).join(" "), fill:"none", stroke:actorColour(a), "stroke-width":2});
-    ln.append(sv("title", {}, `${name}: ${tr.positions.map((row) => row[k].toFixed(1)).join(" → ")}`)); g.append(ln); });
-  const ends = new Map();   // actors ending at the same place share one label
-  tr.actors.forEach((a, k) => { const v = tr.positions.at(-1)[k].toFixed(1); ends.set(v, [...(ends.get(v) || []), a]); });
-  for (const [v, ids] of ends) { const tx = sv("text", {x:R + 6, y:y(+v) + 3, "font-size":9, fill:ids.length > 1 ? "#333" : actorColour(ids[0])},
-      ids.length > 1 ? `${ids.length} actors at ${v}` : (S.actors.find((b) => b.id === ids[0]) || {name:ids[0]}).name.slice(0, 22));
-    tx.append(sv("title", {}, ids.map((a) => (S.actors.find((b) => b.id === a) || {name:a}).name).join(", "))); g.append(tx); }
-  g.append(sv("polyline", {points:tr.forecast.map((v, t) => `${x(t)},${y(v)}`).join(" "), fill:"none", stroke:"#000", "stroke-dasharray":"5,3", "stroke-width":1.5}));
-  return g;
 }
 function shown(v) { return v === null || v === undefined ? "—" : (typeof v === "object" ? JSON.stringify(v) : String(v)); }
 function evidenceText(e) { if (!e) return ""; if (e.quote) return `“${e.quote}” (${e.source}${e.comment_by ? ", reader comment by " + e.comment_by : ""})`; return e.judgement ? "judgement: " + e.judgement : ""; }
@@ -374,19 +281,14 @@ async function poll(id, kind, onDone) {
 function renderResult(kind, result) { (RENDERERS[kind] || ((x) => renderGeneric(kind, x)))(result); addExports($("results"), kind); }
 // ---- export: every chart as SVG and PNG, every table as CSV ----------------------------------
 function download(name, href) { const a = el("a", {href, download:name}); document.body.append(a); a.click(); a.remove(); }
-function svgText(svg) { const c = svg.cloneNode(true); c.setAttribute("xmlns", "http://www.w3.org/2000/svg"); return new XMLSerializer().serializeToString(c); }
-function svgData(svg) { return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svgText(svg)); }
-function pngOf(svg, name) {
-  const box = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal : svg.getBoundingClientRect();
-  const img = new Image(); img.onload = () => { const k = 2, cv = document.createElement("canvas"); cv.width = box.width * k; cv.height = box.height * k;
-    const g = cv.getContext("2d"); g.fillStyle = "#fff"; g.fillRect(0, 0, cv.width, cv.height); g.drawImage(img, 0, 0, cv.width, cv.height); download(name, cv.toDataURL("image/png")); };
-  img.src = svgData(svg);
-}
 function csvCell(t) { return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : (/^[=+@-]/.test(t) && isNaN(+t) ? `'${t}` : t); }
 function tableCsv(t) { return [...t.rows].map((r) => [...r.cells].map((c) => csvCell(c.innerText.trim())).join(",")).join("\n") + "\n"; }
 function addExports(root, kind) {
-  root.querySelectorAll("svg.chart").forEach((svg, i) => { const name = `${S.name}-${kind}-chart${i + 1}`;
-    svg.after(el("div", {class:"exports"}, el("button", {class:"small export-svg", onclick:() => download(name + ".svg", svgData(svg)), text:"SVG"}), el("button", {class:"small export-png", onclick:() => pngOf(svg, name + ".png"), text:"PNG"}))); });
+  // every chart as SVG and PNG, from its Vega view (view.toSVG, view.toImageURL)
+  root.querySelectorAll(".vega-chart").forEach((box, i) => { if (!box.ready) return; const name = `${S.name}-${kind}-chart${i + 1}`;
+    const svg = async () => { const v = await box.ready; if (v) download(name + ".svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(await v.toSVG())); };
+    const png = async () => { const v = await box.ready; if (v) download(name + ".png", await v.toImageURL("png", 2)); };
+    box.after(el("div", {class:"exports"}, el("button", {class:"small export-svg", onclick:svg, text:"SVG"}), el("button", {class:"small export-png", onclick:png, text:"PNG"}))); });
   root.querySelectorAll("table").forEach((t, i) => { const name = `${S.name}-${kind}-table${i + 1}.csv`;
     t.after(el("div", {class:"exports"}, el("button", {class:"small export-csv", onclick:() => download(name, "data:text/csv;charset=utf-8," + encodeURIComponent(tableCsv(t))), text:"CSV"}))); });
 }
