@@ -86,36 +86,47 @@ def sweep_draws(repeat: int, names=MODELS, sizes=DRAWS) -> list[dict]:
 
 
 def figure(rows: list[dict], path: Path) -> None:
-    import matplotlib
+    """Three log-log panels (actors, issues, draws), one line per model, as a Vega-Lite spec
+    rendered by vl-convert (the brief's renderer; the `plot` extra)."""
+    import vl_convert
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), constrained_layout=True)
-    for ax, (sweep, xlabel) in zip(
-        axes,
-        (("actors", "actors (3 issues)"), ("issues", "issues (12 actors)"), ("draws", "draws")),
-        strict=True,
-    ):
-        for name in MODELS:
-            pts = [
-                (r["size"], r["seconds"])
-                for r in rows
-                if r["sweep"] == sweep and r["model"] == name
-            ]
-            if pts:
-                xs, ys = zip(*pts, strict=True)
-                ax.plot(xs, ys, marker="o", label=name)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel("seconds (median)")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0].legend(fontsize=8)
-    fig.suptitle(
-        "accord: one forecast against actors and issues; the Monte Carlo kernel against draws"
-    )
-    fig.savefig(path, dpi=110)
+    titles = {"actors": "actors (3 issues)", "issues": "issues (12 actors)", "draws": "draws"}
+    panels = []
+    for sweep, title in titles.items():
+        values = [r for r in rows if r["sweep"] == sweep]
+        if not values:
+            continue
+        panels.append(
+            {
+                "width": 300,
+                "height": 240,
+                "title": title,
+                "data": {"values": values},
+                "mark": {"type": "line", "point": True},
+                "encoding": {
+                    "x": {
+                        "field": "size",
+                        "type": "quantitative",
+                        "scale": {"type": "log", "nice": False},
+                        "title": title,
+                    },
+                    "y": {
+                        "field": "seconds",
+                        "type": "quantitative",
+                        "scale": {"type": "log", "nice": False},
+                        "title": "seconds (median)",
+                    },
+                    "color": {"field": "model", "type": "nominal", "sort": list(MODELS)},
+                },
+            }
+        )
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": "accord: one forecast against actors and issues; the Monte Carlo kernel "
+        "against draws",
+        "hconcat": panels,
+    }
+    path.write_bytes(vl_convert.vegalite_to_png(spec, scale=1.5))
 
 
 def main() -> None:
