@@ -44,6 +44,9 @@ function gridCell(a, issue, field) {
   input.addEventListener("focus", () => gridPanel(ev, where));
   input.addEventListener("change", () => {
     if (input.value === "" && field !== "red_line") return;  // a required number stays
+    const now = gridQuantity(S.data.actors[a], id, field);
+    const same = input.value === "" ? now === undefined : now && now.value === Number(input.value);
+    if (same) return;  // a second change event for the same value (blur) redraws nothing
     gridSet(a, id, field, input.value); formOnly(); changed();
   });
   return el("td", {}, input);
@@ -79,7 +82,7 @@ showProblems = function (problems) {
   const links = problems.map((p) => ({p, target: problemTarget(p.place)})).filter((x) => x.target);
   if (!links.length) return;
   const list = el("ul", {class: "problem-links"}, ...links.map(({p, target}) => el("li", {},
-    el("a", {href: "#", onclick: (e) => { e.preventDefault(); target.scrollIntoView({block: "center"}); target.focus(); }},
+    el("a", {href: "#", onclick: (e) => { e.preventDefault(); target.scrollIntoView({block: "center"}); setTimeout(() => target.focus({preventScroll: true}), 0); }},
       (target.getAttribute("aria-label") || p.place) + ": " + p.rule + (p.fix ? `; ${p.fix}` : "")))));
   $("problems").prepend(list);
 };
