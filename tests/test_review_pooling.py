@@ -91,7 +91,9 @@ def test_three_reviewers_ranges_become_the_salience_uncertainty(client):
                 "value": value,
                 "low": low,
                 "high": high,
-                "evidence": {"judgement": f"{name}'s reading of the talks"},
+                "evidence": {"source": "an-op-ed", "quote": "they will not budge"}
+                if name == "rita"
+                else {"judgement": f"{name}'s reading of the talks"},
             },
             headers=_as(name),
         )
@@ -106,6 +108,8 @@ def test_three_reviewers_ranges_become_the_salience_uncertainty(client):
     unc = after.actors[0].stances["x"].salience.uncertainty
     assert unc.shape == "panel" and [v.by for v in unc.panel] == ["rita", "sam", "tove"]
     assert after.actors[0].stances["x"].salience.value == 0.5  # the analyst's value stays
+    # a quote from a source the scenario does not list is kept as a judgement citing it
+    assert unc.panel[0].evidence.judgement == "rita quotes an-op-ed: “they will not budge”"
 
     # the draws of the salience follow the pool's quantiles
     want = pool_quantiles([(n, v, lo, hi) for n, v, lo, hi in VIEWS], QS)

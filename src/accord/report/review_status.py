@@ -32,7 +32,8 @@ def _num(v: Any) -> str:
 
 def headline_effects(ctx: BriefContext, address: str) -> str | None:
     """The consensus forecasts at the two ends of the number's range, from the brief's
-    tornado; None when the sensitivity analysis has no row for the number."""
+    tornado (HTML: one escaped line per issue); None when the sensitivity analysis has no row
+    for the number."""
     if ctx.draws <= 0:
         return None
     place = place_of(ctx.scenario, address)
@@ -46,13 +47,15 @@ def headline_effects(ctx: BriefContext, address: str) -> str | None:
     if head.empty:
         head = rows.sort_values("swing", ascending=False).head(1)
     parts = []
-    for row in head.itertuples(index=False):
+    for row in head.itertuples(index=False):  # each part escaped: the cell is markup
         what = str(row.output).split(":", 1)[-1]
         parts.append(
-            f"{what}: {row.at_low:.1f} at {row.low:g}, {row.at_high:.1f} at {row.high:g} "
-            f"(swing {row.swing:.2g})"
+            escape(
+                f"{what}: {row.at_low:.1f} at {row.low:g}, {row.at_high:.1f} at {row.high:g} "
+                f"(swing {row.swing:.2g})"
+            )
         )
-    return "; ".join(parts)
+    return "<br>".join(parts)
 
 
 def _signoff_text(review: ReviewStatus) -> str:
@@ -116,7 +119,7 @@ def section_review(ctx: BriefContext) -> Section | None:
         for d in review.disputes:
             effect = headline_effects(ctx, d.address)
             if effect is None:
-                effect = (
+                effect = escape(
                     "no row in the sensitivity analysis (the number has no range)"
                     if ctx.draws > 0
                     else "the sensitivity analysis is not part of this brief"
@@ -128,13 +131,21 @@ def section_review(ctx: BriefContext) -> Section | None:
                     escape(d.who),
                     _num(d.proposed),
                     escape(d.text),
-                    escape(effect),
+                    effect,
                 ]
             )
         parts.append(f"<p>{len(rows)} number(s) still disputed:</p>")
         parts.append(
             table(
-                ["number", "value", "disputed by", "proposed", "why", "effect on the headline"],
+                [
+                    "number",
+                    "value",
+                    "disputed by",
+                    "proposed",
+                    "why",
+                    "effect on the headline (the consensus forecast with the number at "
+                    "either end of its range)",
+                ],
                 rows,
                 "disputes",
             )

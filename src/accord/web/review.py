@@ -190,6 +190,17 @@ def _evidence(body: NewPost | ViewIn) -> dict[str, str] | None:
     return body.evidence.model_dump(exclude_none=True)
 
 
+def _panel_evidence(view: View, sources: set[str]) -> Evidence | None:
+    """A view's evidence as the scenario can hold it: a quote from one of its sources stays a
+    quote; a quote from elsewhere becomes a judgement that cites it."""
+    ev = view.evidence
+    if not ev:
+        return None
+    if "quote" in ev and ev.get("source") not in sources:
+        return Evidence(judgement=f"{view.reviewer} quotes {ev.get('source')}: “{ev['quote']}”")
+    return Evidence(**ev)
+
+
 def add_review_routes(app: FastAPI, folder: ScenarioFolder, store: ReviewStore) -> None:
     @app.get("/api/review/me", response_model=MeOut, summary="Who is signed in, and their role")
     def me(request: Request) -> MeOut:
@@ -316,13 +327,14 @@ def add_review_routes(app: FastAPI, folder: ScenarioFolder, store: ReviewStore) 
         given = store.views(name, body.address)
         if not given:
             raise HTTPException(404, f"no reviewer gave a value for {body.address!r}")
+        sources = {src.id for src in scn.sources}
         panel = [
             PanelView(
                 by=v.reviewer,
                 value=v.value,
                 low=v.low,
                 high=v.high,
-                evidence=None if v.evidence is None else Evidence(**v.evidence),
+                evidence=_panel_evidence(v, sources),
             )
             for v in given
         ]
