@@ -211,3 +211,18 @@ def test_without_a_users_file_the_one_user_is_local_with_every_right(web_client)
     )
     assert r.status_code == 200 and r.json()["created_by"] == "local"
     assert web_client.post(f"/api/review/{SHIPPED}/sign-off", json={}).json()["by"] == "local"
+
+
+def test_serve_refuses_a_broken_users_file(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "team.toml"
+    bad.write_text('[[user]]\nname = "ana"\nrole = "analyst"\nsecret = "short"\n')
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "serve", "--users", str(bad), "--folder", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert p.returncode == 2 and "at least 8 characters" in p.stderr
