@@ -124,3 +124,52 @@ def test_a_version_2_store_gains_the_review_tables(tmp_path):
         assert runs == 1
     finally:
         store.close()
+
+
+def test_a_team_server_on_postgresql_keeps_the_review(postgres_url, tmp_path):  # noqa: F811
+    """The whole flow through the API on a PostgreSQL store: attributed, and read back."""
+    pytest.importorskip("fastapi", reason="the web extra is not installed")
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from accord.scenario import shipped_scenarios
+    from accord.web.app import create_app
+    from accord.web.users import Team, User, hash_secret
+
+    folder = tmp_path / "scn"
+    folder.mkdir()
+    shutil.copy(shipped_scenarios()["ukraine-2025-07"], folder / "pg.yaml")
+    team = Team(
+        [
+            User("ana", "analyst", hash_secret("ana-secret")),
+            User("rob", "reviewer", hash_secret("rob-secret")),
+        ]
+    )
+    app = create_app(folder, db=postgres_url, team=team)
+    ana, rob = ({"Authorization": f"Bearer {n}:{n}-secret"} for n in ("ana", "rob"))
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as c:
+            t = c.post(
+                "/api/review/pg/threads",
+                json={"address": SAL, "kind": "object", "text": "higher", "proposed": 0.95},
+                headers=rob,
+            ).json()
+            c.post(
+                f"/api/review/threads/{t['id']}/posts",
+                json={"kind": "comment", "text": "why?"},
+                headers=ana,
+            )
+            assert c.post("/api/review/pg/sign-off", json={}, headers=rob).json()["by"] == "rob"
+            status = c.get("/api/review/pg/status", headers=ana).json()
+            assert [d["who"] for d in status["disputes"]] == ["rob"]
+            assert [s["by"] for s in status["signed_off"]] == ["rob"]
+            acts = [
+                (a["user"], a["action"])
+                for a in c.get("/api/review/pg/activity", headers=ana).json()
+            ]
+            assert acts == [("rob", "sign_off"), ("ana", "comment"), ("rob", "object")]
+    finally:
+        with app.state.reviews.engine.begin() as conn:
+            for name in ("threads", "posts", "views", "signoffs", "activity"):
+                conn.exec_driver_sql(f"DELETE FROM accord_review_{name}")

@@ -161,7 +161,12 @@ class Attribution:
         before: Scenario | None,
         edit: bool,
     ) -> None:
-        detail = what or ""
+        detail = {
+            "run": f"started the {what} analysis",
+            "brief": "started the brief",
+            "label_run": f"labelled run {what}",
+            "cancel": f"cancelled job {what}",
+        }.get(action, what or "")
         if edit:
             detail = _said(changed_numbers(before, self._load(name)))
         try:

@@ -55,6 +55,8 @@ NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
 #: scrypt's cost parameters (n, r, p): 16 MiB of memory per check, RFC 7914's interactive setting
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 16384, 8, 1
 MIN_SECRET = 8
+#: sessions kept at once (each sign-in opens one; they last until the server restarts)
+MAX_SESSIONS = 10_000
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class Team:
     def open_session(self, user: User) -> str:
         session = secrets.token_urlsafe(32)
         with self._lock:
+            while len(self._sessions) >= MAX_SESSIONS:  # the oldest sign-in goes first
+                del self._sessions[next(iter(self._sessions))]
             self._sessions[session] = user.name
         return session
 
