@@ -174,6 +174,12 @@ def test_two_people_review_a_number_and_sign_off(team_server):
         assert CAP in rob.locator(".rv-disputes").inner_text()
         assert SAL not in rob.locator(".rv-disputes").inner_text()
         _shot(rob, "4-reviewer-signs-off")
+        # a reviewer runs analyses on the scenario as it is (nothing to save, nothing refused)
+        rob.click('nav.tabs button[data-tab="results"]')
+        rob.select_option("#analysis", "forecast")
+        rob.click("#run")
+        rob.locator("#job-status", has_text="done").wait_for(timeout=60_000)
+        _review_tab(rob)
         # 5. the brief shows the sign-off and the remaining dispute, with its effect
         with rob.expect_popup() as popup:
             rob.click("#rv-brief")
