@@ -1,6 +1,7 @@
 """`accord serve`: the dashboard on 127.0.0.1 behind a per-server token (see docs/security.md).
 
-Another address needs an explicit ``--token``; the Host names served are loopback, the bound
+Another address needs an explicit ``--token`` (or a team's ``--users`` file, whose people each
+sign in with their own secret: docs/review.md); the Host names served are loopback, the bound
 address and any ``--allow-host``.
 """
 
@@ -94,6 +95,13 @@ def _url(host: str, port: int) -> str:
     is_flag=True,
     help="mark the session cookie Secure (when users reach it over https)",
 )
+@click.option(
+    "--users",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="a team's users file (TOML: [[user]] name, role, secret_hash): each person signs in "
+    "with their own secret and every write is attributed (docs/review.md)",
+)
 def serve(
     folder,
     host,
@@ -107,6 +115,7 @@ def serve(
     max_queued,
     job_time_limit,
     secure_cookie,
+    users,
 ):
     """Start the web dashboard."""
     try:
@@ -117,7 +126,15 @@ def serve(
         raise click.ClickException(
             f"the dashboard needs the web extra: pip install 'accord[web]' ({exc})"
         ) from None
-    if not _loopback(host) and not token:
+    team = None
+    if users is not None:
+        from accord.web.users import load_team
+
+        try:
+            team = load_team(users)
+        except (ValueError, OSError) as exc:
+            raise click.BadParameter(str(exc), param_hint="--users") from None
+    if not _loopback(host) and not token and team is None:
         raise click.BadParameter(
             f"binding to {host} exposes the dashboard; give --token (or $ACCORD_TOKEN)",
             param_hint="--host",
@@ -140,9 +157,16 @@ def serve(
         job_time_limit=job_time_limit,
         secure_cookie=secure_cookie,
         cookie_name=f"accord_session_{port}",
+        team=team,
     )
     url = _url(host, port)
-    if generated:
+    if team is not None:
+        console.print(
+            f"accord team dashboard on {url} for {len(team.users)} users: each signs in with "
+            "their own name and secret",
+            soft_wrap=True,
+        )
+    elif generated:
         console.print(f"accord dashboard on {url}?token={token}", soft_wrap=True)
     else:
         console.print(

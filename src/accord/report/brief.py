@@ -24,6 +24,7 @@ from . import analyses, charts
 from .analyses import ensure_bargain
 from .html import BriefContext, Section, escape, figure, footnote, table
 from .overview import page_one
+from .review_status import section_review
 from .sections import section_montecarlo, section_process, section_sensitivity
 
 __all__ = ["BriefContext", "Section", "build_brief", "SECTIONS"]
@@ -318,6 +319,7 @@ SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
     section_process,
     section_montecarlo,
     section_sensitivity,
+    section_review,
 )
 TAIL: tuple[Callable[[BriefContext], Section | None], ...] = (section_inputs, section_assumptions)
 #: The sections the short brief prints after page one.
@@ -384,6 +386,7 @@ def build_brief(
     short: bool = False,
     workers: int = 1,
     on_stage: Callable[[str], None] | None = None,
+    review: Any = None,
 ) -> str:
     """The whole brief as one HTML string, page one first.
 
@@ -398,6 +401,8 @@ def build_brief(
     models with a Monte Carlo kernel, or "all"); ``runs`` > 0 adds the process comparison.
     ``model_params`` (``MODEL.OPTION=VALUE``, as ``--model-param``) configure the models of
     every section, on top of the scenario's own options (a KTAB file's ``ModelParameters``).
+    ``review`` (an :class:`accord.store.review.ReviewStatus`) adds the "Review status" section:
+    the version, its sign-off, the numbers still disputed and the review record.
     """
     if mc_models not in ("batched", "all"):
         raise ValueError(f"mc_models must be 'batched' or 'all', got {mc_models!r}")
@@ -411,6 +416,7 @@ def build_brief(
         model_params=tuple(model_params),
         short=short,
         on_stage=on_stage,
+        review=review,
     )
     pool = analyses.start(ctx, workers)
     render.start()  # the chart renderer warms up while the models run

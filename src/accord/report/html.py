@@ -52,6 +52,9 @@ class BriefContext:
     #: Told each slow stage as it starts ("bargaining analysis", "Monte Carlo, 200 draws", ...),
     #: for a progress display; None: nobody is told.
     on_stage: Any = None
+    #: The version's review (an :class:`accord.store.review.ReviewStatus`) for the "Review
+    #: status" section; None: no such section.
+    review: Any = None
 
     def stage(self, what: str) -> None:
         if self.on_stage is not None:

@@ -9,7 +9,9 @@ version is recorded in ``accord_schema``. "database is locked" is retried with a
 A store made by an older accord is brought up to date in the same guarded step: each version
 after the one recorded adds its columns (:data:`MIGRATIONS`, ``ALTER TABLE ... ADD COLUMN``,
 skipping a column that is already there), then the new version is recorded. Old rows keep
-every value they had; the new columns start empty.
+every value they had; the new columns start empty. Version 3 adds tables only (the team
+review: threads, their posts, the reviewers' own values, sign-offs and the activity log), which
+the same step creates where they are missing (``CREATE TABLE`` with ``checkfirst``).
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ __all__ = [
     "open_engine",
     "redact_url",
     "retry_locked",
+    "review_activity",
+    "review_posts",
+    "review_signoffs",
+    "review_threads",
+    "review_views",
     "runs",
     "schema_info",
 ]
 
 #: bump when the tables change (and add the version's step to :data:`MIGRATIONS`)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 30.0
 _PG_LOCK_KEY = 0x616363_6F7264  # "accord": one advisory lock for the schema step
 _T = TypeVar("_T")
@@ -65,7 +72,70 @@ runs = sa.Table(
 )
 
 #: version -> the columns of ``accord_runs`` that version added (nullable, so old rows fit)
-MIGRATIONS: dict[int, tuple[str, ...]] = {2: ("label", "note", "scenario_name")}
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: ("label", "note", "scenario_name"), 3: ()}
+
+# version 3: the team review (tables of their own; see accord.store.review)
+review_threads = sa.Table(
+    "accord_review_threads",
+    _meta,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("scenario_name", sa.String(64), nullable=False, index=True),
+    sa.Column("address", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # open | resolved
+    sa.Column("created_by", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("scenario_hash", sa.String(64), nullable=False),
+    sa.Column("value", sa.Text),  # JSON: the number (or text) when the thread was started
+    sa.Column("resolved_by", sa.String(32)),
+    sa.Column("resolved_at", sa.String(32)),
+)
+review_posts = sa.Table(
+    "accord_review_posts",
+    _meta,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("thread_id", sa.String(32), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("author", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("proposed", sa.Float),
+    sa.Column("evidence", sa.Text),  # JSON: {"source", "quote"} or {"judgement"}
+    sa.Column("scenario_hash", sa.String(64), nullable=False),
+    sa.Column("value", sa.Text),  # JSON: the number when this was posted
+)
+review_views = sa.Table(
+    "accord_review_views",
+    _meta,
+    sa.Column("scenario_name", sa.String(64), primary_key=True),
+    sa.Column("address", sa.String(200), primary_key=True),
+    sa.Column("reviewer", sa.String(32), primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("low", sa.Float, nullable=False),
+    sa.Column("high", sa.Float, nullable=False),
+    sa.Column("evidence", sa.Text),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("scenario_hash", sa.String(64), nullable=False),
+)
+review_signoffs = sa.Table(
+    "accord_review_signoffs",
+    _meta,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("scenario_name", sa.String(64), nullable=False, index=True),
+    sa.Column("scenario_hash", sa.String(64), nullable=False),
+    sa.Column("by", sa.String(32), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("note", sa.Text),
+)
+review_activity = sa.Table(
+    "accord_review_activity",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False, index=True),
+    sa.Column("user", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("scenario_name", sa.String(64), index=True),
+    sa.Column("detail", sa.Text, nullable=False),
+)
 schema_info = sa.Table(
     "accord_schema",
     _meta,

@@ -27,18 +27,21 @@ from pydantic import ValidationError
 
 import accord
 from accord.scenario import Scenario, ScenarioError, scenario_from_dict
-from accord.store import RunStore
+from accord.store import ReviewStore, RunStore, default_url
 
 from .analyses import ANALYSES, forecast_payload
+from .audit import Attribution
 from .brief import BriefRoom
 from .charts import add_chart_routes, warm_vega_bundle
 from .editing import add_editing_routes
 from .files import NAME_RE, ScenarioFolder, parse_upload, upload_stem, yaml_text
 from .jobs import Job, JobQueue, QueueFull
 from .params import MAX_SEED, PARAMS
+from .review import add_review_routes
 from .runs import add_run_routes
 from .schemas import JobOut, ScenarioInfo, ValidationOut, problems_of, scenario_info
 from .security import SecurityConfig, host_names, install
+from .users import Team
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "NAME_RE", "WHATIF_MAX_ACTORS", "WHATIF_MAX_STANCES", "create_app"]
 
@@ -172,7 +175,12 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
 
 
 def _add_analysis_routes(
-    app: FastAPI, folder: ScenarioFolder, jobs: JobQueue, db: str | None, brief_slots: int
+    app: FastAPI,
+    folder: ScenarioFolder,
+    jobs: JobQueue,
+    db: str | None,
+    brief_slots: int,
+    reviews: ReviewStore,
 ) -> None:
     briefs = anyio.CapacityLimiter(brief_slots)
     room = BriefRoom()
@@ -182,7 +190,10 @@ def _add_analysis_routes(
         from accord.report.brief import build_brief
 
         scn = await run_in_threadpool(folder.load, name)
-        return await anyio.to_thread.run_sync(lambda: build_brief(scn, seed=seed), limiter=briefs)
+        review = await run_in_threadpool(reviews.status, name, scn.content_hash())
+        return await anyio.to_thread.run_sync(
+            lambda: build_brief(scn, seed=seed, review=review), limiter=briefs
+        )
 
     @app.post(
         "/api/scenarios/{name}/brief",
@@ -192,8 +203,9 @@ def _add_analysis_routes(
     )
     def start_brief(name: str, seed: int = Query(0, ge=0, le=MAX_SEED)) -> JobOut:
         scn = folder.load(name)
+        review = reviews.status(name, scn.content_hash())
         try:
-            job = jobs.submit("brief", name, room.work(name, scn, seed))
+            job = jobs.submit("brief", name, room.work(name, scn, seed, review=review))
         except QueueFull as exc:
             raise HTTPException(429, str(exc)) from None
         return JobOut(**job.public())
@@ -303,6 +315,10 @@ def _add_pages(app: FastAPI) -> None:
     def wizard_js() -> Response:
         return Response(_static("wizard.js"), media_type="application/javascript")
 
+    @app.get("/static/review.js", include_in_schema=False)
+    def review_js() -> Response:
+        return Response(_static("review.js"), media_type="application/javascript")
+
 
 def create_app(
     folder: str | Path,
@@ -317,12 +333,15 @@ def create_app(
     job_time_limit: float | None = 600.0,
     secure_cookie: bool = False,
     cookie_name: str = "accord_session",
+    team: Team | None = None,
 ) -> FastAPI:
     """The app over the scenarios in ``folder`` (shipped scenarios are read-only templates).
 
     ``token`` is generated when not given; read it from ``app.state.token``. ``hosts`` are Host
     names accepted besides loopback (the bound address, a team server's DNS name), ``origins``
     extra origins allowed to send state-changing requests (e.g. a TLS proxy's https origin).
+    ``team``: the people of a team server (:func:`accord.web.users.load_team`), each signing in
+    with their own secret; without it the one user is ``local``, with every right.
     """
     config = SecurityConfig(
         hosts=host_names(None, hosts),
@@ -330,15 +349,18 @@ def create_app(
         max_body=max_upload + BODY_SLACK,
         cookie_name=cookie_name,
         secure_cookie=secure_cookie,
+        team=team,
         **({"token": token} if token else {}),
     )
     jobs = JobQueue(workers, max_queued=max_queued, time_limit=job_time_limit)
+    reviews = ReviewStore(db or default_url())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warm_vega_bundle()
         yield
         jobs.shutdown()
+        reviews.close()
 
     app = FastAPI(
         title="accord",
@@ -349,12 +371,15 @@ def create_app(
         description="Model and forecast multi-party negotiations: the dashboard's REST API.",
     )
     app.state.token, app.state.jobs, app.state.security = config.token, jobs, config
-    install(app, config)
+    app.state.reviews = reviews
     scenarios = ScenarioFolder(folder)
+    app.add_middleware(Attribution, folder=scenarios, store=reviews)  # inside the guards
+    install(app, config)
     _add_pages(app)
     add_editing_routes(app, scenarios)
     _add_scenario_routes(app, scenarios, max_upload)
-    _add_analysis_routes(app, scenarios, jobs, db, brief_slots=workers)
+    _add_analysis_routes(app, scenarios, jobs, db, brief_slots=workers, reviews=reviews)
     add_run_routes(app, db)
     add_chart_routes(app)
+    add_review_routes(app, scenarios, reviews)
     return app

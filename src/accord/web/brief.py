@@ -51,8 +51,11 @@ class BriefRoom:
         self._took: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def work(self, name: str, scn: Scenario, seed: int) -> Callable[[Job], dict[str, Any]]:
-        """The job that builds the brief of ``scn`` (``name`` in the folder) with ``seed``."""
+    def work(
+        self, name: str, scn: Scenario, seed: int, *, review: Any = None
+    ) -> Callable[[Job], dict[str, Any]]:
+        """The job that builds the brief of ``scn`` (``name`` in the folder) with ``seed``;
+        ``review``: the version's :class:`~accord.store.review.ReviewStatus`, for its section."""
 
         def build(job: Job) -> dict[str, Any]:
             from accord.report.brief import build_brief
@@ -89,6 +92,7 @@ class BriefRoom:
                     seed=seed,
                     draws=DEFAULT_DRAWS,
                     runs=DEFAULT_RUNS,
+                    review=review,
                     on_stage=lambda what: stage.__setitem__(0, what),
                 )
             finally:

@@ -8,6 +8,10 @@
 * :class:`TokenAuth` - every request carries the session token (``Authorization: Bearer``) or
   the session cookie; the token is exchanged once, on the page ``/?token=...``, for a
   ``SameSite=Strict; HttpOnly`` cookie and is never accepted from the query string otherwise.
+  On a team server (a :class:`~accord.web.users.Team`) the token is each person's own: the
+  header is ``Bearer NAME:SECRET``, the page ``/?user=NAME&token=SECRET``, the cookie names
+  that person's session; the request's user is ``scope["accord.user"]`` (``local`` without a
+  team).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .users import LOCAL_USER, Team, User
+
 __all__ = [
     "LOCAL_HOSTS",
     "BodyLimit",
@@ -35,6 +41,7 @@ __all__ = [
     "host_names",
     "install",
     "token_matches",
+    "user_of",
 ]
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")  # as Starlette parses Host (IPv6 in brackets)
@@ -59,6 +66,14 @@ class SecurityConfig:
     secure_cookie: bool = False  # set when the dashboard is served over https
     #: the cookie's value: a random secret of this server start, never the token itself
     session: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    #: the people of a team server; None: one analyst (``local``) behind the token
+    team: Team | None = None
+
+
+def user_of(scope: Scope) -> User:
+    """Who sent this request (set by :class:`TokenAuth`; ``local`` without a team)."""
+    found = scope.get("accord.user")
+    return found if isinstance(found, User) else LOCAL_USER
 
 
 def host_names(bound: str | None = None, extra: Iterable[str] = ()) -> tuple[str, ...]:
@@ -117,20 +132,27 @@ _LOGIN_PAGE = (
     b"<p>This dashboard needs its token. Open the URL that <code>accord serve</code> "
     b"printed (it ends in <code>?token=...</code>) in this browser.</p>"
 )
+_TEAM_LOGIN_PAGE = (
+    b"<!doctype html><meta charset=utf-8><title>accord</title>"
+    b"<p>This is a team's dashboard: sign in with your name and your own secret.</p>"
+    b'<form method=get action="/"><p><label>name <input name=user autocomplete=username>'
+    b"</label></p><p><label>secret <input name=token type=password "
+    b"autocomplete=current-password></label></p><p><button>Sign in</button></p></form>"
+)
 
 
-async def _send_login_page(send: Send) -> None:
+async def _send_login_page(send: Send, page: bytes = _LOGIN_PAGE) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": 401,
             "headers": [
                 (b"content-type", b"text/html; charset=utf-8"),
-                (b"content-length", str(len(_LOGIN_PAGE)).encode()),
+                (b"content-length", str(len(page)).encode()),
             ],
         }
     )
-    await send({"type": "http.response.body", "body": _LOGIN_PAGE})
+    await send({"type": "http.response.body", "body": page})
 
 
 async def _redirect_home(send: Send, extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
@@ -285,35 +307,53 @@ class TokenAuth:
         morsel = jar.get(self.config.cookie_name)
         return None if morsel is None else morsel.value
 
-    def _authenticated(self, scope: Scope) -> bool:
+    def _user(self, scope: Scope) -> User | None:
+        """The request's user: by the Bearer header or the session cookie; None: refused."""
         auth = _header(scope, b"authorization") or ""
-        if auth[:7].lower() == "bearer " and token_matches(auth[7:].strip(), self.config.token):
-            return True
-        return token_matches(self._cookie(scope), self.config.session)
+        given = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+        team = self.config.team
+        if team is not None:
+            if given is not None:
+                name, _, secret = given.partition(":")
+                return team.check(name, secret)
+            return team.session_user(self._cookie(scope))
+        if given is not None and token_matches(given, self.config.token):
+            return LOCAL_USER
+        return LOCAL_USER if token_matches(self._cookie(scope), self.config.session) else None
 
-    def _set_cookie(self) -> bytes:
+    def _set_cookie(self, session: str) -> bytes:
         c = self.config
-        attrs = f"{c.cookie_name}={c.session}; Path=/; HttpOnly; SameSite=Strict"
+        attrs = f"{c.cookie_name}={session}; Path=/; HttpOnly; SameSite=Strict"
         return (attrs + ("; Secure" if c.secure_cookie else "")).encode()
 
-    async def _exchange(self, given: str, send: Send) -> None:
-        """``GET /?token=...``: a valid token becomes the cookie, and the URL loses it."""
+    async def _exchange(self, query: dict[str, str], send: Send) -> None:
+        """``GET /?token=...`` (on a team server ``/?user=NAME&token=SECRET``): a valid token
+        becomes the cookie, and the URL loses it."""
+        given, team = query["token"], self.config.team
+        if team is not None:
+            user = team.check(query.get("user", ""), given)
+            if user is None:
+                await _send_json(send, 401, "that name and secret do not match a user of this team")
+                return
+            await _redirect_home(send, [(b"set-cookie", self._set_cookie(team.open_session(user)))])
+            return
         if not token_matches(given, self.config.token):
             await _send_json(send, 401, "the token is not valid for this dashboard")
             return
-        await _redirect_home(send, [(b"set-cookie", self._set_cookie())])
+        await _redirect_home(send, [(b"set-cookie", self._set_cookie(self.config.session))])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        user = self._user(scope)
         if "token" in query:
             page = scope["path"] == "/" and scope["method"] == "GET"
-            if page and self._authenticated(scope):  # already exchanged: the URL token is unused
+            if page and user is not None and "user" not in query:  # already exchanged
                 await _redirect_home(send)
             elif page:
-                await self._exchange(query["token"], send)
+                await self._exchange(query, send)
             else:
                 await _send_json(
                     send,
@@ -322,18 +362,23 @@ class TokenAuth:
                     "to the page; send the cookie or Authorization: Bearer",
                 )
             return
-        if not self._authenticated(scope):
+        if user is None:
             if scope["path"] == "/" and scope["method"] == "GET":
-                await _send_login_page(send)
+                team = self.config.team is not None
+                await _send_login_page(send, _TEAM_LOGIN_PAGE if team else _LOGIN_PAGE)
                 return
             await _send_json(
                 send,
                 401,
-                "a valid token is required: open the URL printed by "
+                "sign in with your name and secret on the page /, or send "
+                "Authorization: Bearer NAME:SECRET"
+                if self.config.team is not None
+                else "a valid token is required: open the URL printed by "
                 "'accord serve', or send Authorization: Bearer <token>",
                 [(b"www-authenticate", b"Bearer")],
             )
             return
+        scope["accord.user"] = user
         await self.app(scope, receive, send)
 
 

@@ -295,7 +295,7 @@ function addExports(root, kind) {
 async function run() {
   $("bar").style.width = "0%"; $("results").replaceChildren();
   if (info().read_only) { if (S.dirty) { $("job-status").textContent = "a shipped scenario is read-only: save your edits as a new scenario (Save as) to run them"; return; } }
-  else { $("job-status").textContent = "saving"; if (!(await save())) { $("job-status").textContent = "fix the problems in the editor first"; return; } }
+  else if (S.dirty) { $("job-status").textContent = "saving"; if (!(await save())) { $("job-status").textContent = $("save-status").textContent.includes("only analyst") ? $("save-status").textContent : "fix the problems in the editor first"; return; } }
   const kind = $("analysis").value;
   let params = null;
   try { params = $("params").value.trim() ? JSON.parse($("params").value) : null; } catch (e) { $("job-status").textContent = `parameters are not valid JSON: ${e.message}`; return; }

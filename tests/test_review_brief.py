@@ -1,0 +1,71 @@
+"""The brief's "Review status" section: the version, who signed it off, the numbers still disputed
+with their effect on the headline (from the brief's own sensitivity analysis), the record."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import accord
+from accord.report.brief import build_brief
+from accord.scenario import scenario_from_dict
+from accord.scenario.address import address_of_place
+from accord.store import ReviewStore
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = ReviewStore(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    yield s
+    s.close()
+
+
+def _section(html: str) -> str:
+    m = re.search(r'<h2 id="review">Review status</h2>(.*?)(<h2|$)', html, re.S)
+    assert m, "the brief has no Review status section"
+    return m.group(1)
+
+
+def test_the_brief_states_version_sign_off_and_disputes(store):
+    data = accord.load_scenario("eu-emissions-1994").model_dump(mode="json", exclude_none=True)
+    stance = next(iter(data["actors"][0]["stances"].values()))
+    stance["salience"]["uncertainty"] = {"low": 0.1, "high": 1.0}
+    scn = scenario_from_dict(data)
+    digest = scn.content_hash()
+    # a number with a range (a row in the tornado) and one without
+    ranged = next(p for p, q in scn.quantities() if q.uncertainty is not None)
+    bare = next(p for p, q in scn.quantities() if q.uncertainty is None)
+    for place, who, proposed in ((ranged, "rob", 0.9), (bare, "sue", None)):
+        address = address_of_place(scn, place)
+        store.start_thread(
+            "eu",
+            address,
+            user=who,
+            scenario_hash=digest,
+            value=1.0,
+            kind="object",
+            text=f"{who} disagrees",
+            proposed=proposed,
+            evidence={"judgement": "because"},
+        )
+    html = build_brief(scn, seed=0, review=store.status("eu", digest))
+    part = _section(html)
+    assert f"Version {digest[:12]}" in part and "Not signed off." in part
+    assert "2 number(s) still disputed" in part and "rob" in part and "0.9" in part
+    assert "the sensitivity analysis is not part of this brief" in part
+    assert "Review record" in part and "because" in part
+
+    store.sign_off("eu", digest, by="rob", note="good enough")
+    html = build_brief(scn, seed=0, draws=16, review=store.status("eu", digest))
+    part = _section(html)
+    assert "Signed off by <b>rob</b>" in part and "good enough" in part
+    ranged_row = next(r for r in part.split("<tr>") if address_of_place(scn, ranged) in r)
+    assert re.search(r"swing [0-9.e-]+", ranged_row), ranged_row  # from the tornado
+    bare_row = next(r for r in part.split("<tr>") if address_of_place(scn, bare) in r)
+    assert "no row in the sensitivity analysis" in bare_row
+
+
+def test_no_review_no_section():
+    scn = accord.load_scenario("eu-emissions-1994")
+    assert 'id="review"' not in build_brief(scn, seed=0)
