@@ -2,10 +2,11 @@
 
 :class:`Attribution` sits inside the token check (it reads the signed-in user that
 :class:`~accord.web.security.TokenAuth` set). A request that changes the scenario folder (save,
-save as, restore, create, upload) needs the ``edit`` right (analysts and admins; 403 otherwise). Every
-write that succeeds (those, and starting a run or a brief, labelling a run, cancelling a job)
-is logged with the user and the time; a save also lists the numbers it changed, by their
-stable addresses, with the old and the new value. The review's own routes log themselves.
+save as, restore, create, upload) needs the ``edit`` right (analysts and admins; 403
+otherwise). Every write that succeeds (those, and starting a run or a brief, labelling a run,
+cancelling a job) is logged with the user and the time; a save also lists the numbers it
+changed, by their stable addresses, with the old and the new value. The review's own routes
+log themselves.
 """
 
 from __future__ import annotations
