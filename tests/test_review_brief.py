@@ -69,3 +69,28 @@ def test_the_brief_states_version_sign_off_and_disputes(store):
 def test_no_review_no_section():
     scn = accord.load_scenario("eu-emissions-1994")
     assert 'id="review"' not in build_brief(scn, seed=0)
+
+
+def test_accord_report_reads_the_review_status_from_the_store(tmp_path):
+    """`accord report --review NAME --db URL`: the command line's brief carries the same Review
+    status section as the dashboard's, for the version it is built from."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    scn = accord.load_scenario("eu-emissions-1994")
+    with_store = ReviewStore(url)
+    with_store.sign_off("eu", scn.content_hash(), by="rob", note="checked")
+    with_store.close()
+    out = tmp_path / "brief.html"
+    root = Path(__file__).resolve().parents[1]
+    p = subprocess.run(
+        [sys.executable, "-m", "accord", "report", "eu-emissions-1994", "-o", str(out),
+         "--short", "--draws", "16", "--runs", "10", "--review", "eu", "--db", url, "-q"],
+        capture_output=True, text=True, timeout=600,
+        env={**__import__("os").environ, "PYTHONPATH": str(root / "src")},
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr[-2000:]
+    part = _section(out.read_text(encoding="utf-8"))
+    assert "Signed off by <b>rob</b>" in part and "checked" in part

@@ -117,6 +117,15 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     "on a machine with idle cores that are not hyper-threads of one another",
 )
 @click.option("--seed", type=SEED, default=0, show_default=True)
+@click.option(
+    "--review",
+    "review_name",
+    default=None,
+    metavar="NAME",
+    help="add the review status of the scenario NAME from the run store (--db): its sign-off "
+    "for this version, the numbers still disputed and their effect on the headline (a team "
+    "server's review, docs/review.md)",
+)
 @model_param_option
 @db_option
 @save_option
@@ -132,6 +141,7 @@ def report(
     short,
     workers,
     seed,
+    review_name,
     model_params,
     db,
     save,
@@ -144,6 +154,12 @@ def report(
     from accord.report.brief import build_brief
 
     scn = read_scenario(scenario)
+    review = None
+    if review_name:
+        from accord.store.db import default_url
+        from accord.store.review import ReviewStore
+
+        review = ReviewStore(db or default_url()).status(review_name, scn.content_hash())
     params = {
         "draws": draws,
         "mc_models": mc_models,
@@ -166,6 +182,7 @@ def report(
             short=short,
             workers=workers,
             on_stage=stage,
+            review=review,
         )
         stage("writing the brief")
         atomic_write_text(output, text)

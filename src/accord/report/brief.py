@@ -322,8 +322,8 @@ SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
     section_review,
 )
 TAIL: tuple[Callable[[BriefContext], Section | None], ...] = (section_inputs, section_assumptions)
-#: The sections the short brief prints after page one.
-SHORT: tuple[str, ...] = ("bargaining", "process")
+#: The sections the short brief prints after page one (the review status only when given).
+SHORT: tuple[str, ...] = ("bargaining", "process", "review")
 #: The sections the short brief runs: those it prints, and those that give page one its
 #: judgements (in the short brief these draw no charts; the forecasts and the trajectories
 #: give page one nothing, and page one reads the forecast itself).
@@ -332,6 +332,7 @@ SHORT_RUN: tuple[Callable[[BriefContext], Section | None], ...] = (
     section_process,
     section_montecarlo,
     section_sensitivity,
+    section_review,
 )
 
 
