@@ -94,3 +94,13 @@ def test_accord_report_reads_the_review_status_from_the_store(tmp_path):
     assert p.returncode == 0, p.stderr[-2000:]
     part = _section(out.read_text(encoding="utf-8"))
     assert "Signed off by <b>rob</b>" in part and "checked" in part
+
+
+def test_a_disputed_number_is_named_in_words_beside_its_address():
+    from accord.report.review_status import address_label
+
+    scn = accord.load_scenario("ukraine-2025-07")
+    assert address_label(scn, "actor:russia/issue:nato/salience") == (
+        "Russia (Putin) · NATO membership or neutrality · salience"
+    )
+    assert address_label(scn, "actor:gone/capability") == "gone · capability"

@@ -30,6 +30,23 @@ def _num(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float | int) else escape(v)
 
 
+def address_label(scn, address: str) -> str:
+    """A number's address in words: "Russia (Putin) · NATO membership or neutrality · salience"
+    for ``actor:russia/issue:nato/salience`` (ids the scenario no longer has stay as they are)."""
+    actors = {a.id: a.name or a.id for a in scn.actors}
+    issues = {i.id: i.name or i.id for i in scn.issues}
+    words = []
+    for part in address.split("/"):
+        kind, _, ident = part.partition(":")
+        if kind == "actor" and ident:
+            words.append(actors.get(ident, ident))
+        elif kind == "issue" and ident:
+            words.append(issues.get(ident, ident))
+        else:
+            words.append(part.replace("_", " ").replace(":", " "))
+    return " · ".join(words)
+
+
 def headline_effects(ctx: BriefContext, address: str) -> str | None:
     """The consensus forecasts at the two ends of the number's range, from the brief's
     tornado (HTML: one escaped line per issue); None when the sensitivity analysis has no row
@@ -126,6 +143,7 @@ def section_review(ctx: BriefContext) -> Section | None:
                 )
             rows.append(
                 [
+                    f"{escape(address_label(ctx.scenario, d.address))}<br>"
                     f"<code>{escape(d.address)}</code>",
                     _num(value_at(ctx.scenario, d.address)),
                     escape(d.who),
