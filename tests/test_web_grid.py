@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,25 @@ SHOTS = Path(os.environ.get("ACCORD_SHOTS", "/tmp/accord_grid_shots"))
 DEFAULT = "ukraine-2025-07"
 
 
-def _browser(p):
-    return p.chromium.launch(
-        executable_path=CHROMIUM,
-        args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-    )
+@contextmanager
+def _dashboard(url: str, width: int = 1280):
+    """A page of the dashboard in Debian's Chromium, opened on the default scenario; yields the
+    page and the list its uncaught errors collect into."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url + "/?token=browser-test-token")
+            page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
+            yield page, errors
+        finally:
+            browser.close()
 
 
 @pytest.mark.skipif(
@@ -34,15 +49,8 @@ def test_grid_edits_a_cell_and_the_what_if_follows(server, width):  # noqa: F811
     shipped = Path(shipped_scenarios()[DEFAULT])
     before_bytes = shipped.read_bytes()
     scn = accord.load_scenario(DEFAULT)
-    sync_api = pytest.importorskip("playwright.sync_api")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = _browser(p)
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server + "/?token=browser-test-token")
-        page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
+    with _dashboard(server, width) as (page, errors):
         page.wait_for_selector("table.grid input")
         # one row per actor, one column per issue (and the row headers)
         rows = page.locator("table.grid tr")
@@ -102,7 +110,6 @@ def test_grid_edits_a_cell_and_the_what_if_follows(server, width):  # noqa: F811
         page.select_option("#grid-field", "capability")
         assert page.locator("table.grid input").count() == len(scn.actors)
         assert not errors, errors
-        browser.close()
     assert shipped.read_bytes() == before_bytes  # nothing was saved
 
 
@@ -115,14 +122,7 @@ def test_analysis_parameters_are_a_form_with_their_ranges_in_words(server):  # n
     Run waits; a valid value is what the request sends."""
     from accord.web.params import PARAMS
 
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = _browser(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server + "/?token=browser-test-token")
-        page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
+    with _dashboard(server, 1280) as (page, errors):
         page.click("nav.tabs button[data-tab=results]")
         page.select_option("#analysis", "simulate")
         draws = page.locator('#param-form input[data-param="draws"]')
@@ -142,7 +142,6 @@ def test_analysis_parameters_are_a_form_with_their_ranges_in_words(server):  # n
         page.click("#run")
         page.locator("#job-status", has_text=re.compile(r"^done")).wait_for(timeout=120_000)
         assert not errors, errors
-        browser.close()
 
 
 @pytest.mark.skipif(
@@ -152,14 +151,7 @@ def test_new_scenario_wizard_creates_a_valid_scenario_and_opens_its_grid(server,
     """New scenario: a name, the actors and the issues; the file is created in the folder (a
     valid scenario whose every number says it is a placeholder), listed, and opened with its
     grid; a taken name or too few actors are refused in words."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = _browser(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(server + "/?token=browser-test-token")
-        page.wait_for_selector(f'#scenarios li.active[data-name="{DEFAULT}"]')
+    with _dashboard(server, 1280) as (page, errors):
         page.click("#new-scenario")
         page.fill("#new-name", DEFAULT)
         page.fill("#new-actors", "United States")
@@ -177,7 +169,6 @@ def test_new_scenario_wizard_creates_a_valid_scenario_and_opens_its_grid(server,
         assert page.locator("table.grid tr").first.locator("th").count() == 3
         page.screenshot(path=str(SHOTS / "new-scenario-1280.png"), full_page=False)
         assert not errors, errors
-        browser.close()
     saved = accord.load_scenario(tmp_path / "scn" / "talks-2026.yaml")
     assert [a.name for a in saved.actors] == ["United States", "Iran", "E3"]
     assert all(

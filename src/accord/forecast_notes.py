@@ -104,18 +104,12 @@ def agreement(issue: Issue, values: dict[str, float]) -> str:
 
 
 def convergence(forecast: IssueForecast, issue: Issue) -> dict | None:
-    """How a run's forecast series ended: the model's own report (``details["convergence"]``),
-    else the classification of its per-round trace (:mod:`accord.models.diagnostics`; the SMP's
-    turns, the exchange model's rounds); None for a model without rounds."""
-    if forecast.details.get("convergence"):
-        return dict(forecast.details["convergence"])
-    trace = forecast.trace
-    if trace is None or trace.rounds < 1:
-        return None
-    from accord.models.diagnostics import classify
+    """How a run's forecast series ended (:func:`accord.models.diagnostics.forecast_convergence`:
+    the model's own report, else its per-round trace classified); None for a model without
+    rounds."""
+    from accord.models.diagnostics import forecast_convergence
 
-    width = issue.scale.max - issue.scale.min
-    return classify(trace.forecast, tol=1e-6 * width).to_dict()
+    return forecast_convergence(forecast, issue.scale.max - issue.scale.min)
 
 
 def _convergence_note(forecast: IssueForecast, issue: Issue) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["Convergence", "classify", "cycle_values"]
+__all__ = ["Convergence", "classify", "cycle_values", "forecast_convergence"]
 
 Status = Literal["converged", "cycle", "moving"]
 
@@ -106,3 +106,15 @@ def classify(
     while since > 0 and stable[since - 1]:
         since -= 1
     return Convergence(status, int(period), float(tail.min()), float(tail.max()), len(x) - 1, since)
+
+
+def forecast_convergence(forecast: Any, width: float) -> dict | None:
+    """How a run's forecast series ended: the model's own report (``details["convergence"]``),
+    else the classification of its per-round trace (the SMP's turns, the exchange model's
+    rounds; tolerance 1e-6 of the scale's ``width``); None for a model without rounds."""
+    if forecast.details.get("convergence"):
+        return dict(forecast.details["convergence"])
+    trace = forecast.trace
+    if trace is None or trace.rounds < 1:
+        return None
+    return classify(trace.forecast, tol=1e-6 * width).to_dict()

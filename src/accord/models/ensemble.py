@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from .base import IssueForecast, Model, ModelForecast, ModelTags, as_generator
-from .diagnostics import classify
+from .diagnostics import forecast_convergence
 from .params import Param
 
 if TYPE_CHECKING:
@@ -125,9 +125,7 @@ def unsettled_components(
     low = high = 0.0
     loose = []
     for name, fc in parts.items():
-        conv = fc.details.get("convergence")
-        if not conv and fc.trace is not None and fc.trace.rounds >= 1:
-            conv = classify(fc.trace.forecast, tol=1e-6 * width).to_dict()
+        conv = forecast_convergence(fc, width)
         w = weights[name]
         if conv and conv.get("status") != "converged":
             loose.append((name, w, conv))

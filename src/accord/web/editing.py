@@ -15,7 +15,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 
 from accord.io import read_any
-from accord.scenario import ScenarioError, scenario_from_dict, shipped_scenarios
+from accord.scenario import Scenario, ScenarioError, scenario_from_dict, shipped_scenarios
 
 from .files import VERSION_RE, ScenarioFolder
 from .schemas import ScenarioInfo, ValidationOut, VersionOut, problems_of, scenario_info
@@ -64,6 +64,18 @@ def _invalid(exc: ScenarioError) -> JSONResponse:
 
 
 def add_editing_routes(app: FastAPI, folder: ScenarioFolder) -> None:
+    def fresh(name: str, body: Any) -> Scenario | JSONResponse:
+        """The scenario ``body`` for a file ``name`` that must not exist yet: 400 for a bad
+        name, 409 when it exists or ships with accord, 422 with every problem when invalid."""
+        target = folder.path_of(name)
+        folder.refuse_shipped(name)
+        if target.exists():
+            raise HTTPException(409, f"a scenario named {name!r} exists; choose another name")
+        try:
+            return scenario_from_dict(body, f"{name}.yaml")
+        except ScenarioError as exc:
+            return _invalid(exc)
+
     @app.get("/api/scenarios", response_model=list[ScenarioInfo])
     def list_scenarios() -> list[ScenarioInfo]:
         return [describe(folder, name, origin) for name, origin in folder.names().items()]
@@ -95,14 +107,9 @@ def add_editing_routes(app: FastAPI, folder: ScenarioFolder) -> None:
     )
     def save_as(name: str, new_name: str, body: JsonBody) -> Any:
         folder.path_of(name)
-        target = folder.path_of(new_name)
-        folder.refuse_shipped(new_name)
-        if target.exists():
-            raise HTTPException(409, f"a scenario named {new_name!r} exists; choose another name")
-        try:
-            scn = scenario_from_dict(body, f"{new_name}.yaml")
-        except ScenarioError as exc:
-            return _invalid(exc)
+        scn = fresh(new_name, body)
+        if isinstance(scn, JSONResponse):
+            return scn
         base = (folder.source_text(name), folder.load(name))
         derived = folder.derived_from(name)
         folder.save(new_name, scn, overwrite=False, base=base, derived_from=derived)
@@ -133,13 +140,8 @@ def add_editing_routes(app: FastAPI, folder: ScenarioFolder) -> None:
         "every problem when the body is not a valid scenario.",
     )
     def create(name: str, body: JsonBody) -> Any:
-        target = folder.path_of(name)
-        folder.refuse_shipped(name)
-        if target.exists():
-            raise HTTPException(409, f"a scenario named {name!r} exists; choose another name")
-        try:
-            scn = scenario_from_dict(body, f"{name}.yaml")
-        except ScenarioError as exc:
-            return _invalid(exc)
+        scn = fresh(name, body)
+        if isinstance(scn, JSONResponse):
+            return scn
         folder.save(name, scn, overwrite=False)
         return describe(folder, name, "folder")
