@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import accord
 from accord.cli import cli
@@ -68,6 +71,44 @@ def test_sobol_wrapper_is_deterministic_and_checks_n():
     assert a.equals(b)
     with pytest.raises(ValueError, match="power of 2"):
         sobol_indices(f, inputs, n=1000)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    k=st.integers(1, 12),
+    log_n=st.integers(3, 9),
+    seed=st.integers(1, 2**31 - 1),
+    constant=st.sampled_from(["none", "A", "all"]),
+)
+def test_saltelli_indices_are_salibs_numbers(k, log_n, seed, constant):
+    """The indices computed for every input at once equal SALib's own ``analyze`` (one input at
+    a time) on any Saltelli design, to float rounding; also where the A rows or every output
+    are constant (SALib's zero-variance branches)."""
+    from SALib.analyze import sobol as sobol_analyze
+
+    from accord.simulation.sensitivity import saltelli_indices
+
+    n = 2**log_n
+    y = np.random.default_rng(seed).standard_normal(n * (k + 2)) ** 3
+    if constant == "A":
+        y[:: k + 2] = 0.25
+    elif constant == "all":
+        y[:] = 1.5
+    problem = {"num_vars": k, "names": [f"x{j}" for j in range(k)], "bounds": [[0.0, 1.0]] * k}
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+        got = saltelli_indices(y, k, seed=seed)
+    for key in ("S1", "S1_conf", "ST", "ST_conf"):
+        want = np.nan_to_num(np.asarray(ref[key], dtype=float))
+        np.testing.assert_allclose(got[key], want, rtol=1e-9, atol=1e-12, err_msg=key)
+
+
+def test_saltelli_indices_refuse_a_design_of_another_size():
+    from accord.simulation.sensitivity import saltelli_indices
+
+    with pytest.raises(ValueError, match="not a Saltelli design of 3 inputs"):
+        saltelli_indices(np.ones(11), 3, seed=1)
 
 
 def _linear_scenario():
