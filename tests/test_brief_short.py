@@ -179,14 +179,24 @@ def test_workers_change_nothing_in_the_brief(ukraine, short_flag):
 # ----------------------------------------------------------------------------------------
 
 
-def _pages(html: str, tmp_path) -> int:
-    """Printed A4 pages of ``html`` (Chromium's print to PDF; pages counted in the PDF)."""
+def _pdf(html: str, tmp_path, paper: str = "a4") -> bytes:
     from accord.cli.report import html_to_pdf
 
     src, pdf = tmp_path / "brief.html", tmp_path / "brief.pdf"
     src.write_text(html)
-    html_to_pdf(src, pdf)
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    html_to_pdf(src, pdf, paper)
+    return pdf.read_bytes()
+
+
+def _pages(html: str, tmp_path, paper: str = "a4") -> int:
+    """Printed pages of ``html`` (Chromium's print to PDF; pages counted in the PDF)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", _pdf(html, tmp_path, paper)))
+
+
+def _media_boxes(pdf: bytes) -> set[tuple[float, float]]:
+    """The (width, height) in points of every page's MediaBox."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    return {(round(float(w)), round(float(h))) for w, h in boxes}
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -202,6 +212,21 @@ def test_short_brief_prints_on_six_pages_at_most_and_page_one_on_one(tmp_path):
     assert _pages(html, tmp_path) <= 6
     first = html[: html.index("</section>") + len("</section>")] + "</body></html>"
     assert _pages(first, tmp_path) == 1
+
+
+@needs_chromium
+def test_the_pdf_prints_on_a4_or_letter_and_the_short_brief_fits_both(tmp_path):
+    """``--paper letter`` prints on US letter (612 × 792 pt), the default on A4 (595 × 842 pt);
+    the short brief stays within six pages and page one on one page on both."""
+    scn = accord.load_scenario("ukraine-2025")
+    html = build_brief(scn, seed=SEED, draws=DRAWS, runs=RUNS, short=True, workers=2)
+    first = html[: html.index("</section>") + len("</section>")] + "</body></html>"
+    assert _media_boxes(_pdf(first, tmp_path)) == {(595, 842)}
+    assert _media_boxes(_pdf(first, tmp_path, "letter")) == {(612, 792)}
+    assert _pages(html, tmp_path, "letter") <= 6
+    assert _pages(first, tmp_path, "letter") == 1
+    assert "</head>" in (tmp_path / "brief.html").read_text()  # the written HTML is untouched
+    assert "size:letter" not in (tmp_path / "brief.html").read_text()
 
 
 def test_the_brief_states_the_package_grid_it_searched(short, ukraine):

@@ -33,8 +33,14 @@ def _chromium() -> str | None:
     return None
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
-    """Print the brief to PDF with a headless Chromium (Debian's `chromium`), atomically."""
+#: paper sizes for ``--paper`` (the brief's own print rules are for A4)
+PAPERS = ("a4", "letter")
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path, paper: str = "a4") -> None:
+    """Print the brief to PDF with a headless Chromium (Debian's `chromium`), atomically, on A4
+    (the brief's own ``@page``) or US letter (a copy of the page with a later ``@page`` rule,
+    so the HTML itself stays as written)."""
     exe = _chromium()
     if exe is None:
         raise click.ClickException(
@@ -42,6 +48,16 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
         )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "brief.pdf"
+        if paper == "letter":
+            from accord.report.brief import LETTER_PRINT_CSS
+
+            page = Path(tmp) / "brief.html"
+            rule = f"<style>{LETTER_PRINT_CSS}</style>"
+            page.write_text(
+                html_path.read_text(encoding="utf-8").replace("</head>", rule + "</head>", 1),
+                encoding="utf-8",
+            )
+            html_path = page
         cmd = [
             exe,
             "--headless",
@@ -72,6 +88,13 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     "-o", "--output", type=click.Path(dir_okay=False), default="brief.html", show_default=True
 )
 @click.option("--pdf", is_flag=True, help="also write a PDF beside the HTML (needs Chromium)")
+@click.option(
+    "--paper",
+    type=click.Choice(PAPERS),
+    default="a4",
+    show_default=True,
+    help="paper size of the PDF (--pdf): A4 or US letter",
+)
 @click.option(
     "--draws",
     type=bounded("draws", 0),
@@ -134,6 +157,7 @@ def report(
     scenario,
     output,
     pdf,
+    paper,
     draws,
     mc_models,
     runs,
@@ -190,7 +214,7 @@ def report(
     console.print(f"wrote {output} ({len(text) / 1024:.0f} KiB)")
     if pdf:
         pdf_path = Path(output).with_suffix(".pdf")
-        html_to_pdf(Path(output), pdf_path)
+        html_to_pdf(Path(output), pdf_path, paper)
         console.print(f"wrote {pdf_path}")
 
 

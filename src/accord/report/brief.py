@@ -324,6 +324,12 @@ SECTIONS: tuple[Callable[[BriefContext], Section | None], ...] = (
 TAIL: tuple[Callable[[BriefContext], Section | None], ...] = (section_inputs, section_assumptions)
 #: The sections the short brief prints after page one (the review status only when given).
 SHORT: tuple[str, ...] = ("bargaining", "process", "review")
+#: Print rules for US letter, added after the page's own (A4) ones when a PDF is printed on
+#: letter: the page is 18 mm shorter, so page one's figure and type shrink to keep it on one page.
+LETTER_PRINT_CSS = (
+    "@page{size:letter;margin:11mm 14mm}"
+    "@media print{.page-one{font-size:.86em} .page-one figure svg{max-height:245px}}"
+)
 #: The sections the short brief runs: those it prints, and those that give page one its
 #: judgements (in the short brief these draw no charts; the forecasts and the trajectories
 #: give page one nothing, and page one reads the forecast itself).
