@@ -276,6 +276,21 @@ def test_same_seed_same_result_whatever_the_chunking():
     assert not a.equals(c)
 
 
+def test_default_chunks_one_in_process_several_with_workers_same_numbers():
+    """Alone, the default is one chunk of every draw (up to DEFAULT_CHUNK_SIZE); with workers,
+    N/8 so that they share the work; the numbers are the same, every model included."""
+    from accord.simulation.montecarlo import DEFAULT_CHUNK_SIZE, default_chunk_size
+
+    scn = synthetic_scenario(5, 2, seed=4)
+    alone = simulate(scn, 600, seed=9)
+    pooled = simulate(scn, 600, seed=9, workers=2)
+    assert alone.chunk_size == 600 and pooled.chunk_size == default_chunk_size(600) < 600
+    assert alone.to_frame().equals(pooled.to_frame())
+    assert simulate(scn, 2 * DEFAULT_CHUNK_SIZE + 1, seed=9, models=FAST).chunk_size == (
+        DEFAULT_CHUNK_SIZE
+    )
+
+
 @pytest.mark.slow
 def test_per_draw_models_get_their_own_streams_whatever_the_workers():
     from accord.models.exchange import ExchangeModel
