@@ -108,3 +108,30 @@ def test_package_docstring_example_runs():
 
     result = doctest.testmod(accord, verbose=False)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def test_the_ensemble_reuses_the_forecasts_made_beside_it(monkeypatch):
+    """In one ``forecast`` call the ensemble stacks the component forecasts the call has just
+    made (as the Monte Carlo does) instead of running them again: each component runs once,
+    and the stack equals the ensemble run alone."""
+    from accord.forecast import forecast
+    from accord.models.ensemble import Ensemble
+    from accord.models.smp.model import SMP
+
+    scn = accord.load_scenario("ukraine-2025-07")
+    alone = Ensemble().forecast(scn, rng=np.random.default_rng(0))
+    calls = []
+    real = SMP.forecast
+
+    def counted(self, scenario, **kw):
+        calls.append(1)
+        return real(self, scenario, **kw)
+
+    monkeypatch.setattr(SMP, "forecast", counted)
+    res = forecast(scn)
+    assert len(calls) == 1
+    ens = next(m for m in res.models if m.model == "ensemble")
+    smp = next(m for m in res.models if m.model == "smp")
+    for issue in scn.issues:
+        assert ens.value(issue.id) == alone.value(issue.id)
+        assert ens.issues[issue.id].details["components"]["smp"] == smp.value(issue.id)

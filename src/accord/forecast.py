@@ -174,8 +174,16 @@ def forecast(
         seeds = rng.bit_generator.seed_seq.spawn(len(chosen))  # type: ignore[attr-defined]
     else:
         seeds = np.random.SeedSequence(seed).spawn(len(chosen))
-    results = tuple(
-        m.forecast(scenario, rng=np.random.default_rng(s))
-        for m, s in zip(chosen, seeds, strict=True)
-    )
-    return ForecastResult(scenario, results, seed)
+    from accord.models.ensemble import Ensemble
+
+    results: list = [None] * len(chosen)
+    done = {}  # forecasts of registered models with their default options, for the ensemble
+    for j, (m, s) in enumerate(zip(chosen, seeds, strict=True)):
+        if not isinstance(m, Ensemble):
+            results[j] = m.forecast(scenario, rng=np.random.default_rng(s))
+            if m.get_params() == type(m)().get_params():  # as the Monte Carlo reuses them
+                done[m.name] = results[j]
+    for j, (m, s) in enumerate(zip(chosen, seeds, strict=True)):
+        if isinstance(m, Ensemble):  # its components' forecasts made above are not run again
+            results[j] = m.forecast(scenario, rng=np.random.default_rng(s), known=done)
+    return ForecastResult(scenario, tuple(results), seed)

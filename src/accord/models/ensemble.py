@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -89,15 +90,26 @@ class Ensemble(Model):
         return {k: v / total for k, v in w.items()}
 
     def forecast(
-        self, scenario: Scenario, *, rng: np.random.Generator | None = None
+        self,
+        scenario: Scenario,
+        *,
+        rng: np.random.Generator | None = None,
+        known: Mapping[str, ModelForecast] | None = None,
     ) -> ModelForecast:
+        """The stack of the components' forecasts on ``scenario``. ``known``: forecasts of
+        registered models with their default options already made on this scenario (by
+        :func:`accord.forecast.forecast`), reused instead of run again, as the Monte Carlo
+        reuses its draws' component forecasts; the others run on their own streams."""
         from .registry import get_model
 
         weights = self.resolved_weights()
         gen = as_generator(rng)
         seeds = gen.bit_generator.seed_seq.spawn(len(weights))  # type: ignore[attr-defined]
+        known = known or {}
         parts = {
-            name: get_model(name).forecast(scenario, rng=np.random.default_rng(s))
+            name: known[name]
+            if name in known
+            else get_model(name).forecast(scenario, rng=np.random.default_rng(s))
             for name, s in zip(weights, seeds, strict=True)
         }
         out = {}
