@@ -20,8 +20,9 @@ TRAJECTORY_ROUNDS_MARKED = 25
 
 
 def trajectory_chart(scenario: Scenario, fc: IssueForecast, title: str) -> Spec:
-    """Each actor's position round by round (actor colours) and the model's forecast (black,
-    dashed); the actors are named in the legend, the deal terms right of the plot."""
+    """Each actor's position round by round (actor colours) and the model's forecast (black:
+    dashed on runs of at most :data:`TRAJECTORY_ROUNDS_MARKED` rounds, solid and thinner on
+    longer ones); the actors are named in the legend, the deal terms right of the plot."""
     issue = scenario.issue(fc.issue_id)
     tr = fc.trace
     assert tr is not None
@@ -83,7 +84,11 @@ def trajectory_chart(scenario: Scenario, fc: IssueForecast, title: str) -> Spec:
         {
             "name": "forecast",
             "data": {"values": forecast},
-            "mark": {"type": "line", "color": "black", "strokeDash": [6, 3], "strokeWidth": 2.2},
+            # dashed on short runs; solid on long ones, where a forecast that alternates every
+            # round would turn a dash pattern into an unreadable hatched band (SMP's 100 turns)
+            "mark": {"type": "line", "color": "black", "strokeWidth": 2.2, "strokeDash": [6, 3]}
+            if marked
+            else {"type": "line", "color": "black", "strokeWidth": 1.3},
             "encoding": {
                 "x": x,
                 "y": y,

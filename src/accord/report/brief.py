@@ -115,7 +115,8 @@ def section_trajectories(ctx: BriefContext) -> Section | None:
             parts.append(
                 figure(
                     charts.trajectory_chart(ctx.scenario, fc, title),
-                    "Lines: each actor's position after each round; dashed: the model's forecast.",
+                    "Coloured lines: each actor's position after each round; black: the model's "
+                    "forecast (dashed on short runs).",
                 )
             )
     if not parts:
