@@ -25,7 +25,7 @@ def main() -> None:
     args = ap.parse_args()
     from SALib.analyze import sobol
 
-    from accord.simulation.sensitivity import saltelli_indices
+    from accord.simulation.saltelli import saltelli_indices
 
     k, n = args.inputs, args.n
     y = np.random.default_rng(0).random(n * (k + 2)) ** 3

@@ -86,7 +86,7 @@ def test_saltelli_indices_are_salibs_numbers(k, log_n, seed, constant):
     are constant (SALib's zero-variance branches)."""
     from SALib.analyze import sobol as sobol_analyze
 
-    from accord.simulation.sensitivity import saltelli_indices
+    from accord.simulation.saltelli import saltelli_indices
 
     n = 2**log_n
     y = np.random.default_rng(seed).standard_normal(n * (k + 2)) ** 3
@@ -105,7 +105,7 @@ def test_saltelli_indices_are_salibs_numbers(k, log_n, seed, constant):
 
 
 def test_saltelli_indices_refuse_a_design_of_another_size():
-    from accord.simulation.sensitivity import saltelli_indices
+    from accord.simulation.saltelli import saltelli_indices
 
     with pytest.raises(ValueError, match="not a Saltelli design of 3 inputs"):
         saltelli_indices(np.ones(11), 3, seed=1)
