@@ -40,6 +40,10 @@ def _serve(conn: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C stops
     import vl_convert
 
+    # the first conversion starts the JavaScript runtime (a second or more): do it now, on an
+    # empty chart, so that a renderer started early (:func:`start`) is warm when the brief's
+    # first chart arrives, instead of starting then
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}}, allowed_base_urls=[])
     while True:
         try:
             kind, spec, scale = conn.recv()
