@@ -95,9 +95,9 @@ def _weights(scenario: Scenario, issue_id: str) -> tuple[list[str], list[float]]
     return list(arr.actor_ids), [float(w) for w in arr.weight]
 
 
-def _round_param(frame: dict[str, Any], model: str) -> Spec:
-    rounds = next(m["rounds"] for m in frame["models"] if m["model"] == model)
-    return {"name": ROUND_PARAM, "value": 0, "description": f"0..{rounds}"}
+def _round_param() -> Spec:
+    """The param the page drives (``view.signal("round", r)``); charts open at round 0."""
+    return {"name": ROUND_PARAM, "value": 0}
 
 
 def _at_round() -> list[Spec]:
@@ -217,7 +217,7 @@ def turn_chart(scenario: Scenario, frame: dict[str, Any], model: str, issue_id: 
         layers,
         width=WIDTH,
         height=height,
-        params=[_round_param(frame, model)],
+        params=[_round_param()],
     )
 
 
@@ -308,7 +308,7 @@ def two_issue_chart(
         ),
         "dot size: capability × salience, the mean over the two issues",
     ]
-    return chart(title, layers, width=WIDTH, height=height, params=[_round_param(frame, model)])
+    return chart(title, layers, width=WIDTH, height=height, params=[_round_param()])
 
 
 def _names_layer(
