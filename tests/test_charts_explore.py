@@ -125,3 +125,16 @@ def test_specs_are_valid_vega_lite_render_and_show_the_chosen_round(case, kind):
             if r["model"] == "bdm" and r["issue"] == "territory" and r["round"] == 10
         )
         assert f"round 10: forecast {value:.1f}" in last
+
+
+def test_every_actor_is_named_once_a_round_and_coincident_points_share_a_label(case):
+    scn, _, frame = case
+    spec = explore.two_issue_chart(scn, frame, "smp", "territory", "recognition")
+    rows = _points(spec, "actors")
+    shared = False
+    for t in (0, 20, 100):
+        at = [r for r in rows if r["round"] == t]
+        named = [n for r in at for n in r["label"]]
+        assert sorted(named) == sorted(r["actor"] for r in at)
+        shared |= any(len(r["label"]) > 1 for r in at)
+    assert shared  # the SMP brings some actors together, so this case is exercised

@@ -257,6 +257,7 @@ def two_issue_chart(
         for aid in both
         for t in range(rounds + 1)
     ]
+    _name_clusters(rows, ix["max"] - ix["min"], iy["max"] - iy["min"])
 
     def axis(issue: dict[str, Any]) -> Spec:
         return {
@@ -311,6 +312,35 @@ def two_issue_chart(
     return chart(title, layers, width=WIDTH, height=height, params=[_round_param()])
 
 
+#: Points nearer than this share of both scales share one label (their names one per line).
+NAME_CLUSTER = 0.04
+
+
+def _name_clusters(rows: list[Spec], x_span: float, y_span: float) -> None:
+    """Each row's ``label``: in each round, points that (nearly) coincide are named once, by
+    the first of them, one name per line, so names never overprint each other."""
+    firsts: dict[int, list[Spec]] = {}
+    for r in rows:
+        r["label"] = []
+        if r["x"] is None or r["y"] is None:
+            continue
+        group = firsts.setdefault(r["round"], [])
+        head = next(
+            (
+                h
+                for h in group
+                if abs(h["x"] - r["x"]) < NAME_CLUSTER * x_span
+                and abs(h["y"] - r["y"]) < NAME_CLUSTER * y_span
+            ),
+            None,
+        )
+        if head is None:
+            group.append(r)
+            r["label"] = [r["actor"]]
+        else:
+            head["label"].append(r["actor"])
+
+
 def _names_layer(
     rows: list[Spec], ix: dict[str, Any], iy: dict[str, Any], axis: Any, side: str
 ) -> Spec:
@@ -332,7 +362,7 @@ def _names_layer(
         "encoding": {
             "x": {**axis(ix), "field": "x"},
             "y": {**axis(iy), "field": "y"},
-            "text": {"field": "actor"},
+            "text": {"field": "label"},
             "color": {"value": "#333333"},
         },
     }
