@@ -7,10 +7,40 @@ import os
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from test_web import CHROMIUM, server  # noqa: F401  (the live server fixture)
-from test_web_grid import _dashboard
+from test_web_grid import DEFAULT, _dashboard
+
+from accord.web.app import create_app
 
 SHOTS = Path(os.environ.get("ACCORD_EXPLORE_SHOTS", "/tmp/accord_explore_shots"))
+
+
+def test_explore_api_needs_the_token_and_checks_its_choices(tmp_path):
+    app = create_app(tmp_path / "scenarios", db=f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    path = f"/api/scenarios/{DEFAULT}/explore"
+    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
+        assert c.get(path).status_code == 401
+        auth = {"authorization": f"Bearer {app.state.token}"}
+        body = c.get(path, headers=auth).json()
+        assert [m["model"] for m in body["models"]] == ["bdm", "exchange", "smp"]
+        assert body["choice"] == {
+            "model": "bdm",
+            "issue": "territory",
+            "x": "territory",
+            "y": "recognition",
+        }
+        assert {r["model"] for r in body["positions"]} == {"bdm"}
+        assert body["turn_spec"]["params"][0]["name"] == "round"
+        got = c.get(path, params={"model": "smp", "x": "nato", "y": "assets"}, headers=auth)
+        assert got.json()["choice"]["x"] == "nato"
+        for bad in ({"model": "ensemble"}, {"x": "nato", "y": "nato"}, {"issue": "nowhere"}):
+            r = c.get(path, params=bad, headers=auth)
+            assert r.status_code == 422, bad
+        assert c.get(path, params={"seed": -1}, headers=auth).status_code == 422
+        assert (
+            "/api/scenarios/{name}/explore" in c.get("/openapi.json", headers=auth).json()["paths"]
+        )
 
 
 def _marks(page, box: str) -> str:
