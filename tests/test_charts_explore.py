@@ -138,3 +138,20 @@ def test_every_actor_is_named_once_a_round_and_coincident_points_share_a_label(c
         assert sorted(named) == sorted(r["actor"] for r in at)
         shared |= any(len(r["label"]) > 1 for r in at)
     assert shared  # the SMP brings some actors together, so this case is exercised
+
+
+def test_an_issue_that_settles_early_holds_its_last_positions(case):
+    scn, _, frame = case
+    short = {
+        **frame,
+        "positions": [
+            r for r in frame["positions"] if not (r["issue"] == "nato" and r["round"] > 4)
+        ],
+        "forecast": [r for r in frame["forecast"] if not (r["issue"] == "nato" and r["round"] > 4)],
+    }
+    spec = explore.turn_chart(scn, short, "bdm", "nato")
+    rows = _points(spec, "positions")
+    assert {r["round"] for r in rows} == set(range(11))
+    at = lambda t: {r["actor"]: r["position"] for r in rows if r["round"] == t}  # noqa: E731
+    assert at(10) == at(4)
+    assert any("(settled)" in r["text"] for r in _points(spec, "forecast_value"))

@@ -97,6 +97,8 @@ def test_explore_slider_and_play_move_the_positions(server, width):  # noqa: F81
         # another model
         page.select_option("#ex-model", "smp")
         page.locator("#ex-turn svg").filter(has_text="SMP").wait_for(timeout=60_000)
+        assert page.locator("#ex-x option:checked").inner_text() == options[2]  # kept
+        assert page.locator("#ex-y option:checked").inner_text() == options[3]
         assert page.get_attribute("#ex-round", "max") == "100"
         page.focus("#ex-round")
         page.keyboard.press("PageUp")

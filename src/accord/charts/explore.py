@@ -116,7 +116,8 @@ def _issue(frame: dict[str, Any], issue_id: str) -> dict[str, Any]:
 def turn_chart(scenario: Scenario, frame: dict[str, Any], model: str, issue_id: str) -> Spec:
     """Every actor's position on one issue at the round the ``round`` param picks (one row per
     actor, actor colours, sized by capability × salience) and the model's forecast at that
-    round (black rule, its value above the plot)."""
+    round (black rule, its value above the plot). A round past this issue's last recorded
+    round shows its final positions, as the two-issue plot does."""
     issue = _issue(frame, issue_id)
     names = {a["id"]: a["name"] for a in frame["actors"]}
     rows = [
@@ -140,6 +141,7 @@ def turn_chart(scenario: Scenario, frame: dict[str, Any], model: str, issue_id: 
     ]
     if not rows:
         raise ValueError(f"{model} has no trace on {issue_id!r}")
+    rows, fc = _held(rows, frame, model), _held(fc, frame, model)
     shown = list(dict.fromkeys(r["actor"] for r in rows))
     a, b = issue["min"], issue["max"]
     height = max(120, 34 * len(shown))
@@ -219,6 +221,18 @@ def turn_chart(scenario: Scenario, frame: dict[str, Any], model: str, issue_id: 
         height=height,
         params=[_round_param()],
     )
+
+
+def _held(rows: list[Spec], frame: dict[str, Any], model: str) -> list[Spec]:
+    """``rows`` with the last recorded round's rows repeated up to the model's last round."""
+    rounds = next(m["rounds"] for m in frame["models"] if m["model"] == model)
+    last = max((r["round"] for r in rows), default=rounds)
+    final = [r for r in rows if r["round"] == last]
+    extra = [{**r, "round": t} for t in range(last + 1, rounds + 1) for r in final]
+    for r in extra:
+        if "text" in r:
+            r["text"] = f"round {r['round']}: forecast {r['value']:.1f} (settled)"
+    return rows + extra
 
 
 def two_issue_chart(
@@ -336,9 +350,10 @@ def _name_clusters(rows: list[Spec], x_span: float, y_span: float) -> None:
         )
         if head is None:
             group.append(r)
-            r["label"] = [r["actor"]]
-        else:
+            r["label"], r["x_low"], r["x_high"] = [r["actor"]], r["x"], r["x"]
+        else:  # the label goes beside the whole cluster, not over its other points
             head["label"].append(r["actor"])
+            head["x_low"], head["x_high"] = min(head["x_low"], r["x"]), max(head["x_high"], r["x"])
 
 
 def _names_layer(
@@ -360,7 +375,7 @@ def _names_layer(
             "fontSize": 10,
         },
         "encoding": {
-            "x": {**axis(ix), "field": "x"},
+            "x": {**axis(ix), "field": "x_high" if side == "left" else "x_low"},
             "y": {**axis(iy), "field": "y"},
             "text": {"field": "label"},
             "color": {"value": "#333333"},

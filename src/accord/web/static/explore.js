@@ -2,7 +2,7 @@
 // slider picks (or play steps through), on one issue and on two issues at once. The charts are
 // the server's Vega-Lite specs (accord.charts.explore); each carries every round and shows the
 // one its "round" signal names, so moving the slider sets that signal and redraws in place.
-// Uses app.js's S, el, api, enc and embedInto.
+// Uses app.js's S, el, api, enc, embedInto and addExports.
 "use strict";
 (() => {
   const X = {name: null, data: null, views: [], timer: null, seq: 0};
@@ -45,7 +45,12 @@
     const ix = pick("ex-x", "issue on the horizontal axis", issues, c.x), iy = pick("ex-y", "issue on the vertical axis", issues, c.y);
     const slider = el("input", {type: "range", id: "ex-round", min: "0", max: String(m.rounds), step: "1", value: "0", "aria-label": "round"});
     const choose = () => load({model: model.value, issue: issue.value, x: ix.value, y: iy.value});
-    model.onchange = () => load({model: model.value}); issue.onchange = choose;
+    model.onchange = () => {  // the issues chosen are kept when the new model has them
+      const has = new Set((d.models.find((x) => x.model === model.value) || {issues: []}).issues);
+      const kept = (v) => has.has(v) ? v : null;
+      load({model: model.value, issue: kept(issue.value), x: kept(ix.value), y: ix.value === iy.value ? null : kept(iy.value)});
+    };
+    issue.onchange = choose;
     const pair = () => { if (ix.value === iy.value) { $x("ex-pair-status").textContent = "choose two different issues"; return; } choose(); };
     ix.onchange = pair; iy.onchange = pair;
     slider.addEventListener("input", () => { stop(); setRound(+slider.value); });
@@ -60,6 +65,7 @@
       el("div", {class: "toolbar"}, el("label", {}, "two issues: horizontal ", ix), el("label", {}, "vertical ", iy), el("span", {class: "status", id: "ex-pair-status"})),
       pairBox);
     embedInto(turnBox, d.turn_spec); embedInto(pairBox, d.pair_spec); X.views = [turnBox, pairBox];
+    addExports(tab(), `explore-${c.model}`);  // SVG and PNG of each chart, at the round shown
     Promise.all(X.views.map((b) => b.ready)).then(() => setRound(keep));
   }
   function refresh() { if (!tab() || !tab().classList.contains("on") || !S.name) return; if (X.name !== S.name || !X.data) load(); }
