@@ -14,7 +14,7 @@ from accord.scenario import Scenario
 from .jobs import Job
 from .params import PARAMS
 
-__all__ = ["ANALYSES", "forecast_payload"]
+__all__ = ["ANALYSES", "explore_payload", "forecast_payload"]
 
 
 def forecast_payload(
@@ -74,6 +74,46 @@ def forecast_payload(
     out["charts"] = charts
     out["actors"] = [{"id": a.id, "name": a.name} for a in scn.actors]
     return out
+
+
+def explore_payload(
+    scn: Scenario,
+    model: str | None = None,
+    issue: str | None = None,
+    x: str | None = None,
+    y: str | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """The Explore panel's data: the round-based models, issues and actors, the chosen model's
+    rows of :func:`accord.charts.explore.positions_frame`, and the two specs (one issue by
+    round, two issues by round) for the choices (defaults: the first model, the first issues).
+    Raises ValueError naming the choice that does not fit."""
+    from accord.charts import explore
+
+    res = forecast(scn, seed=seed)
+    labels = {m.name: m.label for m in MODELS}
+    frame = explore.positions_frame(scn, res.models, labels)
+    models = {m["model"]: m for m in frame["models"]}
+    if not models:
+        raise ValueError("no model of this scenario runs in rounds")
+    model = model or next(iter(models))
+    if model not in models:
+        raise ValueError(f"model must be one of {sorted(models)}, got {model!r}")
+    issues = models[model]["issues"]
+    issue = issue or issues[0]
+    x = x or issues[0]
+    y = y or (issues[1] if len(issues) > 1 else issues[0])
+    for what, value in (("issue", issue), ("x", x), ("y", y)):
+        if value not in issues:
+            raise ValueError(f"{what} must be one of {issues}, got {value!r}")
+    return {
+        **{k: frame[k] for k in ("models", "issues", "actors")},
+        "choice": {"model": model, "issue": issue, "x": x, "y": y},
+        "positions": [r for r in frame["positions"] if r["model"] == model],
+        "forecast": [r for r in frame["forecast"] if r["model"] == model],
+        "turn_spec": explore.turn_chart(scn, frame, model, issue),
+        "pair_spec": explore.two_issue_chart(scn, frame, model, x, y),
+    }
 
 
 def run_forecast(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ import accord
 from accord.scenario import Scenario, ScenarioError, scenario_from_dict
 from accord.store import ReviewStore, RunStore, default_url
 
-from .analyses import ANALYSES, forecast_payload
+from .analyses import ANALYSES, explore_payload, forecast_payload
 from .audit import Attribution
 from .brief import BriefRoom
 from .charts import add_chart_routes, warm_vega_bundle
@@ -115,6 +115,26 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
     @app.get("/api/scenarios/{name}")
     def get_scenario(name: str) -> dict[str, Any]:
         return folder.load(name).model_dump(mode="json", exclude_none=True)
+
+    @app.get(
+        "/api/scenarios/{name}/explore",
+        summary="Round-based models' positions round by round, with the Explore panel's charts",
+        description="model: a round-based model (default the first); issue: the issue of the "
+        "turn chart; x, y: the two issues of the position plot. 422 when a choice does not fit.",
+    )
+    def explore(
+        name: str,
+        model: str | None = Query(None, max_length=64),
+        issue: str | None = Query(None, max_length=200),
+        x: str | None = Query(None, max_length=200),
+        y: str | None = Query(None, max_length=200),
+        seed: int = Query(0, ge=0, le=MAX_SEED),
+    ) -> dict[str, Any]:
+        scn = folder.load(name)
+        try:
+            return explore_payload(scn, model, issue, x, y, seed=seed)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
 
     @app.post("/api/validate", response_model=ValidationOut)
     def validate(body: JsonBody) -> ValidationOut:
@@ -309,7 +329,7 @@ def _add_pages(app: FastAPI) -> None:
 
 
 #: The dashboard's own scripts, in the order index.html loads them (vega.js is built at start)
-SCRIPTS = ("app.js", "grid.js", "forms.js", "wizard.js", "review.js")
+SCRIPTS = ("app.js", "grid.js", "forms.js", "wizard.js", "review.js", "explore.js")
 
 
 def _script(name: str) -> Response:
