@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from accord.models.base import Forecaster, ModelForecast
+from accord.models.base import Forecaster, ModelForecast, with_default_options
 from accord.models.registry import MODELS, get_model
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def forecast(
     for j, (m, s) in enumerate(zip(chosen, seeds, strict=True)):
         if not isinstance(m, Ensemble):
             results[j] = m.forecast(scenario, rng=np.random.default_rng(s))
-            if m.get_params() == type(m)().get_params():  # as the Monte Carlo reuses them
+            if with_default_options(m):  # as the Monte Carlo reuses them
                 done[m.name] = results[j]
     for j, (m, s) in enumerate(zip(chosen, seeds, strict=True)):
         if isinstance(m, Ensemble):  # its components' forecasts made above are not run again

@@ -95,6 +95,17 @@ def _weights(scenario: Scenario, issue_id: str) -> tuple[list[str], list[float]]
     return list(arr.actor_ids), [float(w) for w in arr.weight]
 
 
+def _size_by_weight() -> Spec:
+    """Dot area by the actor's weight (capability × salience), from zero, in the actors' size
+    range (a fresh dict for each spec)."""
+    return {
+        "field": "weight",
+        "type": "quantitative",
+        "scale": {"range": list(ACTOR_SIZES), "zero": True},
+        "legend": None,
+    }
+
+
 def _round_param() -> Spec:
     """The param the page drives (``view.signal("round", r)``); charts open at round 0."""
     return {"name": ROUND_PARAM, "value": 0}
@@ -191,12 +202,7 @@ def turn_chart(scenario: Scenario, frame: dict[str, Any], model: str, issue_id: 
                     "scale": actor_scale(scenario, ids),
                     "legend": None,
                 },
-                "size": {
-                    "field": "weight",
-                    "type": "quantitative",
-                    "scale": {"range": list(ACTOR_SIZES), "zero": True},
-                    "legend": None,
-                },
+                "size": _size_by_weight(),
                 "tooltip": [
                     {"field": "actor"},
                     {"field": "round"},
@@ -298,12 +304,7 @@ def two_issue_chart(
                         "actors", height + 40, height, labels=[names[a] for a in both]
                     ),
                 },
-                "size": {
-                    "field": "weight",
-                    "type": "quantitative",
-                    "scale": {"range": list(ACTOR_SIZES), "zero": True},
-                    "legend": None,
-                },
+                "size": _size_by_weight(),
                 "tooltip": [
                     {"field": "actor"},
                     {"field": "round"},

@@ -25,6 +25,7 @@ __all__ = [
     "IssueForecast",
     "ModelForecast",
     "as_generator",
+    "with_default_options",
 ]
 
 
@@ -208,3 +209,10 @@ class PerIssueModel(Model):
 
     def forecast_issue(self, arr: IssueArrays, *, rng: np.random.Generator) -> IssueForecast:
         raise NotImplementedError
+
+
+def with_default_options(model: Any) -> bool:
+    """Whether ``model`` runs with its class's default options, so that its forecasts are the
+    ones a combining model (the ensemble) would make of that registered model, and can be
+    reused by it (:func:`accord.forecast.forecast`, the Monte Carlo's ``evaluate``)."""
+    return bool(model.get_params() == type(model)().get_params())

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from accord.bargaining.arrays import RIPENESS_MONTHS, analyse_arrays
-from accord.models.base import Forecaster
+from accord.models.base import Forecaster, with_default_options
 from accord.rng import model_stream
 from accord.scenario import Scenario
 from accord.scenario.shocks import Shock, ShockSchedule
@@ -121,7 +121,7 @@ def evaluate(
     for j, m in enumerate(models):
         if not m.tags.combines:
             out[:, j] = batch_forecast(m, scheduled)
-            if m.get_params() == type(m)().get_params():
+            if with_default_options(m):
                 done[m.name] = out[:, j]
     for j, m in enumerate(models):  # a combining model reuses its components' forecasts
         if m.tags.combines:
