@@ -18,7 +18,7 @@ from functools import cache
 from importlib.util import find_spec
 from typing import Any, TypeVar
 
-__all__ = ["MIN_CASES", "compiled", "enabled"]
+__all__ = ["MIN_CASES", "compiled", "enabled", "inner"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,3 +49,14 @@ def compiled(fn: F) -> F | None:
         kernel = numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
         _KERNELS[fn] = kernel
     return kernel  # type: ignore[return-value]
+
+
+def inner(fn: F) -> F:
+    """Decorator for a function that a compiled kernel calls: its ``njit`` when compiled
+    kernels are on (numba compiles it into the kernel), else ``fn`` unchanged. It imports
+    numba, so only modules loaded on the compiled path use it."""
+    if not enabled():
+        return fn
+    import numba
+
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)  # type: ignore[no-any-return]
