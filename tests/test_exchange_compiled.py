@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accord
-from accord import _jit
+from accord import jit
 from accord.forecast import resolve_models
 from accord.models.exchange import kernel
 from accord.models.exchange.run import run_batch
@@ -22,7 +22,7 @@ from accord.simulation.montecarlo import batch_forecast
 from accord.simulation.sampling import sample
 
 pytest.importorskip("numba", reason="the compiled kernels need numba (pip install accord[fast])")
-pytestmark = pytest.mark.skipif(not _jit.enabled(), reason="compiled kernels are off (ACCORD_JIT)")
+pytestmark = pytest.mark.skipif(not jit.enabled(), reason="compiled kernels are off (ACCORD_JIT)")
 
 
 @st.composite
@@ -63,9 +63,9 @@ def test_whole_runs_equal_the_numpy_path(batch, rounds):
     x, s, w, has = batch
     c = np.where(s > 0, w / np.where(s > 0, s, 1.0), 0.0)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_jit, "MIN_CASES", 1)
+        mp.setattr(jit, "MIN_CASES", 1)
         fast = run_batch(x, s, c, has, rounds=rounds)
-        mp.setattr(_jit, "MIN_CASES", 10**9)
+        mp.setattr(jit, "MIN_CASES", 10**9)
         slow = run_batch(x, s, c, has, rounds=rounds)
     np.testing.assert_array_equal(fast.nbs, slow.nbs)
 
@@ -76,7 +76,7 @@ def test_monte_carlo_draws_of_the_default_scenario_match(monkeypatch):
     draws = sample(scn, 200, seed=3)
     model = next(iter(resolve_models(["exchange"])))
     fast = batch_forecast(model, draws)
-    monkeypatch.setattr(_jit, "MIN_CASES", 10**9)
+    monkeypatch.setattr(jit, "MIN_CASES", 10**9)
     slow = batch_forecast(model, draws)
     np.testing.assert_array_equal(fast, slow)
     one = batch_forecast(model, draws.take(slice(17, 18)))  # a draw alone: the numpy path
@@ -87,7 +87,7 @@ def test_small_batches_and_hooks_stay_on_the_numpy_kernel(monkeypatch):
     """Below MIN_CASES, with a tie hook, a record or the randomized gain, numpy runs."""
     calls = []
     monkeypatch.setattr(kernel, "_compiled_round", lambda *a: calls.append(1) or a[0].copy())
-    D = _jit.MIN_CASES
+    D = jit.MIN_CASES
     rng = np.random.default_rng(0)
     x, s = rng.uniform(0, 100, (D, 3, 2)), rng.uniform(0.1, 1, (D, 3, 2))
     has = np.ones_like(x, dtype=bool)

@@ -11,15 +11,15 @@ Where numpy runs the cases in lock-step (every step of the greedy loop over the 
 this runs one case at a time through its own greedy loop, so it never touches a finished
 case's candidates or the padding up to the batch's largest count.
 
-Compiled through :func:`accord._jit.compiled` (``numba.njit``); called from
-:func:`~.kernel.exchange_round` for batches of at least :data:`accord._jit.MIN_CASES` cases.
+Compiled through :func:`accord.jit.compiled` (``numba.njit``); called from
+:func:`~.kernel.exchange_round` for batches of at least :data:`accord.jit.MIN_CASES` cases.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from accord._jit import inner
+from accord.jit import inner
 
 from .equations import FULL_SHIFT, MIN_GAIN, MIN_MOVE, TIE_RTOL
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from accord import _jit
+from accord import jit
 
 from .equations import (
     TIE_RTOL,
@@ -396,15 +396,15 @@ def exchange_round(
     """One round in every case of (D, n, m): voting positions at its end, and with ``record``
     each case's realised exchanges (:data:`Event`).
 
-    A batch of at least :data:`accord._jit.MIN_CASES` cases of the equal-gain round without a
+    A batch of at least :data:`accord.jit.MIN_CASES` cases of the equal-gain round without a
     tie hook or a record runs the compiled transcription (:mod:`._compiled`) when compiled
     kernels are on: the same positions, to the bit."""
     if (
         choose is None
         and not record
         and not (gain == "random" and p > 0)
-        and x.shape[0] >= _jit.MIN_CASES
-        and _jit.enabled()
+        and x.shape[0] >= jit.MIN_CASES
+        and jit.enabled()
     ):
         return _compiled_round(x, s, w, has), None
     kernel = RoundKernel(x, s, w, has, gain=gain, p=p, rngs=rngs)
@@ -416,7 +416,7 @@ def _compiled_round(x: np.ndarray, s: np.ndarray, w: np.ndarray, has: np.ndarray
     issue weights computed here by the same numpy calls as :class:`RoundKernel`'s."""
     from ._compiled import equal_round
 
-    kernel = _jit.compiled(equal_round)
+    kernel = jit.compiled(equal_round)
     assert kernel is not None
     nbs0, dw = nbs(x, w), w.sum(axis=1)  # on the arrays as given, as RoundKernel does
     x, s, w = (np.ascontiguousarray(a, dtype=float) for a in (x, s, w))

@@ -59,4 +59,4 @@ def inner(fn: F) -> F:
         return fn
     import numba
 
-    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)  # type: ignore[no-any-return]
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)  # type: ignore[return-value]
