@@ -10,10 +10,18 @@ from collections.abc import Callable
 
 import numpy as np
 
+from accord import jit
+
 from .beliefs import Beliefs, RunStreams
 from .space import OutcomeSpace
 
 __all__ = ["Engine", "lexmax", "log_phi", "no_deal_schedule", "runs_of", "time_fraction"]
+
+
+#: ties in the believed probability of acceptance (log) when choosing an offer
+LEXMAX_TOL = 1e-4
+#: the compiled passes run from this many runs × packages per :data:`accord.jit.MIN_CASES`
+COMPILED_MIN_ROWS = 1024
 
 
 class Engine:
@@ -99,6 +107,21 @@ class Engine:
             hi = np.where(right, hi, mid)
         return sidx[self.b, np.minimum(lo, width - 1)]
 
+    # -- compiled passes (accord.jit) ----------------------------------------------------------
+    def _kernel(self, name: str) -> Callable[..., None] | None:
+        """The compiled transcription :mod:`._compiled` ``name`` when compiled kernels are on
+        and the runs × packages are many enough to pay for loading it; else None (numpy)."""
+        if self.R * self.P < jit.MIN_CASES * COMPILED_MIN_ROWS or not jit.enabled():
+            return None
+        from ._compiled import accept_terms, lexmax_offer, surplus
+
+        fns = {"accept_terms": accept_terms, "lexmax_offer": lexmax_offer, "surplus": surplus}
+        return jit.compiled(fns[name])
+
+    def _arrays(self, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Contiguous float64 utilities and believed no-deal payoffs for the kernels."""
+        return np.ascontiguousarray(self.U, dtype=float), np.ascontiguousarray(d, dtype=float)
+
     # -- beliefs -----------------------------------------------------------------------------
     def _cached(self, key: str, i: int, build: Callable[[], np.ndarray]) -> np.ndarray:
         version = -1 if self.beliefs is None else self.beliefs.version
@@ -162,6 +185,11 @@ class Engine:
 
         def build() -> np.ndarray:
             d = self.believed_no_deal(i)
+            kernel = self._kernel("surplus")
+            if kernel is not None:
+                out = np.empty((self.R, self.P), dtype=np.float32)
+                kernel(*self._arrays(d), i, out)
+                return out
             worst = np.full((self.R, self.P), np.inf, dtype=np.float32)
             for j in range(self.n):
                 if j != i:
@@ -187,6 +215,12 @@ class Engine:
                 else self.beliefs.no_deal_sd[:, i, :]
             )
             total = self._red_log_prob(i)
+            kernel = self._kernel("accept_terms")
+            if kernel is not None:
+                who_ = np.ones(self.n, dtype=bool) if who is None else np.asarray(who, bool)
+                u, dd = self._arrays(d)
+                kernel(total, u, dd, _scale(sd), i, who_, _table(), _OFFSET)
+                return total
             for j in range(self.n):
                 if j == i or (who is not None and not who[j]):
                     continue
@@ -222,9 +256,19 @@ class Engine:
         """Among i's packages at or above ``bound``: the largest believed probability that every
         other actor accepts, ties (within 1e-4 in log) broken by the largest smallest believed
         gain."""
-        cand = self.utility_rows(i) >= bound[:, None]
-        cand = cand & self.ok[None, :, i]
-        pick, found = lexmax(cand, self.acceptance_log_prob(i), self.believed_surplus(i))
+        primary, secondary = self.acceptance_log_prob(i), self.believed_surplus(i)
+        kernel = self._kernel("lexmax_offer")
+        if kernel is not None:
+            pick = np.empty(self.R, dtype=np.int64)
+            found = np.empty(self.R, dtype=bool)
+            ui = np.ascontiguousarray(self.utility_rows(i))
+            ok = np.ascontiguousarray(self.ok[:, i])
+            bound = np.ascontiguousarray(bound, dtype=float)
+            kernel(ui, bound, ok, primary, secondary, np.float32(LEXMAX_TOL), pick, found)
+        else:
+            cand = self.utility_rows(i) >= bound[:, None]
+            cand = cand & self.ok[None, :, i]
+            pick, found = lexmax(cand, primary, secondary)
         return np.where(found, pick, self.aspiration_offer(i, bound))
 
     def blocking(self, offer: np.ndarray, no_deal: np.ndarray) -> np.ndarray:
@@ -243,8 +287,7 @@ _Z_MAX = 12.0
 _LOG_PHI = None
 
 
-def log_phi(x: np.ndarray, sd) -> np.ndarray:
-    """log Φ(x / sd) as float32; sd = 0 gives 0 (x > 0) or −inf (x < 0)."""
+def _table() -> np.ndarray:
     global _LOG_PHI
     if _LOG_PHI is None:
         from scipy.special import log_ndtr
@@ -252,16 +295,30 @@ def log_phi(x: np.ndarray, sd) -> np.ndarray:
         table = log_ndtr(np.arange(-_Z_MAX, _Z_MAX + _Z_STEP / 2, _Z_STEP)).astype(np.float32)
         table[0], table[-1] = -np.inf, 0.0
         _LOG_PHI = table
+    return _LOG_PHI
+
+
+def _scale(sd) -> np.ndarray:
+    """log_phi's float32 factor from x to the table's index: 1 / (sd · step), capped."""
     sd = np.asarray(sd, dtype=np.float32)
     with np.errstate(divide="ignore", over="ignore"):  # sd = 0: a step function
-        scale = (
+        return (
             np.minimum(np.where(sd > 0, 1.0 / np.where(sd > 0, sd, 1.0), 1e20), 1e20) / _Z_STEP
         ).astype(np.float32)
-    z = np.asarray(x, dtype=np.float32) * scale  # z / step
+
+
+#: log_phi's index offset: z = 0 is the table's middle (nearest point)
+_OFFSET = np.float32(_Z_MAX / _Z_STEP + 0.5)
+
+
+def log_phi(x: np.ndarray, sd) -> np.ndarray:
+    """log Φ(x / sd) as float32; sd = 0 gives 0 (x > 0) or −inf (x < 0)."""
+    table = _table()
+    z = np.asarray(x, dtype=np.float32) * _scale(sd)  # z / step
     np.copyto(z, np.float32(0.0), where=np.isnan(z))  # NaN -> 0; ±inf is clipped below
-    z += np.float32(_Z_MAX / _Z_STEP + 0.5)
-    np.clip(z, 0, len(_LOG_PHI) - 1, out=z)
-    return _LOG_PHI[z.astype(np.int32)]
+    z += _OFFSET
+    np.clip(z, 0, len(table) - 1, out=z)
+    return table[z.astype(np.int32)]
 
 
 def _stable_sort(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -277,7 +334,7 @@ def _stable_sort(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, su
 
 
-def lexmax(cand: np.ndarray, primary: np.ndarray, secondary: np.ndarray, tol: float = 1e-4):
+def lexmax(cand: np.ndarray, primary: np.ndarray, secondary: np.ndarray, tol: float = LEXMAX_TOL):
     """Per run: the candidate with the largest ``primary`` (within ``tol``), then ``secondary``."""
     p = np.where(cand, primary, -np.inf)
     best = p.max(axis=1)
