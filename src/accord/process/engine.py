@@ -115,7 +115,11 @@ class Engine:
             return None
         from ._compiled import accept_terms, lexmax_offer, surplus
 
-        fns = {"accept_terms": accept_terms, "lexmax_offer": lexmax_offer, "surplus": surplus}
+        fns: dict[str, Callable[..., None]] = {
+            "accept_terms": accept_terms,
+            "lexmax_offer": lexmax_offer,
+            "surplus": surplus,
+        }
         return jit.compiled(fns[name])
 
     def _arrays(self, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
