@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import accord
+from accord.report import analyses
 from accord.report.brief import BriefContext, build_brief, section_bargaining
 from accord.report.overview import KEY_MAX, KEY_MIN, label_lines
 from accord.report.sections import input_label, section_process
@@ -173,6 +174,43 @@ def test_workers_change_nothing_in_the_brief(ukraine, short_flag):
         return re.sub(r"Made by accord .*? UTC\.", "", _no_svg(html))
 
     assert text(one) == text(two) and one.count("<svg") == two.count("<svg")
+
+
+def test_the_background_lane_changes_nothing_in_the_brief(ukraine, monkeypatch):
+    """With one worker the process comparisons and the tornado run in a thread beside the
+    Monte Carlo; the brief is the one they give run one after the other."""
+    lane = build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS, short=True)
+    monkeypatch.setattr(analyses, "_start_lane", lambda ctx: None)
+    alone = build_brief(ukraine, seed=SEED, draws=DRAWS, runs=RUNS, short=True)
+
+    def text(html: str) -> str:
+        return re.sub(r"Made by accord .*? UTC\.", "", html)
+
+    assert text(lane) == text(alone)
+
+
+def test_the_lane_runs_in_order_hands_errors_back_and_never_waits_to_stop():
+    import threading
+    import time
+
+    lane = analyses._Lane()
+    gate, done = threading.Event(), []
+    first = lane.submit(lambda: gate.wait(5) and done.append(1) or "one")
+    failing = lane.submit(lambda: 1 / 0)
+    later = lane.submit(done.append, 3)
+    while not first.running():
+        time.sleep(0.001)
+    t0 = time.perf_counter()
+    lane.shutdown(cancel_futures=True)  # the first is running: the others are cancelled
+    assert time.perf_counter() - t0 < 0.5
+    assert failing.cancelled() and later.cancelled()
+    gate.set()
+    assert first.result(5) == "one" and done == [1]
+    lane2 = analyses._Lane()
+    with pytest.raises(ZeroDivisionError):
+        lane2.submit(lambda: 1 / 0).result(5)
+    assert lane2.submit(lambda: 7).result(5) == 7
+    lane2.shutdown()
 
 
 # -- printed to PDF
