@@ -189,30 +189,6 @@ def test_the_background_lane_changes_nothing_in_the_brief(ukraine, monkeypatch):
     assert text(lane) == text(alone)
 
 
-def test_the_lane_runs_in_order_hands_errors_back_and_never_waits_to_stop():
-    import threading
-    import time
-
-    lane = analyses._Lane()
-    gate, done = threading.Event(), []
-    first = lane.submit(lambda: gate.wait(5) and done.append(1) or "one")
-    failing = lane.submit(lambda: 1 / 0)
-    later = lane.submit(done.append, 3)
-    while not first.running():
-        time.sleep(0.001)
-    t0 = time.perf_counter()
-    lane.shutdown(cancel_futures=True)  # the first is running: the others are cancelled
-    assert time.perf_counter() - t0 < 0.5
-    assert failing.cancelled() and later.cancelled()
-    gate.set()
-    assert first.result(5) == "one" and done == [1]
-    lane2 = analyses._Lane()
-    with pytest.raises(ZeroDivisionError):
-        lane2.submit(lambda: 1 / 0).result(5)
-    assert lane2.submit(lambda: 7).result(5) == 7
-    lane2.shutdown()
-
-
 # -- printed to PDF
 # ----------------------------------------------------------------------------------------
 

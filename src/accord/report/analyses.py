@@ -10,15 +10,13 @@ analysis draws from its own seed, whatever runs it.
 
 from __future__ import annotations
 
-import queue
 import signal
 import sys
-import threading
-from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import Any
 
 from accord.models.registry import MODELS
+from accord.threads import Lanes
 
 from .html import BriefContext
 
@@ -141,42 +139,6 @@ def start(ctx: BriefContext, workers: int) -> Executor | None:
     return pool
 
 
-class _Lane(Executor):
-    """One daemon thread that runs the calls handed to it in order. Shutting it down cancels
-    what has not started and never waits: a Ctrl-C stops the brief at once, and the call
-    still running (a comparison the brief no longer needs) ends with the process."""
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        threading.Thread(target=self._work, name="accord-brief", daemon=True).start()
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        fut: Future = Future()
-        self._queue.put((fut, fn, args, kwargs))
-        return fut
-
-    def _work(self) -> None:
-        while (item := self._queue.get()) is not None:
-            fut, fn, args, kwargs = item
-            if not fut.set_running_or_notify_cancel():
-                continue
-            try:
-                fut.set_result(fn(*args, **kwargs))
-            except BaseException as exc:  # handed to whoever waits on the result
-                fut.set_exception(exc)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if cancel_futures:
-            while True:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is not None:
-                    item[0].cancel()
-        self._queue.put(None)
-
-
 def _start_lane(ctx: BriefContext) -> Executor | None:
     """One background thread for the analyses the brief needs last (:func:`start`)."""
     calls: dict[str, tuple[Any, tuple, dict]] = {}
@@ -187,7 +149,7 @@ def _start_lane(ctx: BriefContext) -> Executor | None:
         calls["tornado"] = _tornado_call(ctx)  # page one's "what would change them"
     if not calls:
         return None
-    lane = _Lane()
+    lane = Lanes(1, "accord-brief")
     for key, (fn, args, kwargs) in calls.items():
         ctx.pending[key] = lane.submit(fn, *args, **kwargs)
     return lane

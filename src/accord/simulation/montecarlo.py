@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from accord.models.base import Forecaster, with_default_options
 from accord.rng import model_stream
 from accord.scenario import Scenario
 from accord.scenario.shocks import Shock, ShockSchedule
+from accord.threads import Lanes, side_by_side
 
 from .pool import WorkerPool
 from .results import QUANTILES, SimulationResult
@@ -118,23 +120,39 @@ def evaluate(
     scheduled = draws.with_schedule(schedule if schedule else None)
     out = np.empty((draws.n_draws, len(models), len(draws.scenario.issues)))
     done: dict[str, np.ndarray] = {}  # forecasts of models run with their default options
-    for j, m in enumerate(models):
-        if not m.tags.combines:
-            out[:, j] = batch_forecast(m, scheduled)
-            if with_default_options(m):
-                done[m.name] = out[:, j]
+    own = [j for j, m in enumerate(models) if not m.tags.combines]
+    one_shot = scheduled.for_model(round_based=False)
+    threads = side_by_side() if len(own) + bargaining > 1 else 1
+    lanes = Lanes(threads, "accord-models") if threads > 1 else None
+    try:  # the models (and the bargaining analysis) side by side on the lanes, if any
+        run = lanes.submit if lanes is not None else _now
+        futures = {j: run(batch_forecast, models[j], scheduled) for j in own}
+        deal = run(analyse_arrays, one_shot, months=RIPENESS_MONTHS) if bargaining else None
+        for j in own:
+            out[:, j] = futures[j].result()
+            if with_default_options(models[j]):
+                done[models[j].name] = out[:, j]
+        bargain = deal.result() if deal is not None else {}
+    finally:
+        if lanes is not None:
+            lanes.shutdown(cancel_futures=True)
     for j, m in enumerate(models):  # a combining model reuses its components' forecasts
         if m.tags.combines:
             if all(name in done for name in m.components()):
                 out[:, j] = m.combine(done)
             else:
                 out[:, j] = batch_forecast(m, scheduled)
-    bargain = (
-        analyse_arrays(scheduled.for_model(round_based=False), months=RIPENESS_MONTHS)
-        if bargaining
-        else {}
-    )
     return out, bargain
+
+
+def _now(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+    """``fn(*args, **kwargs)`` run here, as a done future (no lanes)."""
+    fut: Future = Future()
+    try:
+        fut.set_result(fn(*args, **kwargs))
+    except Exception as exc:
+        fut.set_exception(exc)
+    return fut
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
