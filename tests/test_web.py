@@ -154,6 +154,35 @@ def test_process_simulate_and_sensitivity_jobs(client):
     assert bad["status"] == "failed" and "nonsense" in bad["error"]
 
 
+def test_sobol_for_any_model_from_the_dashboard(client):
+    """The dashboard's sensitivity job gives the Sobol indices `sensitivity.sobol` gives for the
+    model asked (here the exchange model, n = 64), largest total index first, with a chart;
+    a base size that is not offered is refused with the choices named."""
+    from accord.simulation.sensitivity import sobol
+
+    params = {"model": "exchange", "method": "both", "n": 64, "top": 5, "seed": 3}
+    job = _wait_job(
+        client, client.post(f"/api/scenarios/{DEFAULT}/run/sensitivity", json=params).json()["id"]
+    )
+    assert job["status"] == "done", job["error"]
+    res = job["result"]
+    assert res["method"] == "both" and res["issues"]  # the tornado too
+    direct = sobol(accord.load_scenario(DEFAULT), n=64, seed=3, models=["exchange"])
+    assert res["sobol"]["n"] == 64 and res["sobol"]["evaluations"] == direct.evaluations
+    for frame in res["sobol"]["issues"]:
+        want = direct.indices(f"exchange:{frame['issue']}").sort_values(
+            "ST", ascending=False, kind="stable"
+        )
+        got = [r["ST"] for r in frame["rows"]]
+        assert got == sorted(got, reverse=True) and len(got) <= 5
+        assert got == pytest.approx(list(want["ST"][: len(got)]), abs=1e-12)
+        if "spec" in frame:
+            assert frame["spec"]["layer"][0]["data"]["values"]
+    assert any("spec" in f for f in res["sobol"]["issues"])
+    r = client.post(f"/api/scenarios/{DEFAULT}/run/sensitivity", json={"method": "sobol", "n": 100})
+    assert r.status_code == 422 and "64" in r.text
+
+
 def test_paths_cannot_escape_the_folder(client, tmp_path):
     for name in ("..%2F..%2Fetc%2Fpasswd", "..", ".hidden", "a/b", "x" * 80):
         r = client.get(f"/api/scenarios/{name}")

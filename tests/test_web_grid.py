@@ -147,6 +147,38 @@ def test_analysis_parameters_are_a_form_with_their_ranges_in_words(server):  # n
 @pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
 )
+@pytest.mark.parametrize("width", [1280, 800])
+def test_sobol_of_any_model_from_the_form(server, width):  # noqa: F811
+    """The sensitivity form offers the method and the Sobol base size as choices; Sobol of the
+    exchange model draws one chart per issue the inputs move, with no page error."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with _dashboard(server, width) as (page, errors):
+        page.click("nav.tabs button[data-tab=results]")
+        page.select_option("#analysis", "sensitivity")
+        method = page.locator('#param-form select[data-param="method"]')
+        method.wait_for()
+        assert method.locator("option").all_inner_texts() == ["tornado", "sobol", "both"]
+        method.select_option("sobol")
+        page.select_option('#param-form select[data-param="n"]', "64")
+        page.fill('#param-form input[data-param="model"]', "exchange")
+        sent = json.loads(page.locator("#params").input_value())
+        assert sent["method"] == "sobol" and sent["n"] == 64 and sent["model"] == "exchange"
+        page.click("#run")
+        page.locator("#job-status", has_text=re.compile(r"^done")).wait_for(timeout=180_000)
+        charts = page.locator('#results [data-chart="sobol"]')
+        charts.first.wait_for()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#results [data-chart=sobol]')]"
+            ".every((b) => b.dataset.drawn === '1')"
+        )
+        assert charts.count() >= 3
+        page.screenshot(path=str(SHOTS / f"sobol-{width}.png"), full_page=True)
+        assert not errors, errors
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
 def test_new_scenario_wizard_creates_a_valid_scenario_and_opens_its_grid(server, tmp_path):  # noqa: F811
     """New scenario: a name, the actors and the issues; the file is created in the folder (a
     valid scenario whose every number says it is a placeholder), listed, and opened with its

@@ -14,7 +14,7 @@ import vl-convert on first use.
 
 from __future__ import annotations
 
-from .bars import bar_chart, process_chart
+from .bars import bar_chart, process_chart, sobol_chart
 from .deal import bargaining_map, map_frame, map_spec, most_opposed_pair, ripeness_chart
 from .issues import actor_scale, forecast_chart, interval_chart, tornado_chart
 from .overview import label_lines, overview_chart
@@ -41,6 +41,7 @@ __all__ = [
     "overview_chart",
     "process_chart",
     "ripeness_chart",
+    "sobol_chart",
     "to_png",
     "to_svg",
     "tornado_chart",

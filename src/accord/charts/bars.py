@@ -6,10 +6,12 @@ from collections.abc import Sequence
 
 from .base import WIDTH, Spec, bottom_legend, chart, num
 
-__all__ = ["OUTCOME_COLOURS", "bar_chart", "process_chart"]
+__all__ = ["OUTCOME_COLOURS", "SOBOL_COLOURS", "bar_chart", "process_chart", "sobol_chart"]
 
 #: deal, breakdown, escalation
 OUTCOME_COLOURS = ("#009E73", "#BBBBBB", "#D55E00")
+#: first-order and total Sobol index
+SOBOL_COLOURS = ("#4E79A7", "#A0CBE8")
 
 
 def process_chart(
@@ -55,7 +57,7 @@ def process_chart(
                     "field": "share",
                     "type": "quantitative",
                     "stack": "zero",
-                    "scale": {"domain": [0, 1]},
+                    "scale": {"domain": [0, 1], "clamp": True},
                     "axis": {"format": ".0%", "title": "share of simulated runs"},
                 },
                 "color": {
@@ -108,4 +110,83 @@ def bar_chart(
         ],
         width=WIDTH,
         height=26 * len(labels),
+    )
+
+
+def sobol_chart(rows: Sequence[dict], title: str) -> Spec:
+    """Sobol indices of one output: for each input (largest total first) its total index (light
+    bar, what the input moves alone and with others) and first-order index (dark bar, alone),
+    each with its bootstrap 95 % interval.
+
+    ``rows``: ``label``, ``S1``, ``S1_conf``, ``ST``, ``ST_conf``."""
+    from .issues import row_label
+
+    data = []
+    for r in rows:
+        for kind, colour in zip(("ST", "S1"), SOBOL_COLOURS[::-1], strict=True):
+            v, ci = num(r[kind]), num(r[f"{kind}_conf"]) or 0.0
+            data.append(
+                {
+                    "label": row_label(r["label"]),
+                    "index": "total (with others)" if kind == "ST" else "first order (alone)",
+                    "value": v,
+                    "lo": None if v is None else v - ci,
+                    "hi": None if v is None else v + ci,
+                    "colour": colour,
+                    "tip": f"{r['label']}: {kind} = {r[kind]:.3f} ± {ci:.3f}",
+                }
+            )
+    order = [row_label(r["label"]) for r in rows]
+    y = {
+        "field": "label",
+        "type": "nominal",
+        "sort": order,
+        "title": None,
+        "axis": {"domain": False, "ticks": False, "labelExpr": "split(datum.label, '|')"},
+    }
+    offset = {"field": "index", "sort": ["total (with others)", "first order (alone)"]}
+    x = {
+        "type": "quantitative",
+        "title": "share of the forecast's variance",
+        "scale": {"domain": [0, 1], "clamp": True},
+    }
+    return chart(
+        title,
+        [
+            {
+                "name": "bars",
+                "data": {"values": data},
+                "mark": {"type": "bar", "height": {"band": 0.8}},
+                "encoding": {
+                    "y": y,
+                    "yOffset": offset,
+                    "x": {"field": "value", **x},
+                    "color": {
+                        "field": "index",
+                        "type": "nominal",
+                        "scale": {
+                            "domain": ["total (with others)", "first order (alone)"],
+                            "range": list(SOBOL_COLOURS[::-1]),
+                        },
+                        "legend": bottom_legend(
+                            None, 40 * len(rows), 40 * len(rows), labels=["total (with others)"]
+                        ),
+                    },
+                    "tooltip": [{"field": "tip", "title": None}],
+                },
+            },
+            {
+                "name": "intervals",
+                "data": {"values": [d for d in data if d["lo"] is not None]},
+                "mark": {"type": "rule", "color": "#333333"},
+                "encoding": {
+                    "y": y,
+                    "yOffset": offset,
+                    "x": {"field": "lo", **x},
+                    "x2": {"field": "hi"},
+                },
+            },
+        ],
+        width=WIDTH,
+        height=40 * len(rows),
     )

@@ -282,14 +282,69 @@ def run_process(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, An
 
 
 def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, Any]:
-    """One-at-a-time tornado per issue for one model (the brief's tornado charts)."""
-    from accord.report.sections import input_label
-    from accord.simulation.sensitivity import tornado
+    """For any one model: the one-at-a-time tornado per issue (the brief's tornado charts),
+    the Sobol indices per issue (``accord sensitivity --method sobol``), or both."""
+    from accord.simulation.sampling import uncertain_inputs
+    from accord.simulation.sensitivity import sobol, tornado
 
     model = str(params.get("model", "bdm"))
-    job.report(0.1, "moving each input to its low and high end")
-    res = tornado(scn, models=[model], seed=int(params.get("seed", 0)))
-    job.report(0.9, "ranking the inputs")
+    method = str(params.get("method", "tornado"))
+    seed, top = int(params.get("seed", 0)), int(params.get("top", 8))
+    out: dict[str, Any] = {"model": model, "method": method, "issues": []}
+    if method in ("tornado", "both"):
+        job.report(0.05, "tornado: moving each input to its low and high end")
+        res = tornado(scn, models=[model], seed=seed)
+        out["issues"] = _tornado_frames(scn, model, res, top)
+    if method in ("sobol", "both"):
+        n = int(params.get("n", 256))
+        runs = n * (len(uncertain_inputs(scn)) + 2)
+        job.report(0.5 if method == "both" else 0.05, f"Sobol indices: {runs:,} runs of {model}")
+        sob = sobol(scn, n=n, seed=seed, models=[model])
+        out["sobol"] = {
+            "n": sob.n,
+            "evaluations": sob.evaluations,
+            "issues": _sobol_frames(scn, model, sob, top),
+        }
+    job.report(0.95, "ranking the inputs")
+    return out
+
+
+#: the Sobol chart shows the inputs whose total index is at least this share of the variance
+SOBOL_SHOWN = 0.01
+
+
+def _sobol_frames(scn: Scenario, model: str, sob: Any, top: int) -> list[dict[str, Any]]:
+    """Per issue: the inputs with the largest total Sobol index, and their chart."""
+    from accord.report.sections import input_label
+
+    names = {a.id: a.name for a in scn.actors}
+    frames = []
+    for issue in scn.issues:
+        name = f"{model}:{issue.id}"
+        if name not in sob.outputs:
+            continue
+        idx = sob.indices(name).sort_values("ST", ascending=False, kind="stable").head(top)
+        rows: list[dict[str, Any]] = [
+            {
+                "label": input_label(r, names),
+                **{k: _finite(getattr(r, k)) for k in ("S1", "S1_conf", "ST", "ST_conf")},
+            }
+            for r in idx.itertuples()
+        ]
+        frame: dict[str, Any] = {**_issue_frame(issue), "rows": rows}
+        drawn = [r for r in rows if r["S1"] is not None and float(r["ST"] or 0.0) >= SOBOL_SHOWN]
+        if drawn and sob.variance.get(name, 0.0) > 0:
+            frame["spec"] = vl.sobol_chart(
+                drawn, f"What moves the forecast on {issue.name or issue.id} (Sobol, n = {sob.n})"
+            )
+        frames.append(frame)
+    return frames
+
+
+def _tornado_frames(scn: Scenario, model: str, res: Any, top: int) -> list[dict[str, Any]]:
+    """Per issue: the inputs with the widest swing, and their tornado chart."""
+    from accord.report.sections import input_label
+
     names = {a.id: a.name for a in scn.actors}
     colours = vl.actor_colours(scn)
     issues = []
@@ -297,7 +352,7 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
         out = f"{model}:{issue.id}"
         if out not in res.outputs:
             continue
-        top = res.top(out, int(params.get("top", 8)))
+        best = res.top(out, top)
         rows = [
             {
                 "label": input_label(r, names),
@@ -308,7 +363,7 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
                 "at_high": _finite(r.at_high),
                 "swing": _finite(r.swing),
             }
-            for r in top.itertuples()
+            for r in best.itertuples()
         ]
         moved = [r for r in rows if isinstance(r["swing"], float) and r["swing"] > 0]
         frame: dict[str, Any] = {
@@ -325,7 +380,7 @@ def run_sensitivity(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str
                 f"What moves the forecast on {issue.name or issue.id}",
             )
         issues.append(frame)
-    return {"model": model, "issues": issues}
+    return issues
 
 
 def run_compare(

@@ -6,7 +6,7 @@ job pool's time limit (see :mod:`accord.web.jobs`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,7 @@ __all__ = [
     "CompareParams",
     "ForecastParams",
     "ProcessParams",
+    "SOBOL_SIZES",
     "SensitivityParams",
     "SimulateParams",
     "seed_field",
@@ -82,8 +83,23 @@ class ProcessParams(AnalysisParams):
     )
 
 
+#: Sobol base sample sizes the dashboard offers (powers of 2; the models run n·(inputs + 2)
+#: times: 256 on the default scenario is about 9,700 runs, a few seconds)
+SOBOL_SIZES = (64, 128, 256, 512, 1024)
+
+
 class SensitivityParams(AnalysisParams):
     model: str = Field("bdm", min_length=1, max_length=64, description="the model to vary")
+    method: Literal["tornado", "sobol", "both"] = Field(
+        "tornado",
+        description="tornado (each input at its ends, one at a time), Sobol indices (every "
+        "input over its whole range at once, with interactions) or both",
+    )
+    n: Literal[64, 128, 256, 512, 1024] = Field(
+        256,
+        description="Sobol base sample size, a power of 2 from 64 to 1,024; the model runs "
+        "n × (inputs + 2) times",
+    )
     seed: int = seed_field()
     top: int = Field(8, ge=1, le=100, description="inputs shown per issue, 1 to 100")
 

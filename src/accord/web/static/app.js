@@ -147,9 +147,16 @@ function renderSimulate(res) {
 }
 function renderSensitivity(res) {
   const out = $("results"); out.replaceChildren(); ensureActors();
-  out.append(el("p", {class:"status", text:`one input at a time at its low and high end; model ${res.model}; bar colour: the input's actor`}));
-  for (const c of res.issues) { if (!c.rows.length) { out.append(el("p", {text:`${c.name}: no single input moves this forecast.`})); continue; }
-    out.append(vegaChart(c.spec, "tornado", {"data-issue":c.issue})); }
+  if ((res.method || "tornado") !== "sobol") {
+    out.append(el("p", {class:"status", text:`tornado: one input at a time at its low and high end; model ${res.model}; bar colour: the input's actor`}));
+    for (const c of res.issues) { if (!c.rows.length) { out.append(el("p", {text:`${c.name}: no single input moves this forecast.`})); continue; }
+      out.append(vegaChart(c.spec, "tornado", {"data-issue":c.issue})); }
+  }
+  if (res.sobol) {
+    out.append(el("p", {class:"status", text:`Sobol indices of model ${res.model}: every input over its whole range at once, n = ${res.sobol.n} (${res.sobol.evaluations.toLocaleString()} runs); light bar: total index (alone and with others), dark bar: first order (alone), lines: bootstrap 95 % intervals; inputs with a total index of at least 1 %`}));
+    for (const c of res.sobol.issues) { if (!c.spec) { out.append(el("p", {text:`${c.name}: the forecast does not vary over the inputs' ranges.`})); continue; }
+      out.append(vegaChart(c.spec, "sobol", {"data-issue":c.issue})); }
+  }
 }
 function renderProcess(res) {
   const out = $("results"); out.replaceChildren();

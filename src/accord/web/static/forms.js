@@ -24,7 +24,7 @@ function formWrite(kind) {
       continue;
     }
     input.classList.remove("bad");
-    params[key] = input.type === "number" ? Number(input.value) : input.value;
+    params[key] = input.type === "number" || input.dataset.number ? Number(input.value) : input.value;
   }
   $("params").value = JSON.stringify(params);
   $("run").disabled = bad.length > 0;
@@ -36,9 +36,18 @@ function formField(kind, key, spec, value) {
   const attrs = {"data-param": key, "aria-label": spec.title || key, title: spec.description || ""};
   if (s.type === "string") { attrs.type = "text"; if (s.maxLength) attrs.maxlength = s.maxLength; if (s.pattern) attrs.pattern = s.pattern.replace(/^\^|\$$/g, ""); }
   else { attrs.type = "number"; attrs.step = s.type === "integer" ? "1" : "any"; if (s.minimum != null) attrs.min = s.minimum; if (s.maximum != null) attrs.max = s.maximum; }
-  const input = el("input", attrs);
-  input.value = value ?? s.default ?? "";
-  input.addEventListener("input", () => formWrite(kind));
+  let input;
+  if (Array.isArray(s.enum)) {  // a choice (Literal): a select of its values
+    delete attrs.type; delete attrs.step; delete attrs.min; delete attrs.max; delete attrs.pattern;
+    attrs["data-number"] = s.type === "integer" || s.type === "number" ? "1" : "";
+    input = el("select", attrs, ...s.enum.map((v) => el("option", {value: String(v), text: String(v)})));
+    input.value = String(value ?? s.default ?? s.enum[0]);
+    input.addEventListener("change", () => formWrite(kind));
+  } else {
+    input = el("input", attrs);
+    input.value = value ?? s.default ?? "";
+    input.addEventListener("input", () => formWrite(kind));
+  }
   return el("label", {class: "param"}, el("span", {text: spec.title || key}), input);
 }
 function formDraw() {
