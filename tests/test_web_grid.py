@@ -148,6 +148,52 @@ def test_analysis_parameters_are_a_form_with_their_ranges_in_words(server):  # n
     CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
 )
 @pytest.mark.parametrize("width", [1280, 800])
+def test_the_evidence_panel_edits_the_focused_numbers_evidence(server, width):  # noqa: F811
+    """Focus a cell: its evidence is editable beside the grid. Turning a quote into a judgement
+    and writing it changes the same data as the form; a quote without its source is named in the
+    problem list; nothing is saved."""
+    shipped = Path(shipped_scenarios()[DEFAULT])
+    before_bytes = shipped.read_bytes()
+    scn = accord.load_scenario(DEFAULT)
+    russia = next(i for i, a in enumerate(scn.actors) if a.id == "russia")
+    base = f"actors[{russia}].stances.nato.salience"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with _dashboard(server, width) as (page, errors):
+        page.select_option("#grid-field", "salience")
+        page.locator(f'table.grid input[data-path="{base}.value"]').focus()
+        kind = page.locator("#evidence-kind")
+        kind.wait_for()
+        ev = scn.actors[russia].stances["nato"].salience.evidence
+        assert kind.input_value() == ("quote" if ev.quote else "judgement")
+        if ev.quote:
+            assert page.locator("#evidence-quote").input_value() == ev.quote
+            assert page.locator("#evidence-source").input_value() == ev.source
+        kind.select_option("judgement")
+        page.locator("#evidence-judgement").fill("Moscow calls NATO's enlargement existential")
+        # the scenario data holds it: another cell, then this one again, reads it back
+        page.locator("table.grid input").first.focus()
+        page.locator(f'table.grid input[data-path="{base}.value"]').focus()
+        assert page.locator("#evidence-kind").input_value() == "judgement"
+        text = page.locator("#evidence-judgement").input_value()
+        assert text == "Moscow calls NATO's enlargement existential"
+        assert page.locator("#save-status").inner_text() == "unsaved changes"
+        page.screenshot(path=str(SHOTS / f"evidence-panel-{width}.png"), full_page=False)
+        # back to a quote, with no source chosen: the check names what is missing
+        kind.select_option("quote")
+        page.select_option("#evidence-source", "")
+        page.locator("#evidence-quote").fill("a passage")
+        note = page.locator("#grid-evidence .err").first  # under the panel's source field
+        note.wait_for(timeout=30_000)
+        assert "must name an entry in `sources`" in note.inner_text()
+        page.screenshot(path=str(SHOTS / f"evidence-panel-problem-{width}.png"), full_page=False)
+        assert not errors, errors
+    assert shipped.read_bytes() == before_bytes
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+@pytest.mark.parametrize("width", [1280, 800])
 def test_sobol_of_any_model_from_the_form(server, width):  # noqa: F811
     """The sensitivity form offers the method and the Sobol base size as choices; Sobol of the
     exchange model draws one chart per issue the inputs move, with no page error."""

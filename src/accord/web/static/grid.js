@@ -1,7 +1,8 @@
 // accord dashboard: the actor × issue grid editor. One field at a time (position, salience, red
 // line, or each actor's capability); each cell edits the same scenario data as the form below
 // it, so validation, the what-if and saving work unchanged. A cell's evidence (quote or
-// judgement) is its tooltip and shows in the panel beside the grid when the cell is focused.
+// judgement) is its tooltip and shows, editable, in the panel beside the grid when the cell is
+// focused.
 "use strict";
 const GRID_FIELDS = [["position", "position"], ["salience", "salience"], ["red_line", "red line"], ["capability", "capability"]];
 const G = {field: "position"};
@@ -31,6 +32,47 @@ function gridPanel(text, where) {
   const p = $("grid-evidence"); if (!p) return;
   p.replaceChildren(el("strong", {text: where}), el("div", {class: "quote", text: text || "no evidence recorded for this number yet"}));
 }
+// the panel edits the focused number's evidence: a source's own words, a reader comment under
+// it, or the analyst's judgement (the scenario keeps the three apart); each keystroke writes the
+// scenario data, so validation names what is missing (a quote needs its source) under the panel
+const EVIDENCE_KINDS = [["quote", "quote from a source"], ["comment", "reader comment under a source"], ["judgement", "analyst's judgement"]];
+function evidenceKind(e) { return !e ? "judgement" : e.comment_by != null ? "comment" : e.quote != null || e.source != null ? "quote" : "judgement"; }
+function evidenceOf(kind, old, form) {
+  if (kind === "judgement") return {judgement: form.judgement ?? old.judgement ?? ""};
+  const e = {source: form.source ?? old.source ?? "", quote: form.quote ?? old.quote ?? ""};
+  if (kind === "comment") { e.comment_by = form.comment_by ?? old.comment_by ?? ""; const r = form.reason ?? old.reason; if (r) e.reason = r; }
+  return e;
+}
+function gridEvidencePanel(a, id, field, where) {
+  const p = $("grid-evidence"); if (!p) return;
+  const q = gridQuantity(S.data.actors[a], id, field);
+  if (!q) { gridPanel("", where); p.append(el("p", {class: "status", text: "set a value first; its evidence can then be written here"})); return; }
+  const e = q.evidence || {}, kind = evidenceKind(q.evidence);
+  const cited = el("div", {class: "quote", text: gridEvidence(q) || "no evidence recorded for this number yet"});
+  const write = (form) => {
+    q.evidence = evidenceOf(pick.value, q.evidence || {}, form); formOnly(); changed();
+    cited.textContent = gridEvidence(q) || "no evidence recorded for this number yet";
+  };
+  const pick = el("select", {id: "evidence-kind", "aria-label": "kind of evidence"}, ...EVIDENCE_KINDS.map(([k, t]) => el("option", {value: k, text: t})));
+  pick.value = kind;
+  pick.onchange = () => { write({}); gridEvidencePanel(a, id, field, where); };
+  const rows = [el("strong", {text: where}), cited, el("label", {class: "param"}, el("span", {text: "evidence"}), pick)];
+  const at = gridPath(a, id, field).replace(/\.value$/, ".evidence");  // problems find the panel's fields
+  const area = (key, label, value) => {
+    const box = el("textarea", {id: `evidence-${key}`, "data-path": `${at}.${key}`, rows: key === "judgement" || key === "quote" ? "4" : "2", "aria-label": `${where} · evidence · ${key.replace("_", " ")}`});
+    box.value = value || ""; box.addEventListener("input", () => write({[key]: box.value}));
+    return el("label", {class: "param"}, el("span", {text: label}), box);
+  };
+  if (kind === "judgement") rows.push(area("judgement", "the analyst's reasoning", e.judgement));
+  else {
+    const sources = (S.data.sources || []).map((s) => s.id);
+    const src = el("select", {id: "evidence-source", "data-path": `${at}.source`, "aria-label": `${where} · evidence · source`}, el("option", {value: "", text: "choose a source"}), ...sources.map((s) => el("option", {value: s, text: s})));
+    src.value = e.source || ""; src.onchange = () => write({source: src.value});
+    rows.push(el("label", {class: "param"}, el("span", {text: "source (from the scenario's sources)"}), src), area("quote", "the passage, word for word", e.quote));
+    if (kind === "comment") rows.push(area("comment_by", "the reader who wrote it", e.comment_by), area("reason", "why a comment may set this value (not only its range)", e.reason));
+  }
+  p.replaceChildren(...rows);
+}
 function gridCell(a, issue, field) {
   const actor = S.data.actors[a];
   if (field !== "capability" && !(actor.stances || {})[issue.id]) return el("td", {class: "nostance", text: "no stance"});
@@ -41,7 +83,7 @@ function gridCell(a, issue, field) {
   if (field !== "capability") { input.min = sc.min; input.max = sc.max; }
   input.value = q && q.value != null ? q.value : "";
   if (field === "red_line") input.placeholder = "none";
-  input.addEventListener("focus", () => gridPanel(ev, where));
+  input.addEventListener("focus", () => gridEvidencePanel(a, id, field, where));
   input.addEventListener("change", () => {
     if (input.value === "" && field !== "red_line") return;  // a required number stays
     const now = gridQuantity(S.data.actors[a], id, field);
@@ -66,7 +108,7 @@ function gridDraw() {
   box.replaceChildren(el("div", {class: "toolbar"}, el("label", {}, "Grid: ", pick),
     el("span", {class: "status", text: "one cell per actor and issue; problems appear under the cell, the evidence beside the grid"})),
     el("div", {class: "grid-wrap"}, el("div", {class: "grid-scroll"}, t), el("aside", {id: "grid-evidence", class: "evidence-panel"})));
-  gridPanel("", "focus a cell to see the quote or judgement behind its number");
+  gridPanel("", "focus a cell to see, and edit, the quote or judgement behind its number");
 }
 // every problem once in the list above the editor, each a link to its cell or field; under a
 // grid cell the message drops the data path (its row and column name the actor and issue)
@@ -76,7 +118,7 @@ function problemTarget(place) {
 }
 showProblems = function (problems) {
   rawShowProblems(problems);
-  document.querySelectorAll("table.grid .err").forEach((span) => {  // the row and column say where
+  document.querySelectorAll("table.grid .err, #grid-evidence .err").forEach((span) => {  // the cell or panel says where
     span.textContent = span.textContent.replace(/^\S+\s/, "");
   });
   const links = problems.map((p) => ({p, target: problemTarget(p.place)})).filter((x) => x.target);
@@ -97,7 +139,7 @@ draw = function () { formOnly(); gridDraw(); };
   css.textContent = `table.grid input{width:4.6em} table.grid thead th,table.grid tr:first-child th{font-size:.8em;max-width:8em;vertical-align:bottom} table.grid td.nostance{color:#999;font-size:.8em}
 .grid-wrap{display:flex;gap:1em;align-items:flex-start;flex-wrap:wrap} .grid-scroll{overflow-x:auto;max-width:100%}
 .evidence-panel{flex:1;min-width:14em;max-width:28em;font-size:.85em;background:#f7f8fa;border:1px solid #ddd;border-radius:4px;padding:.5em .7em}
-table.grid th[scope=row]{white-space:nowrap;font-weight:600} #whatif{overflow-x:auto} ul.problem-links{margin:.3em 0;padding-left:1.2em}`;
+table.grid th[scope=row]{white-space:nowrap;font-weight:600} .evidence-panel label.param{display:flex;margin-top:.4em} .evidence-panel textarea{width:100%;font:inherit} #whatif{overflow-x:auto} ul.problem-links{margin:.3em 0;padding-left:1.2em}`;
   document.head.append(css);
   if (S.data) gridDraw();  // the first scenario may have opened before this script loaded
 })();
