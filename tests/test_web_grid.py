@@ -194,6 +194,56 @@ def test_the_evidence_panel_edits_the_focused_numbers_evidence(server, width):  
     CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
 )
 @pytest.mark.parametrize("width", [1280, 800])
+def test_sheets_for_sources_no_deal_terms_and_the_war(server, width):  # noqa: F811
+    """The sheets beside the grid: a no-deal cost and a war drift written there are the
+    scenario's (read back after switching sheets, the evidence panel beside them); a source
+    renamed leaves the numbers that cite it dangling, and the problems say so."""
+    shipped = Path(shipped_scenarios()[DEFAULT])
+    before_bytes = shipped.read_bytes()
+    scn = accord.load_scenario(DEFAULT)
+    russia = next(i for i, a in enumerate(scn.actors) if a.id == "russia")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with _dashboard(server, width) as (page, errors):
+        page.select_option("#grid-field", "no_deal")
+        rows = page.locator("table.sheet tr")
+        assert rows.count() == len(scn.actors) + 1
+        cost = page.locator(
+            f'table.sheet input[data-path="actors[{russia}].no_deal.cost_per_month.value"]'
+        )
+        want = scn.actors[russia].no_deal.cost_per_month.value
+        assert float(cost.input_value()) == pytest.approx(want)
+        cost.focus()
+        page.locator("#evidence-kind").wait_for()
+        cost.fill("0.02")
+        cost.dispatch_event("change")
+        page.screenshot(path=str(SHOTS / f"sheet-no-deal-{width}.png"), full_page=False)
+        page.select_option("#grid-field", "war")
+        drift = page.locator('table.sheet input[data-path="war.drift_per_month.territory.value"]')
+        drift.fill("0.5")
+        drift.dispatch_event("change")
+        page.screenshot(path=str(SHOTS / f"sheet-war-{width}.png"), full_page=False)
+        page.select_option("#grid-field", "no_deal")
+        assert float(cost.input_value()) == pytest.approx(0.02)
+        page.select_option("#grid-field", "war")
+        assert float(drift.input_value()) == pytest.approx(0.5)
+        page.select_option("#grid-field", "sources")
+        assert page.locator("table.sheet tr").count() == len(scn.sources) + 1
+        first = page.locator('table.sheet input[data-path="sources[0].id"]')
+        first.fill("renamed")
+        first.dispatch_event("change")
+        page.locator("#problems", has_text=scn.sources[0].id).wait_for(timeout=30_000)
+        page.click("#add-source")
+        assert page.locator("table.sheet tr").count() == len(scn.sources) + 2
+        page.screenshot(path=str(SHOTS / f"sheet-sources-{width}.png"), full_page=False)
+        assert page.locator("#save-status").inner_text() != "valid"
+        assert not errors, errors
+    assert shipped.read_bytes() == before_bytes
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+@pytest.mark.parametrize("width", [1280, 800])
 def test_sobol_of_any_model_from_the_form(server, width):  # noqa: F811
     """The sensitivity form offers the method and the Sobol base size as choices; Sobol of the
     exchange model draws one chart per issue the inputs move, with no page error."""

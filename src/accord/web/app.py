@@ -329,7 +329,7 @@ def _add_pages(app: FastAPI) -> None:
 
 
 #: The dashboard's own scripts, in the order index.html loads them (vega.js is built at start)
-SCRIPTS = ("app.js", "grid.js", "forms.js", "wizard.js", "review.js", "explore.js")
+SCRIPTS = ("app.js", "grid.js", "sheets.js", "forms.js", "wizard.js", "review.js", "explore.js")
 
 
 def _script(name: str) -> Response:

@@ -6,6 +6,8 @@
 "use strict";
 const GRID_FIELDS = [["position", "position"], ["salience", "salience"], ["red_line", "red line"], ["capability", "capability"]];
 const G = {field: "position"};
+// sheets for what is not one cell per actor and issue (sheets.js): key -> {label, draw, note}
+const SHEETS = {};
 
 function gridPath(a, issue, field) {
   return field === "capability" ? `actors[${a}].capability.value` : `actors[${a}].stances.${issue}.${field}.value`;
@@ -44,8 +46,12 @@ function evidenceOf(kind, old, form) {
   return e;
 }
 function gridEvidencePanel(a, id, field, where) {
+  evidencePanel(() => gridQuantity(S.data.actors[a], id, field), gridPath(a, id, field).replace(/\.value$/, ".evidence"), where);
+}
+// the panel for any number: ``getQ()`` its quantity (mutated in place), ``at`` its evidence's path
+function evidencePanel(getQ, at, where) {
   const p = $("grid-evidence"); if (!p) return;
-  const q = gridQuantity(S.data.actors[a], id, field);
+  const q = getQ();
   if (!q) { gridPanel("", where); p.append(el("p", {class: "status", text: "set a value first; its evidence can then be written here"})); return; }
   const e = q.evidence || {}, kind = evidenceKind(q.evidence);
   const cited = el("div", {class: "quote", text: gridEvidence(q) || "no evidence recorded for this number yet"});
@@ -55,9 +61,8 @@ function gridEvidencePanel(a, id, field, where) {
   };
   const pick = el("select", {id: "evidence-kind", "aria-label": "kind of evidence"}, ...EVIDENCE_KINDS.map(([k, t]) => el("option", {value: k, text: t})));
   pick.value = kind;
-  pick.onchange = () => { write({}); gridEvidencePanel(a, id, field, where); };
+  pick.onchange = () => { write({}); evidencePanel(getQ, at, where); };
   const rows = [el("strong", {text: where}), cited, el("label", {class: "param"}, el("span", {text: "evidence"}), pick)];
-  const at = gridPath(a, id, field).replace(/\.value$/, ".evidence");  // problems find the panel's fields
   const area = (key, label, value) => {
     const box = el("textarea", {id: `evidence-${key}`, "data-path": `${at}.${key}`, rows: key === "judgement" || key === "quote" ? "4" : "2", "aria-label": `${where} · evidence · ${key.replace("_", " ")}`});
     box.value = value || ""; box.addEventListener("input", () => write({[key]: box.value}));
@@ -96,8 +101,15 @@ function gridCell(a, issue, field) {
 function gridDraw() {
   const box = $("grid"); if (!box || !S.data) return;
   const field = G.field, issues = S.data.issues || [], actors = S.data.actors || [];
-  const pick = el("select", {id: "grid-field", "aria-label": "field shown in the grid"}, ...GRID_FIELDS.map(([k, t]) => el("option", {value: k, text: t})));
+  const choices = [...GRID_FIELDS, ...Object.entries(SHEETS).map(([k, s]) => [k, s.label])];
+  const pick = el("select", {id: "grid-field", "aria-label": "field shown in the grid"}, ...choices.map(([k, t]) => el("option", {value: k, text: t})));
   pick.value = field; pick.onchange = () => { G.field = pick.value; gridDraw(); };
+  if (SHEETS[field]) {
+    box.replaceChildren(el("div", {class: "toolbar"}, el("label", {}, "Grid: ", pick), el("span", {class: "status", text: SHEETS[field].note})),
+      el("div", {class: "grid-wrap"}, el("div", {class: "grid-scroll"}, ...SHEETS[field].draw()), el("aside", {id: "grid-evidence", class: "evidence-panel"})));
+    gridPanel("", "focus a number to see, and edit, the quote or judgement behind it");
+    return;
+  }
   const head = el("tr", {}, el("th", {text: "actor"}), ...(field === "capability" ? [el("th", {text: "capability"})]
     : issues.map((i) => el("th", {title: i.question || "", text: i.name || i.id}))));
   const t = el("table", {class: "grid"}, head);
@@ -139,7 +151,7 @@ draw = function () { formOnly(); gridDraw(); };
   css.textContent = `table.grid input{width:4.6em} table.grid thead th,table.grid tr:first-child th{font-size:.8em;max-width:8em;vertical-align:bottom} table.grid td.nostance{color:#999;font-size:.8em}
 .grid-wrap{display:flex;gap:1em;align-items:flex-start;flex-wrap:wrap} .grid-scroll{overflow-x:auto;max-width:100%}
 .evidence-panel{flex:1;min-width:14em;max-width:28em;font-size:.85em;background:#f7f8fa;border:1px solid #ddd;border-radius:4px;padding:.5em .7em}
-table.grid th[scope=row]{white-space:nowrap;font-weight:600} .evidence-panel label.param{display:flex;margin-top:.4em} .evidence-panel textarea{width:100%;font:inherit} #whatif{overflow-x:auto} ul.problem-links{margin:.3em 0;padding-left:1.2em}`;
+table.grid th[scope=row]{white-space:nowrap;font-weight:600} table.sheet input[type=text]{width:8em} table.sheet input.wide{width:16em} .evidence-panel label.param{display:flex;margin-top:.4em} .evidence-panel textarea{width:100%;font:inherit} #whatif{overflow-x:auto} ul.problem-links{margin:.3em 0;padding-left:1.2em}`;
   document.head.append(css);
   if (S.data) gridDraw();  // the first scenario may have opened before this script loaded
 })();
