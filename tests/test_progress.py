@@ -17,7 +17,8 @@ def test_the_brief_names_its_slow_stages_in_order():
     build_brief(
         accord.load_scenario("ukraine-2025"), draws=40, runs=10, short=True, on_stage=seen.append
     )
-    assert seen[0] == "forecasts" and seen[-1] == "page one"
+    # the bargaining analysis first: it says which process settings the background lane starts
+    assert seen[:2] == ["bargaining analysis", "forecasts"] and seen[-1] == "page one"
     assert {"bargaining analysis", "Monte Carlo, 40 draws", "sensitivity (tornado)"} <= set(seen)
     assert "process comparisons, 10 runs each" in seen
 
@@ -38,3 +39,13 @@ def test_stages_show_on_a_terminal_and_stay_silent_otherwise(monkeypatch):
     with _common.stages() as stage:
         stage("bargaining analysis")
     assert plain.getvalue() == ""
+
+
+def test_every_long_command_takes_quiet():
+    """Issue 17: the commands that run for more than two seconds share one switch, `-q`."""
+    from accord.cli import cli
+
+    for name in ("report", "sensitivity", "process", "simulate", "backtest", "diff"):
+        cmd = cli.commands[name]
+        flags = {opt for p in cmd.params for opt in getattr(p, "opts", [])}
+        assert {"--quiet", "-q"} <= flags, name

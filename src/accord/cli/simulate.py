@@ -20,6 +20,7 @@ from ._common import (
     emit_json,
     exit_now,
     format_option,
+    quiet_option,
     read_scenario,
     recorded,
     save_option,
@@ -111,6 +112,7 @@ QUANTILE_COLS = ("q05", "q25", "q50", "q75", "q95")
     default=None,
     help="progress bar on stderr (default: when a terminal)",
 )
+@quiet_option
 @format_option("table", "json")
 @db_option
 @save_option
@@ -129,6 +131,7 @@ def simulate(
     out_dir: str | None,
     rerun_dir: str | None,
     progress: bool | None,
+    quiet: bool,
     fmt: str,
     db: str | None,
     save: bool,
@@ -141,6 +144,9 @@ def simulate(
     """
     from accord.simulation.manifest import rerun, save_run
     from accord.simulation.montecarlo import simulate as run_simulation
+
+    if quiet:  # -q as on every other long command: the same as --no-progress
+        progress = False
 
     if rerun_dir is not None:
         report = rerun(rerun_dir, workers=workers, dask=dask_address, progress=progress)
