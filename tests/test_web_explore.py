@@ -38,6 +38,12 @@ def test_explore_api_needs_the_token_and_checks_its_choices(tmp_path):
             r = c.get(path, params=bad, headers=auth)
             assert r.status_code == 422, bad
         assert c.get(path, params={"seed": -1}, headers=auth).status_code == 422
+        # the Analyses tab's model options reach Explore: BDM stopped after 3 rounds
+        short = c.get(path, params={"model_param": "bdm.rounds=3"}, headers=auth).json()
+        assert max(r["round"] for r in short["positions"]) == 3
+        assert max(r["round"] for r in body["positions"]) > 3
+        r = c.get(path, params={"model_param": "bdm.nonsense=1"}, headers=auth)
+        assert r.status_code == 422 and "nonsense" in r.text
         assert (
             "/api/scenarios/{name}/explore" in c.get("/openapi.json", headers=auth).json()["paths"]
         )

@@ -83,14 +83,17 @@ def explore_payload(
     x: str | None = None,
     y: str | None = None,
     seed: int = 0,
+    model_params: list[str] | tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The Explore panel's data: the round-based models, issues and actors, the chosen model's
     rows of :func:`accord.charts.explore.positions_frame`, and the two specs (one issue by
     round, two issues by round) for the choices (defaults: the first model, the first issues).
+    ``model_params`` (``MODEL.OPTION=VALUE``) configure the models, as on the Analyses tab.
     Raises ValueError naming the choice that does not fit."""
     from accord.charts import explore
+    from accord.models.options import build_models
 
-    res = forecast(scn, seed=seed)
+    res = forecast(scn, build_models(None, scn, tuple(model_params)), seed=seed)
     labels = {m.name: m.label for m in MODELS}
     frame = explore.positions_frame(scn, res.models, labels)
     models = {m["model"]: m for m in frame["models"]}

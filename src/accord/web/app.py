@@ -129,10 +129,16 @@ def _add_scenario_routes(app: FastAPI, folder: ScenarioFolder, max_upload: int) 
         x: str | None = Query(None, max_length=200),
         y: str | None = Query(None, max_length=200),
         seed: int = Query(0, ge=0, le=MAX_SEED),
+        model_param: Annotated[
+            list[str] | None,
+            Query(max_length=32, description="model options MODEL.OPTION=VALUE, as --model-param"),
+        ] = None,
     ) -> dict[str, Any]:
         scn = folder.load(name)
         try:
-            return explore_payload(scn, model, issue, x, y, seed=seed)
+            return explore_payload(
+                scn, model, issue, x, y, seed=seed, model_params=model_param or ()
+            )
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
 

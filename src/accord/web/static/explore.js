@@ -28,6 +28,9 @@
   async function load(choice = {}) {
     stop(); const seq = ++X.seq, box = tab(); X.name = S.name;
     const q = new URLSearchParams(Object.entries(choice).filter(([, v]) => v));
+    // the model options chosen on the Analyses tab (its model_params), so Explore shows those runs
+    let opts = []; try { opts = JSON.parse(($x("params") || {}).value || "{}").model_params || []; } catch (e) { opts = []; }
+    for (const o of opts) q.append("model_param", o);
     $x("ex-status") ? ($x("ex-status").textContent = "computing the models") : box.replaceChildren(el("p", {class: "status", id: "ex-status", text: "computing the models"}));
     const r = await api(`/api/scenarios/${enc(S.name)}/explore?${q}`);
     if (seq !== X.seq) return;  // a newer choice was made meanwhile
