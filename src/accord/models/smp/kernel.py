@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..._jit import MIN_CASES
+from . import _compiled_pce as cpce
+from ._compiled import MAX_AXIS, bargains_s2p2, kernel
 from .challenges import best_challenges, pair_challenges
 from .constants import (
     MIN_SIGNIFICANT_GAIN,
@@ -75,6 +78,16 @@ def utilities(
 ) -> tuple[Array, Array, Array]:
     """Distances (D, n, n), R (D, n) and estimated R (D, h, i) ([KTAB] ``SMPState::setAllAUtil``):
     a risk-neutral PCE over the positions present, capabilities as weights."""
+    if _compiled_elections(o, x) and (o.big_r_range, o.big_r_adjust) == ("Mid", "OneThird"):
+        k_pv, k_shift, k_risk = (kernel(f) for f in cpce.STATE)
+        if k_pv is not None:  # the same numbers, compiled; log and exp in numpy
+            n_draws, n, _ = x.shape
+            d, pv, t = np.empty((n_draws, n, n)), np.empty((n_draws, n, n)), np.empty((n_draws, n))
+            k_pv(x, ideal, sal, cap, act, unit, d, pv)
+            k_shift(np.log(pv), act, t)  # [KTAB] setAllAUtil: PCE
+            r, rhat = np.empty((n_draws, n)), np.empty((n_draws, n, n))
+            k_risk(np.exp(t), act, r, rhat)  # [KTAB] Model::bigRfromProb, Model::estNRA
+            return d, r, rhat
     d = distances(ideal, sal, x)  # [KTAB] SMPModel::bvDiff
     u0 = util(d, np.zeros(d.shape[:-1] + (1,)))  # [KTAB] setAllAUtil: risk-neutral utilities
     w = np.where(act, cap, 0.0)
@@ -82,6 +95,15 @@ def utilities(
     p = scalar_pce(u0, w, rule, vm, pm, unit=unit, present=act)  # [KTAB] setAllAUtil: PCE
     r = big_r(p, o.big_r_range, act)  # [KTAB] Model::bigRfromProb
     return d, r, estimated_r(r, o.big_r_adjust)  # [KTAB] Model::estNRA
+
+
+def _compiled_elections(o: SMPOptions, x: Array) -> bool:
+    """Whether the compiled elections (:mod:`._compiled_pce`) cover these options and this
+    batch: Proportional votes, Linear victory, the Conditional PCE, at least ``MIN_CASES``
+    draws, at most ``MAX_AXIS`` actors and dimensions."""
+    rules = (o.voting_rule, o.victory_model, o.pce_model)
+    small = max(x.shape[1:]) <= MAX_AXIS
+    return rules == ("Proportional", "Linear", "Conditional") and len(x) >= MIN_CASES and small
 
 
 def unique_positions(x: Array, act: Array) -> tuple[Array, Array]:
@@ -176,9 +198,15 @@ def _bargains(
 ) -> tuple[Array, Array, int]:
     """Slot positions (D, S, m) of both sides ([KTAB] ``SMPActor::interpolateBrgn``,
     ``SMPBargnModel``)."""
+    how = o.interpolation
+    if o.bargain_model == "InitOnlyInterp" and how == "S2P2" and len(x) >= MIN_CASES:
+        k = kernel(bargains_s2p2)  # the same numbers, compiled
+        if k is not None:
+            b_ii, b_ij = np.empty(x.shape), np.empty(x.shape)
+            k(x, sal, target, p_iij, b_ii, b_ij)
+            return b_ii, b_ij, 1
     rows = np.arange(x.shape[0])[:, None]
     x_t, s_t = x[rows, target], sal[rows, target]
-    how = o.interpolation
     b_ii, b_ij = interpolate(x, sal, p_iij, x_t, s_t, 1 - p_iij, how)  # [KTAB] interpolateBrgn
     if o.bargain_model == "InitOnlyInterp":
         return b_ii, b_ij, 1
@@ -293,6 +321,8 @@ def _resolve(
     pos_i, pos_r, s_init, s_rcvr, s_ok = (
         slots_.pos_i, slots_.pos_r, slots_.init, slots_.rcvr, slots_.ok
     )  # fmt: skip
+    if _compiled_elections(o, x) and kernel(cpce.option_values) is not None:
+        return _resolve_compiled(x, ideal, sal, cap, act, unit, util_state, slots_, u)
     n_p = act.sum(axis=-1)[:, None].astype(float)
     u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
     total = ordered_sum(np.where(act[:, None, :], u_own, 0.0))  # (D, a)
@@ -321,6 +351,43 @@ def _resolve(
         new[pd, pk] = np.where(own[:, None], pos_i[pd, s], pos_r[pd, s])
         chosen[pd, pk] = s
         chosen_p[pd, pk] = p[np.arange(len(m)), m]
+    return new, chosen, chosen_p
+
+
+def _resolve_compiled(
+    x: Array,
+    ideal: Array,
+    sal: Array,
+    cap: Array,
+    act: Array,
+    unit: Array,
+    util_state: tuple[Array, Array, Array],
+    sl: _Slots,
+    u: Array | None,
+) -> tuple[Array, Array, Array]:
+    """:func:`_resolve` compiled for Proportional, Linear, Conditional (the same numbers):
+    option values, then every queue's victory matrix, ``np.log``, shifted log-probabilities,
+    ``np.exp``, the choice ([KTAB] ``updateBestBrgnPositions``)."""
+    k_values, k_pv, k_shift, k_adopt = (kernel(f) for f in cpce.QUEUES)
+    (n_draws, n, _), n_slots = x.shape, sl.pos_i.shape[1]
+    d, r, rhat = util_state
+    opts = np.empty((n_draws, n, 1 + n_slots))
+    count = np.empty((n_draws, n), dtype=np.int64)
+    held = np.empty((n_draws, n, n_slots), dtype=np.int64)
+    args = (ideal, sal, act, d, r, rhat, sl.pos_i, sl.pos_r, sl.init, sl.rcvr, sl.ok)
+    k_values(*args, opts, count, held)  # [KTAB] updateBestBrgnPositions: option values
+    new, chosen, chosen_p = x.copy(), np.full((n_draws, n), -1), np.zeros((n_draws, n))
+    qd, qk = np.nonzero(count > 0)
+    if len(qd):
+        n_opts = count[qd, qk] + 1
+        width = int(n_opts.max())
+        slots = np.ascontiguousarray(held[qd, qk, : width - 1])
+        pv, t = np.empty((len(qd), width, width)), np.empty((len(qd), width))
+        k_pv(opts, cap, act, unit, qd, qk, slots, pv)  # [KTAB] Model::coalitions, vProb
+        k_shift(np.log(pv), n_opts, t)  # [KTAB] Model::condPCE
+        draws = np.zeros((1, 1)) if u is None else u
+        k_adopt(np.exp(t), n_opts, qd, qk, slots, sl.init, sl.pos_i, sl.pos_r, draws,
+                u is not None, new, chosen, chosen_p)  # fmt: skip
     return new, chosen, chosen_p
 
 
