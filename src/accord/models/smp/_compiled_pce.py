@@ -22,6 +22,7 @@ __all__ = [
     "HELPERS",
     "STATE",
     "QUEUES",
+    "coalition_matrix",
     "state_victory",
     "state_shift",
     "state_risk",
@@ -30,6 +31,21 @@ __all__ = [
     "queue_shift",
     "queue_adopt",
 ]
+
+
+def coalition_matrix(u: Any, w: Any, n_opt: int, floor: float, out: Any) -> None:
+    """Exact transcription of :func:`.equations.coalitions` (Proportional, an odd rule) on
+    one problem: ``out[i, j]`` = floor + ½ Σ_a (v + |v|) over the voters a in order, with
+    v = w_a (u[a, i] − u[a, j]), for the first ``n_opt`` options (the diagonal: the floor)."""
+    n = w.shape[0]
+    for i in range(n_opt):
+        for j in range(n_opt):
+            acc = 0.0
+            if i != j:
+                for a in range(n):
+                    v = w[a] * (u[a, i] - u[a, j])  # [KTAB] Model::coalitions
+                    acc += v + abs(v)
+            out[i, j] = floor + acc * 0.5  # [KTAB] coalitions: 1e-8 floor
 
 
 def state_victory(
@@ -43,6 +59,7 @@ def state_victory(
     buf = np.empty(m)
     u0 = np.empty((n, n))
     w = np.empty(n)
+    coal = np.empty((n, n))
     for dd in range(n_draws):
         for a in range(n):
             for k in range(m):
@@ -58,22 +75,10 @@ def state_victory(
                 near = dist if dist <= 1 else 1.0
                 u0[a, c] = (1 - dist) * (1 + near * 0.0)  # [KTAB] setAllAUtil: risk-neutral
             w[a] = cap[dd, a] if act[dd, a] else 0.0
-        floor = COALITION_FLOOR * unit[dd]
+        coalition_matrix(u0, w, n, COALITION_FLOOR * unit[dd], coal)
         for i in range(n):
-            for j in range(n):
-                if i == j:
-                    pv[dd, i, j] = 0.5
-                    continue
-                cij = 0.0
-                cji = 0.0
-                for a in range(n):
-                    v = w[a] * (u0[a, i] - u0[a, j])  # [KTAB] Model::coalitions
-                    cij += v + abs(v)
-                    v = w[a] * (u0[a, j] - u0[a, i])
-                    cji += v + abs(v)
-                cij = floor + cij * 0.5  # [KTAB] coalitions: 1e-8 floor
-                cji = floor + cji * 0.5
-                pv[dd, i, j] = cij / (cij + cji)  # [KTAB] Model::vProb (Linear)
+            for j in range(n):  # [KTAB] Model::vProb (Linear)
+                pv[dd, i, j] = 0.5 if i == j else coal[i, j] / (coal[i, j] + coal[j, i])
 
 
 def state_shift(log_pv: Any, act: Any, out: Any) -> None:
@@ -156,15 +161,18 @@ def option_values(
     opts: Any,
     count: Any,
     held: Any,
+    sizes: Any,
 ) -> None:
     """Exact transcription of :func:`.kernel._resolve` up to its queues: ``opts`` (D, a, 1 + S),
     the value to actor a of the status quo and of every bargain slot (the mean of its
-    utilities once the bargain is implemented), ``count`` (D, a), its bargains, and ``held``
-    (D, a, S), their slots in creation order, −1 beyond."""
+    utilities once the bargain is implemented), ``count`` (D, a), its bargains, ``held``
+    (D, a, S), their slots in creation order (−1 beyond), and ``sizes``: the number of
+    queues (holders of a bargain), Σ L² and Σ L over them (L options each)."""
     n_draws, n, m = ideal.shape
     n_slots = pos_i.shape[1]
     buf = np.empty(m)
     u_own = np.empty(n)
+    sizes[0] = sizes[1] = sizes[2] = 0
     for dd in range(n_draws):
         n_p = 0.0
         for a in range(n):
@@ -206,81 +214,86 @@ def option_values(
                     held[dd, a, n_held] = s
                     n_held += 1
             count[dd, a] = n_held
+            if n_held:
+                sizes[0] += 1
+                sizes[1] += (n_held + 1) * (n_held + 1)
+                sizes[2] += n_held + 1
 
 
 def queue_victory(
-    opts: Any, cap: Any, act: Any, unit: Any, qd: Any, qk: Any, slots: Any, pv: Any
+    opts: Any,
+    count: Any,
+    held: Any,
+    cap: Any,
+    act: Any,
+    unit: Any,
+    qd: Any,
+    qk: Any,
+    pv_at: Any,
+    p_at: Any,
+    pv: Any,
 ) -> None:
-    """Exact transcription of ``_queues`` (:mod:`.kernel`) up to the victory matrices: for
-    queue q (draw ``qd[q]``, holder ``qk[q]``, its bargain slots ``slots[q]`` in creation
-    order, −1 beyond), ``pv[q]`` among the status quo and its bargains
-    (:func:`.equations.coalitions`, Proportional; :func:`.equations.victory_matrix`,
-    Linear), 1.0 beyond its options."""
-    n_q, width = pv.shape[0], pv.shape[1]
-    n = cap.shape[1]
+    """Exact transcription of ``_queues`` (:mod:`.kernel`) up to the victory matrices: queue q
+    is holder ``qk[q]`` of draw ``qd[q]`` (in draw and actor order), its L options the
+    status quo and its bargains in creation order; ``pv[pv_at[q]:]`` its L × L victory
+    matrix (:func:`.equations.coalitions`, Proportional; :func:`.equations.victory_matrix`,
+    Linear) and ``p_at[q]`` where its L probabilities go."""
+    n_draws, n, n_cols = opts.shape
     w = np.empty(n)
-    opt = np.empty(width, dtype=np.int64)
-    for q in range(n_q):
-        dd = qd[q]
-        n_opt = 1
-        opt[0] = 0
-        for b in range(width - 1):
-            if slots[q, b] >= 0:
-                opt[n_opt] = slots[q, b] + 1
-                n_opt += 1
+    u = np.empty((n, n_cols))
+    c = np.empty((n_cols, n_cols))
+    q = 0
+    at = 0
+    p = 0
+    for dd in range(n_draws):
         for a in range(n):
             w[a] = cap[dd, a] if act[dd, a] else 0.0
         floor = COALITION_FLOOR * unit[dd]
-        for i in range(width):
-            for j in range(width):
-                if i >= n_opt or j >= n_opt:
-                    pv[q, i, j] = 1.0
-                    continue
-                if i == j:
-                    pv[q, i, j] = 0.5
-                    continue
-                oi, oj = opt[i], opt[j]
-                cij = 0.0
-                cji = 0.0
-                for a in range(n):
-                    v = w[a] * (opts[dd, a, oi] - opts[dd, a, oj])  # [KTAB] Model::coalitions
-                    cij += v + abs(v)
-                    v = w[a] * (opts[dd, a, oj] - opts[dd, a, oi])
-                    cji += v + abs(v)
-                cij = floor + cij * 0.5  # [KTAB] coalitions: 1e-8 floor
-                cji = floor + cji * 0.5
-                pv[q, i, j] = cij / (cij + cji)  # [KTAB] Model::vProb (Linear)
-
-
-def queue_shift(log_pv: Any, n_opts: Any, out: Any) -> None:
-    """Exact transcription of ``_conditional`` (:mod:`.equations`) before its ``exp``, per
-    queue: ``out`` (Q, L) = log P − max log P over its ``n_opts`` options (−inf beyond)."""
-    n_q, width, _ = log_pv.shape
-    for q in range(n_q):
-        n_opt = n_opts[q]
-        mx = -np.inf
-        for i in range(width):
-            if i >= n_opt:
-                out[q, i] = -np.inf
+        for k in range(n):
+            n_opt = count[dd, k] + 1
+            if n_opt == 1:
                 continue
-            acc = log_pv[q, i, 0]
+            qd[q], qk[q], pv_at[q], p_at[q] = dd, k, at, p
+            for a in range(n):  # the voters' values of the queue's options
+                u[a, 0] = opts[dd, a, 0]
+                for b in range(1, n_opt):
+                    u[a, b] = opts[dd, a, held[dd, k, b - 1] + 1]
+            coalition_matrix(u, w, n_opt, floor, c)  # [KTAB] Model::coalitions
+            for i in range(n_opt):
+                for j in range(n_opt):  # [KTAB] Model::vProb (Linear)
+                    pv[at + i * n_opt + j] = 0.5 if i == j else c[i, j] / (c[i, j] + c[j, i])
+            q += 1
+            at += n_opt * n_opt
+            p += n_opt
+
+
+def queue_shift(log_pv: Any, qd: Any, qk: Any, count: Any, pv_at: Any, p_at: Any, out: Any) -> None:
+    """Exact transcription of ``_conditional`` (:mod:`.equations`) before its ``exp``, per
+    queue: log P − max log P over its options, into ``out[p_at[q]:]``."""
+    for q in range(qd.shape[0]):
+        n_opt = count[qd[q], qk[q]] + 1
+        at, p = pv_at[q], p_at[q]
+        mx = -np.inf
+        for i in range(n_opt):
+            acc = log_pv[at + i * n_opt]
             for j in range(1, n_opt):
-                acc += log_pv[q, i, j]  # [KTAB] condPCE
-            out[q, i] = acc
+                acc += log_pv[at + i * n_opt + j]  # [KTAB] condPCE
+            out[p + i] = acc
             if acc != acc or mx != mx:
                 mx = np.nan
             elif acc > mx:
                 mx = acc
         for i in range(n_opt):
-            out[q, i] = out[q, i] - mx
+            out[p + i] = out[p + i] - mx
 
 
 def queue_adopt(
     e: Any,
-    n_opts: Any,
     qd: Any,
     qk: Any,
-    slots: Any,
+    count: Any,
+    p_at: Any,
+    held: Any,
     s_init: Any,
     pos_i: Any,
     pos_r: Any,
@@ -291,41 +304,39 @@ def queue_adopt(
     chosen_p: Any,
 ) -> None:
     """Exact transcription of the end of :func:`.kernel._resolve`: each queue's probabilities
-    from ``e`` = exp(shifted log P) (Q, L), the choice (``_choose``: the first most probable,
-    or by the draw ``u``) and the adopted bargain's position, slot and probability."""
-    n_q = e.shape[0]
+    from ``e`` = exp(shifted log P), the choice (``_choose``: the first most probable, or by
+    the draw ``u``) and the adopted bargain's position, slot and probability."""
     m = new.shape[2]
-    for q in range(n_q):
-        n_opt = n_opts[q]
-        total = e[q, 0]
+    for q in range(qd.shape[0]):
+        dd, k, p = qd[q], qk[q], p_at[q]
+        n_opt = count[dd, k] + 1
+        total = e[p]
         for i in range(1, n_opt):
-            total += e[q, i]  # [KTAB] Model::scalarPCE: normalised
+            total += e[p + i]  # [KTAB] Model::scalarPCE: normalised
         best = 0
         if stochastic:  # [KTAB] PRNG::probSel
-            dd, k = qd[q], qk[q]
             cs = 0.0
             below = 0
             for i in range(n_opt):
-                p = e[q, i] / total
-                cs = p if i == 0 else cs + p
+                pr = e[p + i] / total
+                cs = pr if i == 0 else cs + pr
                 if cs < u[dd, k]:
                     below += 1
             best = min(below, n_opt - 1)
         else:  # [KTAB] ndxMaxAbs: the first maximum (or the first NaN)
-            top = e[q, 0] / total
+            top = e[p] / total
             for i in range(1, n_opt):
                 if top != top:
                     break
-                p = e[q, i] / total
-                if p != p or p > top:
-                    best, top = i, p
+                pr = e[p + i] / total
+                if pr != pr or pr > top:
+                    best, top = i, pr
         if best > 0:
-            dd, k = qd[q], qk[q]
-            s = slots[q, best - 1]
+            s = held[dd, k, best - 1]
             for c in range(m):
                 new[dd, k, c] = pos_i[dd, s, c] if s_init[s] == k else pos_r[dd, s, c]
             chosen[dd, k] = s
-            chosen_p[dd, k] = e[q, best] / total
+            chosen_p[dd, k] = e[p + best] / total
 
 
 #: The state's election (:func:`.kernel.utilities`), in the order of its calls.
@@ -333,4 +344,4 @@ STATE = (state_victory, state_shift, state_risk)
 #: The queues' elections (:func:`.kernel._resolve`), in the order of their calls.
 QUEUES = (option_values, queue_victory, queue_shift, queue_adopt)
 #: Plain functions the kernels call (compiled with them: :func:`._compiled.kernel`).
-HELPERS = (_min_max,)
+HELPERS = (_min_max, coalition_matrix)

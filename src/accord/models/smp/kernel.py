@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..._jit import MIN_CASES
-from . import _compiled_pce as cpce
 from ._compiled import MAX_AXIS, bargains_s2p2, kernel
+from ._compiled_pce import QUEUES, STATE
 from .challenges import best_challenges, pair_challenges
 from .constants import (
     MIN_SIGNIFICANT_GAIN,
@@ -79,7 +79,7 @@ def utilities(
     """Distances (D, n, n), R (D, n) and estimated R (D, h, i) ([KTAB] ``SMPState::setAllAUtil``):
     a risk-neutral PCE over the positions present, capabilities as weights."""
     if _compiled_elections(o, x) and (o.big_r_range, o.big_r_adjust) == ("Mid", "OneThird"):
-        k_pv, k_shift, k_risk = (kernel(f) for f in cpce.STATE)
+        k_pv, k_shift, k_risk = (kernel(f) for f in STATE)
         if k_pv is not None:  # the same numbers, compiled; log and exp in numpy
             n_draws, n, _ = x.shape
             d, pv, t = np.empty((n_draws, n, n)), np.empty((n_draws, n, n)), np.empty((n_draws, n))
@@ -98,7 +98,7 @@ def utilities(
 
 
 def _compiled_elections(o: SMPOptions, x: Array) -> bool:
-    """Whether the compiled elections (:mod:`._compiled_pce`) cover these options and this
+    """Whether the compiled elections (``_compiled_pce``) cover these options and this
     batch: Proportional votes, Linear victory, the Conditional PCE, at least ``MIN_CASES``
     draws, at most ``MAX_AXIS`` actors and dimensions."""
     rules = (o.voting_rule, o.victory_model, o.pce_model)
@@ -321,7 +321,7 @@ def _resolve(
     pos_i, pos_r, s_init, s_rcvr, s_ok = (
         slots_.pos_i, slots_.pos_r, slots_.init, slots_.rcvr, slots_.ok
     )  # fmt: skip
-    if _compiled_elections(o, x) and kernel(cpce.option_values) is not None:
+    if _compiled_elections(o, x) and kernel(QUEUES[0]) is not None:
         return _resolve_compiled(x, ideal, sal, cap, act, unit, util_state, slots_, u)
     n_p = act.sum(axis=-1)[:, None].astype(float)
     u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
@@ -368,25 +368,24 @@ def _resolve_compiled(
     """:func:`_resolve` compiled for Proportional, Linear, Conditional (the same numbers):
     option values, then every queue's victory matrix, ``np.log``, shifted log-probabilities,
     ``np.exp``, the choice ([KTAB] ``updateBestBrgnPositions``)."""
-    k_values, k_pv, k_shift, k_adopt = (kernel(f) for f in cpce.QUEUES)
+    k_values, k_pv, k_shift, k_adopt = (kernel(f) for f in QUEUES)
     (n_draws, n, _), n_slots = x.shape, sl.pos_i.shape[1]
     d, r, rhat = util_state
     opts = np.empty((n_draws, n, 1 + n_slots))
     count = np.empty((n_draws, n), dtype=np.int64)
     held = np.empty((n_draws, n, n_slots), dtype=np.int64)
+    sizes = np.zeros(3, dtype=np.int64)
     args = (ideal, sal, act, d, r, rhat, sl.pos_i, sl.pos_r, sl.init, sl.rcvr, sl.ok)
-    k_values(*args, opts, count, held)  # [KTAB] updateBestBrgnPositions: option values
+    k_values(*args, opts, count, held, sizes)  # [KTAB] updateBestBrgnPositions: option values
     new, chosen, chosen_p = x.copy(), np.full((n_draws, n), -1), np.zeros((n_draws, n))
-    qd, qk = np.nonzero(count > 0)
-    if len(qd):
-        n_opts = count[qd, qk] + 1
-        width = int(n_opts.max())
-        slots = np.ascontiguousarray(held[qd, qk, : width - 1])
-        pv, t = np.empty((len(qd), width, width)), np.empty((len(qd), width))
-        k_pv(opts, cap, act, unit, qd, qk, slots, pv)  # [KTAB] Model::coalitions, vProb
-        k_shift(np.log(pv), n_opts, t)  # [KTAB] Model::condPCE
+    n_q, n_pv, n_p = (int(v) for v in sizes)
+    if n_q:
+        qd, qk, pv_at, p_at = (np.empty(n_q, dtype=np.int64) for _ in range(4))
+        pv, t = np.empty(n_pv), np.empty(n_p)
+        k_pv(opts, count, held, cap, act, unit, qd, qk, pv_at, p_at, pv)  # [KTAB] coalitions
+        k_shift(np.log(pv), qd, qk, count, pv_at, p_at, t)  # [KTAB] Model::condPCE
         draws = np.zeros((1, 1)) if u is None else u
-        k_adopt(np.exp(t), n_opts, qd, qk, slots, sl.init, sl.pos_i, sl.pos_r, draws,
+        k_adopt(np.exp(t), qd, qk, count, p_at, held, sl.init, sl.pos_i, sl.pos_r, draws,
                 u is not None, new, chosen, chosen_p)  # fmt: skip
     return new, chosen, chosen_p
 
