@@ -67,19 +67,23 @@ def main() -> None:
     batch_forecast(smp, draws.take(slice(0, _jit.MIN_CASES)))  # compile (or load the cache)
     print(f"warm-up (numba compile or cache load): {time.perf_counter() - t0:.2f} s")
     times: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}  # less sensitive to other jobs
     out: dict[bool, np.ndarray] = {}
     for _ in range(args.repeat):
         for on in (True, False):
             set_compiled(on)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             out[on] = np.asarray(batch_forecast(smp, draws))
             times[on].append(time.perf_counter() - t0)
+            cpu[on].append(time.process_time() - c0)
     set_compiled(True)
     same = np.array_equal(out[True], out[False], equal_nan=True)
     on, off = statistics.median(times[True]), statistics.median(times[False])
     print(f"compiled on : median {on:.3f} s  ({', '.join(f'{t:.3f}' for t in times[True])})")
     print(f"compiled off: median {off:.3f} s  ({', '.join(f'{t:.3f}' for t in times[False])})")
     print(f"ratio off/on: {off / on:.2f}x; forecasts bit-identical: {same}")
+    c_on, c_off = statistics.median(cpu[True]), statistics.median(cpu[False])
+    print(f"CPU time medians: on {c_on:.3f} s, off {c_off:.3f} s, ratio {c_off / c_on:.2f}x")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

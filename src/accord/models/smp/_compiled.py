@@ -24,7 +24,14 @@ import numpy as np
 from ..._jit import compiled
 from .constants import CHALLENGE_FLOOR, HALF_TOLERANCE, INTERP_MIN_WEIGHT, INTERP_ROUND
 
-__all__ = ["MAX_AXIS", "kernel", "pairwise_sum", "best_challenges_semi", "bargains_s2p2"]
+__all__ = [
+    "MAX_AXIS",
+    "kernel",
+    "pairwise_sum",
+    "column_sums",
+    "best_challenges_semi",
+    "bargains_s2p2",
+]
 
 #: numpy's pairwise block (``PW_BLOCKSIZE``): longer last-axis sums recurse, and are not
 #: transcribed.
@@ -71,83 +78,119 @@ def min0(v: float) -> float:
     return v if (v < 0.0 or v != v) else 0.0
 
 
+def column_sums(t: Any, n: int, out: Any) -> None:
+    """``out[j]`` = :func:`pairwise_sum` of column j of ``t`` (n × n; numpy's sum along the
+    last axis of its transpose), every column at once, so that the loops run along rows."""
+    if n < 8:
+        for j in range(n):
+            out[j] = 0.0
+        for a in range(n):
+            for j in range(n):
+                out[j] += t[a, j]
+        for j in range(n):
+            out[j] = 0.0 + out[j]
+        return
+    r = np.empty((8, n))
+    for k in range(8):
+        for j in range(n):
+            r[k, j] = t[k, j]
+    a = 8
+    while a < n - (n % 8):
+        for k in range(8):
+            for j in range(n):
+                r[k, j] += t[a + k, j]
+        a += 8
+    for j in range(n):
+        out[j] = ((r[0, j] + r[1, j]) + (r[2, j] + r[3, j])) + (
+            (r[4, j] + r[5, j]) + (r[6, j] + r[7, j])
+        )
+    while a < n:
+        for j in range(n):
+            out[j] += t[a, j]
+        a += 1
+    for j in range(n):
+        out[j] = 0.0 + out[j]
+
+
 def best_challenges_semi(
     d: Any, rhat: Any, s_sum: Any, cap: Any, act: Any, unit: Any, prob: Any, gain: Any
 ) -> None:
     """Exact transcription of :func:`.challenges.best_challenges` for Proportional votes and
     SemiCommit (its closed form: ``_one_block`` with ``challenge``,
     ``semi_proportional_votes`` and ``split_sums``), writing P(i beats j) into ``prob`` and
-    i's gain into ``gain`` (D, i, j)."""
+    i's gain into ``gain`` (D, i, j). Arrays indexed [a, j] hold the third party a's numbers
+    on the challenge of j (the reference's [j, a], transposed so that loops run along j)."""
     n_draws, n, _ = d.shape
     w = np.empty(n)
-    far = np.empty((n, n))
-    near = np.empty((n, n))
-    w_far = np.empty((n, n))
-    w_far_near = np.empty((n, n))
-    wu = np.empty((n, n))
+    w_far = np.empty((n, n))  # [a, j]: w_a (1 − d[a, j])
+    w_far_near = np.empty((n, n))  # [a, j]: w_a (1 − d[a, j]) min(d[a, j], 1)
+    wu = np.empty((n, n))  # [a, j]: w_a U_i[a, j]
+    lo = np.empty((n, n))  # [a, j]: min(v, 0) doubled, v the vote of a on (i : j)
+    hi = np.empty((n, n))
     u_at_i = np.empty(n)
     u_own = np.empty(n)
     uij = np.empty(n)
     g = np.empty(n)
-    lo = np.empty(n)
-    hi = np.empty(n)
+    two_ji = np.empty(n)
+    delta = np.empty(n)
+    total0 = np.empty(n)
+    chij0 = np.empty(n)
+    chji0 = np.empty(n)
+    pos = np.empty(n)
+    neg = np.empty(n)
     for dd in range(n_draws):
         for a in range(n):
             w[a] = s_sum[dd, a] * cap[dd, a] if act[dd, a] else 0.0
-        for j in range(n):
-            for a in range(n):
-                x = d[dd, a, j]  # dt[j, a]
-                far[j, a] = 1 - x  # [KTAB] SMPModel::bsUtil
-                near[j, a] = x if x <= 1 else 1.0
-                w_far[j, a] = far[j, a] * w[a]  # w_n (1 − d_nj)
-                w_far_near[j, a] = w_far[j, a] * near[j, a]
+        for a in range(n):
+            for j in range(n):
+                x = d[dd, a, j]
+                far = 1 - x  # [KTAB] SMPModel::bsUtil
+                w_far[a, j] = far * w[a]  # w_n (1 − d_nj)
+                w_far_near[a, j] = w_far[a, j] * (x if x <= 1 else 1.0)
         floor = CHALLENGE_FLOOR * unit[dd]
         for i in range(n):
+            r_own = rhat[dd, i, i]
             for a in range(n):
                 rh = rhat[dd, i, a]
                 x = d[dd, a, i]
                 u_at_i[a] = (1 - x) * (1 + (x if x <= 1 else 1.0) * rh)  # [KTAB] bsUtil
                 y = d[dd, a, a]
                 u_own[a] = (1 - y) * (1 + (y if y <= 1 else 1.0) * rh)  # [KTAB] bsUtil
-            r_own = rhat[dd, i, i]
-            for j in range(n):
-                uij[j] = far[j, i] * (1 + near[j, i] * r_own)  # [KTAB] SMPModel::bsUtil
-                for a in range(n):
-                    t = w_far_near[j, a] * rhat[dd, i, a]
-                    wu[j, a] = t + w_far[j, a]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
-            for a in range(n):
                 w_n = 0.0 if a == i else w[a]  # only third parties vote
                 g[a] = w_n * (u_own[a] - u_at_i[a])
+                g[a] = g[a] + g[a]
+                for j in range(n):
+                    t = w_far_near[a, j] * rh
+                    wu[a, j] = t + w_far[a, j]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
+            for j in range(n):
+                x = d[dd, i, j]
+                uij[j] = (1 - x) * (1 + (x if x <= 1 else 1.0) * r_own)  # [KTAB] bsUtil
             uii = u_at_i[i]
             for j in range(n):
                 ci = w[i] * (uii - uij[j])  # [KTAB] probEduChlg: the principals' votes
                 cj = w[j] * (u_at_i[j] - u_own[j])
-                chij0 = (floor + max0(ci)) + max0(cj)  # [KTAB] probEduChlg: 1e-10 floor
-                chji0 = (floor - min0(ci)) - min0(cj)
-                two_ji = chji0 + chji0
-                delta = chij0 - chji0
-                total0 = chij0 + chji0
-                for a in range(n):
-                    if a == j:  # n = j is a principal
-                        v = 0.0
-                    else:
-                        c = 0.0 if a == i else wu[i, a] - wu[j, a]  # [KTAB] Actor::vProbLittle
-                        den = abs(c)
-                        num = c - den
-                        num = num - two_ji
-                        num = num * c
-                        t = c + delta
-                        t = t * (g[a] + g[a])
-                        num = num + t  # [KTAB] thirdPartyVoteSU (SemiCommit), vProbLittle
-                        den = den + total0
-                        v = num / den
+                chij0[j] = (floor + max0(ci)) + max0(cj)  # [KTAB] probEduChlg: 1e-10 floor
+                chji0[j] = (floor - min0(ci)) - min0(cj)
+                two_ji[j] = chji0[j] + chji0[j]
+                delta[j] = chij0[j] - chji0[j]
+                total0[j] = chij0[j] + chji0[j]
+            for a in range(n):
+                base = wu[a, i]
+                g2 = g[a]
+                for j in range(n):  # [KTAB] thirdPartyVoteSU (SemiCommit), vProbLittle
+                    c = 0.0 if a == i else base - wu[a, j]  # [KTAB] Actor::vProbLittle
+                    den = abs(c)
+                    num = (((c - den) - two_ji[j]) * c) + ((c + delta[j]) * g2)
+                    v = num / (den + total0[j])
+                    v = 0.0 if a == j else v  # n = j is a principal
                     av = abs(v)
-                    lo[a] = v - av
-                    hi[a] = v + av
-                neg = pairwise_sum(lo, n) * 0.25
-                pos = pairwise_sum(hi, n) * 0.25
-                chij = chij0 + pos  # [KTAB] probEduChlg: third parties join
-                chji = chji0 - neg
+                    lo[a, j] = v - av
+                    hi[a, j] = v + av
+            column_sums(lo, n, neg)
+            column_sums(hi, n, pos)
+            for j in range(n):
+                chij = chij0[j] + pos[j] * 0.25  # [KTAB] probEduChlg: third parties join
+                chji = chji0[j] - neg[j] * 0.25
                 phij = chij / (chij + chji)  # [KTAB] probEduChlg: P(i beats j)
                 phji = chji / (chij + chji)
                 ukj = uij[j]
@@ -156,10 +199,8 @@ def best_challenges_semi(
                 s_j = s_sum[dd, j]
                 eu_chlg = (1 - s_j) * eu_vict + s_j * eu_contest  # [KTAB] probEduChlg: EU
                 prob[dd, i, j] = phij
-                if act[dd, i] and act[dd, j] and i != j:
-                    gain[dd, i, j] = eu_chlg - (uii + ukj)  # [KTAB] probEduChlg: gain
-                else:
-                    gain[dd, i, j] = -np.inf
+                ok = act[dd, i] and act[dd, j] and i != j
+                gain[dd, i, j] = eu_chlg - (uii + ukj) if ok else -np.inf  # [KTAB] gain
 
 
 def round4(x: float) -> float:
@@ -191,7 +232,7 @@ def bargains_s2p2(x: Any, sal: Any, target: Any, p_iij: Any, b_ii: Any, b_ij: An
                 b_ij[dd, i, k] = round4((wi * t_i + (INTERP_MIN_WEIGHT + wj) * t_j) / den)
 
 
-_HELPERS = (pairwise_sum, max0, min0, round4)
+_HELPERS = (pairwise_sum, column_sums, max0, min0, round4)
 
 
 @cache
