@@ -192,20 +192,16 @@ def option_values(
             opts[dd, a, 0] = total / n_p  # [KTAB] updateBestBrgnPositions: status quo
             n_held = 0
             for s in range(n_slots):
-                ui = 0.0
-                ur = 0.0
-                for side in range(2):
-                    pos = pos_i if side == 0 else pos_r
-                    for k in range(m):
-                        diff = (ideal[dd, a, k] - pos[dd, s, k]) * sal[dd, a, k]
-                        buf[k] = diff * diff
-                    dist = np.sqrt(pairwise_sum(buf, m) / den)  # [KTAB] SMPModel::bvDiff
-                    near = dist if dist <= 1 else 1.0
-                    u = (1 - dist) * (1 + near * r[dd, a])  # [KTAB] SMPModel::bsUtil
-                    if side == 0:
-                        ui = u
-                    else:
-                        ur = u
+                for k in range(m):
+                    diff = (ideal[dd, a, k] - pos_i[dd, s, k]) * sal[dd, a, k]
+                    buf[k] = diff * diff
+                dist = np.sqrt(pairwise_sum(buf, m) / den)  # [KTAB] SMPModel::bvDiff
+                ui = (1 - dist) * (1 + (dist if dist <= 1 else 1.0) * r[dd, a])  # bsUtil
+                for k in range(m):
+                    diff = (ideal[dd, a, k] - pos_r[dd, s, k]) * sal[dd, a, k]
+                    buf[k] = diff * diff
+                dist = np.sqrt(pairwise_sum(buf, m) / den)  # [KTAB] SMPModel::bvDiff
+                ur = (1 - dist) * (1 + (dist if dist <= 1 else 1.0) * r[dd, a])  # bsUtil
                 j = s_rcvr[dd, s]
                 value = total - u_own[s_init[s]] - u_own[j] + ui + ur
                 opts[dd, a, 1 + s] = value / n_p  # mean after it
