@@ -174,6 +174,11 @@ def best_challenges_semi(
                 two_ji[j] = chji0[j] + chji0[j]
                 delta[j] = chij0[j] - chji0[j]
                 total0[j] = chij0[j] + chji0[j]
+            short = n < 8  # column_sums' running sums, kept as the votes come
+            if short:
+                for j in range(n):
+                    neg[j] = 0.0
+                    pos[j] = 0.0
             for a in range(n):
                 base = wu[a, i]
                 g2 = g[a]
@@ -184,10 +189,19 @@ def best_challenges_semi(
                     v = num / (den + total0[j])
                     v = 0.0 if a == j else v  # n = j is a principal
                     av = abs(v)
-                    lo[a, j] = v - av
-                    hi[a, j] = v + av
-            column_sums(lo, n, neg)
-            column_sums(hi, n, pos)
+                    if short:
+                        neg[j] += v - av
+                        pos[j] += v + av
+                    else:
+                        lo[a, j] = v - av
+                        hi[a, j] = v + av
+            if short:
+                for j in range(n):
+                    neg[j] = 0.0 + neg[j]
+                    pos[j] = 0.0 + pos[j]
+            else:
+                column_sums(lo, n, neg)
+                column_sums(hi, n, pos)
             for j in range(n):
                 chij = chij0[j] + pos[j] * 0.25  # [KTAB] probEduChlg: third parties join
                 chji = chji0[j] - neg[j] * 0.25

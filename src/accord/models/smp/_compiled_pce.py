@@ -67,10 +67,18 @@ def state_victory(
             den = pairwise_sum(buf, m)
             den = den if den > 0 else 1.0
             for c in range(n):
-                for k in range(m):
-                    diff = (ideal[dd, a, k] - x[dd, c, k]) * sal[dd, a, k]
-                    buf[k] = diff * diff
-                dist = np.sqrt(pairwise_sum(buf, m) / den)  # [KTAB] SMPModel::bvDiff
+                if m < 8:  # pairwise_sum's running sum, without a buffer
+                    acc = 0.0
+                    for k in range(m):
+                        diff = (ideal[dd, a, k] - x[dd, c, k]) * sal[dd, a, k]
+                        acc += diff * diff
+                    acc = 0.0 + acc
+                else:
+                    for k in range(m):
+                        diff = (ideal[dd, a, k] - x[dd, c, k]) * sal[dd, a, k]
+                        buf[k] = diff * diff
+                    acc = pairwise_sum(buf, m)
+                dist = np.sqrt(acc / den)  # [KTAB] SMPModel::bvDiff
                 d[dd, a, c] = dist
                 near = dist if dist <= 1 else 1.0
                 u0[a, c] = (1 - dist) * (1 + near * 0.0)  # [KTAB] setAllAUtil: risk-neutral
@@ -192,15 +200,28 @@ def option_values(
             opts[dd, a, 0] = total / n_p  # [KTAB] updateBestBrgnPositions: status quo
             n_held = 0
             for s in range(n_slots):
-                for k in range(m):
-                    diff = (ideal[dd, a, k] - pos_i[dd, s, k]) * sal[dd, a, k]
-                    buf[k] = diff * diff
-                dist = np.sqrt(pairwise_sum(buf, m) / den)  # [KTAB] SMPModel::bvDiff
+                if m < 8:  # pairwise_sum's running sum, without a buffer
+                    acc_i = 0.0
+                    acc_r = 0.0
+                    for k in range(m):
+                        diff = (ideal[dd, a, k] - pos_i[dd, s, k]) * sal[dd, a, k]
+                        acc_i += diff * diff
+                        diff = (ideal[dd, a, k] - pos_r[dd, s, k]) * sal[dd, a, k]
+                        acc_r += diff * diff
+                    acc_i = 0.0 + acc_i
+                    acc_r = 0.0 + acc_r
+                else:
+                    for k in range(m):
+                        diff = (ideal[dd, a, k] - pos_i[dd, s, k]) * sal[dd, a, k]
+                        buf[k] = diff * diff
+                    acc_i = pairwise_sum(buf, m)
+                    for k in range(m):
+                        diff = (ideal[dd, a, k] - pos_r[dd, s, k]) * sal[dd, a, k]
+                        buf[k] = diff * diff
+                    acc_r = pairwise_sum(buf, m)
+                dist = np.sqrt(acc_i / den)  # [KTAB] SMPModel::bvDiff
                 ui = (1 - dist) * (1 + (dist if dist <= 1 else 1.0) * r[dd, a])  # bsUtil
-                for k in range(m):
-                    diff = (ideal[dd, a, k] - pos_r[dd, s, k]) * sal[dd, a, k]
-                    buf[k] = diff * diff
-                dist = np.sqrt(pairwise_sum(buf, m) / den)  # [KTAB] SMPModel::bvDiff
+                dist = np.sqrt(acc_r / den)
                 ur = (1 - dist) * (1 + (dist if dist <= 1 else 1.0) * r[dd, a])  # bsUtil
                 j = s_rcvr[dd, s]
                 value = total - u_own[s_init[s]] - u_own[j] + ui + ur
