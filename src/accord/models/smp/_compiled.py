@@ -28,7 +28,8 @@ __all__ = [
     "MAX_AXIS",
     "kernel",
     "pairwise_sum",
-    "column_sums",
+    "LANES",
+    "lane_sums",
     "best_challenges_semi",
     "bargains_s2p2",
 ]
@@ -78,38 +79,54 @@ def min0(v: float) -> float:
     return v if (v < 0.0 or v != v) else 0.0
 
 
-def column_sums(t: Any, n: int, out: Any) -> None:
-    """``out[j]`` = :func:`pairwise_sum` of column j of ``t`` (n × n; numpy's sum along the
-    last axis of its transpose), every column at once, so that the loops run along rows."""
-    if n < 8:
-        for j in range(n):
-            out[j] = 0.0
-        for a in range(n):
-            for j in range(n):
-                out[j] += t[a, j]
-        for j in range(n):
-            out[j] = 0.0 + out[j]
-        return
-    r = np.empty((8, n))
+#: Draws per lane block of the compiled challenge kernel: its innermost loops run along the
+#: draws of a block, which the compiler vectorises (the actors are often fewer than a vector).
+LANES = 32
+
+
+def lane_blocks(t: Any, n: int, nb: int, r: Any, out: Any) -> None:
+    """:func:`lane_sums` for n ≥ 8 before the initial 0.0: 8 running sums combined pairwise,
+    then the remainder in order ([numpy] ``pairwise_sum``)."""
     for k in range(8):
         for j in range(n):
-            r[k, j] = t[k, j]
+            for b in range(nb):
+                r[k, j, b] = t[k, j, b]
     a = 8
     while a < n - (n % 8):
         for k in range(8):
             for j in range(n):
-                r[k, j] += t[a + k, j]
+                for b in range(nb):
+                    r[k, j, b] += t[a + k, j, b]
         a += 8
     for j in range(n):
-        out[j] = ((r[0, j] + r[1, j]) + (r[2, j] + r[3, j])) + (
-            (r[4, j] + r[5, j]) + (r[6, j] + r[7, j])
-        )
+        for b in range(nb):
+            out[j, b] = ((r[0, j, b] + r[1, j, b]) + (r[2, j, b] + r[3, j, b])) + (
+                (r[4, j, b] + r[5, j, b]) + (r[6, j, b] + r[7, j, b])
+            )
     while a < n:
         for j in range(n):
-            out[j] += t[a, j]
+            for b in range(nb):
+                out[j, b] += t[a, j, b]
         a += 1
+
+
+def lane_sums(t: Any, n: int, nb: int, r: Any, out: Any) -> None:
+    """``out[j, b]`` = :func:`pairwise_sum` of ``t[:, j, b]`` for ``b < nb`` (numpy's sum along
+    the last axis of ``t[:, j, b]`` as a row), every (j, b) at once; ``r`` (8, n, LANES) is
+    scratch."""
+    if n < 8:
+        for j in range(n):
+            for b in range(nb):
+                out[j, b] = 0.0
+        for a in range(n):
+            for j in range(n):
+                for b in range(nb):
+                    out[j, b] += t[a, j, b]
+    else:
+        lane_blocks(t, n, nb, r, out)
     for j in range(n):
-        out[j] = 0.0 + out[j]
+        for b in range(nb):
+            out[j, b] = 0.0 + out[j, b]
 
 
 def best_challenges_semi(
@@ -118,103 +135,96 @@ def best_challenges_semi(
     """Exact transcription of :func:`.challenges.best_challenges` for Proportional votes and
     SemiCommit (its closed form: ``_one_block`` with ``challenge``,
     ``semi_proportional_votes`` and ``split_sums``), writing P(i beats j) into ``prob`` and
-    i's gain into ``gain`` (D, i, j). Arrays indexed [a, j] hold the third party a's numbers
-    on the challenge of j (the reference's [j, a], transposed so that loops run along j)."""
+    i's gain into ``gain`` (D, i, j).
+
+    Draws are taken ``LANES`` at a time, each block's numbers laid out with the draw last
+    (index b); arrays indexed [a, j, b] hold the third party a's numbers on the challenge of
+    j (the reference's [j, a])."""
     n_draws, n, _ = d.shape
-    w = np.empty(n)
-    w_far = np.empty((n, n))  # [a, j]: w_a (1 − d[a, j])
-    w_far_near = np.empty((n, n))  # [a, j]: w_a (1 − d[a, j]) min(d[a, j], 1)
-    wu = np.empty((n, n))  # [a, j]: w_a U_i[a, j]
-    lo = np.empty((n, n))  # [a, j]: min(v, 0) doubled, v the vote of a on (i : j)
-    hi = np.empty((n, n))
-    u_at_i = np.empty(n)
-    u_own = np.empty(n)
-    uij = np.empty(n)
-    g = np.empty(n)
-    two_ji = np.empty(n)
-    delta = np.empty(n)
-    total0 = np.empty(n)
-    chij0 = np.empty(n)
-    chji0 = np.empty(n)
-    pos = np.empty(n)
-    neg = np.empty(n)
-    for dd in range(n_draws):
-        for a in range(n):
-            w[a] = s_sum[dd, a] * cap[dd, a] if act[dd, a] else 0.0
+    L = LANES
+    dt = np.empty((n, n, L))  # [a, j, b]: d[a, j]
+    rht = np.empty((n, n, L))  # [h, a, b]: rhat[h, a]
+    w_far = np.empty((n, n, L))  # w_a (1 − d[a, j])
+    w_far_near = np.empty((n, n, L))  # w_a (1 − d[a, j]) min(d[a, j], 1)
+    wu = np.empty((n, n, L))  # w_a U_i[a, j]
+    lo = np.empty((n, n, L))  # 2 min(v, 0), v the vote of a on (i : j)
+    hi = np.empty((n, n, L))
+    r8 = np.empty((8, n, L))
+    w, ss, on = np.empty((n, L)), np.empty((n, L)), np.empty((n, L), dtype=np.bool_)
+    u_at_i, u_own, uij, g = np.empty((n, L)), np.empty((n, L)), np.empty((n, L)), np.empty((n, L))
+    chij0, chji0, two_ji = np.empty((n, L)), np.empty((n, L)), np.empty((n, L))
+    delta, total0 = np.empty((n, L)), np.empty((n, L))
+    pos, neg = np.empty((n, L)), np.empty((n, L))
+    floor = np.empty(L)
+    for d0 in range(0, n_draws, L):
+        nb = min(L, n_draws - d0)
+        for b in range(nb):
+            dd = d0 + b
+            floor[b] = CHALLENGE_FLOOR * unit[dd]
+            for a in range(n):
+                w[a, b] = s_sum[dd, a] * cap[dd, a] if act[dd, a] else 0.0
+                ss[a, b] = s_sum[dd, a]
+                on[a, b] = act[dd, a]
+                for j in range(n):
+                    dt[a, j, b] = d[dd, a, j]
+                    rht[a, j, b] = rhat[dd, a, j]
         for a in range(n):
             for j in range(n):
-                x = d[dd, a, j]
-                far = 1 - x  # [KTAB] SMPModel::bsUtil
-                w_far[a, j] = far * w[a]  # w_n (1 − d_nj)
-                w_far_near[a, j] = w_far[a, j] * (x if x <= 1 else 1.0)
-        floor = CHALLENGE_FLOOR * unit[dd]
+                for b in range(nb):
+                    x = dt[a, j, b]
+                    w_far[a, j, b] = (1 - x) * w[a, b]  # [KTAB] SMPModel::bsUtil: w_n (1 − d_nj)
+                    w_far_near[a, j, b] = w_far[a, j, b] * (x if x <= 1 else 1.0)
         for i in range(n):
-            r_own = rhat[dd, i, i]
             for a in range(n):
-                rh = rhat[dd, i, a]
-                x = d[dd, a, i]
-                u_at_i[a] = (1 - x) * (1 + (x if x <= 1 else 1.0) * rh)  # [KTAB] bsUtil
-                y = d[dd, a, a]
-                u_own[a] = (1 - y) * (1 + (y if y <= 1 else 1.0) * rh)  # [KTAB] bsUtil
-                w_n = 0.0 if a == i else w[a]  # only third parties vote
-                g[a] = w_n * (u_own[a] - u_at_i[a])
-                g[a] = g[a] + g[a]
+                for b in range(nb):
+                    rh = rht[i, a, b]
+                    x = dt[a, i, b]
+                    u_at_i[a, b] = (1 - x) * (1 + (x if x <= 1 else 1.0) * rh)  # [KTAB] bsUtil
+                    y = dt[a, a, b]
+                    u_own[a, b] = (1 - y) * (1 + (y if y <= 1 else 1.0) * rh)  # [KTAB] bsUtil
+                    w_n = 0.0 if a == i else w[a, b]  # only third parties vote
+                    gg = w_n * (u_own[a, b] - u_at_i[a, b])
+                    g[a, b] = gg + gg
                 for j in range(n):
-                    t = w_far_near[a, j] * rh
-                    wu[a, j] = t + w_far[a, j]  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
+                    for b in range(nb):  # [KTAB] SMPModel::bsUtil: w_n U_i[n, j]
+                        wu[a, j, b] = w_far_near[a, j, b] * rht[i, a, b] + w_far[a, j, b]
             for j in range(n):
-                x = d[dd, i, j]
-                uij[j] = (1 - x) * (1 + (x if x <= 1 else 1.0) * r_own)  # [KTAB] bsUtil
-            uii = u_at_i[i]
-            for j in range(n):
-                ci = w[i] * (uii - uij[j])  # [KTAB] probEduChlg: the principals' votes
-                cj = w[j] * (u_at_i[j] - u_own[j])
-                chij0[j] = (floor + max0(ci)) + max0(cj)  # [KTAB] probEduChlg: 1e-10 floor
-                chji0[j] = (floor - min0(ci)) - min0(cj)
-                two_ji[j] = chji0[j] + chji0[j]
-                delta[j] = chij0[j] - chji0[j]
-                total0[j] = chij0[j] + chji0[j]
-            short = n < 8  # column_sums' running sums, kept as the votes come
-            if short:
-                for j in range(n):
-                    neg[j] = 0.0
-                    pos[j] = 0.0
+                for b in range(nb):
+                    x = dt[i, j, b]
+                    uij[j, b] = (1 - x) * (1 + (x if x <= 1 else 1.0) * rht[i, i, b])  # bsUtil
+                    uii = u_at_i[i, b]
+                    ci = w[i, b] * (uii - uij[j, b])  # [KTAB] probEduChlg: the principals' votes
+                    cj = w[j, b] * (u_at_i[j, b] - u_own[j, b])
+                    c0 = (floor[b] + max0(ci)) + max0(cj)  # [KTAB] probEduChlg: 1e-10 floor
+                    c1 = (floor[b] - min0(ci)) - min0(cj)
+                    chij0[j, b], chji0[j, b] = c0, c1
+                    two_ji[j, b], delta[j, b], total0[j, b] = c1 + c1, c0 - c1, c0 + c1
             for a in range(n):
-                base = wu[a, i]
-                g2 = g[a]
-                for j in range(n):  # [KTAB] thirdPartyVoteSU (SemiCommit), vProbLittle
-                    c = 0.0 if a == i else base - wu[a, j]  # [KTAB] Actor::vProbLittle
-                    den = abs(c)
-                    num = (((c - den) - two_ji[j]) * c) + ((c + delta[j]) * g2)
-                    v = num / (den + total0[j])
-                    v = 0.0 if a == j else v  # n = j is a principal
-                    av = abs(v)
-                    if short:
-                        neg[j] += v - av
-                        pos[j] += v + av
-                    else:
-                        lo[a, j] = v - av
-                        hi[a, j] = v + av
-            if short:
                 for j in range(n):
-                    neg[j] = 0.0 + neg[j]
-                    pos[j] = 0.0 + pos[j]
-            else:
-                column_sums(lo, n, neg)
-                column_sums(hi, n, pos)
+                    for b in range(nb):  # [KTAB] thirdPartyVoteSU (SemiCommit), vProbLittle
+                        c = 0.0 if a == i else wu[a, i, b] - wu[a, j, b]  # Actor::vProbLittle
+                        den = abs(c)
+                        num = (((c - den) - two_ji[j, b]) * c) + ((c + delta[j, b]) * g[a, b])
+                        v = num / (den + total0[j, b])
+                        v = 0.0 if a == j else v  # n = j is a principal
+                        av = abs(v)
+                        lo[a, j, b] = v - av
+                        hi[a, j, b] = v + av
+            lane_sums(lo, n, nb, r8, neg)
+            lane_sums(hi, n, nb, r8, pos)
             for j in range(n):
-                chij = chij0[j] + pos[j] * 0.25  # [KTAB] probEduChlg: third parties join
-                chji = chji0[j] - neg[j] * 0.25
-                phij = chij / (chij + chji)  # [KTAB] probEduChlg: P(i beats j)
-                phji = chji / (chij + chji)
-                ukj = uij[j]
-                eu_vict = uii + uii
-                eu_contest = phij * eu_vict + phji * (ukj + ukj)
-                s_j = s_sum[dd, j]
-                eu_chlg = (1 - s_j) * eu_vict + s_j * eu_contest  # [KTAB] probEduChlg: EU
-                prob[dd, i, j] = phij
-                ok = act[dd, i] and act[dd, j] and i != j
-                gain[dd, i, j] = eu_chlg - (uii + ukj) if ok else -np.inf  # [KTAB] gain
+                for b in range(nb):
+                    chij = chij0[j, b] + pos[j, b] * 0.25  # [KTAB] probEduChlg: third parties
+                    chji = chji0[j, b] - neg[j, b] * 0.25
+                    phij = chij / (chij + chji)  # [KTAB] probEduChlg: P(i beats j)
+                    phji = chji / (chij + chji)
+                    uii, ukj, s_j = u_at_i[i, b], uij[j, b], ss[j, b]
+                    eu_vict = uii + uii
+                    eu_contest = phij * eu_vict + phji * (ukj + ukj)
+                    eu_chlg = (1 - s_j) * eu_vict + s_j * eu_contest  # [KTAB] probEduChlg: EU
+                    prob[d0 + b, i, j] = phij
+                    ok = on[i, b] and on[j, b] and i != j
+                    gain[d0 + b, i, j] = eu_chlg - (uii + ukj) if ok else -np.inf  # gain
 
 
 def round4(x: float) -> float:
@@ -246,7 +256,7 @@ def bargains_s2p2(x: Any, sal: Any, target: Any, p_iij: Any, b_ii: Any, b_ij: An
                 b_ij[dd, i, k] = round4((wi * t_i + (INTERP_MIN_WEIGHT + wj) * t_j) / den)
 
 
-_HELPERS = (pairwise_sum, column_sums, max0, min0, round4)
+_HELPERS = (pairwise_sum, lane_blocks, lane_sums, max0, min0, round4)
 
 
 @cache
