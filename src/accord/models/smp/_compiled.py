@@ -29,7 +29,7 @@ __all__ = [
     "kernel",
     "pairwise_sum",
     "LANES",
-    "lane_sums",
+    "lane_sum",
     "best_challenges_semi",
     "bargains_s2p2",
 ]
@@ -84,49 +84,35 @@ def min0(v: float) -> float:
 LANES = 32
 
 
-def lane_blocks(t: Any, n: int, nb: int, r: Any, out: Any) -> None:
-    """:func:`lane_sums` for n ≥ 8 before the initial 0.0: 8 running sums combined pairwise,
-    then the remainder in order ([numpy] ``pairwise_sum``)."""
-    for k in range(8):
-        for j in range(n):
-            for b in range(nb):
-                r[k, j, b] = t[k, j, b]
-    a = 8
-    while a < n - (n % 8):
-        for k in range(8):
-            for j in range(n):
-                for b in range(nb):
-                    r[k, j, b] += t[a + k, j, b]
-        a += 8
-    for j in range(n):
-        for b in range(nb):
-            out[j, b] = ((r[0, j, b] + r[1, j, b]) + (r[2, j, b] + r[3, j, b])) + (
-                (r[4, j, b] + r[5, j, b]) + (r[6, j, b] + r[7, j, b])
-            )
-    while a < n:
-        for j in range(n):
-            for b in range(nb):
-                out[j, b] += t[a, j, b]
-        a += 1
-
-
-def lane_sums(t: Any, n: int, nb: int, r: Any, out: Any) -> None:
-    """``out[j, b]`` = :func:`pairwise_sum` of ``t[:, j, b]`` for ``b < nb`` (numpy's sum along
-    the last axis of ``t[:, j, b]`` as a row), every (j, b) at once; ``r`` (8, n, LANES) is
-    scratch."""
+def lane_sum(t: Any, n: int, width: int, r: Any, out: Any) -> None:
+    """``out[b]`` = :func:`pairwise_sum` of ``t[:, b]`` for ``b < width`` (numpy's sum along the
+    last axis of ``t[:, b]`` as a row), every lane at once; ``r`` (8, ≥ width) is scratch."""
     if n < 8:
-        for j in range(n):
-            for b in range(nb):
-                out[j, b] = 0.0
+        for b in range(width):
+            out[b] = 0.0
         for a in range(n):
-            for j in range(n):
-                for b in range(nb):
-                    out[j, b] += t[a, j, b]
+            for b in range(width):
+                out[b] += t[a, b]
     else:
-        lane_blocks(t, n, nb, r, out)
-    for j in range(n):
-        for b in range(nb):
-            out[j, b] = 0.0 + out[j, b]
+        for k in range(8):
+            for b in range(width):
+                r[k, b] = t[k, b]
+        a = 8
+        while a < n - (n % 8):
+            for k in range(8):
+                for b in range(width):
+                    r[k, b] += t[a + k, b]
+            a += 8
+        for b in range(width):
+            out[b] = ((r[0, b] + r[1, b]) + (r[2, b] + r[3, b])) + (
+                (r[4, b] + r[5, b]) + (r[6, b] + r[7, b])
+            )
+        while a < n:
+            for b in range(width):
+                out[b] += t[a, b]
+            a += 1
+    for b in range(width):
+        out[b] = 0.0 + out[b]
 
 
 def best_challenges_semi(
@@ -149,7 +135,7 @@ def best_challenges_semi(
     wu = np.empty((n, n, L))  # w_a U_i[a, j]
     lo = np.empty((n, n, L))  # 2 min(v, 0), v the vote of a on (i : j)
     hi = np.empty((n, n, L))
-    r8 = np.empty((8, n, L))
+    r8 = np.empty((8, n * L))
     w, ss, on = np.empty((n, L)), np.empty((n, L)), np.empty((n, L), dtype=np.bool_)
     u_at_i, u_own, uij, g = np.empty((n, L)), np.empty((n, L)), np.empty((n, L)), np.empty((n, L))
     chij0, chji0, two_ji = np.empty((n, L)), np.empty((n, L)), np.empty((n, L))
@@ -210,8 +196,9 @@ def best_challenges_semi(
                         av = abs(v)
                         lo[a, j, b] = v - av
                         hi[a, j, b] = v + av
-            lane_sums(lo, n, nb, r8, neg)
-            lane_sums(hi, n, nb, r8, pos)
+            # over a, every (j, b) a lane (b ≥ nb: unused)
+            lane_sum(lo.reshape(n, n * L), n, n * L, r8, neg.reshape(n * L))
+            lane_sum(hi.reshape(n, n * L), n, n * L, r8, pos.reshape(n * L))
             for j in range(n):
                 for b in range(nb):
                     chij = chij0[j, b] + pos[j, b] * 0.25  # [KTAB] probEduChlg: third parties
@@ -256,7 +243,7 @@ def bargains_s2p2(x: Any, sal: Any, target: Any, p_iij: Any, b_ii: Any, b_ij: An
                 b_ij[dd, i, k] = round4((wi * t_i + (INTERP_MIN_WEIGHT + wj) * t_j) / den)
 
 
-_HELPERS = (pairwise_sum, lane_blocks, lane_sums, max0, min0, round4)
+_HELPERS = (pairwise_sum, lane_sum, max0, min0, round4)
 
 
 @cache

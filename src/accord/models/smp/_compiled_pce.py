@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._compiled import pairwise_sum
+from ._compiled import LANES, lane_sum, pairwise_sum
 from .constants import COALITION_FLOOR
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "STATE",
     "QUEUES",
     "coalition_matrix",
+    "lanes_in",
+    "lane_victory",
     "state_victory",
     "state_shift",
     "state_risk",
@@ -48,45 +50,78 @@ def coalition_matrix(u: Any, w: Any, n_opt: int, floor: float, out: Any) -> None
             out[i, j] = floor + acc * 0.5  # [KTAB] coalitions: 1e-8 floor
 
 
+def lanes_in(a: Any, d0: int, nb: int, out: Any) -> None:
+    """``out[p, k, b]`` = ``a[d0 + b, p, k]`` for the ``nb`` draws of a lane block."""
+    for b in range(nb):
+        for p in range(a.shape[1]):
+            for k in range(a.shape[2]):
+                out[p, k, b] = a[d0 + b, p, k]
+
+
+def lane_victory(u: Any, w: Any, floor: Any, nb: int, out: Any, acc: Any) -> None:
+    """:func:`coalition_matrix` of the ``nb`` lanes of a block at once: ``u`` (voters,
+    options, lanes), ``w`` (voters, lanes), ``floor`` (lanes) into ``out`` (options, options,
+    lanes); ``acc`` (lanes) is scratch."""
+    n, n_opt = u.shape[0], u.shape[1]
+    for i in range(n_opt):
+        for j in range(n_opt):
+            for b in range(nb):
+                acc[b] = 0.0
+            for a in range(n if i != j else 0):
+                for b in range(nb):
+                    v = w[a, b] * (u[a, i, b] - u[a, j, b])  # [KTAB] Model::coalitions
+                    acc[b] += v + abs(v)
+            for b in range(nb):
+                out[i, j, b] = floor[b] + acc[b] * 0.5  # [KTAB] coalitions: 1e-8 floor
+
+
 def state_victory(
     x: Any, ideal: Any, sal: Any, cap: Any, act: Any, unit: Any, d: Any, pv: Any
 ) -> None:
     """Exact transcription of :func:`.kernel.utilities` up to the victory matrix: distances
     ``d`` (D, n, n) (:func:`.equations.distances`), risk-neutral utilities, their coalitions
     (:func:`.equations.coalitions`, Proportional) and ``pv`` (D, n, n)
-    (:func:`.equations.victory_matrix`, Linear)."""
+    (:func:`.equations.victory_matrix`, Linear). Draws go ``LANES`` at a time along the
+    innermost loops (index b)."""
     n_draws, n, m = x.shape
-    buf = np.empty(m)
-    u0 = np.empty((n, n))
-    w = np.empty(n)
-    coal = np.empty((n, n))
-    for dd in range(n_draws):
+    L = LANES
+    xt, it, st = np.empty((n, m, L)), np.empty((n, m, L)), np.empty((n, m, L))
+    sq, r8 = np.empty((m, L)), np.empty((8, L))
+    den, acc, floor = np.empty(L), np.empty(L), np.empty(L)
+    u0, coal, w = np.empty((n, n, L)), np.empty((n, n, L)), np.empty((n, L))
+    for d0 in range(0, n_draws, L):
+        nb = min(L, n_draws - d0)
+        for b in range(nb):
+            floor[b] = COALITION_FLOOR * unit[d0 + b]
+            for a in range(n):
+                w[a, b] = cap[d0 + b, a] if act[d0 + b, a] else 0.0
+        lanes_in(x, d0, nb, xt)
+        lanes_in(ideal, d0, nb, it)
+        lanes_in(sal, d0, nb, st)
         for a in range(n):
             for k in range(m):
-                buf[k] = sal[dd, a, k] * sal[dd, a, k]
-            den = pairwise_sum(buf, m)
-            den = den if den > 0 else 1.0
+                for b in range(nb):
+                    sq[k, b] = st[a, k, b] * st[a, k, b]
+            lane_sum(sq, m, nb, r8, den)
+            for b in range(nb):
+                den[b] = den[b] if den[b] > 0 else 1.0
             for c in range(n):
-                if m < 8:  # pairwise_sum's running sum, without a buffer
-                    acc = 0.0
-                    for k in range(m):
-                        diff = (ideal[dd, a, k] - x[dd, c, k]) * sal[dd, a, k]
-                        acc += diff * diff
-                    acc = 0.0 + acc
-                else:
-                    for k in range(m):
-                        diff = (ideal[dd, a, k] - x[dd, c, k]) * sal[dd, a, k]
-                        buf[k] = diff * diff
-                    acc = pairwise_sum(buf, m)
-                dist = np.sqrt(acc / den)  # [KTAB] SMPModel::bvDiff
-                d[dd, a, c] = dist
-                near = dist if dist <= 1 else 1.0
-                u0[a, c] = (1 - dist) * (1 + near * 0.0)  # [KTAB] setAllAUtil: risk-neutral
-            w[a] = cap[dd, a] if act[dd, a] else 0.0
-        coalition_matrix(u0, w, n, COALITION_FLOOR * unit[dd], coal)
+                for k in range(m):
+                    for b in range(nb):
+                        diff = (it[a, k, b] - xt[c, k, b]) * st[a, k, b]
+                        sq[k, b] = diff * diff
+                lane_sum(sq, m, nb, r8, acc)
+                for b in range(nb):
+                    dist = np.sqrt(acc[b] / den[b])  # [KTAB] SMPModel::bvDiff
+                    d[d0 + b, a, c] = dist
+                    near = dist if dist <= 1 else 1.0
+                    u0[a, c, b] = (1 - dist) * (1 + near * 0.0)  # [KTAB] setAllAUtil: R = 0
+        lane_victory(u0, w, floor, nb, coal, acc)  # [KTAB] Model::coalitions
         for i in range(n):
-            for j in range(n):  # [KTAB] Model::vProb (Linear)
-                pv[dd, i, j] = 0.5 if i == j else coal[i, j] / (coal[i, j] + coal[j, i])
+            for j in range(n):
+                for b in range(nb):  # [KTAB] Model::vProb (Linear)
+                    c_ij, c_ji = coal[i, j, b], coal[j, i, b]
+                    pv[d0 + b, i, j] = 0.5 if i == j else c_ij / (c_ij + c_ji)
 
 
 def state_shift(log_pv: Any, act: Any, out: Any) -> None:
@@ -361,4 +396,4 @@ STATE = (state_victory, state_shift, state_risk)
 #: The queues' elections (:func:`.kernel._resolve`), in the order of their calls.
 QUEUES = (option_values, queue_victory, queue_shift, queue_adopt)
 #: Plain functions the kernels call (compiled with them: :func:`._compiled.kernel`).
-HELPERS = (_min_max, coalition_matrix)
+HELPERS = (_min_max, coalition_matrix, lanes_in, lane_victory)
