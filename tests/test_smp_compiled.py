@@ -141,7 +141,9 @@ def test_the_compiled_kernels_run():
     names = {fn.__name__ for fn in _jit._KERNELS}
     assert {
         "best_challenges_semi",
+        "best_targets",
         "bargains_s2p2",
+        "state_distance",
         "state_victory",
         "state_shift",
         "state_risk",

@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 
 from ..._jit import compiled
-from .constants import CHALLENGE_FLOOR, HALF_TOLERANCE, INTERP_MIN_WEIGHT, INTERP_ROUND
+from .constants import (
+    CHALLENGE_FLOOR,
+    HALF_TOLERANCE,
+    INTERP_MIN_WEIGHT,
+    INTERP_ROUND,
+    MIN_SIGNIFICANT_GAIN,
+)
 
 __all__ = [
     "MAX_AXIS",
@@ -31,6 +37,8 @@ __all__ = [
     "LANES",
     "lane_sum",
     "best_challenges_semi",
+    "best_targets",
+    "state_distance",
     "bargains_s2p2",
 ]
 
@@ -212,6 +220,42 @@ def best_challenges_semi(
                     prob[d0 + b, i, j] = phij
                     ok = on[i, b] and on[j, b] and i != j
                     gain[d0 + b, i, j] = eu_chlg - (uii + ukj) if ok else -np.inf  # gain
+
+
+def best_targets(prob: Any, gain: Any, active: Any, target: Any, p_iij: Any, g_t: Any) -> None:
+    """Exact transcription of :func:`.kernel.turn`'s choice of targets ([KTAB]
+    ``SMPState::bestChallenge``): whether i challenges anyone (a gain above
+    ``MIN_SIGNIFICANT_GAIN``), whom (the first maximum of those gains, as ``np.argmax``; 0
+    when none), and that challenge's P(win) and gain."""
+    n_draws, n, _ = gain.shape
+    for dd in range(n_draws):
+        for i in range(n):
+            best = 0
+            top = -np.inf
+            for j in range(n):
+                v = gain[dd, i, j]
+                v = v if v > MIN_SIGNIFICANT_GAIN else -np.inf  # [KTAB] bestChallenge
+                if v > top:
+                    best, top = j, v
+            active[dd, i] = top > -np.inf
+            target[dd, i] = best
+            p_iij[dd, i] = prob[dd, i, best]
+            g_t[dd, i] = gain[dd, i, best]
+
+
+def state_distance(new: Any, old: Any, out: Any) -> None:
+    """Exact transcription of :func:`.run.run_batch`'s movement of a turn, the sum over actors
+    of the Euclidean distances ([KTAB] ``SMPModel::stateDist``), into ``out`` (D,)."""
+    n_draws, n, m = new.shape
+    sq = np.empty(m)
+    dist = np.empty(n)
+    for dd in range(n_draws):
+        for a in range(n):
+            for k in range(m):
+                diff = new[dd, a, k] - old[dd, a, k]
+                sq[k] = diff * diff
+            dist[a] = np.sqrt(pairwise_sum(sq, m))  # [KTAB] SMPModel::stateDist
+        out[dd] = pairwise_sum(dist, n)
 
 
 def round4(x: float) -> float:

@@ -207,8 +207,9 @@ def option_values(
     sizes: Any,
 ) -> None:
     """Exact transcription of :func:`.kernel._resolve` up to its queues: ``opts`` (D, a, 1 + S),
-    the value to actor a of the status quo and of every bargain slot (the mean of its
-    utilities once the bargain is implemented), ``count`` (D, a), its bargains, ``held``
+    the value to actor a of the status quo and of every slot with a bargain (the mean of its
+    utilities once the bargain is implemented; unset on the others, which no queue reads),
+    ``count`` (D, a), its bargains, ``held``
     (D, a, S), their slots in creation order (−1 beyond), and ``sizes``: the number of
     queues (holders of a bargain), Σ L² and Σ L over them (L options each)."""
     n_draws, n, m = ideal.shape
@@ -235,6 +236,9 @@ def option_values(
             opts[dd, a, 0] = total / n_p  # [KTAB] updateBestBrgnPositions: status quo
             n_held = 0
             for s in range(n_slots):
+                held[dd, a, s] = -1
+                if not s_ok[dd, s]:  # no bargain on this slot: its value is never read
+                    continue
                 if m < 8:  # pairwise_sum's running sum, without a buffer
                     acc_i = 0.0
                     acc_r = 0.0
@@ -261,8 +265,7 @@ def option_values(
                 j = s_rcvr[dd, s]
                 value = total - u_own[s_init[s]] - u_own[j] + ui + ur
                 opts[dd, a, 1 + s] = value / n_p  # mean after it
-                held[dd, a, s] = -1
-                if s_ok[dd, s] and (s_init[s] == a or j == a):
+                if s_init[s] == a or j == a:
                     held[dd, a, n_held] = s
                     n_held += 1
             count[dd, a] = n_held

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..._jit import MIN_CASES
-from ._compiled import MAX_AXIS, bargains_s2p2, kernel
+from ._compiled import MAX_AXIS, bargains_s2p2, best_targets, kernel
 from ._compiled_pce import QUEUES, STATE
 from .challenges import best_challenges, pair_challenges
 from .constants import (
@@ -423,11 +423,18 @@ def turn(
         gain[:, ii, jj] = np.where(ok_pair, g, -np.inf)
     else:
         prob, gain = best_challenges(d, rhat, s_sum, cap, act, unit, rule, tpc)
-    ok = gain > MIN_SIGNIFICANT_GAIN  # [KTAB] SMPState::bestChallenge
-    active = np.asarray(ok.any(axis=-1))
-    target = np.argmax(np.where(ok, gain, -np.inf), axis=-1)  # first maximum: KTAB's '>' scan
-    at = (np.arange(n_draws)[:, None], np.arange(n)[None, :], target)
-    p_iij, g_t = prob[at], gain[at]
+    k_targets = kernel(best_targets) if n_draws >= MIN_CASES else None
+    if k_targets is not None:  # the same choice, compiled
+        active, target = np.empty((n_draws, n), dtype=bool), np.empty((n_draws, n), dtype=np.int64)
+        p_iij, g_t = np.empty((n_draws, n)), np.empty((n_draws, n))
+        k_targets(prob, gain, active, target, p_iij, g_t)
+    else:
+        ok = gain > MIN_SIGNIFICANT_GAIN  # [KTAB] SMPState::bestChallenge
+        active = np.asarray(ok.any(axis=-1))
+        # the first maximum: KTAB's '>' scan
+        target = np.argmax(np.where(ok, gain, -np.inf), axis=-1)
+        at = (np.arange(n_draws)[:, None], np.arange(n)[None, :], target)
+        p_iij, g_t = prob[at], gain[at]
     pos_i, pos_r, per = _bargains(x, sal, s_sum, cap, act, unit, d, rhat, target, p_iij, o)
     s_init = np.repeat(np.arange(n), per)
     s_rcvr = np.repeat(target, per, axis=-1)

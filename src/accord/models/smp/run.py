@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from ..._jit import MIN_CASES
 from ..base import as_generator
+from ._compiled import MAX_AXIS, kernel, state_distance
 from .constants import CAPABILITY_UNIT
 from .equations import forecast_position
 from .kernel import Report, SMPOptions, Turn, report, turn, utilities
@@ -170,6 +172,18 @@ def _finish(
     turns[done] = t
 
 
+def _moved(new: Array, old: Array) -> Array:
+    """How far a turn moved each run: the sum over actors of the Euclidean distances
+    ([KTAB] ``SMPModel::stateDist``); compiled for ``MIN_CASES`` runs or more (the same
+    numbers)."""
+    k = kernel(state_distance) if len(new) >= MIN_CASES and max(new.shape[1:]) <= MAX_AXIS else None
+    if k is None:
+        return np.sqrt(((new - old) ** 2).sum(axis=-1)).sum(axis=-1)  # [KTAB] stateDist
+    out = np.empty(len(new))
+    k(new, old, out)
+    return out
+
+
 def _new_ideals(acc: Array | None, new: Array, ideal: Array) -> Array:
     if acc is None:
         return new.copy()
@@ -234,7 +248,7 @@ def run_batch(
         draws = _draws(rngs, live, a_l) if o.stochastic and rngs is not None else None
         tr = turn(xs, ids, s_l, c_l, a_l, u_l, d_l, r_l, rh_l, o, draws)
         new, new_ideal = tr.new, _new_ideals(accommodation, tr.new, ids)
-        moved = np.sqrt(((new - xs) ** 2).sum(axis=-1)).sum(axis=-1)  # [KTAB] SMPModel::stateDist
+        moved = _moved(new, xs)  # [KTAB] SMPModel::stateDist
         if t == 1:
             d01[live] = moved + min_significant_delta
         stop = (t >= max_turns) | ((t >= min_turns) & (moved / d01[live] < stop_ratio))  # smpStopFn
