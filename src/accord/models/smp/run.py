@@ -162,13 +162,11 @@ def _store(fin: Report, where: Any, rep: Report, rows: Any) -> None:
 def _finish(
     done: Array, stop: Array, t: int, state: tuple[Array, ...], out: tuple[Array, ...], turns: Array
 ) -> None:
-    """Write the runs that stop at turn ``t`` (rows ``stop`` of the live ``state``) back into
-    ``out`` = (x, ideal, d, r, rhat) at ``done``, and their number of turns."""
-    if not len(done):
-        return
+    """Write the runs that stop at turn ``t`` (rows ``stop``, indices, of the live ``state``)
+    back into ``out`` = (x, ideal, d, r, rhat) at ``done``, and their number of turns."""
     new, new_ideal, _, _, _, _, d_n, r_n, rh_n = state
     for full, part in zip(out, (new, new_ideal, d_n, r_n, rh_n), strict=True):
-        full[done] = part[stop]
+        full[done] = np.take(part, stop, axis=0)
     turns[done] = t
 
 
@@ -255,10 +253,13 @@ def run_batch(
         log.debug("turn %d: %d runs, %d bargains", t, len(live), int(tr.active.sum()))
         if carry:  # only the runs that stop are written back
             d_n, r_n, rh_n = utilities(new, new_ideal, s_l, c_l, a_l, u_l, o)
-            state = (new, new_ideal, a_l, s_l, c_l, u_l, d_n, r_n, rh_n)
-            _finish(live[stop], stop, t, state, (x, ideal, d, r, rhat), turns)
-            cur = state if not stop.any() else tuple(a[~stop] for a in state)
-            live = live[~stop]
+            state: tuple[Array, ...] = (new, new_ideal, a_l, s_l, c_l, u_l, d_n, r_n, rh_n)
+            if stop.any():
+                ended, kept = np.flatnonzero(stop), np.flatnonzero(~stop)
+                _finish(live[ended], ended, t, state, (x, ideal, d, r, rhat), turns)
+                state = tuple(np.take(a, kept, axis=0) for a in state)
+                live = live[kept]
+            cur = state
             continue
         x[live], ideal[live], turns[live] = new, new_ideal, t
         if states is None or trace is not None:
