@@ -21,7 +21,7 @@ from accord import _jit
 from accord.models.smp import SMP
 from accord.models.smp.challenges import best_challenges
 from accord.models.smp.constants import CAPABILITY_UNIT
-from accord.models.smp.kernel import SMPOptions, utilities
+from accord.models.smp.kernel import SMPOptions, report, utilities
 from accord.models.smp.run import run_batch
 from accord.simulation.sampling import sample
 
@@ -114,7 +114,8 @@ def test_compiled_runs_equal_numpy_runs(seed, n, m, extra, on_grid, stochastic, 
     absent=st.sampled_from([0.0, 0.2]),
 )
 def test_compiled_challenges_and_state_equal_numpy(seed, n, m, on_grid, absent):
-    """One state's utilities (distances, R, R̂) and every challenge's P(win) and gain."""
+    """One state's utilities (distances, R, R̂), every challenge's P(win) and gain, and KTAB's
+    report (unique positions and their probabilities)."""
     x, sal, cap = _case(seed, D_MIN, n, m, on_grid)
     act = np.random.default_rng(seed + 1).random((D_MIN, n)) >= absent
     act[:, :2] = True  # two actors present at least
@@ -128,7 +129,8 @@ def test_compiled_challenges_and_state_equal_numpy(seed, n, m, on_grid, absent):
             prob, gain = best_challenges(
                 d, rhat, sal.sum(axis=-1), cap, act, unit, "Proportional", "SemiCommit"
             )
-        got[on] = (d, r, rhat, prob, gain)
+            rep = report(x, d, rhat, cap, act, unit, o)
+        got[on] = (d, r, rhat, prob, gain, rep.win_probability, rep.unique, rep.unique_probability)
     for a, b in zip(got[True], got[False], strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -151,6 +153,8 @@ def test_the_compiled_kernels_run():
         "queue_victory",
         "queue_shift",
         "queue_adopt",
+        "report_victory",
+        "report_probabilities",
     } <= names
 
 

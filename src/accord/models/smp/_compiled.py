@@ -297,8 +297,9 @@ def _register_helpers() -> None:
     from numba.extending import register_jitable
 
     from ._compiled_pce import HELPERS
+    from ._compiled_report import HELPERS as REPORT_HELPERS
 
-    for fn in _HELPERS + HELPERS:
+    for fn in _HELPERS + HELPERS + REPORT_HELPERS:
         register_jitable(fn)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from ..._jit import MIN_CASES
 from ._compiled import MAX_AXIS, bargains_s2p2, best_targets, kernel
 from ._compiled_pce import QUEUES, STATE
+from ._compiled_report import report_arrays
 from .challenges import best_challenges, pair_challenges
 from .constants import (
     MIN_SIGNIFICANT_GAIN,
@@ -149,6 +150,8 @@ def report(
 ) -> Report:
     """A PCE over the unique positions, each actor judging by its own utilities, capabilities
     as weights ([KTAB] ``pDist(-1)``)."""
+    if _compiled_elections(o, x) and (out := report_arrays(x, d, rhat, cap, act, unit)):
+        return Report(*out)  # the same numbers, compiled
     u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
     uniq, last = unique_positions(x, act)
     idx, valid = _compact(uniq)
