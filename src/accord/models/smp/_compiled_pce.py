@@ -41,13 +41,17 @@ def coalition_matrix(u: Any, w: Any, n_opt: int, floor: float, out: Any) -> None
     v = w_a (u[a, i] − u[a, j]), for the first ``n_opt`` options (the diagonal: the floor)."""
     n = w.shape[0]
     for i in range(n_opt):
-        for j in range(n_opt):
-            acc = 0.0
-            if i != j:
-                for a in range(n):
-                    v = w[a] * (u[a, i] - u[a, j])  # [KTAB] Model::coalitions
-                    acc += v + abs(v)
-            out[i, j] = floor + acc * 0.5  # [KTAB] coalitions: 1e-8 floor
+        out[i, i] = floor + 0.0 * 0.5  # [KTAB] coalitions: 1e-8 floor
+        for j in range(i):  # both orders of a pair in one pass over the voters
+            acc_ij = 0.0
+            acc_ji = 0.0
+            for a in range(n):
+                v = w[a] * (u[a, i] - u[a, j])  # [KTAB] Model::coalitions
+                acc_ij += v + abs(v)
+                v = w[a] * (u[a, j] - u[a, i])
+                acc_ji += v + abs(v)
+            out[i, j] = floor + acc_ij * 0.5  # [KTAB] coalitions: 1e-8 floor
+            out[j, i] = floor + acc_ji * 0.5
 
 
 def lanes_in(a: Any, d0: int, nb: int, out: Any) -> None:
@@ -61,18 +65,24 @@ def lanes_in(a: Any, d0: int, nb: int, out: Any) -> None:
 def lane_victory(u: Any, w: Any, floor: Any, nb: int, out: Any, acc: Any) -> None:
     """:func:`coalition_matrix` of the ``nb`` lanes of a block at once: ``u`` (voters,
     options, lanes), ``w`` (voters, lanes), ``floor`` (lanes) into ``out`` (options, options,
-    lanes); ``acc`` (lanes) is scratch."""
+    lanes); ``acc`` (2, lanes) is scratch."""
     n, n_opt = u.shape[0], u.shape[1]
     for i in range(n_opt):
-        for j in range(n_opt):
+        for b in range(nb):
+            out[i, i, b] = floor[b] + 0.0 * 0.5  # [KTAB] coalitions: 1e-8 floor
+        for j in range(i):  # both orders of a pair in one pass over the voters
             for b in range(nb):
-                acc[b] = 0.0
-            for a in range(n if i != j else 0):
+                acc[0, b] = 0.0
+                acc[1, b] = 0.0
+            for a in range(n):
                 for b in range(nb):
                     v = w[a, b] * (u[a, i, b] - u[a, j, b])  # [KTAB] Model::coalitions
-                    acc[b] += v + abs(v)
+                    acc[0, b] += v + abs(v)
+                    v = w[a, b] * (u[a, j, b] - u[a, i, b])
+                    acc[1, b] += v + abs(v)
             for b in range(nb):
-                out[i, j, b] = floor[b] + acc[b] * 0.5  # [KTAB] coalitions: 1e-8 floor
+                out[i, j, b] = floor[b] + acc[0, b] * 0.5  # [KTAB] coalitions: 1e-8 floor
+                out[j, i, b] = floor[b] + acc[1, b] * 0.5
 
 
 def state_victory(
@@ -87,7 +97,7 @@ def state_victory(
     L = LANES
     xt, it, st = np.empty((n, m, L)), np.empty((n, m, L)), np.empty((n, m, L))
     sq, r8 = np.empty((m, L)), np.empty((8, L))
-    den, acc, floor = np.empty(L), np.empty(L), np.empty(L)
+    den, acc, floor, acc2 = np.empty(L), np.empty(L), np.empty(L), np.empty((2, L))
     u0, coal, w = np.empty((n, n, L)), np.empty((n, n, L)), np.empty((n, L))
     for d0 in range(0, n_draws, L):
         nb = min(L, n_draws - d0)
@@ -116,7 +126,7 @@ def state_victory(
                     d[d0 + b, a, c] = dist
                     near = dist if dist <= 1 else 1.0
                     u0[a, c, b] = (1 - dist) * (1 + near * 0.0)  # [KTAB] setAllAUtil: R = 0
-        lane_victory(u0, w, floor, nb, coal, acc)  # [KTAB] Model::coalitions
+        lane_victory(u0, w, floor, nb, coal, acc2)  # [KTAB] Model::coalitions
         for i in range(n):
             for j in range(n):
                 for b in range(nb):  # [KTAB] Model::vProb (Linear)
