@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..._jit import MIN_CASES
+from ._compiled import MAX_AXIS, best_challenges_semi, kernel
 from .constants import CHALLENGE_FLOOR, OPTIONS
 from .equations import util, util_from_parts, util_parts, vote
 
@@ -299,15 +301,23 @@ def best_challenges(
     ``d`` (D, n, n) distances, ``rhat`` (D, h, i) estimated risk attitudes, ``s_sum``, ``cap``,
     ``act`` (D, n), ``unit`` (D,). The gain is −inf for i = j and where i or j is absent.
     The blocks of (draws, initiators) share one workspace, so no block touches fresh pages.
+    Proportional votes with SemiCommit on ``MIN_CASES`` draws or more run compiled
+    (:func:`._compiled.best_challenges_semi`, the same numbers).
     """
     n_draws, n, _ = d.shape
+    fast = rule == "Proportional" and commit == "SemiCommit"
+    if fast and n_draws >= MIN_CASES and n <= MAX_AXIS:
+        k = kernel(best_challenges_semi)  # the same numbers, compiled
+        if k is not None:
+            prob, gain = np.empty((n_draws, n, n)), np.empty((n_draws, n, n))
+            k(d, rhat, s_sum, cap, act, unit, prob, gain)
+            return prob, gain
     w = np.where(act, s_sum * cap, 0.0)
     prob = np.zeros((n_draws, n, n))
     gain = np.full((n_draws, n, n), -np.inf)
     dt = np.swapaxes(d, -1, -2)  # dt[D, b, a] = d[D, a, b]
     # shared by every initiator's utilities of this turn, third parties contiguous
     far, near = util_parts(np.ascontiguousarray(dt))
-    fast = rule == "Proportional" and commit == "SemiCommit"
     # w_n U_i[n, j] = w_n (1 − d_nj) (1 + min(d_nj, 1) R̂_in)
     w_far = far * w[:, None, :] if fast else None
     w_far_near = w_far * near if w_far is not None else None

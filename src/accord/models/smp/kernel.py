@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..._jit import MIN_CASES
+from ._compiled import MAX_AXIS, bargains_s2p2, best_targets, kernel
+from ._compiled_pce import QUEUES, STATE
+from ._compiled_report import report_arrays
 from .challenges import best_challenges, pair_challenges
 from .constants import (
     MIN_SIGNIFICANT_GAIN,
@@ -75,6 +79,16 @@ def utilities(
 ) -> tuple[Array, Array, Array]:
     """Distances (D, n, n), R (D, n) and estimated R (D, h, i) ([KTAB] ``SMPState::setAllAUtil``):
     a risk-neutral PCE over the positions present, capabilities as weights."""
+    if _compiled_elections(o, x) and (o.big_r_range, o.big_r_adjust) == ("Mid", "OneThird"):
+        k_pv, k_shift, k_risk = (kernel(f) for f in STATE)
+        if k_pv is not None:  # the same numbers, compiled; log and exp in numpy
+            n_draws, n, _ = x.shape
+            d, pv, t = np.empty((n_draws, n, n)), np.empty((n_draws, n, n)), np.empty((n_draws, n))
+            k_pv(x, ideal, sal, cap, act, unit, d, pv)
+            k_shift(np.log(pv), act, t)  # [KTAB] setAllAUtil: PCE
+            r, rhat = np.empty((n_draws, n)), np.empty((n_draws, n, n))
+            k_risk(np.exp(t), act, r, rhat)  # [KTAB] Model::bigRfromProb, Model::estNRA
+            return d, r, rhat
     d = distances(ideal, sal, x)  # [KTAB] SMPModel::bvDiff
     u0 = util(d, np.zeros(d.shape[:-1] + (1,)))  # [KTAB] setAllAUtil: risk-neutral utilities
     w = np.where(act, cap, 0.0)
@@ -82,6 +96,15 @@ def utilities(
     p = scalar_pce(u0, w, rule, vm, pm, unit=unit, present=act)  # [KTAB] setAllAUtil: PCE
     r = big_r(p, o.big_r_range, act)  # [KTAB] Model::bigRfromProb
     return d, r, estimated_r(r, o.big_r_adjust)  # [KTAB] Model::estNRA
+
+
+def _compiled_elections(o: SMPOptions, x: Array) -> bool:
+    """Whether the compiled elections (``_compiled_pce``) cover these options and this
+    batch: Proportional votes, Linear victory, the Conditional PCE, at least ``MIN_CASES``
+    draws, at most ``MAX_AXIS`` actors and dimensions."""
+    rules = (o.voting_rule, o.victory_model, o.pce_model)
+    small = max(x.shape[1:]) <= MAX_AXIS
+    return rules == ("Proportional", "Linear", "Conditional") and len(x) >= MIN_CASES and small
 
 
 def unique_positions(x: Array, act: Array) -> tuple[Array, Array]:
@@ -127,6 +150,8 @@ def report(
 ) -> Report:
     """A PCE over the unique positions, each actor judging by its own utilities, capabilities
     as weights ([KTAB] ``pDist(-1)``)."""
+    if _compiled_elections(o, x) and (out := report_arrays(x, d, rhat, cap, act, unit)):
+        return Report(*out)  # the same numbers, compiled
     u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
     uniq, last = unique_positions(x, act)
     idx, valid = _compact(uniq)
@@ -176,9 +201,15 @@ def _bargains(
 ) -> tuple[Array, Array, int]:
     """Slot positions (D, S, m) of both sides ([KTAB] ``SMPActor::interpolateBrgn``,
     ``SMPBargnModel``)."""
+    how = o.interpolation
+    if o.bargain_model == "InitOnlyInterp" and how == "S2P2" and len(x) >= MIN_CASES:
+        k = kernel(bargains_s2p2)  # the same numbers, compiled
+        if k is not None:
+            b_ii, b_ij = np.empty(x.shape), np.empty(x.shape)
+            k(x, sal, target, p_iij, b_ii, b_ij)
+            return b_ii, b_ij, 1
     rows = np.arange(x.shape[0])[:, None]
     x_t, s_t = x[rows, target], sal[rows, target]
-    how = o.interpolation
     b_ii, b_ij = interpolate(x, sal, p_iij, x_t, s_t, 1 - p_iij, how)  # [KTAB] interpolateBrgn
     if o.bargain_model == "InitOnlyInterp":
         return b_ii, b_ij, 1
@@ -293,6 +324,8 @@ def _resolve(
     pos_i, pos_r, s_init, s_rcvr, s_ok = (
         slots_.pos_i, slots_.pos_r, slots_.init, slots_.rcvr, slots_.ok
     )  # fmt: skip
+    if _compiled_elections(o, x) and kernel(QUEUES[0]) is not None:
+        return _resolve_compiled(x, ideal, sal, cap, act, unit, util_state, slots_, u)
     n_p = act.sum(axis=-1)[:, None].astype(float)
     u_own = util(d, np.diagonal(rhat, axis1=-2, axis2=-1)[..., None])  # aUtil[a](a, c)
     total = ordered_sum(np.where(act[:, None, :], u_own, 0.0))  # (D, a)
@@ -321,6 +354,42 @@ def _resolve(
         new[pd, pk] = np.where(own[:, None], pos_i[pd, s], pos_r[pd, s])
         chosen[pd, pk] = s
         chosen_p[pd, pk] = p[np.arange(len(m)), m]
+    return new, chosen, chosen_p
+
+
+def _resolve_compiled(
+    x: Array,
+    ideal: Array,
+    sal: Array,
+    cap: Array,
+    act: Array,
+    unit: Array,
+    util_state: tuple[Array, Array, Array],
+    sl: _Slots,
+    u: Array | None,
+) -> tuple[Array, Array, Array]:
+    """:func:`_resolve` compiled for Proportional, Linear, Conditional (the same numbers):
+    option values, then every queue's victory matrix, ``np.log``, shifted log-probabilities,
+    ``np.exp``, the choice ([KTAB] ``updateBestBrgnPositions``)."""
+    k_values, k_pv, k_shift, k_adopt = (kernel(f) for f in QUEUES)
+    (n_draws, n, _), n_slots = x.shape, sl.pos_i.shape[1]
+    d, r, rhat = util_state
+    opts = np.empty((n_draws, n, 1 + n_slots))
+    count = np.empty((n_draws, n), dtype=np.int64)
+    held = np.empty((n_draws, n, n_slots), dtype=np.int64)
+    sizes = np.zeros(3, dtype=np.int64)
+    args = (ideal, sal, act, d, r, rhat, sl.pos_i, sl.pos_r, sl.init, sl.rcvr, sl.ok)
+    k_values(*args, opts, count, held, sizes)  # [KTAB] updateBestBrgnPositions: option values
+    new, chosen, chosen_p = x.copy(), np.full((n_draws, n), -1), np.zeros((n_draws, n))
+    n_q, n_pv, n_p = (int(v) for v in sizes)
+    if n_q:
+        qd, qk, pv_at, p_at = (np.empty(n_q, dtype=np.int64) for _ in range(4))
+        pv, t = np.empty(n_pv), np.empty(n_p)
+        k_pv(opts, count, held, cap, act, unit, qd, qk, pv_at, p_at, pv)  # [KTAB] coalitions
+        k_shift(np.log(pv), qd, qk, count, pv_at, p_at, t)  # [KTAB] Model::condPCE
+        draws = np.zeros((1, 1)) if u is None else u
+        k_adopt(np.exp(t), qd, qk, count, p_at, held, sl.init, sl.pos_i, sl.pos_r, draws,
+                u is not None, new, chosen, chosen_p)  # fmt: skip
     return new, chosen, chosen_p
 
 
@@ -357,11 +426,18 @@ def turn(
         gain[:, ii, jj] = np.where(ok_pair, g, -np.inf)
     else:
         prob, gain = best_challenges(d, rhat, s_sum, cap, act, unit, rule, tpc)
-    ok = gain > MIN_SIGNIFICANT_GAIN  # [KTAB] SMPState::bestChallenge
-    active = np.asarray(ok.any(axis=-1))
-    target = np.argmax(np.where(ok, gain, -np.inf), axis=-1)  # first maximum: KTAB's '>' scan
-    at = (np.arange(n_draws)[:, None], np.arange(n)[None, :], target)
-    p_iij, g_t = prob[at], gain[at]
+    k_targets = kernel(best_targets) if n_draws >= MIN_CASES else None
+    if k_targets is not None:  # the same choice, compiled
+        active, target = np.empty((n_draws, n), dtype=bool), np.empty((n_draws, n), dtype=np.int64)
+        p_iij, g_t = np.empty((n_draws, n)), np.empty((n_draws, n))
+        k_targets(prob, gain, active, target, p_iij, g_t)
+    else:
+        ok = gain > MIN_SIGNIFICANT_GAIN  # [KTAB] SMPState::bestChallenge
+        active = np.asarray(ok.any(axis=-1))
+        # the first maximum: KTAB's '>' scan
+        target = np.argmax(np.where(ok, gain, -np.inf), axis=-1)
+        at = (np.arange(n_draws)[:, None], np.arange(n)[None, :], target)
+        p_iij, g_t = prob[at], gain[at]
     pos_i, pos_r, per = _bargains(x, sal, s_sum, cap, act, unit, d, rhat, target, p_iij, o)
     s_init = np.repeat(np.arange(n), per)
     s_rcvr = np.repeat(target, per, axis=-1)

@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from ..._jit import MIN_CASES
 from ..base import as_generator
+from ._compiled import MAX_AXIS, kernel, state_distance
 from .constants import CAPABILITY_UNIT
 from .equations import forecast_position
 from .kernel import Report, SMPOptions, Turn, report, turn, utilities
@@ -157,6 +159,29 @@ def _store(fin: Report, where: Any, rep: Report, rows: Any) -> None:
     fin.unique_probability[where] = rep.unique_probability[rows]
 
 
+def _finish(
+    done: Array, stop: Array, t: int, state: tuple[Array, ...], out: tuple[Array, ...], turns: Array
+) -> None:
+    """Write the runs that stop at turn ``t`` (rows ``stop``, indices, of the live ``state``)
+    back into ``out`` = (x, ideal, d, r, rhat) at ``done``, and their number of turns."""
+    new, new_ideal, _, _, _, _, d_n, r_n, rh_n = state
+    for full, part in zip(out, (new, new_ideal, d_n, r_n, rh_n), strict=True):
+        full[done] = np.take(part, stop, axis=0)
+    turns[done] = t
+
+
+def _moved(new: Array, old: Array) -> Array:
+    """How far a turn moved each run: the sum over actors of the Euclidean distances
+    ([KTAB] ``SMPModel::stateDist``); compiled for ``MIN_CASES`` runs or more (the same
+    numbers)."""
+    k = kernel(state_distance) if len(new) >= MIN_CASES and max(new.shape[1:]) <= MAX_AXIS else None
+    if k is None:
+        return np.sqrt(((new - old) ** 2).sum(axis=-1)).sum(axis=-1)  # [KTAB] stateDist
+    out = np.empty(len(new))
+    k(new, old, out)
+    return out
+
+
 def _new_ideals(acc: Array | None, new: Array, ideal: Array) -> Array:
     if acc is None:
         return new.copy()
@@ -202,26 +227,41 @@ def run_batch(
     turns = np.zeros(n_draws, dtype=int)
     d01 = np.zeros(n_draws)
     live = np.arange(n_draws)
+    carry = states is None and trace is None  # the live runs' state kept compact between turns
+    cur = tuple(a[live] for a in (x, ideal, act, sal, cap, unit, d, r, rhat)) if carry else ()
     t = 0
     while len(live):
         t += 1
-        if states is not None:
+        if carry:
+            xs, ids, a_l, s_l, c_l, u_l, d_l, r_l, rh_l = cur
+        elif states is not None:
             a_all, s_all, c_all = states(t)
             a_l, s_l, c_l, u_l = a_all[live], s_all[live], c_all[live], unit[live]
             d_l, r_l, rh_l = utilities(x[live], ideal[live], s_l, c_l, a_l, u_l, o)
         else:
             a_l, s_l, c_l, u_l = act[live], sal[live], cap[live], unit[live]
             d_l, r_l, rh_l = d[live], r[live], rhat[live]
-        xs, ids = x[live], ideal[live]
+        if not carry:
+            xs, ids = x[live], ideal[live]
         draws = _draws(rngs, live, a_l) if o.stochastic and rngs is not None else None
         tr = turn(xs, ids, s_l, c_l, a_l, u_l, d_l, r_l, rh_l, o, draws)
         new, new_ideal = tr.new, _new_ideals(accommodation, tr.new, ids)
-        moved = np.sqrt(((new - xs) ** 2).sum(axis=-1)).sum(axis=-1)  # [KTAB] SMPModel::stateDist
+        moved = _moved(new, xs)  # [KTAB] SMPModel::stateDist
         if t == 1:
             d01[live] = moved + min_significant_delta
-        x[live], ideal[live], turns[live] = new, new_ideal, t
         stop = (t >= max_turns) | ((t >= min_turns) & (moved / d01[live] < stop_ratio))  # smpStopFn
         log.debug("turn %d: %d runs, %d bargains", t, len(live), int(tr.active.sum()))
+        if carry:  # only the runs that stop are written back
+            d_n, r_n, rh_n = utilities(new, new_ideal, s_l, c_l, a_l, u_l, o)
+            state: tuple[Array, ...] = (new, new_ideal, a_l, s_l, c_l, u_l, d_n, r_n, rh_n)
+            if stop.any():
+                ended, kept = np.flatnonzero(stop), np.flatnonzero(~stop)
+                _finish(live[ended], ended, t, state, (x, ideal, d, r, rhat), turns)
+                state = tuple(np.take(a, kept, axis=0) for a in state)
+                live = live[kept]
+            cur = state
+            continue
+        x[live], ideal[live], turns[live] = new, new_ideal, t
         if states is None or trace is not None:
             d_n, r_n, rh_n = utilities(new, new_ideal, s_l, c_l, a_l, u_l, o)
             if states is None:
