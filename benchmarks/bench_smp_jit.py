@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 import accord
-from accord import _jit
+from accord import jit
 from accord.forecast import resolve_models
 from accord.simulation.montecarlo import batch_forecast
 from accord.simulation.sampling import sample
@@ -34,7 +34,7 @@ from accord.simulation.sampling import sample
 def set_compiled(on: bool) -> None:
     """Turn the compiled kernels on or off in this process (``ACCORD_JIT``)."""
     os.environ["ACCORD_JIT"] = "1" if on else "0"
-    _jit.enabled.cache_clear()
+    jit.enabled.cache_clear()
 
 
 def main() -> None:
@@ -64,7 +64,7 @@ def main() -> None:
 
     set_compiled(True)
     t0 = time.perf_counter()
-    batch_forecast(smp, draws.take(slice(0, _jit.MIN_CASES)))  # compile (or load the cache)
+    batch_forecast(smp, draws.take(slice(0, jit.MIN_CASES)))  # compile (or load the cache)
     print(f"warm-up (numba compile or cache load): {time.perf_counter() - t0:.2f} s")
     times: dict[bool, list[float]] = {True: [], False: []}
     cpu: dict[bool, list[float]] = {True: [], False: []}  # less sensitive to other jobs

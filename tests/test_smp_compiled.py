@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import accord
-from accord import _jit
+from accord import jit
 from accord.models.smp import SMP
 from accord.models.smp.challenges import best_challenges
 from accord.models.smp.constants import CAPABILITY_UNIT
@@ -27,7 +27,7 @@ from accord.simulation.sampling import sample
 
 pytest.importorskip("numba", reason="the compiled kernels need numba (pip install accord[fast])")
 
-D_MIN = _jit.MIN_CASES  # the compiled path runs from this many draws
+D_MIN = jit.MIN_CASES  # the compiled path runs from this many draws
 
 
 @contextmanager
@@ -35,7 +35,7 @@ def compiled_kernels(on: bool):
     """The compiled kernels on (or numpy forced with ``ACCORD_JIT=0``) inside the block."""
     before = os.environ.get("ACCORD_JIT")
     os.environ["ACCORD_JIT"] = "1" if on else "0"
-    _jit.enabled.cache_clear()
+    jit.enabled.cache_clear()
     try:
         yield
     finally:
@@ -43,7 +43,7 @@ def compiled_kernels(on: bool):
             del os.environ["ACCORD_JIT"]
         else:
             os.environ["ACCORD_JIT"] = before
-        _jit.enabled.cache_clear()
+        jit.enabled.cache_clear()
 
 
 def _case(seed: int, n_draws: int, n: int, m: int, on_grid: bool):
@@ -140,7 +140,7 @@ def test_the_compiled_kernels_run():
     x, sal, cap = _case(0, D_MIN, 5, 3, False)
     with compiled_kernels(True):
         run_batch(x, sal, cap, options=SMPOptions())
-    names = {fn.__name__ for fn in _jit._KERNELS}
+    names = {fn.__name__ for fn in jit._KERNELS}
     assert {
         "best_challenges_semi",
         "best_targets",

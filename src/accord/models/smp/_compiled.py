@@ -1,7 +1,7 @@
 """Compiled (numba) transcriptions of the SMP's batch hot loops (issue 20).
 
 Each function here is a plain-Python, loop-by-loop transcription of one numpy function of
-this subpackage, compiled by :func:`accord._jit.compiled` and called only for batches of at
+this subpackage, compiled by :func:`accord.jit.compiled` and called only for batches of at
 least ``MIN_CASES`` draws with the options it covers; the numpy code stays the reference. The
 floats are the reference's bit for bit: the same operations in the same order (numba without
 ``fastmath`` contracts nothing), numpy's sums along a last axis by its pairwise rule
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._jit import compiled
+from ...jit import compiled
 from .constants import (
     CHALLENGE_FLOOR,
     HALF_TOLERANCE,
@@ -305,7 +305,7 @@ def _register_helpers() -> None:
 
 def kernel(fn: Any) -> Any:
     """The compiled ``fn`` (one of this module's kernels), or None when compiled kernels are
-    off (:func:`accord._jit.compiled`)."""
+    off (:func:`accord.jit.compiled`)."""
     k = compiled(fn)
     if k is not None:
         _register_helpers()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._jit import MIN_CASES
+from ...jit import MIN_CASES
 from ._compiled import MAX_AXIS, best_challenges_semi, kernel
 from .constants import CHALLENGE_FLOOR, OPTIONS
 from .equations import util, util_from_parts, util_parts, vote

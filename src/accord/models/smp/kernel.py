@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._jit import MIN_CASES
+from ...jit import MIN_CASES
 from ._compiled import MAX_AXIS, bargains_s2p2, best_targets, kernel
 from ._compiled_pce import QUEUES, STATE
 from ._compiled_report import report_arrays

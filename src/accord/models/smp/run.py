@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._jit import MIN_CASES
+from ...jit import MIN_CASES
 from ..base import as_generator
 from ._compiled import MAX_AXIS, kernel, state_distance
 from .constants import CAPABILITY_UNIT
