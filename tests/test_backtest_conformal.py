@@ -89,3 +89,51 @@ def test_decay_follows_errors_that_grow_every_year():
 def test_too_few_training_years_leave_the_interval_exchangeable():
     errs = _errors_by_year(1.4)
     assert choose_decay(errs[errs.year < 1999], (0.5, 0.8)) == 1.0
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 10.0, 20.0, 50.0]), min_size=3, max_size=40),
+    st.lists(st.sampled_from([0.0, 10.0, 20.0, 50.0, 75.0]), min_size=1, max_size=8),
+    st.sampled_from([0.5, 0.8]),
+)
+def test_expected_coverage_is_the_mean_over_the_tie_breaking_draws(cal, scores, level):
+    """``expected=True`` gives each row's probability of being covered over tau: the mean of
+    the smoothed rule over tau (midpoints of a grid of 400; errors on a few values, so ties
+    abound and the rule's outcome turns on tau)."""
+    from accord.backtest.conformal import smoothed_cover_by_procedure
+
+    errs = pd.DataFrame({"model": "m", "procedure": "COD", "err": cal, "year": 2000})
+    test = pd.DataFrame(
+        {"model": "m", "procedure": "COD", "forecast": scores, "outcome": 0.0, "year": 2001}
+    )
+    exact = smoothed_cover_by_procedure(errs, test, level, np.zeros(len(test)), expected=True)
+    grid = (np.arange(400) + 0.5) / 400
+    mean = np.mean(
+        [smoothed_cover_by_procedure(errs, test, level, np.full(len(test), t)) for t in grid],
+        axis=0,
+    )
+    np.testing.assert_allclose(exact, mean, atol=1 / 400 + 1e-12)
+
+
+def test_coverage_gaps_by_hand():
+    """Coverage exactly at the nominal level: gap 0 with the interval [0, 0]; half the
+    proposals always covered and half never at 50 %: gap 0 with a wide interval; always
+    covered at 80 %: +20 points, the interval [+20, +20], outside the ±5 band."""
+    from accord.backtest.bootstrap import coverage_gaps
+
+    rows = pd.DataFrame(
+        {
+            "model": ["a"] * 4 + ["b"] * 4,
+            "proposal": ["p", "p", "q", "q"] * 2,
+            "expected50": [0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 0.0, 0.0],
+            "expected80": [0.8, 0.8, 0.8, 0.8, 1.0, 1.0, 1.0, 1.0],
+        }
+    )
+    gaps = coverage_gaps(rows, (0.5, 0.8), n_resamples=500).set_index(["model", "level"])
+    a50, b50, b80 = gaps.loc[("a", 0.5)], gaps.loc[("b", 0.5)], gaps.loc[("b", 0.8)]
+    assert a50.gap == pytest.approx(0) and a50.low == pytest.approx(0) == a50.high
+    assert a50.within_5_points and a50.nominal_inside
+    assert b50.gap == pytest.approx(0) and b50.low == pytest.approx(-0.5) and b50.high == 0.5
+    assert b80.gap == pytest.approx(0.2) and b80.low == pytest.approx(0.2)
+    assert not b80.within_5_points and not b80.nominal_inside

@@ -198,6 +198,10 @@ def test_beta_with_value_on_a_bound_is_a_located_error():
 def test_batch_path_matches_per_draw_forecast(name):
     scn = synthetic_scenario(6, 3, seed=4)
     model = get_model(name)
+    if model.tags.needs:  # the procedure model: an EU decision rule, A0 the Commission
+        data = scn.model_dump()
+        data["procedure"] = {"legislative": "co-decision", "council": "qmv", "commission": "A0"}
+        scn = scenario_from_dict(data)
     draws = sample(scn, 25, seed=2)
     batch = batch_forecast(model, draws)
     for d in range(draws.n_draws):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from accord.models.base import Forecaster, ModelForecast, with_default_options
+from accord.models.base import Forecaster, ModelForecast, not_applicable, with_default_options
 from accord.models.registry import MODELS, get_model
 
 if TYPE_CHECKING:
@@ -145,9 +145,15 @@ class ForecastResult:
         }
 
 
-def resolve_models(models: Iterable[str | Forecaster] | None) -> list[Forecaster]:
+def resolve_models(
+    models: Iterable[str | Forecaster] | None, scenario: Scenario | None = None
+) -> list[Forecaster]:
+    """Model instances for registry names or instances; ``None``: every registered model that
+    applies to ``scenario`` (all of them without one). A model whose ``tags.needs`` the
+    scenario lacks (the procedure model on a scenario without ``procedure:``) is left out of
+    "every model"; named explicitly, it raises when run, saying what to add."""
     if models is None:
-        return [m() for m in MODELS]
+        return [m() for m in MODELS if scenario is None or not_applicable(m, scenario) is None]
     out: list[Forecaster] = []
     for m in models:
         out.append(get_model(m) if isinstance(m, str) else m)
@@ -163,13 +169,14 @@ def forecast(
 ) -> ForecastResult:
     """Every requested model's forecast on every issue of ``scenario``.
 
-    ``models`` are registry names or model instances (default: every registered model).
+    ``models`` are registry names or model instances (default: every registered model that
+    applies to the scenario, :func:`resolve_models`).
     Each model gets its own stream spawned from ``seed`` (or from ``rng``), so adding a model
     does not change the others' results.
     """
     if rng is not None and seed not in (None, 0):
         raise ValueError("give seed= or rng=, not both")
-    chosen = resolve_models(models)
+    chosen = resolve_models(models, scenario)
     if rng is not None:
         seeds = rng.bit_generator.seed_seq.spawn(len(chosen))  # type: ignore[attr-defined]
     else:

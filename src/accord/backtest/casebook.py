@@ -34,7 +34,7 @@ from accord.bargaining import analyse
 from accord.bargaining.utility import actor_matrices, package_utility, red_line_ok
 from accord.forecast import forecast, resolve_models
 from accord.forecast_notes import snap
-from accord.models.base import Forecaster
+from accord.models.base import Forecaster, not_applicable
 from accord.scenario import Issue, Scenario, load_scenario
 
 __all__ = [
@@ -223,7 +223,7 @@ def case_forecasts(
     very stream ``forecast`` gives it (child k of ``SeedSequence(seed)``), so the others'
     numbers are the same and the failing one is reported by name.
     """
-    chosen = resolve_models(models)
+    chosen = resolve_models(models, scenario)
     values: dict[str, dict[str, float]] = {}
     errors: dict[str, str] = {}
     try:
@@ -335,16 +335,24 @@ def casebook_backtest(
     months: int = 120,
 ) -> CasebookResult:
     """Forecast every case (default: the shipped casebook) with ``models`` (default: every
-    registered model), score each issue against its agreed term and check the zone."""
-    chosen = resolve_models(models)
-    names = (*(m.name for m in chosen), STATUS_QUO_BASELINE)
+    registered model that applies to some case, :func:`accord.models.base.not_applicable`;
+    on a case it does not apply to it is reported as failing, with the reason), score each
+    issue against its agreed term and check the zone."""
     cases = tuple(casebook_cases() if cases is None else cases)
+    chosen = resolve_models(models)
+    if models is None:
+        chosen = [m for m in chosen if any(not_applicable(m, c.scenario) is None for c in cases)]
+    names = (*(m.name for m in chosen), STATUS_QUO_BASELINE)
     rows: list[dict[str, Any]] = []
     zones: dict[str, ZoneCheck] = {}
     failures: dict[str, dict[str, str]] = {}
     for case in cases:
         scn = case.scenario
-        values, errors = case_forecasts(scn, chosen, seed=seed)
+        applies = [m for m in chosen if not_applicable(m, scn) is None]
+        values, errors = case_forecasts(scn, applies, seed=seed)
+        for m in chosen:
+            if m not in applies:
+                errors[m.name] = f"does not apply: {not_applicable(m, scn)}"
         values[STATUS_QUO_BASELINE] = {
             i.id: float(i.status_quo.value) for i in scn.issues if i.status_quo is not None
         }

@@ -96,12 +96,15 @@ def smoothed_cover_by_procedure(
     *,
     year: int | None = None,
     decay: dict[str, float] | None = None,
+    expected: bool = False,
 ) -> np.ndarray:
     """Whether each test row's outcome is in its smoothed conformal set at ``level``, judged
     against the same training errors as :func:`conformal_by_procedure` (its model under its
     procedure, or pooled); ``tau`` is one uniform draw per test row. NaN where the model has
     no training error or no forecast. ``year`` and ``decay`` weigh the errors as in
-    :func:`conformal_by_procedure`."""
+    :func:`conformal_by_procedure`. ``expected``: instead of the draw, the probability of
+    being covered over tau (:func:`cover_probability`; its mean over rows is the coverage
+    without the noise of the tie-breaking draws)."""
     pooled = {m: (g.err.to_numpy(), _weights(g, year, decay)) for m, g in errs.groupby("model")}
     own = {
         key: (g.err.to_numpy(), _weights(g, year, decay))
@@ -113,6 +116,9 @@ def smoothed_cover_by_procedure(
     for i, (m, p) in enumerate(zip(test.model, test.procedure, strict=True)):
         cal = own.get((m, p), pooled.get(m))
         if cal is not None and cal[0].size and np.isfinite(score[i]):
+            if expected:
+                out[i] = float(cover_probability(cal[0], cal[1], score[i : i + 1], level)[0])
+                continue
             covered = smoothed_covered(cal[0], score[i], level, float(tau[i]), weights=cal[1])
             out[i] = float(covered)
     return out

@@ -104,6 +104,11 @@ REQUIRED = (
     + tuple(f"s{a}" for a in DEU_ACTORS)
 )
 
+#: DEU's procedure codes as a scenario's ``procedure.legislative`` ([Arregui2021]).
+_PROCEDURES = {"COD": "co-decision", "CNS": "consultation"}
+#: Voting-rule codes of DEU's ``counvte`` column read as unanimity (the rest is QMV).
+UNANIMITY = ("Unan", "unan", "UNAN", "unanimity")
+
 
 @dataclass(frozen=True)
 class DeuIssue:
@@ -300,7 +305,11 @@ def proposal_scenario(
     """One scenario per proposal: its issues (0..100), the actors with a stance on any of them.
 
     Saliences are divided by 100. Issues with fewer than ``min_actors`` stances are left out;
-    returns ``None`` when no issue is left.
+    returns ``None`` when no issue is left. The proposal's procedure (DEU's ``proc``: COD, CNS)
+    and Council voting rule (``counvte``: ``Unan`` is unanimity, anything else QMV, as
+    :mod:`~accord.backtest.procedure` reads it) become the scenario's ``procedure:``, with
+    ``com`` the Commission and ``ep`` the Parliament; a proposal with another procedure (or
+    none) gets no ``procedure:``.
     """
     issues: list[dict[str, Any]] = []
     actors: dict[str, dict[str, Any]] = {}
@@ -328,14 +337,18 @@ def proposal_scenario(
         }
         for a, st in actors.items()
     ]
-    return scenario_from_dict(
-        {
-            "metadata": {
-                "title": f"DEU proposal {prop.proposal_id} ({prop.name})",
-                "date": prop.introduced.isoformat() if prop.introduced else None,
-            },
-            "actors": actor_list,
-            "issues": issues,
+    data: dict[str, Any] = {
+        "metadata": {
+            "title": f"DEU proposal {prop.proposal_id} ({prop.name})",
+            "date": prop.introduced.isoformat() if prop.introduced else None,
         },
-        f"DEU proposal {prop.proposal_id}",
-    )
+        "actors": actor_list,
+        "issues": issues,
+    }
+    if prop.procedure in _PROCEDURES:
+        data["procedure"] = {
+            "legislative": _PROCEDURES[prop.procedure],
+            "council": "unanimity" if prop.voting_rule.strip() in UNANIMITY else "qmv",
+            **{role: a for role, a in (("commission", "com"), ("parliament", "ep")) if a in actors},
+        }
+    return scenario_from_dict(data, f"DEU proposal {prop.proposal_id}")

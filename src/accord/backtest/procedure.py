@@ -20,8 +20,11 @@ rule of a proposal, and the reference point.
 Each model forecasts every issue of a :class:`~accord.backtest.deu.DeuData` from parameters
 fitted on a given set of training proposals; :func:`~accord.backtest.run.backtest` and
 :func:`~accord.backtest.rolling.rolling_backtest` call them per split or fold, so they are
-scored on the same issues as every registered model. They are not registered models: they
-need DEU's procedure, voting-rule and reference-point columns, which a scenario lacks.
+scored on the same issues as every registered model. They are refitted on every split or fold,
+so they stay backtest models; the registered ``procedure`` model
+(:class:`accord.models.procedure.ProcedureCompromise`) is the same compromise on any scenario
+with a ``procedure:``, with shares fitted once (on the proposals before 2000). The Nash models
+also need the reference point, which a scenario does not carry.
 
 The DEU file has a voting-rule column (``counvte``: ``QMV``, ``Unan``, and once ``QMV(10)``,
 read as QMV); a proposal without one is taken as QMV. From November 2014 the Council's QMV
@@ -38,7 +41,7 @@ import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
 from .capabilities import council_votes
-from .deu import DeuData, DeuProposal
+from .deu import UNANIMITY, DeuData, DeuProposal
 
 __all__ = [
     "DEU_MODELS",
@@ -66,8 +69,6 @@ DEU_MODELS = {
 PROCEDURES = ("COD", "CNS")
 #: Grid step of the fitted shares (the Commission's c and the Parliament's e, c + e < 1).
 GRID_STEP = 0.05
-#: Voting-rule codes of DEU's ``counvte`` column read as unanimity.
-UNANIMITY = ("Unan", "unan", "UNAN", "unanimity")
 #: Nash solutions closer than this to the disagreement set's width count as degenerate.
 _NASH_XTOL = 1e-10
 

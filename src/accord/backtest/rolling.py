@@ -19,7 +19,7 @@ import pandas as pd
 
 from accord.models.base import Forecaster
 
-from .bootstrap import BootstrapDifference, check_argument, paired_bootstrap
+from .bootstrap import BootstrapDifference, check_argument, coverage_gaps, paired_bootstrap
 from .capabilities import CAPABILITY_SETS
 from .conformal import (
     DECAYS,
@@ -32,7 +32,14 @@ from .conformal import (
 from .deu import DeuData, read_deu
 from .ensemble import fit_stacking_weights
 from .procedure import check_deu_models, deu_model_forecasts
-from .run import BASELINES, component_models, period_of, proposal_forecasts, score
+from .run import (
+    BASELINES,
+    component_models,
+    period_of,
+    proposal_forecasts,
+    score,
+    stacked_names,
+)
 
 __all__ = [
     "BootstrapDifference",
@@ -206,6 +213,9 @@ def _fold(
             test[f"covered{tag}{kind}"] = smoothed_cover_by_procedure(
                 errs, test, q, tau, year=year, decay=rho
             )
+        test[f"expected{tag}"] = smoothed_cover_by_procedure(
+            errs, test, q, tau, year=year, decay=decay, expected=True
+        )
         test[f"lo{tag}"] = np.clip(test.forecast - test[f"halfwidth{tag}"], 0, 100)
         test[f"hi{tag}"] = np.clip(test.forecast + test[f"halfwidth{tag}"], 0, 100)
     train_props = frame.loc[frame.year < year, "proposal"].nunique()
@@ -282,12 +292,24 @@ class RollingResult:
             for q in INTERVAL_LEVELS:
                 tag = int(q * 100)
                 row[f"cover{tag}"] = float(grp[f"covered{tag}"].mean())
-                if f"covered{tag}_exchangeable" in grp:
-                    row[f"cover{tag}_exchangeable"] = float(
-                        grp[f"covered{tag}_exchangeable"].mean()
-                    )
+                for col, name in (
+                    ("covered{}_exchangeable", "cover{}_exchangeable"),
+                    ("expected{}", "cover{}_expected"),
+                ):
+                    if col.format(tag) in grp:
+                        row[name.format(tag)] = float(grp[col.format(tag)].mean())
             out.append(row)
         return pd.DataFrame(out)
+
+    def calibration(
+        self, *, n_resamples: int = 2000, level: float = 0.95, seed: int = 0
+    ) -> pd.DataFrame:
+        """Per model and interval level, on the common issues: the expected coverage, its gap
+        to the nominal level with a 95 % interval by proposals, and whether it is within ±5
+        points (:func:`~accord.backtest.bootstrap.coverage_gaps`)."""
+        return coverage_gaps(
+            self.common(), INTERVAL_LEVELS, n_resamples=n_resamples, level=level, seed=seed
+        )
 
     def bootstrap(
         self,
@@ -352,6 +374,9 @@ class RollingResult:
             "by_period": self.summary(("model", "period")).to_dict(orient="records"),
             "by_procedure": self.summary(("model", "procedure")).to_dict(orient="records"),
             "by_fold": self.summary(("model", "fold")).to_dict(orient="records"),
+            "calibration": self.calibration(n_resamples=n_resamples, seed=seed).to_dict(
+                orient="records"
+            ),
             "folds": list(self.folds),
             "notes": list(self.notes),
         }
@@ -389,7 +414,7 @@ def rolling_backtest(
     data = dataset if isinstance(dataset, DeuData) else read_deu(dataset)
     check_deu_models(deu_models)
     chosen = component_models(models)
-    names = [m.name for m in chosen]
+    names = stacked_names(chosen)
     check_argument(
         "capabilities",
         capabilities in (*CAPABILITY_SETS, "auto"),

@@ -26,6 +26,7 @@ __all__ = [
     "period_of",
     "BASELINES",
     "component_models",
+    "stacked_names",
     "proposal_forecasts",
 ]
 
@@ -241,6 +242,13 @@ def component_models(models: Sequence[str | Forecaster] | None) -> list[Forecast
     return [m for m in resolve_models(models) if m.name != "ensemble"]
 
 
+def stacked_names(chosen: Sequence[Forecaster]) -> list[str]:
+    """The models the backtest's stacking ensemble combines: those that run on any scenario
+    (no ``tags.needs``), because the registered ensemble must forecast every scenario with the
+    weights fitted here; the procedure model is scored beside it, not inside it."""
+    return [m.name for m in chosen if not m.tags.needs]
+
+
 def proposal_forecasts(
     data: DeuData,
     chosen: Sequence[Forecaster],
@@ -392,8 +400,8 @@ def backtest(
                 rows.append(_row(prop, iss, parts, f"deu:{name}", preds_deu[key]))
     frame = pd.DataFrame(rows)
     weights: dict[str, float] = {}
-    if ensemble and chosen:
-        names = [m.name for m in chosen]
+    if ensemble and stacked_names(chosen):
+        names = stacked_names(chosen)
         wide = frame[frame.model.isin(names)].pivot_table(
             index=["proposal", "issue"], columns="model", values="forecast"
         )

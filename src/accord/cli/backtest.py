@@ -287,16 +287,27 @@ def _run_scheme(ctx, data, dataset, names, scheme, deu, *, quiet: bool) -> None:
         console.print(f"[yellow]warning:[/yellow] {name} failed on {n} proposals (see the log)")
 
 
-def _interval_table(res, head) -> Table:
-    """Coverage of the drift-aware intervals beside the exchangeable ones, and each model's
-    yearly decay ρ over the folds (Barber et al. 2023; 1.0 is exchangeable)."""
+def _interval_table(res, head, cal) -> Table:
+    """Coverage of the drift-aware intervals beside the exchangeable ones, each model's yearly
+    decay ρ over the folds (Barber et al. 2023; 1.0 is exchangeable), and the expected
+    coverage (no tie-breaking noise) with its 95 % interval by proposals (``cal``:
+    :meth:`RollingResult.calibration`)."""
     t = Table(
         title="Conformal intervals on the common issues: drift-aware (training errors weighted "
         "ρ^age, ρ chosen per fold on training years) and exchangeable (ρ = 1)",
         title_justify="left",
     )
-    for c in ("model", "cover 50 %", "cover 80 %", "ρ = 1: 50 %", "ρ = 1: 80 %", "ρ over folds"):
+    heads = ("model", "cover 50 %", "cover 80 %", "ρ = 1: 50 %", "ρ = 1: 80 %", "ρ over folds")
+    for c in (*heads, "expected 50 % [95 %]", "expected 80 % [95 %]"):
         t.add_column(c, justify="left" if c == "model" else "right")
+    exp = {} if cal.empty else {(r.model, r.level): r for r in cal.itertuples(index=False)}
+
+    def expected(model: str, q: float) -> str:
+        r = exp.get((model, q))
+        if r is None:
+            return "—"
+        return f"{r.coverage:.0%} [{q + r.low:.0%}, {q + r.high:.0%}]"
+
     for r in head.itertuples(index=False):
         rhos = [f["conformal_decay"].get(r.model) for f in res.folds]
         rhos = sorted({x for x in rhos if x is not None})
@@ -310,6 +321,8 @@ def _interval_table(res, head) -> Table:
             f"{getattr(r, 'cover50_exchangeable', float('nan')):.0%}",
             f"{getattr(r, 'cover80_exchangeable', float('nan')):.0%}",
             span,
+            expected(r.model, 0.5),
+            expected(r.model, 0.8),
         )
     return t
 
@@ -417,7 +430,8 @@ def _rolling(
             f"{r.failures} ({r.failure_share:.0%})",
         )
     console.print(t)
-    console.print(_interval_table(res, head))
+    cal = res.calibration(n_resamples=resamples, seed=kw["seed"])
+    console.print(_interval_table(res, head, cal))
     cov = Table(title="Coverage: issues each model forecast", title_justify="left")
     for c in ("model", "issues", "failed", "share", "proposals", "MAE on its own issues"):
         cov.add_column(c, justify="left" if c == "model" else "right")

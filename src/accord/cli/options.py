@@ -64,10 +64,23 @@ def model_param_option(fn):
 
 
 def configured_models(names: list[str] | None, scenario: Scenario, specs: tuple[str, ...]):
-    """The models to run, with the scenario's options and the user's ``--model-param``."""
+    """The models to run, with the scenario's options and the user's ``--model-param``; a
+    model named with ``--model`` that does not apply to the scenario (the procedure model
+    without a ``procedure:``) is a usage error saying what to add."""
+    from accord.models.base import not_applicable
     from accord.models.options import build_models
 
-    return build_models(names, scenario, specs)
+    models = build_models(names, scenario, specs)
+    for m in models:
+        reason = not_applicable(m, scenario)
+        if reason is not None:
+            raise click.BadParameter(
+                f"{m.name} does not apply: {reason} (the EU legislative procedure, the "
+                "Council's voting rule and the institutions' actor ids, docs/backtest.md); add "
+                "it to the scenario or leave the model out",
+                param_hint="--model",
+            )
+    return models
 
 
 def shock_option():

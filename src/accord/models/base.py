@@ -25,6 +25,7 @@ __all__ = [
     "IssueForecast",
     "ModelForecast",
     "as_generator",
+    "not_applicable",
     "with_default_options",
 ]
 
@@ -40,7 +41,10 @@ class ModelTags:
     (trades, multi-dimensional positions), so it cannot be run issue by issue.
     ``combines``: the model combines other registered models' forecasts (the ensemble).
     ``batched``: with its default options, ``forecast_arrays`` runs every draw at once (fast on
-    many Monte Carlo draws); otherwise it runs draw by draw.
+    many Monte Carlo draws); otherwise it runs draw by draw. ``needs``: optional scenario
+    fields the model cannot run without (``("procedure",)``); on a scenario that lacks one the
+    model does not apply (:func:`not_applicable`): "every model" leaves it out, the ensemble
+    never combines it, and asking for it by name raises saying what to add.
     """
 
     round_based: bool = False
@@ -48,6 +52,7 @@ class ModelTags:
     multi_issue: bool = False
     combines: bool = False
     batched: bool = True
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,6 +214,15 @@ class PerIssueModel(Model):
 
     def forecast_issue(self, arr: IssueArrays, *, rng: np.random.Generator) -> IssueForecast:
         raise NotImplementedError
+
+
+def not_applicable(model: Any, scenario: Scenario) -> str | None:
+    """Why ``model`` (a class or an instance) does not apply to ``scenario``, or None when it
+    does: the first field of its ``tags.needs`` that the scenario leaves empty."""
+    for name in model.tags.needs:
+        if getattr(scenario, name, None) is None:
+            return f"the scenario has no `{name}:`"
+    return None
 
 
 def with_default_options(model: Any) -> bool:

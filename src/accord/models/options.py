@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.scenario.errors import Problem, ScenarioError
 
+from .base import not_applicable
 from .params import Param
 from .registry import MODELS
 
@@ -105,9 +106,12 @@ def parse_model_params(specs: Sequence[str]) -> dict[str, dict[str, Any]]:
 def build_models(
     names: Sequence[str] | None, scenario: Scenario | None = None, specs: Sequence[str] = ()
 ) -> list[Forecaster]:
-    """The requested models (all by default) with the scenario's options and the user's."""
+    """The requested models (by default every one that applies to ``scenario``,
+    :func:`accord.models.base.not_applicable`) with the scenario's options and the user's."""
     given = parse_model_params(specs)
     chosen = [cls for cls in MODELS if names is None or cls.name in names]
+    if names is None and scenario is not None:
+        chosen = [cls for cls in chosen if not_applicable(cls, scenario) is None]
     if names is not None:
         order = {n: k for k, n in enumerate(names)}
         chosen.sort(key=lambda cls: order[cls.name])

@@ -8,6 +8,7 @@ from .ensemble import Ensemble
 from .exchange import ExchangeModel
 from .expected_utility import ExpectedUtility
 from .median import MedianVoter
+from .procedure import ProcedureCompromise
 from .smp import SMP
 
 __all__ = ["MODELS", "get_model", "model_names"]
@@ -19,6 +20,7 @@ MODELS: tuple[type[Forecaster], ...] = (
     ExpectedUtility,
     ExchangeModel,
     SMP,
+    ProcedureCompromise,
     Ensemble,
 )
 

@@ -13,12 +13,16 @@ from __future__ import annotations
 import signal
 import sys
 from concurrent.futures import Executor, Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from accord.models.base import not_applicable
 from accord.models.registry import MODELS
 from accord.threads import Lanes
 
 from .html import BriefContext
+
+if TYPE_CHECKING:
+    from accord.scenario import Scenario
 
 __all__ = [
     "PROCESSES",
@@ -36,17 +40,23 @@ __all__ = [
 PROCESSES = ("prep-talks", "summit", "ultimatum", "mediated")
 
 
-def batched_models() -> list[str]:
-    """Registered models with a batched Monte Carlo kernel (fast on many draws)."""
-    return [m.name for m in MODELS if m.tags.batched]
+def batched_models(scenario: Scenario | None = None) -> list[str]:
+    """Registered models with a batched Monte Carlo kernel (fast on many draws), among those
+    that apply to ``scenario`` when one is given."""
+    return [
+        m.name
+        for m in MODELS
+        if m.tags.batched and (scenario is None or not_applicable(m, scenario) is None)
+    ]
 
 
 def mc_models(ctx: BriefContext) -> tuple[list[str], list[str]]:
-    """(models run on the draws, models left out) by the brief's ``mc_models`` setting."""
-    everyone = [m.name for m in MODELS]
+    """(models run on the draws, models left out) by the brief's ``mc_models`` setting, among
+    the models that apply to the scenario (:func:`accord.models.base.not_applicable`)."""
+    everyone = [m.name for m in MODELS if not_applicable(m, ctx.scenario) is None]
     if ctx.mc_models == "all":
         return everyone, []
-    fast = batched_models()
+    fast = batched_models(ctx.scenario)
     return fast, [m for m in everyone if m not in fast]
 
 

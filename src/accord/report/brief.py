@@ -17,6 +17,7 @@ from markupsafe import Markup
 import accord
 from accord.charts import render
 from accord.forecast import CONSENSUS_MODEL, forecast
+from accord.models.base import not_applicable
 from accord.models.registry import MODELS
 from accord.scenario import Scenario
 
@@ -275,6 +276,7 @@ def section_assumptions(ctx: BriefContext) -> Section:
     models = "".join(
         f"<li>{escape(m.label)} {escape(m.citation)}: default options ({escape(repr(m()))})</li>"
         for m in MODELS
+        if not_applicable(m, ctx.scenario) is None
     )
     body = (
         "<p>Numbers that rest on the analyst's judgement rather than a "

@@ -20,6 +20,7 @@ from typing import Any
 
 from .errors import Problem
 from .model import Scenario
+from .procedure import check_procedure
 
 __all__ = ["check_data", "check_runnable", "check_scenario", "check_warnings", "scenario_warnings"]
 
@@ -142,6 +143,8 @@ def check_data(data: Any, file: str) -> list[Problem]:
     _check_war(add, data.get("war"), issue_ids)
     _check_evidence(add, data, sources)
     _check_ktab(add, data.get("extensions"), actors)
+    actor_ids = {i for i in (_text_id(_dict(a).get("id")) for a in actors) if i is not None}
+    check_procedure(add, data.get("procedure"), actor_ids)
     return out
 
 

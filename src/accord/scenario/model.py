@@ -15,7 +15,14 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from .fields import (  # re-exported: the scenario's building blocks
     Evidence,
@@ -29,6 +36,7 @@ from .fields import (  # re-exported: the scenario's building blocks
     rule_error,
     strict_bool,
 )
+from .procedure import Procedure
 
 if TYPE_CHECKING:
     from .issue_arrays import IssueArrays
@@ -39,6 +47,7 @@ __all__ = [
     "Issue",
     "Metadata",
     "NoDeal",
+    "Procedure",
     "Quantity",
     "Scale",
     "Scenario",
@@ -270,6 +279,11 @@ class Scenario(StrictModel):
     actors: list[Actor]
     issues: list[Issue]
     war: WarDynamics | None = None
+    procedure: Procedure | None = Field(
+        None,
+        description="the EU decision rule (legislative procedure, the Council's voting rule) and "
+        "the actors' institutional roles, for the procedure-aware compromise model",
+    )
     extensions: dict[str, Any] = Field(
         default_factory=dict, description="settings of later analyses (process, simulation, ...)"
     )
@@ -283,6 +297,15 @@ class Scenario(StrictModel):
                 "this version of accord reads format version 1: write `accord: 1`",
             )
         return 1
+
+    @model_serializer(mode="wrap")
+    def _without_empty_procedure(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A scenario without a procedure is written as before the field existed (no
+        ``procedure: null``), so its files and its content hash do not change."""
+        out = handler(self)
+        if isinstance(out, dict) and out.get("procedure", "") is None:
+            del out["procedure"]
+        return out
 
     # -- lookups ---------------------------------------------------------------------------
     @property

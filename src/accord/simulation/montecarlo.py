@@ -212,7 +212,7 @@ def simulate(
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    chosen = tuple(resolve_models(models))
+    chosen = tuple(resolve_models(models, scenario))
     inputs = tuple(uncertain_inputs(scenario))
     idx = np.arange(draws, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
     pieces = _chunks(idx, chunk_size)

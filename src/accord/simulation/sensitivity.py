@@ -136,7 +136,7 @@ def scenario_outputs(
 
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    chosen = tuple(resolve_models(models))
+    chosen = tuple(resolve_models(models, scenario))
     names = [f"{m.name}:{i}" for m in chosen for i in scenario.issue_ids]
     probe = inputs_at(scenario, inputs, np.array([[x.value for x in inputs]]), seed=seed)
     _, bg = evaluate(probe, chosen, shocks=shocks, bargaining=bargaining)

@@ -90,7 +90,7 @@ def compare_shocks(
     if draws <= 0:
         from accord.forecast import resolve_models
 
-        chosen = tuple(resolve_models(models))
+        chosen = tuple(resolve_models(models, scenario))
         inputs = uncertain_inputs(scenario)
         one = inputs_at(scenario, inputs, np.array([[x.value for x in inputs]]), seed=seed)
         fc0, bg0 = evaluate(one, chosen, shocks=base, bargaining=bargaining)

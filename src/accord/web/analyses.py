@@ -182,7 +182,7 @@ def run_simulate(scn: Scenario, job: Job, params: dict[str, Any]) -> dict[str, A
     from accord.report.sections import batched_models
     from accord.simulation import simulate
 
-    names = params.get("models") or batched_models()
+    names = params.get("models") or batched_models(scn)
     models = build_models(names, scn, tuple(params.get("model_params") or ()))
     draws = int(params.get("draws", 500))
     job.report(0.05, f"drawing {draws} sets of inputs")
