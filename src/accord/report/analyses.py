@@ -150,19 +150,38 @@ def start(ctx: BriefContext, workers: int) -> Executor | None:
 
 
 def _start_lane(ctx: BriefContext) -> Executor | None:
-    """One background thread for the analyses the brief needs last (:func:`start`)."""
-    calls: dict[str, tuple[Any, tuple, dict]] = {}
-    if ctx.runs > 0 and _negotiable(ctx):
-        for key, overrides in process_runs(ctx, ensure_bargain(ctx).opens_at):
-            calls[f"process:{key}"] = _process_call(ctx, overrides)
-    if _uncertain(ctx):
-        calls["tornado"] = _tornado_call(ctx)  # page one's "what would change them"
-    if not calls:
+    """One background thread for the analyses the brief needs last (:func:`start`): the process
+    comparison of talks starting now at once; the later settings and the tornado once the
+    bargaining analysis says when a zone opens (:func:`_feed_lane`, from :func:`ensure_bargain`),
+    so the lane works while this thread forecasts and bargains."""
+    negotiable = ctx.runs > 0 and _negotiable(ctx)
+    if not negotiable and not _uncertain(ctx):
         return None
     lane = Lanes(1, "accord-brief")
-    for key, (fn, args, kwargs) in calls.items():
-        ctx.pending[key] = lane.submit(fn, *args, **kwargs)
+    ctx.lane = lane
+    if negotiable:
+        ctx.pending["process:now"] = _hand(lane, _process_call(ctx, []))
+    else:
+        _feed_lane(ctx)
     return lane
+
+
+def _hand(lane: Executor, call: tuple[Any, tuple, dict]) -> Future:
+    fn, args, kwargs = call
+    return lane.submit(fn, *args, **kwargs)
+
+
+def _feed_lane(ctx: BriefContext) -> None:
+    """Hand the lane what waited on the bargaining analysis: the later process settings (when a
+    zone opens later) and the tornado (page one's "what would change them"). Once."""
+    lane, ctx.lane = ctx.lane, None
+    if lane is None:
+        return
+    if ctx.runs > 0 and ctx.bargain is not None:
+        for key, overrides in process_runs(ctx, ctx.bargain.opens_at)[1:]:
+            ctx.pending[f"process:{key}"] = _hand(lane, _process_call(ctx, overrides))
+    if _uncertain(ctx):
+        ctx.pending["tornado"] = _hand(lane, _tornado_call(ctx))
 
 
 def _result(ctx: BriefContext, key: str, call: tuple[Any, tuple, dict]) -> Any:
@@ -183,6 +202,7 @@ def ensure_bargain(ctx: BriefContext) -> Any:
     if ctx.bargain is None and _negotiable(ctx):
         ctx.stage("bargaining analysis")
         ctx.bargain = analyse(ctx.scenario, months=ctx.months)
+        _feed_lane(ctx)
     return ctx.bargain
 
 

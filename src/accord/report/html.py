@@ -49,6 +49,9 @@ class BriefContext:
     #: Analyses handed to worker processes, by name, until their results are taken
     #: (:mod:`accord.report.analyses`).
     pending: dict[str, Any] = field(default_factory=dict)
+    #: The background thread of a one-worker brief, fed the analyses that wait on the
+    #: bargaining analysis once it is known (:mod:`accord.report.analyses`); None: none.
+    lane: Any = None
     #: Told each slow stage as it starts ("bargaining analysis", "Monte Carlo, 200 draws", ...),
     #: for a progress display; None: nobody is told.
     on_stage: Any = None
