@@ -63,7 +63,7 @@ def stage_costs(scn, n: int = 10_000) -> dict[str, float]:
     t0 = time.perf_counter()
     draws = sample(scn, n, seed=0)
     costs["sampling"] = time.perf_counter() - t0
-    for m in resolve_models(None):
+    for m in resolve_models(None, scn):
         slow = not m.tags.batched
         part = draws.take(slice(0, 200)) if slow else draws  # per-draw path: time 200, scale up
         t0 = time.perf_counter()
@@ -110,7 +110,7 @@ def main() -> None:
         print(
             f"\n== {name}: {len(scn.actors)} actors, {len(scn.issues)} issues, "
             f"{len(uncertain_inputs(scn))} uncertain inputs, models "
-            f"{[m.name for m in resolve_models(args.models)]}"
+            f"{[m.name for m in resolve_models(args.models, scn)]}"
         )
         print(f"{'draws':>8} {'workers':>7} {'seconds':>9} {'draws/s':>10} {'s per 1e4':>10}")
         for n in args.draws:
