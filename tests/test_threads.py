@@ -4,6 +4,7 @@ threads a command uses."""
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 
 import numpy as np
 import pytest
@@ -45,6 +46,28 @@ def test_side_by_side_follows_the_environment_and_stays_bounded(monkeypatch):
     assert side_by_side() == threads.MAX_THREADS
     monkeypatch.delenv("ACCORD_THREADS")
     assert 1 <= side_by_side() <= threads.MAX_THREADS
+    cores = len(os.sched_getaffinity(0))
+    assert side_by_side() == min(cores, threads.MAX_THREADS)  # this process may use them all
+    for junk in ("0", "-2", "many", ""):  # not a count: the cores decide
+        monkeypatch.setenv("ACCORD_THREADS", junk)
+        assert side_by_side() == min(cores, threads.MAX_THREADS), junk
+
+
+def test_a_small_batch_runs_its_models_in_this_thread(monkeypatch):
+    """Below SIDE_BY_SIDE_MIN_DRAWS no lane is started (a shock's one-draw evaluations)."""
+    from accord.forecast import resolve_models
+    from accord.simulation import montecarlo
+    from accord.simulation.sampling import sample
+
+    started = []
+    monkeypatch.setattr(montecarlo, "Lanes", lambda *a, **k: started.append(a) or Lanes(*a))
+    monkeypatch.setenv("ACCORD_THREADS", "2")
+    scn = accord.load_scenario("ukraine-2025")
+    chosen = resolve_models(["compromise", "median"], scn)
+    montecarlo.evaluate(sample(scn, montecarlo.SIDE_BY_SIDE_MIN_DRAWS - 1, seed=0), chosen)
+    assert started == []
+    montecarlo.evaluate(sample(scn, montecarlo.SIDE_BY_SIDE_MIN_DRAWS, seed=0), chosen)
+    assert len(started) == 1
 
 
 def _in_a_worker(q) -> None:

@@ -65,6 +65,11 @@ MIN_CHUNK_SIZE = 64
 TARGET_CHUNKS = 8
 
 
+#: Fewer draws than this run their models one after the other in this thread: starting the
+#: lanes costs more than a small batch's models take.
+SIDE_BY_SIDE_MIN_DRAWS = 32
+
+
 def default_chunk_size(draws: int) -> int:
     return int(min(DEFAULT_CHUNK_SIZE, max(MIN_CHUNK_SIZE, -(-draws // TARGET_CHUNKS))))
 
@@ -122,7 +127,9 @@ def evaluate(
     done: dict[str, np.ndarray] = {}  # forecasts of models run with their default options
     own = [j for j, m in enumerate(models) if not m.tags.combines]
     one_shot = scheduled.for_model(round_based=False)
-    threads = side_by_side() if len(own) + bargaining > 1 else 1
+    # threads pay only on a batch: one draw (a shock's before/after, a tornado end) runs here
+    many = len(own) + bargaining > 1 and draws.n_draws >= SIDE_BY_SIDE_MIN_DRAWS
+    threads = side_by_side() if many else 1
     lanes = Lanes(threads, "accord-models") if threads > 1 else None
     try:  # the models (and the bargaining analysis) side by side on the lanes, if any
         run = lanes.submit if lanes is not None else _now
