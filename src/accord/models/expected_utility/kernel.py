@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ... import jit
 from ..median import weighted_median
 from .votes import (
     SortedPairs,
@@ -198,6 +199,11 @@ def risk_exponents(x, w, s, delta, d=None, same=None, pairs=None) -> np.ndarray:
 NEAR = 1e-9
 
 
+def _rows(a: np.ndarray) -> np.ndarray:
+    """A schedule's row in C order, as the initial inputs (the sums' order follows the layout)."""
+    return np.ascontiguousarray(a, dtype=float)
+
+
 def _pick(a: np.ndarray, idx: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """a[..., i, idx[..., i]] (``rows``: a cached ``arange`` for the one-case layout)"""
     if a.ndim == 2:
@@ -244,12 +250,25 @@ def run_expected_utility(
 ) -> EUResult:
     """Run the model on arrays shaped (..., n); every leading axis is an independent case."""
     x = np.array(position, dtype=float)
-    c0 = np.broadcast_to(np.asarray(capability, dtype=float), x.shape)
-    s0 = np.broadcast_to(np.asarray(salience, dtype=float), x.shape)
+    # C order whatever the callers' layout: the order of numpy's sums over pairwise arrays
+    # follows their memory layout, and a case must give the same bits alone and in a batch
+    c0 = np.ascontiguousarray(np.broadcast_to(np.asarray(capability, dtype=float), x.shape))
+    s0 = np.ascontiguousarray(np.broadcast_to(np.asarray(salience, dtype=float), x.shape))
     if delta is None:
         delta = x.max(axis=-1) - x.min(axis=-1)  # range of the initial positions
     delta = np.broadcast_to(np.asarray(delta, dtype=float), x.shape[:-1]).copy()
     delta[delta <= 0] = 1.0
+    if (
+        schedule is None
+        and probability == "scholz"
+        and offer_rule == "closest"
+        and capitulation in ("replication", "corrected")
+        and x.ndim == 2
+        and x.shape[0] >= jit.MIN_CASES
+        and 1 <= x.shape[-1] <= SMALL_N
+        and jit.enabled()
+    ):
+        return _run_compiled(x, c0, s0, delta, rounds, vote_risk == "own", capitulation)
     pos = [x.copy()]
     act0 = np.ones(x.shape, dtype=bool)
     if schedule is not None and schedule.initial_active is not None:
@@ -260,8 +279,8 @@ def run_expected_utility(
     delta_nn = delta[..., None, None]
     rows = np.arange(x.shape[0]) if x.ndim == 1 else None
     for t in range(rounds):
-        c = c0 if schedule is None or schedule.capability is None else schedule.capability[t]
-        s = s0 if schedule is None or schedule.salience is None else schedule.salience[t]
+        c = c0 if schedule is None or schedule.capability is None else _rows(schedule.capability[t])
+        s = s0 if schedule is None or schedule.salience is None else _rows(schedule.salience[t])
         active = None if schedule is None else schedule.active
         everyone = active is None
         act = act0 if active is None else active[t].astype(bool)
@@ -360,3 +379,44 @@ def run_expected_utility(
         np.stack(eu_own_all) if eu_own_all else np.zeros((0,) + x.shape),
         np.stack(eu_prop_all) if eu_prop_all else np.zeros((0,) + x.shape),
     )
+
+
+def _run_compiled(x, c0, s0, delta, rounds, own_risk, capitulation) -> EUResult:
+    """:func:`run_expected_utility` without a schedule, rule ``scholz``, offers ``closest``,
+    at most ``SMALL_N`` actors, through the compiled round (:mod:`._compiled`): the same
+    numbers bit for bit, numpy's ``pow`` between the round's two kernels."""
+    from ._compiled import offer_round, risk_round
+
+    risk_k, offer_k = jit.compiled(risk_round), jit.compiled(offer_round)
+    assert risk_k is not None and offer_k is not None
+    B, n = x.shape
+    w = np.ascontiguousarray(c0 * s0)
+    s = np.ascontiguousarray(s0)
+    unit = w if bool(np.any(w > 0)) else np.ones_like(w)  # the median's weights
+    gap, dist = np.empty((B, n, n)), np.empty((B, n, n))
+    r = np.empty((B, n))
+    shape = (rounds, B, n)
+    pos, med = np.empty((rounds + 1, B, n)), np.empty((rounds + 1, B))
+    risks, eu_own, eu_prop = np.empty(shape), np.empty(shape), np.empty(shape)
+    kinds, props = np.empty(shape, dtype=np.int64), np.empty(shape, dtype=np.int64)
+    pos[0] = x
+    med[0] = weighted_median(x, w)
+    corrected = capitulation == "corrected"
+    r_rows, near, far = np.empty((B, n, n)), np.empty((B, n, n)), np.empty((B, n, n))
+    y = np.empty((B, n, n)) if own_risk else dist
+    pu, pf, pq = np.empty((B, n, n)), np.empty((B, n, n)), np.empty((B, n))
+    for t in range(rounds):
+        risk_k(pos[t], w, s, delta, gap, dist, r, r_rows, near, far)
+        # numpy's pow, on contiguous exponents: the reference's bits (tests/test_bdm_compiled.py)
+        if own_risk:
+            np.power(dist, r_rows, out=y)  # d_ka^{r_k}
+        np.power(near, r_rows, out=pu)  # (½ − ½ d)^r   [Scholz2011, eq. 3]
+        np.power(far, r_rows, out=pf)  # (½ + ½ d)^r   [Scholz2011, eq. 4]
+        np.power(0.5, r, out=pq)  # ½^r   [Scholz2011, eq. 7]
+        offer_k(
+            pos[t], w, s, delta, gap, y, pu, pf, pq, corrected,
+            pos[t + 1], kinds[t], props[t], eu_own[t], eu_prop[t],
+        )  # fmt: skip
+        risks[t] = r
+        med[t + 1] = weighted_median(pos[t + 1], unit)
+    return EUResult(pos, med, risks, kinds, props, eu_own, eu_prop)
