@@ -11,6 +11,7 @@ import sys
 import pytest
 import yaml
 from click.testing import CliRunner
+from test_procedure_model import eu_case
 
 import accord
 from accord.cli import cli
@@ -154,6 +155,84 @@ def test_range_evidence_and_removed_issue_are_listed_not_errors(tmp_path):
     gone = [m for m in cmp.answers if m.key == "forecast.assets.median"]
     assert len(gone) == 1 and gone[0].old is not None and gone[0].new is None
     assert gone[0].moved and gone[0].delta is None
+
+
+EU_PROC = {"legislative": "co-decision", "council": "qmv", "commission": "COM", "parliament": "EP"}
+
+
+def _eu(procedure: dict | None):
+    return accord.scenario.scenario_from_dict(eu_case(procedure))
+
+
+def test_a_change_of_procedure_is_reported_field_by_field():
+    """Two scenarios that differ only in their ``procedure:``: each changed field is one change,
+    a procedure only one side has is one ``added`` / ``removed`` change."""
+    a = _eu(EU_PROC)
+    b = _eu(
+        {**EU_PROC, "council": "unanimity", "parliament": None, "council_members": ["M0", "M1"]}
+    )
+    assert diff_scenarios(a, _eu(dict(EU_PROC))).empty
+    assert diff_scenarios(a, _eu({**EU_PROC, "legislative": "COD"})).empty  # an alias: the same
+    got = [(c.key, c.place, c.kind, c.old, c.new) for c in diff_scenarios(a, b).changes]
+    assert got == [
+        ("procedure.council", "procedure · Council voting rule", "changed", "qmv", "unanimity"),
+        ("procedure.parliament", "procedure · Parliament", "removed", "EP", None),
+        ("procedure.council_members", "procedure · Council members", "added", None, ["M0", "M1"]),
+    ]
+    legislative = diff_scenarios(a, _eu({**EU_PROC, "legislative": "consultation"})).changes
+    assert [(c.place, c.old, c.new) for c in legislative] == [
+        ("procedure · legislative procedure", "co-decision", "consultation")
+    ]
+    added = diff_scenarios(_eu(None), a).changes
+    assert [(c.key, c.place, c.kind, c.old) for c in added] == [
+        ("procedure", "procedure", "added", None)
+    ]
+    assert added[0].new == EU_PROC
+    removed = diff_scenarios(a, _eu(None)).changes
+    assert [(c.key, c.kind, c.old, c.new) for c in removed] == [
+        ("procedure", "removed", EU_PROC, None)
+    ]
+
+
+def test_every_procedure_field_has_a_place_name():
+    """A field added to the procedure without a name here would never be compared."""
+    from accord.scenario import Procedure
+    from accord.scenario.diff import PROCEDURE_NAMES
+
+    assert list(PROCEDURE_NAMES) == list(Procedure.model_fields)
+
+
+def test_cli_shows_a_change_of_procedure_in_the_table_and_the_json(tmp_path):
+    wide = {"COLUMNS": "200"}  # each cell on one line
+    a, b = eu_case(EU_PROC), eu_case({**EU_PROC, "council": "unanimity"})
+    del b["procedure"]["parliament"]
+    pa, pb = _write(tmp_path, a, "a.yaml"), _write(tmp_path, b, "b.yaml")
+    pn = _write(tmp_path, eu_case(None), "none.yaml")
+    runner = CliRunner()
+    res = runner.invoke(cli, ["diff", str(pa), str(pb), "--inputs-only"], env=wide)
+    assert res.exit_code == 0, res.output
+    assert "procedure · Council voting rule" in res.output and "unanimity" in res.output
+    assert "procedure · Parliament" in res.output and "(absent)" in res.output
+    res = runner.invoke(cli, ["diff", str(pn), str(pa), "--inputs-only"], env=wide)
+    assert res.exit_code == 0, res.output
+    assert "co-decision, Council by qmv; Commission COM; Parliament EP" in res.output
+    res = runner.invoke(cli, ["diff", str(pa), str(pb), "--inputs-only", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    inputs = json.loads(res.output)["inputs"]
+    assert [(c["key"], c["kind"], c["old"], c["new"]) for c in inputs] == [
+        ("procedure.council", "changed", "qmv", "unanimity"),
+        ("procedure.parliament", "removed", "EP", None),
+    ]
+    res = runner.invoke(cli, ["diff", str(pa), str(pn), "--inputs-only", "--format", "json"])
+    assert json.loads(res.output)["inputs"][0] | {"old_evidence": None} == {
+        "key": "procedure",
+        "place": "procedure",
+        "kind": "removed",
+        "old": EU_PROC,
+        "new": None,
+        "old_evidence": None,
+        "new_evidence": None,
+    }
 
 
 def test_a_scenario_the_bargaining_cannot_run_still_compares():

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import shared_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_procedure_model import eu_case
 
 import accord
 from accord._atomic import atomic_write_bytes
@@ -144,6 +146,8 @@ def scenarios(draw) -> Scenario:
         if draw(st.booleans()):
             data["war"]["discount_rate_per_month"] = draw(quantity(0, 1, source_ids))
     if draw(st.booleans()):
+        data["procedure"] = draw(procedures(actor_ids))
+    if draw(st.booleans()):
         data["extensions"] = draw(
             st.dictionaries(
                 IDS,
@@ -152,6 +156,23 @@ def scenarios(draw) -> Scenario:
             )
         )
     return accord.scenario.scenario_from_dict(data, "<hypothesis>")
+
+
+@st.composite
+def procedures(draw, actor_ids: list[str]) -> dict:
+    """A valid ``procedure:`` on these actors: the Commission and the Parliament (each optional)
+    and the Council's members (optional) are different actors, the Council never empty."""
+    proc: dict = {
+        "legislative": draw(st.sampled_from(["co-decision", "consultation", "COD", "CNS"])),
+        "council": draw(st.sampled_from(["qmv", "unanimity", "Unan"])),
+    }
+    rest = draw(st.permutations(actor_ids))
+    for role in ("commission", "parliament"):
+        if len(rest) > 1 and draw(st.booleans()):
+            proc[role], rest = rest[0], rest[1:]
+    if draw(st.booleans()):
+        proc["council_members"] = rest[: draw(st.integers(1, len(rest)))]
+    return proc
 
 
 roundtrip = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -226,6 +247,97 @@ def test_text_that_looks_like_a_formula_stays_text():
     assert back.actors[0].name == "=SUM(A1:A9)"
 
 
+# -- the EU procedure (``procedure:``) --------------------------------------------------------
+
+
+PROCEDURES = [
+    {"legislative": "co-decision", "council": "qmv", "commission": "COM", "parliament": "EP"},
+    {"legislative": "consultation", "council": "unanimity", "commission": "COM"},
+    {
+        "legislative": "co-decision",
+        "council": "unanimity",
+        "parliament": "EP",
+        "council_members": ["M2", "M0"],  # kept in its order
+    },
+]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "xlsx"])
+@pytest.mark.parametrize("proc", PROCEDURES)
+def test_the_procedure_survives_the_round_trip(proc, fmt):
+    scn = accord.scenario.scenario_from_dict(eu_case(proc))
+    back, losses = _through(scn, fmt)
+    assert losses == []
+    assert back.procedure is not None and back.procedure == scn.procedure
+    assert back == scn and back.content_hash() == scn.content_hash()
+
+
+def test_deu_proposals_keep_their_procedure_through_the_workbook():
+    """DEU-derived scenarios: one per (procedure, voting rule) DEU codes, written to XLSX and
+    read back with their procedure."""
+    from accord.backtest import read_deu
+    from accord.backtest.deu import proposal_scenario
+
+    data = read_deu(shared_file("deu3", "deu3.tsv"))
+    picked = {}
+    for prop in data.proposals:
+        scn = proposal_scenario(prop, {a: 1.0 for a in ("com", "ep")})
+        if scn is not None and scn.procedure is not None:
+            picked.setdefault((scn.procedure.code, scn.procedure.council), scn)
+    assert len(picked) == 4
+    for scn in picked.values():
+        back, losses = _through(scn, "xlsx")
+        assert losses == [] and back.procedure == scn.procedure and back == scn
+
+
+def test_the_workbook_keeps_the_procedure_on_its_own_sheet(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "p.xlsx"
+    export_scenario(accord.scenario.scenario_from_dict(eu_case(PROCEDURES[2])), "xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    rows = [tuple(c.value for c in row) for row in wb["procedure"].iter_rows()]
+    assert rows == [
+        ("key", "value"),
+        ("legislative", "co-decision"),
+        ("council", "unanimity"),
+        ("parliament", "EP"),
+        ("council_members", "M2"),
+        ("council_members", "M0"),
+    ]
+    del wb["procedure"]  # a workbook without the sheet (as before it existed) has no procedure
+    wb.save(path)
+    assert accord.load_scenario(path).procedure is None
+
+
+def test_procedure_sheet_faults_named_by_sheet_and_row(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "p.xlsx"
+    export_scenario(accord.scenario.scenario_from_dict(eu_case(PROCEDURES[0])), "xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    wb["procedure"]["B4"] = "Com"  # commission: no such actor
+    wb["procedure"].append(["voting", "qmv"])  # row 6: unknown key
+    wb["procedure"].append(["council", "unanimity"])  # row 7: council twice
+    wb.save(path)
+    with pytest.raises(ScenarioError) as info:
+        accord.load_scenario(path)
+    text = [str(p) for p in info.value.problems]
+    assert any("procedure row 6 has an unknown key, got 'voting'" in t for t in text), text
+    assert any("procedure row 7 repeats the key council" in t for t in text), text
+    assert any(
+        "procedure row 4 (procedure.commission) must name an actor, got 'Com'" in t for t in text
+    ), text
+
+
+def test_csv_reports_the_procedure_it_cannot_hold():
+    scn = accord.scenario.scenario_from_dict(eu_case(PROCEDURES[0]))
+    _, losses = scenario_to_stance_csv(scn)
+    assert "the EU procedure (co-decision, Council by qmv; YAML or XLSX keep it)" in losses
+    _, losses = scenario_to_stance_csv(accord.scenario.scenario_from_dict(eu_case(None)))
+    assert not any("procedure" in x for x in losses)
+
+
 # -- CSV: a flat stance table, its losses reported ------------------------------------------------
 
 
@@ -251,7 +363,7 @@ def _without_csv_losses(scn: Scenario, title: str) -> Scenario:
         for iid in sorted(a["stances"], key=[i["id"] for i in d["issues"]].index)
     ]
     d["issues"].sort(key=lambda i: seen.index(i["id"]))
-    d.update(metadata={"title": title}, sources=[], war=None, extensions={})
+    d.update(metadata={"title": title}, sources=[], war=None, procedure=None, extensions={})
     return Scenario.model_validate(d)
 
 
@@ -268,6 +380,8 @@ def test_csv_round_trip_loses_only_what_it_reports(scn):
         assert any("scale labels" in x for x in losses)
     if scn.war is not None:
         assert any(x.startswith("war") for x in losses)
+    if scn.procedure is not None:
+        assert any(x.startswith("the EU procedure") for x in losses)
 
 
 def test_csv_losses_for_the_default_scenario():

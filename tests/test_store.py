@@ -131,6 +131,27 @@ def test_save_show_list_and_diff(store, eu_scenario):
     ][0]
 
 
+def test_diff_lists_a_change_of_procedure(tmp_path):
+    """The saved scenario holds its ``procedure:``, so two runs that differ only there show it
+    as a changed input."""
+    from test_procedure_model import eu_case
+
+    proc = {"legislative": "co-decision", "council": "qmv", "commission": "COM"}
+    s = RunStore(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    ids = []
+    for p in (proc, {**proc, "council": "unanimity"}, None):
+        scn = accord.scenario.scenario_from_dict(eu_case(p))
+        rid = s.start("forecast", scenario=scn, params={"models": ["procedure"]}, seed=0)
+        s.finish(rid, results={})
+        ids.append(rid)
+    a, b, none = (s.get(r) for r in ids)
+    assert a.scenario_object().procedure is not None
+    assert diff_runs(a, b).inputs == [("procedure.council", "qmv", "unanimity")]
+    gone = {place: (old, new) for place, old, new in diff_runs(a, none).inputs}
+    assert gone["procedure.legislative"] == ("co-decision", "<absent>")
+    s.close()
+
+
 def test_failed_runs_are_marked(store):
     rid = store.start("bargain", scenario=None, params={}, seed=None)
     store.fail(rid, "ValueError: boom")

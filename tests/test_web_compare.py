@@ -43,3 +43,23 @@ def test_a_comparison_names_a_scenario_that_exists(client):
         json={"against": "ukraine-2024-11", "draws": 10**6},
     )
     assert big.status_code == 422 and "draws" in big.text
+
+
+def test_the_dashboard_comparison_shows_a_change_of_procedure(client, tmp_path):
+    """Two scenarios of the folder that differ only in their ``procedure:``."""
+    import yaml
+    from test_procedure_model import eu_case
+
+    proc = {"legislative": "co-decision", "council": "qmv", "commission": "COM"}
+    folder = tmp_path / "scenarios"
+    folder.mkdir(exist_ok=True)
+    for name, p in (("eu-a", proc), ("eu-b", {**proc, "legislative": "consultation"})):
+        (folder / f"{name}.yaml").write_text(yaml.safe_dump(eu_case(p)), encoding="utf-8")
+    r = client.post(
+        "/api/scenarios/eu-b/run/compare", json={"against": "eu-a", "draws": 0, "runs": 0}
+    )
+    assert r.status_code == 200, r.text
+    job = _wait(client, r.json()["id"])
+    assert job["status"] == "done", job
+    got = [(c["place"], c["old"], c["new"]) for c in job["result"]["inputs"]]
+    assert got == [("procedure · legislative procedure", "co-decision", "consultation")]

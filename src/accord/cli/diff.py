@@ -243,6 +243,8 @@ def _value(v: Any, absent: bool) -> str:
         return f"{v:g}"
     if isinstance(v, dict):
         return _summary(v)
+    if isinstance(v, list):  # e.g. the Council's members: the ids, as the file lists them
+        return ", ".join(_value(x, False) for x in v) if v else "(none)"
     return str(v)
 
 
@@ -261,6 +263,17 @@ def _summary(d: dict[str, Any]) -> str:
     if "position" in d and "salience" in d:  # a stance
         red = "" if d.get("red_line") is None else f", red line {d['red_line']:g}"
         return f"position {d['position']:g}, salience {d['salience']:g}{red}"
+    if "legislative" in d and "council" in d:  # a procedure
+        roles = [
+            f"{name} {_value(d[k], False)}"
+            for k, name in (
+                ("commission", "Commission"),
+                ("parliament", "Parliament"),
+                ("council_members", "Council members"),
+            )
+            if d.get(k) is not None
+        ]
+        return f"{d['legislative']}, Council by {d['council']}" + "".join(f"; {r}" for r in roles)
     if "title" in d and "id" in d:  # a source
         return f"{d['title']}" + (f" ({d['date']})" if d.get("date") else "")
     return json.dumps(d, ensure_ascii=False, sort_keys=True)

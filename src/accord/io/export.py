@@ -5,11 +5,12 @@ sentences, empty when nothing is lost) and writes atomically (:mod:`accord._atom
 failed export leaves an existing output file untouched.
 
 - YAML holds everything: ``load_scenario(export(s, "yaml"))`` equals ``s``.
-- XLSX (:mod:`accord.io.xlsx`) holds everything except text that a spreadsheet cell cannot
-  keep (control characters, carriage returns) and the difference between an empty text and
-  an absent one; those are reported.
-- CSV (:mod:`accord.io.stance_table`) is one row per stance: evidence, uncertainty, scale
-  labels, sources, metadata, no-deal terms, war dynamics and extensions are reported as lost.
+- XLSX (:mod:`accord.io.xlsx`) holds everything (``procedure:`` on a sheet of its own) except
+  text that a spreadsheet cell cannot keep (control characters, carriage returns) and the
+  difference between an empty text and an absent one; those are reported.
+- CSV (:mod:`accord.io.stance_table`) is one row per stance, by design with no place for a
+  scenario-level field: evidence, uncertainty, scale labels, sources, metadata, no-deal terms,
+  war dynamics, the EU procedure (``procedure:``) and extensions are reported as lost.
 """
 
 from __future__ import annotations

@@ -6,8 +6,12 @@ as the labels it needs cannot be held) and the stance (position, salience,
 red line, capability on this issue). Actor and issue columns repeat on every row of that
 actor or issue and must agree. Numbers are written with all their digits, so they read back
 exactly. What the table cannot hold (evidence, uncertainty, scale labels, sources, metadata,
-no-deal terms, war dynamics, extensions, actors without stances, an issue order that the
-rows cannot give) is listed by :func:`scenario_to_stance_csv`.
+no-deal terms, war dynamics, the EU procedure, extensions, actors without stances, an issue
+order that the rows cannot give) is listed by :func:`scenario_to_stance_csv`.
+
+The table is stance-only by design: it has no place for a scenario-level field (metadata, the
+war, ``procedure:``, ``extensions``), and one would break the one-row-per-stance form other
+tools open. Those fields are reported as lost; YAML and the XLSX workbook keep them.
 """
 
 from __future__ import annotations
@@ -118,6 +122,11 @@ def _losses(s: Scenario, seen_issues: list[str]) -> list[str]:
         out.append(f"no-deal terms of actors {', '.join(nd)}")
     if s.war is not None:
         out.append("war dynamics (drift and discount rate)")
+    if s.procedure is not None:
+        p = s.procedure
+        out.append(
+            f"the EU procedure ({p.legislative}, Council by {p.council}; YAML or XLSX keep it)"
+        )
     if s.extensions:
         out.append(f"extensions ({', '.join(map(str, s.extensions))})")
     idle = [a.id for a in s.actors if not a.stances]

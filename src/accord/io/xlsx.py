@@ -10,6 +10,9 @@ Sheets (``SHEETS``), one header row each, one record per row:
 - ``scale_labels``: issue_id, point, label (the deal term each scale point stands for);
 - ``stances``: actor_id, issue_id, position, salience, red_line, capability;
 - ``war``: item (``drift_per_month``, ``discount_rate_per_month`` or ``present``), issue_id;
+- ``procedure`` (optional): the EU decision rule as ``key`` / ``value`` rows (legislative,
+  council, commission, parliament, and one ``council_members`` row per member);
+- ``panels`` (optional): reviewers' views of a number whose shape is ``panel``;
 - ``README``: how to fill the workbook (ignored on reading).
 
 Every number column ``Q`` comes with evidence and uncertainty columns ``Q_source``,

@@ -11,6 +11,7 @@ __all__ = [
     "META_KEYS",
     "EVIDENCE_PARTS",
     "NO_DEAL",
+    "PROCEDURE_KEYS",
     "Q_PARTS",
     "README",
     "SHEETS",
@@ -33,6 +34,9 @@ Q_PARTS = (
     *(f"range_{p}" for p in EVIDENCE_PARTS),
 )
 NO_DEAL = ("cost_per_month", "cost_growth_per_month", "capability_trend_per_month", "utility")
+#: Keys of the ``procedure`` sheet (the fields of :class:`accord.scenario.Procedure`);
+#: ``council_members`` takes one row per member (an actor id may hold a comma).
+PROCEDURE_KEYS = ("legislative", "council", "commission", "parliament", "council_members")
 
 
 def _q(name: str) -> list[str]:
@@ -64,6 +68,7 @@ SHEETS: dict[str, list[str]] = {
         *_q("capability"),
     ],
     "war": ["item", "issue_id", *_q("value")],
+    "procedure": ["key", "value"],
     "panels": [
         "place",
         "by",
@@ -91,6 +96,9 @@ HELP = {
     "line (worst acceptable value), whether it follows the front (TRUE: it moves with the "
     "issue's drift) and capability on this issue",
     "war": "optional: drift_per_month rows (issue_id, value) and one discount_rate_per_month row",
+    "procedure": "optional, for EU legislation: key / value rows legislative (co-decision or "
+    "consultation), council (qmv or unanimity), commission and parliament (their actor ids), "
+    "and one council_members row per member state's actor id (none: every other actor)",
     "panels": "optional: one row per reviewer's view of a number whose Q_shape is panel: place "
     "(as accord names it, e.g. actors[1].stances.territory.red_line), by (the reviewer), value, "
     "low, high, weight (default 1) and the view's evidence",

@@ -12,7 +12,7 @@ from accord.io._util import finite_number as _num
 from accord.io._util import restore
 from accord.scenario import Problem, Scenario, ScenarioError, scenario_from_dict
 
-from .xlsx_layout import EVIDENCE_PARTS, META_KEYS, NO_DEAL, SHEETS
+from .xlsx_layout import EVIDENCE_PARTS, META_KEYS, NO_DEAL, PROCEDURE_KEYS, SHEETS
 from .xlsx_zip import open_workbook
 
 __all__ = ["read_xlsx", "sniff_xlsx"]
@@ -181,6 +181,7 @@ def read_xlsx(path: Path, text: str = "") -> Scenario:
     _labels(sh["scale_labels"], b)
     _stances(sh["stances"], b)
     _war(sh["war"], b)
+    _procedure(sh["procedure"], b)
     _panels(sh["panels"], b)
     try:
         scn = scenario_from_dict(b.data, label)
@@ -367,6 +368,37 @@ def _war(sh: _Sheet, b: _Build) -> None:
             )
         b.rows.setdefault("war", ("war", r))
     b.data["war"] = war
+
+
+def _procedure(sh: _Sheet, b: _Build) -> None:
+    """The EU decision rule: key / value rows, one ``council_members`` row per member."""
+    if not sh.rows:
+        return
+    proc: dict[str, Any] = {}
+    for r, rec in sh.rows:
+        key = (sh.text(r, rec, "key") or "").strip().lower()
+        b.rows.setdefault("procedure", ("procedure", r))
+        if key not in PROCEDURE_KEYS:
+            sh.bad(
+                r,
+                "has an unknown key",
+                rec.get("key"),
+                fix=f"use one of {', '.join(PROCEDURE_KEYS)}",
+            )
+            continue
+        value = sh.text(r, rec, "value", True)
+        if value is None:
+            continue
+        if key == "council_members":
+            members = proc.setdefault(key, [])
+            b.rows[f"procedure.council_members[{len(members)}]"] = ("procedure", r)
+            members.append(value)
+        elif key in proc:
+            sh.bad(r, f"repeats the key {key}", value, fix="keep one row per key")
+        else:
+            proc[key] = value
+            b.rows[f"procedure.{key}"] = ("procedure", r)
+    b.data["procedure"] = proc
 
 
 def _at(data: Any, place: str) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 from accord.io._util import neutralise
 from accord.scenario import Quantity, Scenario
 
-from .xlsx_layout import EVIDENCE_PARTS, HELP, NO_DEAL, README, SHEETS
+from .xlsx_layout import EVIDENCE_PARTS, HELP, NO_DEAL, PROCEDURE_KEYS, README, SHEETS
 
 __all__ = ["scenario_to_xlsx", "scenario_to_xlsx_bytes", "template_xlsx"]
 
@@ -131,6 +131,14 @@ def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
             )
         if not war:
             war.append({"item": "present"})
+    procedure = []
+    if s.procedure is not None:
+        for k in PROCEDURE_KEYS:
+            v = getattr(s.procedure, k)
+            if k == "council_members":
+                procedure += [{"key": k, "value": aid} for aid in v or ()]
+            elif v is not None:
+                procedure.append({"key": k, "value": v})
     sources = [{c: getattr(src, c) for c in SHEETS["sources"]} for src in s.sources]
     panels = [
         {
@@ -157,6 +165,7 @@ def _records(s: Scenario) -> dict[str, list[dict[str, Any]]]:
         "scale_labels": labels,
         "stances": stances,
         "war": war,
+        "procedure": procedure,
         "panels": panels,
     }
 

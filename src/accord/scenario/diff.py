@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .model import Actor, Evidence, Issue, NoDeal, Quantity, Scenario, Source, Stance
+from .procedure import Procedure
 
 __all__ = ["Change", "ChangeKind", "ScenarioDiff", "diff_scenarios", "evidence_dict"]
 
@@ -49,6 +50,15 @@ FIELD_NAMES = {
     "drift_per_month": "drift per month",
     "discount_rate_per_month": "discount rate per month",
     "no_deal": "no deal",
+}
+
+#: Readable names of the ``procedure:`` fields (:class:`~accord.scenario.Procedure`).
+PROCEDURE_NAMES = {
+    "legislative": "legislative procedure",
+    "council": "Council voting rule",
+    "commission": "Commission",
+    "parliament": "Parliament",
+    "council_members": "Council members",
 }
 
 
@@ -117,8 +127,8 @@ def diff_scenarios(a: Scenario, b: Scenario) -> ScenarioDiff:
     Steps: metadata; sources by id; issues by id (name, question, scale bounds and type,
     labelled points by point, status quo); actors by id (name, description, party, capability,
     stances by issue, no-deal terms); the war's drift per issue and discount rate; the
-    ``extensions`` key by key. Quantities are compared on their value, their uncertainty range
-    and their evidence.
+    procedure (added or removed whole, else field by field); the ``extensions`` key by key.
+    Quantities are compared on their value, their uncertainty range and their evidence.
     """
     names = {x.id: x.name for x in a.actors} | {x.id: x.name for x in b.actors}
     changes = [
@@ -127,6 +137,7 @@ def diff_scenarios(a: Scenario, b: Scenario) -> ScenarioDiff:
         *_issues(a.issues, b.issues),
         *_actors(a.actors, b.actors, names),
         *_war(a, b),
+        *_procedure(a.procedure, b.procedure),
         *_plain(a.extensions, b.extensions, "extensions", "extensions"),
     ]
     return ScenarioDiff(a.metadata.title, b.metadata.title, tuple(changes))
@@ -391,3 +402,27 @@ def _war(a: Scenario, b: Scenario) -> Iterator[Change]:
         a.war.discount_rate_per_month if a.war is not None else None,
         b.war.discount_rate_per_month if b.war is not None else None,
     )
+
+
+def _procedure_summary(proc: Procedure) -> dict[str, Any]:
+    return proc.model_dump(exclude_none=True)
+
+
+def _procedure(old: Procedure | None, new: Procedure | None) -> Iterator[Change]:
+    """The EU decision rule: one ``added`` / ``removed`` change when only one version has it,
+    else one change per field that differs (the Council's members compared as one list)."""
+    if old is None or new is None:
+        yield from _scalar(
+            "procedure",
+            "procedure",
+            None if old is None else _procedure_summary(old),
+            None if new is None else _procedure_summary(new),
+        )
+        return
+    for field, name in PROCEDURE_NAMES.items():
+        yield from _scalar(
+            f"procedure.{field}",
+            f"procedure{SEP}{name}",
+            getattr(old, field),
+            getattr(new, field),
+        )
