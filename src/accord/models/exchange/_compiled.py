@@ -80,9 +80,14 @@ def equal_round(
     code = np.empty(n, dtype=np.int64)
     view = np.empty((n, m))  # V[b, d]: the outcome on d as b has seen it move
     seen = np.empty((n, m, n))  # U[b, d, k]: where k stands on d as b has seen it
+    # the candidates by slot (actor, issue), CSR: rows 0 of a mover there, 1 of a view there
+    start = np.empty((2, n * m + 1), dtype=np.int64)
+    members = np.empty((2, 2 * kmax), dtype=np.int64)
+    live = np.empty(kmax, dtype=np.int64)
     for c in range(D):
         xc, yc = x[c], y[c]
         K = _candidates(xc, s[c], w[c], has[c], nbs0[c], dw[c], cand, cst, code)
+        _index(cand, K, m, start, members)
         # the state: positions, views of the outcomes, views of the positions
         for a in range(n):
             for d in range(m):
@@ -90,28 +95,43 @@ def equal_round(
                 view[a, d] = nbs0[c, d]
                 for k2 in range(n):
                     seen[a, d, k2] = xc[k2, d]
+        L = 0  # the alive candidates in canonical order (a dead one never revives)
         for t in range(K):
             alive[t] = True
             _calculate(t, cst, cand, yc, view, gain, move, alive)
+            if alive[t]:
+                live[L] = t
+                L += 1
         while True:  # the greedy loop
             top = -np.inf
-            for t in range(K):
-                if gain[t] > top:
-                    top = gain[t]
+            keep = 0
+            for u in range(L):  # the largest gain, dropping the dead from the list
+                t = live[u]
+                if alive[t]:
+                    live[keep] = t
+                    keep += 1
+                    if gain[t] > top:
+                        top = gain[t]
+            L = keep
             if top == -np.inf:
                 break
             bar = top - TIE_RTOL * abs(top)  # ties: the first in canonical order
             e = 0
-            for t in range(K):
-                if gain[t] >= bar:
-                    e = t
+            for u in range(L):
+                if gain[live[u]] >= bar:
+                    e = live[u]
                     break
             _realise(e, cst, cand, yc, view, seen, move)
             gain[e] = -np.inf
             alive[e] = False
-            for t in range(K):  # _touched: alive candidates sharing a mover or a view
-                if alive[t] and _touches(t, e, cand):
-                    _calculate(t, cst, cand, yc, view, gain, move, alive)
+            # _touched: the alive candidates sharing a mover or a view with e, through the
+            # index (a candidate met twice is recalculated from the same state: same numbers)
+            A, IA, B, IB = cand[0, e], cand[1, e], cand[2, e], cand[3, e]
+            for kind, slot in ((0, A * m + IA), (0, B * m + IB), (1, B * m + IA), (1, A * m + IB)):
+                for u in range(start[kind, slot], start[kind, slot + 1]):
+                    t = members[kind, u]
+                    if alive[t]:
+                        _calculate(t, cst, cand, yc, view, gain, move, alive)
         for t in range(K):
             alive[t] = False
 
@@ -178,21 +198,26 @@ def _realise(e, cst, cand, yc, view, seen, move) -> None:
 
 
 @inner
-def _touches(t, e, cand) -> bool:
-    """``RoundKernel._touched``'s test: candidate ``t`` shares a mover (actor, issue) or a
-    demander's view with the realised exchange ``e``."""
-    A, IA, B, IB = cand[0, e], cand[1, e], cand[2, e], cand[3, e]
-    ta, tia, tb, tib = cand[0, t], cand[1, t], cand[2, t], cand[3, t]
-    return (
-        (ta == A and tia == IA)
-        or (ta == B and tia == IB)
-        or (tb == A and tib == IA)
-        or (tb == B and tib == IB)
-        or (tb == B and tia == IA)
-        or (tb == A and tia == IB)
-        or (ta == B and tib == IA)
-        or (ta == A and tib == IB)
-    )
+def _index(cand, K, m, start, members) -> None:
+    """The candidates by slot a·m + d, in CSR form: ``members[0]`` those with a mover at
+    (a, d) (A on IA or B on IB), ``members[1]`` those with a view there (B's of IA, A's of IB),
+    the slot's entries from ``start[k, slot]`` to ``start[k, slot + 1]``."""
+    start[:, :] = 0
+    for t in range(K):
+        A, IA, B, IB = cand[0, t], cand[1, t], cand[2, t], cand[3, t]
+        start[0, A * m + IA + 1] += 1
+        start[0, B * m + IB + 1] += 1
+        start[1, B * m + IA + 1] += 1
+        start[1, A * m + IB + 1] += 1
+    for k in range(2):
+        for slot in range(start.shape[1] - 1):
+            start[k, slot + 1] += start[k, slot]
+    fill = start[:, :-1].copy()
+    for t in range(K):
+        A, IA, B, IB = cand[0, t], cand[1, t], cand[2, t], cand[3, t]
+        for k, slot in ((0, A * m + IA), (0, B * m + IB), (1, B * m + IA), (1, A * m + IB)):
+            members[k, fill[k, slot]] = t
+            fill[k, slot] += 1
 
 
 @inner
