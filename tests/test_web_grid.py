@@ -275,30 +275,160 @@ def test_sobol_of_any_model_from_the_form(server, width):  # noqa: F811
 @pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
 )
-def test_new_scenario_wizard_creates_a_valid_scenario_and_opens_its_grid(server, tmp_path):  # noqa: F811
-    """New scenario: a name, the actors and the issues; the file is created in the folder (a
-    valid scenario whose every number says it is a placeholder), listed, and opened with its
-    grid; a taken name or too few actors are refused in words."""
-    with _dashboard(server, 1280) as (page, errors):
+@pytest.mark.parametrize("width", [1280, 800])
+def test_new_scenario_wizard_walks_its_steps_and_opens_the_grid(server, tmp_path, width):  # noqa: F811
+    """New scenario in steps: name, sources, actors, issues with their deal terms, Create. Next
+    lists a step's problems beside their fields (a taken name, a term off its scale); nothing
+    is sent before Create; the server's refusal is shown; the file has the sources and the
+    labelled terms, every number a placeholder, and its grid opens."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shot(step: str) -> None:  # the page down to the wizard's end
+        box, top = page.locator("#wizard").bounding_box(), page.locator("body").bounding_box()
+        clip = {"x": 0, "y": 0, "width": width, "height": box["y"] - top["y"] + box["height"] + 16}
+        path = SHOTS / f"new-scenario-{step}-{width}.png"
+        page.screenshot(path=str(path), clip=clip, full_page=True)
+
+    def err(at: str) -> str:
+        return page.locator(f'#wizard .err[data-err="{at}"]').inner_text()
+
+    with _dashboard(server, width) as (page, errors):
         page.click("#new-scenario")
         page.fill("#new-name", DEFAULT)
-        page.fill("#new-actors", "United States")
-        page.click("#new-create")
-        status = page.locator("#new-status").inner_text()
-        assert "exists" in status and "two actors" in status and "one issue" in status
+        page.click("#new-next")
+        assert "exists" in err("name") and "exists" in page.locator("#new-problems").inner_text()
         page.fill("#new-name", "talks-2026")
         page.fill("#new-title", "Talks of 2026")
-        page.fill("#new-actors", "United States, Iran, E3")
-        page.fill("#new-issues", "enrichment, sanctions relief")
+        shot("1-name")
+        page.click("#new-next")
+        # sources: every problem of the step at once, then two sources
+        page.fill('[data-w="sources.0.id"]', "9 bad")
+        page.fill('[data-w="sources.0.date"]', "July")
+        page.click("#new-next")
+        assert page.locator("#new-problems li").count() == 3  # id, title, date
+        assert "title is needed" in err("sources.0.title")
+        shot("2-sources-invalid")
+        page.fill('[data-w="sources.0.id"]', "lieven2024")  # typing clears that field's problem
+        assert page.locator("#new-problems li").count() == 2
+        page.fill('[data-w="sources.0.id"]', "lieven2024")
+        page.fill('[data-w="sources.0.title"]', "Putin won't get any guarantees")
+        page.fill('[data-w="sources.0.author"]', "Anatol Lieven")
+        page.fill('[data-w="sources.0.date"]', "2024-11-10")
+        page.click("#new-add-source")
+        page.fill('[data-w="sources.1.id"]', "memo")
+        page.fill('[data-w="sources.1.title"]', "Negotiators' memo")
+        page.fill('[data-w="sources.1.url"]', "https://example.org/memo")
+        shot("2-sources")
+        page.click("#new-next")
+        # actors
+        page.fill('[data-w="actors.0"]', "United States")
+        page.fill('[data-w="actors.1"]', "Iran")
+        page.click("#new-add-actor")
+        page.fill('[data-w="actors.2"]', "E3")
+        shot("3-actors")
+        page.click("#new-next")
+        # issues and their deal terms: a term off the scale is refused beside its field
+        page.fill('[data-w="issues.0.name"]', "enrichment")
+        page.fill('[data-w="issues.0.minLabel"]', "no enrichment at all")
+        page.fill('[data-w="issues.0.maxLabel"]', "enrichment without limits")
+        page.locator("#wizard .new-add-term").first.click()
+        page.fill('[data-w="issues.0.terms.0.value"]', "120")
+        page.fill('[data-w="issues.0.terms.0.label"]', "3.67 % under inspection")
+        page.click("#new-add-issue")
+        page.fill('[data-w="issues.1.name"]', "sanctions relief")
+        page.fill('[data-w="issues.1.max"]', "10")
+        page.fill('[data-w="issues.1.minLabel"]', "every sanction stays")
+        page.fill('[data-w="issues.1.maxLabel"]', "every sanction lifted")
+        page.click("#new-next")
+        assert err("issues.0.terms.0.value") == "must lie on the scale 0..100"
+        assert page.locator("#new-problems li").count() == 1
+        shot("4-terms-invalid")
+        page.fill('[data-w="issues.0.terms.0.value"]', "50")
+        shot("4-terms")
+        page.click("#new-next")
+        summary = page.locator("#wizard .wiz-summary").inner_text()
+        assert "0 “no enrichment at all” · 50 “3.67 % under inspection”" in summary
+        assert "lieven2024 (Anatol Lieven" in summary
+        assert "actors: United States, Iran, E3" in summary
+        shot("5-create")
+        page.click("#new-back")  # what was typed stays
+        assert page.locator('[data-w="issues.1.max"]').input_value() == "10"
+        page.click("#new-next")
+        assert not (tmp_path / "scn" / "talks-2026.yaml").exists()  # nothing sent yet
+        # the server checks again: a file of that name made meanwhile is refused in words
+        (tmp_path / "scn").mkdir(exist_ok=True)
+        taken = tmp_path / "scn" / "talks-2026.yaml"
+        taken.write_text(Path(shipped_scenarios()[DEFAULT]).read_text())
+        page.click("#new-create")
+        page.locator("#new-problems", has_text="exists").wait_for()
+        shot("5-create-refused")
+        taken.unlink()
         page.click("#new-create")
         page.wait_for_selector('#scenarios li.active[data-name="talks-2026"]')
         page.wait_for_selector("table.grid input")
+        assert page.locator("#wizard").is_hidden()
         assert page.locator("table.grid tr").count() == 4  # header + three actors
         assert page.locator("table.grid tr").first.locator("th").count() == 3
-        page.screenshot(path=str(SHOTS / "new-scenario-1280.png"), full_page=False)
+        page.screenshot(path=str(SHOTS / f"new-scenario-grid-{width}.png"), full_page=False)
         assert not errors, errors
     saved = accord.load_scenario(tmp_path / "scn" / "talks-2026.yaml")
+    assert saved.metadata.title == "Talks of 2026"
+    assert [(s.id, s.author, s.date, s.url) for s in saved.sources] == [
+        ("lieven2024", "Anatol Lieven", "2024-11-10", None),
+        ("memo", None, None, "https://example.org/memo"),
+    ]
     assert [a.name for a in saved.actors] == ["United States", "Iran", "E3"]
+    enrichment, sanctions = saved.issues
+    assert enrichment.scale.labels == {
+        0: "no enrichment at all",
+        50: "3.67 % under inspection",
+        100: "enrichment without limits",
+    }
+    assert (sanctions.scale.min, sanctions.scale.max) == (0, 10)
+    assert sanctions.scale.labels == {0: "every sanction stays", 10: "every sanction lifted"}
+    assert sanctions.status_quo.value == 5
     assert all(
         "placeholder" in a.stances["enrichment"].position.evidence.judgement for a in saved.actors
     )
+    text = (tmp_path / "scn" / "talks-2026.yaml").read_text()
+    assert "lieven2024" in text and "3.67 % under inspection" in text
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
+@pytest.mark.parametrize("width", [1280, 800])
+def test_the_run_history_fits_the_page(server, width):  # noqa: F811
+    """Runs in the store, then the run-history panel: its table stays within the page (its
+    label and note boxes shrink; a narrow page scrolls the table, not the page)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with _dashboard(server, width) as (page, errors):
+        page.click("nav.tabs button[data-tab=results]")
+        for kind, params in (
+            ("forecast", None),
+            ("simulate", '{"draws": 10, "seed": 0, "models": ["compromise"]}'),
+            ("forecast", '{"model_params": ["bdm.rounds=1"]}'),
+        ):
+            page.select_option("#analysis", kind)
+            if params:
+                page.fill("#params", params)
+            page.click("#run")
+            page.locator("#job-status", has_text=re.compile(r"^done")).wait_for(timeout=120_000)
+        page.click("nav.tabs button[data-tab=runs]")
+        rows = page.locator("#runs tr[data-kind]")
+        rows.nth(2).wait_for()
+        first = rows.first.locator("input.run-label")
+        first.fill("baseline, as in the July talks")
+        first.dispatch_event("change")
+        page.locator("#diff-out", has_text="label saved").wait_for()
+        rows.nth(0).locator("input.pick").check()
+        rows.nth(2).locator("input.pick").check()
+        page.click("#diff")
+        page.locator("#diff-out h3", has_text="forecast: run").wait_for()
+        page.screenshot(path=str(SHOTS / f"run-history-{width}.png"), full_page=True)
+        runs = page.locator("#runs").bounding_box()
+        assert runs["x"] >= 0 and runs["x"] + runs["width"] <= width + 1
+        for button in page.locator("#runs button.reopen").all():
+            box = button.bounding_box()
+            assert box["x"] + box["width"] <= runs["x"] + runs["width"] + 1, "a button is cut off"
+        assert not errors, errors

@@ -332,9 +332,10 @@ async function loadRuns() {
   if (seq !== S.runsSeq) return;  // a newer filter was chosen meanwhile
   const t = el("table", {}, el("tr", {}, ...["", "id", "kind", "status", "created (UTC)", "scenario", "label", "note", ""].map((h) => el("th", {text:h}))));
   for (const x of r.body) {
-    const text = (field) => { const i = el("input", {type:"text", class:`run-${field}`, "aria-label":`${field} of run ${x.id}`, onchange:(e) => annotate(x.id, field, e.target.value)}); i.value = x[field] || ""; return i; };
+    const text = (field) => { const i = el("input", {type:"text", class:`run-${field}`, "aria-label":`${field} of run ${x.id}`, onchange:(e) => { e.target.title = e.target.value; annotate(x.id, field, e.target.value); }}); i.value = i.title = x[field] || ""; return i; };
     t.append(el("tr", {"data-run":x.id, "data-kind":x.kind}, el("td", {}, el("input", {type:"checkbox", class:"pick", value:x.id, "aria-label":`select run ${x.id}`})),
-      ...[x.id, x.kind, x.status, x.created_at.slice(0, 19).replace("T", " "), x.scenario_name || x.scenario || ""].map((v) => el("td", {text:v})),
+      ...[x.id, x.kind, x.status].map((v) => el("td", {text:v})), el("td", {class:"when"}, ...x.created_at.slice(0, 19).split("T").flatMap((v) => [el("span", {text:v}), " "])),
+      el("td", {text:x.scenario_name || x.scenario || ""}),
       el("td", {}, text("label")), el("td", {}, text("note")),
       el("td", {}, x.status === "done" ? el("button", {class:"small reopen", text:"Open", onclick:() => reopen(x.id)}) : null)));
   }
