@@ -283,16 +283,32 @@ def test_same_seed_same_result_whatever_the_chunking():
 def test_default_chunks_one_in_process_several_with_workers_same_numbers():
     """Alone, the default is one chunk of every draw (up to DEFAULT_CHUNK_SIZE); with workers,
     N/8 so that they share the work; the numbers are the same, every model included."""
-    from accord.simulation.montecarlo import DEFAULT_CHUNK_SIZE, default_chunk_size
+    from accord.simulation.montecarlo import (
+        DEFAULT_CHUNK_SIZE,
+        alone_chunk_size,
+        default_chunk_size,
+    )
 
     scn = synthetic_scenario(5, 2, seed=4)
     alone = simulate(scn, 600, seed=9)
     pooled = simulate(scn, 600, seed=9, workers=2)
     assert alone.chunk_size == 600 and pooled.chunk_size == default_chunk_size(600) < 600
     assert alone.to_frame().equals(pooled.to_frame())
-    assert simulate(scn, 2 * DEFAULT_CHUNK_SIZE + 1, seed=9, models=FAST).chunk_size == (
-        DEFAULT_CHUNK_SIZE
+    big = simulate(scn, 2 * DEFAULT_CHUNK_SIZE + 1, seed=9, models=FAST)
+    assert big.chunk_size == alone_chunk_size(2 * DEFAULT_CHUNK_SIZE + 1)
+    assert big.to_frame().equals(
+        simulate(scn, 2 * DEFAULT_CHUNK_SIZE + 1, seed=9, models=FAST, chunk_size=300).to_frame()
     )
+
+
+def test_alone_chunks_two_a_lane_between_1024_and_8192_draws():
+    from accord.simulation.montecarlo import MAX_ALONE_CHUNK_SIZE, alone_chunk_size
+
+    assert alone_chunk_size(600, threads=2) == 600 and alone_chunk_size(1024, threads=4) == 1024
+    assert alone_chunk_size(10_000, threads=2) == 2500  # four chunks, two a lane
+    assert alone_chunk_size(10_000, threads=1) == 5000
+    assert alone_chunk_size(2049, threads=2) == 1024
+    assert alone_chunk_size(10**6, threads=2) == MAX_ALONE_CHUNK_SIZE
 
 
 @pytest.mark.slow
@@ -362,7 +378,10 @@ def test_keyboard_interrupt_keeps_finished_chunks():
     res = simulate(scn, 1000, seed=3, chunk_size=100, on_chunk=stop_after_two, models=FAST)
     assert not res.complete and res.n_draws == 200 and res.n_requested == 1000
     full = simulate(scn, 1000, seed=3, chunk_size=100, models=FAST)
-    assert np.array_equal(res.forecasts, full.forecasts[:200])
+    # chunks side by side on lanes finish in any order: the kept ones are whole chunks
+    kept, counts = np.unique(res.index // 100, return_counts=True)
+    assert len(kept) == 2 and (counts == 100).all()
+    assert np.array_equal(res.forecasts, full.forecasts[res.index])
 
 
 # -- command line

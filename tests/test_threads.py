@@ -92,4 +92,17 @@ def test_the_monte_carlo_is_the_same_on_any_number_of_threads(monkeypatch, n):
     monkeypatch.setenv("ACCORD_THREADS", str(n))
     many = simulate(scn, 96, seed=5).to_frame()
     assert one.equals(many)
+    chunks = simulate(scn, 96, seed=5, chunk_size=40).to_frame()  # three chunks, on the lanes
+    assert one.equals(chunks)
     assert np.isfinite(many.select_dtypes("number").to_numpy(dtype=float)).any()
+
+
+def test_on_a_lane_side_by_side_is_one_so_lanes_never_nest(monkeypatch):
+    """A chunk on a lane runs its models one after another: no lanes inside lanes."""
+    monkeypatch.setenv("ACCORD_THREADS", "3")
+    lanes = Lanes(2, "test")
+    try:
+        assert lanes.submit(side_by_side).result(timeout=10) == 1
+    finally:
+        lanes.shutdown()
+    assert side_by_side() == 3

@@ -24,11 +24,15 @@ __all__ = ["MAX_THREADS", "Lanes", "side_by_side"]
 #: at most this many threads side by side, however many cores the machine has
 MAX_THREADS = 4
 
+_HERE = threading.local()  # ``lane``: this thread is one of a :class:`Lanes`
+
 
 def side_by_side() -> int:
     """Threads to use: the cores this process may run on (at most :data:`MAX_THREADS`), or 1
-    in a worker process (its parent already spreads the work over the cores) or with
-    ``ACCORD_THREADS=1``."""
+    on a lane or in a worker process (the caller already spreads the work over the cores) or
+    with ``ACCORD_THREADS=1``."""
+    if getattr(_HERE, "lane", False):  # already on a lane: its caller spreads the work
+        return 1
     env = os.environ.get("ACCORD_THREADS", "").strip()
     if env.isdigit() and int(env) >= 1:
         return min(int(env), MAX_THREADS)
@@ -56,6 +60,7 @@ class Lanes(Executor):
         return fut
 
     def _work(self) -> None:
+        _HERE.lane = True
         while (item := self._queue.get()) is not None:
             fut, fn, args, kwargs = item
             if not fut.set_running_or_notify_cancel():

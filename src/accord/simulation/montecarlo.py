@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, as_completed
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
@@ -70,8 +70,24 @@ TARGET_CHUNKS = 8
 SIDE_BY_SIDE_MIN_DRAWS = 32
 
 
+#: Largest chunk of a run in this process alone.
+MAX_ALONE_CHUNK_SIZE = 8192
+
+
 def default_chunk_size(draws: int) -> int:
+    """The chunk size with workers: N/8, between 64 and 1024 draws."""
     return int(min(DEFAULT_CHUNK_SIZE, max(MIN_CHUNK_SIZE, -(-draws // TARGET_CHUNKS))))
+
+
+def alone_chunk_size(draws: int, threads: int | None = None) -> int:
+    """The chunk size in this process alone: every draw up to 1024 (one chunk, its models side
+    by side on the lanes), else two chunks a lane (:func:`~accord.threads.side_by_side`), each
+    at least 1024 and at most :data:`MAX_ALONE_CHUNK_SIZE` draws; the chunks then run side by
+    side, a lane each. Fewer, larger chunks pay the models' fixed costs fewer times."""
+    lanes = side_by_side() if threads is None else threads
+    if draws <= DEFAULT_CHUNK_SIZE:
+        return max(1, draws)
+    return int(min(MAX_ALONE_CHUNK_SIZE, max(DEFAULT_CHUNK_SIZE, -(-draws // (2 * lanes)))))
 
 
 # -- the models on a batch ---------------------------------------------------------------------
@@ -214,7 +230,7 @@ def simulate(
     if chunk_size is None:
         n = draws if index is None else len(index)
         alone = dask is None and workers <= 1
-        chunk_size = max(1, min(n, DEFAULT_CHUNK_SIZE)) if alone else default_chunk_size(n)
+        chunk_size = alone_chunk_size(n) if alone else default_chunk_size(n)
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     if workers < 1:
@@ -297,10 +313,26 @@ def _execute(tasks: list[ChunkTask], workers: int, dask: Any):
     if dask is not None:
         yield from _execute_dask(tasks, dask)
     elif workers <= 1 or len(tasks) <= 1:
-        for k, t in enumerate(tasks):
-            yield k, run_chunk(t)
+        threads = min(side_by_side(), len(tasks))
+        if threads > 1:
+            yield from _execute_lanes(tasks, threads)
+        else:
+            for k, t in enumerate(tasks):
+                yield k, run_chunk(t)
     else:
         yield from _execute_local(tasks, workers)
+
+
+def _execute_lanes(tasks: list[ChunkTask], threads: int):
+    """Chunks side by side on this process's threads, a chunk to a lane (inside it, its models
+    run one after another: no lane idles while another finishes a chunk's slowest model)."""
+    lanes = Lanes(threads, "accord-chunks")
+    try:
+        futures = {lanes.submit(run_chunk, t): k for k, t in enumerate(tasks)}
+        for f in as_completed(futures):
+            yield futures[f], f.result()
+    finally:
+        lanes.shutdown(cancel_futures=True)
 
 
 def _execute_local(tasks: list[ChunkTask], workers: int):
@@ -314,7 +346,8 @@ def _execute_local(tasks: list[ChunkTask], workers: int):
 
 
 def _execute_dask(tasks: list[ChunkTask], dask: Any):
-    from distributed import Client, as_completed
+    from distributed import Client
+    from distributed import as_completed as dask_completed
 
     own = not isinstance(dask, Client)
     client = Client(dask) if own else dask
@@ -322,7 +355,7 @@ def _execute_dask(tasks: list[ChunkTask], dask: Any):
     try:
         futures = [client.submit(run_chunk, t, pure=False) for t in tasks]
         number = {f.key: k for k, f in enumerate(futures)}
-        for f in as_completed(futures):
+        for f in dask_completed(futures):
             yield number[f.key], f.result()
     finally:
         for f in futures:
