@@ -90,7 +90,8 @@ QUANTILE_COLS = ("q05", "q25", "q50", "q75", "q95")
     "--chunk-size",
     type=bounded("chunk", 1),
     default=None,
-    help="draws per chunk (default N/8, between 64 and 1024; results do not depend on it)",
+    help="draws per chunk (default: N/8 between 64 and 1024 with workers; alone, N up to 1024, "
+    "else two chunks a thread of 1024-8192; results do not depend on it)",
 )
 @click.option(
     "-o",
