@@ -166,6 +166,13 @@ def _start_lane(ctx: BriefContext) -> Executor | None:
     return lane
 
 
+def _ran(fn: Any, *args: Any, **kwargs: Any) -> Future:
+    """``fn(*args, **kwargs)`` run here, as a done future."""
+    fut: Future = Future()
+    fut.set_result(fn(*args, **kwargs))
+    return fut
+
+
 def _hand(lane: Executor, call: tuple[Any, tuple, dict]) -> Future:
     fn, args, kwargs = call
     return lane.submit(fn, *args, **kwargs)
@@ -185,8 +192,10 @@ def _feed_lane(ctx: BriefContext) -> None:
 
 
 def _result(ctx: BriefContext, key: str, call: tuple[Any, tuple, dict]) -> Any:
+    """The pending result of ``key``, or ``call`` run here: also when it was handed on but has
+    not started (the helper is busy with another call, so this thread would only wait)."""
     fut: Future | None = ctx.pending.pop(key, None)
-    if fut is not None:
+    if fut is not None and not fut.cancel():
         return fut.result()
     fn, args, kwargs = call
     return fn(*args, **kwargs)
@@ -229,6 +238,17 @@ def ensure_process(ctx: BriefContext) -> list[tuple[str, Any]] | None:
     quo."""
     if ctx.process is None and ctx.runs > 0 and _negotiable(ctx):
         runs = process_runs(ctx, ensure_bargain(ctx).opens_at)
+        busy = ctx.pending.get("process:now")
+        if busy is not None and not busy.done() and len(runs) > 1:
+            # the lane is on talks starting now: this thread takes the last setting queued
+            # behind it (the lane takes the others next), then the Monte Carlo it needs anyway
+            key, overrides = runs[-1]
+            fut = ctx.pending.get(f"process:{key}")
+            if fut is not None and fut.cancel():
+                fn, args, kwargs = _process_call(ctx, overrides)
+                ctx.pending[f"process:{key}"] = _ran(fn, *args, **kwargs)
+        if busy is not None and not busy.done():
+            ensure_montecarlo(ctx)
         ctx.stage(f"process comparisons, {ctx.runs:,} runs each")
         now = _result(ctx, "process:now", _process_call(ctx, []))
         out = [("now", now)]
