@@ -82,12 +82,18 @@ def _montecarlo_call(ctx: BriefContext) -> tuple[Any, tuple, dict]:
     return simulate, (ctx.scenario, ctx.draws), kwargs
 
 
-def _tornado_call(ctx: BriefContext) -> tuple[Any, tuple, dict]:
+def _tornado(scenario: Any, **kwargs: Any) -> Any:
+    """:func:`accord.simulation.sensitivity.tornado`, imported where it runs (pandas and the
+    sensitivity module load on the lane, not on the thread handing it over)."""
     from accord.simulation.sensitivity import tornado
 
+    return tornado(scenario, **kwargs)
+
+
+def _tornado_call(ctx: BriefContext) -> tuple[Any, tuple, dict]:
     models, _ = mc_models(ctx)
     kwargs = {"models": ctx.models(models), "bargaining": _negotiable(ctx), "seed": ctx.seed}
-    return tornado, (ctx.scenario,), kwargs
+    return _tornado, (ctx.scenario,), kwargs
 
 
 def process_runs(ctx: BriefContext, opens: int | None) -> list[tuple[str, list[str]]]:
