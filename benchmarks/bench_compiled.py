@@ -7,7 +7,7 @@ busy the machine was. Run by hand, never as a timed test.
 
     python benchmarks/bench_compiled.py [--draws 10000] [--runs 200] [--repeat 3]
 
-Rows: the exchange model on ``--draws`` Monte Carlo draws of ``ukraine-2025``; the process
+Rows: the BDM and exchange models on ``--draws`` Monte Carlo draws of ``ukraine-2025``; the process
 comparison of the brief (4 processes × ``--runs`` runs) on ``ukraine-2025-07``; with the SMP's
 compiled kernel where it has one, the SMP on the same draws.
 """
@@ -66,7 +66,7 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     draws = sample(accord.load_scenario("ukraine-2025"), args.draws, seed=0)
     rows: list[tuple[str, Callable[[], Any], Callable[[Any, Any], bool]]] = []
-    for name in ("exchange", "smp"):
+    for name in ("bdm", "exchange", "smp"):
         model = next(iter(resolve_models([name])))
         rows.append(
             (
