@@ -24,6 +24,7 @@ import numpy as np
 
 from accord import jit
 
+from ..median import distinct
 from .equations import (
     TIE_RTOL,
     equal_gain,
@@ -283,7 +284,7 @@ class RoundKernel:
             index = self.index
             t = np.concatenate([index[q] for q in ik[0:4].ravel().tolist()])
             t = t[self.alive_flat[t]]
-            return np.unique(t) if self.unique else t
+            return distinct(t) if self.unique else t
         # draws without an exchange this step match nothing (key −1)
         full = np.full((4, self.D_, 1), -1, dtype=self.key_type)
         full[:, rows, 0] = self.k16.reshape(4, -1)[:, fe]

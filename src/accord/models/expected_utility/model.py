@@ -9,6 +9,7 @@ import numpy as np
 
 from ..base import IssueForecast, IssueTrace, ModelTags, PerIssueModel, TraceEvent
 from ..diagnostics import classify, cycle_values
+from ..median import distinct
 from ..params import Param
 from .kernel import EUResult, Schedule, run_expected_utility
 
@@ -230,7 +231,7 @@ class ExpectedUtility(PerIssueModel):
             return value
         code, period = cycle_values(medians, tol=CONVERGENCE_TOL * width)
         stopped = last < medians.shape[0] - 1
-        for k in np.unique(period[(code == 1) & ~stopped]):
+        for k in distinct(period[(code == 1) & ~stopped]):
             sel = (code == 1) & (period == k) & ~stopped
             value = np.where(sel, medians[-k:].mean(axis=0), value)
         return value
