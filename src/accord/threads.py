@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import Any
 
-__all__ = ["MAX_THREADS", "Lanes", "side_by_side"]
+__all__ = ["MAX_THREADS", "Lanes", "run_here", "side_by_side"]
 
 #: at most this many threads side by side, however many cores the machine has
 MAX_THREADS = 4
@@ -43,6 +43,17 @@ def side_by_side() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, MAX_THREADS))
+
+
+def run_here(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+    """``fn(*args, **kwargs)`` run in this thread, as a done future (its result or its
+    exception), for code that takes futures whether or not a lane ran the call."""
+    fut: Future = Future()
+    try:
+        fut.set_result(fn(*args, **kwargs))
+    except Exception as exc:
+        fut.set_exception(exc)
+    return fut
 
 
 class Lanes(Executor):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.models.base import not_applicable
 from accord.models.registry import MODELS
-from accord.threads import Lanes
+from accord.threads import Lanes, run_here
 
 from .html import BriefContext
 
@@ -172,13 +172,6 @@ def _start_lane(ctx: BriefContext) -> Executor | None:
     return lane
 
 
-def _ran(fn: Any, *args: Any, **kwargs: Any) -> Future:
-    """``fn(*args, **kwargs)`` run here, as a done future."""
-    fut: Future = Future()
-    fut.set_result(fn(*args, **kwargs))
-    return fut
-
-
 def _hand(lane: Executor, call: tuple[Any, tuple, dict]) -> Future:
     fn, args, kwargs = call
     return lane.submit(fn, *args, **kwargs)
@@ -252,7 +245,7 @@ def ensure_process(ctx: BriefContext) -> list[tuple[str, Any]] | None:
             fut = ctx.pending.get(f"process:{key}")
             if fut is not None and fut.cancel():
                 fn, args, kwargs = _process_call(ctx, overrides)
-                ctx.pending[f"process:{key}"] = _ran(fn, *args, **kwargs)
+                ctx.pending[f"process:{key}"] = run_here(fn, *args, **kwargs)
         if busy is not None and not busy.done():
             ensure_montecarlo(ctx)
         ctx.stage(f"process comparisons, {ctx.runs:,} runs each")

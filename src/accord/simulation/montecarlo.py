@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, as_completed
+from concurrent.futures import as_completed
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +35,7 @@ from accord.models.base import Forecaster, with_default_options
 from accord.rng import model_stream
 from accord.scenario import Scenario
 from accord.scenario.shocks import Shock, ShockSchedule
-from accord.threads import Lanes, side_by_side
+from accord.threads import Lanes, run_here, side_by_side
 
 from .pool import WorkerPool
 from .results import QUANTILES, SimulationResult
@@ -148,7 +148,7 @@ def evaluate(
     threads = side_by_side() if many else 1
     lanes = Lanes(threads, "accord-models") if threads > 1 else None
     try:  # the models (and the bargaining analysis) side by side on the lanes, if any
-        run = lanes.submit if lanes is not None else _now
+        run = lanes.submit if lanes is not None else run_here
         futures = {j: run(batch_forecast, models[j], scheduled) for j in own}
         deal = run(analyse_arrays, one_shot, months=RIPENESS_MONTHS) if bargaining else None
         for j in own:
@@ -166,16 +166,6 @@ def evaluate(
             else:
                 out[:, j] = batch_forecast(m, scheduled)
     return out, bargain
-
-
-def _now(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-    """``fn(*args, **kwargs)`` run here, as a done future (no lanes)."""
-    fut: Future = Future()
-    try:
-        fut.set_result(fn(*args, **kwargs))
-    except Exception as exc:
-        fut.set_exception(exc)
-    return fut
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
